@@ -1,0 +1,72 @@
+"""Period labels: years (``2024``), quarters (``2024-Q2``) and months (``2024-06``).
+
+Periods are kept as canonical strings; this module parses them, tells their
+granularity and gives a sort key. A panel holds periods of a single granularity.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["GRANULARITIES", "granularity", "normalise_period", "period_sort_key"]
+
+GRANULARITIES = ("year", "quarter", "month")
+
+_YEAR = re.compile(r"^(\d{4})$")
+_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def normalise_period(raw: object) -> str:
+    """Return the canonical label of a period, or raise :class:`ValueError`.
+
+    Integers and floats holding a whole year are accepted (``2024``, ``2024.0``).
+
+    Examples
+    --------
+    >>> normalise_period(2024), normalise_period(" 2024q2 "), normalise_period("2024-06")
+    ('2024', '2024-Q2', '2024-06')
+    """
+    if isinstance(raw, bool):
+        msg = f"not a period: {raw!r}"
+        raise ValueError(msg)
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip()
+    if m := _YEAR.match(text):
+        return m.group(1)
+    if m := _QUARTER.match(text):
+        return f"{m.group(1)}-Q{m.group(2)}"
+    if m := _MONTH.match(text):
+        return text
+    msg = f"not a period: {raw!r} (expected a year '2024', a quarter '2024-Q2' or a month '2024-06')"
+    raise ValueError(msg)
+
+
+def granularity(label: str) -> str:
+    """Return ``"year"``, ``"quarter"`` or ``"month"`` for a canonical label.
+
+    Examples
+    --------
+    >>> granularity("2024"), granularity("2024-Q1"), granularity("2024-12")
+    ('year', 'quarter', 'month')
+    """
+    if len(label) == 4:
+        return "year"
+    return "quarter" if "Q" in label else "month"
+
+
+def period_sort_key(label: str) -> tuple[int, int]:
+    """Return ``(year, month of the period's start)`` for ordering canonical labels.
+
+    Examples
+    --------
+    >>> sorted(["2025", "2023", "2024"], key=period_sort_key)
+    ['2023', '2024', '2025']
+    """
+    year = int(label[:4])
+    if len(label) == 4:
+        return (year, 1)
+    if "Q" in label:
+        return (year, 3 * int(label[-1]) - 2)
+    return (year, int(label[5:]))

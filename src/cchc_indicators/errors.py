@@ -1,0 +1,309 @@
+"""Errors raised by :mod:`cchc_indicators`.
+
+Every error derives from :class:`CchcError` and from the builtin exception that
+fits it, so ``except ValueError`` and ``except KeyError`` keep working for
+callers that do not know this library. Errors carry structured attributes (the
+code, the row, the field) and survive pickling, so they can cross process
+boundaries.
+
+Examples
+--------
+>>> from cchc_indicators.errors import Problem, InvalidDataError
+>>> err = InvalidDataError(
+...     [Problem("row 3: 'unit' is empty", row=3, field="unit", kind="empty_field")],
+...     source="units.csv",
+... )
+>>> print(err)
+units.csv: 1 problem
+  row 3, field 'unit': row 3: 'unit' is empty
+>>> isinstance(err, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+__all__ = [
+    "CchcError",
+    "DefinitionError",
+    "HierarchyError",
+    "InvalidDataError",
+    "PanelError",
+    "Problem",
+    "RuleMismatchError",
+    "UnknownIndicatorError",
+    "UnknownLevelError",
+    "UnknownUnitError",
+]
+
+#: How many problems a bulk-validation error lists in its message.
+MESSAGE_LIMIT = 20
+
+
+class CchcError(Exception):
+    """Base class of every error raised by this library.
+
+    Examples
+    --------
+    >>> from cchc_indicators.errors import CchcError, UnknownUnitError
+    >>> issubclass(UnknownUnitError, CchcError)
+    True
+    """
+
+
+class DefinitionError(CchcError, ValueError):
+    """A definition (indicator, measure, rule, scope) is invalid.
+
+    Raised at construction time, before any data is seen.
+
+    Examples
+    --------
+    >>> from cchc_indicators import Indicator, measures
+    >>> try:
+    ...     Indicator("x", "X", measure=measures.percent(), rule="sum")
+    ... except DefinitionError as err:
+    ...     print(err.code)
+    x
+    """
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        #: The code of the indicator (or other definition) at fault, if any.
+        self.code = code
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self.message,), {"code": self.code}))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class RuleMismatchError(DefinitionError):
+    """An aggregation rule does not fit an indicator's measure.
+
+    The message names the indicator and suggests the rules that do fit.
+
+    Examples
+    --------
+    >>> from cchc_indicators import Indicator, measures
+    >>> try:
+    ...     Indicator("staff", "Biên chế", measure=measures.count(), rule="ratio_of_sums")
+    ... except RuleMismatchError as err:
+    ...     print(err.rule)
+    ratio_of_sums
+    """
+
+    def __init__(self, message: str, *, code: str | None = None, rule: str = "") -> None:
+        super().__init__(message, code=code)
+        #: The name of the rejected rule.
+        self.rule = rule
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self.message,), {"code": self.code, "rule": self.rule}))
+
+
+class _LookupError(CchcError, KeyError):
+    """A name looked up in a collection is not there (message not quoted)."""
+
+    def __init__(self, message: str, *, key: str) -> None:
+        super().__init__(message)
+        self.message = message
+        #: The key that was not found.
+        self.key = key
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self.message,), {"key": self.key}))
+
+
+class UnknownUnitError(_LookupError):
+    """An administrative-unit code is not in the hierarchy.
+
+    Examples
+    --------
+    >>> from cchc_indicators import Hierarchy
+    >>> h = Hierarchy.from_records([{"code": "26", "name": "Vĩnh Phúc", "level": "province"}])
+    >>> try:
+    ...     h.unit("99")
+    ... except UnknownUnitError as err:
+    ...     print(err)
+    unknown unit code '99' in hierarchy (edition None, 1 units)
+    """
+
+
+class UnknownLevelError(_LookupError):
+    """A level name is not one of the hierarchy's levels.
+
+    Examples
+    --------
+    >>> from cchc_indicators import Hierarchy
+    >>> h = Hierarchy.from_records([{"code": "26", "name": "Vĩnh Phúc", "level": "province"}])
+    >>> try:
+    ...     h.units("ward")
+    ... except UnknownLevelError as err:
+    ...     print(err)
+    unknown level 'ward'; the levels are 'province', 'district', 'commune'
+    """
+
+
+class UnknownIndicatorError(_LookupError):
+    """An indicator code is not known where it was looked up.
+
+    Examples
+    --------
+    >>> from cchc_indicators import Hierarchy, Panel
+    >>> h = Hierarchy.from_records([{"code": "26", "name": "Vĩnh Phúc", "level": "province"}])
+    >>> p = Panel.from_records([{"indicator": "a", "unit": "26", "period": "2024", "value": 1}], h)
+    >>> try:
+    ...     p.data_of("b")
+    ... except UnknownIndicatorError as err:
+    ...     print(err)
+    indicator 'b' is not in the panel; it holds 'a'
+    """
+
+
+@attrs.frozen
+class Problem:
+    """One problem found while validating a file or a set of records.
+
+    Parameters
+    ----------
+    message
+        What is wrong, naming the rule and the value.
+    row
+        The row number: for a CSV file, the line as a spreadsheet shows it (the
+        header is row 1); for records, the position in the sequence (from 0).
+        ``None`` when the problem is not tied to one row.
+    field
+        The column at fault, if any.
+    kind
+        A stable machine-readable label (``"duplicate_code"``, ``"unknown_unit"``, ...).
+
+    Examples
+    --------
+    >>> Problem("'parent' '99' is not a unit", row=4, field="parent", kind="unknown_parent")
+    Problem(message="'parent' '99' is not a unit", row=4, field='parent', kind='unknown_parent')
+    """
+
+    message: str
+    row: int | None = None
+    field: str | None = None
+    kind: str = "invalid"
+
+    def describe(self) -> str:
+        """Return the problem as one line: where, then what.
+
+        Examples
+        --------
+        >>> Problem("must be a number: 'abc'", row=7, field="value").describe()
+        "row 7, field 'value': must be a number: 'abc'"
+        """
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.field is not None:
+            where.append(f"field {self.field!r}")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class InvalidDataError(CchcError, ValueError):
+    """Input data failed validation; every problem found is listed.
+
+    Parameters
+    ----------
+    problems
+        All problems found (the message lists the first 20).
+    source
+        The file name, or ``"<records>"`` for in-memory records.
+
+    Attributes
+    ----------
+    problems : tuple of Problem
+        Every problem, in row order.
+    source : str
+        Where the data came from.
+
+    Examples
+    --------
+    >>> err = InvalidDataError([Problem("bad", row=2, kind="x")], source="data.csv")
+    >>> err.kinds
+    ('x',)
+    """
+
+    def __init__(self, problems: Iterable[Problem], *, source: str = "<records>") -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        n = len(self.problems)
+        head = f"{self.source}: {n} problem{'s' if n != 1 else ''}"
+        lines = [head] + ["  " + p.describe() for p in self.problems[:MESSAGE_LIMIT]]
+        if n > MESSAGE_LIMIT:
+            lines.append(f"  ... and {n - MESSAGE_LIMIT} more")
+        return "\n".join(lines)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The distinct problem kinds, in order of first appearance."""
+        return tuple(dict.fromkeys(p.kind for p in self.problems))
+
+    def first_line(self) -> str:
+        """Return a one-line summary naming the source, row and field of the first problem.
+
+        Examples
+        --------
+        >>> err = InvalidDataError([Problem("bad", row=2, field="unit")], source="d.csv")
+        >>> err.first_line()
+        "d.csv: row 2, field 'unit': bad"
+        """
+        first = self.problems[0].describe() if self.problems else "invalid data"
+        more = len(self.problems) - 1
+        suffix = f" (and {more} more problem{'s' if more != 1 else ''})" if more > 0 else ""
+        return f"{self.source}: {first}{suffix}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self.problems,), {"source": self.source}))
+
+    def __str__(self) -> str:
+        return self._message()
+
+
+class HierarchyError(InvalidDataError):
+    """A list of administrative units is invalid (duplicate code, unknown parent, ...).
+
+    Examples
+    --------
+    >>> from cchc_indicators import Hierarchy
+    >>> try:
+    ...     Hierarchy.from_records([{"code": "", "name": "?", "level": "province"}])
+    ... except HierarchyError as err:
+    ...     print(err.kinds)
+    ('empty_code',)
+    """
+
+
+class PanelError(InvalidDataError):
+    """A set of observations is invalid (unknown unit, duplicate key, bad number, ...).
+
+    Examples
+    --------
+    >>> from cchc_indicators import Hierarchy, Panel
+    >>> h = Hierarchy.from_records([{"code": "26", "name": "Vĩnh Phúc", "level": "province"}])
+    >>> try:
+    ...     Panel.from_records([{"indicator": "a", "unit": "27", "period": "2024", "value": 1}], h)
+    ... except PanelError as err:
+    ...     print(err.kinds)
+    ('unknown_unit',)
+    """
+
+
+def _rebuild(cls: type[Exception], args: tuple[object, ...], kwargs: dict[str, object]) -> Exception:
+    return cls(*args, **kwargs)

@@ -1,0 +1,634 @@
+"""Administrative hierarchies: units on ordered levels, each with one parent on the level above.
+
+A :class:`Hierarchy` is built from records or a CSV file with the columns
+``code,name,level,parent``. Codes are strings: ``"01"`` and ``"1"`` are
+different units. Levels are an ordered list of names, top first, by default
+``province, district, commune``; the two-tier structure in force since
+1 July 2025 is ``province, commune``.
+
+The hierarchy precomputes, for every pair of levels, an integer array giving
+each unit's ancestor at the higher level, which is what the roll-up engine
+pools over.
+
+Examples
+--------
+>>> from cchc_indicators import Hierarchy
+>>> h = Hierarchy.from_records(
+...     [
+...         {"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"},
+...         {"code": "243", "name": "Thành phố Vĩnh Yên", "level": "district", "parent": "26"},
+...         {"code": "08707", "name": "Phường Tích Sơn", "level": "commune", "parent": "243"},
+...     ],
+...     edition="2024",
+... )
+>>> h
+Hierarchy(edition='2024', levels=('province', 'district', 'commune'), units=1/1/1)
+>>> h.ancestor("08707", "province").name
+'Tỉnh Vĩnh Phúc'
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import DefinitionError, HierarchyError, Problem, UnknownLevelError, UnknownUnitError
+
+__all__ = ["DEFAULT_LEVELS", "TWO_TIER_LEVELS", "Hierarchy", "Unit"]
+
+IntArray = NDArray[np.int64]
+
+#: The three-tier structure in force until 30 June 2025.
+DEFAULT_LEVELS = ("province", "district", "commune")
+#: The two-tier structure in force from 1 July 2025.
+TWO_TIER_LEVELS = ("province", "commune")
+
+_COLUMNS = ("code", "name", "level", "parent")
+
+
+@attrs.frozen
+class Unit:
+    """One administrative unit.
+
+    Parameters
+    ----------
+    code
+        The official code, as a string (leading zeros kept).
+    name
+        The official name.
+    level
+        The name of its level (``"province"``, ``"district"``, ``"commune"``, ...).
+    parent
+        The code of its parent, ``None`` for a unit on the top level.
+
+    Examples
+    --------
+    >>> Unit("243", "Thành phố Vĩnh Yên", "district", "26")
+    Unit(code='243', name='Thành phố Vĩnh Yên', level='district', parent='26')
+    """
+
+    code: str
+    name: str
+    level: str
+    parent: str | None = None
+
+
+def _readonly(a: NDArray[Any]) -> NDArray[Any]:
+    a = np.array(a, copy=True)
+    a.flags.writeable = False
+    return a
+
+
+def _array_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
+    return bool(np.array_equal(a, b))
+
+
+@attrs.frozen
+class Hierarchy:
+    """Administrative units on ordered levels (top first), one edition of the unit list.
+
+    Build one with :meth:`from_records` or :meth:`from_csv`; the constructor
+    takes already-validated arrays in canonical order (by level, then code).
+
+    Parameters
+    ----------
+    levels
+        Level names, top first.
+    codes
+        Unit codes in canonical order.
+    names
+        Unit names, aligned with ``codes``.
+    level_of
+        Each unit's level as an index into ``levels``.
+    parent_of
+        Each unit's parent as an index into ``codes`` (-1 for top-level units).
+    edition
+        A label for the edition of the unit list (``"2024"``), or ``None``.
+
+    Examples
+    --------
+    >>> h = Hierarchy.from_records(
+    ...     [
+    ...         {"code": "26", "name": "Vĩnh Phúc", "level": "province"},
+    ...         {"code": "26001", "name": "A", "level": "commune", "parent": "26"},
+    ...         {"code": "26002", "name": "B", "level": "commune", "parent": "26"},
+    ...     ],
+    ...     levels=("province", "commune"),
+    ... )
+    >>> [u.code for u in h.children("26")]
+    ['26001', '26002']
+    >>> h.ancestors("commune", "province")
+    array([0, 0])
+    """
+
+    levels: tuple[str, ...] = attrs.field(converter=tuple)
+    codes: tuple[str, ...] = attrs.field(converter=tuple, repr=False)
+    names: tuple[str, ...] = attrs.field(converter=tuple, repr=False)
+    level_of: IntArray = attrs.field(
+        converter=_readonly, repr=False, eq=attrs.cmp_using(eq=_array_eq)
+    )
+    parent_of: IntArray = attrs.field(
+        converter=_readonly, repr=False, eq=attrs.cmp_using(eq=_array_eq)
+    )
+    edition: str | None = None
+    _offsets: IntArray = attrs.field(init=False, repr=False, eq=False)
+    _ancestors: dict[tuple[int, int], IntArray] = attrs.field(init=False, repr=False, eq=False)
+    _index: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        n = len(self.codes)
+        if not (len(self.names) == n == len(self.level_of) == len(self.parent_of)):
+            msg = "codes, names, level_of and parent_of must have the same length"
+            raise ValueError(msg)
+        if np.any(np.diff(self.level_of) < 0):
+            msg = "units must be ordered by level (use Hierarchy.from_records)"
+            raise ValueError(msg)
+        counts = np.bincount(self.level_of, minlength=len(self.levels))
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        object.__setattr__(self, "_offsets", _readonly(offsets))
+        anc: dict[tuple[int, int], IntArray] = {}
+        for k in range(len(self.levels)):
+            size = int(counts[k])
+            anc[(k, k)] = _readonly(np.arange(size, dtype=np.int64))
+            if k == 0:
+                continue
+            parent_pos = self.parent_of[offsets[k] : offsets[k + 1]] - offsets[k - 1]
+            for a in range(k):
+                above = anc[(k - 1, a)]
+                anc[(k, a)] = _readonly(above[parent_pos])
+        object.__setattr__(self, "_ancestors", anc)
+        object.__setattr__(self, "_index", dict(zip(self.codes, range(n))))
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        levels: Sequence[str] = DEFAULT_LEVELS,
+        edition: str | None = None,
+        source: str = "<records>",
+        first_row: int = 0,
+    ) -> Hierarchy:
+        """Build a hierarchy from mappings with keys ``code``, ``name``, ``level``, ``parent``.
+
+        Every problem is collected and reported together in one
+        :class:`~cchc_indicators.errors.HierarchyError`: empty code, duplicate
+        code, unknown level, a top-level unit with a parent, a lower unit
+        without one, an unknown parent, a parent not on the level directly above.
+
+        Parameters
+        ----------
+        records
+            One mapping per unit. ``parent`` may be missing, ``None`` or empty
+            for top-level units. Other keys are ignored.
+        levels
+            Level names, top first.
+        edition
+            The edition label of this list of units.
+        source
+            Named in error messages (a file name).
+        first_row
+            The row number of the first record in messages (0 for records,
+            2 for a CSV file whose header is row 1).
+
+        Examples
+        --------
+        >>> Hierarchy.from_records(
+        ...     [{"code": "01", "name": "Hà Nội", "level": "province", "parent": "00"}]
+        ... )
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.HierarchyError: <records>: 1 problem
+          row 0, field 'parent': a unit on the top level 'province' cannot have a parent, got '00'
+        """
+        levels = _check_levels(levels)
+        rows = list(records)
+        codes = [_text(r.get("code")) for r in rows]
+        names = [_text(r.get("name")) for r in rows]
+        level_names = [_text(r.get("level")) for r in rows]
+        parents = [_text(r.get("parent")) for r in rows]
+        return cls._build(codes, names, level_names, parents, levels, edition, source, first_row)
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        levels: Sequence[str] = DEFAULT_LEVELS,
+        edition: str | None = None,
+        within: str | None = None,
+    ) -> Hierarchy:
+        """Read a hierarchy from a CSV file with columns ``code,name,level,parent``.
+
+        The file is read as UTF-8 (a byte-order mark is accepted); extra
+        columns are ignored. Codes stay strings.
+
+        Parameters
+        ----------
+        path
+            The CSV file.
+        levels
+            Level names, top first.
+        edition
+            The edition label of this list of units.
+        within
+            If given, keep only this unit and its descendants (e.g. one
+            province, ``"26"``). The whole file is validated first.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> d = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (d / "u.csv").write_text(
+        ...     "code,name,level,parent\\n26,Vĩnh Phúc,province,\\n243,Vĩnh Yên,district,26\\n",
+        ...     encoding="utf-8",
+        ... )
+        >>> Hierarchy.from_csv(d / "u.csv", levels=("province", "district")).codes
+        ('26', '243')
+        """
+        path = Path(path)
+        levels = _check_levels(levels)
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            header = [h.strip() for h in next(reader, [])]
+            missing = [c for c in _COLUMNS if c not in header]
+            if missing:
+                problem = Problem(
+                    f"missing column(s) {', '.join(missing)}; the header must include "
+                    f"{','.join(_COLUMNS)}, got {','.join(header) or '(empty file)'}",
+                    row=1,
+                    kind="missing_column",
+                )
+                raise HierarchyError([problem], source=str(path))
+            cols = [header.index(c) for c in _COLUMNS]
+            table = [[row[i].strip() if i < len(row) else "" for i in cols] for row in reader]
+        codes, names, level_names, parents = (
+            [t[j] for t in table] for j in range(4)
+        )
+        h = cls._build(codes, names, level_names, parents, levels, edition, str(path), 2)
+        return h if within is None else h.subtree(within)
+
+    @classmethod
+    def _build(
+        cls,
+        codes_list: list[str],
+        names: list[str],
+        level_names: list[str],
+        parents_list: list[str],
+        levels: tuple[str, ...],
+        edition: str | None,
+        source: str,
+        first_row: int,
+    ) -> Hierarchy:
+        n = len(codes_list)
+        codes = np.array(codes_list, dtype=str) if n else np.array([], dtype="<U1")
+        parents = np.array(parents_list, dtype=str) if n else np.array([], dtype="<U1")
+        level_pos = {name: i for i, name in enumerate(levels)}
+        lvl = np.array([level_pos.get(x, -1) for x in level_names], dtype=np.int64)
+        problems: list[tuple[int, Problem]] = []
+
+        def report(mask: NDArray[np.bool_], kind: str, field: str, message: Any) -> None:
+            for i in np.flatnonzero(mask):
+                problems.append(
+                    (int(i), Problem(message(int(i)), row=first_row + int(i), field=field, kind=kind))
+                )
+
+        empty = codes == ""
+        report(empty, "empty_code", "code", lambda i: "the unit code is empty")
+        # duplicates: every occurrence after the first of a non-empty code
+        uniq, first_idx, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        first_of = first_idx[inverse]
+        dup = (first_of != np.arange(n)) & ~empty
+        report(
+            dup,
+            "duplicate_code",
+            "code",
+            lambda i: f"duplicate code {codes[i]!r}, first seen in row {first_row + first_of[i]}",
+        )
+        bad_level = lvl < 0
+        shown = ", ".join(repr(x) for x in levels)
+        report(
+            bad_level,
+            "unknown_level",
+            "level",
+            lambda i: f"unknown level {level_names[i]!r}; the levels are {shown}",
+        )
+        has_parent = parents != ""
+        top_with_parent = (lvl == 0) & has_parent
+        report(
+            top_with_parent,
+            "top_with_parent",
+            "parent",
+            lambda i: f"a unit on the top level {levels[0]!r} cannot have a parent, got {parents[i]!r}",
+        )
+        no_parent = (lvl > 0) & ~has_parent
+        report(
+            no_parent,
+            "missing_parent",
+            "parent",
+            lambda i: f"a unit on level {levels[lvl[i]]!r} needs a parent on level "
+            f"{levels[lvl[i] - 1]!r}",
+        )
+        # parent lookup: position of the first row holding each parent code
+        pos = np.searchsorted(uniq, parents) if n else np.array([], dtype=np.int64)
+        pos_clipped = np.minimum(pos, max(len(uniq) - 1, 0))
+        found = has_parent & (uniq[pos_clipped] == parents) if len(uniq) else has_parent & False
+        parent_row = np.where(found, first_idx[pos_clipped] if len(uniq) else 0, -1)
+        unknown_parent = has_parent & ~found & (lvl != 0)
+        report(
+            unknown_parent,
+            "unknown_parent",
+            "parent",
+            lambda i: f"parent {parents[i]!r} is not a unit in this list",
+        )
+        wrong_level = (
+            found & (lvl > 0) & (lvl[np.maximum(parent_row, 0)] >= 0)
+            & (lvl[np.maximum(parent_row, 0)] != lvl - 1)
+        )
+        report(
+            wrong_level,
+            "parent_level",
+            "parent",
+            lambda i: f"parent {parents[i]!r} is on level {levels[lvl[parent_row[i]]]!r}, "
+            f"not on {levels[lvl[i] - 1]!r}, the level directly above {levels[lvl[i]]!r}",
+        )
+        if problems:
+            problems.sort(key=lambda t: t[0])
+            raise HierarchyError([p for _, p in problems], source=source)
+
+        order = np.lexsort((codes, lvl))
+        new_index = np.empty(n, dtype=np.int64)
+        new_index[order] = np.arange(n)
+        parent_of = np.where(parent_row[order] >= 0, new_index[np.maximum(parent_row[order], 0)], -1)
+        return cls(
+            levels=levels,
+            codes=tuple(codes[order].tolist()),
+            names=tuple(np.array(names, dtype=object)[order].tolist()) if n else (),
+            level_of=lvl[order],
+            parent_of=parent_of,
+            edition=edition,
+        )
+
+    # ------------------------------------------------------------------ lookups
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._index
+
+    def __iter__(self) -> Iterator[Unit]:
+        return (self._unit(i) for i in range(len(self.codes)))
+
+    def __repr__(self) -> str:
+        counts = "/".join(str(int(c)) for c in np.diff(self._offsets))
+        return f"Hierarchy(edition={self.edition!r}, levels={self.levels!r}, units={counts})"
+
+    def _unit(self, i: int) -> Unit:
+        p = int(self.parent_of[i])
+        return Unit(
+            self.codes[i],
+            self.names[i],
+            self.levels[int(self.level_of[i])],
+            self.codes[p] if p >= 0 else None,
+        )
+
+    def position(self, code: str) -> int:
+        """Return the index of ``code`` in :attr:`codes`.
+
+        Raises
+        ------
+        UnknownUnitError
+            If the code is not in the hierarchy.
+        """
+        try:
+            return self._index[code]
+        except KeyError:
+            msg = f"unknown unit code {code!r} in hierarchy (edition {self.edition}, {len(self)} units)"
+            if isinstance(code, int):
+                msg += "; codes are strings, such as '01'"
+            raise UnknownUnitError(msg, key=str(code)) from None
+
+    def level_number(self, level: str) -> int:
+        """Return the index of ``level`` in :attr:`levels` (0 = top).
+
+        Raises
+        ------
+        UnknownLevelError
+            If the level is not one of the hierarchy's.
+        """
+        try:
+            return self.levels.index(level)
+        except ValueError:
+            shown = ", ".join(repr(x) for x in self.levels)
+            msg = f"unknown level {level!r}; the levels are {shown}"
+            raise UnknownLevelError(msg, key=str(level)) from None
+
+    def unit(self, code: str) -> Unit:
+        """Return the unit with ``code``.
+
+        Examples
+        --------
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Vĩnh Phúc", "level": "province"}])
+        >>> h.unit("26").name
+        'Vĩnh Phúc'
+        """
+        return self._unit(self.position(code))
+
+    def level(self, code: str) -> str:
+        """Return the level name of the unit with ``code``."""
+        return self.levels[int(self.level_of[self.position(code)])]
+
+    def parent(self, code: str) -> Unit | None:
+        """Return the parent of ``code``, or ``None`` for a top-level unit."""
+        p = int(self.parent_of[self.position(code)])
+        return self._unit(p) if p >= 0 else None
+
+    def children(self, code: str) -> tuple[Unit, ...]:
+        """Return the units whose parent is ``code``, in code order."""
+        i = self.position(code)
+        return tuple(self._unit(int(j)) for j in np.flatnonzero(self.parent_of == i))
+
+    def ancestor(self, code: str, level: str) -> Unit:
+        """Return the unit at ``level`` that contains ``code`` (itself at its own level).
+
+        Raises
+        ------
+        UnknownLevelError
+            If ``level`` is below the unit's level.
+        """
+        i = self.position(code)
+        k, a = int(self.level_of[i]), self.level_number(level)
+        if a > k:
+            msg = f"level {level!r} is below unit {code!r}, which is on level {self.levels[k]!r}"
+            raise UnknownLevelError(msg, key=level)
+        pos = int(self._ancestors[(k, a)][i - self._offsets[k]])
+        return self._unit(int(self._offsets[a]) + pos)
+
+    def descendants(self, code: str, level: str | None = None) -> tuple[Unit, ...]:
+        """Return the units below ``code``, at ``level`` or at every level below it.
+
+        Examples
+        --------
+        >>> h = Hierarchy.from_records(
+        ...     [
+        ...         {"code": "26", "name": "P", "level": "province"},
+        ...         {"code": "243", "name": "D", "level": "district", "parent": "26"},
+        ...         {"code": "08707", "name": "C", "level": "commune", "parent": "243"},
+        ...     ]
+        ... )
+        >>> [u.code for u in h.descendants("26")], [u.code for u in h.descendants("26", "commune")]
+        (['243', '08707'], ['08707'])
+        """
+        return tuple(self._unit(int(j)) for j in self.descendant_positions(code, level))
+
+    def descendant_positions(self, code: str, level: str | None = None) -> IntArray:
+        """Return the indices (into :attr:`codes`) of the units below ``code``."""
+        i = self.position(code)
+        k = int(self.level_of[i])
+        pos = i - int(self._offsets[k])
+        targets = (
+            range(k + 1, len(self.levels)) if level is None else [self.level_number(level)]
+        )
+        out = [
+            np.flatnonzero(self._ancestors[(t, k)] == pos) + self._offsets[t]
+            for t in targets
+            if t > k
+        ]
+        return np.concatenate(out).astype(np.int64) if out else np.array([], dtype=np.int64)
+
+    def units(self, level: str | None = None) -> tuple[Unit, ...]:
+        """Return the units of ``level`` (all units when ``None``), in code order."""
+        if level is None:
+            return tuple(self)
+        s = self.level_slice(level)
+        return tuple(self._unit(i) for i in range(s.start, s.stop))
+
+    def level_slice(self, level: str | int) -> slice:
+        """Return the slice of :attr:`codes` holding the units of ``level``."""
+        k = level if isinstance(level, int) else self.level_number(level)
+        return slice(int(self._offsets[k]), int(self._offsets[k + 1]))
+
+    def level_size(self, level: str | int) -> int:
+        """Return the number of units on ``level``."""
+        s = self.level_slice(level)
+        return s.stop - s.start
+
+    def ancestors(self, from_level: str | int, to_level: str | int) -> IntArray:
+        """Return, for each unit of ``from_level``, the position of its ancestor on ``to_level``.
+
+        Positions count within ``to_level`` (0 is its first unit in code order).
+        This is the precomputed array the roll-up engine pools over.
+
+        Raises
+        ------
+        UnknownLevelError
+            If ``to_level`` is below ``from_level``.
+        """
+        k = from_level if isinstance(from_level, int) else self.level_number(from_level)
+        a = to_level if isinstance(to_level, int) else self.level_number(to_level)
+        if a > k:
+            msg = f"level {self.levels[a]!r} is below level {self.levels[k]!r}"
+            raise UnknownLevelError(msg, key=self.levels[a])
+        return self._ancestors[(k, a)]
+
+    def positions(self, codes: Sequence[str] | NDArray[Any]) -> tuple[IntArray, NDArray[np.bool_]]:
+        """Look up many codes at once: return their indices and a mask of those found.
+
+        Codes not found get index -1. Vectorised: the work is one sort of the
+        distinct codes asked for.
+
+        Examples
+        --------
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> h.positions(["26", "27", "26"])
+        (array([ 0, -1,  0]), array([ True, False,  True]))
+        """
+        query = np.asarray(codes, dtype=str)
+        if query.size == 0:
+            return np.array([], dtype=np.int64), np.array([], dtype=bool)
+        uniq, inverse = np.unique(query, return_inverse=True)
+        idx = np.array([self._index.get(c, -1) for c in uniq.tolist()], dtype=np.int64)
+        out = idx[inverse.reshape(-1)]
+        return out, out >= 0
+
+    def subtree(self, code: str) -> Hierarchy:
+        """Return the hierarchy of ``code`` and its descendants, with ``code`` on top.
+
+        Levels above the unit's are dropped.
+
+        Examples
+        --------
+        >>> h = Hierarchy.from_records(
+        ...     [
+        ...         {"code": "26", "name": "P", "level": "province"},
+        ...         {"code": "27", "name": "Q", "level": "province"},
+        ...         {"code": "243", "name": "D", "level": "district", "parent": "26"},
+        ...     ]
+        ... )
+        >>> h.subtree("26")
+        Hierarchy(edition=None, levels=('province', 'district', 'commune'), units=1/1/0)
+        """
+        i = self.position(code)
+        k = int(self.level_of[i])
+        keep = np.concatenate([[i], self.descendant_positions(code)]).astype(np.int64)
+        keep.sort()
+        new_index = np.full(len(self), -1, dtype=np.int64)
+        new_index[keep] = np.arange(len(keep))
+        parents = self.parent_of[keep]
+        parent_of = np.where(parents >= 0, new_index[np.maximum(parents, 0)], -1)
+        return Hierarchy(
+            levels=self.levels[k:],
+            codes=[self.codes[j] for j in keep.tolist()],
+            names=[self.names[j] for j in keep.tolist()],
+            level_of=self.level_of[keep] - k,
+            parent_of=parent_of,
+            edition=self.edition,
+        )
+
+    def to_records(self) -> list[dict[str, str]]:
+        """Return one ``{code, name, level, parent}`` dict per unit (parent ``""`` on top).
+
+        Examples
+        --------
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> h.to_records()
+        [{'code': '26', 'name': 'P', 'level': 'province', 'parent': ''}]
+        >>> Hierarchy.from_records(h.to_records()) == h
+        True
+        """
+        return [
+            {"code": u.code, "name": u.name, "level": u.level, "parent": u.parent or ""}
+            for u in self
+        ]
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write the hierarchy as a CSV file that :meth:`from_csv` reads back."""
+        with Path(path).open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(_COLUMNS))
+            writer.writeheader()
+            writer.writerows(self.to_records())
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _check_levels(levels: Sequence[str]) -> tuple[str, ...]:
+    out = tuple(levels)
+    if isinstance(levels, str) or not out or not all(isinstance(x, str) and x for x in out):
+        msg = f"levels must be a non-empty sequence of level names, top first; got {levels!r}"
+        raise DefinitionError(msg)
+    if len(set(out)) != len(out):
+        msg = f"level names must be distinct; got {out!r}"
+        raise DefinitionError(msg)
+    return out

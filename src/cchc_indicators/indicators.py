@@ -1,0 +1,263 @@
+"""Indicator definitions: what is measured, how it is bounded and how it rolls up.
+
+Examples
+--------
+>>> from cchc_indicators import Indicator, measures
+>>> ind = Indicator(
+...     "work_files_online",
+...     "Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng",
+...     name_en="Work files processed online",
+...     area="digital_government",
+...     measure=measures.percent(),
+... )
+>>> ind.rule, ind.direction, ind.unit
+(RatioOfSums(), <Direction.HIGHER: 'higher'>, '%')
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Any
+
+import attrs
+
+from .errors import DefinitionError, RuleMismatchError
+from .measures import Measure, percent
+from .rules import Rule, default_rule, parse_rule, rules_for
+
+__all__ = ["Area", "Direction", "Indicator"]
+
+_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
+
+
+class Area(str, enum.Enum):
+    """The reform area an indicator belongs to (the six areas of the national programme).
+
+    Examples
+    --------
+    >>> Area("procedures")
+    <Area.PROCEDURES: 'procedures'>
+    >>> [a.value for a in Area][:3]
+    ['overall', 'institutions', 'procedures']
+    """
+
+    OVERALL = "overall"
+    INSTITUTIONS = "institutions"
+    PROCEDURES = "procedures"
+    ORGANISATION = "organisation"
+    CIVIL_SERVICE = "civil_service"
+    PUBLIC_FINANCE = "public_finance"
+    DIGITAL_GOVERNMENT = "digital_government"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Direction(str, enum.Enum):
+    """Whether a higher or a lower value is better.
+
+    Examples
+    --------
+    >>> Direction("lower").sign
+    -1
+    """
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+    @property
+    def sign(self) -> int:
+        """+1 when higher is better, -1 when lower is better."""
+        return 1 if self is Direction.HIGHER else -1
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _to_enum(cls: type[enum.Enum], what: str) -> Any:
+    def convert(value: object) -> enum.Enum:
+        try:
+            return cls(value)
+        except ValueError:
+            allowed = ", ".join(repr(m.value) for m in cls)
+            msg = f"unknown {what} {value!r}; expected one of {allowed}"
+            raise DefinitionError(msg) from None
+
+    return convert
+
+
+def _check_code(_instance: object, _attribute: object, value: str) -> None:
+    if not isinstance(value, str) or not _CODE.match(value):
+        msg = (
+            f"indicator code {value!r} is not valid: use letters, digits, '_', '.' or '-', "
+            "starting with a letter"
+        )
+        raise DefinitionError(msg)
+
+
+def _check_text(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str):
+        msg = f"indicator {attribute.name!r} must be text, got {value!r}"
+        raise DefinitionError(msg)
+
+
+def _check_measure(_instance: object, _attribute: object, value: Measure) -> None:
+    if not isinstance(value, Measure):
+        msg = f"an indicator's measure must be a Measure (see cchc_indicators.measures), got {value!r}"
+        raise DefinitionError(msg)
+
+
+def _default_direction(measure: Measure) -> Direction:
+    return Direction.LOWER if measure.kind == "rank" else Direction.HIGHER
+
+
+_HINTS = {
+    ("sum", "ratio"): "adding up rates is meaningless; pool the parts",
+    ("sum", "score"): "adding up scores is meaningless",
+    ("ratio_of_sums", "count"): "a count has no numerator and denominator",
+    ("ratio_of_sums", "score"): "a score has no numerator and denominator",
+    ("mean", "binary"): "a mean of 0/1 facts is a share; say so",
+    ("mean", "rank"): "ranks are positions, not quantities",
+}
+
+
+@attrs.frozen
+class Indicator:
+    """A monitored quantity: its code, names, area, measure and roll-up rule.
+
+    Parameters
+    ----------
+    code
+        The public identifier (``"procedures_online"``): letters, digits, ``_``,
+        ``.`` and ``-``, starting with a letter.
+    name
+        The name in Vietnamese, as the plan writes it.
+    name_en
+        The English name.
+    area
+        The reform area (:class:`Area` or its value); default ``overall``.
+    measure
+        The kind of number (:mod:`cchc_indicators.measures`); default a percent.
+    direction
+        Whether higher or lower is better (default: higher, lower for a rank).
+    rule
+        How values of several units combine (a :class:`~cchc_indicators.rules.Rule`
+        or its text). Default by measure: ratio -> ``ratio_of_sums``, count ->
+        ``sum``, score -> ``mean``, binary -> ``all``, rank -> ``min``. A rule that
+        does not fit the measure raises :class:`~cchc_indicators.errors.RuleMismatchError`.
+    unit
+        The unit label shown with values; default from the measure (``%``, ...).
+    description
+        What exactly is counted.
+    source
+        The document and clause that define the indicator.
+
+    Examples
+    --------
+    >>> Indicator("staff", "Số biên chế", measure=measures.count()).rule
+    Sum()
+    >>> Indicator("x", "X", measure=measures.percent(), rule="sum")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.RuleMismatchError: indicator 'x': rule 'sum' does not fit a ratio measure (adding up rates is meaningless; pool the parts); use 'ratio_of_sums' (the default), or one of 'mean', 'weighted_mean', 'min', 'max', 'share_meeting'
+    """  # noqa: E501
+
+    code: str = attrs.field(validator=_check_code)
+    name: str = attrs.field(validator=_check_text)
+    name_en: str = attrs.field(default="", kw_only=True, validator=_check_text)
+    area: Area = attrs.field(
+        default=Area.OVERALL, kw_only=True, converter=_to_enum(Area, "area")
+    )
+    measure: Measure = attrs.field(factory=percent, kw_only=True, validator=_check_measure)
+    direction: Direction = attrs.field(
+        default=attrs.Factory(lambda self: _default_direction(self.measure), takes_self=True),
+        kw_only=True,
+        converter=_to_enum(Direction, "direction"),
+    )
+    rule: Rule = attrs.field(
+        default=attrs.Factory(lambda self: default_rule(self.measure), takes_self=True),
+        kw_only=True,
+        converter=parse_rule,
+    )
+    unit: str = attrs.field(
+        default=attrs.Factory(lambda self: self.measure.unit_label, takes_self=True),
+        kw_only=True,
+        validator=_check_text,
+    )
+    description: str = attrs.field(default="", kw_only=True, validator=_check_text)
+    source: str = attrs.field(default="", kw_only=True, validator=_check_text)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.rule.fits(self.measure):
+            raise _mismatch(self.code, self.rule, self.measure)
+
+    def check_rule(self, rule: Rule | str) -> Rule:
+        """Return ``rule`` parsed, or raise if it does not fit this indicator's measure.
+
+        Examples
+        --------
+        >>> ind = Indicator("p", "P")
+        >>> ind.check_rule("mean")
+        Mean()
+        """
+        parsed = parse_rule(rule)
+        if not parsed.fits(self.measure):
+            raise _mismatch(self.code, parsed, self.measure)
+        return parsed
+
+    def to_dict(self) -> dict[str, object]:
+        """Return a JSON-ready dictionary; :meth:`from_dict` reverses it.
+
+        Examples
+        --------
+        >>> ind = Indicator("p", "P", area="procedures")
+        >>> Indicator.from_dict(ind.to_dict()) == ind
+        True
+        """
+        return {
+            "code": self.code,
+            "name": self.name,
+            "name_en": self.name_en,
+            "area": self.area.value,
+            "measure": self.measure.to_dict(),
+            "direction": self.direction.value,
+            "rule": self.rule.to_spec(),
+            "unit": self.unit,
+            "description": self.description,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Indicator:
+        """Build an indicator from :meth:`to_dict` output (missing keys take defaults)."""
+        if not isinstance(data, dict) or "code" not in data or "name" not in data:
+            msg = f"an indicator needs at least 'code' and 'name', got {data!r}"
+            raise DefinitionError(msg)
+        known = {f.name for f in attrs.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            msg = f"indicator {data['code']!r}: unknown keys {unknown}"
+            raise DefinitionError(msg, code=str(data["code"]))
+        kwargs = dict(data)
+        if "measure" in kwargs:
+            measure = kwargs["measure"]
+            if not isinstance(measure, dict):
+                msg = f"indicator {data['code']!r}: 'measure' must be an object, got {measure!r}"
+                raise DefinitionError(msg, code=str(data["code"]))
+            kwargs["measure"] = Measure.from_dict(measure)
+        code, name = kwargs.pop("code"), kwargs.pop("name")
+        return cls(code, name, **kwargs)
+
+
+def _mismatch(code: str, rule: Rule, measure: Measure) -> RuleMismatchError:
+    fitting = rules_for(measure)
+    hint = _HINTS.get((rule.name, measure.kind))
+    why = f" ({hint})" if hint else ""
+    others = ", ".join(repr(r) for r in fitting[1:])
+    alternatives = f", or one of {others}" if others else ""
+    msg = (
+        f"indicator {code!r}: rule {rule.name!r} does not fit a {measure.kind} measure{why}; "
+        f"use {fitting[0]!r} (the default){alternatives}"
+    )
+    return RuleMismatchError(msg, code=code, rule=rule.name)

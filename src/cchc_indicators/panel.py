@@ -1,0 +1,944 @@
+"""Panels: observations keyed by (indicator, unit, period), stored as dense arrays.
+
+A :class:`Panel` is read from records, a long CSV file or columns. Each row
+gives either a ``value`` or a ``numerator`` and ``denominator`` (both forms may
+be mixed in one file), and optionally a ``weight``. Everything is validated
+before anything is stored: all problems are collected and reported together
+with their row numbers in one :class:`~cchc_indicators.errors.PanelError`.
+
+Inside, each indicator is a set of dense arrays (units x periods) with NaN for
+"no observation"; missing is never stored as 0.
+
+Examples
+--------
+>>> from cchc_indicators import Hierarchy, Indicator, Panel
+>>> h = Hierarchy.from_records(
+...     [
+...         {"code": "26", "name": "Vĩnh Phúc", "level": "province"},
+...         {"code": "243", "name": "Vĩnh Yên", "level": "district", "parent": "26"},
+...     ]
+... )
+>>> p = Panel.from_records(
+...     [
+...         {"indicator": "files", "unit": "243", "period": 2024, "numerator": 45, "denominator": 50},
+...         {"indicator": "files", "unit": "26", "period": 2024, "value": 95.0},
+...     ],
+...     h,
+...     indicators=[Indicator("files", "Hồ sơ công việc xử lý trực tuyến")],
+... )
+>>> p
+Panel(indicators=1, units=2, periods=('2024',), observations=2)
+>>> p.value("files", "243", "2024")
+90.0
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ._periods import granularity, normalise_period, period_sort_key
+from .errors import DefinitionError, PanelError, Problem, UnknownIndicatorError
+from .hierarchy import Hierarchy
+from .indicators import Indicator
+
+__all__ = ["IndicatorData", "Panel"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+_KEY_COLUMNS = ("indicator", "unit", "period")
+_NUMBER_COLUMNS = ("value", "numerator", "denominator", "weight")
+#: Relative tolerance when a row gives both a value and its parts.
+_VALUE_RTOL = 1e-6
+#: Stop collecting problems after this many (the error says how many were cut).
+_PROBLEM_LIMIT = 1000
+
+
+def _readonly(a: NDArray[Any]) -> NDArray[Any]:
+    a = np.ascontiguousarray(a)
+    a.flags.writeable = False
+    return a
+
+
+def _nan_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
+    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+
+
+@attrs.frozen
+class IndicatorData:
+    """The observations of one indicator: dense arrays of shape (units, periods).
+
+    Rows follow :attr:`Hierarchy.codes <cchc_indicators.Hierarchy.codes>`,
+    columns :attr:`Panel.periods`. NaN means "not given".
+
+    Parameters
+    ----------
+    value
+        Values given directly.
+    numerator, denominator
+        Ratio parts, where given.
+    weight
+        The weight column, where given.
+    row
+        The source row of each observation (-1 where there is none), so later
+        errors can name it.
+
+    Examples
+    --------
+    >>> d = IndicatorData.empty(2, 1)
+    >>> d.observed.tolist()
+    [[False], [False]]
+    """
+
+    value: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
+    numerator: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
+    denominator: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
+    weight: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
+    row: IntArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
+
+    @classmethod
+    def empty(cls, n_units: int, n_periods: int) -> IndicatorData:
+        """Arrays with no observation."""
+        nan = np.full((n_units, n_periods), np.nan)
+        return cls(nan, nan, nan, nan, np.full((n_units, n_periods), -1, dtype=np.int64))
+
+    @property
+    def has_parts(self) -> BoolArray:
+        """Where the observation gave a numerator and a denominator."""
+        out: BoolArray = ~np.isnan(self.denominator)
+        return out
+
+    @property
+    def observed(self) -> BoolArray:
+        """Where there is an observation (a value or parts)."""
+        out: BoolArray = self.row >= 0
+        return out
+
+    def values(self, scale: float | None) -> FloatArray:
+        """Each cell's value: the value given, or numerator / denominator x ``scale``.
+
+        A denominator of 0 gives NaN. ``scale=None`` means the parts are not
+        turned into values (cells holding only parts are NaN).
+
+        Examples
+        --------
+        >>> d = IndicatorData(
+        ...     value=[[np.nan, 7.0]], numerator=[[3.0, np.nan]], denominator=[[4.0, np.nan]],
+        ...     weight=[[np.nan, np.nan]], row=[[0, 1]],
+        ... )
+        >>> d.values(100).tolist()
+        [[75.0, 7.0]]
+        """
+        if scale is None:
+            return self.value
+        den = self.denominator
+        with np.errstate(invalid="ignore", divide="ignore"):
+            from_parts = np.where(den > 0, self.numerator / np.where(den > 0, den, 1.0), np.nan)
+        out: FloatArray = np.where(self.has_parts, from_parts * scale, self.value)
+        return out
+
+
+@attrs.frozen(eq=False)
+class Panel:
+    """Observations keyed by (indicator, unit, period) on one hierarchy.
+
+    Build a panel with :meth:`from_records`, :meth:`from_csv` or
+    :meth:`from_columns`; the constructor takes already-validated arrays.
+
+    Parameters
+    ----------
+    hierarchy
+        The units the observations belong to.
+    periods
+        Period labels in time order (years such as ``"2024"``).
+    data
+        One :class:`IndicatorData` per indicator code.
+    indicators
+        Definitions of (some of) the indicators, by code.
+    source
+        Where the observations came from (a file name), named in later errors.
+
+    Examples
+    --------
+    >>> from cchc_indicators import Hierarchy
+    >>> h = Hierarchy.from_records([{"code": "26", "name": "Vĩnh Phúc", "level": "province"}])
+    >>> p = Panel.from_records([{"indicator": "a", "unit": "26", "period": "2023", "value": 5}], h)
+    >>> p.periods, p.indicator_codes, len(p)
+    (('2023',), ('a',), 1)
+    """
+
+    hierarchy: Hierarchy
+    periods: tuple[str, ...] = attrs.field(converter=tuple)
+    data: Mapping[str, IndicatorData] = attrs.field(repr=False)
+    indicators: Mapping[str, Indicator] = attrs.field(factory=dict, repr=False)
+    source: str = "<records>"
+
+    def __repr__(self) -> str:
+        return (
+            f"Panel(indicators={len(self.data)}, units={len(self.hierarchy)}, "
+            f"periods={self.periods!r}, observations={len(self)})"
+        )
+
+    def __len__(self) -> int:
+        return int(sum(int(d.observed.sum()) for d in self.data.values()))
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.data
+
+    @property
+    def indicator_codes(self) -> tuple[str, ...]:
+        """The codes of the indicators with data, in sorted order."""
+        return tuple(self.data)
+
+    def data_of(self, code: str) -> IndicatorData:
+        """Return the arrays of indicator ``code``.
+
+        Raises
+        ------
+        UnknownIndicatorError
+            If the panel has no data for ``code``.
+        """
+        try:
+            return self.data[code]
+        except KeyError:
+            held = ", ".join(repr(c) for c in self.data) or "no indicator"
+            msg = f"indicator {code!r} is not in the panel; it holds {held}"
+            raise UnknownIndicatorError(msg, key=code) from None
+
+    def indicator(self, code: str) -> Indicator:
+        """Return the definition of indicator ``code``.
+
+        Raises
+        ------
+        UnknownIndicatorError
+            If the panel was built without a definition for ``code``.
+        """
+        try:
+            return self.indicators[code]
+        except KeyError:
+            msg = (
+                f"the panel has no definition of indicator {code!r}; pass indicators= when "
+                "building it, or pass the Indicator itself"
+            )
+            raise UnknownIndicatorError(msg, key=code) from None
+
+    def period_index(self, period: object) -> int:
+        """Return the column of ``period`` in the arrays.
+
+        Raises
+        ------
+        KeyError
+            If the panel has no such period.
+        """
+        label = normalise_period(period)
+        try:
+            return self.periods.index(label)
+        except ValueError:
+            msg = f"period {label!r} is not in the panel; it holds {', '.join(self.periods)}"
+            raise KeyError(msg) from None
+
+    def value(self, code: str, unit: str, period: object) -> float:
+        """Return one observed value (NaN when there is none).
+
+        For a ratio given as parts the value is numerator / denominator x scale,
+        using the indicator's definition (which the panel must hold).
+        """
+        d = self.data_of(code)
+        scale = self._scale(code)
+        i, j = self.hierarchy.position(unit), self.period_index(period)
+        return float(d.values(scale)[i, j])
+
+    def _scale(self, code: str) -> float | None:
+        ind = self.indicators.get(code)
+        if ind is None:
+            return None
+        return ind.measure.scale if ind.measure.kind == "ratio" else 1.0
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        hierarchy: Hierarchy,
+        *,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
+        require_parts: bool = False,
+        source: str = "<records>",
+        first_row: int = 0,
+    ) -> Panel:
+        """Build a panel from mappings with keys ``indicator``, ``unit``, ``period`` and numbers.
+
+        Each record gives ``value``, or ``numerator`` and ``denominator``, and
+        optionally ``weight``. ``None`` or ``""`` means "not given"; numbers may
+        be numbers or text.
+
+        Parameters
+        ----------
+        records
+            The observations.
+        hierarchy
+            The units they belong to.
+        indicators
+            Definitions; when given, an indicator code without a definition is
+            an error and each observation is checked against its measure
+            (bounds, parts, sign).
+        require_parts
+            Reject a bare ``value`` for a ratio indicator: only parts can be pooled.
+        source
+            Named in error messages.
+        first_row
+            The number of the first record in messages.
+
+        Raises
+        ------
+        PanelError
+            Listing every problem found, with row numbers. Nothing is loaded.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> Panel.from_records(
+        ...     [{"indicator": "a", "unit": "26", "period": "2024", "numerator": 5}], h
+        ... )
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.PanelError: <records>: 1 problem
+          row 0, field 'denominator': a numerator needs a denominator
+        """
+        rows = list(records)
+        columns = {c: [r.get(c) for r in rows] for c in _KEY_COLUMNS + _NUMBER_COLUMNS}
+        return cls._from_raw(
+            columns, len(rows), hierarchy, indicators, require_parts, source, first_row
+        )
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: str | os.PathLike[str],
+        hierarchy: Hierarchy,
+        *,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
+        require_parts: bool = False,
+    ) -> Panel:
+        """Read a long CSV: ``indicator,unit,period`` then ``value`` and/or ``numerator,denominator``.
+
+        A ``weight`` column is optional. Row numbers in errors count the
+        header as row 1, as a spreadsheet shows them. See :meth:`from_records`
+        for the parameters.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "obs.csv"
+        >>> _ = f.write_text("indicator,unit,period,value\\na,26,2024,abc\\n", encoding="utf-8")
+        >>> Panel.from_csv(f, h)
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.PanelError: .../obs.csv: 1 problem
+          row 2, field 'value': not a number: 'abc'
+        """
+        path = Path(path)
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            header = [h.strip() for h in next(reader, [])]
+            table = list(reader)
+        missing = [c for c in _KEY_COLUMNS if c not in header]
+        if not missing and not ({"value", "numerator", "denominator"} & set(header)):
+            missing = ["value (or numerator,denominator)"]
+        if missing:
+            problem = Problem(
+                f"missing column(s) {', '.join(missing)}; got {','.join(header) or '(empty file)'}",
+                row=1,
+                kind="missing_column",
+            )
+            raise PanelError([problem], source=str(path))
+        columns: dict[str, list[Any]] = {}
+        for c in _KEY_COLUMNS + _NUMBER_COLUMNS:
+            if c in header:
+                j = header.index(c)
+                columns[c] = [row[j] if j < len(row) else "" for row in table]
+            else:
+                columns[c] = [None] * len(table)
+        return cls._from_raw(
+            columns, len(table), hierarchy, indicators, require_parts, str(path), 2
+        )
+
+    @classmethod
+    def from_columns(
+        cls,
+        hierarchy: Hierarchy,
+        *,
+        indicator: Sequence[str] | NDArray[Any],
+        unit: Sequence[str] | NDArray[Any],
+        period: Sequence[object] | NDArray[Any],
+        value: Sequence[float] | NDArray[Any] | None = None,
+        numerator: Sequence[float] | NDArray[Any] | None = None,
+        denominator: Sequence[float] | NDArray[Any] | None = None,
+        weight: Sequence[float] | NDArray[Any] | None = None,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
+        require_parts: bool = False,
+        source: str = "<columns>",
+    ) -> Panel:
+        """Build a panel from equal-length columns (the fast path for programs).
+
+        Number columns are float arrays where NaN means "not given"; rows are
+        numbered from 0 in errors. See :meth:`from_records` for the rest.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> p = Panel.from_columns(
+        ...     h, indicator=["a", "a"], unit=["26", "26"], period=[2023, 2024],
+        ...     value=np.array([1.0, 2.0]),
+        ... )
+        >>> p.data_of("a").value.tolist()
+        [[1.0, 2.0]]
+        """
+        n = len(indicator)
+        numbers: dict[str, tuple[FloatArray, BoolArray, BoolArray]] = {}
+        for name, col in (
+            ("value", value),
+            ("numerator", numerator),
+            ("denominator", denominator),
+            ("weight", weight),
+        ):
+            if col is None:
+                numbers[name] = (np.full(n, np.nan), np.zeros(n, bool), np.zeros(n, bool))
+                continue
+            arr = np.asarray(col, dtype=np.float64)
+            if arr.shape != (n,):
+                msg = f"column {name!r} has {arr.shape[0] if arr.ndim else 0} rows, expected {n}"
+                raise ValueError(msg)
+            given = ~np.isnan(arr)
+            numbers[name] = (arr, given, given & ~np.isfinite(arr))
+        keys = {
+            "indicator": np.asarray(indicator, dtype=str),
+            "unit": np.asarray(unit, dtype=str),
+            "period": list(period),
+        }
+        return cls._build(keys, numbers, n, hierarchy, indicators, require_parts, source, 0, {})
+
+    @classmethod
+    def _from_raw(
+        cls,
+        columns: Mapping[str, list[Any]],
+        n: int,
+        hierarchy: Hierarchy,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None,
+        require_parts: bool,
+        source: str,
+        first_row: int,
+    ) -> Panel:
+        numbers: dict[str, tuple[FloatArray, BoolArray, BoolArray]] = {}
+        bad_text: dict[str, dict[int, str]] = {}
+        for name in _NUMBER_COLUMNS:
+            numbers[name], bad_text[name] = _parse_numbers(columns[name])
+        keys = {
+            "indicator": np.array([_text(x) for x in columns["indicator"]], dtype=str)
+            if n
+            else np.array([], dtype=str),
+            "unit": np.array([_text(x) for x in columns["unit"]], dtype=str)
+            if n
+            else np.array([], dtype=str),
+            "period": columns["period"],
+        }
+        return cls._build(
+            keys, numbers, n, hierarchy, indicators, require_parts, source, first_row, bad_text
+        )
+
+    @classmethod
+    def _build(
+        cls,
+        keys: Mapping[str, Any],
+        numbers: Mapping[str, tuple[FloatArray, BoolArray, BoolArray]],
+        n: int,
+        hierarchy: Hierarchy,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None,
+        require_parts: bool,
+        source: str,
+        first_row: int,
+        bad_text: Mapping[str, Mapping[int, str]],
+    ) -> Panel:
+        defs = _definitions(indicators)
+        problems = _Problems(first_row)
+        ind_col: NDArray[np.str_] = keys["indicator"]
+        unit_col: NDArray[np.str_] = keys["unit"]
+
+        # ---- keys
+        problems.add(ind_col == "", "empty_field", "indicator", lambda i: "the indicator is empty")
+        problems.add(unit_col == "", "empty_field", "unit", lambda i: "the unit is empty")
+        unit_idx, unit_found = hierarchy.positions(unit_col)
+        problems.add(
+            ~unit_found & (unit_col != ""),
+            "unknown_unit",
+            "unit",
+            lambda i: f"unknown unit {unit_col[i]!r} (not in the hierarchy, edition "
+            f"{hierarchy.edition})",
+        )
+        codes, ind_idx = np.unique(ind_col, return_inverse=True)
+        ind_idx = ind_idx.reshape(-1)
+        if defs is not None:
+            known = np.array([c in defs for c in codes.tolist()], dtype=bool)
+            held = ", ".join(repr(c) for c in sorted(defs)) or "none"
+            problems.add(
+                ~known[ind_idx] & (ind_col != "") if n else np.zeros(0, bool),
+                "unknown_indicator",
+                "indicator",
+                lambda i: f"unknown indicator {ind_col[i]!r}; the definitions given are {held}",
+            )
+        labels, period_ok, period_text = _parse_periods(keys["period"])
+        problems.add(
+            ~period_ok,
+            "bad_period",
+            "period",
+            lambda i: f"not a period: {period_text[i]!r} (expected a year such as '2024', "
+            "a quarter '2024-Q2' or a month '2024-06')",
+        )
+        grains = np.array([granularity(x) if x else "" for x in labels.tolist()], dtype=str)
+        if period_ok.any():
+            first_grain = grains[np.flatnonzero(period_ok)[0]]
+            problems.add(
+                period_ok & (grains != first_grain),
+                "mixed_periods",
+                "period",
+                lambda i: f"period {labels[i]!r} is a {grains[i]}, but the panel's periods are "
+                f"{first_grain}s; use one granularity in a panel",
+            )
+
+        # ---- numbers
+        value, v_given, v_bad = numbers["value"]
+        num, n_given, n_bad = numbers["numerator"]
+        den, d_given, d_bad = numbers["denominator"]
+        weight, w_given, w_bad = numbers["weight"]
+        for name, bad in (
+            ("value", v_bad),
+            ("numerator", n_bad),
+            ("denominator", d_bad),
+            ("weight", w_bad),
+        ):
+            texts = bad_text.get(name, {})
+            problems.add(
+                bad,
+                "not_a_number",
+                name,
+                lambda i, t=texts, a=numbers[name][0]: (
+                    f"not a number: {t[i]!r}" if i in t else f"not a finite number: {a[i]!r}"
+                ),
+            )
+        v_ok, n_ok, d_ok, w_ok = v_given & ~v_bad, n_given & ~n_bad, d_given & ~d_bad, w_given & ~w_bad
+        problems.add(
+            ~v_given & ~n_given & ~d_given,
+            "no_value",
+            "value",
+            lambda i: "the row gives no value and no numerator/denominator",
+        )
+        problems.add(
+            n_given & ~d_given, "incomplete_parts", "denominator", lambda i: "a numerator needs a denominator"
+        )
+        problems.add(
+            d_given & ~n_given, "incomplete_parts", "numerator", lambda i: "a denominator needs a numerator"
+        )
+        parts = n_ok & d_ok
+        problems.add(
+            d_ok & (den < 0),
+            "negative_denominator",
+            "denominator",
+            lambda i: f"the denominator must be >= 0, got {den[i]:g}",
+        )
+        problems.add(
+            n_ok & (num < 0),
+            "negative_numerator",
+            "numerator",
+            lambda i: f"the numerator must be >= 0, got {num[i]:g}",
+        )
+        problems.add(
+            w_ok & (weight < 0),
+            "negative_weight",
+            "weight",
+            lambda i: f"the weight must be >= 0, got {weight[i]:g}",
+        )
+
+        # ---- duplicates among rows whose key is sound
+        key_ok = unit_found & period_ok & (ind_col != "")
+        periods = sorted(set(labels[key_ok].tolist()), key=period_sort_key)
+        per_idx = np.searchsorted(np.array(periods, dtype=str), labels) if periods else np.zeros(
+            n, dtype=np.int64
+        )
+        per_idx = np.where(key_ok, per_idx, 0)
+        n_units, n_periods = len(hierarchy), max(len(periods), 1)
+        flat = (ind_idx.astype(np.int64) * n_units + np.maximum(unit_idx, 0)) * n_periods + per_idx
+        flat = np.where(key_ok, flat, -1 - np.arange(n))  # unsound keys never collide
+        _, first_idx, inv = np.unique(flat, return_index=True, return_inverse=True)
+        first_of = first_idx[inv.reshape(-1)]
+        problems.add(
+            first_of != np.arange(n),
+            "duplicate_key",
+            "period",
+            lambda i: f"duplicate observation of ({ind_col[i]!r}, {unit_col[i]!r}, "
+            f"{labels[i]!r}); first given in row {first_row + int(first_of[i])}",
+        )
+
+        # ---- checks against the measures, where definitions are known
+        rows = first_row + np.arange(n, dtype=np.int64)
+        _check_measures(
+            problems,
+            ind_col,
+            ind_idx,
+            codes,
+            defs or {},
+            require_parts,
+            np.where(v_ok, value, np.nan),
+            np.where(parts, num, np.nan),
+            np.where(parts, den, np.nan),
+            v_ok & parts,
+        )
+        problems.raise_if_any(source)
+
+        # ---- dense arrays: one fancy assignment per field
+        shape = (len(codes), n_units, len(periods))
+        arrays = {}
+        for name, arr, ok in (
+            ("value", value, v_ok),
+            ("numerator", num, parts),
+            ("denominator", den, parts),
+            ("weight", weight, w_ok),
+        ):
+            dense = np.full(shape, np.nan)
+            dense[ind_idx, unit_idx, per_idx] = np.where(ok, arr, np.nan)
+            arrays[name] = dense
+        # a row giving both a consistent value and its parts is stored as parts
+        stored = arrays["value"][ind_idx, unit_idx, per_idx]
+        arrays["value"][ind_idx, unit_idx, per_idx] = np.where(parts, np.nan, stored)
+        row_dense = np.full(shape, -1, dtype=np.int64)
+        row_dense[ind_idx, unit_idx, per_idx] = rows
+        data = {
+            code: IndicatorData(
+                arrays["value"][k],
+                arrays["numerator"][k],
+                arrays["denominator"][k],
+                arrays["weight"][k],
+                row_dense[k],
+            )
+            for k, code in enumerate(codes.tolist())
+        }
+        used = {c: d for c, d in (defs or {}).items() if c in data}
+        return cls(hierarchy, tuple(periods), data, used, source)
+
+    def with_indicators(
+        self,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator],
+        *,
+        require_parts: bool = False,
+    ) -> Panel:
+        """Return a panel that also holds these definitions, after checking the data against them.
+
+        Raises
+        ------
+        PanelError
+            If an observation does not fit its indicator's measure; rows are
+            those of the original source.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy, Indicator
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> p = Panel.from_records([{"indicator": "a", "unit": "26", "period": 2024, "value": 120}], h)
+        >>> p.with_indicators([Indicator("a", "A")])
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.PanelError: <records>: 1 problem
+          row 0, field 'value': a percent must lie in [0, 100], got 120
+        """
+        defs = _definitions(indicators) or {}
+        problems = _Problems(0)
+        relevant = [c for c in self.data if c in defs]
+        for code in relevant:
+            d = self.data[code]
+            cells = d.observed
+            codes = np.array([code])
+            n = int(cells.sum())
+            problems.rows = d.row[cells]
+            _check_measures(
+                problems,
+                np.full(n, code),
+                np.zeros(n, dtype=np.int64),
+                codes,
+                defs,
+                require_parts,
+                d.value[cells],
+                d.numerator[cells],
+                d.denominator[cells],
+                np.zeros(n, dtype=bool),
+            )
+        problems.raise_if_any(self.source)
+        merged = dict(self.indicators)
+        merged.update({c: defs[c] for c in relevant})
+        return attrs.evolve(self, indicators=merged)
+
+    # ------------------------------------------------------------------ output
+
+    def to_records(self) -> list[dict[str, object]]:
+        """Return the observations as long-format rows, the inverse of :meth:`from_records`.
+
+        Rows come by indicator, then unit (hierarchy order), then period.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> rec = [{"indicator": "a", "unit": "26", "period": "2024", "numerator": 1.0,
+        ...         "denominator": 2.0}]
+        >>> Panel.from_records(rec, h).to_records()
+        [{'indicator': 'a', 'unit': '26', 'period': '2024', 'numerator': 1.0, 'denominator': 2.0}]
+        """
+        out: list[dict[str, object]] = []
+        for code, d in self.data.items():
+            for i, j in zip(*np.nonzero(d.observed)):
+                rec: dict[str, object] = {
+                    "indicator": code,
+                    "unit": self.hierarchy.codes[i],
+                    "period": self.periods[j],
+                }
+                if not np.isnan(d.value[i, j]):
+                    rec["value"] = float(d.value[i, j])
+                if not np.isnan(d.denominator[i, j]):
+                    rec["numerator"] = float(d.numerator[i, j])
+                    rec["denominator"] = float(d.denominator[i, j])
+                if not np.isnan(d.weight[i, j]):
+                    rec["weight"] = float(d.weight[i, j])
+                out.append(rec)
+        return out
+
+    def to_frame(self) -> Any:
+        """Return the observations as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> p = Panel.from_records([{"indicator": "a", "unit": "26", "period": 2024, "value": 1}], h)
+        >>> p.to_frame().columns.tolist()
+        ['indicator', 'unit', 'period', 'value', 'numerator', 'denominator', 'weight']
+        """
+        pd = _pandas()
+        cols = ["indicator", "unit", "period", "value", "numerator", "denominator", "weight"]
+        return pd.DataFrame.from_records(self.to_records(), columns=cols)
+
+
+def _pandas() -> Any:
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        msg = "this needs pandas: pip install 'cchc-indicators[pandas]'"
+        raise ImportError(msg) from exc
+    return pd
+
+
+class _Problems:
+    """Collects problems from boolean masks over rows, up to a limit."""
+
+    def __init__(self, first_row: int) -> None:
+        self.first_row = first_row
+        self.rows: IntArray | None = None  # explicit row numbers (re-validation)
+        self.items: list[tuple[int, int, Problem]] = []
+        self.cut = 0
+
+    def add(self, mask: BoolArray, kind: str, field: str, message: Any) -> None:
+        hits = np.flatnonzero(mask)
+        room = max(_PROBLEM_LIMIT - len(self.items), 0)
+        self.cut += max(len(hits) - room, 0)
+        for i in hits[:room].tolist():
+            row = int(self.rows[i]) if self.rows is not None else self.first_row + i
+            self.items.append((row, len(self.items), Problem(message(i), row, field, kind)))
+
+    def raise_if_any(self, source: str) -> None:
+        if not self.items:
+            return
+        self.items.sort(key=lambda t: (t[0], t[1]))
+        problems = [p for _, _, p in self.items]
+        if self.cut:
+            problems.append(
+                Problem(f"... {self.cut} more problems not listed", kind="truncated")
+            )
+        raise PanelError(problems, source=source)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _parse_numbers(
+    column: list[Any],
+) -> tuple[tuple[FloatArray, BoolArray, BoolArray], dict[int, str]]:
+    """Turn a column of numbers or text into (floats, given, bad) and the bad texts."""
+    n = len(column)
+    out = np.full(n, np.nan)
+    given = np.zeros(n, dtype=bool)
+    bad = np.zeros(n, dtype=bool)
+    bad_text: dict[int, str] = {}
+    for i, x in enumerate(column):
+        if x is None:
+            continue
+        if isinstance(x, str):
+            s = x.strip()
+            if not s:
+                continue
+            given[i] = True
+            try:
+                out[i] = float(s)
+            except ValueError:
+                bad[i] = True
+                bad_text[i] = x
+                continue
+        elif isinstance(x, (int, float, np.integer, np.floating)):
+            given[i] = True
+            out[i] = float(x)
+        else:
+            given[i] = True
+            bad[i] = True
+            bad_text[i] = repr(x)
+            continue
+        if not np.isfinite(out[i]):
+            bad[i] = True
+    return (out, given, bad), bad_text
+
+
+def _parse_periods(column: Sequence[object]) -> tuple[NDArray[np.str_], BoolArray, list[str]]:
+    """Normalise period labels; return labels ("" where bad), a mask of good ones, the raw texts."""
+    raw = [_text(x) if not isinstance(x, (int, float)) else x for x in column]
+    cache: dict[object, str] = {}
+    labels = []
+    for x in raw:
+        key = (type(x), x)
+        if key not in cache:
+            try:
+                cache[key] = normalise_period(x)
+            except ValueError:
+                cache[key] = ""
+        labels.append(cache[key])
+    arr = np.array(labels, dtype=str) if labels else np.array([], dtype=str)
+    return arr, arr != "", [str(x) for x in raw]
+
+
+def _definitions(
+    indicators: Iterable[Indicator] | Mapping[str, Indicator] | None,
+) -> dict[str, Indicator] | None:
+    if indicators is None:
+        return None
+    items = list(indicators.values()) if isinstance(indicators, Mapping) else list(indicators)
+    out: dict[str, Indicator] = {}
+    for ind in items:
+        if not isinstance(ind, Indicator):
+            msg = f"indicators must be Indicator objects, got {ind!r}"
+            raise DefinitionError(msg)
+        if ind.code in out and out[ind.code] != ind:
+            msg = f"two different definitions of indicator {ind.code!r}"
+            raise DefinitionError(msg, code=ind.code)
+        out[ind.code] = ind
+    return out
+
+
+def _check_measures(
+    problems: _Problems,
+    ind_col: NDArray[np.str_],
+    ind_idx: IntArray,
+    codes: NDArray[np.str_],
+    defs: Mapping[str, Indicator],
+    require_parts: bool,
+    value: FloatArray,
+    num: FloatArray,
+    den: FloatArray,
+    both: BoolArray,
+) -> None:
+    """Check each row against its indicator's measure (rows of undefined indicators pass)."""
+    if not len(codes):
+        return
+    measures = [defs[c].measure if c in defs else None for c in codes.tolist()]
+
+    def per_code(fn: Any, default: Any) -> NDArray[Any]:
+        return np.array([default if m is None else fn(m) for m in measures])[ind_idx]
+
+    kind = per_code(lambda m: m.kind, "")
+    scale = per_code(lambda m: m.scale or 1.0, 1.0).astype(float)
+    lo = per_code(lambda m: m.bounds[0] if m.bounds else -np.inf, -np.inf).astype(float)
+    hi = per_code(lambda m: m.bounds[1] if m.bounds else np.inf, np.inf).astype(float)
+    has_value = ~np.isnan(value)
+    has_parts = ~np.isnan(den)
+    is_ratio = kind == "ratio"
+
+    problems.add(
+        has_parts & (kind != "") & ~is_ratio,
+        "parts_for_non_ratio",
+        "numerator",
+        lambda i: f"indicator {ind_col[i]!r} is a {kind[i]}, not a ratio: give a value, "
+        "not numerator/denominator",
+    )
+    if require_parts:
+        problems.add(
+            has_value & ~has_parts & is_ratio,
+            "parts_required",
+            "value",
+            lambda i: f"indicator {ind_col[i]!r} is a ratio: give numerator and denominator, "
+            "not a bare value (only parts can be pooled)",
+        )
+    bounded_ratio = is_ratio & np.isfinite(hi)
+    problems.add(
+        has_parts & bounded_ratio & (num > den),
+        "numerator_exceeds_denominator",
+        "denominator",
+        lambda i: f"'denominator' must be >= 'numerator' for a share: {den[i]:g} < {num[i]:g}",
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        implied = np.where(has_parts & (den > 0), num / np.where(den > 0, den, 1.0) * scale, np.nan)
+    disagree = both & is_ratio & has_value & ~np.isnan(implied) & ~np.isclose(
+        value, implied, rtol=_VALUE_RTOL, atol=1e-9
+    )
+    problems.add(
+        disagree,
+        "value_disagrees",
+        "value",
+        lambda i: f"the value {value[i]:g} disagrees with numerator/denominator "
+        f"({num[i]:g}/{den[i]:g} x {scale[i]:g} = {implied[i]:g})",
+    )
+    checked = has_value & ~both  # rows with parts were checked through their parts
+    problems.add(
+        checked & (kind == "count") & (value < 0),
+        "negative_count",
+        "value",
+        lambda i: f"a count must be >= 0, got {value[i]:g}",
+    )
+    problems.add(
+        checked & (kind == "binary") & (value != 0) & (value != 1),
+        "not_binary",
+        "value",
+        lambda i: f"indicator {ind_col[i]!r} is binary: the value must be 0 or 1, got {value[i]:g}",
+    )
+    problems.add(
+        checked & (kind == "rank") & ((value < 1) | (value != np.floor(value))),
+        "bad_rank",
+        "value",
+        lambda i: f"a rank must be a whole number >= 1, got {value[i]:g}",
+    )
+    out_of_bounds = checked & ((kind == "ratio") | (kind == "score")) & ((value < lo) | (value > hi))
+    problems.add(
+        out_of_bounds,
+        "out_of_bounds",
+        "value",
+        lambda i: f"a {'percent' if kind[i] == 'ratio' and scale[i] == 100 else kind[i]} must lie "
+        f"in [{lo[i]:g}, {hi[i]:g}], got {value[i]:g}",
+    )
+

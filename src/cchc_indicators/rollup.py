@@ -1,0 +1,716 @@
+"""The roll-up engine: values for every unit, level and period, by an explicit rule and scope.
+
+A roll-up answers "what is this indicator for this unit?" for every unit of
+the hierarchy at once. The answer depends on two choices, and every result
+says which were made:
+
+* the **rule** (:mod:`cchc_indicators.rules`): how the values of several
+  units combine (pooled ratio, sum, mean, share meeting a condition, ...);
+* the **scope** (:class:`Scope`): which units a value is made of --
+  ``own`` (the unit's own observation), ``tier:<level>`` (the pool of the
+  unit's descendants on one level, "all communes of this province") or
+  ``territory`` (the unit and all its descendants).
+
+The engine works one level at a time: the state of each level is pooled into
+the level above with :func:`numpy.bincount` over the hierarchy's precomputed
+parent indices. There is no Python loop over units or rows.
+
+Examples
+--------
+>>> from cchc_indicators import Hierarchy, Indicator, Panel, rollup
+>>> h = Hierarchy.from_records(
+...     [
+...         {"code": "26", "name": "Vĩnh Phúc", "level": "province"},
+...         {"code": "243", "name": "Vĩnh Yên", "level": "district", "parent": "26"},
+...         {"code": "244", "name": "Phúc Yên", "level": "district", "parent": "26"},
+...     ],
+...     levels=("province", "district"),
+... )
+>>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+>>> p = Panel.from_records(
+...     [
+...         {"indicator": "files", "unit": "243", "period": 2024, "numerator": 90, "denominator": 100},
+...         {"indicator": "files", "unit": "244", "period": 2024, "numerator": 10, "denominator": 20},
+...     ],
+...     h,
+...     indicators=[files],
+... )
+>>> r = rollup(p, "files", scope="tier:district")
+>>> round(r.get("26", "2024"), 2)  # pooled: 100 / 120, not the mean of 90 % and 50 %
+83.33
+>>> r.row("26", "2024")["coverage"], r.row("26", "2024")["provenance"]
+(1.0, 'derived')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ._periods import period_sort_key
+from .errors import DefinitionError, PanelError, Problem
+from .hierarchy import Hierarchy
+from .indicators import Indicator
+from .panel import Panel, _pandas
+from .rules import (
+    REASON_BELOW_MIN_COVERAGE,
+    REASON_NO_DATA,
+    REASON_NOT_APPLICABLE,
+    REASON_OK,
+    REASON_ZERO_DENOMINATOR,
+    REASONS,
+    Cells,
+    Combine,
+    Rule,
+)
+
+__all__ = [
+    "PROVENANCE",
+    "Rollup",
+    "RollupState",
+    "Scope",
+    "own",
+    "rollup",
+    "rollup_state",
+    "territory",
+    "tier",
+]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+State = dict[str, FloatArray]
+
+#: Provenance labels, indexed by the codes stored in :attr:`Rollup.provenance`.
+PROVENANCE = ("missing", "observed", "derived")
+_MISSING, _OBSERVED, _DERIVED = 0, 1, 2
+_OWN_FIELDS: tuple[tuple[str, Combine], ...] = (("value", "add"), ("undefined", "add"))
+
+ScopeKind = Literal["own", "tier", "territory"]
+
+
+@attrs.frozen
+class Scope:
+    """Which units a unit's value is made of.
+
+    Parameters
+    ----------
+    kind
+        ``"own"``: the unit's own observation (its own tier's work);
+        ``"tier"``: the pool of its descendants on ``level``;
+        ``"territory"``: the unit itself and all its descendants.
+    level
+        The tier pooled, for ``kind="tier"`` only.
+
+    Examples
+    --------
+    >>> Scope.parse("tier:commune")
+    Scope(kind='tier', level='commune')
+    >>> str(territory()), str(tier("district"))
+    ('territory', 'tier:district')
+    """
+
+    kind: ScopeKind = attrs.field()
+    level: str | None = None
+
+    @kind.validator
+    def _check(self, _attribute: object, value: str) -> None:
+        if value not in ("own", "tier", "territory"):
+            msg = f"unknown scope {value!r}; use 'own', 'territory' or 'tier:<level>'"
+            raise DefinitionError(msg)
+        if (value == "tier") != (self.level is not None):
+            msg = "a tier scope names its level ('tier:commune'); other scopes take none"
+            raise DefinitionError(msg)
+
+    @classmethod
+    def parse(cls, text: str | Scope) -> Scope:
+        """Read ``"own"``, ``"territory"`` or ``"tier:<level>"`` (a Scope passes through)."""
+        if isinstance(text, Scope):
+            return text
+        kind, _, level = str(text).strip().partition(":")
+        return cls(kind.strip(), level.strip() or None)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return f"tier:{self.level}" if self.kind == "tier" else self.kind
+
+
+def own() -> Scope:
+    """The unit's own observation.
+
+    Examples
+    --------
+    >>> own()
+    Scope(kind='own', level=None)
+    """
+    return Scope("own")
+
+
+def territory() -> Scope:
+    """The unit and all its descendants.
+
+    Examples
+    --------
+    >>> territory().kind
+    'territory'
+    """
+    return Scope("territory")
+
+
+def tier(level: str) -> Scope:
+    """The pool of the unit's descendants on ``level`` (e.g. all communes of a province).
+
+    Examples
+    --------
+    >>> tier("commune")
+    Scope(kind='tier', level='commune')
+    """
+    return Scope("tier", level)
+
+
+# ---------------------------------------------------------------------- state algebra
+
+
+def _combine_table(rule: Rule | None) -> dict[str, Combine]:
+    fields = _OWN_FIELDS if rule is None else rule.fields
+    return {**dict(fields), "n": "add"}
+
+
+def _identity(op: Combine) -> float:
+    return 0.0 if op == "add" else (math.inf if op == "min" else -math.inf)
+
+
+def _pool(state: State, combine: Mapping[str, Combine], parent: IntArray, size: int) -> State:
+    """Pool the rows of ``state`` into ``size`` groups given by ``parent`` (one level up)."""
+    n_periods = next(iter(state.values())).shape[1]
+    idx = (parent[:, None] * n_periods + np.arange(n_periods)).ravel()
+    out: State = {}
+    for name, arr in state.items():
+        op = combine[name]
+        if op == "add":
+            pooled = np.bincount(idx, weights=arr.ravel(), minlength=size * n_periods)
+        else:
+            pooled = np.full(size * n_periods, _identity(op))
+            (np.minimum if op == "min" else np.maximum).at(pooled, idx, arr.ravel())
+        out[name] = pooled.reshape(size, n_periods)
+    return out
+
+
+def _merge(a: State, b: State, combine: Mapping[str, Combine]) -> State:
+    out: State = {}
+    for name, arr in a.items():
+        op = combine[name]
+        if op == "add":
+            out[name] = arr + b[name]
+        else:
+            out[name] = (np.minimum if op == "min" else np.maximum)(arr, b[name])
+    return out
+
+
+def _empty(combine: Mapping[str, Combine], rows: int, n_periods: int) -> State:
+    return {name: np.full((rows, n_periods), _identity(op)) for name, op in combine.items()}
+
+
+def _by_scope(
+    unit_state: State, combine: Mapping[str, Combine], h: Hierarchy, scope: Scope
+) -> State:
+    """Turn per-unit states into per-unit scope states, one level at a time, bottom up."""
+    n_levels = len(h.levels)
+    n_periods = next(iter(unit_state.values())).shape[1]
+    slices = [h.level_slice(k) for k in range(n_levels)]
+    per_level: list[State | None] = [None] * n_levels
+    if scope.kind == "own":
+        return unit_state
+    if scope.kind == "territory":
+        bottom = n_levels - 1
+        per_level[bottom] = {k: v[slices[bottom]] for k, v in unit_state.items()}
+        start = bottom - 1
+    else:
+        assert scope.level is not None
+        t = h.level_number(scope.level)
+        per_level[t] = {k: v[slices[t]] for k, v in unit_state.items()}
+        for k in range(t + 1, n_levels):
+            per_level[k] = _empty(combine, h.level_size(k), n_periods)
+        start = t - 1
+    for k in range(start, -1, -1):
+        below = per_level[k + 1]
+        assert below is not None
+        pooled = _pool(below, combine, h.ancestors(k + 1, k), h.level_size(k))
+        if scope.kind == "territory":
+            pooled = _merge({n: v[slices[k]] for n, v in unit_state.items()}, pooled, combine)
+        per_level[k] = pooled
+    return {
+        name: np.concatenate([s[name] for s in per_level if s is not None], axis=0)
+        for name in unit_state
+    }
+
+
+def _scope_sizes(h: Hierarchy, scope: Scope) -> FloatArray:
+    """How many units each unit's scope holds (0 where the scope does not apply)."""
+    if scope.kind == "own":
+        return np.ones(len(h))
+    ones: State = {"n": np.ones((len(h), 1))}
+    sizes = _by_scope(ones, {"n": "add"}, h, scope)["n"][:, 0]
+    if scope.kind == "tier":
+        assert scope.level is not None
+        below = h.level_slice(h.level_number(scope.level)).stop
+        sizes[below:] = 0.0
+    return sizes
+
+
+# ---------------------------------------------------------------------- public engine
+
+
+@attrs.frozen(eq=False)
+class RollupState:
+    """The mergeable state of a roll-up, before values are computed.
+
+    States computed from separate chunks of observations (a partition of the
+    rows, on the same hierarchy) merge exactly with :meth:`merge`; the merged
+    state finalises to the same result as one pass over all the data.
+
+    Attributes
+    ----------
+    indicator : Indicator
+        The indicator rolled up.
+    rule : Rule or None
+        The rule (``None`` for the ``own`` scope, which applies none).
+    scope : Scope
+        The scope.
+    hierarchy : Hierarchy
+        The units.
+    periods : tuple of str
+        The period labels (columns).
+    fields : dict
+        The state arrays (units x periods), including ``n``, the units with data.
+
+    Examples
+    --------
+    >>> from cchc_indicators import Hierarchy, Indicator, Panel
+    >>> h = Hierarchy.from_records(
+    ...     [{"code": "P", "name": "P", "level": "province"},
+    ...      {"code": "A", "name": "A", "level": "commune", "parent": "P"},
+    ...      {"code": "B", "name": "B", "level": "commune", "parent": "P"}],
+    ...     levels=("province", "commune"),
+    ... )
+    >>> ind = Indicator("x", "X")
+    >>> rec = [{"indicator": "x", "unit": "A", "period": 2024, "numerator": 1, "denominator": 4},
+    ...        {"indicator": "x", "unit": "B", "period": 2024, "numerator": 3, "denominator": 4}]
+    >>> a = rollup_state(Panel.from_records(rec[:1], h), ind)
+    >>> b = rollup_state(Panel.from_records(rec[1:], h), ind)
+    >>> a.merge(b).finalize().get("P", 2024)
+    50.0
+    """
+
+    indicator: Indicator
+    rule: Rule | None
+    scope: Scope
+    hierarchy: Hierarchy
+    periods: tuple[str, ...]
+    fields: Mapping[str, FloatArray]
+
+    def merge(self, other: RollupState) -> RollupState:
+        """Combine with the state of another chunk of observations.
+
+        Raises
+        ------
+        ValueError
+            If the two states differ in indicator, rule, scope or hierarchy.
+        """
+        for what in ("rule", "scope"):
+            if getattr(self, what) != getattr(other, what):
+                msg = f"cannot merge roll-up states with different {what}s: " + (
+                    f"{getattr(self, what)} and {getattr(other, what)}"
+                )
+                raise ValueError(msg)
+        if self.indicator.code != other.indicator.code:
+            msg = (
+                "cannot merge roll-up states of different indicators: "
+                f"{self.indicator.code!r} and {other.indicator.code!r}"
+            )
+            raise ValueError(msg)
+        if self.hierarchy is not other.hierarchy and self.hierarchy != other.hierarchy:
+            msg = "cannot merge roll-up states on different hierarchies"
+            raise ValueError(msg)
+        combine = _combine_table(self.rule)
+        periods = tuple(sorted(set(self.periods) | set(other.periods), key=period_sort_key))
+        a, b = self._aligned(periods, combine), other._aligned(periods, combine)
+        return attrs.evolve(self, periods=periods, fields=_merge(a, b, combine))
+
+    def _aligned(self, periods: tuple[str, ...], combine: Mapping[str, Combine]) -> State:
+        if periods == self.periods:
+            return dict(self.fields)
+        cols = [periods.index(p) for p in self.periods]
+        out = _empty(combine, len(self.hierarchy), len(periods))
+        for name, arr in self.fields.items():
+            out[name][:, cols] = arr
+        return out
+
+    def finalize(self, min_coverage: float = 0.0) -> Rollup:
+        """Compute values, coverage, provenance and reasons.
+
+        Parameters
+        ----------
+        min_coverage
+            The smallest share (0 to 1) of the units in scope that must have
+            data; a value with less coverage becomes missing with the reason
+            ``below_min_coverage`` (its coverage is kept).
+        """
+        if not (isinstance(min_coverage, (int, float)) and 0.0 <= min_coverage <= 1.0):
+            msg = f"min_coverage is a share between 0 and 1, got {min_coverage!r}"
+            raise DefinitionError(msg)
+        h = self.hierarchy
+        n = self.fields["n"]
+        sizes = _scope_sizes(h, self.scope)[:, None] * np.ones((1, n.shape[1]))
+        measure = self.indicator.measure
+        scale = measure.scale if measure.kind == "ratio" and measure.scale else 1.0
+        if self.rule is None:
+            if np.any(n > 1):
+                msg = "the merged chunks hold the same observation twice; chunks must partition the rows"
+                raise ValueError(msg)
+            undefined = self.fields["undefined"] > 0
+            value = np.where((n == 1) & ~undefined, self.fields["value"], np.nan)
+            reason = np.where(undefined, REASON_ZERO_DENOMINATOR, REASON_OK).astype(np.int8)
+        else:
+            value, reason = self.rule.finalize(dict(self.fields), n, sizes, scale)
+        reason = np.where((n == 0) & (reason == REASON_OK), REASON_NO_DATA, reason)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            coverage = np.where(sizes > 0, n / np.where(sizes > 0, sizes, 1.0), np.nan)
+        if min_coverage > 0:
+            short = (reason == REASON_OK) & (coverage < min_coverage)
+            reason = np.where(short, REASON_BELOW_MIN_COVERAGE, reason)
+        reason = np.where(sizes == 0, REASON_NOT_APPLICABLE, reason)
+        reason = np.where((reason == REASON_OK) & np.isnan(value), REASON_NO_DATA, reason)
+        ok = reason == REASON_OK
+        value = np.where(ok, value, np.nan)
+        single = (sizes == 1) & (n == 1)
+        provenance = np.where(ok, np.where(single, _OBSERVED, _DERIVED), _MISSING)
+        return Rollup(
+            indicator=self.indicator,
+            rule=self.rule,
+            scope=self.scope,
+            hierarchy=h,
+            periods=self.periods,
+            value=value,
+            n_with_data=n.astype(np.int64),
+            n_in_scope=sizes[:, 0].astype(np.int64),
+            provenance=provenance.astype(np.int8),
+            reason=reason.astype(np.int8),
+            min_coverage=float(min_coverage),
+        )
+
+
+def rollup_state(
+    panel: Panel,
+    indicator: Indicator | str,
+    *,
+    scope: Scope | str = "territory",
+    rule: Rule | str | None = None,
+) -> RollupState:
+    """Compute the mergeable state of a roll-up (see :class:`RollupState`).
+
+    Parameters are those of :func:`rollup`, without ``min_coverage``, which
+    applies when the state is finalised.
+
+    Examples
+    --------
+    >>> from cchc_indicators import Hierarchy, Indicator, Panel
+    >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+    >>> p = Panel.from_records([{"indicator": "a", "unit": "26", "period": 2024, "value": 5}], h)
+    >>> s = rollup_state(p, Indicator("a", "A", measure=measures.count()))
+    >>> sorted(s.fields)
+    ['n', 'sum']
+    """
+    ind, panel = _resolve(panel, indicator)
+    the_scope = Scope.parse(scope)
+    h = panel.hierarchy
+    if the_scope.level is not None:
+        h.level_number(the_scope.level)  # raises UnknownLevelError
+    the_rule = None if the_scope.kind == "own" else (ind.check_rule(rule) if rule else ind.rule)
+    data = panel.data_of(ind.code)
+    scale = ind.measure.scale if ind.measure.kind == "ratio" else 1.0
+    values = data.values(scale)
+    if the_rule is None:
+        observed = data.observed
+        undefined = observed & np.isnan(values)
+        fields: State = {
+            "value": np.where(observed & ~undefined, values, 0.0),
+            "undefined": undefined.astype(np.float64),
+            "n": observed.astype(np.float64),
+        }
+    else:
+        if the_rule.needs_parts:
+            _require_parts(panel, data.observed & ~data.has_parts, ind, the_rule, the_scope)
+        cells = Cells(values, data.numerator, data.denominator, data.weight)
+        fields, has = the_rule.init(cells)
+        fields["n"] = has.astype(np.float64)
+        fields = _by_scope(fields, _combine_table(the_rule), h, the_scope)
+    return RollupState(ind, the_rule, the_scope, h, panel.periods, fields)
+
+
+def rollup(
+    panel: Panel,
+    indicator: Indicator | str,
+    *,
+    scope: Scope | str = "territory",
+    rule: Rule | str | None = None,
+    min_coverage: float = 0.0,
+) -> Rollup:
+    """Roll an indicator up the hierarchy: a value for every unit, level and period.
+
+    Parameters
+    ----------
+    panel
+        The observations.
+    indicator
+        The indicator, or its code when the panel holds its definition.
+    scope
+        ``"own"``, ``"territory"`` (default) or ``"tier:<level>"``, or a :class:`Scope`.
+    rule
+        A rule overriding the indicator's (it must fit the measure).
+    min_coverage
+        The smallest share (0 to 1) of units in scope with data for a value
+        to count; otherwise it is missing with the reason ``below_min_coverage``.
+
+    Returns
+    -------
+    Rollup
+        Values, coverage, provenance and reasons for every unit and period.
+
+    Raises
+    ------
+    RuleMismatchError
+        If ``rule`` does not fit the indicator's measure.
+    PanelError
+        If the rule pools parts (``ratio_of_sums``) but some observations in
+        scope give only a value.
+
+    Examples
+    --------
+    >>> from cchc_indicators import Hierarchy, Indicator, Panel
+    >>> h = Hierarchy.from_records(
+    ...     [{"code": "P", "name": "P", "level": "province"},
+    ...      {"code": "A", "name": "A", "level": "commune", "parent": "P"},
+    ...      {"code": "B", "name": "B", "level": "commune", "parent": "P"}],
+    ...     levels=("province", "commune"),
+    ... )
+    >>> staff = Indicator("staff", "Biên chế", measure=measures.count())
+    >>> p = Panel.from_records(
+    ...     [{"indicator": "staff", "unit": "A", "period": 2024, "value": 12}], h, indicators=[staff]
+    ... )
+    >>> r = rollup(p, "staff", scope="tier:commune", min_coverage=1.0)
+    >>> r.row("P", 2024)["value"], r.row("P", 2024)["reason"], r.row("P", 2024)["coverage"]
+    (None, 'below_min_coverage', 0.5)
+    """
+    state = rollup_state(panel, indicator, scope=scope, rule=rule)
+    return state.finalize(min_coverage)
+
+
+def _resolve(panel: Panel, indicator: Indicator | str) -> tuple[Indicator, Panel]:
+    if isinstance(indicator, Indicator):
+        known = panel.indicators.get(indicator.code)
+        if known != indicator:
+            panel = panel.with_indicators([indicator])
+        return indicator, panel
+    return panel.indicator(indicator), panel
+
+
+def _require_parts(
+    panel: Panel, value_only: NDArray[np.bool_], ind: Indicator, rule: Rule, scope: Scope
+) -> None:
+    h = panel.hierarchy
+    if scope.kind == "tier":
+        assert scope.level is not None
+        mask = np.zeros(len(h), dtype=bool)
+        mask[h.level_slice(scope.level)] = True
+        value_only = value_only & mask[:, None]
+    if not value_only.any():
+        return
+    rows = np.sort(panel.data_of(ind.code).row[value_only])
+    problems = [
+        Problem(
+            f"indicator {ind.code!r}: rule {rule.to_spec()!r} pools numerators and denominators, "
+            "but this observation gives only a value; give numerator and denominator, or roll "
+            "up with rule 'mean' or 'weighted_mean(by=weight)'",
+            row=int(r),
+            field="value",
+            kind="value_without_parts",
+        )
+        for r in rows[:1000].tolist()
+    ]
+    raise PanelError(problems, source=panel.source)
+
+
+@attrs.frozen(eq=False)
+class Rollup:
+    """The result of a roll-up: one value per unit and period, with its rule, scope and coverage.
+
+    Arrays have one row per unit (in :attr:`Hierarchy.codes
+    <cchc_indicators.Hierarchy.codes>` order) and one column per period.
+
+    Attributes
+    ----------
+    indicator : Indicator
+        What was rolled up.
+    rule : Rule or None
+        The rule used (``None`` for the ``own`` scope).
+    scope : Scope
+        The scope used.
+    hierarchy : Hierarchy
+        The units.
+    periods : tuple of str
+        The periods (columns).
+    value : numpy.ndarray
+        The values; NaN where missing (never 0).
+    n_with_data : numpy.ndarray
+        How many units in scope had data.
+    n_in_scope : numpy.ndarray
+        How many units the scope holds (one per unit; 0 where the scope does
+        not apply, as ``tier:commune`` for a commune's descendants).
+    provenance : numpy.ndarray
+        Codes into :data:`PROVENANCE`: missing, observed, derived.
+    reason : numpy.ndarray
+        Why a value is missing: codes into ``REASONS`` (``no_data``,
+        ``zero_denominator``, ``below_min_coverage``, ``not_applicable``).
+    min_coverage : float
+        The minimum coverage applied.
+    """
+
+    indicator: Indicator
+    rule: Rule | None
+    scope: Scope
+    hierarchy: Hierarchy
+    periods: tuple[str, ...]
+    value: FloatArray
+    n_with_data: IntArray
+    n_in_scope: IntArray
+    provenance: NDArray[np.int8]
+    reason: NDArray[np.int8]
+    min_coverage: float = 0.0
+
+    def __repr__(self) -> str:
+        rule = self.rule.to_spec() if self.rule else "none"
+        return (
+            f"Rollup(indicator={self.indicator.code!r}, rule={rule!r}, scope='{self.scope}', "
+            f"units={len(self.hierarchy)}, periods={self.periods!r})"
+        )
+
+    @property
+    def coverage(self) -> FloatArray:
+        """Units with data / units in scope (NaN where the scope does not apply)."""
+        sizes = self.n_in_scope[:, None].astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out: FloatArray = np.where(sizes > 0, self.n_with_data / np.where(sizes > 0, sizes, 1), np.nan)
+        return out
+
+    def _cell(self, unit: str, period: object) -> tuple[int, int]:
+        from ._periods import normalise_period
+
+        label = normalise_period(period)
+        if label not in self.periods:
+            msg = f"period {label!r} is not in the roll-up; it holds {', '.join(self.periods)}"
+            raise KeyError(msg)
+        return self.hierarchy.position(unit), self.periods.index(label)
+
+    def get(self, unit: str, period: object) -> float:
+        """Return the value for ``unit`` in ``period`` (NaN when missing)."""
+        i, j = self._cell(unit, period)
+        return float(self.value[i, j])
+
+    def row(self, unit: str, period: object) -> dict[str, Any]:
+        """Return everything known about one unit and period as a dict (see :meth:`to_records`)."""
+        i, j = self._cell(unit, period)
+        return self._records(np.array([i]), [j])[0]
+
+    def array(self, level: str) -> FloatArray:
+        """Return the values of the units of ``level`` (units x periods)."""
+        return self.value[self.hierarchy.level_slice(level)]
+
+    def to_records(self, level: str | None = None) -> list[dict[str, Any]]:
+        """Return one dict per unit and period.
+
+        Keys: ``indicator``, ``unit``, ``name``, ``level``, ``period``,
+        ``value`` (``None`` when missing), ``unit_label``, ``rule``, ``scope``,
+        ``coverage``, ``n_with_data``, ``n_in_scope``, ``provenance``, ``reason``.
+
+        Parameters
+        ----------
+        level
+            Only the units of this level.
+        """
+        h = self.hierarchy
+        rows = (
+            np.arange(len(h))
+            if level is None
+            else np.arange(h.level_slice(level).start, h.level_slice(level).stop)
+        )
+        return self._records(rows, range(len(self.periods)))
+
+    def _records(self, rows: IntArray, cols: Any) -> list[dict[str, Any]]:
+        h = self.hierarchy
+        rule = self.rule.to_spec() if self.rule else None
+        scope = str(self.scope)
+        coverage = self.coverage
+        out = []
+        for i in rows.tolist():
+            level = h.levels[int(h.level_of[i])]
+            for j in cols:
+                v = float(self.value[i, j])
+                c = float(coverage[i, j])
+                out.append(
+                    {
+                        "indicator": self.indicator.code,
+                        "unit": h.codes[i],
+                        "name": h.names[i],
+                        "level": level,
+                        "period": self.periods[j],
+                        "value": None if math.isnan(v) else v,
+                        "unit_label": self.indicator.unit,
+                        "rule": rule,
+                        "scope": scope,
+                        "coverage": None if math.isnan(c) else c,
+                        "n_with_data": int(self.n_with_data[i, j]),
+                        "n_in_scope": int(self.n_in_scope[i]),
+                        "provenance": PROVENANCE[int(self.provenance[i, j])],
+                        "reason": REASONS[int(self.reason[i, j])] or None,
+                    }
+                )
+        return out
+
+    def to_frame(self, level: str | None = None) -> Any:
+        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return _pandas().DataFrame.from_records(self.to_records(level))
+
+    def table(self, level: str | None = None, *, digits: int = 1) -> str:
+        """Return a plain-text table of the values (units as rows, periods as columns).
+
+        Missing values show as ``—`` followed by a short reason.
+        """
+        h = self.hierarchy
+        rows = self.to_records(level)
+        by_unit: dict[str, dict[str, str]] = {}
+        for r in rows:
+            cell = (
+                f"{r['value']:.{digits}f}"
+                if r["value"] is not None
+                else "— " + (r["reason"] or "").replace("_", " ")
+            )
+            key = f"{'  ' * h.level_number(r['level'])}{r['name']} ({r['unit']})"
+            by_unit.setdefault(key, {})[r["period"]] = cell
+        width = max([len(k) for k in by_unit] + [4])
+        widths = [max([len(p)] + [len(v.get(p, "")) for v in by_unit.values()]) for p in self.periods]
+        head = "unit".ljust(width) + "  " + "  ".join(
+            p.rjust(w) for p, w in zip(self.periods, widths)
+        )
+        lines = [head, "-" * len(head)]
+        for key, cells in by_unit.items():
+            lines.append(
+                key.ljust(width)
+                + "  "
+                + "  ".join(cells.get(p, "").rjust(w) for p, w in zip(self.periods, widths))
+            )
+        return "\n".join(lines)
+

@@ -1,0 +1,627 @@
+"""Aggregation rules: how the values of several units combine into one.
+
+A rule is a small frozen object. Each rule keeps a *mergeable state*: a few
+arrays (sums, counts, extremes) that combine by addition, minimum or maximum.
+Because states merge exactly, the roll-up engine can pool one level at a time
+and partial results computed on separate chunks of data combine into the same
+answer as one pass over all of it.
+
+======================= ============================== ======================
+rule                    value                          state
+======================= ============================== ======================
+``sum``                 Σ value                        Σ value
+``ratio_of_sums``       Σ numerator / Σ denominator    Σ numerator,
+                        x scale                        Σ denominator
+``mean``                Σ value / n                    Σ value
+``weighted_mean``       Σ w·value / Σ w                Σ w·value, Σ w
+``min`` / ``max``       smallest / largest value       min / max
+``share_meeting(c)``    100 x (units meeting c) /      units meeting c
+                        (units with data, or all)
+``any`` / ``all``       1 if any / all values are 1    units with value 1
+======================= ============================== ======================
+
+Every state also counts ``n``, the units with data, which gives the coverage.
+
+Examples
+--------
+>>> from cchc_indicators.rules import parse_rule, ShareMeeting
+>>> parse_rule("share_meeting(>= 80)")
+ShareMeeting(condition=Condition('>=', 80.0), denominator='with_data')
+>>> str(ShareMeeting(">= 80", denominator="all"))
+'share_meeting(>= 80, denominator=all)'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import ClassVar, Literal
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import DefinitionError
+from .measures import MEASURE_KINDS, Measure
+
+__all__ = [
+    "RULE_NAMES",
+    "AllTrue",
+    "AnyTrue",
+    "Cells",
+    "Condition",
+    "Max",
+    "Mean",
+    "Min",
+    "RatioOfSums",
+    "Rule",
+    "ShareMeeting",
+    "Sum",
+    "WeightedMean",
+    "default_rule",
+    "parse_rule",
+    "rules_for",
+]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+Combine = Literal["add", "min", "max"]
+State = dict[str, FloatArray]
+
+#: Reason codes for a missing value (stored as small integers in results).
+REASON_OK = 0
+REASON_NO_DATA = 1
+REASON_ZERO_DENOMINATOR = 2
+REASON_BELOW_MIN_COVERAGE = 3
+REASON_NOT_APPLICABLE = 4
+REASONS = ("", "no_data", "zero_denominator", "below_min_coverage", "not_applicable")
+
+_OPS: dict[str, Callable[[FloatArray, float], BoolArray]] = {
+    ">=": np.greater_equal,
+    ">": np.greater,
+    "<=": np.less_equal,
+    "<": np.less,
+    "==": np.equal,
+    "!=": np.not_equal,
+}
+_CONDITION = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
+
+
+@attrs.frozen
+class Cells:
+    """The per-unit inputs a rule starts from (engine-internal, public for custom rules).
+
+    All arrays have the same shape (units x periods); missing entries are NaN.
+
+    Parameters
+    ----------
+    value
+        The unit's value (for a ratio: numerator / denominator x scale, or the
+        value given directly).
+    numerator, denominator
+        The ratio's parts, NaN where the observation gave only a value.
+    weight
+        The optional weight column.
+    """
+
+    value: FloatArray
+    numerator: FloatArray
+    denominator: FloatArray
+    weight: FloatArray
+
+
+@attrs.frozen
+class Condition:
+    """A comparison each unit's value is tested against, such as ``>= 60``.
+
+    Parameters
+    ----------
+    op
+        One of ``>=``, ``>``, ``<=``, ``<``, ``==``, ``!=``.
+    threshold
+        The number compared with.
+
+    Examples
+    --------
+    >>> c = Condition.parse(">= 60")
+    >>> c.test(np.array([59.9, 60.0, np.nan]))
+    array([False,  True, False])
+    >>> str(c)
+    '>= 60'
+    """
+
+    op: str = attrs.field(validator=attrs.validators.in_(tuple(_OPS)))
+    threshold: float = attrs.field(converter=float)
+
+    def __attrs_post_init__(self) -> None:
+        if not math.isfinite(self.threshold):
+            msg = f"a condition's threshold must be finite, got {self.threshold}"
+            raise DefinitionError(msg)
+
+    @classmethod
+    def parse(cls, text: str | Condition) -> Condition:
+        """Parse ``">= 60"``, ``"== 1"``, ... (a :class:`Condition` passes through)."""
+        if isinstance(text, Condition):
+            return text
+        m = _CONDITION.match(str(text))
+        if not m:
+            msg = (
+                f"cannot read condition {text!r}: write an operator "
+                "(>=, >, <=, <, ==, !=) and a number, such as '>= 60'"
+            )
+            raise DefinitionError(msg)
+        return cls(m.group(1), float(m.group(2)))
+
+    def test(self, values: FloatArray) -> BoolArray:
+        """Return where ``values`` meet the condition (NaN never does)."""
+        with np.errstate(invalid="ignore"):
+            out: BoolArray = _OPS[self.op](values, self.threshold) & ~np.isnan(values)
+        return out
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.threshold:g}"
+
+    def __repr__(self) -> str:
+        return f"Condition({self.op!r}, {self.threshold!r})"
+
+
+class Rule:
+    """Base class of aggregation rules.
+
+    A rule declares the state fields it keeps and how each merges
+    (``add``, ``min`` or ``max``), turns unit cells into a state
+    (:meth:`init`) and a merged state into values (:meth:`finalize`).
+
+    Examples
+    --------
+    >>> Mean().fits(measures.score())
+    True
+    >>> Sum().fits(measures.percent())
+    False
+    """
+
+    #: The rule's name in specs and results.
+    name: ClassVar[str]
+    #: The state fields and how each merges (the unit count ``n`` is added by the engine).
+    fields: ClassVar[tuple[tuple[str, Combine], ...]]
+    #: The measure kinds the rule fits.
+    measure_kinds: ClassVar[tuple[str, ...]]
+    #: Whether the rule needs numerator and denominator (not a bare value) from each unit.
+    needs_parts: ClassVar[bool] = False
+
+    def fits(self, measure: Measure) -> bool:
+        """Whether the rule makes sense for ``measure``."""
+        return measure.kind in self.measure_kinds
+
+    def init(self, cells: Cells) -> tuple[State, BoolArray]:
+        """Return the state of each unit alone and where the unit has data."""
+        raise NotImplementedError
+
+    def finalize(
+        self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
+    ) -> tuple[FloatArray, NDArray[np.int8]]:
+        """Return values and reason codes from a merged state.
+
+        ``n`` counts the units with data, ``n_scope`` the units in scope;
+        ``scale`` is the indicator's ratio scale (1 for non-ratios).
+        """
+        raise NotImplementedError
+
+    def to_spec(self) -> str:
+        """Return the rule as text, the inverse of :func:`parse_rule`."""
+        return self.name
+
+    def __str__(self) -> str:
+        return self.to_spec()
+
+
+def _reasons_where(missing: BoolArray, code: int) -> NDArray[np.int8]:
+    return np.where(missing, np.int8(code), np.int8(REASON_OK)).astype(np.int8)
+
+
+def _no_reason(n: FloatArray) -> NDArray[np.int8]:
+    return np.zeros(n.shape, dtype=np.int8)
+
+
+def _valid(cells_value: FloatArray) -> BoolArray:
+    return ~np.isnan(cells_value)
+
+
+@attrs.frozen
+class Sum(Rule):
+    """Add up the values (counts; binary facts give the number of units with 1).
+
+    Examples
+    --------
+    >>> Sum()
+    Sum()
+    """
+
+    name: ClassVar[str] = "sum"
+    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("sum", "add"),)
+    measure_kinds: ClassVar[tuple[str, ...]] = ("count", "binary")
+
+    def init(self, cells: Cells) -> tuple[State, BoolArray]:
+        ok = _valid(cells.value)
+        return {"sum": np.where(ok, cells.value, 0.0)}, ok
+
+    def finalize(
+        self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
+    ) -> tuple[FloatArray, NDArray[np.int8]]:
+        return np.where(n > 0, state["sum"], np.nan), _no_reason(n)
+
+
+@attrs.frozen
+class RatioOfSums(Rule):
+    """Pool the parts: Σ numerator / Σ denominator x scale (the default for ratios).
+
+    A denominator summing to 0 gives no value (reason ``zero_denominator``).
+
+    Examples
+    --------
+    >>> RatioOfSums().needs_parts
+    True
+    """
+
+    name: ClassVar[str] = "ratio_of_sums"
+    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("num", "add"), ("den", "add"))
+    measure_kinds: ClassVar[tuple[str, ...]] = ("ratio",)
+    needs_parts: ClassVar[bool] = True
+
+    def init(self, cells: Cells) -> tuple[State, BoolArray]:
+        ok = _valid(cells.numerator) & _valid(cells.denominator)
+        return {
+            "num": np.where(ok, cells.numerator, 0.0),
+            "den": np.where(ok, cells.denominator, 0.0),
+        }, ok
+
+    def finalize(
+        self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
+    ) -> tuple[FloatArray, NDArray[np.int8]]:
+        den = state["den"]
+        zero = (den == 0) & (n > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(den > 0, state["num"] / np.where(den > 0, den, 1.0) * scale, np.nan)
+        return value, _reasons_where(zero, REASON_ZERO_DENOMINATOR)
+
+
+@attrs.frozen
+class Mean(Rule):
+    """Unweighted mean of the units' values: each unit counts once.
+
+    For a ratio this averages the units' rates, which is *not* the pooled rate;
+    use it only when the indicator's definition says so.
+
+    Examples
+    --------
+    >>> Mean().to_spec()
+    'mean'
+    """
+
+    name: ClassVar[str] = "mean"
+    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("sum", "add"),)
+    measure_kinds: ClassVar[tuple[str, ...]] = ("ratio", "count", "score")
+
+    def init(self, cells: Cells) -> tuple[State, BoolArray]:
+        ok = _valid(cells.value)
+        return {"sum": np.where(ok, cells.value, 0.0)}, ok
+
+    def finalize(
+        self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
+    ) -> tuple[FloatArray, NDArray[np.int8]]:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(n > 0, state["sum"] / np.where(n > 0, n, 1.0), np.nan)
+        return value, _no_reason(n)
+
+
+def _check_by(_instance: object, _attribute: object, value: str) -> None:
+    if value not in ("weight", "denominator"):
+        msg = f"weighted_mean weights 'by' the 'weight' column or the 'denominator', not {value!r}"
+        raise DefinitionError(msg)
+
+
+@attrs.frozen
+class WeightedMean(Rule):
+    """Mean of the units' values weighted by the ``weight`` column or by the denominator.
+
+    Weighting a ratio by its denominator gives the same value as
+    :class:`RatioOfSums`. A total weight of 0 gives no value.
+
+    Parameters
+    ----------
+    by
+        ``"weight"`` (the observations' weight column) or ``"denominator"``.
+
+    Examples
+    --------
+    >>> WeightedMean(by="denominator").to_spec()
+    'weighted_mean(by=denominator)'
+    """
+
+    by: str = attrs.field(default="weight", validator=_check_by)
+    name: ClassVar[str] = "weighted_mean"
+    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("wsum", "add"), ("w", "add"))
+    measure_kinds: ClassVar[tuple[str, ...]] = ("ratio", "count", "score")
+
+    @property
+    def needs_parts(self) -> bool:  # type: ignore[override]
+        """Weighting by the denominator needs the ratio's parts."""
+        return self.by == "denominator"
+
+    def init(self, cells: Cells) -> tuple[State, BoolArray]:
+        w = cells.weight if self.by == "weight" else cells.denominator
+        ok = _valid(cells.value) & _valid(w)
+        wv = np.where(ok, cells.value * np.where(ok, w, 0.0), 0.0)
+        return {"wsum": wv, "w": np.where(ok, w, 0.0)}, ok
+
+    def finalize(
+        self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
+    ) -> tuple[FloatArray, NDArray[np.int8]]:
+        w = state["w"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(w > 0, state["wsum"] / np.where(w > 0, w, 1.0), np.nan)
+        return value, _reasons_where((w == 0) & (n > 0), REASON_ZERO_DENOMINATOR)
+
+    def to_spec(self) -> str:
+        return f"weighted_mean(by={self.by})"
+
+
+@attrs.frozen
+class Min(Rule):
+    """The smallest value among the units with data.
+
+    Examples
+    --------
+    >>> Min().to_spec()
+    'min'
+    """
+
+    name: ClassVar[str] = "min"
+    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("m", "min"),)
+    measure_kinds: ClassVar[tuple[str, ...]] = ("ratio", "count", "score", "rank")
+
+    def init(self, cells: Cells) -> tuple[State, BoolArray]:
+        ok = _valid(cells.value)
+        return {"m": np.where(ok, cells.value, np.inf)}, ok
+
+    def finalize(
+        self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
+    ) -> tuple[FloatArray, NDArray[np.int8]]:
+        return np.where(n > 0, state["m"], np.nan), _no_reason(n)
+
+
+@attrs.frozen
+class Max(Rule):
+    """The largest value among the units with data.
+
+    Examples
+    --------
+    >>> Max().to_spec()
+    'max'
+    """
+
+    name: ClassVar[str] = "max"
+    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("m", "max"),)
+    measure_kinds: ClassVar[tuple[str, ...]] = ("ratio", "count", "score", "rank")
+
+    def init(self, cells: Cells) -> tuple[State, BoolArray]:
+        ok = _valid(cells.value)
+        return {"m": np.where(ok, cells.value, -np.inf)}, ok
+
+    def finalize(
+        self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
+    ) -> tuple[FloatArray, NDArray[np.int8]]:
+        return np.where(n > 0, state["m"], np.nan), _no_reason(n)
+
+
+def _check_denominator(_instance: object, _attribute: object, value: str) -> None:
+    if value not in ("with_data", "all"):
+        msg = f"share_meeting's denominator is 'with_data' or 'all', not {value!r}"
+        raise DefinitionError(msg)
+
+
+@attrs.frozen
+class ShareMeeting(Rule):
+    """The share of units, in percent, whose own value meets a condition.
+
+    Parameters
+    ----------
+    condition
+        A :class:`Condition` or its text, such as ``">= 60"`` or ``"== 1"``.
+    denominator
+        ``"with_data"`` (default): the share among units that reported;
+        ``"all"``: among all units in scope, so a unit without data counts as
+        not meeting the condition.
+
+    Examples
+    --------
+    >>> ShareMeeting("== 1")
+    ShareMeeting(condition=Condition('==', 1.0), denominator='with_data')
+    """
+
+    condition: Condition = attrs.field(converter=Condition.parse)
+    denominator: str = attrs.field(default="with_data", validator=_check_denominator)
+    name: ClassVar[str] = "share_meeting"
+    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("met", "add"),)
+    measure_kinds: ClassVar[tuple[str, ...]] = MEASURE_KINDS
+
+    def init(self, cells: Cells) -> tuple[State, BoolArray]:
+        ok = _valid(cells.value)
+        return {"met": self.condition.test(cells.value).astype(np.float64)}, ok
+
+    def finalize(
+        self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
+    ) -> tuple[FloatArray, NDArray[np.int8]]:
+        den = n if self.denominator == "with_data" else np.where(n > 0, n_scope, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(den > 0, state["met"] / np.where(den > 0, den, 1.0) * 100.0, np.nan)
+        return value, _no_reason(n)
+
+    def to_spec(self) -> str:
+        if self.denominator == "with_data":
+            return f"share_meeting({self.condition})"
+        return f"share_meeting({self.condition}, denominator={self.denominator})"
+
+
+@attrs.frozen
+class AnyTrue(Rule):
+    """1 when any unit with data has the value 1, else 0 (binary measures).
+
+    Examples
+    --------
+    >>> AnyTrue().to_spec()
+    'any'
+    """
+
+    name: ClassVar[str] = "any"
+    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("true", "add"),)
+    measure_kinds: ClassVar[tuple[str, ...]] = ("binary",)
+
+    def init(self, cells: Cells) -> tuple[State, BoolArray]:
+        ok = _valid(cells.value)
+        return {"true": (ok & (cells.value == 1)).astype(np.float64)}, ok
+
+    def finalize(
+        self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
+    ) -> tuple[FloatArray, NDArray[np.int8]]:
+        value = np.where(n > 0, (state["true"] > 0).astype(np.float64), np.nan)
+        return value, _no_reason(n)
+
+
+@attrs.frozen
+class AllTrue(Rule):
+    """1 when every unit with data has the value 1, else 0 (binary measures).
+
+    Units without data do not count; set a minimum coverage to require them.
+
+    Examples
+    --------
+    >>> AllTrue().to_spec()
+    'all'
+    """
+
+    name: ClassVar[str] = "all"
+    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("true", "add"),)
+    measure_kinds: ClassVar[tuple[str, ...]] = ("binary",)
+
+    def init(self, cells: Cells) -> tuple[State, BoolArray]:
+        ok = _valid(cells.value)
+        return {"true": (ok & (cells.value == 1)).astype(np.float64)}, ok
+
+    def finalize(
+        self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
+    ) -> tuple[FloatArray, NDArray[np.int8]]:
+        value = np.where(n > 0, (state["true"] == n).astype(np.float64), np.nan)
+        return value, _no_reason(n)
+
+
+_SIMPLE: dict[str, type[Rule]] = {
+    "sum": Sum,
+    "ratio_of_sums": RatioOfSums,
+    "mean": Mean,
+    "min": Min,
+    "max": Max,
+    "any": AnyTrue,
+    "all": AllTrue,
+}
+#: Every rule name accepted by :func:`parse_rule`.
+RULE_NAMES = (
+    "sum",
+    "ratio_of_sums",
+    "mean",
+    "weighted_mean",
+    "min",
+    "max",
+    "share_meeting",
+    "any",
+    "all",
+)
+_SPEC = re.compile(r"^\s*([a-z_]+)\s*(?:\((.*)\))?\s*$")
+
+_DEFAULTS: dict[str, Rule] = {
+    "ratio": RatioOfSums(),
+    "count": Sum(),
+    "score": Mean(),
+    "binary": AllTrue(),
+    "rank": Min(),
+}
+
+
+def parse_rule(spec: str | Rule) -> Rule:
+    """Build a rule from its text: ``"mean"``, ``"weighted_mean(by=denominator)"``, ...
+
+    A :class:`Rule` passes through unchanged.
+
+    Examples
+    --------
+    >>> parse_rule("weighted_mean(by=denominator)")
+    WeightedMean(by='denominator')
+    >>> parse_rule("share_meeting(== 1, denominator=all)").denominator
+    'all'
+    >>> parse_rule("median")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: unknown rule 'median'; the rules are sum, ratio_of_sums, mean, weighted_mean, min, max, share_meeting, any, all
+    """  # noqa: E501
+    if isinstance(spec, Rule):
+        return spec
+    m = _SPEC.match(str(spec))
+    name = m.group(1) if m else str(spec)
+    if not m or name not in RULE_NAMES:
+        msg = f"unknown rule {name!r}; the rules are {', '.join(RULE_NAMES)}"
+        raise DefinitionError(msg)
+    args = [a.strip() for a in (m.group(2) or "").split(",") if a.strip()]
+    if name in _SIMPLE:
+        if args:
+            msg = f"rule {name!r} takes no arguments, got {spec!r}"
+            raise DefinitionError(msg)
+        return _SIMPLE[name]()
+    kwargs = {}
+    positional = []
+    for arg in args:
+        key, eq, val = arg.partition("=")
+        if eq and key.strip() in ("by", "denominator"):
+            kwargs[key.strip()] = val.strip()
+        else:
+            positional.append(arg)
+    if name == "weighted_mean":
+        if positional or set(kwargs) - {"by"}:
+            msg = f"weighted_mean takes only 'by=weight' or 'by=denominator', got {spec!r}"
+            raise DefinitionError(msg)
+        return WeightedMean(**kwargs)
+    if len(positional) != 1 or set(kwargs) - {"denominator"}:
+        msg = f"share_meeting needs one condition, such as 'share_meeting(>= 60)', got {spec!r}"
+        raise DefinitionError(msg)
+    return ShareMeeting(positional[0], **kwargs)
+
+
+def default_rule(measure: Measure) -> Rule:
+    """The rule an indicator of ``measure`` uses unless it names another.
+
+    ratio: ``ratio_of_sums``; count: ``sum``; score: ``mean``; binary: ``all``; rank: ``min``.
+
+    Examples
+    --------
+    >>> default_rule(measures.percent())
+    RatioOfSums()
+    """
+    return _DEFAULTS[measure.kind]
+
+
+def rules_for(measure: Measure) -> tuple[str, ...]:
+    """The names of the rules that fit ``measure``, the default first.
+
+    Examples
+    --------
+    >>> rules_for(measures.binary())
+    ('all', 'sum', 'share_meeting', 'any')
+    """
+    default = _DEFAULTS[measure.kind].name
+    fitting = [default]
+    for name in RULE_NAMES:
+        cls = _SIMPLE.get(name) or (WeightedMean if name == "weighted_mean" else ShareMeeting)
+        if measure.kind in cls.measure_kinds and name != default:
+            fitting.append(name)
+    return tuple(fitting)
+

@@ -39,7 +39,9 @@ def normalise_period(raw: object) -> str:
         return f"{m.group(1)}-Q{m.group(2)}"
     if m := _MONTH.match(text):
         return text
-    msg = f"not a period: {raw!r} (expected a year '2024', a quarter '2024-Q2' or a month '2024-06')"
+    msg = (
+        f"not a period: {raw!r} (expected a year '2024', a quarter '2024-Q2' or a month '2024-06')"
+    )
     raise ValueError(msg)
 
 

@@ -305,5 +305,7 @@ class PanelError(InvalidDataError):
     """
 
 
-def _rebuild(cls: type[Exception], args: tuple[object, ...], kwargs: dict[str, object]) -> Exception:
+def _rebuild(
+    cls: type[Exception], args: tuple[object, ...], kwargs: dict[str, object]
+) -> Exception:
     return cls(*args, **kwargs)

@@ -33,7 +33,7 @@ import csv
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import numpy as np
@@ -86,6 +86,10 @@ def _readonly(a: NDArray[Any]) -> NDArray[Any]:
     return a
 
 
+def _to_tuple(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
 def _array_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
     return bool(np.array_equal(a, b))
 
@@ -128,9 +132,9 @@ class Hierarchy:
     array([0, 0])
     """
 
-    levels: tuple[str, ...] = attrs.field(converter=tuple)
-    codes: tuple[str, ...] = attrs.field(converter=tuple, repr=False)
-    names: tuple[str, ...] = attrs.field(converter=tuple, repr=False)
+    levels: tuple[str, ...] = attrs.field(converter=_to_tuple)
+    codes: tuple[str, ...] = attrs.field(converter=_to_tuple, repr=False)
+    names: tuple[str, ...] = attrs.field(converter=_to_tuple, repr=False)
     level_of: IntArray = attrs.field(
         converter=_readonly, repr=False, eq=attrs.cmp_using(eq=_array_eq)
     )
@@ -164,7 +168,7 @@ class Hierarchy:
                 above = anc[(k - 1, a)]
                 anc[(k, a)] = _readonly(above[parent_pos])
         object.__setattr__(self, "_ancestors", anc)
-        object.__setattr__(self, "_index", dict(zip(self.codes, range(n))))
+        object.__setattr__(self, "_index", dict(zip(self.codes, range(n), strict=True)))
 
     # ------------------------------------------------------------------ building
 
@@ -271,9 +275,7 @@ class Hierarchy:
                 raise HierarchyError([problem], source=str(path))
             cols = [header.index(c) for c in _COLUMNS]
             table = [[row[i].strip() if i < len(row) else "" for i in cols] for row in reader]
-        codes, names, level_names, parents = (
-            [t[j] for t in table] for j in range(4)
-        )
+        codes, names, level_names, parents = ([t[j] for t in table] for j in range(4))
         h = cls._build(codes, names, level_names, parents, levels, edition, str(path), 2)
         return h if within is None else h.subtree(within)
 
@@ -297,10 +299,10 @@ class Hierarchy:
         problems: list[tuple[int, Problem]] = []
 
         def report(mask: NDArray[np.bool_], kind: str, field: str, message: Any) -> None:
-            for i in np.flatnonzero(mask):
-                problems.append(
-                    (int(i), Problem(message(int(i)), row=first_row + int(i), field=field, kind=kind))
-                )
+            problems.extend(
+                (i, Problem(message(i), row=first_row + i, field=field, kind=kind))
+                for i in np.flatnonzero(mask).tolist()
+            )
 
         empty = codes == ""
         report(empty, "empty_code", "code", lambda i: "the unit code is empty")
@@ -312,7 +314,7 @@ class Hierarchy:
             dup,
             "duplicate_code",
             "code",
-            lambda i: f"duplicate code {codes[i]!r}, first seen in row {first_row + first_of[i]}",
+            lambda i: f"duplicate code {str(codes[i])!r}, first seen in row {first_row + first_of[i]}",
         )
         bad_level = lvl < 0
         shown = ", ".join(repr(x) for x in levels)
@@ -328,15 +330,18 @@ class Hierarchy:
             top_with_parent,
             "top_with_parent",
             "parent",
-            lambda i: f"a unit on the top level {levels[0]!r} cannot have a parent, got {parents[i]!r}",
+            lambda i: (
+                f"a unit on the top level {levels[0]!r} cannot have a parent, got {str(parents[i])!r}"
+            ),
         )
         no_parent = (lvl > 0) & ~has_parent
         report(
             no_parent,
             "missing_parent",
             "parent",
-            lambda i: f"a unit on level {levels[lvl[i]]!r} needs a parent on level "
-            f"{levels[lvl[i] - 1]!r}",
+            lambda i: (
+                f"a unit on level {levels[lvl[i]]!r} needs a parent on level {levels[lvl[i] - 1]!r}"
+            ),
         )
         # parent lookup: position of the first row holding each parent code
         pos = np.searchsorted(uniq, parents) if n else np.array([], dtype=np.int64)
@@ -348,18 +353,22 @@ class Hierarchy:
             unknown_parent,
             "unknown_parent",
             "parent",
-            lambda i: f"parent {parents[i]!r} is not a unit in this list",
+            lambda i: f"parent {str(parents[i])!r} is not a unit in this list",
         )
         wrong_level = (
-            found & (lvl > 0) & (lvl[np.maximum(parent_row, 0)] >= 0)
+            found
+            & (lvl > 0)
+            & (lvl[np.maximum(parent_row, 0)] >= 0)
             & (lvl[np.maximum(parent_row, 0)] != lvl - 1)
         )
         report(
             wrong_level,
             "parent_level",
             "parent",
-            lambda i: f"parent {parents[i]!r} is on level {levels[lvl[parent_row[i]]]!r}, "
-            f"not on {levels[lvl[i] - 1]!r}, the level directly above {levels[lvl[i]]!r}",
+            lambda i: (
+                f"parent {str(parents[i])!r} is on level {levels[lvl[parent_row[i]]]!r}, "
+                f"not on {levels[lvl[i] - 1]!r}, the level directly above {levels[lvl[i]]!r}"
+            ),
         )
         if problems:
             problems.sort(key=lambda t: t[0])
@@ -368,7 +377,9 @@ class Hierarchy:
         order = np.lexsort((codes, lvl))
         new_index = np.empty(n, dtype=np.int64)
         new_index[order] = np.arange(n)
-        parent_of = np.where(parent_row[order] >= 0, new_index[np.maximum(parent_row[order], 0)], -1)
+        parent_of = np.where(
+            parent_row[order] >= 0, new_index[np.maximum(parent_row[order], 0)], -1
+        )
         return cls(
             levels=levels,
             codes=tuple(codes[order].tolist()),
@@ -414,7 +425,7 @@ class Hierarchy:
             return self._index[code]
         except KeyError:
             msg = f"unknown unit code {code!r} in hierarchy (edition {self.edition}, {len(self)} units)"
-            if isinstance(code, int):
+            if isinstance(cast(object, code), int):
                 msg += "; codes are strings, such as '01'"
             raise UnknownUnitError(msg, key=str(code)) from None
 
@@ -496,9 +507,7 @@ class Hierarchy:
         i = self.position(code)
         k = int(self.level_of[i])
         pos = i - int(self._offsets[k])
-        targets = (
-            range(k + 1, len(self.levels)) if level is None else [self.level_number(level)]
-        )
+        targets = range(k + 1, len(self.levels)) if level is None else [self.level_number(level)]
         out = [
             np.flatnonzero(self._ancestors[(t, k)] == pos) + self._offsets[t]
             for t in targets
@@ -521,7 +530,7 @@ class Hierarchy:
     def level_size(self, level: str | int) -> int:
         """Return the number of units on ``level``."""
         s = self.level_slice(level)
-        return s.stop - s.start
+        return int(s.stop) - int(s.start)
 
     def ancestors(self, from_level: str | int, to_level: str | int) -> IntArray:
         """Return, for each unit of ``from_level``, the position of its ancestor on ``to_level``.

@@ -87,6 +87,16 @@ def _to_enum(cls: type[enum.Enum], what: str) -> Any:
     return convert
 
 
+def _to_area(value: object) -> Area:
+    result: Area = _to_enum(Area, "area")(value)
+    return result
+
+
+def _to_direction(value: object) -> Direction:
+    result: Direction = _to_enum(Direction, "direction")(value)
+    return result
+
+
 def _check_code(_instance: object, _attribute: object, value: str) -> None:
     if not isinstance(value, str) or not _CODE.match(value):
         msg = (
@@ -96,13 +106,13 @@ def _check_code(_instance: object, _attribute: object, value: str) -> None:
         raise DefinitionError(msg)
 
 
-def _check_text(_instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+def _check_text(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str):
         msg = f"indicator {attribute.name!r} must be text, got {value!r}"
         raise DefinitionError(msg)
 
 
-def _check_measure(_instance: object, _attribute: object, value: Measure) -> None:
+def _check_measure(_instance: object, _attribute: object, value: object) -> None:
     if not isinstance(value, Measure):
         msg = f"an indicator's measure must be a Measure (see cchc_indicators.measures), got {value!r}"
         raise DefinitionError(msg)
@@ -161,19 +171,17 @@ class Indicator:
     Traceback (most recent call last):
     ...
     cchc_indicators.errors.RuleMismatchError: indicator 'x': rule 'sum' does not fit a ratio measure (adding up rates is meaningless; pool the parts); use 'ratio_of_sums' (the default), or one of 'mean', 'weighted_mean', 'min', 'max', 'share_meeting'
-    """  # noqa: E501
+    """
 
     code: str = attrs.field(validator=_check_code)
     name: str = attrs.field(validator=_check_text)
     name_en: str = attrs.field(default="", kw_only=True, validator=_check_text)
-    area: Area = attrs.field(
-        default=Area.OVERALL, kw_only=True, converter=_to_enum(Area, "area")
-    )
+    area: Area = attrs.field(default=Area.OVERALL, kw_only=True, converter=_to_area)
     measure: Measure = attrs.field(factory=percent, kw_only=True, validator=_check_measure)
     direction: Direction = attrs.field(
         default=attrs.Factory(lambda self: _default_direction(self.measure), takes_self=True),
         kw_only=True,
-        converter=_to_enum(Direction, "direction"),
+        converter=_to_direction,
     )
     rule: Rule = attrs.field(
         default=attrs.Factory(lambda self: default_rule(self.measure), takes_self=True),

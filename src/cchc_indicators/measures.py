@@ -109,7 +109,7 @@ class Measure:
             raise DefinitionError(msg)
 
     def __repr__(self) -> str:
-        parts = [repr(self.kind)]
+        parts = [f"kind={self.kind!r}"]
         if self.kind == "ratio":
             parts += [f"scale={self.scale!r}", f"bounded={self.bounded!r}"]
         if self.minimum is not None:
@@ -194,7 +194,7 @@ class Measure:
             return score(
                 minimum=None if lo is None else _num(lo), maximum=None if hi is None else _num(hi)
             )
-        return cls(kind)  # type: ignore[arg-type]
+        return cls(kind)
 
 
 def _num(value: object) -> float:

@@ -45,6 +45,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._periods import granularity, normalise_period, period_sort_key
+from ._validate import Problems, check_measures, parse_numbers, parse_periods
 from .errors import DefinitionError, PanelError, Problem, UnknownIndicatorError
 from .hierarchy import Hierarchy
 from .indicators import Indicator
@@ -57,10 +58,6 @@ BoolArray = NDArray[np.bool_]
 
 _KEY_COLUMNS = ("indicator", "unit", "period")
 _NUMBER_COLUMNS = ("value", "numerator", "denominator", "weight")
-#: Relative tolerance when a row gives both a value and its parts.
-_VALUE_RTOL = 1e-6
-#: Stop collecting problems after this many (the error says how many were cut).
-_PROBLEM_LIMIT = 1000
 
 
 def _readonly(a: NDArray[Any]) -> NDArray[Any]:
@@ -446,7 +443,7 @@ class Panel:
         numbers: dict[str, tuple[FloatArray, BoolArray, BoolArray]] = {}
         bad_text: dict[str, dict[int, str]] = {}
         for name in _NUMBER_COLUMNS:
-            numbers[name], bad_text[name] = _parse_numbers(columns[name])
+            numbers[name], bad_text[name] = parse_numbers(columns[name])
         keys = {
             "indicator": np.array([_text(x) for x in columns["indicator"]], dtype=str)
             if n
@@ -474,7 +471,7 @@ class Panel:
         bad_text: Mapping[str, Mapping[int, str]],
     ) -> Panel:
         defs = _definitions(indicators)
-        problems = _Problems(first_row)
+        problems = Problems(first_row)
         ind_col: NDArray[np.str_] = keys["indicator"]
         unit_col: NDArray[np.str_] = keys["unit"]
 
@@ -486,8 +483,9 @@ class Panel:
             ~unit_found & (unit_col != ""),
             "unknown_unit",
             "unit",
-            lambda i: f"unknown unit {unit_col[i]!r} (not in the hierarchy, edition "
-            f"{hierarchy.edition})",
+            lambda i: (
+                f"unknown unit {str(unit_col[i])!r} (not in the hierarchy, edition {hierarchy.edition})"
+            ),
         )
         codes, ind_idx = np.unique(ind_col, return_inverse=True)
         ind_idx = ind_idx.reshape(-1)
@@ -498,15 +496,17 @@ class Panel:
                 ~known[ind_idx] & (ind_col != "") if n else np.zeros(0, bool),
                 "unknown_indicator",
                 "indicator",
-                lambda i: f"unknown indicator {ind_col[i]!r}; the definitions given are {held}",
+                lambda i: f"unknown indicator {str(ind_col[i])!r}; the definitions given are {held}",
             )
-        labels, period_ok, period_text = _parse_periods(keys["period"])
+        labels, period_ok, period_text = parse_periods(keys["period"])
         problems.add(
             ~period_ok,
             "bad_period",
             "period",
-            lambda i: f"not a period: {period_text[i]!r} (expected a year such as '2024', "
-            "a quarter '2024-Q2' or a month '2024-06')",
+            lambda i: (
+                f"not a period: {period_text[i]!r} (expected a year such as '2024', "
+                "a quarter '2024-Q2' or a month '2024-06')"
+            ),
         )
         grains = np.array([granularity(x) if x else "" for x in labels.tolist()], dtype=str)
         if period_ok.any():
@@ -515,8 +515,10 @@ class Panel:
                 period_ok & (grains != first_grain),
                 "mixed_periods",
                 "period",
-                lambda i: f"period {labels[i]!r} is a {grains[i]}, but the panel's periods are "
-                f"{first_grain}s; use one granularity in a panel",
+                lambda i: (
+                    f"period {str(labels[i])!r} is a {str(grains[i])}, but the panel's periods are "
+                    f"{first_grain}s; use one granularity in a panel"
+                ),
             )
 
         # ---- numbers
@@ -539,7 +541,12 @@ class Panel:
                     f"not a number: {t[i]!r}" if i in t else f"not a finite number: {a[i]!r}"
                 ),
             )
-        v_ok, n_ok, d_ok, w_ok = v_given & ~v_bad, n_given & ~n_bad, d_given & ~d_bad, w_given & ~w_bad
+        v_ok, n_ok, d_ok, w_ok = (
+            v_given & ~v_bad,
+            n_given & ~n_bad,
+            d_given & ~d_bad,
+            w_given & ~w_bad,
+        )
         problems.add(
             ~v_given & ~n_given & ~d_given,
             "no_value",
@@ -547,10 +554,16 @@ class Panel:
             lambda i: "the row gives no value and no numerator/denominator",
         )
         problems.add(
-            n_given & ~d_given, "incomplete_parts", "denominator", lambda i: "a numerator needs a denominator"
+            n_given & ~d_given,
+            "incomplete_parts",
+            "denominator",
+            lambda i: "a numerator needs a denominator",
         )
         problems.add(
-            d_given & ~n_given, "incomplete_parts", "numerator", lambda i: "a denominator needs a numerator"
+            d_given & ~n_given,
+            "incomplete_parts",
+            "numerator",
+            lambda i: "a denominator needs a numerator",
         )
         parts = n_ok & d_ok
         problems.add(
@@ -575,8 +588,10 @@ class Panel:
         # ---- duplicates among rows whose key is sound
         key_ok = unit_found & period_ok & (ind_col != "")
         periods = sorted(set(labels[key_ok].tolist()), key=period_sort_key)
-        per_idx = np.searchsorted(np.array(periods, dtype=str), labels) if periods else np.zeros(
-            n, dtype=np.int64
+        per_idx = (
+            np.searchsorted(np.array(periods, dtype=str), labels)
+            if periods
+            else np.zeros(n, dtype=np.int64)
         )
         per_idx = np.where(key_ok, per_idx, 0)
         n_units, n_periods = len(hierarchy), max(len(periods), 1)
@@ -588,13 +603,15 @@ class Panel:
             first_of != np.arange(n),
             "duplicate_key",
             "period",
-            lambda i: f"duplicate observation of ({ind_col[i]!r}, {unit_col[i]!r}, "
-            f"{labels[i]!r}); first given in row {first_row + int(first_of[i])}",
+            lambda i: (
+                f"duplicate observation of ({str(ind_col[i])!r}, {str(unit_col[i])!r}, "
+                f"{str(labels[i])!r}); first given in row {first_row + int(first_of[i])}"
+            ),
         )
 
         # ---- checks against the measures, where definitions are known
         rows = first_row + np.arange(n, dtype=np.int64)
-        _check_measures(
+        check_measures(
             problems,
             ind_col,
             ind_idx,
@@ -664,7 +681,7 @@ class Panel:
           row 0, field 'value': a percent must lie in [0, 100], got 120
         """
         defs = _definitions(indicators) or {}
-        problems = _Problems(0)
+        problems = Problems(0)
         relevant = [c for c in self.data if c in defs]
         for code in relevant:
             d = self.data[code]
@@ -672,7 +689,7 @@ class Panel:
             codes = np.array([code])
             n = int(cells.sum())
             problems.rows = d.row[cells]
-            _check_measures(
+            check_measures(
                 problems,
                 np.full(n, code),
                 np.zeros(n, dtype=np.int64),
@@ -707,7 +724,7 @@ class Panel:
         """
         out: list[dict[str, object]] = []
         for code, d in self.data.items():
-            for i, j in zip(*np.nonzero(d.observed)):
+            for i, j in zip(*np.nonzero(d.observed), strict=True):
                 rec: dict[str, object] = {
                     "indicator": code,
                     "unit": self.hierarchy.codes[i],
@@ -748,90 +765,8 @@ def _pandas() -> Any:
     return pd
 
 
-class _Problems:
-    """Collects problems from boolean masks over rows, up to a limit."""
-
-    def __init__(self, first_row: int) -> None:
-        self.first_row = first_row
-        self.rows: IntArray | None = None  # explicit row numbers (re-validation)
-        self.items: list[tuple[int, int, Problem]] = []
-        self.cut = 0
-
-    def add(self, mask: BoolArray, kind: str, field: str, message: Any) -> None:
-        hits = np.flatnonzero(mask)
-        room = max(_PROBLEM_LIMIT - len(self.items), 0)
-        self.cut += max(len(hits) - room, 0)
-        for i in hits[:room].tolist():
-            row = int(self.rows[i]) if self.rows is not None else self.first_row + i
-            self.items.append((row, len(self.items), Problem(message(i), row, field, kind)))
-
-    def raise_if_any(self, source: str) -> None:
-        if not self.items:
-            return
-        self.items.sort(key=lambda t: (t[0], t[1]))
-        problems = [p for _, _, p in self.items]
-        if self.cut:
-            problems.append(
-                Problem(f"... {self.cut} more problems not listed", kind="truncated")
-            )
-        raise PanelError(problems, source=source)
-
-
 def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
-
-
-def _parse_numbers(
-    column: list[Any],
-) -> tuple[tuple[FloatArray, BoolArray, BoolArray], dict[int, str]]:
-    """Turn a column of numbers or text into (floats, given, bad) and the bad texts."""
-    n = len(column)
-    out = np.full(n, np.nan)
-    given = np.zeros(n, dtype=bool)
-    bad = np.zeros(n, dtype=bool)
-    bad_text: dict[int, str] = {}
-    for i, x in enumerate(column):
-        if x is None:
-            continue
-        if isinstance(x, str):
-            s = x.strip()
-            if not s:
-                continue
-            given[i] = True
-            try:
-                out[i] = float(s)
-            except ValueError:
-                bad[i] = True
-                bad_text[i] = x
-                continue
-        elif isinstance(x, (int, float, np.integer, np.floating)):
-            given[i] = True
-            out[i] = float(x)
-        else:
-            given[i] = True
-            bad[i] = True
-            bad_text[i] = repr(x)
-            continue
-        if not np.isfinite(out[i]):
-            bad[i] = True
-    return (out, given, bad), bad_text
-
-
-def _parse_periods(column: Sequence[object]) -> tuple[NDArray[np.str_], BoolArray, list[str]]:
-    """Normalise period labels; return labels ("" where bad), a mask of good ones, the raw texts."""
-    raw = [_text(x) if not isinstance(x, (int, float)) else x for x in column]
-    cache: dict[object, str] = {}
-    labels = []
-    for x in raw:
-        key = (type(x), x)
-        if key not in cache:
-            try:
-                cache[key] = normalise_period(x)
-            except ValueError:
-                cache[key] = ""
-        labels.append(cache[key])
-    arr = np.array(labels, dtype=str) if labels else np.array([], dtype=str)
-    return arr, arr != "", [str(x) for x in raw]
 
 
 def _definitions(
@@ -850,95 +785,3 @@ def _definitions(
             raise DefinitionError(msg, code=ind.code)
         out[ind.code] = ind
     return out
-
-
-def _check_measures(
-    problems: _Problems,
-    ind_col: NDArray[np.str_],
-    ind_idx: IntArray,
-    codes: NDArray[np.str_],
-    defs: Mapping[str, Indicator],
-    require_parts: bool,
-    value: FloatArray,
-    num: FloatArray,
-    den: FloatArray,
-    both: BoolArray,
-) -> None:
-    """Check each row against its indicator's measure (rows of undefined indicators pass)."""
-    if not len(codes):
-        return
-    measures = [defs[c].measure if c in defs else None for c in codes.tolist()]
-
-    def per_code(fn: Any, default: Any) -> NDArray[Any]:
-        return np.array([default if m is None else fn(m) for m in measures])[ind_idx]
-
-    kind = per_code(lambda m: m.kind, "")
-    scale = per_code(lambda m: m.scale or 1.0, 1.0).astype(float)
-    lo = per_code(lambda m: m.bounds[0] if m.bounds else -np.inf, -np.inf).astype(float)
-    hi = per_code(lambda m: m.bounds[1] if m.bounds else np.inf, np.inf).astype(float)
-    has_value = ~np.isnan(value)
-    has_parts = ~np.isnan(den)
-    is_ratio = kind == "ratio"
-
-    problems.add(
-        has_parts & (kind != "") & ~is_ratio,
-        "parts_for_non_ratio",
-        "numerator",
-        lambda i: f"indicator {ind_col[i]!r} is a {kind[i]}, not a ratio: give a value, "
-        "not numerator/denominator",
-    )
-    if require_parts:
-        problems.add(
-            has_value & ~has_parts & is_ratio,
-            "parts_required",
-            "value",
-            lambda i: f"indicator {ind_col[i]!r} is a ratio: give numerator and denominator, "
-            "not a bare value (only parts can be pooled)",
-        )
-    bounded_ratio = is_ratio & np.isfinite(hi)
-    problems.add(
-        has_parts & bounded_ratio & (num > den),
-        "numerator_exceeds_denominator",
-        "denominator",
-        lambda i: f"'denominator' must be >= 'numerator' for a share: {den[i]:g} < {num[i]:g}",
-    )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        implied = np.where(has_parts & (den > 0), num / np.where(den > 0, den, 1.0) * scale, np.nan)
-    disagree = both & is_ratio & has_value & ~np.isnan(implied) & ~np.isclose(
-        value, implied, rtol=_VALUE_RTOL, atol=1e-9
-    )
-    problems.add(
-        disagree,
-        "value_disagrees",
-        "value",
-        lambda i: f"the value {value[i]:g} disagrees with numerator/denominator "
-        f"({num[i]:g}/{den[i]:g} x {scale[i]:g} = {implied[i]:g})",
-    )
-    checked = has_value & ~both  # rows with parts were checked through their parts
-    problems.add(
-        checked & (kind == "count") & (value < 0),
-        "negative_count",
-        "value",
-        lambda i: f"a count must be >= 0, got {value[i]:g}",
-    )
-    problems.add(
-        checked & (kind == "binary") & (value != 0) & (value != 1),
-        "not_binary",
-        "value",
-        lambda i: f"indicator {ind_col[i]!r} is binary: the value must be 0 or 1, got {value[i]:g}",
-    )
-    problems.add(
-        checked & (kind == "rank") & ((value < 1) | (value != np.floor(value))),
-        "bad_rank",
-        "value",
-        lambda i: f"a rank must be a whole number >= 1, got {value[i]:g}",
-    )
-    out_of_bounds = checked & ((kind == "ratio") | (kind == "score")) & ((value < lo) | (value > hi))
-    problems.add(
-        out_of_bounds,
-        "out_of_bounds",
-        "value",
-        lambda i: f"a {'percent' if kind[i] == 'ratio' and scale[i] == 100 else kind[i]} must lie "
-        f"in [{lo[i]:g}, {hi[i]:g}], got {value[i]:g}",
-    )
-

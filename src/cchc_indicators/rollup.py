@@ -190,8 +190,11 @@ def _pool(state: State, combine: Mapping[str, Combine], parent: IntArray, size: 
     out: State = {}
     for name, arr in state.items():
         op = combine[name]
+        pooled: FloatArray
         if op == "add":
-            pooled = np.bincount(idx, weights=arr.ravel(), minlength=size * n_periods)
+            pooled = np.bincount(idx, weights=arr.ravel(), minlength=size * n_periods).astype(
+                np.float64, copy=False
+            )
         else:
             pooled = np.full(size * n_periods, _identity(op))
             (np.minimum if op == "min" else np.maximum).at(pooled, idx, arr.ravel())
@@ -603,7 +606,9 @@ class Rollup:
         """Units with data / units in scope (NaN where the scope does not apply)."""
         sizes = self.n_in_scope[:, None].astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out: FloatArray = np.where(sizes > 0, self.n_with_data / np.where(sizes > 0, sizes, 1), np.nan)
+            out: FloatArray = np.where(
+                sizes > 0, self.n_with_data / np.where(sizes > 0, sizes, 1), np.nan
+            )
         return out
 
     def _cell(self, unit: str, period: object) -> tuple[int, int]:
@@ -701,16 +706,21 @@ class Rollup:
             key = f"{'  ' * h.level_number(r['level'])}{r['name']} ({r['unit']})"
             by_unit.setdefault(key, {})[r["period"]] = cell
         width = max([len(k) for k in by_unit] + [4])
-        widths = [max([len(p)] + [len(v.get(p, "")) for v in by_unit.values()]) for p in self.periods]
-        head = "unit".ljust(width) + "  " + "  ".join(
-            p.rjust(w) for p, w in zip(self.periods, widths)
+        widths = [
+            max([len(p)] + [len(v.get(p, "")) for v in by_unit.values()]) for p in self.periods
+        ]
+        head = (
+            "unit".ljust(width)
+            + "  "
+            + "  ".join(p.rjust(w) for p, w in zip(self.periods, widths, strict=True))
         )
         lines = [head, "-" * len(head)]
         for key, cells in by_unit.items():
             lines.append(
                 key.ljust(width)
                 + "  "
-                + "  ".join(cells.get(p, "").rjust(w) for p, w in zip(self.periods, widths))
+                + "  ".join(
+                    cells.get(p, "").rjust(w) for p, w in zip(self.periods, widths, strict=True)
+                )
             )
         return "\n".join(lines)
-

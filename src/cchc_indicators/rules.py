@@ -217,7 +217,8 @@ class Rule:
 
 
 def _reasons_where(missing: BoolArray, code: int) -> NDArray[np.int8]:
-    return np.where(missing, np.int8(code), np.int8(REASON_OK)).astype(np.int8)
+    out: NDArray[np.int8] = np.where(missing, np.int8(code), np.int8(REASON_OK)).astype(np.int8)
+    return out
 
 
 def _no_reason(n: FloatArray) -> NDArray[np.int8]:
@@ -415,6 +416,10 @@ class Max(Rule):
         return np.where(n > 0, state["m"], np.nan), _no_reason(n)
 
 
+def _to_condition(value: str | Condition) -> Condition:
+    return Condition.parse(value)
+
+
 def _check_denominator(_instance: object, _attribute: object, value: str) -> None:
     if value not in ("with_data", "all"):
         msg = f"share_meeting's denominator is 'with_data' or 'all', not {value!r}"
@@ -440,7 +445,7 @@ class ShareMeeting(Rule):
     ShareMeeting(condition=Condition('==', 1.0), denominator='with_data')
     """
 
-    condition: Condition = attrs.field(converter=Condition.parse)
+    condition: Condition = attrs.field(converter=_to_condition)
     denominator: str = attrs.field(default="with_data", validator=_check_denominator)
     name: ClassVar[str] = "share_meeting"
     fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("met", "add"),)
@@ -563,7 +568,7 @@ def parse_rule(spec: str | Rule) -> Rule:
     Traceback (most recent call last):
     ...
     cchc_indicators.errors.DefinitionError: unknown rule 'median'; the rules are sum, ratio_of_sums, mean, weighted_mean, min, max, share_meeting, any, all
-    """  # noqa: E501
+    """
     if isinstance(spec, Rule):
         return spec
     m = _SPEC.match(str(spec))
@@ -624,4 +629,3 @@ def rules_for(measure: Measure) -> tuple[str, ...]:
         if measure.kind in cls.measure_kinds and name != default:
             fitting.append(name)
     return tuple(fitting)
-

@@ -1,0 +1,211 @@
+"""Row validation shared by the panel readers: problem collection and column parsing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._periods import normalise_period
+from .errors import PanelError, Problem
+from .indicators import Indicator
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+#: Relative tolerance when a row gives both a value and its parts.
+VALUE_RTOL = 1e-6
+#: Stop collecting problems after this many (the error says how many were cut).
+PROBLEM_LIMIT = 1000
+
+
+class Problems:
+    """Collects problems from boolean masks over rows, up to a limit."""
+
+    def __init__(self, first_row: int) -> None:
+        self.first_row = first_row
+        self.rows: IntArray | None = None  # explicit row numbers (re-validation)
+        self.items: list[tuple[int, int, Problem]] = []
+        self.cut = 0
+
+    def add(self, mask: BoolArray, kind: str, field: str, message: Any) -> None:
+        hits = np.flatnonzero(mask)
+        room = max(PROBLEM_LIMIT - len(self.items), 0)
+        self.cut += max(len(hits) - room, 0)
+        for i in hits[:room].tolist():
+            row = int(self.rows[i]) if self.rows is not None else self.first_row + i
+            self.items.append((row, len(self.items), Problem(message(i), row, field, kind)))
+
+    def raise_if_any(self, source: str) -> None:
+        if not self.items:
+            return
+        self.items.sort(key=lambda t: (t[0], t[1]))
+        problems = [p for _, _, p in self.items]
+        if self.cut:
+            problems.append(Problem(f"... {self.cut} more problems not listed", kind="truncated"))
+        raise PanelError(problems, source=source)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def parse_numbers(
+    column: list[Any],
+) -> tuple[tuple[FloatArray, BoolArray, BoolArray], dict[int, str]]:
+    """Turn a column of numbers or text into (floats, given, bad) and the bad texts."""
+    n = len(column)
+    out = np.full(n, np.nan)
+    given = np.zeros(n, dtype=bool)
+    bad = np.zeros(n, dtype=bool)
+    bad_text: dict[int, str] = {}
+    for i, x in enumerate(column):
+        if x is None:
+            continue
+        if isinstance(x, str):
+            s = x.strip()
+            if not s:
+                continue
+            given[i] = True
+            try:
+                out[i] = float(s)
+            except ValueError:
+                bad[i] = True
+                bad_text[i] = x
+                continue
+        elif isinstance(x, (int, float, np.integer, np.floating)):
+            given[i] = True
+            out[i] = float(x)
+        else:
+            given[i] = True
+            bad[i] = True
+            bad_text[i] = repr(x)
+            continue
+        if not np.isfinite(out[i]):
+            bad[i] = True
+    return (out, given, bad), bad_text
+
+
+def parse_periods(column: Sequence[object]) -> tuple[NDArray[np.str_], BoolArray, list[str]]:
+    """Normalise period labels; return labels ("" where bad), a mask of good ones, the raw texts."""
+    raw = [_text(x) if not isinstance(x, (int, float)) else x for x in column]
+    cache: dict[object, str] = {}
+    labels = []
+    for x in raw:
+        key = (type(x), x)
+        if key not in cache:
+            try:
+                cache[key] = normalise_period(x)
+            except ValueError:
+                cache[key] = ""
+        labels.append(cache[key])
+    arr = np.array(labels, dtype=str) if labels else np.array([], dtype=str)
+    return arr, arr != "", [str(x) for x in raw]
+
+
+def check_measures(
+    problems: Problems,
+    ind_col: NDArray[np.str_],
+    ind_idx: IntArray,
+    codes: NDArray[np.str_],
+    defs: Mapping[str, Indicator],
+    require_parts: bool,
+    value: FloatArray,
+    num: FloatArray,
+    den: FloatArray,
+    both: BoolArray,
+) -> None:
+    """Check each row against its indicator's measure (rows of undefined indicators pass)."""
+    if not len(codes):
+        return
+    measures = [defs[c].measure if c in defs else None for c in codes.tolist()]
+
+    def per_code(fn: Any, default: Any) -> NDArray[Any]:
+        return np.array([default if m is None else fn(m) for m in measures])[ind_idx]
+
+    kind = per_code(lambda m: m.kind, "")
+    scale = per_code(lambda m: m.scale or 1.0, 1.0).astype(float)
+    lo = per_code(lambda m: m.bounds[0] if m.bounds else -np.inf, -np.inf).astype(float)
+    hi = per_code(lambda m: m.bounds[1] if m.bounds else np.inf, np.inf).astype(float)
+    has_value = ~np.isnan(value)
+    has_parts = ~np.isnan(den)
+    is_ratio = kind == "ratio"
+
+    problems.add(
+        has_parts & (kind != "") & ~is_ratio,
+        "parts_for_non_ratio",
+        "numerator",
+        lambda i: (
+            f"indicator {str(ind_col[i])!r} is a {str(kind[i])}, not a ratio: give a value, "
+            "not numerator/denominator"
+        ),
+    )
+    if require_parts:
+        problems.add(
+            has_value & ~has_parts & is_ratio,
+            "parts_required",
+            "value",
+            lambda i: (
+                f"indicator {str(ind_col[i])!r} is a ratio: give numerator and denominator, "
+                "not a bare value (only parts can be pooled)"
+            ),
+        )
+    bounded_ratio = is_ratio & np.isfinite(hi)
+    problems.add(
+        has_parts & bounded_ratio & (num > den),
+        "numerator_exceeds_denominator",
+        "denominator",
+        lambda i: f"'denominator' must be >= 'numerator' for a share: {den[i]:g} < {num[i]:g}",
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        implied = np.where(has_parts & (den > 0), num / np.where(den > 0, den, 1.0) * scale, np.nan)
+    disagree = (
+        both
+        & is_ratio
+        & has_value
+        & ~np.isnan(implied)
+        & ~np.isclose(value, implied, rtol=VALUE_RTOL, atol=1e-9)
+    )
+    problems.add(
+        disagree,
+        "value_disagrees",
+        "value",
+        lambda i: (
+            f"the value {value[i]:g} disagrees with numerator/denominator "
+            f"({num[i]:g}/{den[i]:g} x {scale[i]:g} = {implied[i]:g})"
+        ),
+    )
+    checked = has_value & ~both  # rows with parts were checked through their parts
+    problems.add(
+        checked & (kind == "count") & (value < 0),
+        "negative_count",
+        "value",
+        lambda i: f"a count must be >= 0, got {value[i]:g}",
+    )
+    problems.add(
+        checked & (kind == "binary") & (value != 0) & (value != 1),
+        "not_binary",
+        "value",
+        lambda i: f"indicator {str(ind_col[i])!r} is binary: the value must be 0 or 1, got {value[i]:g}",
+    )
+    problems.add(
+        checked & (kind == "rank") & ((value < 1) | (value != np.floor(value))),
+        "bad_rank",
+        "value",
+        lambda i: f"a rank must be a whole number >= 1, got {value[i]:g}",
+    )
+    out_of_bounds = (
+        checked & ((kind == "ratio") | (kind == "score")) & ((value < lo) | (value > hi))
+    )
+    problems.add(
+        out_of_bounds,
+        "out_of_bounds",
+        "value",
+        lambda i: (
+            f"a {'percent' if kind[i] == 'ratio' and scale[i] == 100 else kind[i]} must lie "
+            f"in [{lo[i]:g}, {hi[i]:g}], got {value[i]:g}"
+        ),
+    )

@@ -1,0 +1,8 @@
+"""``python -m cchc_indicators``: the ``cchc`` command line (``demo`` when given no arguments)."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":  # pragma: no cover - exercised through a subprocess in the tests
+    sys.exit(main())

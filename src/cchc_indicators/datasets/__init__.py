@@ -1,0 +1,132 @@
+"""Embedded data: official unit lists and a small **synthetic** sample.
+
+The unit lists are taken from the national list of administrative units
+(*danh mục đơn vị hành chính*), 2024 edition, as kept in the project's
+reference data (``vn_units_2024.csv``); see ``PROVENANCE.md`` beside this file.
+The sample observations are **synthetic**: made up by a seeded random
+generator to show how the library works. They are not Vĩnh Phúc's figures.
+
+Examples
+--------
+>>> from cchc_indicators import datasets
+>>> datasets.vinh_phuc_units()
+Hierarchy(edition='2024', levels=('province', 'district', 'commune'), units=1/9/121)
+>>> len(datasets.provinces_2024())
+63
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..hierarchy import Hierarchy
+from ..indicators import Indicator
+from ..panel import Panel
+
+__all__ = [
+    "SYNTHETIC_NOTE",
+    "WORK_FILES_ONLINE",
+    "provinces_2024",
+    "sample_panel",
+    "vinh_phuc_units",
+]
+
+#: The label every output built on the sample data carries.
+SYNTHETIC_NOTE = "SYNTHETIC DATA: made up for demonstration, not official figures"
+
+#: The indicator of the sample: work files processed online (a percent, pooled).
+WORK_FILES_ONLINE = Indicator(
+    "work_files_online",
+    "Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng",
+    name_en="Work files processed online",
+    area="digital_government",
+    description="Work files (hồ sơ công việc) processed online / all work files, per government tier.",
+    source="Decision 2866/QĐ-UBND of Vĩnh Phúc People's Committee, 14 Oct 2021",
+)
+
+
+def _path(name: str) -> Path:
+    return Path(str(resources.files("cchc_indicators.datasets").joinpath(name)))
+
+
+def vinh_phuc_units() -> Hierarchy:
+    """Vĩnh Phúc province (code ``26``), its 9 district-level units and 121 communes, 2024 edition.
+
+    Examples
+    --------
+    >>> h = vinh_phuc_units()
+    >>> h.unit("26").name, [u.code for u in h.children("26")][:3]
+    ('Tỉnh Vĩnh Phúc', ['243', '244', '246'])
+    """
+    return Hierarchy.from_csv(_path("vinh_phuc_units_2024.csv"), edition="2024")
+
+
+def provinces_2024() -> Hierarchy:
+    """The 63 provinces of the 2024 edition, as a one-level hierarchy (peers for ranks).
+
+    Examples
+    --------
+    >>> provinces_2024().unit("26").name
+    'Tỉnh Vĩnh Phúc'
+    """
+    return Hierarchy.from_csv(_path("provinces_2024.csv"), levels=("province",), edition="2024")
+
+
+def sample_panel(seed: int = 2024, *, years: tuple[int, ...] = (2021, 2022, 2023, 2024)) -> Panel:
+    """A **synthetic** panel of work files processed online in Vĩnh Phúc's units.
+
+    Every commune, district-level unit and the province gets a numerator and
+    a denominator per year (each tier's own work files); about 4 % of
+    commune-years are left missing, so coverage is not always complete.
+    Rates differ a lot between small and large communes, so the pooled rate
+    and the mean of rates differ. The numbers are made up.
+
+    Parameters
+    ----------
+    seed
+        Seed of the random generator: the same seed gives the same panel.
+    years
+        The years to generate.
+
+    Examples
+    --------
+    >>> p = sample_panel()
+    >>> p.periods
+    ('2021', '2022', '2023', '2024')
+    >>> sample_panel(seed=1).data_of("work_files_online") == sample_panel(seed=1).data_of(
+    ...     "work_files_online"
+    ... )
+    True
+    """
+    h = vinh_phuc_units()
+    rng = np.random.default_rng(seed)
+    n_units, n_years = len(h), len(years)
+    level = h.level_of
+    # workload: the province handles most files, communes the fewest; sizes vary a lot
+    base = np.choose(level, [6000.0, 1500.0, 120.0]) * rng.lognormal(0.0, 0.6, n_units)
+    # each unit starts somewhere and improves by a unit-specific step per year
+    # larger units tend to be further ahead, so pooling and averaging rates differ
+    size = (np.log(base) - np.log(base).mean()) / np.log(base).std()
+    start = np.clip(
+        rng.normal(np.choose(level, [0.7, 0.55, 0.35]) + 0.08 * size, 0.15), 0.02, 0.98
+    )
+    step = rng.uniform(0.0, 0.09, n_units)
+    t = np.arange(n_years)
+    rate = np.clip(start[:, None] + step[:, None] * t[None, :], 0.0, 1.0)
+    den = rng.poisson(base[:, None] * np.ones(n_years)).astype(np.float64)
+    num = rng.binomial(den.astype(np.int64), rate).astype(np.float64)
+    missing = (level[:, None] == 2) & (rng.random((n_units, n_years)) < 0.04)
+    ui, yi = np.nonzero(~missing)
+    return Panel.from_columns(
+        h,
+        indicator=np.full(len(ui), WORK_FILES_ONLINE.code),
+        unit=np.asarray(h.codes)[ui],
+        period=[str(years[j]) for j in yi.tolist()],
+        numerator=num[ui, yi],
+        denominator=den[ui, yi],
+        indicators=[WORK_FILES_ONLINE],
+        source="synthetic sample (cchc_indicators.datasets.sample_panel)",
+    )

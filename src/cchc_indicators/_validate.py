@@ -139,7 +139,7 @@ def check_measures(
         "parts_for_non_ratio",
         "numerator",
         lambda i: (
-            f"indicator {str(ind_col[i])!r} is a {str(kind[i])}, not a ratio: give a value, "
+            f"indicator {str(ind_col[i])!r} is a {kind[i]!s}, not a ratio: give a value, "
             "not numerator/denominator"
         ),
     )
@@ -189,7 +189,9 @@ def check_measures(
         checked & (kind == "binary") & (value != 0) & (value != 1),
         "not_binary",
         "value",
-        lambda i: f"indicator {str(ind_col[i])!r} is binary: the value must be 0 or 1, got {value[i]:g}",
+        lambda i: (
+            f"indicator {str(ind_col[i])!r} is binary: the value must be 0 or 1, got {value[i]:g}"
+        ),
     )
     problems.add(
         checked & (kind == "rank") & ((value < 1) | (value != np.floor(value))),

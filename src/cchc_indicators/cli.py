@@ -128,11 +128,11 @@ def _cmd_rollup(args: argparse.Namespace, out: TextIO) -> int:
     )
     panel = Panel.from_csv(args.data, units)
     _require_indicator(panel, indicator.code, args.data)
+    if args.level is not None:
+        units.level_number(args.level)
     result = rollup(
         panel, indicator, scope=args.scope, rule=args.rule, min_coverage=args.min_coverage
     )
-    if args.level is not None:
-        units.level_number(args.level)
     _emit(lambda fh: _write_result(result, args.format, args.level, fh), args.output, out)
     return 0
 

@@ -314,7 +314,9 @@ class Hierarchy:
             dup,
             "duplicate_code",
             "code",
-            lambda i: f"duplicate code {str(codes[i])!r}, first seen in row {first_row + first_of[i]}",
+            lambda i: (
+                f"duplicate code {str(codes[i])!r}, first seen in row {first_row + first_of[i]}"
+            ),
         )
         bad_level = lvl < 0
         shown = ", ".join(repr(x) for x in levels)

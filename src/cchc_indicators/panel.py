@@ -496,7 +496,9 @@ class Panel:
                 ~known[ind_idx] & (ind_col != "") if n else np.zeros(0, bool),
                 "unknown_indicator",
                 "indicator",
-                lambda i: f"unknown indicator {str(ind_col[i])!r}; the definitions given are {held}",
+                lambda i: (
+                    f"unknown indicator {str(ind_col[i])!r}; the definitions given are {held}"
+                ),
             )
         labels, period_ok, period_text = parse_periods(keys["period"])
         problems.add(
@@ -516,7 +518,7 @@ class Panel:
                 "mixed_periods",
                 "period",
                 lambda i: (
-                    f"period {str(labels[i])!r} is a {str(grains[i])}, but the panel's periods are "
+                    f"period {str(labels[i])!r} is a {grains[i]!s}, but the panel's periods are "
                     f"{first_grain}s; use one granularity in a panel"
                 ),
             )

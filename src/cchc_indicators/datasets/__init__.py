@@ -110,9 +110,7 @@ def sample_panel(seed: int = 2024, *, years: tuple[int, ...] = (2021, 2022, 2023
     # each unit starts somewhere and improves by a unit-specific step per year
     # larger units tend to be further ahead, so pooling and averaging rates differ
     size = (np.log(base) - np.log(base).mean()) / np.log(base).std()
-    start = np.clip(
-        rng.normal(np.choose(level, [0.7, 0.55, 0.35]) + 0.08 * size, 0.15), 0.02, 0.98
-    )
+    start = np.clip(rng.normal(np.choose(level, [0.7, 0.55, 0.35]) + 0.08 * size, 0.15), 0.02, 0.98)
     step = rng.uniform(0.0, 0.09, n_units)
     t = np.arange(n_years)
     rate = np.clip(start[:, None] + step[:, None] * t[None, :], 0.0, 1.0)

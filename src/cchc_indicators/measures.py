@@ -147,7 +147,7 @@ class Measure:
 
     @property
     def unit_label(self) -> str:
-        """A default unit label: ``%`` for a percent, ``points`` for a score, ...
+        """The default unit label, such as ``%`` for a percent or ``points`` for a score.
 
         Examples
         --------

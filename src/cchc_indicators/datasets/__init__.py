@@ -37,7 +37,7 @@ __all__ = [
 #: The label every output built on the sample data carries.
 SYNTHETIC_NOTE = "SYNTHETIC DATA: made up for demonstration, not official figures"
 
-#: The indicator of the sample: work files processed online (a percent, pooled).
+#: The indicator of the sample, work files processed online (a percent, pooled).
 WORK_FILES_ONLINE = Indicator(
     "work_files_online",
     "Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng",

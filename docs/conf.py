@@ -1,0 +1,195 @@
+"""Sphinx configuration for the cchc-indicators documentation.
+
+Build with ``sphinx-build -n -W --keep-going -b html docs docs/_build/html``
+(nitpicky, warnings are errors).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+# Import the package from the source tree, so the docs build without installing it.
+sys.path.insert(0, str(ROOT / "src"))
+
+import cchc_indicators  # noqa: E402  (needs the path above)
+
+# -- Project -----------------------------------------------------------------
+
+project = "cchc-indicators"
+author = "cchc-indicators developers"
+copyright = "2025, cchc-indicators developers"  # noqa: A001  (Sphinx's name)
+release = cchc_indicators.__version__
+version = ".".join(release.split(".")[:2])
+
+# -- General -----------------------------------------------------------------
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.viewcode",
+]
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+root_doc = "index"
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**/data/README.md"]
+language = "en"
+nitpicky = True
+
+# -- MyST --------------------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "deflist", "dollarmath", "fieldlist"]
+myst_heading_anchors = 3
+
+# -- autodoc and napoleon ----------------------------------------------------
+
+autodoc_default_options = {
+    "members": True,
+    # attrs fields carry no docstring of their own (their class's numpydoc
+    # "Parameters" section describes them); list them so they can be linked to.
+    "undoc-members": True,
+    "member-order": "bysource",
+    "show-inheritance": True,
+}
+autodoc_typehints = "signature"
+autodoc_typehints_format = "short"
+autodoc_preserve_defaults = True
+autodoc_class_signature = "mixed"
+
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_include_init_with_doc = False
+napoleon_use_param = True
+napoleon_use_rtype = True
+napoleon_use_ivar = False
+napoleon_use_admonition_for_examples = False
+napoleon_preprocess_types = True
+# Types come from the signatures; do not copy annotations such as
+# ``NDArray[np.float64]`` into "Parameters" fields, where napoleon would split
+# them at commas into broken cross-references.
+napoleon_attr_annotations = False
+# Words in numpydoc type descriptions ("tuple of str", "Rule or None") that name
+# our own types; napoleon turns them into cross-references.
+napoleon_type_aliases = {
+    "Indicator": "cchc_indicators.indicators.Indicator",
+    "Rule": "cchc_indicators.rules.Rule",
+    "Scope": "cchc_indicators.rollup.Scope",
+    "Hierarchy": "cchc_indicators.hierarchy.Hierarchy",
+    "Problem": "cchc_indicators.errors.Problem",
+    "Rollup": "cchc_indicators.rollup.Rollup",
+}
+
+# -- Nitpicky mode -------------------------------------------------------------
+#
+# There is no network when the docs are built, so intersphinx cannot fetch the
+# inventories of Python, numpy and attrs. References to their objects (in type
+# hints and docstrings) therefore have no target here; they are listed below,
+# one by one, rather than silencing nitpicky mode. (Builtins such as ``str`` and
+# ``ValueError`` and the names of ``typing`` need no entry: Sphinx resolves
+# them itself.) Our own objects must all resolve.
+
+nitpick_ignore = [
+    # numpy: the array types that ``NDArray[np.float64]`` and friends expand to
+    # in signatures, and the function the engine is built on.
+    ("py:class", "numpy.ndarray"),
+    ("py:class", "numpy.dtype"),
+    ("py:class", "numpy.float64"),
+    ("py:class", "numpy.int64"),
+    ("py:class", "numpy.int8"),
+    ("py:class", "numpy.bool"),
+    ("py:func", "numpy.bincount"),
+    # Standard library: abstract collections in parameter types, os.PathLike in
+    # file-path parameters, enum.Enum as the base of Area and Direction.
+    ("py:class", "collections.abc.Callable"),
+    ("py:class", "collections.abc.Iterable"),
+    ("py:class", "collections.abc.Mapping"),
+    ("py:class", "collections.abc.Sequence"),
+    ("py:class", "os.PathLike"),
+    ("py:class", "enum.Enum"),
+]
+nitpick_ignore_regex = [
+    # Type variables in generic signatures (``Callable[[], T]``) are not documented objects.
+    (r"py:class", r"cchc_indicators(\.\w+)*\.T"),
+]
+
+# -- HTML ----------------------------------------------------------------------
+
+html_theme = "furo"
+html_title = f"cchc-indicators {release}"
+html_static_path: list[str] = []
+html_show_sourcelink = False
+html_theme_options = {
+    "source_repository": "",
+    "navigation_with_keys": True,
+}
+
+
+# -- Local helpers ---------------------------------------------------------------
+
+
+def _canonical(target: str) -> str | None:
+    """Map ``cchc_indicators.Name[.attr]`` to the module that defines ``Name``.
+
+    The package re-exports its public classes at the top level, and docstrings
+    refer to them either way (``cchc_indicators.Hierarchy.codes``); autodoc
+    documents each object once, where it is defined.
+    """
+    parts = target.split(".")
+    if len(parts) < 2 or parts[0] != "cchc_indicators":
+        return None
+    obj: Any = cchc_indicators
+    for i, name in enumerate(parts[1:], start=1):
+        if not hasattr(obj, name):
+            return None
+        obj = getattr(obj, name)
+        module = getattr(obj, "__module__", None)
+        if (inspect.isclass(obj) or inspect.isfunction(obj)) and module:
+            canonical = [module, *obj.__qualname__.split("."), *parts[i + 1 :]]
+            result = ".".join(canonical)
+            return None if result == target else result
+    return None
+
+
+def _resolve_reexports(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    if node.get("refdomain") != "py":
+        return None
+    target = node.get("reftarget", "")
+    canonical = _canonical(target)
+    if canonical is None:
+        return None
+    domain = env.get_domain("py")
+    return domain.resolve_xref(
+        env, node.get("refdoc"), app.builder, node["reftype"], canonical, node, contnode
+    )
+
+
+def _public_bases(app: Any, name: str, obj: Any, options: Any, bases: list[Any]) -> None:
+    """Show a private base class (``_LookupError``) as the public bases it stands for."""
+    for i, base in reversed(list(enumerate(bases))):
+        if getattr(base, "__name__", "").startswith("_"):
+            bases[i : i + 1] = list(base.__bases__)
+
+
+def _changelog(app: Any, docname: str, source: list[str]) -> None:
+    """Include ``../CHANGELOG.md`` when the repository has one; say so when not."""
+    if docname != "changelog":
+        return
+    if not (ROOT / "CHANGELOG.md").exists():
+        source[0] = (
+            "# Changelog\n\n"
+            "The project keeps its changelog in `CHANGELOG.md` at the top of the\n"
+            "repository. That file is not there yet; this page will show it once it is.\n"
+        )
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.connect("missing-reference", _resolve_reexports)
+    app.connect("autodoc-process-bases", _public_bases)
+    app.connect("source-read", _changelog)
+    importlib.invalidate_caches()
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -30,10 +30,11 @@ Hierarchy(edition='2024', levels=('province', 'district', 'commune'), units=1/1/
 from __future__ import annotations
 
 import csv
+import itertools
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import attrs
 import numpy as np
@@ -44,6 +45,7 @@ from .errors import DefinitionError, HierarchyError, Problem, UnknownLevelError,
 __all__ = ["DEFAULT_LEVELS", "TWO_TIER_LEVELS", "Hierarchy", "Unit"]
 
 IntArray = NDArray[np.int64]
+T = TypeVar("T")
 
 #: The three-tier structure in force until 30 June 2025.
 DEFAULT_LEVELS = ("province", "district", "commune")
@@ -145,6 +147,7 @@ class Hierarchy:
     _offsets: IntArray = attrs.field(init=False, repr=False, eq=False)
     _ancestors: dict[tuple[int, int], IntArray] = attrs.field(init=False, repr=False, eq=False)
     _index: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
+    _memo: dict[object, Any] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         n = len(self.codes)
@@ -169,6 +172,7 @@ class Hierarchy:
                 anc[(k, a)] = _readonly(above[parent_pos])
         object.__setattr__(self, "_ancestors", anc)
         object.__setattr__(self, "_index", dict(zip(self.codes, range(n), strict=True)))
+        object.__setattr__(self, "_memo", {})
 
     # ------------------------------------------------------------------ building
 
@@ -552,6 +556,18 @@ class Hierarchy:
             raise UnknownLevelError(msg, key=self.levels[a])
         return self._ancestors[(k, a)]
 
+    def memo(self, key: object, compute: Callable[[], T]) -> T:
+        """Return ``compute()``, computed once per ``key`` for this hierarchy (engine cache).
+
+        The hierarchy is immutable, so anything derived from it alone (index
+        arrays, scope sizes) can be kept. Values are returned as they are:
+        make arrays read-only before caching them.
+        """
+        if key not in self._memo:
+            self._memo[key] = compute()
+        result: T = self._memo[key]
+        return result
+
     def positions(self, codes: Sequence[str] | NDArray[Any]) -> tuple[IntArray, NDArray[np.bool_]]:
         """Look up many codes at once: return their indices and a mask of those found.
 
@@ -567,9 +583,10 @@ class Hierarchy:
         query = np.asarray(codes, dtype=str)
         if query.size == 0:
             return np.array([], dtype=np.int64), np.array([], dtype=bool)
-        uniq, inverse = np.unique(query, return_inverse=True)
-        idx = np.array([self._index.get(c, -1) for c in uniq.tolist()], dtype=np.int64)
-        out = idx[inverse.reshape(-1)]
+        items = query.tolist()
+        out = np.fromiter(
+            map(self._index.get, items, itertools.repeat(-1)), dtype=np.int64, count=len(items)
+        )
         return out, out >= 0
 
     def subtree(self, code: str) -> Hierarchy:

@@ -35,6 +35,7 @@ Panel(indicators=1, units=2, periods=('2024',), observations=2)
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -44,8 +45,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._periods import granularity, normalise_period, period_sort_key
-from ._validate import Problems, check_measures, parse_numbers, parse_periods
+from ._periods import normalise_period, period_sort_key
+from ._validate import Problems, check_measures, factorize, parse_numbers, parse_periods
 from .errors import DefinitionError, PanelError, Problem, UnknownIndicatorError
 from .hierarchy import Hierarchy
 from .indicators import Indicator
@@ -425,7 +426,7 @@ class Panel:
         keys = {
             "indicator": np.asarray(indicator, dtype=str),
             "unit": np.asarray(unit, dtype=str),
-            "period": list(period),
+            "period": period,
         }
         return cls._build(keys, numbers, n, hierarchy, indicators, require_parts, source, 0, {})
 
@@ -487,8 +488,7 @@ class Panel:
                 f"unknown unit {str(unit_col[i])!r} (not in the hierarchy, edition {hierarchy.edition})"
             ),
         )
-        codes, ind_idx = np.unique(ind_col, return_inverse=True)
-        ind_idx = ind_idx.reshape(-1)
+        codes, ind_idx = factorize(ind_col)
         if defs is not None:
             known = np.array([c in defs for c in codes.tolist()], dtype=bool)
             held = ", ".join(repr(c) for c in sorted(defs)) or "none"
@@ -500,17 +500,17 @@ class Panel:
                     f"unknown indicator {str(ind_col[i])!r}; the definitions given are {held}"
                 ),
             )
-        labels, period_ok, period_text = parse_periods(keys["period"])
+        labels, grains, period_text = parse_periods(keys["period"])
+        period_ok = labels != ""
         problems.add(
             ~period_ok,
             "bad_period",
             "period",
             lambda i: (
-                f"not a period: {period_text[i]!r} (expected a year such as '2024', "
+                f"not a period: {str(period_text[i])!r} (expected a year such as '2024', "
                 "a quarter '2024-Q2' or a month '2024-06')"
             ),
         )
-        grains = np.array([granularity(x) if x else "" for x in labels.tolist()], dtype=str)
         if period_ok.any():
             first_grain = grains[np.flatnonzero(period_ok)[0]]
             problems.add(
@@ -590,17 +590,14 @@ class Panel:
         # ---- duplicates among rows whose key is sound
         key_ok = unit_found & period_ok & (ind_col != "")
         periods = sorted(set(labels[key_ok].tolist()), key=period_sort_key)
-        per_idx = (
-            np.searchsorted(np.array(periods, dtype=str), labels)
-            if periods
-            else np.zeros(n, dtype=np.int64)
+        column_of = {p: j for j, p in enumerate(periods)}
+        per_idx = np.fromiter(
+            map(column_of.get, labels.tolist(), itertools.repeat(0)), dtype=np.int64, count=n
         )
-        per_idx = np.where(key_ok, per_idx, 0)
         n_units, n_periods = len(hierarchy), max(len(periods), 1)
         flat = (ind_idx.astype(np.int64) * n_units + np.maximum(unit_idx, 0)) * n_periods + per_idx
         flat = np.where(key_ok, flat, -1 - np.arange(n))  # unsound keys never collide
-        _, first_idx, inv = np.unique(flat, return_index=True, return_inverse=True)
-        first_of = first_idx[inv.reshape(-1)]
+        first_of = _first_occurrence(flat)
         problems.add(
             first_of != np.arange(n),
             "duplicate_key",
@@ -765,6 +762,18 @@ def _pandas() -> Any:
         msg = "this needs pandas: pip install 'cchc-indicators[pandas]'"
         raise ImportError(msg) from exc
     return pd
+
+
+def _first_occurrence(keys: IntArray) -> IntArray:
+    """For each row, the first row holding the same key (itself when it is the first)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    run_start = np.ones(len(keys), dtype=bool)
+    run_start[1:] = ordered[1:] != ordered[:-1]
+    first_in_order = order[np.maximum.accumulate(np.where(run_start, np.arange(len(keys)), 0))]
+    out = np.empty(len(keys), dtype=np.int64)
+    out[order] = first_in_order
+    return out
 
 
 def _text(value: object) -> str:

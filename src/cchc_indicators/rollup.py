@@ -183,10 +183,21 @@ def _identity(op: Combine) -> float:
     return 0.0 if op == "add" else (math.inf if op == "min" else -math.inf)
 
 
-def _pool(state: State, combine: Mapping[str, Combine], parent: IntArray, size: int) -> State:
-    """Pool the rows of ``state`` into ``size`` groups given by ``parent`` (one level up)."""
+def _flat_index(h: Hierarchy, level: int, n_periods: int) -> IntArray:
+    """Flat (parent, period) cell numbers of the units of ``level``, for np.bincount."""
+
+    def compute() -> IntArray:
+        parent = h.ancestors(level, level - 1)
+        idx = (parent[:, None] * n_periods + np.arange(n_periods)).ravel()
+        idx.flags.writeable = False
+        return idx
+
+    return h.memo(("flat_index", level, n_periods), compute)
+
+
+def _pool(state: State, combine: Mapping[str, Combine], idx: IntArray, size: int) -> State:
+    """Pool the rows of ``state`` into ``size`` parents; ``idx`` is from :func:`_flat_index`."""
     n_periods = next(iter(state.values())).shape[1]
-    idx = (parent[:, None] * n_periods + np.arange(n_periods)).ravel()
     out: State = {}
     for name, arr in state.items():
         op = combine[name]
@@ -241,7 +252,8 @@ def _by_scope(
     for k in range(start, -1, -1):
         below = per_level[k + 1]
         assert below is not None
-        pooled = _pool(below, combine, h.ancestors(k + 1, k), h.level_size(k))
+        idx = _flat_index(h, k + 1, n_periods)
+        pooled = _pool(below, combine, idx, h.level_size(k))
         if scope.kind == "territory":
             pooled = _merge({n: v[slices[k]] for n, v in unit_state.items()}, pooled, combine)
         per_level[k] = pooled
@@ -252,16 +264,22 @@ def _by_scope(
 
 
 def _scope_sizes(h: Hierarchy, scope: Scope) -> FloatArray:
-    """How many units each unit's scope holds (0 where the scope does not apply)."""
-    if scope.kind == "own":
-        return np.ones(len(h))
-    ones: State = {"n": np.ones((len(h), 1))}
-    sizes = _by_scope(ones, {"n": "add"}, h, scope)["n"][:, 0]
-    if scope.kind == "tier":
-        assert scope.level is not None
-        below = h.level_slice(h.level_number(scope.level)).stop
-        sizes[below:] = 0.0
-    return sizes
+    """How many units each unit's scope holds (0 where the scope does not apply); cached."""
+
+    def compute() -> FloatArray:
+        if scope.kind == "own":
+            sizes = np.ones(len(h))
+        else:
+            ones: State = {"n": np.ones((len(h), 1))}
+            sizes = _by_scope(ones, {"n": "add"}, h, scope)["n"][:, 0]
+        if scope.kind == "tier":
+            assert scope.level is not None
+            below = h.level_slice(h.level_number(scope.level)).stop
+            sizes[below:] = 0.0
+        sizes.flags.writeable = False
+        return sizes
+
+    return h.memo(("scope_sizes", scope), compute)
 
 
 # ---------------------------------------------------------------------- public engine
@@ -367,7 +385,8 @@ class RollupState:
             raise DefinitionError(msg)
         h = self.hierarchy
         n = self.fields["n"]
-        sizes = _scope_sizes(h, self.scope)[:, None] * np.ones((1, n.shape[1]))
+        sizes = _scope_sizes(h, self.scope)
+        sizes2 = sizes[:, None]
         measure = self.indicator.measure
         scale = measure.scale if measure.kind == "ratio" and measure.scale else 1.0
         if self.rule is None:
@@ -378,19 +397,20 @@ class RollupState:
             value = np.where((n == 1) & ~undefined, self.fields["value"], np.nan)
             reason = np.where(undefined, REASON_ZERO_DENOMINATOR, REASON_OK).astype(np.int8)
         else:
-            value, reason = self.rule.finalize(dict(self.fields), n, sizes, scale)
-        reason = np.where((n == 0) & (reason == REASON_OK), REASON_NO_DATA, reason)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            coverage = np.where(sizes > 0, n / np.where(sizes > 0, sizes, 1.0), np.nan)
+            value, reason = self.rule.finalize(dict(self.fields), n, sizes2, scale)
+        # why a value is missing, most specific reason first
+        reason[(n == 0) & (reason == REASON_OK)] = REASON_NO_DATA
         if min_coverage > 0:
-            short = (reason == REASON_OK) & (coverage < min_coverage)
-            reason = np.where(short, REASON_BELOW_MIN_COVERAGE, reason)
-        reason = np.where(sizes == 0, REASON_NOT_APPLICABLE, reason)
-        reason = np.where((reason == REASON_OK) & np.isnan(value), REASON_NO_DATA, reason)
-        ok = reason == REASON_OK
-        value = np.where(ok, value, np.nan)
-        single = (sizes == 1) & (n == 1)
-        provenance = np.where(ok, np.where(single, _OBSERVED, _DERIVED), _MISSING)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                short = n < min_coverage * sizes2
+            reason[short & (reason == REASON_OK)] = REASON_BELOW_MIN_COVERAGE
+        reason[sizes == 0, :] = REASON_NOT_APPLICABLE
+        reason[np.isnan(value) & (reason == REASON_OK)] = REASON_NO_DATA
+        missing = reason != REASON_OK
+        value[missing] = np.nan
+        provenance = np.full(value.shape, _DERIVED, dtype=np.int8)
+        provenance[(n == 1) & (sizes2 == 1)] = _OBSERVED
+        provenance[missing] = _MISSING
         return Rollup(
             indicator=self.indicator,
             rule=self.rule,
@@ -399,9 +419,9 @@ class RollupState:
             periods=self.periods,
             value=value,
             n_with_data=n.astype(np.int64),
-            n_in_scope=sizes[:, 0].astype(np.int64),
-            provenance=provenance.astype(np.int8),
-            reason=reason.astype(np.int8),
+            n_in_scope=sizes.astype(np.int64),
+            provenance=provenance,
+            reason=reason,
             min_coverage=float(min_coverage),
         )
 
@@ -435,8 +455,8 @@ def rollup_state(
     the_rule = None if the_scope.kind == "own" else (ind.check_rule(rule) if rule else ind.rule)
     data = panel.data_of(ind.code)
     scale = ind.measure.scale if ind.measure.kind == "ratio" else 1.0
-    values = data.values(scale)
     if the_rule is None:
+        values = data.values(scale)
         observed = data.observed
         undefined = observed & np.isnan(values)
         fields: State = {
@@ -447,7 +467,7 @@ def rollup_state(
     else:
         if the_rule.needs_parts:
             _require_parts(panel, data.observed & ~data.has_parts, ind, the_rule, the_scope)
-        cells = Cells(values, data.numerator, data.denominator, data.weight)
+        cells = Cells(lambda: data.values(scale), data.numerator, data.denominator, data.weight)
         fields, has = the_rule.init(cells)
         fields["n"] = has.astype(np.float64)
         fields = _by_scope(fields, _combine_table(the_rule), h, the_scope)

@@ -88,7 +88,6 @@ _OPS: dict[str, Callable[[FloatArray, float], BoolArray]] = {
 _CONDITION = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
 
 
-@attrs.frozen
 class Cells:
     """The per-unit inputs a rule starts from (engine-internal, public for custom rules).
 
@@ -98,17 +97,40 @@ class Cells:
     ----------
     value
         The unit's value (for a ratio: numerator / denominator x scale, or the
-        value given directly).
+        value given directly), or a function computing it, called only if a
+        rule asks for the value (pooling parts does not).
     numerator, denominator
         The ratio's parts, NaN where the observation gave only a value.
     weight
         The optional weight column.
+
+    Examples
+    --------
+    >>> nan = np.array([[np.nan]])
+    >>> Cells(lambda: np.array([[50.0]]), np.array([[1.0]]), np.array([[2.0]]), nan).value
+    array([[50.]])
     """
 
-    value: FloatArray
-    numerator: FloatArray
-    denominator: FloatArray
-    weight: FloatArray
+    __slots__ = ("_value", "denominator", "numerator", "weight")
+
+    def __init__(
+        self,
+        value: FloatArray | Callable[[], FloatArray],
+        numerator: FloatArray,
+        denominator: FloatArray,
+        weight: FloatArray,
+    ) -> None:
+        self._value = value
+        self.numerator = numerator
+        self.denominator = denominator
+        self.weight = weight
+
+    @property
+    def value(self) -> FloatArray:
+        """The units' values (computed on first use)."""
+        if callable(self._value):
+            self._value = self._value()
+        return self._value
 
 
 @attrs.frozen
@@ -281,10 +303,12 @@ class RatioOfSums(Rule):
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
     ) -> tuple[FloatArray, NDArray[np.int8]]:
         den = state["den"]
-        zero = (den == 0) & (n > 0)
+        zero = den == 0
         with np.errstate(invalid="ignore", divide="ignore"):
-            value = np.where(den > 0, state["num"] / np.where(den > 0, den, 1.0) * scale, np.nan)
-        return value, _reasons_where(zero, REASON_ZERO_DENOMINATOR)
+            value = state["num"] / den
+        value *= scale
+        value[zero] = np.nan
+        return value, _reasons_where(zero & (n > 0), REASON_ZERO_DENOMINATOR)
 
 
 @attrs.frozen

@@ -6,8 +6,8 @@ Build with ``sphinx-build -n -W --keep-going -b html docs docs/_build/html``
 
 from __future__ import annotations
 
-import importlib
 import inspect
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ import cchc_indicators  # noqa: E402  (needs the path above)
 
 project = "cchc-indicators"
 author = "cchc-indicators developers"
-copyright = "2025, cchc-indicators developers"  # noqa: A001  (Sphinx's name)
+copyright = "2025, cchc-indicators developers"
 release = cchc_indicators.__version__
 version = ".".join(release.split(".")[:2])
 
@@ -54,11 +54,9 @@ autodoc_default_options = {
     # "Parameters" section describes them); list them so they can be linked to.
     "undoc-members": True,
     "member-order": "bysource",
-    "show-inheritance": True,
 }
 autodoc_typehints = "signature"
 autodoc_typehints_format = "short"
-autodoc_preserve_defaults = True
 autodoc_class_signature = "mixed"
 
 napoleon_google_docstring = False
@@ -76,18 +74,21 @@ napoleon_attr_annotations = False
 # Words in numpydoc type descriptions ("tuple of str", "Rule or None") that name
 # our own types; napoleon turns them into cross-references.
 napoleon_type_aliases = {
-    "Indicator": "cchc_indicators.indicators.Indicator",
-    "Rule": "cchc_indicators.rules.Rule",
-    "Scope": "cchc_indicators.rollup.Scope",
-    "Hierarchy": "cchc_indicators.hierarchy.Hierarchy",
-    "Problem": "cchc_indicators.errors.Problem",
-    "Rollup": "cchc_indicators.rollup.Rollup",
+    name: f":py:class:`~{target}`"
+    for name, target in {
+        "Indicator": "cchc_indicators.indicators.Indicator",
+        "Rule": "cchc_indicators.rules.Rule",
+        "Scope": "cchc_indicators.rollup.Scope",
+        "Hierarchy": "cchc_indicators.hierarchy.Hierarchy",
+        "Problem": "cchc_indicators.errors.Problem",
+        "Rollup": "cchc_indicators.rollup.Rollup",
+    }.items()
 }
 
 # -- Nitpicky mode -------------------------------------------------------------
 #
 # There is no network when the docs are built, so intersphinx cannot fetch the
-# inventories of Python, numpy and attrs. References to their objects (in type
+# inventories of Python, numpy, attrs and Hypothesis. References to their objects (in type
 # hints and docstrings) therefore have no target here; they are listed below,
 # one by one, rather than silencing nitpicky mode. (Builtins such as ``str`` and
 # ``ValueError`` and the names of ``typing`` need no entry: Sphinx resolves
@@ -103,14 +104,18 @@ nitpick_ignore = [
     ("py:class", "numpy.int8"),
     ("py:class", "numpy.bool"),
     ("py:func", "numpy.bincount"),
+    ("py:func", "numpy.isclose"),
     # Standard library: abstract collections in parameter types, os.PathLike in
     # file-path parameters, enum.Enum as the base of Area and Direction.
     ("py:class", "collections.abc.Callable"),
+    ("py:class", "collections.abc.Collection"),
     ("py:class", "collections.abc.Iterable"),
     ("py:class", "collections.abc.Mapping"),
     ("py:class", "collections.abc.Sequence"),
     ("py:class", "os.PathLike"),
     ("py:class", "enum.Enum"),
+    # Hypothesis (used by cchc_indicators.testing): the type its strategies return.
+    ("py:class", "hypothesis.strategies.SearchStrategy"),
 ]
 nitpick_ignore_regex = [
     # Type variables in generic signatures (``Callable[[], T]``) are not documented objects.
@@ -187,9 +192,21 @@ def _changelog(app: Any, docname: str, source: list[str]) -> None:
         )
 
 
+def _attrs_defaults(
+    app: Any, what: str, name: str, obj: Any, options: Any, signature: str | None, ret: str | None
+) -> tuple[str | None, str | None] | None:
+    """Show an attrs default made by a factory as ``...`` rather than ``NOTHING``.
+
+    The docstring's "Parameters" section says what the default is.
+    """
+    if signature is None or "NOTHING" not in signature:
+        return None
+    return re.sub(r"=\s*NOTHING\b", "= ...", signature), ret
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("missing-reference", _resolve_reexports)
     app.connect("autodoc-process-bases", _public_bases)
+    app.connect("autodoc-process-signature", _attrs_defaults)
     app.connect("source-read", _changelog)
-    importlib.invalidate_caches()
     return {"parallel_read_safe": True, "parallel_write_safe": True}

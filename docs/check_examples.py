@@ -1,0 +1,92 @@
+"""Run the code examples of the documentation pages.
+
+Every fenced ``python`` block of a page is executed and every ``pycon`` block is
+checked as a doctest (output compared, ``ELLIPSIS`` and ``NORMALIZE_WHITESPACE``
+on), in page order, in one namespace per page and in a fresh temporary folder,
+so pages that write files do not clutter the tree. Pages that use the national
+unit lists (``vn_units_2024.csv``, ...) get copies of them from the project's
+reference data (``../shared/data`` beside the repository, or the folder named by
+``CCHC_SHARED_DATA``); without it those pages are skipped.
+
+Usage::
+
+    python docs/check_examples.py            # every page
+    python docs/check_examples.py how-to/*.md
+
+Exit status 0 when every example runs and shows what the page says.
+"""
+
+from __future__ import annotations
+
+import doctest
+import os
+import re
+import shutil
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+SHARED = Path(os.environ.get("CCHC_SHARED_DATA", DOCS.parents[1] / "shared" / "data"))
+FENCE = re.compile(r"^(`{3,})(python|pycon)[ \t]*\n(.*?)^\1[ \t]*$", re.M | re.S)
+NEEDS_SHARED = re.compile(r"vn_(units|commune_crosswalk|province_crosswalk)_\d{4}\.csv")
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+def check_page(page: Path) -> tuple[int, int]:
+    """Run the examples of one page; return (blocks run, failures)."""
+    text = page.read_text(encoding="utf-8")
+    blocks = [
+        (m.group(2), m.group(3), text.count("\n", 0, m.start()) + 2) for m in FENCE.finditer(text)
+    ]
+    if not blocks:
+        return 0, 0
+    name = str(page.relative_to(DOCS))
+    if NEEDS_SHARED.search(text) and not SHARED.is_dir():
+        print(f"skip {name}: reference data not found at {SHARED}")
+        return 0, 0
+    failures = 0
+    cwd = Path.cwd()
+    with tempfile.TemporaryDirectory() as tmp:
+        if NEEDS_SHARED.search(text):
+            for csv_file in SHARED.glob("*.csv"):
+                shutil.copy(csv_file, tmp)
+        os.chdir(tmp)
+        try:
+            namespace: dict[str, object] = {"__name__": "__docs__"}
+            runner = doctest.DocTestRunner(optionflags=FLAGS)
+            parser = doctest.DocTestParser()
+            for kind, code, line in blocks:
+                if kind == "python":
+                    try:
+                        exec(compile(code, f"{name}:{line}", "exec"), namespace)
+                    except Exception:
+                        failures += 1
+                        print(f"FAIL {name}:{line}")
+                        traceback.print_exc()
+                else:
+                    test = parser.get_doctest(code, namespace, name, name, line - 1)
+                    result = runner.run(test, clear_globs=False)
+                    namespace.update(test.globs)  # DocTest works on a copy
+                    failures += result.failed
+        finally:
+            os.chdir(cwd)
+    print(f"{'ok  ' if not failures else 'FAIL'} {name}: {len(blocks)} blocks")
+    return len(blocks), failures
+
+
+def main(argv: list[str]) -> int:
+    pages = [Path(a).resolve() for a in argv] or sorted(
+        p for p in DOCS.rglob("*.md") if "_build" not in p.parts
+    )
+    total = failed = 0
+    for page in pages:
+        n, f = check_page(page)
+        total, failed = total + n, failed + f
+    print(f"{total} blocks, {failed} failures")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -102,6 +102,11 @@ class IndicatorData:
     denominator: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
     weight: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
     row: IntArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
+    any_bare_value: bool = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # a value is stored only where no parts were given, so this finds bare values
+        object.__setattr__(self, "any_bare_value", bool((~np.isnan(self.value)).any()))
 
     @classmethod
     def empty(cls, n_units: int, n_periods: int) -> IndicatorData:
@@ -138,10 +143,12 @@ class IndicatorData:
         """
         if scale is None:
             return self.value
-        den = self.denominator
-        with np.errstate(invalid="ignore", divide="ignore"):
-            from_parts = np.where(den > 0, self.numerator / np.where(den > 0, den, 1.0), np.nan)
-        out: FloatArray = np.where(self.has_parts, from_parts * scale, self.value)
+        # values are stored only where no parts were given, so the two never overlap
+        out: FloatArray = self.value.copy()
+        positive = self.denominator > 0
+        np.divide(self.numerator, self.denominator, out=out, where=positive)
+        if scale != 1.0:
+            np.multiply(out, scale, out=out, where=positive)
         return out
 
 

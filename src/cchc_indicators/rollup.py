@@ -44,6 +44,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -213,14 +214,19 @@ def _pool(state: State, combine: Mapping[str, Combine], idx: IntArray, size: int
     return out
 
 
-def _merge(a: State, b: State, combine: Mapping[str, Combine]) -> State:
-    out: State = {}
+def _merge_into(a: State, b: State, combine: Mapping[str, Combine]) -> None:
+    """Merge ``b`` into ``a`` in place (arrays of the same shape)."""
     for name, arr in a.items():
         op = combine[name]
         if op == "add":
-            out[name] = arr + b[name]
+            arr += b[name]
         else:
-            out[name] = (np.minimum if op == "min" else np.maximum)(arr, b[name])
+            (np.minimum if op == "min" else np.maximum)(arr, b[name], out=arr)
+
+
+def _merged(a: State, b: State, combine: Mapping[str, Combine]) -> State:
+    out = {name: arr.copy() for name, arr in a.items()}
+    _merge_into(out, b, combine)
     return out
 
 
@@ -231,36 +237,37 @@ def _empty(combine: Mapping[str, Combine], rows: int, n_periods: int) -> State:
 def _by_scope(
     unit_state: State, combine: Mapping[str, Combine], h: Hierarchy, scope: Scope
 ) -> State:
-    """Turn per-unit states into per-unit scope states, one level at a time, bottom up."""
-    n_levels = len(h.levels)
-    n_periods = next(iter(unit_state.values())).shape[1]
-    slices = [h.level_slice(k) for k in range(n_levels)]
-    per_level: list[State | None] = [None] * n_levels
+    """Turn per-unit states into scope states, one level at a time, bottom up, in place.
+
+    ``unit_state`` must hold fresh arrays (a rule's ``init`` makes new ones):
+    the rows of each level are overwritten with the pooled states.
+    """
     if scope.kind == "own":
         return unit_state
+    n_periods = next(iter(unit_state.values())).shape[1]
     if scope.kind == "territory":
-        bottom = n_levels - 1
-        per_level[bottom] = {k: v[slices[bottom]] for k, v in unit_state.items()}
-        start = bottom - 1
+        start = len(h.levels) - 2
     else:
         assert scope.level is not None
         t = h.level_number(scope.level)
-        per_level[t] = {k: v[slices[t]] for k, v in unit_state.items()}
-        for k in range(t + 1, n_levels):
-            per_level[k] = _empty(combine, h.level_size(k), n_periods)
+        below = h.level_slice(t).stop
+        for name, arr in unit_state.items():
+            arr[below:] = _identity(combine[name])
         start = t - 1
     for k in range(start, -1, -1):
-        below = per_level[k + 1]
-        assert below is not None
-        idx = _flat_index(h, k + 1, n_periods)
-        pooled = _pool(below, combine, idx, h.level_size(k))
+        child, here = h.level_slice(k + 1), h.level_slice(k)
+        pooled = _pool(
+            {name: arr[child] for name, arr in unit_state.items()},
+            combine,
+            _flat_index(h, k + 1, n_periods),
+            h.level_size(k),
+        )
         if scope.kind == "territory":
-            pooled = _merge({n: v[slices[k]] for n, v in unit_state.items()}, pooled, combine)
-        per_level[k] = pooled
-    return {
-        name: np.concatenate([s[name] for s in per_level if s is not None], axis=0)
-        for name in unit_state
-    }
+            _merge_into({name: arr[here] for name, arr in unit_state.items()}, pooled, combine)
+        else:
+            for name, arr in unit_state.items():
+                arr[here] = pooled[name]
+    return unit_state
 
 
 def _scope_sizes(h: Hierarchy, scope: Scope) -> FloatArray:
@@ -359,7 +366,7 @@ class RollupState:
         combine = _combine_table(self.rule)
         periods = tuple(sorted(set(self.periods) | set(other.periods), key=period_sort_key))
         a, b = self._aligned(periods, combine), other._aligned(periods, combine)
-        return attrs.evolve(self, periods=periods, fields=_merge(a, b, combine))
+        return attrs.evolve(self, periods=periods, fields=_merged(a, b, combine))
 
     def _aligned(self, periods: tuple[str, ...], combine: Mapping[str, Combine]) -> State:
         if periods == self.periods:
@@ -383,46 +390,31 @@ class RollupState:
         if not (isinstance(min_coverage, (int, float)) and 0.0 <= min_coverage <= 1.0):
             msg = f"min_coverage is a share between 0 and 1, got {min_coverage!r}"
             raise DefinitionError(msg)
-        h = self.hierarchy
         n = self.fields["n"]
-        sizes = _scope_sizes(h, self.scope)
-        sizes2 = sizes[:, None]
+        sizes = _scope_sizes(self.hierarchy, self.scope)
         measure = self.indicator.measure
         scale = measure.scale if measure.kind == "ratio" and measure.scale else 1.0
         if self.rule is None:
             if np.any(n > 1):
                 msg = "the merged chunks hold the same observation twice; chunks must partition the rows"
                 raise ValueError(msg)
-            undefined = self.fields["undefined"] > 0
-            value = np.where((n == 1) & ~undefined, self.fields["value"], np.nan)
-            reason = np.where(undefined, REASON_ZERO_DENOMINATOR, REASON_OK).astype(np.int8)
+            value = np.where(
+                (n == 1) & (self.fields["undefined"] == 0), self.fields["value"], np.nan
+            )
         else:
-            value, reason = self.rule.finalize(dict(self.fields), n, sizes2, scale)
-        # why a value is missing, most specific reason first
-        reason[(n == 0) & (reason == REASON_OK)] = REASON_NO_DATA
+            value = self.rule.finalize(dict(self.fields), n, sizes[:, None], scale)
         if min_coverage > 0:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                short = n < min_coverage * sizes2
-            reason[short & (reason == REASON_OK)] = REASON_BELOW_MIN_COVERAGE
-        reason[sizes == 0, :] = REASON_NOT_APPLICABLE
-        reason[np.isnan(value) & (reason == REASON_OK)] = REASON_NO_DATA
-        missing = reason != REASON_OK
-        value[missing] = np.nan
-        provenance = np.full(value.shape, _DERIVED, dtype=np.int8)
-        provenance[(n == 1) & (sizes2 == 1)] = _OBSERVED
-        provenance[missing] = _MISSING
+            value[n < min_coverage * sizes[:, None]] = np.nan
         return Rollup(
             indicator=self.indicator,
             rule=self.rule,
             scope=self.scope,
-            hierarchy=h,
+            hierarchy=self.hierarchy,
             periods=self.periods,
             value=value,
-            n_with_data=n.astype(np.int64),
             n_in_scope=sizes.astype(np.int64),
-            provenance=provenance,
-            reason=reason,
             min_coverage=float(min_coverage),
+            state=self.fields,
         )
 
 
@@ -465,8 +457,8 @@ def rollup_state(
             "n": observed.astype(np.float64),
         }
     else:
-        if the_rule.needs_parts:
-            _require_parts(panel, data.observed & ~data.has_parts, ind, the_rule, the_scope)
+        if the_rule.needs_parts and data.any_bare_value:
+            _require_parts(panel, ~np.isnan(data.value), ind, the_rule, the_scope)
         cells = Cells(lambda: data.values(scale), data.numerator, data.denominator, data.weight)
         fields, has = the_rule.init(cells)
         fields["n"] = has.astype(np.float64)
@@ -588,18 +580,16 @@ class Rollup:
         The periods (columns).
     value : numpy.ndarray
         The values; NaN where missing (never 0).
-    n_with_data : numpy.ndarray
-        How many units in scope had data.
     n_in_scope : numpy.ndarray
         How many units the scope holds (one per unit; 0 where the scope does
         not apply, as ``tier:commune`` for a commune's descendants).
-    provenance : numpy.ndarray
-        Codes into :data:`PROVENANCE`: missing, observed, derived.
-    reason : numpy.ndarray
-        Why a value is missing: codes into ``REASONS`` (``no_data``,
-        ``zero_denominator``, ``below_min_coverage``, ``not_applicable``).
     min_coverage : float
         The minimum coverage applied.
+    state : dict
+        The merged state the values were computed from (see :class:`RollupState`).
+
+    The unit counts (:attr:`n_with_data`), :attr:`coverage`, :attr:`reason`
+    and :attr:`provenance` are computed from the state when first asked for.
     """
 
     indicator: Indicator
@@ -608,11 +598,9 @@ class Rollup:
     hierarchy: Hierarchy
     periods: tuple[str, ...]
     value: FloatArray
-    n_with_data: IntArray
     n_in_scope: IntArray
-    provenance: NDArray[np.int8]
-    reason: NDArray[np.int8]
-    min_coverage: float = 0.0
+    min_coverage: float
+    state: Mapping[str, FloatArray] = attrs.field(repr=False)
 
     def __repr__(self) -> str:
         rule = self.rule.to_spec() if self.rule else "none"
@@ -621,15 +609,50 @@ class Rollup:
             f"units={len(self.hierarchy)}, periods={self.periods!r})"
         )
 
+    @functools.cached_property
+    def n_with_data(self) -> IntArray:
+        """How many units in scope had data (units x periods)."""
+        return self.state["n"].astype(np.int64)
+
     @property
     def coverage(self) -> FloatArray:
         """Units with data / units in scope (NaN where the scope does not apply)."""
-        sizes = self.n_in_scope[:, None].astype(np.float64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out: FloatArray = np.where(
-                sizes > 0, self.n_with_data / np.where(sizes > 0, sizes, 1), np.nan
-            )
+        out = np.full(self.value.shape, np.nan)
+        sizes = np.broadcast_to(self.n_in_scope[:, None].astype(np.float64), out.shape)
+        np.divide(self.state["n"], sizes, out=out, where=sizes > 0)
         return out
+
+    @functools.cached_property
+    def reason(self) -> NDArray[np.int8]:
+        """Why each missing value is missing: codes into ``REASONS`` (0 where there is a value).
+
+        ``no_data`` (no unit in scope had data), ``zero_denominator`` (data,
+        but the pooled denominator or weight is 0), ``below_min_coverage``,
+        ``not_applicable`` (the scope is empty: a tier below the unit's own).
+        """
+        n = self.state["n"]
+        sizes = self.n_in_scope[:, None]
+        reason = np.zeros(self.value.shape, dtype=np.int8)
+        reason[n == 0] = REASON_NO_DATA
+        if self.rule is None:
+            undefined = (self.state["undefined"] > 0) & (n > 0)
+        else:
+            undefined = self.rule.undefined(dict(self.state), n)
+        reason[undefined] = REASON_ZERO_DENOMINATOR
+        if self.min_coverage > 0:
+            short = (n > 0) & (n < self.min_coverage * sizes) & ~undefined
+            reason[short] = REASON_BELOW_MIN_COVERAGE
+        reason[self.n_in_scope == 0, :] = REASON_NOT_APPLICABLE
+        reason[(reason == REASON_OK) & np.isnan(self.value)] = REASON_NO_DATA
+        return reason
+
+    @functools.cached_property
+    def provenance(self) -> NDArray[np.int8]:
+        """Codes into :data:`PROVENANCE`: missing, observed (the unit's own observation) or derived."""
+        provenance = np.full(self.value.shape, _DERIVED, dtype=np.int8)
+        provenance[(self.state["n"] == 1) & (self.n_in_scope[:, None] == 1)] = _OBSERVED
+        provenance[self.reason != REASON_OK] = _MISSING
+        return provenance
 
     def _cell(self, unit: str, period: object) -> tuple[int, int]:
         from ._periods import normalise_period

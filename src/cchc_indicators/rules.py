@@ -177,8 +177,9 @@ class Condition:
 
     def test(self, values: FloatArray) -> BoolArray:
         """Return where ``values`` meet the condition (NaN never does)."""
-        with np.errstate(invalid="ignore"):
-            out: BoolArray = _OPS[self.op](values, self.threshold) & ~np.isnan(values)
+        out: BoolArray = _OPS[self.op](values, self.threshold)
+        if self.op == "!=":  # NaN != x is True, but a missing value meets no condition
+            out &= ~np.isnan(values)
         return out
 
     def __str__(self) -> str:
@@ -222,13 +223,21 @@ class Rule:
 
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
-    ) -> tuple[FloatArray, NDArray[np.int8]]:
-        """Return values and reason codes from a merged state.
+    ) -> FloatArray:
+        """Return values from a merged state: NaN where there is no value.
 
         ``n`` counts the units with data, ``n_scope`` the units in scope;
         ``scale`` is the indicator's ratio scale (1 for non-ratios).
         """
         raise NotImplementedError
+
+    def undefined(self, state: State, n: FloatArray) -> BoolArray:
+        """Where units have data but the value is undefined (a pooled denominator of 0).
+
+        The engine reports these as ``zero_denominator`` rather than ``no_data``.
+        """
+        out: BoolArray = np.zeros(n.shape, dtype=bool)
+        return out
 
     def to_spec(self) -> str:
         """Return the rule as text, the inverse of :func:`parse_rule`."""
@@ -238,13 +247,13 @@ class Rule:
         return self.to_spec()
 
 
-def _reasons_where(missing: BoolArray, code: int) -> NDArray[np.int8]:
-    out: NDArray[np.int8] = np.where(missing, np.int8(code), np.int8(REASON_OK)).astype(np.int8)
+def _divide(num: FloatArray, den: FloatArray, scale: float) -> FloatArray:
+    """num / den x scale, NaN where den is not positive; few passes, no warnings."""
+    out = np.full(num.shape, np.nan)
+    np.divide(num, den, out=out, where=den > 0)
+    if scale != 1.0:
+        out *= scale
     return out
-
-
-def _no_reason(n: FloatArray) -> NDArray[np.int8]:
-    return np.zeros(n.shape, dtype=np.int8)
 
 
 def _valid(cells_value: FloatArray) -> BoolArray:
@@ -271,8 +280,8 @@ class Sum(Rule):
 
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
-    ) -> tuple[FloatArray, NDArray[np.int8]]:
-        return np.where(n > 0, state["sum"], np.nan), _no_reason(n)
+    ) -> FloatArray:
+        return np.where(n > 0, state["sum"], np.nan)
 
 
 @attrs.frozen
@@ -293,7 +302,7 @@ class RatioOfSums(Rule):
     needs_parts: ClassVar[bool] = True
 
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
-        ok = _valid(cells.numerator) & _valid(cells.denominator)
+        ok = _valid(cells.denominator)  # a panel stores numerator and denominator together
         return {
             "num": np.where(ok, cells.numerator, 0.0),
             "den": np.where(ok, cells.denominator, 0.0),
@@ -301,14 +310,12 @@ class RatioOfSums(Rule):
 
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
-    ) -> tuple[FloatArray, NDArray[np.int8]]:
-        den = state["den"]
-        zero = den == 0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            value = state["num"] / den
-        value *= scale
-        value[zero] = np.nan
-        return value, _reasons_where(zero & (n > 0), REASON_ZERO_DENOMINATOR)
+    ) -> FloatArray:
+        return _divide(state["num"], state["den"], scale)
+
+    def undefined(self, state: State, n: FloatArray) -> BoolArray:
+        out: BoolArray = (state["den"] == 0) & (n > 0)
+        return out
 
 
 @attrs.frozen
@@ -334,10 +341,8 @@ class Mean(Rule):
 
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
-    ) -> tuple[FloatArray, NDArray[np.int8]]:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            value = np.where(n > 0, state["sum"] / np.where(n > 0, n, 1.0), np.nan)
-        return value, _no_reason(n)
+    ) -> FloatArray:
+        return _divide(state["sum"], n, 1.0)
 
 
 def _check_by(_instance: object, _attribute: object, value: str) -> None:
@@ -382,11 +387,12 @@ class WeightedMean(Rule):
 
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
-    ) -> tuple[FloatArray, NDArray[np.int8]]:
-        w = state["w"]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            value = np.where(w > 0, state["wsum"] / np.where(w > 0, w, 1.0), np.nan)
-        return value, _reasons_where((w == 0) & (n > 0), REASON_ZERO_DENOMINATOR)
+    ) -> FloatArray:
+        return _divide(state["wsum"], state["w"], 1.0)
+
+    def undefined(self, state: State, n: FloatArray) -> BoolArray:
+        out: BoolArray = (state["w"] == 0) & (n > 0)
+        return out
 
     def to_spec(self) -> str:
         return f"weighted_mean(by={self.by})"
@@ -412,8 +418,8 @@ class Min(Rule):
 
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
-    ) -> tuple[FloatArray, NDArray[np.int8]]:
-        return np.where(n > 0, state["m"], np.nan), _no_reason(n)
+    ) -> FloatArray:
+        return np.where(n > 0, state["m"], np.nan)
 
 
 @attrs.frozen
@@ -436,8 +442,8 @@ class Max(Rule):
 
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
-    ) -> tuple[FloatArray, NDArray[np.int8]]:
-        return np.where(n > 0, state["m"], np.nan), _no_reason(n)
+    ) -> FloatArray:
+        return np.where(n > 0, state["m"], np.nan)
 
 
 def _to_condition(value: str | Condition) -> Condition:
@@ -481,11 +487,9 @@ class ShareMeeting(Rule):
 
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
-    ) -> tuple[FloatArray, NDArray[np.int8]]:
+    ) -> FloatArray:
         den = n if self.denominator == "with_data" else np.where(n > 0, n_scope, 0.0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            value = np.where(den > 0, state["met"] / np.where(den > 0, den, 1.0) * 100.0, np.nan)
-        return value, _no_reason(n)
+        return _divide(state["met"], den, 100.0)
 
     def to_spec(self) -> str:
         if self.denominator == "with_data":
@@ -513,9 +517,8 @@ class AnyTrue(Rule):
 
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
-    ) -> tuple[FloatArray, NDArray[np.int8]]:
-        value = np.where(n > 0, (state["true"] > 0).astype(np.float64), np.nan)
-        return value, _no_reason(n)
+    ) -> FloatArray:
+        return np.where(n > 0, (state["true"] > 0).astype(np.float64), np.nan)
 
 
 @attrs.frozen
@@ -540,9 +543,8 @@ class AllTrue(Rule):
 
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
-    ) -> tuple[FloatArray, NDArray[np.int8]]:
-        value = np.where(n > 0, (state["true"] == n).astype(np.float64), np.nan)
-        return value, _no_reason(n)
+    ) -> FloatArray:
+        return np.where(n > 0, (state["true"] == n).astype(np.float64), np.nan)
 
 
 _SIMPLE: dict[str, type[Rule]] = {

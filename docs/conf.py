@@ -6,9 +6,12 @@ Build with ``sphinx-build -n -W --keep-going -b html docs docs/_build/html``
 
 from __future__ import annotations
 
+import ast
+import importlib
 import inspect
 import re
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +46,6 @@ nitpicky = True
 
 # -- MyST --------------------------------------------------------------------
 
-myst_enable_extensions = ["colon_fence", "deflist", "dollarmath", "fieldlist"]
 myst_heading_anchors = 3
 
 # -- autodoc and napoleon ----------------------------------------------------
@@ -51,7 +53,9 @@ myst_heading_anchors = 3
 autodoc_default_options = {
     "members": True,
     # attrs fields carry no docstring of their own (their class's numpydoc
-    # "Parameters" section describes them); list them so they can be linked to.
+    # "Parameters" or "Attributes" section describes them); list them so they
+    # can be linked to. (napoleon_use_ivar below keeps an "Attributes" section
+    # from describing the same attributes a second time.)
     "undoc-members": True,
     "member-order": "bysource",
 }
@@ -64,7 +68,7 @@ napoleon_numpy_docstring = True
 napoleon_include_init_with_doc = False
 napoleon_use_param = True
 napoleon_use_rtype = True
-napoleon_use_ivar = False
+napoleon_use_ivar = True
 napoleon_use_admonition_for_examples = False
 napoleon_preprocess_types = True
 # Types come from the signatures; do not copy annotations such as
@@ -128,10 +132,7 @@ html_theme = "furo"
 html_title = f"cchc-indicators {release}"
 html_static_path: list[str] = []
 html_show_sourcelink = False
-html_theme_options = {
-    "source_repository": "",
-    "navigation_with_keys": True,
-}
+html_theme_options = {"navigation_with_keys": True}
 
 
 # -- Local helpers ---------------------------------------------------------------
@@ -204,9 +205,50 @@ def _attrs_defaults(
     return re.sub(r"=\s*NOTHING\b", "= ...", signature), ret
 
 
+def _owner_class(dotted: str) -> type | None:
+    """Import the class that ``dotted`` (``module.Class.attribute``) names an attribute of."""
+    parts = dotted.split(".")
+    for i in range(len(parts) - 2, 0, -1):
+        try:
+            obj: Any = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for name in parts[i:-1]:
+            obj = getattr(obj, name, None)
+        return obj if inspect.isclass(obj) else None
+    return None
+
+
+def _slotted_cached_property_doc(
+    app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]
+) -> None:
+    """Give back the docstring of a ``functools.cached_property`` on a slotted attrs class.
+
+    attrs turns such a property into a slot, and the docstring is lost at run
+    time; read it from the source instead.
+    """
+    if what != "attribute" or lines:
+        return
+    cls = _owner_class(name)
+    attr = name.rpartition(".")[2]
+    if cls is None or type(cls.__dict__.get(attr)).__name__ != "member_descriptor":
+        return
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    except (OSError, TypeError, SyntaxError):
+        return
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == attr:
+            doc = ast.get_docstring(node)
+            if doc:
+                lines.extend([*doc.splitlines(), ""])
+            return
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("missing-reference", _resolve_reexports)
     app.connect("autodoc-process-bases", _public_bases)
     app.connect("autodoc-process-signature", _attrs_defaults)
+    app.connect("autodoc-process-docstring", _slotted_cached_property_doc)
     app.connect("source-read", _changelog)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -566,6 +566,9 @@ class Rollup:
     Arrays have one row per unit (in :attr:`Hierarchy.codes
     <cchc_indicators.Hierarchy.codes>` order) and one column per period.
 
+    The unit counts (:attr:`n_with_data`), :attr:`coverage`, :attr:`reason`
+    and :attr:`provenance` are computed from the state when first asked for.
+
     Attributes
     ----------
     indicator : Indicator
@@ -587,9 +590,6 @@ class Rollup:
         The minimum coverage applied.
     state : dict
         The merged state the values were computed from (see :class:`RollupState`).
-
-    The unit counts (:attr:`n_with_data`), :attr:`coverage`, :attr:`reason`
-    and :attr:`provenance` are computed from the state when first asked for.
     """
 
     indicator: Indicator

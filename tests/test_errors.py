@@ -1,0 +1,225 @@
+"""Tests of the error classes: hierarchy of builtins, messages, structured attributes, pickling."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from cchc_indicators import (
+    CchcError,
+    DefinitionError,
+    Hierarchy,
+    HierarchyError,
+    Indicator,
+    InvalidDataError,
+    Panel,
+    PanelError,
+    Problem,
+    RuleMismatchError,
+    UnknownIndicatorError,
+    UnknownLevelError,
+    UnknownUnitError,
+    measures,
+)
+from cchc_indicators.errors import MESSAGE_LIMIT
+
+
+@pytest.fixture
+def province() -> Hierarchy:
+    """A hierarchy of one province."""
+    return Hierarchy.from_records([{"code": "26", "name": "Vĩnh Phúc", "level": "province"}])
+
+
+class TestBuiltinBases:
+    """Every error is a CchcError and also the builtin exception that fits it."""
+
+    @pytest.mark.parametrize(
+        ("cls", "builtin"),
+        [
+            (DefinitionError, ValueError),
+            (RuleMismatchError, DefinitionError),
+            (InvalidDataError, ValueError),
+            (HierarchyError, InvalidDataError),
+            (PanelError, InvalidDataError),
+            (UnknownUnitError, KeyError),
+            (UnknownLevelError, KeyError),
+            (UnknownIndicatorError, KeyError),
+        ],
+    )
+    def test_error_subclasses_cchc_error_and_builtin(
+        self, cls: type[Exception], builtin: type[Exception]
+    ) -> None:
+        """Each concrete error derives from CchcError and from the fitting builtin."""
+        assert issubclass(cls, CchcError)
+        assert issubclass(cls, builtin)
+
+    def test_caught_as_value_error(self) -> None:
+        """An invalid definition can be caught by code that knows only ValueError."""
+        with pytest.raises(ValueError, match="unknown measure kind 'x'"):
+            measures.Measure("x")  # type: ignore[arg-type]
+
+
+class TestLookupErrors:
+    """Lookup errors are KeyErrors whose text is the plain message, with the key attached."""
+
+    def test_unknown_unit_str_is_not_quoted(self, province: Hierarchy) -> None:
+        """str() of an UnknownUnitError is the message itself, not its repr as KeyError gives."""
+        with pytest.raises(UnknownUnitError, match=r"^unknown unit code '99' in hierarchy") as info:
+            province.unit("99")
+        err = info.value
+        assert str(err) == "unknown unit code '99' in hierarchy (edition None, 1 units)"
+        assert not str(err).startswith(("'", '"'))
+        assert err.key == "99"
+
+    def test_unknown_unit_is_caught_as_key_error(self, province: Hierarchy) -> None:
+        """Code that catches KeyError also catches an unknown unit."""
+        with pytest.raises(KeyError, match="unknown unit code '27'"):
+            province.parent("27")
+
+    def test_integer_code_hints_that_codes_are_strings(self, province: Hierarchy) -> None:
+        """Looking up an integer code says that codes are strings."""
+        with pytest.raises(UnknownUnitError, match="codes are strings, such as '01'") as info:
+            province.unit(26)  # type: ignore[arg-type]
+        assert info.value.key == "26"
+
+    def test_unknown_level(self, province: Hierarchy) -> None:
+        """An unknown level name raises UnknownLevelError listing the levels."""
+        with pytest.raises(UnknownLevelError, match="unknown level 'ward'") as info:
+            province.units("ward")
+        assert str(info.value) == (
+            "unknown level 'ward'; the levels are 'province', 'district', 'commune'"
+        )
+        assert info.value.key == "ward"
+
+    def test_unknown_indicator_in_panel(self, province: Hierarchy) -> None:
+        """Asking a panel for data it does not hold names what it does hold."""
+        p = Panel.from_records(
+            [{"indicator": "a", "unit": "26", "period": 2024, "value": 1}], province
+        )
+        with pytest.raises(UnknownIndicatorError, match="it holds 'a'") as info:
+            p.data_of("b")
+        assert str(info.value) == "indicator 'b' is not in the panel; it holds 'a'"
+        assert info.value.key == "b"
+
+    def test_unknown_indicator_definition(self, province: Hierarchy) -> None:
+        """Asking a panel for a definition it was not given raises UnknownIndicatorError."""
+        p = Panel.from_records(
+            [{"indicator": "a", "unit": "26", "period": 2024, "value": 1}], province
+        )
+        with pytest.raises(UnknownIndicatorError, match="no definition of indicator 'a'") as info:
+            p.indicator("a")
+        assert info.value.key == "a"
+
+
+class TestProblem:
+    """A Problem says where (row, field) and what."""
+
+    def test_describe_with_row_and_field(self) -> None:
+        """describe() puts the row and field before the message."""
+        p = Problem("must be a number: 'abc'", row=7, field="value")
+        assert p.describe() == "row 7, field 'value': must be a number: 'abc'"
+
+    def test_describe_with_field_only(self) -> None:
+        """describe() with a field but no row names only the field."""
+        assert Problem("bad", field="unit").describe() == "field 'unit': bad"
+
+    def test_describe_without_location(self) -> None:
+        """describe() without row or field is the bare message."""
+        assert Problem("bad").describe() == "bad"
+
+    def test_default_kind(self) -> None:
+        """A problem without a kind is labelled 'invalid'."""
+        assert Problem("bad").kind == "invalid"
+
+
+class TestInvalidDataError:
+    """Bulk-validation errors list every problem, limited in the message."""
+
+    def test_message_lists_problems(self) -> None:
+        """The message starts with the source and count, then one line per problem."""
+        err = InvalidDataError(
+            [Problem("a", row=2, kind="x"), Problem("b", row=3, field="unit", kind="y")],
+            source="d.csv",
+        )
+        assert str(err) == "d.csv: 2 problems\n  row 2: a\n  row 3, field 'unit': b"
+        assert err.kinds == ("x", "y")
+        assert err.source == "d.csv"
+
+    def test_kinds_are_distinct_in_first_appearance_order(self) -> None:
+        """kinds lists each kind once, in the order first seen."""
+        err = InvalidDataError(
+            [Problem("1", kind="b"), Problem("2", kind="a"), Problem("3", kind="b")]
+        )
+        assert err.kinds == ("b", "a")
+
+    def test_message_is_limited(self) -> None:
+        """Past MESSAGE_LIMIT problems, the message says how many more there are."""
+        problems = [Problem(f"p{i}", row=i) for i in range(MESSAGE_LIMIT + 2)]
+        err = InvalidDataError(problems, source="s.csv")
+        lines = str(err).splitlines()
+        assert lines[0] == f"s.csv: {MESSAGE_LIMIT + 2} problems"
+        # 1 header line + 20 problem lines + 1 "and more" line
+        assert len(lines) == 1 + MESSAGE_LIMIT + 1
+        assert lines[-1] == "  ... and 2 more"
+        assert len(err.problems) == MESSAGE_LIMIT + 2
+
+    def test_singular_problem(self) -> None:
+        """One problem is counted in the singular."""
+        assert str(InvalidDataError([Problem("x")])).startswith("<records>: 1 problem\n")
+
+    def test_first_line(self) -> None:
+        """first_line() names the first problem and counts the others."""
+        one_more = InvalidDataError([Problem("a", row=1), Problem("b", row=2)])
+        assert one_more.first_line() == "<records>: row 1: a (and 1 more problem)"
+        two_more = InvalidDataError([Problem("a", row=1)] * 3, source="f")
+        assert two_more.first_line() == "f: row 1: a (and 2 more problems)"
+        assert InvalidDataError([]).first_line() == "<records>: invalid data"
+
+
+class TestPickle:
+    """Errors survive pickling with their structured attributes."""
+
+    def test_definition_error(self) -> None:
+        """A DefinitionError keeps its message and code."""
+        err = pickle.loads(pickle.dumps(DefinitionError("bad thing", code="x")))
+        assert type(err) is DefinitionError
+        assert str(err) == "bad thing"
+        assert err.code == "x"
+
+    def test_rule_mismatch_error(self) -> None:
+        """A RuleMismatchError raised by an Indicator keeps its code, rule and message."""
+        with pytest.raises(RuleMismatchError) as info:
+            Indicator("staff", "Biên chế", measure=measures.count(), rule="ratio_of_sums")
+        err = pickle.loads(pickle.dumps(info.value))
+        assert type(err) is RuleMismatchError
+        assert (err.code, err.rule) == ("staff", "ratio_of_sums")
+        assert str(err) == str(info.value)
+
+    @pytest.mark.parametrize("cls", [UnknownUnitError, UnknownLevelError, UnknownIndicatorError])
+    def test_lookup_errors(self, cls: type[UnknownUnitError]) -> None:
+        """Lookup errors keep their message and key."""
+        err = pickle.loads(pickle.dumps(cls("not there: 'k'", key="k")))
+        assert type(err) is cls
+        assert str(err) == "not there: 'k'"
+        assert err.key == "k"
+
+    @pytest.mark.parametrize("cls", [InvalidDataError, HierarchyError, PanelError])
+    def test_bulk_errors(self, cls: type[InvalidDataError]) -> None:
+        """Bulk errors keep their problems and source."""
+        problems = (Problem("dup", row=3, field="code", kind="duplicate_code"),)
+        err = pickle.loads(pickle.dumps(cls(problems, source="units.csv")))
+        assert type(err) is cls
+        assert err.problems == problems
+        assert err.source == "units.csv"
+        assert err.kinds == ("duplicate_code",)
+        assert str(err) == "units.csv: 1 problem\n  row 3, field 'code': dup"
+
+    def test_raised_hierarchy_error(self) -> None:
+        """A HierarchyError raised by validation pickles to an equal set of problems."""
+        with pytest.raises(HierarchyError) as info:
+            Hierarchy.from_records([{"code": "", "name": "?", "level": "province"}])
+        err = pickle.loads(pickle.dumps(info.value))
+        assert err.problems == info.value.problems
+        assert err.problems[0].row == 0
+        assert err.problems[0].field == "code"

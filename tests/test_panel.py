@@ -1,0 +1,874 @@
+"""Tests of panels: reading observations, validating them, storing and giving them back."""
+
+from __future__ import annotations
+
+import math
+import pickle
+import re
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pytest
+
+from cchc_indicators import (
+    DefinitionError,
+    Hierarchy,
+    Indicator,
+    IndicatorData,
+    Panel,
+    PanelError,
+    UnknownIndicatorError,
+    UnknownUnitError,
+    measures,
+)
+from cchc_indicators._validate import PROBLEM_LIMIT
+
+PCT = Indicator("pct", "Tỷ lệ hồ sơ trực tuyến")
+CNT = Indicator("cnt", "Số biên chế", measure=measures.count())
+BIN = Indicator("bin", "Có hệ thống họp trực tuyến", measure=measures.binary())
+SCORE = Indicator("score", "Điểm", measure=measures.score(0, 10))
+RANK = Indicator("rank", "Xếp hạng", measure=measures.rank())
+PER_1000 = Indicator("per1000", "Hồ sơ / 1.000 dân", measure=measures.ratio(1000))
+TENTHS = Indicator("tenths", "Phần mười", measure=measures.ratio(10, bounded=True))
+DEFS = [PCT, CNT, BIN, SCORE, RANK, PER_1000, TENTHS]
+
+
+@pytest.fixture(scope="module")
+def h() -> Hierarchy:
+    """One province '26' with two districts '243' and '244' (positions 0, 1, 2)."""
+    return Hierarchy.from_records(
+        [
+            {"code": "26", "name": "Vĩnh Phúc", "level": "province"},
+            {"code": "243", "name": "Vĩnh Yên", "level": "district", "parent": "26"},
+            {"code": "244", "name": "Phúc Yên", "level": "district", "parent": "26"},
+        ],
+        levels=("province", "district"),
+    )
+
+
+def rec(**kw: Any) -> dict[str, Any]:
+    """An observation of 'pct' for unit '243' in 2024, with the given fields."""
+    return {"indicator": "pct", "unit": "243", "period": 2024, **kw}
+
+
+def write(path: Path, text: str) -> Path:
+    """Write a UTF-8 text file and return its path."""
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def one_problem(
+    h: Hierarchy, records: list[dict[str, Any]], *, defs: list[Indicator] | None = DEFS, **kw: Any
+) -> PanelError:
+    """Load ``records`` expecting a PanelError with exactly one problem, and return it."""
+    with pytest.raises(PanelError) as info:
+        Panel.from_records(records, h, indicators=defs, **kw)
+    assert len(info.value.problems) == 1, str(info.value)
+    return info.value
+
+
+class TestKeyErrors:
+    """Problems with the key (indicator, unit, period) of an observation."""
+
+    def test_unknown_unit(self, h: Hierarchy) -> None:
+        """A unit not in the hierarchy is rejected."""
+        err = one_problem(h, [rec(unit="99", value=5)])
+        (p,) = err.problems
+        assert (p.row, p.field, p.kind) == (0, "unit", "unknown_unit")
+        assert p.message == "unknown unit '99' (not in the hierarchy, edition None)"
+
+    def test_unit_code_is_not_an_integer(self, h: Hierarchy) -> None:
+        """A unit code that differs only by leading zeros is a different, unknown unit."""
+        err = one_problem(h, [rec(unit="0243", value=5)])
+        assert err.kinds == ("unknown_unit",)
+
+    def test_unknown_indicator_with_definitions(self, h: Hierarchy) -> None:
+        """With definitions given, an indicator without one is rejected, listing the known codes."""
+        err = one_problem(h, [rec(indicator="zzz", value=5)], defs=[PCT, CNT])
+        (p,) = err.problems
+        assert (p.row, p.field, p.kind) == (0, "indicator", "unknown_indicator")
+        assert p.message == "unknown indicator 'zzz'; the definitions given are 'cnt', 'pct'"
+
+    def test_unknown_indicator_without_definitions_is_accepted(self, h: Hierarchy) -> None:
+        """Without definitions, any indicator code is accepted."""
+        p = Panel.from_records([rec(indicator="zzz", value=5)], h)
+        assert p.indicator_codes == ("zzz",)
+
+    def test_duplicate_key_names_first_row(self, h: Hierarchy) -> None:
+        """A second observation of the same key is rejected, naming the first row."""
+        records = [rec(value=1), rec(unit="244", value=2), rec(period="2024", value=3)]
+        err = one_problem(h, records)
+        (p,) = err.problems
+        assert (p.row, p.field, p.kind) == (2, "period", "duplicate_key")
+        assert p.message == "duplicate observation of ('pct', '243', '2024'); first given in row 0"
+
+    def test_same_unit_in_other_period_or_indicator_is_no_duplicate(self, h: Hierarchy) -> None:
+        """The same unit in another period or for another indicator is a different key."""
+        p = Panel.from_records(
+            [rec(value=1), rec(period=2025, value=2), rec(indicator="cnt", value=3)], h
+        )
+        assert len(p) == 3
+
+    def test_empty_indicator_and_unit(self, h: Hierarchy) -> None:
+        """Empty indicator and unit fields are each reported."""
+        with pytest.raises(PanelError) as info:
+            Panel.from_records([rec(indicator="", unit=None, value=1)], h)
+        assert [(p.field, p.kind, p.message) for p in info.value.problems] == [
+            ("indicator", "empty_field", "the indicator is empty"),
+            ("unit", "empty_field", "the unit is empty"),
+        ]
+
+    @pytest.mark.parametrize("period", ["20x", "2024-13", "2024-Q5", "24", "", None, True, 2024.5])
+    def test_bad_period(self, h: Hierarchy, period: object) -> None:
+        """Periods that are not a year, a quarter or a month are rejected."""
+        err = one_problem(h, [rec(period=period, value=5)])
+        (p,) = err.problems
+        assert (p.field, p.kind) == ("period", "bad_period")
+        assert p.message.startswith("not a period: ")
+        assert p.message.endswith(
+            "(expected a year such as '2024', a quarter '2024-Q2' or a month '2024-06')"
+        )
+
+    def test_bad_period_message(self, h: Hierarchy) -> None:
+        """The bad period is quoted in the message."""
+        err = one_problem(h, [rec(period="20x", value=5)])
+        assert err.problems[0].message.startswith("not a period: '20x' (expected")
+
+    def test_mixed_granularity(self, h: Hierarchy) -> None:
+        """Periods of another granularity than the first row's are rejected."""
+        err = one_problem(h, [rec(value=1), rec(period="2024-Q1", value=2)])
+        (p,) = err.problems
+        assert (p.row, p.field, p.kind) == (1, "period", "mixed_periods")
+        assert p.message == (
+            "period '2024-Q1' is a quarter, but the panel's periods are years; "
+            "use one granularity in a panel"
+        )
+
+    def test_mixed_granularity_after_months(self, h: Hierarchy) -> None:
+        """The first valid period sets the granularity, here a month, and bad periods are skipped."""
+        records = [
+            rec(period="bad", value=1),
+            rec(period="2024-06", value=1),
+            rec(period=2024, value=2),
+        ]
+        with pytest.raises(PanelError) as info:
+            Panel.from_records(records, h)
+        problems = info.value.problems
+        assert [(p.row, p.kind) for p in problems] == [(0, "bad_period"), (2, "mixed_periods")]
+        assert problems[1].message.startswith(
+            "period '2024' is a year, but the panel's periods are months"
+        )
+
+
+class TestNumberErrors:
+    """Problems with the numbers of an observation, before any definition is known."""
+
+    def test_not_a_number(self, h: Hierarchy) -> None:
+        """Text that is not a number is rejected, quoted."""
+        err = one_problem(h, [rec(value="abc")], defs=None)
+        (p,) = err.problems
+        assert (p.row, p.field, p.kind) == (0, "value", "not_a_number")
+        assert p.message == "not a number: 'abc'"
+
+    def test_object_that_is_not_a_number(self, h: Hierarchy) -> None:
+        """A non-numeric object is rejected with its repr."""
+        err = one_problem(h, [rec(value=[1])], defs=None)
+        assert err.problems[0].message == "not a number: '[1]'"
+
+    @pytest.mark.parametrize(
+        ("field", "bad"),
+        [("value", math.nan), ("value", math.inf), ("numerator", -math.inf), ("weight", "nan")],
+    )
+    def test_not_finite(self, h: Hierarchy, field: str, bad: object) -> None:
+        """NaN and infinite numbers are rejected in every number column."""
+        fields = {"value": 1.0} if field in ("value", "weight") else {"denominator": 1.0}
+        fields[field] = bad
+        with pytest.raises(PanelError, match="not a finite number") as info:
+            Panel.from_records([rec(**fields)], h)
+        first = info.value.problems[0]
+        assert (first.field, first.kind) == (field, "not_a_number")
+
+    def test_not_finite_message_shows_plain_value(self, h: Hierarchy) -> None:
+        """The message shows the bad number as Python prints it ('nan'), not a numpy repr."""
+        err = one_problem(h, [rec(value=math.nan)], defs=None)
+        assert err.problems[0].message == "not a finite number: nan"
+
+    def test_no_value(self, h: Hierarchy) -> None:
+        """A row without value and without parts is rejected."""
+        err = one_problem(h, [rec(value="", weight=1)], defs=None)
+        (p,) = err.problems
+        assert (p.field, p.kind, p.message) == (
+            "value",
+            "no_value",
+            "the row gives no value and no numerator/denominator",
+        )
+
+    def test_numerator_without_denominator(self, h: Hierarchy) -> None:
+        """A numerator alone is rejected on the denominator field."""
+        err = one_problem(h, [rec(numerator=5)], defs=None)
+        (p,) = err.problems
+        assert (p.field, p.kind, p.message) == (
+            "denominator",
+            "incomplete_parts",
+            "a numerator needs a denominator",
+        )
+
+    def test_denominator_without_numerator(self, h: Hierarchy) -> None:
+        """A denominator alone is rejected on the numerator field."""
+        err = one_problem(h, [rec(denominator=5, numerator="")], defs=None)
+        (p,) = err.problems
+        assert (p.field, p.kind, p.message) == (
+            "numerator",
+            "incomplete_parts",
+            "a denominator needs a numerator",
+        )
+
+    def test_negative_denominator(self, h: Hierarchy) -> None:
+        """A negative denominator is rejected (no definition needed)."""
+        err = one_problem(h, [rec(numerator=0, denominator=-2)], defs=None)
+        (p,) = err.problems
+        assert (p.field, p.kind, p.message) == (
+            "denominator",
+            "negative_denominator",
+            "the denominator must be >= 0, got -2",
+        )
+
+    def test_negative_numerator(self, h: Hierarchy) -> None:
+        """A negative numerator is rejected."""
+        err = one_problem(h, [rec(numerator=-1, denominator=2)])
+        (p,) = err.problems
+        assert (p.field, p.kind, p.message) == (
+            "numerator",
+            "negative_numerator",
+            "the numerator must be >= 0, got -1",
+        )
+
+    def test_negative_weight(self, h: Hierarchy) -> None:
+        """A negative weight is rejected."""
+        err = one_problem(h, [rec(value=5, weight=-1)])
+        (p,) = err.problems
+        assert (p.field, p.kind, p.message) == (
+            "weight",
+            "negative_weight",
+            "the weight must be >= 0, got -1",
+        )
+
+
+class TestMeasureErrors:
+    """Problems found by checking observations against their indicator's measure."""
+
+    def test_negative_count(self, h: Hierarchy) -> None:
+        """A negative count is rejected."""
+        err = one_problem(h, [rec(indicator="cnt", value=-1)])
+        (p,) = err.problems
+        assert (p.field, p.kind, p.message) == (
+            "value",
+            "negative_count",
+            "a count must be >= 0, got -1",
+        )
+
+    def test_numerator_exceeds_denominator_for_percent(self, h: Hierarchy) -> None:
+        """For a bounded percent the numerator cannot exceed the denominator."""
+        err = one_problem(h, [rec(numerator=3, denominator=2)])
+        (p,) = err.problems
+        assert (p.field, p.kind) == ("denominator", "numerator_exceeds_denominator")
+        assert p.message == "'denominator' must be >= 'numerator' for a share: 2 < 3"
+
+    def test_numerator_exceeds_denominator_for_bounded_ratio(self, h: Hierarchy) -> None:
+        """Any bounded ratio, not only a percent, keeps the numerator at most the denominator."""
+        err = one_problem(h, [rec(indicator="tenths", numerator=3, denominator=2)])
+        assert err.kinds == ("numerator_exceeds_denominator",)
+
+    def test_unbounded_ratio_may_exceed_one(self, h: Hierarchy) -> None:
+        """An unbounded rate (per 1,000) may have a numerator above its denominator."""
+        p = Panel.from_records(
+            [rec(indicator="per1000", numerator=5, denominator=2)], h, indicators=DEFS
+        )
+        # 5 / 2 x 1000 = 2500
+        assert p.value("per1000", "243", 2024) == 2500.0
+
+    def test_numerator_exceeds_denominator_unchecked_without_definition(self, h: Hierarchy) -> None:
+        """Without a definition the bound is unknown, so 3/2 is accepted."""
+        assert len(Panel.from_records([rec(numerator=3, denominator=2)], h)) == 1
+
+    def test_value_for_ratio_when_parts_required(self, h: Hierarchy) -> None:
+        """With require_parts=True a bare value for a ratio is rejected."""
+        err = one_problem(h, [rec(value=50)], require_parts=True)
+        (p,) = err.problems
+        assert (p.field, p.kind) == ("value", "parts_required")
+        assert p.message == (
+            "indicator 'pct' is a ratio: give numerator and denominator, not a bare value "
+            "(only parts can be pooled)"
+        )
+
+    def test_value_for_ratio_accepted_by_default(self, h: Hierarchy) -> None:
+        """By default a bare value for a ratio is accepted."""
+        p = Panel.from_records([rec(value=50)], h, indicators=DEFS)
+        assert p.value("pct", "243", 2024) == 50.0
+
+    def test_require_parts_does_not_apply_to_non_ratios(self, h: Hierarchy) -> None:
+        """require_parts leaves counts alone."""
+        p = Panel.from_records(
+            [rec(indicator="cnt", value=5)], h, indicators=DEFS, require_parts=True
+        )
+        assert len(p) == 1
+
+    def test_parts_for_non_ratio(self, h: Hierarchy) -> None:
+        """A count given as numerator/denominator is rejected."""
+        err = one_problem(h, [rec(indicator="cnt", numerator=1, denominator=3)])
+        (p,) = err.problems
+        assert (p.field, p.kind) == ("numerator", "parts_for_non_ratio")
+        assert (
+            p.message
+            == "indicator 'cnt' is a count, not a ratio: give a value, not numerator/denominator"
+        )
+
+    def test_value_disagrees_with_parts(self, h: Hierarchy) -> None:
+        """A value given with its parts must equal numerator / denominator x scale."""
+        err = one_problem(h, [rec(value=50, numerator=1, denominator=3)])
+        (p,) = err.problems
+        assert (p.field, p.kind) == ("value", "value_disagrees")
+        # 1 / 3 x 100 = 33.3333
+        assert (
+            p.message == "the value 50 disagrees with numerator/denominator (1/3 x 100 = 33.3333)"
+        )
+
+    def test_value_agreeing_with_parts_is_stored_as_parts(self, h: Hierarchy) -> None:
+        """A value equal to its parts' ratio is accepted, and the parts are kept."""
+        p = Panel.from_records([rec(value=25, numerator=1, denominator=4)], h, indicators=DEFS)
+        assert p.to_records() == [
+            {
+                "indicator": "pct",
+                "unit": "243",
+                "period": "2024",
+                "numerator": 1.0,
+                "denominator": 4.0,
+            }
+        ]
+
+    @pytest.mark.parametrize("value", [2, 0.5, -1])
+    def test_binary_not_0_or_1(self, h: Hierarchy, value: float) -> None:
+        """A binary value other than 0 or 1 is rejected."""
+        err = one_problem(h, [rec(indicator="bin", value=value)])
+        (p,) = err.problems
+        assert (p.field, p.kind) == ("value", "not_binary")
+        assert p.message == f"indicator 'bin' is binary: the value must be 0 or 1, got {value:g}"
+
+    @pytest.mark.parametrize(
+        ("indicator", "value", "message"),
+        [
+            ("pct", 101, "a percent must lie in [0, 100], got 101"),
+            ("pct", -1, "a percent must lie in [0, 100], got -1"),
+            ("score", 11, "a score must lie in [0, 10], got 11"),
+            ("score", -0.5, "a score must lie in [0, 10], got -0.5"),
+            ("tenths", 10.5, "a ratio must lie in [0, 10], got 10.5"),
+        ],
+    )
+    def test_out_of_bounds(self, h: Hierarchy, indicator: str, value: float, message: str) -> None:
+        """Values outside a bounded measure's interval are rejected."""
+        err = one_problem(h, [rec(indicator=indicator, value=value)])
+        (p,) = err.problems
+        assert (p.field, p.kind, p.message) == ("value", "out_of_bounds", message)
+
+    def test_bounds_are_closed(self, h: Hierarchy) -> None:
+        """The ends of the interval are allowed: 0 and 100 %, 0 and 10 points."""
+        records = [
+            rec(value=0),
+            rec(unit="244", value=100),
+            rec(indicator="score", value=0),
+            rec(indicator="score", unit="244", value=10),
+        ]
+        assert len(Panel.from_records(records, h, indicators=DEFS)) == 4
+
+    @pytest.mark.parametrize("value", [0, 1.5, -3])
+    def test_bad_rank(self, h: Hierarchy, value: float) -> None:
+        """A rank must be a whole number from 1."""
+        err = one_problem(h, [rec(indicator="rank", value=value)])
+        (p,) = err.problems
+        assert (p.field, p.kind) == ("value", "bad_rank")
+        assert p.message == f"a rank must be a whole number >= 1, got {value:g}"
+
+    def test_not_a_definition(self, h: Hierarchy) -> None:
+        """indicators= must hold Indicator objects."""
+        with pytest.raises(
+            DefinitionError, match="indicators must be Indicator objects, got 'pct'"
+        ):
+            Panel.from_records([rec(value=1)], h, indicators=["pct"])  # type: ignore[list-item]
+
+    def test_conflicting_definitions(self, h: Hierarchy) -> None:
+        """Two different definitions of one code are rejected, naming the code."""
+        with pytest.raises(
+            DefinitionError, match="two different definitions of indicator 'pct'"
+        ) as info:
+            Panel.from_records(
+                [rec(value=1)], h, indicators=[PCT, Indicator("pct", "P", rule="mean")]
+            )
+        assert info.value.code == "pct"
+
+    def test_repeated_identical_definition(self, h: Hierarchy) -> None:
+        """The same definition given twice is accepted."""
+        p = Panel.from_records([rec(value=1)], h, indicators=[PCT, PCT])
+        assert p.indicator("pct") == PCT
+
+
+class TestAllProblemsTogether:
+    """Every problem is collected, in row order, and nothing is loaded."""
+
+    def test_csv_problems_with_spreadsheet_rows(self, h: Hierarchy, tmp_path: Path) -> None:
+        """All problems of a CSV file are reported at once, the header counting as row 1."""
+        path = write(
+            tmp_path / "obs.csv",
+            "indicator,unit,period,value,numerator,denominator\n"
+            "pct,243,2024,,45,50\n"  # row 2: fine
+            "pct,999,2024,50,,\n"  # row 3: unknown unit
+            "pct,243,2024,,1,2\n"  # row 4: duplicate of row 2
+            "cnt,243,2024,-1,,\n"  # row 5: negative count
+            "pct,244,2024,,3,2\n"  # row 6: numerator above denominator
+            "pct,26,2024-Q1,abc,,\n"  # row 7: mixed period and not a number
+            "nope,26,2024,1,,\n",  # row 8: unknown indicator
+        )
+        with pytest.raises(PanelError) as info:
+            Panel.from_csv(path, h, indicators=DEFS)
+        err = info.value
+        assert err.source == str(path)
+        assert [(p.row, p.field, p.kind) for p in err.problems] == [
+            (3, "unit", "unknown_unit"),
+            (4, "period", "duplicate_key"),
+            (5, "value", "negative_count"),
+            (6, "denominator", "numerator_exceeds_denominator"),
+            (7, "period", "mixed_periods"),
+            (7, "value", "not_a_number"),
+            (8, "indicator", "unknown_indicator"),
+        ]
+        assert err.problems[1].message.endswith("first given in row 2")
+        assert str(err).startswith(f"{path}: 7 problems\n  row 3, field 'unit': unknown unit '999'")
+
+    def test_problem_limit(self, h: Hierarchy) -> None:
+        """Past PROBLEM_LIMIT problems, one last problem says how many were not listed."""
+        records = [rec(unit="99", value=1)] * (PROBLEM_LIMIT + 3)
+        with pytest.raises(PanelError) as info:
+            Panel.from_records(records, h)
+        err = info.value
+        assert len(err.problems) == PROBLEM_LIMIT + 1
+        assert err.problems[-1].message == "... 3 more problems not listed"
+        assert err.kinds == ("unknown_unit", "truncated")
+
+    def test_missing_key_column(self, h: Hierarchy, tmp_path: Path) -> None:
+        """A CSV file without a key column is rejected at row 1."""
+        path = write(tmp_path / "obs.csv", "indicator,unit,value\npct,243,5\n")
+        with pytest.raises(
+            PanelError, match=re.escape("missing column(s) period; got indicator,unit,value")
+        ) as info:
+            Panel.from_csv(path, h)
+        (p,) = info.value.problems
+        assert (p.row, p.kind) == (1, "missing_column")
+
+    def test_missing_number_columns(self, h: Hierarchy, tmp_path: Path) -> None:
+        """A CSV file with neither value nor numerator/denominator is rejected."""
+        path = write(tmp_path / "obs.csv", "indicator,unit,period,weight\n")
+        with pytest.raises(
+            PanelError,
+            match=re.escape(
+                "missing column(s) value (or numerator,denominator); got indicator,unit,period,weight"
+            ),
+        ):
+            Panel.from_csv(path, h)
+
+    def test_empty_file(self, h: Hierarchy, tmp_path: Path) -> None:
+        """An empty file is missing every key column."""
+        path = write(tmp_path / "obs.csv", "")
+        with pytest.raises(
+            PanelError,
+            match=re.escape("missing column(s) indicator, unit, period; got (empty file)"),
+        ):
+            Panel.from_csv(path, h)
+
+
+class TestReading:
+    """Panels read from records, CSV files and columns."""
+
+    def test_from_records(self, h: Hierarchy) -> None:
+        """Records become dense arrays, NaN where nothing was given."""
+        p = Panel.from_records(
+            [rec(numerator=45, denominator=50), rec(unit="26", period="2023", value=95.0)],
+            h,
+            indicators=[PCT],
+        )
+        assert repr(p) == "Panel(indicators=1, units=3, periods=('2023', '2024'), observations=2)"
+        d = p.data_of("pct")
+        # rows: 26, 243, 244; columns: 2023, 2024
+        assert np.array_equal(
+            d.value, [[95.0, np.nan], [np.nan, np.nan], [np.nan, np.nan]], equal_nan=True
+        )
+        assert np.array_equal(
+            d.numerator, [[np.nan, np.nan], [np.nan, 45.0], [np.nan, np.nan]], equal_nan=True
+        )
+        assert d.row.tolist() == [[1, -1], [-1, 0], [-1, -1]]
+        assert p.indicator("pct") == PCT
+        assert "pct" in p
+        assert "cnt" not in p
+
+    def test_numbers_as_text(self, h: Hierarchy) -> None:
+        """Numbers may be given as text, with spaces."""
+        p = Panel.from_records([rec(numerator=" 45 ", denominator="50")], h, indicators=[PCT])
+        # 45 / 50 x 100 = 90
+        assert p.value("pct", "243", 2024) == 90.0
+
+    def test_periods_are_normalised_and_sorted(self, h: Hierarchy) -> None:
+        """Periods are canonical labels in time order."""
+        p = Panel.from_records(
+            [
+                rec(period="2024q3", value=1),
+                rec(period=" 2024-Q1", value=2),
+                rec(period="2023Q4", value=3),
+            ],
+            h,
+        )
+        assert p.periods == ("2023-Q4", "2024-Q1", "2024-Q3")
+        assert p.period_index("2024q1") == 1
+
+    def test_month_periods(self, h: Hierarchy) -> None:
+        """Months sort in time order."""
+        p = Panel.from_records(
+            [
+                rec(period="2024-11", value=1),
+                rec(period="2024-02", value=2),
+                rec(period="2023-12", value=3),
+            ],
+            h,
+        )
+        assert p.periods == ("2023-12", "2024-02", "2024-11")
+
+    def test_year_as_float(self, h: Hierarchy) -> None:
+        """A whole-number float year is a year."""
+        assert Panel.from_records([rec(period=2024.0, value=1)], h).periods == ("2024",)
+
+    def test_year_as_float_beside_text(self, h: Hierarchy) -> None:
+        """A float year is a year whatever the type of the other rows' periods."""
+        records = [rec(period=2024.0, value=1), rec(period="2025", value=2)]
+        assert Panel.from_records(records, h).periods == ("2024", "2025")
+
+    def test_period_lookup_spellings(self, h: Hierarchy) -> None:
+        """Lookups accept a period as text, integer or whole float, and reject a bool."""
+        p = Panel.from_records([rec(period=2023, value=1), rec(period=2024, value=2)], h)
+        assert p.period_index("2024") == p.period_index(2024) == p.period_index(2024.0) == 1
+        with pytest.raises(ValueError, match="not a period: True"):
+            p.period_index(True)
+        with pytest.raises(ValueError, match=re.escape("not a period: 2024.5 (expected a year")):
+            p.period_index(2024.5)
+
+    def test_from_columns_float_periods(self, h: Hierarchy) -> None:
+        """from_columns reads a float array of whole years."""
+        p = Panel.from_columns(
+            h,
+            indicator=["cnt", "cnt"],
+            unit=["26", "26"],
+            period=np.array([2025.0, 2024.0]),
+            value=[1, 2],
+        )
+        assert p.periods == ("2024", "2025")
+        assert p.data_of("cnt").value[0].tolist() == [2.0, 1.0]
+
+    def test_from_csv_with_bom_mixed_rows_and_weight(self, h: Hierarchy, tmp_path: Path) -> None:
+        """A CSV with a byte-order mark mixes value rows and parts rows, with an optional weight."""
+        path = tmp_path / "obs.csv"
+        path.write_bytes(
+            (
+                "\ufeffindicator,unit,period,value,numerator,denominator,weight\n"
+                "pct,243,2024,,45,50,2\n"
+                "pct,244,2024,80,,,\n"
+                "cnt,26,2024,12,,,\n"
+            ).encode()
+        )
+        p = Panel.from_csv(path, h, indicators=DEFS)
+        assert p.source == str(path)
+        assert p.indicator_codes == ("cnt", "pct")
+        # 45 / 50 x 100 = 90
+        assert p.value("pct", "243", "2024") == 90.0
+        assert p.value("pct", "244", "2024") == 80.0
+        assert p.value("cnt", "26", "2024") == 12.0
+        assert math.isnan(p.value("cnt", "243", "2024"))
+        d = p.data_of("pct")
+        assert np.array_equal(d.weight[:, 0], [np.nan, 2.0, np.nan], equal_nan=True)
+        # CSV rows: header is 1, so 243 is row 2 and 244 row 3
+        assert d.row[:, 0].tolist() == [-1, 2, 3]
+
+    def test_from_csv_without_optional_columns(self, h: Hierarchy, tmp_path: Path) -> None:
+        """A CSV with only numerator and denominator (no value, no weight) is enough."""
+        path = write(
+            tmp_path / "obs.csv", "unit,indicator,period,denominator,numerator\n243,pct,2024,4,1\n"
+        )
+        p = Panel.from_csv(path, h, indicators=[PCT])
+        # 1 / 4 x 100 = 25
+        assert p.value("pct", "243", 2024) == 25.0
+
+    def test_from_columns(self, h: Hierarchy) -> None:
+        """Columns build a panel; NaN in a number column means not given."""
+        p = Panel.from_columns(
+            h,
+            indicator=["pct", "pct", "cnt"],
+            unit=np.array(["243", "244", "26"]),
+            period=[2024, 2024, 2024],
+            value=np.array([np.nan, 80.0, 12.0]),
+            numerator=[45.0, np.nan, np.nan],
+            denominator=[50.0, np.nan, np.nan],
+            weight=[2.0, np.nan, np.nan],
+            indicators=DEFS,
+        )
+        assert p.source == "<columns>"
+        assert p.value("pct", "243", 2024) == 90.0
+        assert p.value("pct", "244", 2024) == 80.0
+        assert p.value("cnt", "26", 2024) == 12.0
+        assert p.data_of("pct").weight[1, 0] == 2.0
+
+    def test_from_columns_validates(self, h: Hierarchy) -> None:
+        """Columns are validated like records; rows are numbered from 0."""
+        with pytest.raises(PanelError) as info:
+            Panel.from_columns(
+                h,
+                indicator=["pct", "pct"],
+                unit=["243", "99"],
+                period=[2024, 2024],
+                value=[1.0, np.inf],
+            )
+        assert [(p.row, p.kind) for p in info.value.problems] == [
+            (1, "unknown_unit"),
+            (1, "not_a_number"),
+        ]
+
+    def test_from_columns_number_column_length(self, h: Hierarchy) -> None:
+        """A number column of the wrong length is rejected."""
+        with pytest.raises(ValueError, match="column 'value' has 1 rows, expected 2"):
+            Panel.from_columns(
+                h, indicator=["pct", "pct"], unit=["243", "244"], period=[2024, 2024], value=[1.0]
+            )
+
+    @pytest.mark.parametrize(
+        ("column", "keys"),
+        [
+            ("unit", {"unit": ["243"], "period": [2024, 2024]}),
+            ("period", {"unit": ["243", "244"], "period": [2024]}),
+        ],
+    )
+    def test_from_columns_key_column_length(
+        self, h: Hierarchy, column: str, keys: dict[str, list[Any]]
+    ) -> None:
+        """A key column of the wrong length is rejected with a ValueError naming the column."""
+        with pytest.raises(ValueError, match=f"column '{column}'"):
+            Panel.from_columns(h, indicator=["pct", "pct"], value=[1.0, 2.0], **keys)
+
+    def test_empty_panel(self, h: Hierarchy) -> None:
+        """No records give an empty panel."""
+        p = Panel.from_records([], h)
+        assert (len(p), p.periods, p.indicator_codes) == (0, (), ())
+
+
+class TestOutput:
+    """Panels give their observations back as records and frames."""
+
+    RECORDS: ClassVar[list[dict[str, object]]] = [
+        {"indicator": "cnt", "unit": "26", "period": "2024", "value": 12.0},
+        {"indicator": "cnt", "unit": "243", "period": "2023", "value": 5.0, "weight": 1.5},
+        {
+            "indicator": "pct",
+            "unit": "243",
+            "period": "2024",
+            "numerator": 45.0,
+            "denominator": 50.0,
+        },
+        {"indicator": "pct", "unit": "244", "period": "2024", "value": 80.0},
+    ]
+
+    def test_records_roundtrip_is_lossless(self, h: Hierarchy) -> None:
+        """to_records gives back the records, ordered by indicator, unit, period."""
+        shuffled = [self.RECORDS[i] for i in (3, 1, 0, 2)]
+        p = Panel.from_records(shuffled, h, indicators=DEFS)
+        assert p.to_records() == self.RECORDS
+        again = Panel.from_records(p.to_records(), h, indicators=DEFS)
+        assert again.to_records() == self.RECORDS
+        assert again.periods == p.periods
+
+    def test_to_frame(self, h: Hierarchy) -> None:
+        """to_frame gives one row per observation with all columns."""
+        pd = pytest.importorskip("pandas")
+        frame = Panel.from_records(self.RECORDS, h).to_frame()
+        assert isinstance(frame, pd.DataFrame)
+        assert frame.columns.tolist() == [
+            "indicator",
+            "unit",
+            "period",
+            "value",
+            "numerator",
+            "denominator",
+            "weight",
+        ]
+        assert frame.shape == (4, 7)
+        assert frame["unit"].tolist() == ["26", "243", "243", "244"]
+        assert frame.loc[2, "denominator"] == 50.0
+        assert math.isnan(frame.loc[2, "value"])
+
+    def test_to_frame_of_empty_panel(self, h: Hierarchy) -> None:
+        """An empty panel gives an empty frame with the columns."""
+        pytest.importorskip("pandas")
+        frame = Panel.from_records([], h).to_frame()
+        assert frame.shape == (0, 7)
+
+
+class TestLookups:
+    """Values, data and definitions by key."""
+
+    @pytest.fixture
+    def p(self, h: Hierarchy) -> Panel:
+        """A panel of 'pct' (parts and value) and 'cnt' in 2023 and 2024."""
+        return Panel.from_records(
+            [
+                rec(numerator=45, denominator=50),
+                rec(unit="244", value=80),
+                rec(unit="26", numerator=0, denominator=0),
+                rec(indicator="cnt", unit="26", period=2023, value=7),
+            ],
+            h,
+            indicators=[PCT, CNT],
+        )
+
+    def test_value_from_parts(self, p: Panel) -> None:
+        """A ratio given as parts has the value numerator / denominator x scale: 45 / 50 x 100 = 90."""
+        assert p.value("pct", "243", 2024) == 90.0
+
+    def test_value_given(self, p: Panel) -> None:
+        """A value given directly is returned as it is."""
+        assert p.value("pct", "244", "2024") == 80.0
+
+    def test_zero_denominator_has_no_value(self, p: Panel) -> None:
+        """0 / 0 gives NaN, never 0 or infinity."""
+        assert math.isnan(p.value("pct", "26", 2024))
+
+    def test_missing_observation(self, p: Panel) -> None:
+        """A key without an observation gives NaN."""
+        assert math.isnan(p.value("cnt", "243", 2023))
+
+    def test_parts_without_definition(self, h: Hierarchy) -> None:
+        """Without a definition the scale is unknown, so parts give no value."""
+        p = Panel.from_records([rec(numerator=1, denominator=2)], h)
+        assert math.isnan(p.value("pct", "243", 2024))
+
+    def test_unknown_unit(self, p: Panel) -> None:
+        """An unknown unit raises UnknownUnitError."""
+        with pytest.raises(UnknownUnitError, match="unknown unit code '99'"):
+            p.value("pct", "99", 2024)
+
+    def test_unknown_period(self, p: Panel) -> None:
+        """A period the panel does not hold raises KeyError listing the periods."""
+        with pytest.raises(
+            KeyError, match="period '2025' is not in the panel; it holds 2023, 2024"
+        ):
+            p.value("pct", "243", 2025)
+
+    def test_unknown_indicator(self, p: Panel) -> None:
+        """An indicator the panel does not hold raises UnknownIndicatorError."""
+        with pytest.raises(
+            UnknownIndicatorError, match="indicator 'x' is not in the panel; it holds 'cnt', 'pct'"
+        ):
+            p.value("x", "243", 2024)
+
+    def test_empty_panel_holds_no_indicator(self, h: Hierarchy) -> None:
+        """The message of an empty panel says it holds no indicator."""
+        with pytest.raises(UnknownIndicatorError, match="it holds no indicator"):
+            Panel.from_records([], h).data_of("x")
+
+    def test_len_counts_observations(self, p: Panel) -> None:
+        """len() is the number of observations."""
+        assert len(p) == 4
+
+
+class TestWithIndicators:
+    """with_indicators checks the data against new definitions and adds them."""
+
+    def test_adds_definitions(self, h: Hierarchy) -> None:
+        """Definitions of held indicators are added; others are ignored."""
+        p = Panel.from_records([rec(numerator=1, denominator=4)], h)
+        q = p.with_indicators([PCT, CNT])
+        assert q.indicators == {"pct": PCT}
+        # 1 / 4 x 100 = 25
+        assert q.value("pct", "243", 2024) == 25.0
+        assert p.indicators == {}
+
+    def test_accepts_a_mapping(self, h: Hierarchy) -> None:
+        """Definitions may be given as a mapping by code."""
+        p = Panel.from_records([rec(value=5)], h).with_indicators({"pct": PCT})
+        assert p.indicator("pct") == PCT
+
+    def test_rejects_with_source_rows(self, h: Hierarchy, tmp_path: Path) -> None:
+        """Observations that do not fit are reported with their rows in the original file."""
+        path = write(
+            tmp_path / "obs.csv", "indicator,unit,period,value\npct,243,2024,50\npct,244,2024,120\n"
+        )
+        p = Panel.from_csv(path, h)
+        with pytest.raises(PanelError) as info:
+            p.with_indicators([PCT])
+        err = info.value
+        assert err.source == str(path)
+        (problem,) = err.problems
+        assert (problem.row, problem.field, problem.kind) == (3, "value", "out_of_bounds")
+        assert problem.message == "a percent must lie in [0, 100], got 120"
+
+    def test_require_parts(self, h: Hierarchy) -> None:
+        """require_parts=True rejects bare values of ratios already loaded."""
+        p = Panel.from_records([rec(numerator=1, denominator=2), rec(unit="244", value=50)], h)
+        with pytest.raises(PanelError) as info:
+            p.with_indicators([PCT], require_parts=True)
+        assert [(q.row, q.kind) for q in info.value.problems] == [(1, "parts_required")]
+
+    def test_parts_for_non_ratio(self, h: Hierarchy) -> None:
+        """Parts loaded without a definition are rejected once the indicator is a count."""
+        p = Panel.from_records([rec(indicator="cnt", numerator=1, denominator=2)], h)
+        with pytest.raises(PanelError) as info:
+            p.with_indicators([CNT])
+        assert info.value.kinds == ("parts_for_non_ratio",)
+
+    def test_value_disagreeing_with_parts_is_caught_later(self, h: Hierarchy) -> None:
+        """A value that disagrees with its parts is rejected whether definitions come first or later."""
+        records = [rec(value=50, numerator=1, denominator=3)]
+        with pytest.raises(PanelError, match="disagrees"):
+            Panel.from_records(records, h, indicators=[PCT])
+        with pytest.raises(PanelError, match="disagrees"):
+            Panel.from_records(records, h).with_indicators([PCT])
+
+
+class TestIndicatorData:
+    """The dense arrays of one indicator."""
+
+    def test_empty(self) -> None:
+        """empty() holds no observation."""
+        d = IndicatorData.empty(2, 3)
+        assert d.value.shape == (2, 3)
+        assert not d.observed.any()
+        assert not d.has_parts.any()
+        assert (d.row == -1).all()
+
+    def test_values(self) -> None:
+        """values(scale) turns parts into values and keeps given values; 0 denominators give NaN."""
+        d = IndicatorData(
+            value=[[np.nan, 7.0, np.nan]],
+            numerator=[[3.0, np.nan, 0.0]],
+            denominator=[[4.0, np.nan, 0.0]],
+            weight=[[np.nan] * 3],
+            row=[[0, 1, 2]],
+        )
+        # 3 / 4 x 100 = 75; 7 given; 0 / 0 -> NaN
+        assert np.array_equal(d.values(100), [[75.0, 7.0, np.nan]], equal_nan=True)
+        assert np.array_equal(d.values(None), [[np.nan, 7.0, np.nan]], equal_nan=True)
+        assert d.has_parts.tolist() == [[True, False, True]]
+
+    def test_read_only_and_equal(self) -> None:
+        """Arrays are read-only and compare with NaN equal to NaN."""
+        d = IndicatorData.empty(1, 1)
+        with pytest.raises(ValueError, match="read-only"):
+            d.value[0, 0] = 1.0
+        assert d == IndicatorData.empty(1, 1)
+
+    def test_pickle(self) -> None:
+        """IndicatorData pickles to an equal value."""
+        d = IndicatorData.empty(2, 2)
+        assert pickle.loads(pickle.dumps(d)) == d

@@ -335,17 +335,19 @@ class TestMeasureErrors:
         )
 
     def test_value_agreeing_with_parts_is_stored_as_parts(self, h: Hierarchy) -> None:
-        """A value equal to its parts' ratio is accepted, and the parts are kept."""
+        """A value equal to its parts' ratio is accepted; both are kept, the parts are used."""
         p = Panel.from_records([rec(value=25, numerator=1, denominator=4)], h, indicators=DEFS)
         assert p.to_records() == [
             {
                 "indicator": "pct",
                 "unit": "243",
                 "period": "2024",
+                "value": 25.0,
                 "numerator": 1.0,
                 "denominator": 4.0,
             }
         ]
+        assert not p.data_of("pct").any_bare_value
 
     @pytest.mark.parametrize("value", [2, 0.5, -1])
     def test_binary_not_0_or_1(self, h: Hierarchy, value: float) -> None:

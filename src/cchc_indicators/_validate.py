@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,9 +27,8 @@ PROBLEM_LIMIT = 1000
 class Problems:
     """Collects problems from boolean masks over rows, up to a limit."""
 
-    def __init__(self, first_row: int) -> None:
-        self.first_row = first_row
-        self.rows: IntArray | None = None  # explicit row numbers (re-validation)
+    def __init__(self, rows: IntArray) -> None:
+        self.rows = rows  # the row number of each row, as shown in messages
         self.items: list[tuple[int, int, Problem]] = []
         self.cut = 0
 
@@ -36,7 +37,7 @@ class Problems:
         room = max(PROBLEM_LIMIT - len(self.items), 0)
         self.cut += max(len(hits) - room, 0)
         for i in hits[:room].tolist():
-            row = int(self.rows[i]) if self.rows is not None else self.first_row + i
+            row = int(self.rows[i])
             self.items.append((row, len(self.items), Problem(message(i), row, field, kind)))
 
     def raise_if_any(self, source: str) -> None:
@@ -47,6 +48,24 @@ class Problems:
         if self.cut:
             problems.append(Problem(f"... {self.cut} more problems not listed", kind="truncated"))
         raise PanelError(problems, source=source)
+
+
+def read_csv(path: Path) -> tuple[list[str], list[list[str]], IntArray]:
+    """Read a UTF-8 CSV file (a byte-order mark is accepted): header, records, row numbers.
+
+    Blank records (an empty line, a trailing newline) are skipped; row numbers
+    are those a spreadsheet shows, the header being row 1.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh)
+        header = [h.strip() for h in next(reader, [])]
+        records: list[list[str]] = []
+        numbers: list[int] = []
+        for number, record in enumerate(reader, start=2):
+            if any(cell.strip() for cell in record):
+                records.append(record)
+                numbers.append(number)
+    return header, records, np.array(numbers, dtype=np.int64)
 
 
 def _text(value: object) -> str:
@@ -108,6 +127,14 @@ def factorize(values: NDArray[Any]) -> tuple[NDArray[Any], IntArray]:
     return np.array(distinct, dtype=values.dtype), inverse
 
 
+def _period_text(x: object) -> str:
+    if isinstance(x, bool):
+        return repr(x)  # True is not the year 1
+    if isinstance(x, (float, np.floating)) and float(x).is_integer():
+        return str(int(x))
+    return _text(x)
+
+
 def parse_periods(
     column: Sequence[object] | NDArray[Any],
 ) -> tuple[NDArray[np.str_], NDArray[np.str_], NDArray[np.str_]]:
@@ -116,17 +143,12 @@ def parse_periods(
     Returns the canonical labels (``""`` where the text is not a period),
     their granularities (``""`` likewise) and the raw texts, for messages.
     """
-    arr = np.asarray(column) if len(column) else np.array([], dtype=str)
-    if arr.dtype.kind in "iuU":
-        raw = arr.astype(str)
-    else:  # floats, objects, mixed: one conversion per row, then the same path
-        raw = np.array(
-            [
-                _text(x) if not isinstance(x, float) or not x.is_integer() else str(int(x))
-                for x in arr
-            ],
-            dtype=str,
-        )
+    if isinstance(column, np.ndarray) and column.dtype.kind in "iuU":
+        raw = column.astype(str)  # the fast path for columns of codes
+    else:
+        raw = np.array([_period_text(x) for x in column], dtype=str)
+        if not len(raw):
+            raw = np.array([], dtype=str)
     uniq, inverse = factorize(raw)
     labels_u, grains_u = [], []
     for text in uniq.tolist():

@@ -30,6 +30,7 @@ __all__ = [
     "CchcError",
     "DefinitionError",
     "HierarchyError",
+    "IncompatibleStatesError",
     "InvalidDataError",
     "PanelError",
     "Problem",
@@ -104,6 +105,18 @@ class RuleMismatchError(DefinitionError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild, (type(self), (self.message,), {"code": self.code, "rule": self.rule}))
+
+
+class IncompatibleStatesError(CchcError, ValueError):
+    """Two roll-up states cannot be merged: different indicator, rule, scope or hierarchy.
+
+    Also raised when merged chunks hold the same observation twice.
+
+    Examples
+    --------
+    >>> issubclass(IncompatibleStatesError, ValueError)
+    True
+    """
 
 
 class _LookupError(CchcError, KeyError):

@@ -40,6 +40,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ._validate import read_csv
 from .errors import DefinitionError, HierarchyError, Problem, UnknownLevelError, UnknownUnitError
 
 __all__ = ["DEFAULT_LEVELS", "TWO_TIER_LEVELS", "Hierarchy", "Unit"]
@@ -224,7 +225,8 @@ class Hierarchy:
         names = [_text(r.get("name")) for r in rows]
         level_names = [_text(r.get("level")) for r in rows]
         parents = [_text(r.get("parent")) for r in rows]
-        return cls._build(codes, names, level_names, parents, levels, edition, source, first_row)
+        numbers = first_row + np.arange(len(codes), dtype=np.int64)
+        return cls._build(codes, names, level_names, parents, levels, edition, source, numbers)
 
     @classmethod
     def from_csv(
@@ -265,22 +267,20 @@ class Hierarchy:
         """
         path = Path(path)
         levels = _check_levels(levels)
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            header = [h.strip() for h in next(reader, [])]
-            missing = [c for c in _COLUMNS if c not in header]
-            if missing:
-                problem = Problem(
-                    f"missing column(s) {', '.join(missing)}; the header must include "
-                    f"{','.join(_COLUMNS)}, got {','.join(header) or '(empty file)'}",
-                    row=1,
-                    kind="missing_column",
-                )
-                raise HierarchyError([problem], source=str(path))
-            cols = [header.index(c) for c in _COLUMNS]
-            table = [[row[i].strip() if i < len(row) else "" for i in cols] for row in reader]
+        header, records, row_numbers = read_csv(path)
+        missing = [c for c in _COLUMNS if c not in header]
+        if missing:
+            problem = Problem(
+                f"missing column(s) {', '.join(missing)}; the header must include "
+                f"{','.join(_COLUMNS)}, got {','.join(header) or '(empty file)'}",
+                row=1,
+                kind="missing_column",
+            )
+            raise HierarchyError([problem], source=str(path))
+        cols = [header.index(c) for c in _COLUMNS]
+        table = [[row[i].strip() if i < len(row) else "" for i in cols] for row in records]
         codes, names, level_names, parents = ([t[j] for t in table] for j in range(4))
-        h = cls._build(codes, names, level_names, parents, levels, edition, str(path), 2)
+        h = cls._build(codes, names, level_names, parents, levels, edition, str(path), row_numbers)
         return h if within is None else h.subtree(within)
 
     @classmethod
@@ -293,7 +293,7 @@ class Hierarchy:
         levels: tuple[str, ...],
         edition: str | None,
         source: str,
-        first_row: int,
+        row_numbers: IntArray,
     ) -> Hierarchy:
         n = len(codes_list)
         codes = np.array(codes_list, dtype=str) if n else np.array([], dtype="<U1")
@@ -304,7 +304,7 @@ class Hierarchy:
 
         def report(mask: NDArray[np.bool_], kind: str, field: str, message: Any) -> None:
             problems.extend(
-                (i, Problem(message(i), row=first_row + i, field=field, kind=kind))
+                (i, Problem(message(i), row=int(row_numbers[i]), field=field, kind=kind))
                 for i in np.flatnonzero(mask).tolist()
             )
 
@@ -319,7 +319,7 @@ class Hierarchy:
             "duplicate_code",
             "code",
             lambda i: (
-                f"duplicate code {str(codes[i])!r}, first seen in row {first_row + first_of[i]}"
+                f"duplicate code {str(codes[i])!r}, first seen in row {int(row_numbers[first_of[i]])}"
             ),
         )
         bad_level = lvl < 0

@@ -112,10 +112,15 @@ def _check_text(_instance: object, attribute: attrs.Attribute[str], value: objec
         raise DefinitionError(msg)
 
 
-def _check_measure(_instance: object, _attribute: object, value: object) -> None:
+def _to_measure(value: object) -> Measure:
+    # converted (and checked) at once, because the defaults of later fields depend on it
     if not isinstance(value, Measure):
-        msg = f"an indicator's measure must be a Measure (see cchc_indicators.measures), got {value!r}"
+        msg = (
+            f"an indicator's measure must be a Measure, such as measures.percent() "
+            f"(see cchc_indicators.measures), got {value!r}"
+        )
         raise DefinitionError(msg)
+    return value
 
 
 def _default_direction(measure: Measure) -> Direction:
@@ -177,7 +182,7 @@ class Indicator:
     name: str = attrs.field(validator=_check_text)
     name_en: str = attrs.field(default="", kw_only=True, validator=_check_text)
     area: Area = attrs.field(default=Area.OVERALL, kw_only=True, converter=_to_area)
-    measure: Measure = attrs.field(factory=percent, kw_only=True, validator=_check_measure)
+    measure: Measure = attrs.field(factory=percent, kw_only=True, converter=_to_measure)
     direction: Direction = attrs.field(
         default=attrs.Factory(lambda self: _default_direction(self.measure), takes_self=True),
         kw_only=True,

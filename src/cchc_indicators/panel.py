@@ -34,7 +34,6 @@ Panel(indicators=1, units=2, periods=('2024',), observations=2)
 
 from __future__ import annotations
 
-import csv
 import itertools
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -46,7 +45,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._periods import normalise_period, period_sort_key
-from ._validate import Problems, check_measures, factorize, parse_numbers, parse_periods
+from ._validate import (
+    Problems,
+    check_measures,
+    factorize,
+    parse_numbers,
+    parse_periods,
+    read_csv,
+)
 from .errors import DefinitionError, PanelError, Problem, UnknownIndicatorError
 from .hierarchy import Hierarchy
 from .indicators import Indicator
@@ -102,11 +108,20 @@ class IndicatorData:
     denominator: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
     weight: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
     row: IntArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
+    any_value: bool = attrs.field(init=False, eq=False, repr=False)
     any_bare_value: bool = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        # a value is stored only where no parts were given, so this finds bare values
-        object.__setattr__(self, "any_bare_value", bool((~np.isnan(self.value)).any()))
+        given = ~np.isnan(self.value)
+        object.__setattr__(self, "any_value", bool(given.any()))
+        bare = self.any_value and bool((given & np.isnan(self.denominator)).any())
+        object.__setattr__(self, "any_bare_value", bare)
+
+    @property
+    def bare_value(self) -> BoolArray:
+        """Where the observation gave a value without numerator and denominator."""
+        out: BoolArray = ~np.isnan(self.value) & np.isnan(self.denominator)
+        return out
 
     @classmethod
     def empty(cls, n_units: int, n_periods: int) -> IndicatorData:
@@ -143,12 +158,14 @@ class IndicatorData:
         """
         if scale is None:
             return self.value
-        # values are stored only where no parts were given, so the two never overlap
-        out: FloatArray = self.value.copy()
-        positive = self.denominator > 0
-        np.divide(self.numerator, self.denominator, out=out, where=positive)
-        if scale != 1.0:
-            np.multiply(out, scale, out=out, where=positive)
+        # where parts were given they win over a value given with them
+        out: FloatArray = (
+            np.where(np.isnan(self.denominator), self.value, np.nan)
+            if self.any_bare_value
+            else np.full(self.value.shape, np.nan)
+        )
+        num = self.numerator * scale if scale != 1.0 else self.numerator
+        np.divide(num, self.denominator, out=out, where=self.denominator > 0)
         return out
 
 
@@ -324,7 +341,13 @@ class Panel:
         rows = list(records)
         columns = {c: [r.get(c) for r in rows] for c in _KEY_COLUMNS + _NUMBER_COLUMNS}
         return cls._from_raw(
-            columns, len(rows), hierarchy, indicators, require_parts, source, first_row
+            columns,
+            len(rows),
+            hierarchy,
+            indicators,
+            require_parts,
+            source,
+            first_row + np.arange(len(rows), dtype=np.int64),
         )
 
     @classmethod
@@ -356,10 +379,7 @@ class Panel:
           row 2, field 'value': not a number: 'abc'
         """
         path = Path(path)
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            header = [h.strip() for h in next(reader, [])]
-            table = list(reader)
+        header, table, row_numbers = read_csv(path)
         missing = [c for c in _KEY_COLUMNS if c not in header]
         if not missing and not ({"value", "numerator", "denominator"} & set(header)):
             missing = ["value (or numerator,denominator)"]
@@ -378,7 +398,7 @@ class Panel:
             else:
                 columns[c] = [None] * len(table)
         return cls._from_raw(
-            columns, len(table), hierarchy, indicators, require_parts, str(path), 2
+            columns, len(table), hierarchy, indicators, require_parts, str(path), row_numbers
         )
 
     @classmethod
@@ -414,6 +434,11 @@ class Panel:
         [[1.0, 2.0]]
         """
         n = len(indicator)
+        lengths = {"unit": len(unit), "period": len(period)}
+        for name, length in lengths.items():
+            if length != n:
+                msg = f"column {name!r} has {length} rows, expected {n} like 'indicator'"
+                raise ValueError(msg)
         numbers: dict[str, tuple[FloatArray, BoolArray, BoolArray]] = {}
         for name, col in (
             ("value", value),
@@ -435,7 +460,8 @@ class Panel:
             "unit": np.asarray(unit, dtype=str),
             "period": period,
         }
-        return cls._build(keys, numbers, n, hierarchy, indicators, require_parts, source, 0, {})
+        rows = np.arange(n, dtype=np.int64)
+        return cls._build(keys, numbers, n, hierarchy, indicators, require_parts, source, rows, {})
 
     @classmethod
     def _from_raw(
@@ -446,7 +472,7 @@ class Panel:
         indicators: Iterable[Indicator] | Mapping[str, Indicator] | None,
         require_parts: bool,
         source: str,
-        first_row: int,
+        row_numbers: IntArray,
     ) -> Panel:
         numbers: dict[str, tuple[FloatArray, BoolArray, BoolArray]] = {}
         bad_text: dict[str, dict[int, str]] = {}
@@ -462,7 +488,7 @@ class Panel:
             "period": columns["period"],
         }
         return cls._build(
-            keys, numbers, n, hierarchy, indicators, require_parts, source, first_row, bad_text
+            keys, numbers, n, hierarchy, indicators, require_parts, source, row_numbers, bad_text
         )
 
     @classmethod
@@ -475,11 +501,11 @@ class Panel:
         indicators: Iterable[Indicator] | Mapping[str, Indicator] | None,
         require_parts: bool,
         source: str,
-        first_row: int,
+        row_numbers: IntArray,
         bad_text: Mapping[str, Mapping[int, str]],
     ) -> Panel:
         defs = _definitions(indicators)
-        problems = Problems(first_row)
+        problems = Problems(row_numbers)
         ind_col: NDArray[np.str_] = keys["indicator"]
         unit_col: NDArray[np.str_] = keys["unit"]
 
@@ -547,7 +573,7 @@ class Panel:
                 "not_a_number",
                 name,
                 lambda i, t=texts, a=numbers[name][0]: (
-                    f"not a number: {t[i]!r}" if i in t else f"not a finite number: {a[i]!r}"
+                    f"not a number: {t[i]!r}" if i in t else f"not a finite number: {float(a[i])!r}"
                 ),
             )
         v_ok, n_ok, d_ok, w_ok = (
@@ -611,12 +637,12 @@ class Panel:
             "period",
             lambda i: (
                 f"duplicate observation of ({str(ind_col[i])!r}, {str(unit_col[i])!r}, "
-                f"{str(labels[i])!r}); first given in row {first_row + int(first_of[i])}"
+                f"{str(labels[i])!r}); first given in row {int(row_numbers[first_of[i]])}"
             ),
         )
 
         # ---- checks against the measures, where definitions are known
-        rows = first_row + np.arange(n, dtype=np.int64)
+        rows = row_numbers
         check_measures(
             problems,
             ind_col,
@@ -643,9 +669,6 @@ class Panel:
             dense = np.full(shape, np.nan)
             dense[ind_idx, unit_idx, per_idx] = np.where(ok, arr, np.nan)
             arrays[name] = dense
-        # a row giving both a consistent value and its parts is stored as parts
-        stored = arrays["value"][ind_idx, unit_idx, per_idx]
-        arrays["value"][ind_idx, unit_idx, per_idx] = np.where(parts, np.nan, stored)
         row_dense = np.full(shape, -1, dtype=np.int64)
         row_dense[ind_idx, unit_idx, per_idx] = rows
         data = {
@@ -687,7 +710,7 @@ class Panel:
           row 0, field 'value': a percent must lie in [0, 100], got 120
         """
         defs = _definitions(indicators) or {}
-        problems = Problems(0)
+        problems = Problems(np.zeros(0, dtype=np.int64))
         relevant = [c for c in self.data if c in defs]
         for code in relevant:
             d = self.data[code]
@@ -705,7 +728,7 @@ class Panel:
                 d.value[cells],
                 d.numerator[cells],
                 d.denominator[cells],
-                np.zeros(n, dtype=bool),
+                ~np.isnan(d.value[cells]) & ~np.isnan(d.denominator[cells]),
             )
         problems.raise_if_any(self.source)
         merged = dict(self.indicators)

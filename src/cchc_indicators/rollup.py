@@ -54,7 +54,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._periods import period_sort_key
-from .errors import DefinitionError, PanelError, Problem
+from .errors import DefinitionError, IncompatibleStatesError, PanelError, Problem
 from .hierarchy import Hierarchy
 from .indicators import Indicator
 from .panel import Panel, _pandas
@@ -289,6 +289,35 @@ def _scope_sizes(h: Hierarchy, scope: Scope) -> FloatArray:
     return h.memo(("scope_sizes", scope), compute)
 
 
+def _short_of(n: FloatArray, sizes: NDArray[Any], min_coverage: float) -> NDArray[np.bool_]:
+    """Where coverage n / sizes is below ``min_coverage`` (computed as the coverage is shown)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: NDArray[np.bool_] = (n / sizes[:, None]) < min_coverage
+    return out
+
+
+def _is_self_scope(h: Hierarchy, scope: Scope) -> NDArray[np.bool_]:
+    """Units whose scope holds only themselves: their value is their own observation.
+
+    ``own`` always; ``territory`` for a unit with no descendants; ``tier:<level>``
+    for the units on that level (a unit pooling a single descendant is not one).
+    """
+
+    def compute() -> NDArray[np.bool_]:
+        if scope.kind == "own":
+            out = np.ones(len(h), dtype=bool)
+        elif scope.kind == "territory":
+            out = _scope_sizes(h, scope) == 1
+        else:
+            assert scope.level is not None
+            out = np.zeros(len(h), dtype=bool)
+            out[h.level_slice(scope.level)] = True
+        out.flags.writeable = False
+        return out
+
+    return h.memo(("self_scope", scope), compute)
+
+
 # ---------------------------------------------------------------------- public engine
 
 
@@ -345,24 +374,25 @@ class RollupState:
 
         Raises
         ------
-        ValueError
-            If the two states differ in indicator, rule, scope or hierarchy.
+        IncompatibleStatesError
+            If the two states differ in indicator, rule, scope or hierarchy
+            (a :class:`ValueError`).
         """
         for what in ("rule", "scope"):
             if getattr(self, what) != getattr(other, what):
                 msg = f"cannot merge roll-up states with different {what}s: " + (
                     f"{getattr(self, what)} and {getattr(other, what)}"
                 )
-                raise ValueError(msg)
+                raise IncompatibleStatesError(msg)
         if self.indicator.code != other.indicator.code:
             msg = (
                 "cannot merge roll-up states of different indicators: "
                 f"{self.indicator.code!r} and {other.indicator.code!r}"
             )
-            raise ValueError(msg)
+            raise IncompatibleStatesError(msg)
         if self.hierarchy is not other.hierarchy and self.hierarchy != other.hierarchy:
             msg = "cannot merge roll-up states on different hierarchies"
-            raise ValueError(msg)
+            raise IncompatibleStatesError(msg)
         combine = _combine_table(self.rule)
         periods = tuple(sorted(set(self.periods) | set(other.periods), key=period_sort_key))
         a, b = self._aligned(periods, combine), other._aligned(periods, combine)
@@ -397,14 +427,14 @@ class RollupState:
         if self.rule is None:
             if np.any(n > 1):
                 msg = "the merged chunks hold the same observation twice; chunks must partition the rows"
-                raise ValueError(msg)
+                raise IncompatibleStatesError(msg)
             value = np.where(
                 (n == 1) & (self.fields["undefined"] == 0), self.fields["value"], np.nan
             )
         else:
             value = self.rule.finalize(dict(self.fields), n, sizes[:, None], scale)
         if min_coverage > 0:
-            value[n < min_coverage * sizes[:, None]] = np.nan
+            value[_short_of(n, sizes, min_coverage)] = np.nan
         return Rollup(
             indicator=self.indicator,
             rule=self.rule,
@@ -458,7 +488,7 @@ def rollup_state(
         }
     else:
         if the_rule.needs_parts and data.any_bare_value:
-            _require_parts(panel, ~np.isnan(data.value), ind, the_rule, the_scope)
+            _require_parts(panel, data.bare_value, ind, the_rule, the_scope)
         cells = Cells(lambda: data.values(scale), data.numerator, data.denominator, data.weight)
         fields, has = the_rule.init(cells)
         fields["n"] = has.astype(np.float64)
@@ -631,7 +661,6 @@ class Rollup:
         ``not_applicable`` (the scope is empty: a tier below the unit's own).
         """
         n = self.state["n"]
-        sizes = self.n_in_scope[:, None]
         reason = np.zeros(self.value.shape, dtype=np.int8)
         reason[n == 0] = REASON_NO_DATA
         if self.rule is None:
@@ -640,7 +669,7 @@ class Rollup:
             undefined = self.rule.undefined(dict(self.state), n)
         reason[undefined] = REASON_ZERO_DENOMINATOR
         if self.min_coverage > 0:
-            short = (n > 0) & (n < self.min_coverage * sizes) & ~undefined
+            short = (n > 0) & _short_of(n, self.n_in_scope, self.min_coverage) & ~undefined
             reason[short] = REASON_BELOW_MIN_COVERAGE
         reason[self.n_in_scope == 0, :] = REASON_NOT_APPLICABLE
         reason[(reason == REASON_OK) & np.isnan(self.value)] = REASON_NO_DATA
@@ -650,7 +679,9 @@ class Rollup:
     def provenance(self) -> NDArray[np.int8]:
         """Codes into :data:`PROVENANCE`: missing, observed (the unit's own observation) or derived."""
         provenance = np.full(self.value.shape, _DERIVED, dtype=np.int8)
-        provenance[(self.state["n"] == 1) & (self.n_in_scope[:, None] == 1)] = _OBSERVED
+        provenance[(self.state["n"] == 1) & _is_self_scope(self.hierarchy, self.scope)[:, None]] = (
+            _OBSERVED
+        )
         provenance[self.reason != REASON_OK] = _MISSING
         return provenance
 

@@ -153,8 +153,14 @@ class Condition:
     '>= 60'
     """
 
-    op: str = attrs.field(validator=attrs.validators.in_(tuple(_OPS)))
+    op: str = attrs.field()
     threshold: float = attrs.field(converter=float)
+
+    @op.validator
+    def _check_op(self, _attribute: object, value: str) -> None:
+        if value not in _OPS:
+            msg = f"unknown comparison {value!r}; use one of {', '.join(_OPS)}"
+            raise DefinitionError(msg)
 
     def __attrs_post_init__(self) -> None:
         if not math.isfinite(self.threshold):
@@ -183,7 +189,7 @@ class Condition:
         return out
 
     def __str__(self) -> str:
-        return f"{self.op} {self.threshold:g}"
+        return f"{self.op} {number_text(self.threshold)}"
 
     def __repr__(self) -> str:
         return f"Condition({self.op!r}, {self.threshold!r})"
@@ -247,12 +253,27 @@ class Rule:
         return self.to_spec()
 
 
+def number_text(x: float) -> str:
+    """Write a number as short text that reads back exactly (``60``, ``66.666667``).
+
+    Examples
+    --------
+    >>> number_text(60.0), number_text(66.666667), number_text(1234567.0)
+    ('60', '66.666667', '1234567')
+    """
+    if x.is_integer() and abs(x) < 2**53:
+        return str(int(x))
+    return repr(float(x))
+
+
 def _divide(num: FloatArray, den: FloatArray, scale: float) -> FloatArray:
-    """num / den x scale, NaN where den is not positive; few passes, no warnings."""
+    """(num x scale) / den, NaN where den is not positive; few passes, no warnings.
+
+    Scaling the numerator first keeps exact cases exact: 57 of 100 is 57 %,
+    not 57.00000000000001 %, so a rate equal to a threshold meets it.
+    """
     out = np.full(num.shape, np.nan)
-    np.divide(num, den, out=out, where=den > 0)
-    if scale != 1.0:
-        out *= scale
+    np.divide(num * scale if scale != 1.0 else num, den, out=out, where=den > 0)
     return out
 
 
@@ -379,10 +400,19 @@ class WeightedMean(Rule):
         """Weighting by the denominator needs the ratio's parts."""
         return self.by == "denominator"
 
+    def fits(self, measure: Measure) -> bool:
+        """Only a ratio has a denominator to weight by."""
+        if self.by == "denominator":
+            return measure.kind == "ratio"
+        return super().fits(measure)
+
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
         w = cells.weight if self.by == "weight" else cells.denominator
-        ok = _valid(cells.value) & _valid(w)
-        wv = np.where(ok, cells.value * np.where(ok, w, 0.0), 0.0)
+        weighted = _valid(w) & (w > 0)
+        # a unit of weight 0 (no dossiers at all) has reported: it counts, contributing nothing
+        ok = _valid(w) & (_valid(cells.value) | ~weighted)
+        with np.errstate(invalid="ignore"):
+            wv = np.where(ok & weighted, cells.value * w, 0.0)
         return {"wsum": wv, "w": np.where(ok, w, 0.0)}, ok
 
     def finalize(
@@ -396,6 +426,9 @@ class WeightedMean(Rule):
 
     def to_spec(self) -> str:
         return f"weighted_mean(by={self.by})"
+
+    def __str__(self) -> str:
+        return self.to_spec()
 
 
 @attrs.frozen

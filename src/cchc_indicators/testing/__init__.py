@@ -302,7 +302,7 @@ def _indicators(
 def _observation(draw: st.DrawFn, measure: Measure, parts: bool, integer_values: bool) -> Record:
     if measure.kind == "ratio" and parts:
         den = draw(st.integers(0, 20))
-        num = draw(st.integers(0, den if measure.bounded else 3 * den + 2))
+        num = draw(st.integers(0, den if measure.bounded else 3 * den))
         return {"numerator": num, "denominator": den}
     lo, hi = _range(measure)
     if integer_values or measure.kind in ("count", "binary", "rank"):

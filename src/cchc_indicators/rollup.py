@@ -47,7 +47,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 import numpy as np
@@ -69,6 +69,7 @@ from .rules import (
     Combine,
     Rule,
 )
+from .scopes import Scope, own, territory, tier
 
 __all__ = [
     "PROVENANCE",
@@ -90,87 +91,6 @@ State = dict[str, FloatArray]
 PROVENANCE = ("missing", "observed", "derived")
 _MISSING, _OBSERVED, _DERIVED = 0, 1, 2
 _OWN_FIELDS: tuple[tuple[str, Combine], ...] = (("value", "add"), ("undefined", "add"))
-
-ScopeKind = Literal["own", "tier", "territory"]
-
-
-@attrs.frozen
-class Scope:
-    """Which units a unit's value is made of.
-
-    Parameters
-    ----------
-    kind
-        ``"own"``: the unit's own observation (its own tier's work);
-        ``"tier"``: the pool of its descendants on ``level``;
-        ``"territory"``: the unit itself and all its descendants.
-    level
-        The tier pooled, for ``kind="tier"`` only.
-
-    Examples
-    --------
-    >>> Scope.parse("tier:commune")
-    Scope(kind='tier', level='commune')
-    >>> str(territory()), str(tier("district"))
-    ('territory', 'tier:district')
-    """
-
-    kind: ScopeKind = attrs.field()
-    level: str | None = None
-
-    @kind.validator
-    def _check(self, _attribute: object, value: str) -> None:
-        if value not in ("own", "tier", "territory"):
-            msg = f"unknown scope {value!r}; use 'own', 'territory' or 'tier:<level>'"
-            raise DefinitionError(msg)
-        if (value == "tier") != (self.level is not None):
-            msg = "a tier scope names its level ('tier:commune'); other scopes take none"
-            raise DefinitionError(msg)
-
-    @classmethod
-    def parse(cls, text: str | Scope) -> Scope:
-        """Read ``"own"``, ``"territory"`` or ``"tier:<level>"`` (a Scope passes through)."""
-        if isinstance(text, Scope):
-            return text
-        kind, _, level = str(text).strip().partition(":")
-        return cls(kind.strip(), level.strip() or None)  # type: ignore[arg-type]
-
-    def __str__(self) -> str:
-        return f"tier:{self.level}" if self.kind == "tier" else self.kind
-
-
-def own() -> Scope:
-    """The unit's own observation.
-
-    Examples
-    --------
-    >>> own()
-    Scope(kind='own', level=None)
-    """
-    return Scope("own")
-
-
-def territory() -> Scope:
-    """The unit and all its descendants.
-
-    Examples
-    --------
-    >>> territory().kind
-    'territory'
-    """
-    return Scope("territory")
-
-
-def tier(level: str) -> Scope:
-    """The pool of the unit's descendants on ``level`` (e.g. all communes of a province).
-
-    Examples
-    --------
-    >>> tier("commune")
-    Scope(kind='tier', level='commune')
-    """
-    return Scope("tier", level)
-
 
 # ---------------------------------------------------------------------- state algebra
 

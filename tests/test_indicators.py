@@ -253,6 +253,7 @@ class TestSerialisation:
             "unit": "hạng",
             "description": "Vị trí của tỉnh trong 63 tỉnh, thành phố",
             "source": "QĐ 2866/QĐ-UBND, mục II.2",
+            "targets": [],
         }
 
     def test_from_dict_minimal(self) -> None:

@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import attrs
+
 from . import measures
 from .errors import CchcError, InvalidDataError
 from .hierarchy import DEFAULT_LEVELS, Hierarchy
@@ -123,9 +125,9 @@ def _write_result(result: Rollup, fmt: str, level: str | None, out: TextIO) -> N
 def _cmd_rollup(args: argparse.Namespace, out: TextIO) -> int:
     levels = tuple(x.strip() for x in args.levels.split(",") if x.strip())
     units = Hierarchy.from_csv(args.units, levels=levels)
-    indicator = Indicator(
-        args.indicator, args.indicator, measure=_measure(args.measure), **_rule_kw(args.rule)
-    )
+    indicator = Indicator(args.indicator, args.indicator, measure=_measure(args.measure))
+    if args.rule is not None:
+        indicator = attrs.evolve(indicator, rule=args.rule)
     panel = Panel.from_csv(args.data, units)
     _require_indicator(panel, indicator.code, args.data)
     if args.level is not None:
@@ -135,10 +137,6 @@ def _cmd_rollup(args: argparse.Namespace, out: TextIO) -> int:
     )
     _emit(lambda fh: _write_result(result, args.format, args.level, fh), args.output, out)
     return 0
-
-
-def _rule_kw(rule: str | None) -> dict[str, str]:
-    return {} if rule is None else {"rule": rule}
 
 
 def _require_indicator(panel: Panel, code: str, path: Path) -> None:

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
 from .errors import DefinitionError, RuleMismatchError
 from .measures import Measure, percent
-from .rules import Rule, default_rule, parse_rule, rules_for
+from .rules import Rule, ShareMeeting, default_rule, parse_rule, rules_for
+from .targets import Target
 
 __all__ = ["Area", "Direction", "Indicator"]
 
@@ -68,7 +70,16 @@ class Direction(str, enum.Enum):
 
     @property
     def sign(self) -> int:
-        """+1 when higher is better, -1 when lower is better."""
+        """+1 when higher is better, -1 when lower is better.
+
+        Multiply a change by the sign to get an improvement (positive) or a
+        deterioration (negative).
+
+        Examples
+        --------
+        >>> Direction.HIGHER.sign, Direction.LOWER.sign
+        (1, -1)
+        """
         return 1 if self is Direction.HIGHER else -1
 
     def __str__(self) -> str:
@@ -121,6 +132,16 @@ def _to_measure(value: object) -> Measure:
         )
         raise DefinitionError(msg)
     return value
+
+
+def _to_targets(value: Iterable[object]) -> tuple[Target, ...]:
+    out: list[Target] = []
+    for target in value:
+        if not isinstance(target, Target):
+            msg = f"an indicator's targets must be Target objects (see cchc_indicators.targets), got {target!r}"
+            raise DefinitionError(msg)
+        out.append(target)
+    return tuple(out)
 
 
 def _default_direction(measure: Measure) -> Direction:
@@ -200,10 +221,40 @@ class Indicator:
     )
     description: str = attrs.field(default="", kw_only=True, validator=_check_text)
     source: str = attrs.field(default="", kw_only=True, validator=_check_text)
+    targets: tuple[Target, ...] = attrs.field(factory=tuple, kw_only=True, converter=_to_targets)
 
     def __attrs_post_init__(self) -> None:
         if not self.rule.fits(self.measure):
             raise _mismatch(self.code, self.rule, self.measure)
+        seen: set[tuple[str | None, str]] = set()
+        for target in self.targets:
+            self._check_target(target)
+            key = (target.tier, target.kind)
+            if key in seen:
+                msg = (
+                    f"indicator {self.code!r} has two {target.kind} targets for "
+                    f"{'tier ' + repr(target.tier) if target.tier else 'the same unit'}"
+                )
+                raise DefinitionError(msg, code=self.code)
+            seen.add(key)
+
+    def _check_target(self, target: Target) -> None:
+        if target.rule is not None and not target.rule.fits(self.measure):
+            raise _mismatch(self.code, target.rule, self.measure)
+        if target.kind not in ("at_least", "at_most"):
+            return
+        if isinstance(target.rule, ShareMeeting):
+            bounds: tuple[float, float] | None = (0.0, 100.0)  # a share of units, in percent
+            what = "a share of units"
+        else:
+            bounds = self.measure.bounds
+            what = "a percent" if self.measure.is_percent else f"a {self.measure.kind}"
+        if bounds is not None and not bounds[0] <= target.threshold <= bounds[1]:
+            msg = (
+                f"indicator {self.code!r}: target {target.describe(self.unit)} is outside "
+                f"[{bounds[0]:g}, {bounds[1]:g}], the range of {what}"
+            )
+            raise DefinitionError(msg, code=self.code)
 
     def check_rule(self, rule: Rule | str) -> Rule:
         """Return ``rule`` parsed, or raise if it does not fit this indicator's measure.
@@ -239,11 +290,44 @@ class Indicator:
             "unit": self.unit,
             "description": self.description,
             "source": self.source,
+            "targets": [t.to_dict() for t in self.targets],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Indicator:
-        """Build an indicator from :meth:`to_dict` output (missing keys take defaults)."""
+        """Build an indicator from :meth:`to_dict` output (missing keys take defaults).
+
+        Parameters
+        ----------
+        data
+            A mapping with at least ``code`` and ``name``; ``measure`` is a
+            mapping as :meth:`Measure.to_dict <cchc_indicators.measures.Measure.to_dict>`
+            writes it, ``rule`` the rule's text.
+
+        Returns
+        -------
+        Indicator
+            The indicator, validated as by the constructor.
+
+        Raises
+        ------
+        DefinitionError
+            If ``code`` or ``name`` is missing, a key is unknown, or a value is invalid.
+        RuleMismatchError
+            If the rule does not fit the measure.
+
+        Examples
+        --------
+        >>> staff = Indicator.from_dict(
+        ...     {"code": "staff", "name": "Số biên chế", "measure": {"kind": "count"}}
+        ... )
+        >>> staff.rule, staff.unit, staff.area
+        (Sum(), 'count', <Area.OVERALL: 'overall'>)
+        >>> Indicator.from_dict({"code": "staff", "name": "Số biên chế", "weight": 2})
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: indicator 'staff': unknown keys ['weight']
+        """
         if not isinstance(data, dict) or "code" not in data or "name" not in data:
             msg = f"an indicator needs at least 'code' and 'name', got {data!r}"
             raise DefinitionError(msg)
@@ -259,6 +343,16 @@ class Indicator:
                 msg = f"indicator {data['code']!r}: 'measure' must be an object, got {measure!r}"
                 raise DefinitionError(msg, code=str(data["code"]))
             kwargs["measure"] = Measure.from_dict(measure)
+        if "targets" in kwargs:
+            raw = kwargs["targets"]
+            if not isinstance(raw, list):
+                msg = f"indicator {data['code']!r}: 'targets' must be a list, got {raw!r}"
+                raise DefinitionError(msg, code=str(data["code"]))
+            try:
+                kwargs["targets"] = [Target.from_dict(t) for t in raw]
+            except DefinitionError as exc:
+                msg = f"indicator {data['code']!r}: {exc}"
+                raise DefinitionError(msg, code=str(data["code"])) from None
         code, name = kwargs.pop("code"), kwargs.pop("name")
         return cls(code, name, **kwargs)
 

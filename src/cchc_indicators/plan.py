@@ -1,0 +1,292 @@
+"""Plans: a named, sourced collection of indicators with their targets, saved as JSON.
+
+A :class:`Plan` holds what a reform plan says: its title, the document that
+issued it (number, date, issuer), its period, baseline and deadline, the unit
+it is about and the edition of the unit list, and its indicators with their
+targets. It round-trips to JSON losslessly; the JSON format is described by a
+JSON Schema shipped in the package (:func:`schema`).
+
+Examples
+--------
+>>> from cchc_indicators import Indicator
+>>> from cchc_indicators.plan import Plan
+>>> from cchc_indicators.targets import at_least
+>>> plan = Plan(
+...     "demo-plan",
+...     title="Kế hoạch thử",
+...     title_en="A demo plan",
+...     indicators=[Indicator("p", "Tỷ lệ", targets=[at_least(80)])],
+...     baseline="2021",
+...     deadline="2025",
+... )
+>>> Plan.from_json(plan.to_json()) == plan
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._periods import normalise_period, period_sort_key
+from .errors import DefinitionError, UnknownIndicatorError
+from .indicators import Indicator
+
+__all__ = ["SCHEMA_VERSION", "Plan", "schema"]
+
+#: The version of the plan JSON format written by :meth:`Plan.to_json`.
+SCHEMA_VERSION = 1
+
+_CODE = re.compile(r"^[a-z0-9][a-z0-9._\-]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _period(value: object) -> str:
+    try:
+        return normalise_period(value)
+    except ValueError as exc:
+        raise DefinitionError(str(exc)) from None
+
+
+def _period_or_none(value: object) -> str | None:
+    return None if value is None else _period(value)
+
+
+def _indicators(value: Iterable[object]) -> tuple[Indicator, ...]:
+    out: list[Indicator] = []
+    for ind in value:
+        if not isinstance(ind, Indicator):
+            msg = f"a plan's indicators must be Indicator objects, got {ind!r}"
+            raise DefinitionError(msg)
+        out.append(ind)
+    return tuple(out)
+
+
+@attrs.frozen
+class Plan:
+    """A reform plan: metadata and indicators with targets.
+
+    Parameters
+    ----------
+    code
+        The plan's identifier (lower case, digits, ``-``, ``.``, ``_``), such
+        as ``"vinh-phuc-2021-2025"``.
+    title, title_en
+        The title in Vietnamese and in English.
+    document
+        The issuing document's number, such as ``"2866/QĐ-UBND"``.
+    issuer
+        Who issued it, such as ``"Ủy ban nhân dân tỉnh Vĩnh Phúc"``.
+    date
+        The document's date, ``YYYY-MM-DD``.
+    start, end
+        The plan's period (``"2021"``, ``"2025"``).
+    baseline
+        The baseline period of relative targets (default: ``start``).
+    deadline
+        The period by which targets must hold, unless a target names its own
+        (default: ``end``).
+    unit
+        The code of the unit the plan is about (``"26"``), or ``None`` for
+        every unit on the top level.
+    edition
+        The edition of the unit list its codes refer to (``"2024"``).
+    units
+        The name of the embedded unit list evaluations use by default
+        (see :func:`cchc_indicators.datasets.units`), if any.
+    indicators
+        The indicators, each carrying its targets.
+    notes
+        Free text: what was left out and why, caveats.
+
+    Raises
+    ------
+    DefinitionError
+        On an invalid code, date or period, a deadline not after the baseline,
+        or two indicators with the same code.
+    """
+
+    code: str = attrs.field()
+    title: str = attrs.field(default="", kw_only=True)
+    title_en: str = attrs.field(default="", kw_only=True)
+    document: str = attrs.field(default="", kw_only=True)
+    issuer: str = attrs.field(default="", kw_only=True)
+    date: str | None = attrs.field(default=None, kw_only=True)
+    start: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
+    end: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
+    baseline: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
+    deadline: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
+    unit: str | None = attrs.field(default=None, kw_only=True)
+    edition: str | None = attrs.field(default=None, kw_only=True)
+    units: str | None = attrs.field(default=None, kw_only=True)
+    indicators: tuple[Indicator, ...] = attrs.field(
+        factory=tuple, kw_only=True, converter=_indicators
+    )
+    notes: str = attrs.field(default="", kw_only=True)
+
+    @code.validator
+    def _check_code(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, str) or not _CODE.match(value):
+            msg = f"plan code {value!r} is not valid: use lower-case letters, digits, '-', '.', '_'"
+            raise DefinitionError(msg)
+
+    def __attrs_post_init__(self) -> None:
+        if self.baseline is None and self.start is not None:
+            object.__setattr__(self, "baseline", self.start)
+        if self.deadline is None and self.end is not None:
+            object.__setattr__(self, "deadline", self.end)
+        if self.date is not None and not _DATE.match(self.date):
+            msg = f"plan {self.code!r}: 'date' is written YYYY-MM-DD, got {self.date!r}"
+            raise DefinitionError(msg)
+        if (
+            self.baseline is not None
+            and self.deadline is not None
+            and period_sort_key(self.deadline) <= period_sort_key(self.baseline)
+        ):
+            msg = f"plan {self.code!r}: the deadline {self.deadline} is not after the baseline {self.baseline}"
+            raise DefinitionError(msg)
+        seen: set[str] = set()
+        for ind in self.indicators:
+            if ind.code in seen:
+                msg = f"plan {self.code!r}: indicator {ind.code!r} appears twice"
+                raise DefinitionError(msg, code=ind.code)
+            seen.add(ind.code)
+
+    def __repr__(self) -> str:
+        return f"Plan({self.code!r}, indicators={len(self.indicators)}, unit={self.unit!r})"
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The indicator codes, in plan order."""
+        return tuple(ind.code for ind in self.indicators)
+
+    def indicator(self, code: str) -> Indicator:
+        """Return the plan's indicator ``code``.
+
+        Raises
+        ------
+        UnknownIndicatorError
+            If the plan has no such indicator.
+        """
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        msg = f"plan {self.code!r} has no indicator {code!r}; it has {', '.join(self.codes)}"
+        raise UnknownIndicatorError(msg, key=code)
+
+    # ------------------------------------------------------------------ JSON
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the plan as a JSON-ready dictionary (with ``schema_version``)."""
+        out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "code": self.code}
+        for name in (
+            "title",
+            "title_en",
+            "document",
+            "issuer",
+            "date",
+            "start",
+            "end",
+            "baseline",
+            "deadline",
+            "unit",
+            "edition",
+            "units",
+        ):
+            value = getattr(self, name)
+            if value not in (None, ""):
+                out[name] = value
+        out["indicators"] = [ind.to_dict() for ind in self.indicators]
+        if self.notes:
+            out["notes"] = self.notes
+        return out
+
+    @classmethod
+    def from_dict(cls, data: object) -> Plan:
+        """Build a plan from :meth:`to_dict` output.
+
+        Raises
+        ------
+        DefinitionError
+            On an unsupported ``schema_version``, an unknown key, or any
+            invalid definition (the message names the indicator).
+        """
+        if not isinstance(data, dict):
+            msg = f"a plan is a JSON object, got {type(data).__name__}"
+            raise DefinitionError(msg)
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            msg = (
+                f"unsupported plan schema_version {version!r}; this library reads {SCHEMA_VERSION}"
+            )
+            raise DefinitionError(msg)
+        known = {f.name for f in attrs.fields(cls)} | {"schema_version"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            msg = f"unknown plan keys {unknown}"
+            raise DefinitionError(msg)
+        kwargs = {k: v for k, v in data.items() if k not in ("schema_version", "code")}
+        raw = kwargs.pop("indicators", [])
+        if not isinstance(raw, list):
+            msg = "a plan's 'indicators' is a list"
+            raise DefinitionError(msg)
+        kwargs["indicators"] = [Indicator.from_dict(item) for item in raw]
+        return cls(data.get("code"), **kwargs)  # type: ignore[arg-type]
+
+    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
+        """Return the plan as JSON text (UTF-8, Vietnamese kept readable); write it if ``path``."""
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_json(cls, source: str | os.PathLike[str]) -> Plan:
+        """Load a plan from a JSON file, or from JSON text.
+
+        Raises
+        ------
+        DefinitionError
+            If the JSON cannot be read (the message gives the line and column)
+            or the plan is invalid.
+        """
+        text, where = _read(source)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            msg = f"{where}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            raise DefinitionError(msg) from None
+        try:
+            return cls.from_dict(data)
+        except DefinitionError as exc:
+            msg = f"{where}: {exc}"
+            raise DefinitionError(msg, code=exc.code) from None
+
+
+def _read(source: str | os.PathLike[str]) -> tuple[str, str]:
+    if isinstance(source, str) and source.lstrip().startswith("{"):
+        return source, "<plan JSON>"
+    path = Path(source)
+    return path.read_text(encoding="utf-8"), str(path)
+
+
+def schema() -> dict[str, Any]:
+    """Return the JSON Schema of the plan format (draft 2020-12).
+
+    Examples
+    --------
+    >>> schema()["title"]
+    'cchc-indicators plan'
+    """
+    text = (
+        resources.files("cchc_indicators").joinpath("schemas/plan.schema.json").read_text("utf-8")
+    )
+    result: dict[str, Any] = json.loads(text)
+    return result

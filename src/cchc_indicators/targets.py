@@ -1,0 +1,385 @@
+"""Targets: what a plan wants an indicator to reach, where, by when, and on whose authority.
+
+A :class:`Target` is a small frozen object made by one of the factories:
+
+========================= ==================================== =====================
+factory                   holds when                           gap (positive = short)
+========================= ==================================== =====================
+``at_least(x)``           value >= x                           x - value
+``at_most(x)``            value <= x                           value - x
+``reduce_by(f, baseline)``change vs baseline <= -100 f %       change - (-100 f)
+``increase_by(f, ...)``   change vs baseline >= +100 f %       100 f - change
+``rank_at_most(k, among)``rank among peers <= k                rank - k
+========================= ==================================== =====================
+
+A target may name the **tier** it applies to (``"district"``: the plan's
+90/80/60 % per tier), the **scope** its value is taken on, the **rule** that
+pools a tier (``share_meeting(== 1)`` for "80 % of district committees"), a
+**deadline**, and its **source** (document and clause).
+
+Examples
+--------
+>>> from cchc_indicators.targets import at_least, reduce_by, rank_at_most
+>>> at_least(80).describe("%")
+'>= 80 %'
+>>> reduce_by(0.10, baseline="2021").describe("count")
+'<= -10 % vs 2021'
+>>> rank_at_most(15, among="province").describe("points")
+'rank <= 15 among provinces'
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+import attrs
+
+from ._periods import normalise_period, period_sort_key
+from .errors import DefinitionError
+from .rules import Rule, number_text, parse_rule
+from .scopes import Scope
+
+__all__ = [
+    "TARGET_KINDS",
+    "Target",
+    "at_least",
+    "at_most",
+    "increase_by",
+    "rank_at_most",
+    "reduce_by",
+]
+
+TargetKind = Literal["at_least", "at_most", "reduce_by", "increase_by", "rank_at_most"]
+TARGET_KINDS: tuple[TargetKind, ...] = (
+    "at_least",
+    "at_most",
+    "reduce_by",
+    "increase_by",
+    "rank_at_most",
+)
+
+
+def _period_or_none(value: object) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalise_period(value)
+    except ValueError as exc:
+        raise DefinitionError(str(exc)) from None
+
+
+def _scope_or_none(value: object) -> Scope | None:
+    if value is None:
+        return None
+    if not isinstance(value, (str, Scope)):
+        msg = f"a target's scope is 'own', 'territory' or 'tier:<level>', got {value!r}"
+        raise DefinitionError(msg)
+    return Scope.parse(value)
+
+
+def _rule_or_none(value: object) -> Rule | None:
+    if value is None:
+        return None
+    if not isinstance(value, (str, Rule)):
+        msg = f"a target's rule is a Rule or its text, got {value!r}"
+        raise DefinitionError(msg)
+    return parse_rule(value)
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        msg = f"expected a non-empty name, got {value!r}"
+        raise DefinitionError(msg)
+    return value
+
+
+def _check_kind(_instance: object, _attribute: object, value: str) -> None:
+    if value not in TARGET_KINDS:
+        msg = f"unknown target kind {value!r}; the kinds are {', '.join(TARGET_KINDS)}"
+        raise DefinitionError(msg)
+
+
+def _to_float(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        msg = f"a target's threshold must be a number, got {value!r}"
+        raise DefinitionError(msg)
+    return float(value)
+
+
+@attrs.frozen
+class Target:
+    """A numeric target for one indicator.
+
+    Build targets with :func:`at_least`, :func:`at_most`, :func:`reduce_by`,
+    :func:`increase_by` and :func:`rank_at_most`.
+
+    Parameters
+    ----------
+    kind
+        One of :data:`TARGET_KINDS`.
+    threshold
+        The number in the target: the value for ``at_least``/``at_most``, the
+        fraction (0.10 for 10 %) for ``reduce_by``/``increase_by``, ``k`` for
+        ``rank_at_most``.
+    tier
+        The level the target applies to, when it is a per-tier target (the
+        plan's unit row is then evaluated on ``tier:<tier>``, and each unit of
+        the tier on its own row). ``None``: the plan's unit itself.
+    scope
+        The scope the plan unit's value is taken on (``own`` by default,
+        ``tier:<tier>`` for a tier below the plan's unit).
+    rule
+        The rule pooling a tier (default: the indicator's). With
+        ``share_meeting(<condition>)``, each unit of the tier is judged on
+        its own row by that condition.
+    baseline
+        The baseline period of a relative target.
+    among
+        The level whose units are the peers of a rank target.
+    deadline
+        The period by which the target must hold (default: the plan's).
+    source
+        The document and clause setting the target.
+
+    Examples
+    --------
+    >>> t = at_least(80, tier="district", deadline="2025", source="QĐ 2866, mục II.2")
+    >>> t.tier, t.deadline
+    ('district', '2025')
+    >>> at_least(80) == at_least(80.0)
+    True
+    """
+
+    kind: TargetKind = attrs.field(validator=_check_kind)
+    threshold: float = attrs.field(converter=_to_float)
+    tier: str | None = attrs.field(default=None, kw_only=True, converter=_text_or_none)
+    scope: Scope | None = attrs.field(default=None, kw_only=True, converter=_scope_or_none)
+    rule: Rule | None = attrs.field(default=None, kw_only=True, converter=_rule_or_none)
+    baseline: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
+    among: str | None = attrs.field(default=None, kw_only=True, converter=_text_or_none)
+    deadline: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
+    source: str = attrs.field(default="", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        x = self.threshold
+        if not math.isfinite(x):
+            msg = f"a target's threshold must be finite, got {x}"
+            raise DefinitionError(msg)
+        relative = self.kind in ("reduce_by", "increase_by")
+        if relative:
+            if self.baseline is None:
+                msg = f"a {self.kind} target needs a baseline period, such as baseline='2021'"
+                raise DefinitionError(msg)
+            if x <= 0 or (self.kind == "reduce_by" and x > 1):
+                msg = (
+                    f"{self.kind} takes a fraction such as 0.10 for 10 %"
+                    f"{' (at most 1)' if self.kind == 'reduce_by' else ''}, got {x:g}"
+                )
+                raise DefinitionError(msg)
+        elif self.baseline is not None:
+            msg = f"only reduce_by and increase_by targets have a baseline, not {self.kind}"
+            raise DefinitionError(msg)
+        if self.kind == "rank_at_most":
+            if x < 1 or not x.is_integer():
+                msg = f"rank_at_most needs a whole k >= 1, got {x:g}"
+                raise DefinitionError(msg)
+            if self.among is None:
+                msg = "a rank target names the level of its peers, such as among='province'"
+                raise DefinitionError(msg)
+        elif self.among is not None:
+            msg = f"only rank targets have peers ('among'), not {self.kind}"
+            raise DefinitionError(msg)
+        if (
+            self.deadline is not None
+            and self.baseline is not None
+            and period_sort_key(self.deadline) <= period_sort_key(self.baseline)
+        ):
+            msg = f"the deadline {self.deadline} is not after the baseline {self.baseline}"
+            raise DefinitionError(msg)
+
+    # ------------------------------------------------------------------ meaning
+
+    @property
+    def relative(self) -> bool:
+        """Whether the target is a change relative to a baseline period."""
+        return self.kind in ("reduce_by", "increase_by")
+
+    @property
+    def bound(self) -> float:
+        """The threshold in the evaluated quantity's terms.
+
+        The value for ``at_least``/``at_most``; the change in percent for
+        relative targets (-10 for ``reduce_by(0.10)``); ``k`` for ranks.
+
+        Examples
+        --------
+        >>> reduce_by(0.1, baseline="2021").bound, increase_by(0.25, baseline="2021").bound
+        (-10.0, 25.0)
+        """
+        if self.kind == "reduce_by":
+            return -round(self.threshold * 100.0, 12)
+        if self.kind == "increase_by":
+            return round(self.threshold * 100.0, 12)
+        return self.threshold
+
+    @property
+    def higher_is_better(self) -> bool:
+        """Whether a larger evaluated quantity is closer to meeting the target."""
+        return self.kind in ("at_least", "increase_by")
+
+    def holds(self, quantity: float) -> bool:
+        """Whether the evaluated quantity (value, change in percent, or rank) meets the target.
+
+        NaN never does.
+
+        Examples
+        --------
+        >>> at_least(80).holds(80.0), at_most(5).holds(5.5), rank_at_most(15, among="province").holds(15)
+        (True, False, True)
+        """
+        if math.isnan(quantity):
+            return False
+        if self.higher_is_better:
+            return quantity >= self.bound
+        return quantity <= self.bound
+
+    def gap(self, quantity: float) -> float:
+        """Distance to the threshold, positive when short of it, negative when beyond.
+
+        Examples
+        --------
+        >>> at_least(80).gap(72.5), reduce_by(0.1, baseline="2021").gap(-12.5)
+        (7.5, -2.5)
+        """
+        if self.higher_is_better:
+            return self.bound - quantity
+        return quantity - self.bound
+
+    def describe(self, unit: str = "") -> str:
+        """Return the target as readable text, such as ``>= 80 %``.
+
+        Examples
+        --------
+        >>> at_most(3, tier="commune").describe("days")
+        '<= 3 days (commune tier)'
+        """
+        suffix = f" {unit}" if unit else ""
+        if self.kind == "at_least":
+            text = f">= {number_text(self.threshold)}{suffix}"
+        elif self.kind == "at_most":
+            text = f"<= {number_text(self.threshold)}{suffix}"
+        elif self.kind == "rank_at_most":
+            text = f"rank <= {number_text(self.threshold)} among {self.among}s"
+        else:
+            sign = "<=" if self.kind == "reduce_by" else ">="
+            text = f"{sign} {number_text(self.bound)} % vs {self.baseline}"
+        if self.tier is not None:
+            text += f" ({self.tier} tier)"
+        return text
+
+    # ------------------------------------------------------------------ JSON
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dictionary; :meth:`from_dict` reverses it.
+
+        Keys that hold their default are left out.
+
+        Examples
+        --------
+        >>> at_least(90, tier="province", deadline="2025").to_dict()
+        {'kind': 'at_least', 'threshold': 90.0, 'tier': 'province', 'deadline': '2025'}
+        >>> Target.from_dict(_) == at_least(90, tier="province", deadline="2025")
+        True
+        """
+        out: dict[str, Any] = {"kind": self.kind, "threshold": self.threshold}
+        for name in ("tier", "scope", "rule", "baseline", "among", "deadline"):
+            v = getattr(self, name)
+            if v is not None:
+                out[name] = v.to_spec() if isinstance(v, Rule) else str(v)
+        if self.source:
+            out["source"] = self.source
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Target:
+        """Build a target from :meth:`to_dict` output.
+
+        Raises
+        ------
+        DefinitionError
+            If a key is unknown or a value invalid.
+        """
+        if not isinstance(data, dict) or "kind" not in data or "threshold" not in data:
+            msg = f"a target needs at least 'kind' and 'threshold', got {data!r}"
+            raise DefinitionError(msg)
+        known = {f.name for f in attrs.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            msg = f"unknown target keys {unknown}; the keys are {sorted(known)}"
+            raise DefinitionError(msg)
+        kwargs = dict(data)
+        return cls(kwargs.pop("kind"), kwargs.pop("threshold"), **kwargs)
+
+
+def at_least(x: float, **options: Any) -> Target:
+    """The value must be at least ``x`` (``>= 80 %``).
+
+    ``options`` are the keyword fields of :class:`Target` (``tier``, ``scope``,
+    ``rule``, ``deadline``, ``source``).
+
+    Examples
+    --------
+    >>> at_least(80).kind
+    'at_least'
+    """
+    return Target("at_least", x, **options)
+
+
+def at_most(x: float, **options: Any) -> Target:
+    """The value must be at most ``x``.
+
+    Examples
+    --------
+    >>> at_most(5).describe()
+    '<= 5'
+    """
+    return Target("at_most", x, **options)
+
+
+def reduce_by(fraction: float, *, baseline: object, **options: Any) -> Target:
+    """The value must fall by at least ``fraction`` (0.10 = 10 %) from the same unit's baseline.
+
+    Examples
+    --------
+    >>> reduce_by(0.10, baseline=2021).baseline
+    '2021'
+    """
+    return Target("reduce_by", fraction, baseline=baseline, **options)
+
+
+def increase_by(fraction: float, *, baseline: object, **options: Any) -> Target:
+    """The value must rise by at least ``fraction`` from the same unit's baseline.
+
+    Examples
+    --------
+    >>> increase_by(0.5, baseline="2021").bound
+    50.0
+    """
+    return Target("increase_by", fraction, baseline=baseline, **options)
+
+
+def rank_at_most(k: int, *, among: str, **options: Any) -> Target:
+    """The unit must rank ``k`` or better among the units of level ``among``.
+
+    Ranks count units with a value in the period; 1 is the best given the
+    indicator's direction; tied units share the smallest rank.
+
+    Examples
+    --------
+    >>> rank_at_most(15, among="province").threshold
+    15.0
+    """
+    return Target("rank_at_most", k, among=among, **options)

@@ -1,14 +1,10 @@
 """Hypothesis strategies and assertion helpers for testing code built on :mod:`cchc_indicators`.
 
-The strategies draw valid definitions and data: administrative hierarchies of
-any shape (:func:`hierarchies`), indicators of every measure and fitting rule
-(:func:`indicators`), and observations that pass validation
-(:func:`panel_records`, :func:`panels`). :func:`assert_rollup_equal` compares
-two roll-up results and names the first unit and period where they differ.
-
-This module needs `Hypothesis <https://hypothesis.readthedocs.io/>`_, which is
-not a dependency of the library: install the ``test`` extra
-(``pip install 'cchc-indicators[test]'``) before importing it.
+Strategies draw valid hierarchies of any shape, indicators of every measure
+and fitting rule, and observations that pass validation;
+:func:`assert_rollup_equal` names the first unit and period where two roll-ups
+differ. This module needs Hypothesis, which the library itself does not:
+install the ``test`` extra (``pip install 'cchc-indicators[test]'``).
 
 .. versionadded:: 0.1.0
 
@@ -38,19 +34,10 @@ from hypothesis.errors import InvalidArgument
 from .. import measures
 from ..hierarchy import DEFAULT_LEVELS, Hierarchy
 from ..indicators import Area, Indicator
-from ..measures import MEASURE_KINDS, Measure
+from ..measures import MEASURE_KINDS, Measure, percent, score
 from ..panel import Panel
 from ..rollup import PROVENANCE, Rollup
-from ..rules import (
-    REASONS,
-    RULE_NAMES,
-    Condition,
-    Rule,
-    ShareMeeting,
-    WeightedMean,
-    parse_rule,
-    rules_for,
-)
+from ..rules import REASONS, RULE_NAMES, rules_for
 
 __all__ = [
     "assert_rollup_equal",
@@ -68,20 +55,9 @@ Periods = Sequence[str] | st.SearchStrategy[Sequence[str]] | None
 _CODE_WIDTHS = {"province": 2, "district": 3, "commune": 5}
 _PREFIXES = {"province": "Tỉnh", "district": "Huyện", "commune": "Xã"}
 _YEARS = tuple(str(year) for year in range(2021, 2026))
-_NAMES = (
-    "Tỷ lệ TTHC cung cấp trực tuyến toàn trình",
-    "Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng",
-    "Số biên chế được giao",
-    "Chỉ số hài lòng SIPAS",
-    "Họp trực tuyến qua hệ thống",
-)
-_OPS = (">=", ">", "<=", "<", "==", "!=")
-_EXAMPLE_MEASURES = {
-    "ratio": measures.percent(),
-    "count": measures.count(),
-    "score": measures.score(),
-    "binary": measures.binary(),
-    "rank": measures.rank(),
+_NAMES = ("Tỷ lệ TTHC trực tuyến toàn trình", "Số biên chế được giao", "Chỉ số SIPAS")
+_MEASURE_OF_KIND: dict[str, Measure] = {
+    m.kind: m for m in (percent(), measures.count(), score(), measures.binary(), measures.rank())
 }
 
 
@@ -93,19 +69,15 @@ def _widths(levels: Sequence[str]) -> list[int]:
 
 
 def hierarchy_records(
-    levels: Sequence[str] = DEFAULT_LEVELS,
-    *,
-    max_units_per_level: int = 5,
-    min_top: int = 1,
+    levels: Sequence[str] = DEFAULT_LEVELS, *, max_units_per_level: int = 5, min_top: int = 1
 ) -> st.SearchStrategy[list[Record]]:
     """Strategy of valid ``{code, name, level, parent}`` records of a hierarchy, in any order.
 
-    Each level holds up to ``max_units_per_level`` units; each unit below the
-    top takes a random parent on the level above, so some parents have no
-    children and some levels may be empty. Codes are strings of digits with
-    the official widths (province 2, district 3, commune 5; other levels
-    wider), often with leading zeros. A top unit's ``parent`` is absent,
-    ``None`` or ``""``.
+    Each unit below the top takes a random parent on the level above, so some
+    parents have no children and lower levels may be empty. Codes are digit
+    strings of the official widths (province 2, district 3, commune 5; other
+    levels wider), often with leading zeros. A top unit's ``parent`` is
+    absent, ``None`` or ``""``.
 
     Parameters
     ----------
@@ -145,18 +117,13 @@ def _hierarchy_records(
     above: list[str] = []
     for k, (level, width) in enumerate(zip(levels, _widths(levels), strict=True)):
         size = min(max_units if k == 0 or above else 0, 10**width)
-        numbers = draw(
-            st.lists(
-                st.integers(0, 10**width - 1),
-                min_size=min_top if k == 0 else 0,
-                max_size=size,
-                unique=True,
-            )
-        )
+        digits = st.integers(0, 10**width - 1)
+        fewest = min_top if k == 0 else 0
+        numbers = draw(st.lists(digits, min_size=fewest, max_size=size, unique=True))
         codes = [str(x).zfill(width) for x in numbers]
         for code in codes:
-            rec: Record = {"code": code, "name": f"{_PREFIXES.get(level, level)} {code}"}
-            rec["level"] = level
+            name = f"{_PREFIXES.get(level, level)} {code}"
+            rec: Record = {"code": code, "name": name, "level": level}
             if k:
                 rec["parent"] = draw(st.sampled_from(above))
             else:
@@ -177,9 +144,8 @@ def hierarchies(
 ) -> st.SearchStrategy[Hierarchy]:
     """Strategy of valid :class:`~cchc_indicators.Hierarchy` objects of random shape.
 
-    Built with :meth:`Hierarchy.from_records <cchc_indicators.Hierarchy.from_records>`
-    from :func:`hierarchy_records`, whose parameters it takes, plus the ``edition``
-    label. Use ``levels=("province", "commune")`` for the two-tier structure.
+    Built from :func:`hierarchy_records`, whose parameters it takes, plus the
+    ``edition`` label. ``levels=("province", "commune")`` gives the two-tier structure.
 
     Examples
     --------
@@ -202,12 +168,12 @@ def _measures(kind: str) -> st.SearchStrategy[Measure]:
         others = st.builds(
             measures.ratio, st.sampled_from((1.0, 100.0, 1000.0)), bounded=st.booleans()
         )
-        return st.just(measures.percent()) | others
+        return st.just(percent()) | others
     if kind == "score":
         bounds = st.tuples(st.integers(-10, 50), st.integers(1, 100))
-        bounded = bounds.map(lambda t: measures.score(t[0], t[0] + t[1]))
-        return st.sampled_from((measures.score(0, 100), measures.score())) | bounded
-    return st.just(_EXAMPLE_MEASURES[kind])
+        bounded = bounds.map(lambda t: score(t[0], t[0] + t[1]))
+        return st.sampled_from((score(0, 100), score())) | bounded
+    return st.just(_MEASURE_OF_KIND[kind])
 
 
 def _range(measure: Measure) -> tuple[float, float]:
@@ -220,38 +186,35 @@ def _range(measure: Measure) -> tuple[float, float]:
     return measure.bounds or ((0.0, 100.0) if measure.kind == "count" else (-100.0, 100.0))
 
 
-def _rules(name: str, measure: Measure) -> st.SearchStrategy[Rule]:
+def _rules(name: str, measure: Measure) -> st.SearchStrategy[str]:
+    """Specs of the rule ``name`` that fit ``measure`` (the Indicator parses them)."""
     if name == "weighted_mean":
         by = ("weight", "denominator") if measure.kind == "ratio" else ("weight",)
-        return st.sampled_from(by).map(lambda b: WeightedMean(by=b))
+        return st.sampled_from(by).map(lambda b: f"weighted_mean(by={b})")
     if name == "share_meeting":
         lo, hi = _range(measure)
-        condition = st.builds(
-            Condition, st.sampled_from(_OPS), st.integers(math.floor(lo), math.ceil(hi))
-        )
-        return st.builds(ShareMeeting, condition, denominator=st.sampled_from(("with_data", "all")))
-    return st.just(parse_rule(name))
+        op = st.sampled_from((">=", ">", "<=", "<", "==", "!="))
+        threshold = st.integers(math.floor(lo), math.ceil(hi))
+        den = st.sampled_from(("with_data", "all"))
+        return st.builds("share_meeting({} {}, denominator={})".format, op, threshold, den)
+    return st.just(name)
 
 
 def indicators(
-    measure_kinds: Sequence[str] = MEASURE_KINDS,
-    *,
-    rules: Collection[str] | None = None,
+    measure_kinds: Sequence[str] = MEASURE_KINDS, *, rules: Collection[str] | None = None
 ) -> st.SearchStrategy[Indicator]:
     """Strategy of valid :class:`~cchc_indicators.Indicator` objects.
 
     Measures vary within each kind (percent, per 1000, bounded or open scores,
-    ...) and the rule is any that fits the measure: share-meeting rules get a
-    condition on the measure's range, and ``weighted_mean(by=denominator)`` is
-    drawn for ratios only.
+    ...); the rule is any that fits the measure, share-meeting conditions lie
+    in the measure's range.
 
     Parameters
     ----------
     measure_kinds
-        The measure kinds to draw from (see :data:`~cchc_indicators.measures.MEASURE_KINDS`).
+        The measure kinds to draw from (``ratio``, ``count``, ...).
     rules
-        Rule names to draw from (default: every rule that fits); kinds that no
-        named rule fits are left out.
+        Rule names to draw from (default: any); kinds no named rule fits are left out.
 
     Examples
     --------
@@ -272,7 +235,7 @@ def indicators(
         msg = f"rules must be among {RULE_NAMES}, got {sorted(wanted)!r}"
         raise InvalidArgument(msg)
     kinds = tuple(
-        k for k in kinds if wanted is None or wanted & set(rules_for(_EXAMPLE_MEASURES[k]))
+        k for k in kinds if wanted is None or wanted & set(rules_for(_MEASURE_OF_KIND[k]))
     )
     if not kinds:
         msg = f"no rule among {sorted(wanted or ())!r} fits the measure kinds {measure_kinds!r}"
@@ -326,27 +289,23 @@ def panel_records(
 ) -> st.SearchStrategy[list[Record]]:
     """Strategy of valid observation records of one indicator, in random order.
 
-    Each record is a dict with ``indicator``, ``unit`` and ``period`` and either
-    ``numerator`` and ``denominator`` (whole numbers, the denominator often 0,
-    the numerator at most the denominator for a bounded ratio) or a ``value``
-    fitting the measure: counts whole and >= 0, binary 0 or 1, scores within
-    their bounds, ranks >= 1. Any (unit, period) cell may be missing, on every
-    level; a cell appears at most once. Split or shuffle the list freely before
-    :meth:`Panel.from_records <cchc_indicators.Panel.from_records>`.
+    A record has ``indicator``, ``unit``, ``period`` and either whole
+    ``numerator`` and ``denominator`` (often 0; numerator <= denominator when
+    bounded, 0 over 0) or a ``value`` fitting the measure (counts >= 0, binary
+    0/1, scores in bounds, ranks >= 1). Any (unit, period) cell, on any level,
+    may be missing; none appears twice. Split or shuffle the rows freely.
 
     Parameters
     ----------
-    hierarchy
-        The units observed.
-    indicator
-        The indicator observed.
+    hierarchy, indicator
+        What is observed.
     periods
         Period labels, or a strategy of them (default: 1 to 3 years of 2021-2025).
     parts
         For a ratio: ``True`` gives numerator and denominator, ``False`` a bare
         value, ``None`` either, row by row.
     weights
-        Whether records may carry a ``weight`` (a whole number >= 0, sometimes absent).
+        Whether records may carry a whole ``weight`` >= 0.
     units
         Observe only these unit codes (default: every unit).
     min_size
@@ -428,20 +387,17 @@ def panels(
 ) -> st.SearchStrategy[Panel]:
     """Strategy of valid :class:`~cchc_indicators.Panel` objects on ``hierarchy``.
 
-    The records of each indicator come from :func:`panel_records` (see it for
-    ``periods``, ``parts``, ``weights`` and ``integer_values``), with at least
-    one observation each so the panel holds every indicator; all rows are
-    shuffled together and loaded with :meth:`Panel.from_records
-    <cchc_indicators.Panel.from_records>` against the definitions, so they are
-    validated.
+    Each indicator gets :func:`panel_records` (which explains the other
+    parameters), at least one, so the panel holds it; the rows, shuffled
+    together, are loaded and validated with :meth:`Panel.from_records
+    <cchc_indicators.Panel.from_records>` against the definitions.
 
     Parameters
     ----------
     hierarchy
         The units observed (with at least one unit).
     indicators
-        The indicators, or a strategy of them (default: 1 to 3 drawn by
-        :func:`~cchc_indicators.testing.indicators`, with distinct codes).
+        The indicators, or a strategy of them (default: 1 to 3 distinct ones).
 
     Examples
     --------
@@ -460,17 +416,13 @@ def panels(
         raise InvalidArgument(msg)
     defs: st.SearchStrategy[Sequence[Indicator]]
     if indicators is None:
-        defs = st.lists(_any_indicator(), min_size=1, max_size=3, unique_by=_code)
+        defs = st.lists(_any_indicator(), min_size=1, max_size=3, unique_by=lambda i: i.code)
     elif isinstance(indicators, st.SearchStrategy):
         defs = indicators
     else:
         defs = st.just(tuple(indicators))
     labels = _period_labels(periods)
     return _panels(hierarchy, defs, labels, parts, weights, integer_values)
-
-
-def _code(indicator: Indicator) -> str:
-    return indicator.code
 
 
 @st.composite
@@ -485,19 +437,9 @@ def _panels(
 ) -> Panel:
     inds = list(draw(defs))
     labels = tuple(draw(periods))
-    records: list[Record] = []
-    for ind in inds:
-        records += draw(
-            panel_records(
-                hierarchy,
-                ind,
-                periods=labels,
-                parts=parts,
-                weights=weights,
-                min_size=1,
-                integer_values=integer_values,
-            )
-        )
+    options: dict[str, Any] = {"parts": parts, "weights": weights, "min_size": 1}
+    options |= {"periods": labels, "integer_values": integer_values}
+    records = [r for ind in inds for r in draw(panel_records(hierarchy, ind, **options))]
     return Panel.from_records(draw(st.permutations(records)), hierarchy, indicators=inds)
 
 
@@ -515,10 +457,9 @@ def _show(r: Rollup, field: str, i: int, j: int) -> str:
 def assert_rollup_equal(a: Rollup, b: Rollup, *, rtol: float = 1e-9, atol: float = 0.0) -> None:
     """Assert that two roll-up results are the same, naming the first unit and period that differ.
 
-    Compares the indicator code, rule, scope, units and periods, then every
-    cell: values (NaN equals NaN; others within ``rtol`` and ``atol`` as in
-    :func:`numpy.isclose`), the counts of units with data and in scope,
-    provenance and reason.
+    Compares the indicator code, rule, scope, units and periods, then in every
+    cell the value (NaN equals NaN, others as :func:`numpy.isclose`), the counts
+    of units with data and in scope, the provenance and the reason.
 
     Parameters
     ----------
@@ -530,8 +471,8 @@ def assert_rollup_equal(a: Rollup, b: Rollup, *, rtol: float = 1e-9, atol: float
     Raises
     ------
     AssertionError
-        Naming what differs; for cells, how many differ and, at the first one
-        (in unit order, then period order), each differing field.
+        Naming what differs: for cells, how many, and each field of the first
+        (in unit, then period order).
 
     Examples
     --------

@@ -26,6 +26,7 @@ from cchc_indicators import (
     Hierarchy,
     Indicator,
     Panel,
+    PanelError,
     measures,
     rollup,
     rollup_state,
@@ -239,6 +240,23 @@ class TestRatioOfSums:
         for unit, period, units, recs in case.cells():
             if recs and sum(x["denominator"] for x in recs) == 0:
                 check_cell(r, unit, period, **_missing_row(units, "zero_denominator"))
+
+    @pytest.mark.parametrize("numerator", [0, 2])
+    def test_a_row_over_a_zero_denominator_adds_nothing_to_the_pooled_ratio(
+        self, numerator: int
+    ) -> None:
+        """A row over a denominator of 0 has no rate: it is rejected or leaves the pooled ratio as is."""
+        per_1000 = Indicator("dossiers", "Hồ sơ / 1000 dân", measure=measures.ratio(1000))
+        case = make_case(per_1000, [("08700", 1, 1), ("08701", numerator, 0)], "tier:commune")
+        try:
+            panel = case.panel()
+        except PanelError:
+            return  # rejecting such a row is one way to keep the law
+        pooled = rollup(panel, per_1000, scope="tier:commune")
+        weighted = rollup(
+            panel, per_1000, scope="tier:commune", rule="weighted_mean(by=denominator)"
+        )
+        assert (pooled.get("26", "2024"), weighted.get("26", "2024")) == (1000.0, 1000.0)
 
 
 class TestSum:

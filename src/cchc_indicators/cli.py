@@ -203,6 +203,45 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         The arguments (default: ``sys.argv[1:]``). No arguments runs ``demo``.
     out
         Where results go (default: standard output). Errors go to standard error.
+
+    Returns
+    -------
+    int
+        0 on success, 2 on invalid usage or invalid input; the error is
+        printed as one line naming the file, row and field.
+
+    Examples
+    --------
+    >>> import contextlib, io, pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "units.csv").write_text(
+    ...     "code,name,level,parent\\n"
+    ...     "26,Tỉnh Vĩnh Phúc,province,\\n"
+    ...     "243,Thành phố Vĩnh Yên,district,26\\n"
+    ...     "08707,Phường Tích Sơn,commune,243\\n"
+    ...     "08710,Phường Liên Bảo,commune,243\\n",
+    ...     encoding="utf-8",
+    ... )
+    >>> _ = (d / "obs.csv").write_text(
+    ...     "indicator,unit,period,numerator,denominator\\n"
+    ...     "files,08707,2024,45,50\\n"
+    ...     "files,08710,2024,30,50\\n",
+    ...     encoding="utf-8",
+    ... )
+    >>> files = ["--units", str(d / "units.csv"), "--data", str(d / "obs.csv")]
+    >>> main(["rollup", *files, "--indicator", "files", "--scope", "tier:commune"])
+    unit                         2024
+    ---------------------------------
+    Tỉnh Vĩnh Phúc (26)          75.0
+      Thành phố Vĩnh Yên (243)   75.0
+        Phường Tích Sơn (08707)  90.0
+        Phường Liên Bảo (08710)  60.0
+    0
+    >>> with contextlib.redirect_stderr(io.StringIO()) as err:
+    ...     main(["rollup", *files, "--indicator", "staff"])
+    2
+    >>> print(err.getvalue())
+    cchc: error: .../obs.csv: no observation of indicator 'staff'; the file holds files
     """
     out = out or sys.stdout
     args_list = list(sys.argv[1:] if argv is None else argv)

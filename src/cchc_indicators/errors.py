@@ -265,7 +265,21 @@ class InvalidDataError(CchcError, ValueError):
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """The distinct problem kinds, in order of first appearance."""
+        """The distinct problem kinds, in order of first appearance.
+
+        Examples
+        --------
+        >>> err = InvalidDataError(
+        ...     [
+        ...         Problem("unknown unit '99'", row=2, field="unit", kind="unknown_unit"),
+        ...         Problem("not a period: 'x'", row=3, field="period", kind="bad_period"),
+        ...         Problem("unknown unit '98'", row=5, field="unit", kind="unknown_unit"),
+        ...     ],
+        ...     source="obs.csv",
+        ... )
+        >>> err.kinds
+        ('unknown_unit', 'bad_period')
+        """
         return tuple(dict.fromkeys(p.kind for p in self.problems))
 
     def first_line(self) -> str:

@@ -422,10 +422,32 @@ class Hierarchy:
     def position(self, code: str) -> int:
         """Return the index of ``code`` in :attr:`codes`.
 
+        Parameters
+        ----------
+        code
+            A unit code, as a string (``"08707"``, not ``8707``).
+
+        Returns
+        -------
+        int
+            The unit's position; the arrays of panels and roll-ups have one
+            row per unit in this order.
+
         Raises
         ------
         UnknownUnitError
             If the code is not in the hierarchy.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> h.position("26"), h.position("243"), h.codes[h.position("08707")]
+        (0, 1, '08707')
+        >>> h.position(243)
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.UnknownUnitError: unknown unit code 243 in hierarchy (edition 2024, 131 units); codes are strings, such as '01'
         """
         try:
             return self._index[code]
@@ -438,10 +460,31 @@ class Hierarchy:
     def level_number(self, level: str) -> int:
         """Return the index of ``level`` in :attr:`levels` (0 = top).
 
+        Parameters
+        ----------
+        level
+            A level name, such as ``"district"``.
+
+        Returns
+        -------
+        int
+            The level's number, counting from 0 at the top.
+
         Raises
         ------
         UnknownLevelError
             If the level is not one of the hierarchy's.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> h.level_number("province"), h.level_number("commune")
+        (0, 2)
+        >>> h.level_number("ward")
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.UnknownLevelError: unknown level 'ward'; the levels are 'province', 'district', 'commune'
         """
         try:
             return self.levels.index(level)
@@ -462,26 +505,124 @@ class Hierarchy:
         return self._unit(self.position(code))
 
     def level(self, code: str) -> str:
-        """Return the level name of the unit with ``code``."""
+        """Return the level name of the unit with ``code``.
+
+        Parameters
+        ----------
+        code
+            A unit code.
+
+        Returns
+        -------
+        str
+            The name of the unit's level.
+
+        Raises
+        ------
+        UnknownUnitError
+            If the code is not in the hierarchy.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> h.level("26"), h.level("243"), h.level("08707")
+        ('province', 'district', 'commune')
+        """
         return self.levels[int(self.level_of[self.position(code)])]
 
     def parent(self, code: str) -> Unit | None:
-        """Return the parent of ``code``, or ``None`` for a top-level unit."""
+        """Return the parent of ``code``, or ``None`` for a top-level unit.
+
+        Parameters
+        ----------
+        code
+            A unit code.
+
+        Returns
+        -------
+        Unit or None
+            The unit on the level directly above that contains ``code``.
+
+        Raises
+        ------
+        UnknownUnitError
+            If the code is not in the hierarchy.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> h.parent("08707")
+        Unit(code='243', name='Thành phố Vĩnh Yên', level='district', parent='26')
+        >>> h.parent("26") is None
+        True
+        """
         p = int(self.parent_of[self.position(code)])
         return self._unit(p) if p >= 0 else None
 
     def children(self, code: str) -> tuple[Unit, ...]:
-        """Return the units whose parent is ``code``, in code order."""
+        """Return the units whose parent is ``code``, in code order.
+
+        Parameters
+        ----------
+        code
+            A unit code.
+
+        Returns
+        -------
+        tuple of Unit
+            The units on the level directly below (empty on the bottom level).
+
+        Raises
+        ------
+        UnknownUnitError
+            If the code is not in the hierarchy.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> len(h.children("243")), [u.name for u in h.children("243")][:2]
+        (9, ['Phường Tích Sơn', 'Phường Liên Bảo'])
+        >>> h.children("08707")
+        ()
+        """
         i = self.position(code)
         return tuple(self._unit(int(j)) for j in np.flatnonzero(self.parent_of == i))
 
     def ancestor(self, code: str, level: str) -> Unit:
         """Return the unit at ``level`` that contains ``code`` (itself at its own level).
 
+        Parameters
+        ----------
+        code
+            A unit code.
+        level
+            A level at or above the unit's own.
+
+        Returns
+        -------
+        Unit
+            The ancestor on ``level``.
+
         Raises
         ------
+        UnknownUnitError
+            If the code is not in the hierarchy.
         UnknownLevelError
-            If ``level`` is below the unit's level.
+            If ``level`` is not a level of the hierarchy, or is below the unit's level.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> h.ancestor("08707", "district").name, h.ancestor("08707", "province").code
+        ('Thành phố Vĩnh Yên', '26')
+        >>> h.ancestor("243", "commune")
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.UnknownLevelError: level 'commune' is below unit '243', which is on level 'district'
         """
         i = self.position(code)
         k, a = int(self.level_of[i]), self.level_number(level)
@@ -509,7 +650,31 @@ class Hierarchy:
         return tuple(self._unit(int(j)) for j in self.descendant_positions(code, level))
 
     def descendant_positions(self, code: str, level: str | None = None) -> IntArray:
-        """Return the indices (into :attr:`codes`) of the units below ``code``."""
+        """Return the indices (into :attr:`codes`) of the units below ``code``.
+
+        Parameters
+        ----------
+        code
+            A unit code.
+        level
+            Only the descendants on this level; ``None`` (default) for every
+            level below the unit's.
+
+        Returns
+        -------
+        numpy.ndarray
+            Integer positions, level by level, in code order within a level.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> pos = h.descendant_positions("243", "commune")
+        >>> len(pos), [h.codes[i] for i in pos[:2]]
+        (9, ['08707', '08710'])
+        >>> len(h.descendant_positions("26"))  # 9 districts and 121 communes
+        130
+        """
         i = self.position(code)
         k = int(self.level_of[i])
         pos = i - int(self._offsets[k])
@@ -522,19 +687,77 @@ class Hierarchy:
         return np.concatenate(out).astype(np.int64) if out else np.array([], dtype=np.int64)
 
     def units(self, level: str | None = None) -> tuple[Unit, ...]:
-        """Return the units of ``level`` (all units when ``None``), in code order."""
+        """Return the units of ``level`` (all units when ``None``), in code order.
+
+        Parameters
+        ----------
+        level
+            A level name, or ``None`` (default) for every unit, level by level.
+
+        Returns
+        -------
+        tuple of Unit
+            The units.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> h.units("province")
+        (Unit(code='26', name='Tỉnh Vĩnh Phúc', level='province', parent=None),)
+        >>> len(h.units()), len(h.units("district"))
+        (131, 9)
+        """
         if level is None:
             return tuple(self)
         s = self.level_slice(level)
         return tuple(self._unit(i) for i in range(s.start, s.stop))
 
     def level_slice(self, level: str | int) -> slice:
-        """Return the slice of :attr:`codes` holding the units of ``level``."""
+        """Return the slice of :attr:`codes` holding the units of ``level``.
+
+        Parameters
+        ----------
+        level
+            A level name or number (0 = top).
+
+        Returns
+        -------
+        slice
+            The positions of the level's units (they are contiguous).
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> h.level_slice("district"), h.level_slice(0)
+        (slice(1, 10, None), slice(0, 1, None))
+        >>> h.codes[h.level_slice("district")][:3]
+        ('243', '244', '246')
+        """
         k = level if isinstance(level, int) else self.level_number(level)
         return slice(int(self._offsets[k]), int(self._offsets[k + 1]))
 
     def level_size(self, level: str | int) -> int:
-        """Return the number of units on ``level``."""
+        """Return the number of units on ``level``.
+
+        Parameters
+        ----------
+        level
+            A level name or number (0 = top).
+
+        Returns
+        -------
+        int
+            How many units the level holds.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> h.level_size("province"), h.level_size("district"), h.level_size(2)
+        (1, 9, 121)
+        """
         s = self.level_slice(level)
         return int(s.stop) - int(s.start)
 
@@ -544,10 +767,32 @@ class Hierarchy:
         Positions count within ``to_level`` (0 is its first unit in code order).
         This is the precomputed array the roll-up engine pools over.
 
+        Parameters
+        ----------
+        from_level
+            The level of the units (a name or a number, 0 = top).
+        to_level
+            The level of their ancestors, at or above ``from_level``.
+
+        Returns
+        -------
+        numpy.ndarray
+            One integer per unit of ``from_level`` (read-only).
+
         Raises
         ------
         UnknownLevelError
             If ``to_level`` is below ``from_level``.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> district = h.ancestors("commune", "district")
+        >>> district[:3], h.units("district")[district[0]].name
+        (array([0, 0, 0]), 'Thành phố Vĩnh Yên')
+        >>> np.bincount(district)  # communes per district
+        array([ 9,  9, 19, 12,  9, 13, 16, 20, 14])
         """
         k = from_level if isinstance(from_level, int) else self.level_number(from_level)
         a = to_level if isinstance(to_level, int) else self.level_number(to_level)
@@ -562,6 +807,33 @@ class Hierarchy:
         The hierarchy is immutable, so anything derived from it alone (index
         arrays, scope sizes) can be kept. Values are returned as they are:
         make arrays read-only before caching them.
+
+        Parameters
+        ----------
+        key
+            A hashable key naming what is computed (and from what).
+        compute
+            Called without arguments the first time ``key`` is asked for.
+
+        Returns
+        -------
+        object
+            The value ``compute()`` returned for ``key``.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> calls = []
+        >>> def communes_per_district():
+        ...     calls.append(1)
+        ...     return np.bincount(h.ancestors("commune", "district"))
+        >>> h.memo("communes_per_district", communes_per_district)[:3]
+        array([ 9,  9, 19])
+        >>> h.memo("communes_per_district", communes_per_district)[:3]
+        array([ 9,  9, 19])
+        >>> len(calls)
+        1
         """
         if key not in self._memo:
             self._memo[key] = compute()
@@ -640,7 +912,33 @@ class Hierarchy:
         ]
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
-        """Write the hierarchy as a CSV file that :meth:`from_csv` reads back."""
+        """Write the hierarchy as a CSV file that :meth:`from_csv` reads back.
+
+        The file is UTF-8 with the columns ``code,name,level,parent``, one row
+        per unit (see :meth:`to_records`).
+
+        Parameters
+        ----------
+        path
+            The file to write (replaced if it exists).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "vinh_phuc.csv"
+        >>> h = Hierarchy.from_records(
+        ...     [
+        ...         {"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"},
+        ...         {"code": "243", "name": "Thành phố Vĩnh Yên", "level": "district", "parent": "26"},
+        ...     ],
+        ...     levels=("province", "district"),
+        ... )
+        >>> h.to_csv(path)
+        >>> path.read_text(encoding="utf-8").splitlines()
+        ['code,name,level,parent', '26,Tỉnh Vĩnh Phúc,province,', '243,Thành phố Vĩnh Yên,district,26']
+        >>> Hierarchy.from_csv(path, levels=("province", "district")) == h
+        True
+        """
         with Path(path).open("w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=list(_COLUMNS))
             writer.writeheader()

@@ -302,7 +302,8 @@ class Indicator:
         data
             A mapping with at least ``code`` and ``name``; ``measure`` is a
             mapping as :meth:`Measure.to_dict <cchc_indicators.measures.Measure.to_dict>`
-            writes it, ``rule`` the rule's text.
+            writes it, ``rule`` the rule's text, ``targets`` a list of target
+            mappings.
 
         Returns
         -------

@@ -118,12 +118,24 @@ class Measure:
 
     @property
     def is_percent(self) -> bool:
-        """Whether this is a ratio on a 0-100 percent scale (bounded)."""
+        """Whether this is a ratio on a 0-100 percent scale (bounded).
+
+        Examples
+        --------
+        >>> percent().is_percent, ratio(100).is_percent, ratio(1000).is_percent
+        (True, False, False)
+        """
         return self.kind == "ratio" and self.scale == 100.0 and self.bounded
 
     @property
     def has_parts(self) -> bool:
-        """Whether values are made of a numerator and a denominator."""
+        """Whether values are made of a numerator and a denominator.
+
+        Examples
+        --------
+        >>> percent().has_parts, ratio(1000).has_parts, score(0, 100).has_parts
+        (True, True, False)
+        """
         return self.kind == "ratio"
 
     @property
@@ -182,7 +194,35 @@ class Measure:
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Measure:
-        """Build a measure from :meth:`to_dict` output."""
+        """Build a measure from :meth:`to_dict` output.
+
+        Parameters
+        ----------
+        data
+            A mapping with ``kind`` and, for a ratio, ``scale`` (default 100)
+            and ``bounded``; for a score, ``minimum`` and ``maximum``.
+
+        Returns
+        -------
+        Measure
+            The measure.
+
+        Raises
+        ------
+        DefinitionError
+            If the kind is unknown or a number is not a number.
+
+        Examples
+        --------
+        >>> Measure.from_dict({"kind": "ratio", "scale": 1000})
+        Measure(kind='ratio', scale=1000.0, bounded=False)
+        >>> Measure.from_dict({"kind": "score", "minimum": 0, "maximum": 100})
+        Measure(kind='score', minimum=0.0, maximum=100.0)
+        >>> Measure.from_dict({"kind": "percent"})
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: unknown measure kind 'percent'; expected one of ratio, count, score, binary, rank
+        """
         kind = data.get("kind")
         if kind not in MEASURE_KINDS:
             msg = f"unknown measure kind {kind!r}; expected one of {', '.join(MEASURE_KINDS)}"

@@ -119,25 +119,89 @@ class IndicatorData:
 
     @property
     def bare_value(self) -> BoolArray:
-        """Where the observation gave a value without numerator and denominator."""
+        """Where the observation gave a value without numerator and denominator.
+
+        Such cells cannot be pooled by ``ratio_of_sums``.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_records(
+        ...     [
+        ...         {"indicator": "files", "unit": "26", "period": 2024, "value": 95.0},
+        ...         {"indicator": "files", "unit": "243", "period": 2024, "numerator": 45, "denominator": 50},
+        ...     ],
+        ...     vinh_phuc_units(),
+        ... )
+        >>> d = p.data_of("files")  # rows: 26, 243, 244, ... (hierarchy order)
+        >>> d.bare_value[:3].tolist()
+        [[True], [False], [False]]
+        """
         out: BoolArray = ~np.isnan(self.value) & np.isnan(self.denominator)
         return out
 
     @classmethod
     def empty(cls, n_units: int, n_periods: int) -> IndicatorData:
-        """Arrays with no observation."""
+        """Arrays with no observation.
+
+        Parameters
+        ----------
+        n_units, n_periods
+            The shape of the arrays.
+
+        Returns
+        -------
+        IndicatorData
+            NaN in every number array, -1 in :attr:`row`.
+
+        Examples
+        --------
+        >>> d = IndicatorData.empty(2, 3)
+        >>> d.value.shape, d.row[0].tolist(), bool(d.observed.any())
+        ((2, 3), [-1, -1, -1], False)
+        """
         nan = np.full((n_units, n_periods), np.nan)
         return cls(nan, nan, nan, nan, np.full((n_units, n_periods), -1, dtype=np.int64))
 
     @property
     def has_parts(self) -> BoolArray:
-        """Where the observation gave a numerator and a denominator."""
+        """Where the observation gave a numerator and a denominator.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_records(
+        ...     [
+        ...         {"indicator": "files", "unit": "26", "period": 2024, "value": 95.0},
+        ...         {"indicator": "files", "unit": "243", "period": 2024, "numerator": 45, "denominator": 50},
+        ...     ],
+        ...     vinh_phuc_units(),
+        ... )
+        >>> d = p.data_of("files")  # rows: 26, 243, 244, ... (hierarchy order)
+        >>> d.has_parts[:3].tolist()
+        [[False], [True], [False]]
+        """
         out: BoolArray = ~np.isnan(self.denominator)
         return out
 
     @property
     def observed(self) -> BoolArray:
-        """Where there is an observation (a value or parts)."""
+        """Where there is an observation (a value or parts).
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_records(
+        ...     [
+        ...         {"indicator": "files", "unit": "26", "period": 2024, "value": 95.0},
+        ...         {"indicator": "files", "unit": "243", "period": 2024, "numerator": 45, "denominator": 50},
+        ...     ],
+        ...     vinh_phuc_units(),
+        ... )
+        >>> d = p.data_of("files")  # rows: 26, 243, 244, ... (hierarchy order)
+        >>> d.observed[:3].tolist(), int(d.observed.sum())
+        ([[True], [True], [False]], 2)
+        """
         out: BoolArray = self.row >= 0
         return out
 
@@ -218,16 +282,57 @@ class Panel:
 
     @property
     def indicator_codes(self) -> tuple[str, ...]:
-        """The codes of the indicators with data, in sorted order."""
+        """The codes of the indicators with data, in sorted order.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> p = Panel.from_records(
+        ...     [
+        ...         {"indicator": "work_files_online", "unit": "26", "period": 2024, "value": 80},
+        ...         {"indicator": "procedures_online", "unit": "26", "period": 2024, "value": 60},
+        ...     ],
+        ...     h,
+        ... )
+        >>> p.indicator_codes
+        ('procedures_online', 'work_files_online')
+        """
         return tuple(self.data)
 
     def data_of(self, code: str) -> IndicatorData:
         """Return the arrays of indicator ``code``.
 
+        Parameters
+        ----------
+        code
+            An indicator code.
+
+        Returns
+        -------
+        IndicatorData
+            Its observations, units x periods.
+
         Raises
         ------
         UnknownIndicatorError
             If the panel has no data for ``code``.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> p = Panel.from_records(
+        ...     [{"indicator": "files", "unit": "26", "period": 2024, "numerator": 45, "denominator": 50}],
+        ...     h,
+        ... )
+        >>> d = p.data_of("files")
+        >>> d.numerator.tolist(), d.denominator.tolist()
+        ([[45.0]], [[50.0]])
+        >>> p.data_of("staff")
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.UnknownIndicatorError: indicator 'staff' is not in the panel; it holds 'files'
         """
         try:
             return self.data[code]
@@ -239,10 +344,33 @@ class Panel:
     def indicator(self, code: str) -> Indicator:
         """Return the definition of indicator ``code``.
 
+        Parameters
+        ----------
+        code
+            An indicator code.
+
+        Returns
+        -------
+        Indicator
+            The definition passed with ``indicators=`` when the panel was built.
+
         Raises
         ------
         UnknownIndicatorError
             If the panel was built without a definition for ``code``.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> rec = [{"indicator": "files", "unit": "26", "period": 2024, "value": 90}]
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> Panel.from_records(rec, h, indicators=[files]).indicator("files").unit
+        '%'
+        >>> Panel.from_records(rec, h).indicator("files")
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.UnknownIndicatorError: the panel has no definition of indicator 'files'; pass indicators= when building it, or pass the Indicator itself
         """
         try:
             return self.indicators[code]
@@ -256,10 +384,38 @@ class Panel:
     def period_index(self, period: object) -> int:
         """Return the column of ``period`` in the arrays.
 
+        Parameters
+        ----------
+        period
+            A period label or a year (``2024`` and ``"2024"`` are the same period).
+
+        Returns
+        -------
+        int
+            The index into :attr:`periods`.
+
         Raises
         ------
         KeyError
             If the panel has no such period.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> p = Panel.from_records(
+        ...     [
+        ...         {"indicator": "files", "unit": "26", "period": 2023, "value": 80},
+        ...         {"indicator": "files", "unit": "26", "period": 2024, "value": 90},
+        ...     ],
+        ...     h,
+        ... )
+        >>> p.period_index(2024), p.period_index("2023")
+        (1, 0)
+        >>> p.period_index(2025)
+        Traceback (most recent call last):
+        ...
+        KeyError: "period '2025' is not in the panel; it holds 2023, 2024"
         """
         label = normalise_period(period)
         try:
@@ -273,6 +429,41 @@ class Panel:
 
         For a ratio given as parts the value is numerator / denominator x scale,
         using the indicator's definition (which the panel must hold).
+
+        Parameters
+        ----------
+        code
+            An indicator code.
+        unit
+            A unit code.
+        period
+            A period label or a year.
+
+        Returns
+        -------
+        float
+            The value, or NaN when the unit has no observation in the period.
+
+        Raises
+        ------
+        UnknownIndicatorError
+            If the panel has no data for ``code``.
+        UnknownUnitError
+            If ``unit`` is not in the hierarchy.
+        KeyError
+            If the panel has no such period.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> p = Panel.from_records(
+        ...     [{"indicator": "files", "unit": "243", "period": 2024, "numerator": 45, "denominator": 50}],
+        ...     vinh_phuc_units(),
+        ...     indicators=[files],
+        ... )
+        >>> p.value("files", "243", 2024), p.value("files", "244", 2024)
+        (90.0, nan)
         """
         d = self.data_of(code)
         scale = self._scale(code)

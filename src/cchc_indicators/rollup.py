@@ -292,11 +292,39 @@ class RollupState:
     def merge(self, other: RollupState) -> RollupState:
         """Combine with the state of another chunk of observations.
 
+        Parameters
+        ----------
+        other
+            The state of another chunk: the same indicator, rule, scope and
+            hierarchy. Its periods may differ; the result has both sets.
+
+        Returns
+        -------
+        RollupState
+            The merged state (neither input changes).
+
         Raises
         ------
         IncompatibleStatesError
             If the two states differ in indicator, rule, scope or hierarchy
             (a :class:`ValueError`).
+
+        Examples
+        --------
+        >>> from cchc_indicators import Indicator, Panel
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> def chunk(unit, numerator, scope="tier:commune"):
+        ...     p = Panel.from_columns(h, indicator=["files"], unit=[unit], period=[2024],
+        ...                            numerator=[numerator], denominator=[50])
+        ...     return rollup_state(p, files, scope=scope)
+        >>> chunk("08707", 45).merge(chunk("08710", 30)).finalize().get("243", 2024)
+        75.0
+        >>> chunk("08707", 45).merge(chunk("08710", 30, scope="territory"))
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.IncompatibleStatesError: cannot merge roll-up states with different scopes: tier:commune and territory
         """
         for what in ("rule", "scope"):
             if getattr(self, what) != getattr(other, what):
@@ -336,6 +364,33 @@ class RollupState:
             The smallest share (0 to 1) of the units in scope that must have
             data; a value with less coverage becomes missing with the reason
             ``below_min_coverage`` (its coverage is kept).
+
+        Returns
+        -------
+        Rollup
+            The values of every unit and period.
+
+        Raises
+        ------
+        DefinitionError
+            If ``min_coverage`` is not a number between 0 and 1.
+        IncompatibleStatesError
+            If, for the ``own`` scope, merged chunks held the same observation twice.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Indicator, Panel
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_columns(
+        ...     vinh_phuc_units(), indicator=["files"] * 2, unit=["08707", "08710"],
+        ...     period=[2024, 2024], numerator=[45, 30], denominator=[50, 50],
+        ... )
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> s = rollup_state(p, files, scope="tier:commune")
+        >>> s.finalize().get("243", 2024)  # 2 of Vĩnh Yên's 9 communes reported
+        75.0
+        >>> s.finalize(min_coverage=0.5).row("243", 2024)["reason"]
+        'below_min_coverage'
         """
         if not (isinstance(min_coverage, (int, float)) and 0.0 <= min_coverage <= 1.0):
             msg = f"min_coverage is a share between 0 and 1, got {min_coverage!r}"
@@ -540,6 +595,25 @@ class Rollup:
         The minimum coverage applied.
     state : dict
         The merged state the values were computed from (see :class:`RollupState`).
+
+    Examples
+    --------
+    >>> from cchc_indicators import Indicator, Panel
+    >>> from cchc_indicators.datasets import vinh_phuc_units
+    >>> p = Panel.from_columns(  # two communes of Thành phố Vĩnh Yên (243) report
+    ...     vinh_phuc_units(), indicator=["files"] * 2, unit=["08707", "08710"],
+    ...     period=[2024, 2024], numerator=[45, 30], denominator=[50, 50],
+    ... )
+    >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+    >>> r = rollup(p, files, scope="tier:commune")
+    >>> r
+    Rollup(indicator='files', rule='ratio_of_sums', scope='tier:commune', units=131, periods=('2024',))
+    >>> r.get("243", 2024), r.row("243", 2024)["coverage"]
+    (75.0, 0.2222222222222222)
+    >>> print(r.table("province"))
+    unit                 2024
+    -------------------------
+    Tỉnh Vĩnh Phúc (26)  75.0
     """
 
     indicator: Indicator
@@ -561,12 +635,42 @@ class Rollup:
 
     @functools.cached_property
     def n_with_data(self) -> IntArray:
-        """How many units in scope had data (units x periods)."""
+        """How many units in scope had data (units x periods).
+
+        Examples
+        --------
+        >>> from cchc_indicators import Indicator, Panel
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_columns(
+        ...     vinh_phuc_units(), indicator=["files"] * 2, unit=["08707", "08710"],
+        ...     period=[2024, 2024], numerator=[45, 30], denominator=[50, 50],
+        ... )
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> r = rollup(p, files, scope="tier:commune")
+        >>> i, j = r.hierarchy.position("243"), r.hierarchy.position("244")
+        >>> r.n_with_data[[i, j], 0], r.n_in_scope[[i, j]]
+        (array([2, 0]), array([9, 9]))
+        """
         return self.state["n"].astype(np.int64)
 
     @property
     def coverage(self) -> FloatArray:
-        """Units with data / units in scope (NaN where the scope does not apply)."""
+        """Units with data / units in scope (NaN where the scope does not apply).
+
+        Examples
+        --------
+        >>> from cchc_indicators import Indicator, Panel
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_columns(
+        ...     vinh_phuc_units(), indicator=["files"] * 2, unit=["08707", "08710"],
+        ...     period=[2024, 2024], numerator=[45, 30], denominator=[50, 50],
+        ... )
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> r = rollup(p, files, scope="tier:commune")
+        >>> i, j = r.hierarchy.position("243"), r.hierarchy.position("244")
+        >>> r.coverage[[i, j], 0]  # Vĩnh Yên: 2 of its 9 communes; Phúc Yên: none
+        array([0.22222222, 0.        ])
+        """
         out = np.full(self.value.shape, np.nan)
         sizes = np.broadcast_to(self.n_in_scope[:, None].astype(np.float64), out.shape)
         np.divide(self.state["n"], sizes, out=out, where=sizes > 0)
@@ -579,6 +683,21 @@ class Rollup:
         ``no_data`` (no unit in scope had data), ``zero_denominator`` (data,
         but the pooled denominator or weight is 0), ``below_min_coverage``,
         ``not_applicable`` (the scope is empty: a tier below the unit's own).
+
+        Examples
+        --------
+        >>> from cchc_indicators.rules import REASONS
+        >>> from cchc_indicators import Indicator, Panel
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_columns(
+        ...     vinh_phuc_units(), indicator=["files"] * 2, unit=["08707", "08710"],
+        ...     period=[2024, 2024], numerator=[45, 30], denominator=[50, 50],
+        ... )
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> r = rollup(p, files, scope="tier:commune")
+        >>> i, j = r.hierarchy.position("243"), r.hierarchy.position("244")
+        >>> [REASONS[k] for k in r.reason[[i, j], 0]]
+        ['', 'no_data']
         """
         n = self.state["n"]
         reason = np.zeros(self.value.shape, dtype=np.int8)
@@ -597,7 +716,22 @@ class Rollup:
 
     @functools.cached_property
     def provenance(self) -> NDArray[np.int8]:
-        """Codes into :data:`PROVENANCE`: missing, observed (the unit's own observation) or derived."""
+        """Codes into :data:`PROVENANCE`: missing, observed (the unit's own observation) or derived.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Indicator, Panel
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_columns(
+        ...     vinh_phuc_units(), indicator=["files"] * 2, unit=["08707", "08710"],
+        ...     period=[2024, 2024], numerator=[45, 30], denominator=[50, 50],
+        ... )
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> r = rollup(p, files, scope="tier:commune")
+        >>> units = [r.hierarchy.position(c) for c in ("243", "244", "08707")]
+        >>> [PROVENANCE[k] for k in r.provenance[units, 0]]
+        ['derived', 'missing', 'observed']
+        """
         provenance = np.full(self.value.shape, _DERIVED, dtype=np.int8)
         provenance[(self.state["n"] == 1) & _is_self_scope(self.hierarchy, self.scope)[:, None]] = (
             _OBSERVED
@@ -615,17 +749,118 @@ class Rollup:
         return self.hierarchy.position(unit), self.periods.index(label)
 
     def get(self, unit: str, period: object) -> float:
-        """Return the value for ``unit`` in ``period`` (NaN when missing)."""
+        """Return the value for ``unit`` in ``period`` (NaN when missing).
+
+        Parameters
+        ----------
+        unit
+            A unit code.
+        period
+            A period label or a year.
+
+        Returns
+        -------
+        float
+            The value; NaN when it is missing (see :meth:`row` for why).
+
+        Raises
+        ------
+        UnknownUnitError
+            If ``unit`` is not in the hierarchy.
+        KeyError
+            If the roll-up has no such period.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Indicator, Panel
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_columns(
+        ...     vinh_phuc_units(), indicator=["files"] * 2, unit=["08707", "08710"],
+        ...     period=[2024, 2024], numerator=[45, 30], denominator=[50, 50],
+        ... )
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> r = rollup(p, files, scope="tier:commune")
+        >>> r.get("243", 2024), r.get("244", "2024")
+        (75.0, nan)
+        """
         i, j = self._cell(unit, period)
         return float(self.value[i, j])
 
     def row(self, unit: str, period: object) -> dict[str, Any]:
-        """Return everything known about one unit and period as a dict (see :meth:`to_records`)."""
+        """Return everything known about one unit and period as a dict (see :meth:`to_records`).
+
+        Parameters
+        ----------
+        unit
+            A unit code.
+        period
+            A period label or a year.
+
+        Returns
+        -------
+        dict
+            The keys listed in :meth:`to_records`.
+
+        Raises
+        ------
+        UnknownUnitError
+            If ``unit`` is not in the hierarchy.
+        KeyError
+            If the roll-up has no such period.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Indicator, Panel
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_columns(
+        ...     vinh_phuc_units(), indicator=["files"] * 2, unit=["08707", "08710"],
+        ...     period=[2024, 2024], numerator=[45, 30], denominator=[50, 50],
+        ... )
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> r = rollup(p, files, scope="tier:commune")
+        >>> row = r.row("243", 2024)
+        >>> row["value"], row["n_with_data"], row["n_in_scope"], row["provenance"]
+        (75.0, 2, 9, 'derived')
+        >>> r.row("244", 2024)["reason"]
+        'no_data'
+        """
         i, j = self._cell(unit, period)
         return self._records(np.array([i]), [j])[0]
 
     def array(self, level: str) -> FloatArray:
-        """Return the values of the units of ``level`` (units x periods)."""
+        """Return the values of the units of ``level`` (units x periods).
+
+        Parameters
+        ----------
+        level
+            A level name.
+
+        Returns
+        -------
+        numpy.ndarray
+            One row per unit of ``level``, in code order; NaN where missing.
+
+        Raises
+        ------
+        UnknownLevelError
+            If ``level`` is not a level of the hierarchy.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Indicator, Panel
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_columns(
+        ...     vinh_phuc_units(), indicator=["files"] * 2, unit=["08707", "08710"],
+        ...     period=[2024, 2024], numerator=[45, 30], denominator=[50, 50],
+        ... )
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> r = rollup(p, files, scope="tier:commune")
+        >>> r.array("district")[:2]  # Thành phố Vĩnh Yên, Thành phố Phúc Yên
+        array([[75.],
+               [nan]])
+        >>> r.array("commune").shape
+        (121, 1)
+        """
         return self.value[self.hierarchy.level_slice(level)]
 
     def to_records(self, level: str | None = None) -> list[dict[str, Any]]:
@@ -638,7 +873,31 @@ class Rollup:
         Parameters
         ----------
         level
-            Only the units of this level.
+            Only the units of this level; ``None`` (default) for every unit.
+
+        Returns
+        -------
+        list of dict
+            By unit (hierarchy order), then period.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Indicator, Panel
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_columns(
+        ...     vinh_phuc_units(), indicator=["files"] * 2, unit=["08707", "08710"],
+        ...     period=[2024, 2024], numerator=[45, 30], denominator=[50, 50],
+        ... )
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> r = rollup(p, files, scope="tier:commune")
+        >>> records = r.to_records("district")
+        >>> len(records)
+        9
+        >>> records[0]
+        {'indicator': 'files', 'unit': '243', 'name': 'Thành phố Vĩnh Yên', 'level': 'district',
+         'period': '2024', 'value': 75.0, 'unit_label': '%', 'rule': 'ratio_of_sums',
+         'scope': 'tier:commune', 'coverage': 0.2222222222222222, 'n_with_data': 2,
+         'n_in_scope': 9, 'provenance': 'derived', 'reason': None}
         """
         h = self.hierarchy
         rows = (
@@ -680,13 +939,68 @@ class Rollup:
         return out
 
     def to_frame(self, level: str | None = None) -> Any:
-        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Parameters
+        ----------
+        level
+            Only the units of this level; ``None`` (default) for every unit.
+
+        Returns
+        -------
+        :class:`!pandas.DataFrame`
+            One row per unit and period, with the columns of :meth:`to_records`.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Indicator, Panel
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_columns(
+        ...     vinh_phuc_units(), indicator=["files"] * 2, unit=["08707", "08710"],
+        ...     period=[2024, 2024], numerator=[45, 30], denominator=[50, 50],
+        ... )
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> r = rollup(p, files, scope="tier:commune")
+        >>> df = r.to_frame("district")
+        >>> df.shape, df["value"].tolist()[:2]
+        ((9, 14), [75.0, nan])
+        """
         return _pandas().DataFrame.from_records(self.to_records(level))
 
     def table(self, level: str | None = None, *, digits: int = 1) -> str:
         """Return a plain-text table of the values (units as rows, periods as columns).
 
         Missing values show as ``—`` followed by a short reason.
+
+        Parameters
+        ----------
+        level
+            Only the units of this level; ``None`` (default) for every unit,
+            indented by level.
+        digits
+            Decimal places shown.
+
+        Returns
+        -------
+        str
+            The table, one line per unit after a header and a rule.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Indicator, Panel
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_columns(
+        ...     vinh_phuc_units(), indicator=["files"] * 2, unit=["08707", "08710"],
+        ...     period=[2024, 2024], numerator=[45, 30], denominator=[50, 50],
+        ... )
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> r = rollup(p, files, scope="tier:commune")
+        >>> print(r.table("district"))
+        unit                             2024
+        -------------------------------------
+          Thành phố Vĩnh Yên (243)       75.0
+          Thành phố Phúc Yên (244)  — no data
+        ...
         """
         h = self.hierarchy
         rows = self.to_records(level)

@@ -127,7 +127,21 @@ class Cells:
 
     @property
     def value(self) -> FloatArray:
-        """The units' values (computed on first use)."""
+        """The units' values (computed on first use).
+
+        Examples
+        --------
+        >>> calls = []
+        >>> def rates():
+        ...     calls.append(1)
+        ...     return np.array([[90.0]])
+        >>> nan = np.array([[np.nan]])
+        >>> cells = Cells(rates, np.array([[45.0]]), np.array([[50.0]]), nan)
+        >>> cells.value, cells.value
+        (array([[90.]]), array([[90.]]))
+        >>> len(calls)
+        1
+        """
         if callable(self._value):
             self._value = self._value()
         return self._value
@@ -169,7 +183,33 @@ class Condition:
 
     @classmethod
     def parse(cls, text: str | Condition) -> Condition:
-        """Parse ``">= 60"``, ``"== 1"``, ... (a :class:`Condition` passes through)."""
+        """Parse ``">= 60"``, ``"== 1"``, ... (a :class:`Condition` passes through).
+
+        Parameters
+        ----------
+        text
+            An operator (``>=``, ``>``, ``<=``, ``<``, ``==``, ``!=``) and a
+            number, spaces optional; or a :class:`Condition`.
+
+        Returns
+        -------
+        Condition
+            The condition.
+
+        Raises
+        ------
+        DefinitionError
+            If the text is not an operator followed by a finite number.
+
+        Examples
+        --------
+        >>> Condition.parse(">= 80"), Condition.parse("==1")
+        (Condition('>=', 80.0), Condition('==', 1.0))
+        >>> Condition.parse("at least 80")
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: cannot read condition 'at least 80': write an operator (>=, >, <=, <, ==, !=) and a number, such as '>= 60'
+        """
         if isinstance(text, Condition):
             return text
         m = _CONDITION.match(str(text))
@@ -182,7 +222,23 @@ class Condition:
         return cls(m.group(1), float(m.group(2)))
 
     def test(self, values: FloatArray) -> BoolArray:
-        """Return where ``values`` meet the condition (NaN never does)."""
+        """Return where ``values`` meet the condition (NaN never does).
+
+        Parameters
+        ----------
+        values
+            An array of values, NaN where missing.
+
+        Returns
+        -------
+        numpy.ndarray
+            A boolean array of the same shape.
+
+        Examples
+        --------
+        >>> Condition.parse("!= 0").test(np.array([0.0, 5.0, np.nan]))
+        array([False,  True, False])
+        """
         out: BoolArray = _OPS[self.op](values, self.threshold)
         if self.op == "!=":  # NaN != x is True, but a missing value meets no condition
             out &= ~np.isnan(values)
@@ -220,11 +276,54 @@ class Rule:
     needs_parts: ClassVar[bool] = False
 
     def fits(self, measure: Measure) -> bool:
-        """Whether the rule makes sense for ``measure``."""
+        """Whether the rule makes sense for ``measure``.
+
+        Parameters
+        ----------
+        measure
+            The measure of an indicator.
+
+        Returns
+        -------
+        bool
+            ``True`` when the rule may roll up values of that measure.
+
+        Examples
+        --------
+        >>> RatioOfSums().fits(measures.percent()), RatioOfSums().fits(measures.count())
+        (True, False)
+        """
         return measure.kind in self.measure_kinds
 
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
-        """Return the state of each unit alone and where the unit has data."""
+        """Return the state of each unit alone and where the unit has data.
+
+        Parameters
+        ----------
+        cells
+            The units' inputs (units x periods).
+
+        Returns
+        -------
+        state : dict of str to numpy.ndarray
+            One array per field of :attr:`fields`, the identity of the field's
+            merge (0, +inf or -inf) where a unit has no data.
+        has_data : numpy.ndarray
+            Where the unit has data the rule can use.
+
+        Examples
+        --------
+        >>> nan = np.nan
+        >>> cells = Cells(
+        ...     np.array([[90.0], [60.0], [nan]]),  # values of three communes
+        ...     np.array([[45.0], [30.0], [nan]]),  # numerators
+        ...     np.array([[50.0], [50.0], [nan]]),  # denominators
+        ...     np.full((3, 1), nan),  # no weights
+        ... )
+        >>> state, has_data = RatioOfSums().init(cells)
+        >>> state["num"].ravel(), state["den"].ravel(), has_data.ravel()
+        (array([45., 30.,  0.]), array([50., 50.,  0.]), array([ True,  True, False]))
+        """
         raise NotImplementedError
 
     def finalize(
@@ -234,6 +333,32 @@ class Rule:
 
         ``n`` counts the units with data, ``n_scope`` the units in scope;
         ``scale`` is the indicator's ratio scale (1 for non-ratios).
+
+        Parameters
+        ----------
+        state
+            The merged state, one array per field (units x periods).
+        n
+            How many units in scope have data.
+        n_scope
+            How many units the scope holds (broadcast against ``n``).
+        scale
+            The indicator's ratio scale (100 for a percent), 1 for other measures.
+
+        Returns
+        -------
+        numpy.ndarray
+            The values.
+
+        Examples
+        --------
+        >>> pooled = {"num": np.array([[75.0]]), "den": np.array([[100.0]])}
+        >>> RatioOfSums().finalize(pooled, n=np.array([[2.0]]), n_scope=np.array([[9.0]]), scale=100.0)
+        array([[75.]])
+        >>> ShareMeeting(">= 80", denominator="all").finalize(  # 1 of 9 units meets it
+        ...     {"met": np.array([[1.0]])}, np.array([[2.0]]), np.array([[9.0]]), 1.0
+        ... )
+        array([[11.11111111]])
         """
         raise NotImplementedError
 
@@ -241,12 +366,46 @@ class Rule:
         """Where units have data but the value is undefined (a pooled denominator of 0).
 
         The engine reports these as ``zero_denominator`` rather than ``no_data``.
+
+        Parameters
+        ----------
+        state
+            The merged state, one array per field (units x periods).
+        n
+            How many units in scope have data.
+
+        Returns
+        -------
+        numpy.ndarray
+            A boolean array; always false for rules whose value is defined
+            whenever a unit has data.
+
+        Examples
+        --------
+        >>> state = {"num": np.array([[0.0, 3.0]]), "den": np.array([[0.0, 4.0]])}
+        >>> RatioOfSums().undefined(state, n=np.array([[1.0, 1.0]]))
+        array([[ True, False]])
+        >>> Mean().undefined({"sum": np.array([[0.0]])}, n=np.array([[1.0]]))
+        array([[False]])
         """
         out: BoolArray = np.zeros(n.shape, dtype=bool)
         return out
 
     def to_spec(self) -> str:
-        """Return the rule as text, the inverse of :func:`parse_rule`."""
+        """Return the rule as text, the inverse of :func:`parse_rule`.
+
+        Returns
+        -------
+        str
+            The rule's text, as plans and results write it.
+
+        Examples
+        --------
+        >>> Sum().to_spec(), ShareMeeting(">= 80").to_spec()
+        ('sum', 'share_meeting(>= 80)')
+        >>> parse_rule(ShareMeeting(">= 80").to_spec()) == ShareMeeting(">= 80")
+        True
+        """
         return self.name
 
     def __str__(self) -> str:

@@ -60,7 +60,33 @@ class Scope:
 
     @classmethod
     def parse(cls, text: str | Scope) -> Scope:
-        """Read ``"own"``, ``"territory"`` or ``"tier:<level>"`` (a Scope passes through)."""
+        """Read ``"own"``, ``"territory"`` or ``"tier:<level>"`` (a Scope passes through).
+
+        Parameters
+        ----------
+        text
+            The scope as text (spaces around the parts are ignored), or a :class:`Scope`.
+
+        Returns
+        -------
+        Scope
+            The scope. The level of a tier scope is checked against a
+            hierarchy only when a roll-up uses it.
+
+        Raises
+        ------
+        DefinitionError
+            If the text names no scope, or a tier scope names no level.
+
+        Examples
+        --------
+        >>> Scope.parse("tier:commune"), Scope.parse(" territory ")
+        (Scope(kind='tier', level='commune'), Scope(kind='territory', level=None))
+        >>> Scope.parse("tier")
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: a tier scope names its level ('tier:commune'); other scopes take none
+        """
         if isinstance(text, Scope):
             return text
         kind, _, level = str(text).strip().partition(":")

@@ -244,6 +244,15 @@ class TestNumberErrors:
             "the numerator must be >= 0, got -1",
         )
 
+    def test_positive_numerator_over_zero_denominator(self, h: Hierarchy) -> None:
+        """2 over 0 is rejected even without a definition; 0 over 0 is allowed."""
+        err = one_problem(h, [rec(numerator=2, denominator=0)], defs=None)
+        (p,) = err.problems
+        assert (p.field, p.kind) == ("denominator", "positive_over_zero")
+        assert p.message.startswith("a numerator of 2 over a denominator of 0 has no meaning")
+        p0 = Panel.from_records([rec(numerator=0, denominator=0)], h)
+        assert len(p0) == 1
+
     def test_negative_weight(self, h: Hierarchy) -> None:
         """A negative weight is rejected."""
         err = one_problem(h, [rec(value=5, weight=-1)])

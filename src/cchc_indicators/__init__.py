@@ -23,6 +23,7 @@ from .errors import (
     RuleMismatchError,
     UnknownIndicatorError,
     UnknownLevelError,
+    UnknownPeriodError,
     UnknownUnitError,
 )
 from .hierarchy import DEFAULT_LEVELS, TWO_TIER_LEVELS, Hierarchy, Unit
@@ -60,6 +61,7 @@ __all__ = [
     "Unit",
     "UnknownIndicatorError",
     "UnknownLevelError",
+    "UnknownPeriodError",
     "UnknownUnitError",
     "__version__",
     "measures",

@@ -37,6 +37,7 @@ __all__ = [
     "RuleMismatchError",
     "UnknownIndicatorError",
     "UnknownLevelError",
+    "UnknownPeriodError",
     "UnknownUnitError",
 ]
 
@@ -162,6 +163,16 @@ class UnknownLevelError(_LookupError):
     ... except UnknownLevelError as err:
     ...     print(err)
     unknown level 'ward'; the levels are 'province', 'district', 'commune'
+    """
+
+
+class UnknownPeriodError(_LookupError):
+    """A period is not among those of the data.
+
+    Examples
+    --------
+    >>> str(UnknownPeriodError("period '2030' is not in the panel", key="2030"))
+    "period '2030' is not in the panel"
     """
 
 

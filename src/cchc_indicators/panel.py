@@ -252,6 +252,9 @@ class Panel:
         Definitions of (some of) the indicators, by code.
     source
         Where the observations came from (a file name), named in later errors.
+    note
+        A note carried into every output built on this panel, such as a
+        warning that the data are synthetic (set it with :func:`attrs.evolve`).
 
     Examples
     --------
@@ -267,6 +270,7 @@ class Panel:
     data: Mapping[str, IndicatorData] = attrs.field(repr=False)
     indicators: Mapping[str, Indicator] = attrs.field(factory=dict, repr=False)
     source: str = "<records>"
+    note: str = ""
 
     def __repr__(self) -> str:
         return (
@@ -803,6 +807,13 @@ class Panel:
             "negative_numerator",
             "numerator",
             lambda i: f"the numerator must be >= 0, got {num[i]:g}",
+        )
+        problems.add(
+            parts & (den == 0) & (num > 0),
+            "positive_over_zero",
+            "denominator",
+            lambda i: f"a numerator of {num[i]:g} over a denominator of 0 has no meaning; "
+            "check the row (0 of 0 is allowed: it reports no activity)",
         )
         problems.add(
             w_ok & (weight < 0),

@@ -17,11 +17,14 @@ Hierarchy(edition='2024', levels=('province', 'district', 'commune'), units=1/9/
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from ..errors import DefinitionError
 from ..hierarchy import Hierarchy
 from ..indicators import Indicator
 from ..panel import Panel
@@ -29,8 +32,10 @@ from ..panel import Panel
 __all__ = [
     "SYNTHETIC_NOTE",
     "WORK_FILES_ONLINE",
+    "plan_units",
     "provinces_2024",
     "sample_panel",
+    "units",
     "vinh_phuc_units",
 ]
 
@@ -73,6 +78,103 @@ def provinces_2024() -> Hierarchy:
     'Tỉnh Vĩnh Phúc'
     """
     return Hierarchy.from_csv(_path("provinces_2024.csv"), levels=("province",), edition="2024")
+
+
+def _records(name: str) -> list[dict[str, str]]:
+    with _path(name).open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def plan_units() -> Hierarchy:
+    """The units Vĩnh Phúc's plan is evaluated on: all 63 provinces, and Vĩnh Phúc down to its communes.
+
+    One three-level hierarchy of the 2024 edition: the 63 provinces (the
+    peers of rank targets such as PAR INDEX in the top 15), Vĩnh Phúc's 9
+    district-level units and its 121 communes. Built from the embedded
+    ``provinces_2024.csv`` and ``vinh_phuc_units_2024.csv``; the province row
+    ``26``, in both files, is kept once. Other provinces have no units below
+    them here.
+
+    .. versionadded:: 0.1.0
+
+    Returns
+    -------
+    Hierarchy
+        193 units on the levels ``province``, ``district`` and ``commune``.
+
+    See Also
+    --------
+    units : the embedded unit lists by name (this one is ``"vinh-phuc-2024"``).
+
+    Examples
+    --------
+    >>> h = plan_units()
+    >>> h
+    Hierarchy(edition='2024', levels=('province', 'district', 'commune'), units=63/9/121)
+    >>> len(h), h.parent("243").code, len(h.children("01"))
+    (193, '26', 0)
+    """
+    provinces = _records("provinces_2024.csv")
+    seen = {row["code"] for row in provinces}
+    below = [row for row in _records("vinh_phuc_units_2024.csv") if row["code"] not in seen]
+    return Hierarchy.from_records(
+        provinces + below,
+        edition="2024",
+        source="provinces_2024.csv + vinh_phuc_units_2024.csv",
+    )
+
+
+_UNIT_LISTS: dict[str, Callable[[], Hierarchy]] = {
+    "provinces-2024": provinces_2024,
+    "vinh-phuc-2024": plan_units,
+    "vinh-phuc-only-2024": vinh_phuc_units,
+}
+
+
+def units(name: str) -> Hierarchy:
+    """Return an embedded unit list by name (the name a plan's ``units`` field gives).
+
+    ========================= ===================================================
+    name                      units
+    ========================= ===================================================
+    ``"vinh-phuc-2024"``      :func:`plan_units`: the 63 provinces, and Vĩnh
+                              Phúc's districts and communes
+    ``"vinh-phuc-only-2024"`` :func:`vinh_phuc_units`: Vĩnh Phúc alone
+    ``"provinces-2024"``      :func:`provinces_2024`: the 63 provinces, one level
+    ========================= ===================================================
+
+    .. versionadded:: 0.1.0
+
+    Parameters
+    ----------
+    name
+        One of the names above.
+
+    Returns
+    -------
+    Hierarchy
+        The units, 2024 edition.
+
+    Raises
+    ------
+    DefinitionError
+        If there is no unit list of that name (the message lists the names).
+
+    Examples
+    --------
+    >>> units("vinh-phuc-only-2024")
+    Hierarchy(edition='2024', levels=('province', 'district', 'commune'), units=1/9/121)
+    >>> units("vinh-phuc-2025")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: unknown unit list 'vinh-phuc-2025'; the unit lists are 'provinces-2024', 'vinh-phuc-2024', 'vinh-phuc-only-2024'
+    """
+    build = _UNIT_LISTS.get(name)
+    if build is None:
+        shown = ", ".join(repr(n) for n in _UNIT_LISTS)
+        msg = f"unknown unit list {name!r}; the unit lists are {shown}"
+        raise DefinitionError(msg, code=str(name))
+    return build()
 
 
 def sample_panel(seed: int = 2024, *, years: tuple[int, ...] = (2021, 2022, 2023, 2024)) -> Panel:

@@ -1,0 +1,280 @@
+"""Tests of the shipped plan catalogues and the embedded unit lists plans are evaluated on."""
+
+from __future__ import annotations
+
+import csv
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from cchc_indicators import catalog, datasets, measures
+from cchc_indicators.errors import DefinitionError
+from cchc_indicators.plan import Plan, schema
+from cchc_indicators.rules import ShareMeeting
+from cchc_indicators.scopes import Scope
+
+VINH_PHUC = "vinh-phuc-2021-2025"
+SOURCE = "Quyết định 2866/QĐ-UBND ngày 14/10/2021 của UBND tỉnh Vĩnh Phúc"
+
+#: code -> (area, measure, direction, targets as (kind, threshold, tier, rule, scope, baseline, among))
+EXPECTED: dict[str, tuple[str, str, str, list[tuple[Any, ...]]]] = {
+    "par_index": ("overall", "score", "higher", [("rank_at_most", 15, "province", None, None, None, "province")]),
+    "sipas": ("overall", "score", "higher", [("rank_at_most", 15, "province", None, None, None, "province")]),
+    "procedures_online": ("procedures", "percent", "higher", [("at_least", 80, "province", None, None, None, None)]),
+    "procedures_on_national_portal": ("procedures", "percent", "higher", [("at_least", 80, "province", None, None, None, None)]),
+    "dossiers_online": ("procedures", "percent", "higher", [("at_least", 50, "province", None, "territory", None, None)]),
+    "satisfaction_procedures": ("procedures", "percent", "higher", [("at_least", 90, "province", None, None, None, None)]),
+    "satisfaction_land_construction_investment": ("procedures", "percent", "higher", [("at_least", 85, "province", None, None, None, None)]),
+    "no_resubmission": ("procedures", "percent", "higher", [("at_least", 80, "province", None, None, None, None)]),
+    "public_service_units": ("organisation", "count", "lower", [("reduce_by", 0.10, "province", None, None, "2021", None)]),
+    "public_service_staff": ("organisation", "count", "lower", [("reduce_by", 0.10, "province", None, None, "2021", None)]),
+    "autonomous_units": ("public_finance", "percent", "higher", [("at_least", 20, "province", None, None, None, None)]),
+    "satisfaction_administration": ("civil_service", "percent", "higher", [("at_least", 90, "province", None, None, None, None)]),
+    "satisfaction_health_education": ("public_finance", "percent", "higher", [("at_least", 85, "province", None, None, None, None)]),
+    "self_financing_units": ("public_finance", "percent", "higher", [("at_least", 20, "province", None, None, None, None)]),
+    "units_converted": ("public_finance", "percent", "higher", [("at_least", 100, "province", None, None, None, None)]),
+    "eid_online_users": ("digital_government", "percent", "higher", [("at_least", 100, "province", None, None, None, None)]),
+    "systems_connected": ("digital_government", "percent", "higher", [("at_least", 80, "province", None, None, None, None)]),
+    "meetings_online": ("digital_government", "binary", "higher", [
+        ("at_least", 1, "province", None, None, None, None),
+        ("at_least", 80, "district", "share_meeting(== 1)", None, None, None),
+    ]),
+    "work_files_online": ("digital_government", "percent", "higher", [
+        ("at_least", 90, "province", None, None, None, None),
+        ("at_least", 80, "district", None, None, None, None),
+        ("at_least", 60, "commune", None, None, None, None),
+    ]),
+    "unit_rearrangement": ("organisation", "binary", "higher", [("at_least", 1, "province", None, None, None, None)]),
+}  # fmt: skip
+
+MEASURES = {
+    "percent": measures.percent(),
+    "score": measures.score(0, 100),
+    "count": measures.count(),
+    "binary": measures.binary(),
+}
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    """The Vĩnh Phúc 2021–2025 catalogue, loaded once."""
+    return catalog.load(VINH_PHUC)
+
+
+class TestCatalogModule:
+    def test_names_lists_the_shipped_catalogues(self) -> None:
+        """names() lists the shipped catalogues, sorted, Vĩnh Phúc's among them."""
+        got = catalog.names()
+        assert VINH_PHUC in got
+        assert list(got) == sorted(got)
+
+    def test_path_is_inside_the_installed_package(self) -> None:
+        """path() points at the JSON file that importlib.resources finds in the package."""
+        expected = resources.files("cchc_indicators").joinpath(f"catalogs/{VINH_PHUC}.json")
+        got = catalog.path(VINH_PHUC)
+        assert isinstance(got, Path)
+        assert got == Path(str(expected))
+        assert got.is_file()
+
+    @pytest.mark.parametrize("call", [catalog.load, catalog.path])
+    def test_unknown_name_lists_the_names(self, call: Any) -> None:
+        """An unknown catalogue name raises DefinitionError naming it and the available ones."""
+        with pytest.raises(DefinitionError, match="unknown catalogue 'ha-noi-2021-2025'") as info:
+            call("ha-noi-2021-2025")
+        assert repr(VINH_PHUC) in str(info.value)
+        assert info.value.code == "ha-noi-2021-2025"
+
+    @pytest.mark.parametrize("name", catalog.names())
+    def test_every_catalogue_validates_against_the_schema(self, name: str) -> None:
+        """Every shipped catalogue is valid under the published plan JSON Schema."""
+        data = catalog.load(name).to_dict()
+        validator = jsonschema.Draft202012Validator(schema())
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+        assert errors == []
+
+    @pytest.mark.parametrize("name", catalog.names())
+    def test_every_catalogue_file_validates_against_the_schema(self, name: str) -> None:
+        """The JSON text of every shipped catalogue, as stored, is valid under the schema."""
+        data = json.loads(catalog.path(name).read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator(schema()).validate(data)
+
+    @pytest.mark.parametrize("name", catalog.names())
+    def test_json_roundtrip_is_byte_exact(self, name: str) -> None:
+        """Reading a catalogue and writing it again reproduces the file byte for byte."""
+        file = catalog.path(name)
+        assert Plan.from_json(file).to_json().encode("utf-8") == file.read_bytes()
+
+    @pytest.mark.parametrize("name", catalog.names())
+    def test_catalogue_name_is_the_plan_code(self, name: str) -> None:
+        """A catalogue's file name is its plan's code."""
+        assert catalog.load(name).code == name
+
+    @pytest.mark.parametrize("name", catalog.names())
+    def test_catalogue_units_name_an_embedded_list(self, name: str) -> None:
+        """A catalogue's unit list exists and holds the plan's unit, of the plan's edition."""
+        plan = catalog.load(name)
+        assert plan.units is not None
+        units = datasets.units(plan.units)
+        assert units.edition == plan.edition
+        assert plan.unit is None or plan.unit in units
+
+
+class TestVinhPhucPlan:
+    def test_metadata(self, plan: Plan) -> None:
+        """The plan carries the decision's number, issuer, date, period, baseline and deadline."""
+        assert plan.code == VINH_PHUC
+        assert (
+            plan.title == "Kế hoạch cải cách hành chính nhà nước tỉnh Vĩnh Phúc giai đoạn 2021–2025"
+        )
+        assert plan.title_en == "Vĩnh Phúc provincial state administrative reform plan 2021–2025"
+        assert plan.document == "2866/QĐ-UBND"
+        assert plan.issuer == "Ủy ban nhân dân tỉnh Vĩnh Phúc"
+        assert plan.date == "2021-10-14"
+        assert (plan.start, plan.end, plan.baseline, plan.deadline) == (
+            "2021",
+            "2025",
+            "2021",
+            "2025",
+        )
+        assert (plan.unit, plan.edition, plan.units) == ("26", "2024", "vinh-phuc-2024")
+
+    def test_notes_say_the_wording_is_not_verified(self, plan: Plan) -> None:
+        """The notes warn that the Vietnamese wording is not a verified transcription."""
+        assert "not a verified transcription" in plan.notes
+
+    def test_codes_are_exactly_the_public_ones_in_order(self, plan: Plan) -> None:
+        """The indicator codes are the 20 public identifiers, in plan order."""
+        assert plan.codes == tuple(EXPECTED)
+
+    @pytest.mark.parametrize("code", list(EXPECTED))
+    def test_indicator_area_measure_and_direction(self, plan: Plan, code: str) -> None:
+        """Each indicator has its area, measure and direction, with the measure's default rule."""
+        area, measure, direction, _ = EXPECTED[code]
+        ind = plan.indicator(code)
+        assert ind.area.value == area
+        assert ind.measure == MEASURES[measure]
+        assert ind.direction.value == direction
+        assert ind.rule.name == {"percent": "ratio_of_sums", "score": "mean", "count": "sum"}.get(
+            measure, "all"
+        )
+
+    @pytest.mark.parametrize("code", list(EXPECTED))
+    def test_indicator_is_named_described_and_sourced(self, plan: Plan, code: str) -> None:
+        """Each indicator has a Vietnamese and an English name, a description and the decision as source."""
+        ind = plan.indicator(code)
+        assert ind.name
+        assert ind.name_en
+        assert ind.description
+        assert ind.source == SOURCE
+
+    @pytest.mark.parametrize("code", list(EXPECTED))
+    def test_targets_as_specified(self, plan: Plan, code: str) -> None:
+        """Each target has its kind, threshold, tier, rule, scope, baseline and peers."""
+        targets = plan.indicator(code).targets
+        got = [
+            (
+                t.kind,
+                t.threshold,
+                t.tier,
+                None if t.rule is None else t.rule.to_spec(),
+                None if t.scope is None else str(t.scope),
+                t.baseline,
+                t.among,
+            )
+            for t in targets
+        ]
+        assert got == [tuple(e) for e in EXPECTED[code][3]]
+
+    @pytest.mark.parametrize("code", list(EXPECTED))
+    def test_targets_have_deadline_and_source(self, plan: Plan, code: str) -> None:
+        """Every target is due in 2025 and cites the decision."""
+        for t in plan.indicator(code).targets:
+            assert t.deadline == "2025"
+            assert t.source == SOURCE
+
+    def test_share_of_district_committees_is_a_share_meeting_rule(self, plan: Plan) -> None:
+        """The district meetings target is the share of district committees whose value is 1."""
+        district = plan.indicator("meetings_online").targets[1]
+        assert district.rule == ShareMeeting("== 1")
+        assert district.describe("%") == ">= 80 % (district tier)"
+
+    def test_dossiers_are_taken_on_the_territory(self, plan: Plan) -> None:
+        """The online-dossier target is taken on the province's whole territory."""
+        assert plan.indicator("dossiers_online").targets[0].scope == Scope("territory")
+
+    def test_reductions_are_ten_percent_against_2021(self, plan: Plan) -> None:
+        """Public service units and their staff must fall by at least 10 % against 2021."""
+        for code in ("public_service_units", "public_service_staff"):
+            (t,) = plan.indicator(code).targets
+            assert t.bound == -10.0
+            assert t.describe() == "<= -10 % vs 2021 (province tier)"
+
+
+class TestPlanUnits:
+    def test_counts_per_level(self) -> None:
+        """The plan units are the 63 provinces, 9 district-level units and 121 communes."""
+        h = datasets.plan_units()
+        assert h.edition == "2024"
+        assert h.levels == ("province", "district", "commune")
+        assert len(h) == 193
+        assert (h.level_size("province"), h.level_size("district"), h.level_size("commune")) == (
+            63,
+            9,
+            121,
+        )
+
+    def test_vinh_phuc_districts_hang_from_26(self) -> None:
+        """Unit '243' (Vĩnh Yên) has parent '26', and 26's subtree is Vĩnh Phúc's list."""
+        h = datasets.plan_units()
+        parent = h.parent("243")
+        assert parent is not None
+        assert parent.code == "26"
+        assert h.subtree("26") == datasets.vinh_phuc_units()
+
+    def test_provinces_are_the_embedded_provinces(self) -> None:
+        """The top level is exactly the 63 embedded provinces, with their names."""
+        h = datasets.plan_units()
+        assert [(u.code, u.name) for u in h.units("province")] == [
+            (u.code, u.name) for u in datasets.provinces_2024()
+        ]
+
+    def test_duplicate_province_row_agrees(self) -> None:
+        """Province 26, the row dropped from one file, is the same in both embedded files."""
+        folder = resources.files("cchc_indicators.datasets")
+        rows = []
+        for name in ("provinces_2024.csv", "vinh_phuc_units_2024.csv"):
+            with folder.joinpath(name).open(encoding="utf-8") as fh:
+                rows.extend(r for r in csv.DictReader(fh) if r["code"] == "26")
+        assert len(rows) == 2
+        assert rows[0] == rows[1]
+
+
+class TestUnits:
+    @pytest.mark.parametrize(
+        ("name", "build"),
+        [
+            ("vinh-phuc-2024", datasets.plan_units),
+            ("vinh-phuc-only-2024", datasets.vinh_phuc_units),
+            ("provinces-2024", datasets.provinces_2024),
+        ],
+    )
+    def test_named_lists(self, name: str, build: Any) -> None:
+        """Each unit-list name returns the matching embedded hierarchy."""
+        assert datasets.units(name) == build()
+
+    def test_unknown_name_lists_the_names(self) -> None:
+        """An unknown unit-list name raises DefinitionError listing the available names."""
+        with pytest.raises(DefinitionError, match="unknown unit list 'vinh-phuc-2025'") as info:
+            datasets.units("vinh-phuc-2025")
+        for name in ("provinces-2024", "vinh-phuc-2024", "vinh-phuc-only-2024"):
+            assert repr(name) in str(info.value)
+        assert info.value.code == "vinh-phuc-2025"
+
+    def test_new_names_are_public(self) -> None:
+        """plan_units and units are in the module's sorted __all__."""
+        assert {"plan_units", "units"} <= set(datasets.__all__)
+        assert datasets.__all__ == sorted(datasets.__all__)

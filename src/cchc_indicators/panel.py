@@ -112,6 +112,9 @@ class IndicatorData:
     any_bare_value: bool = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        if np.any((self.denominator == 0) & (self.numerator > 0)):
+            msg = "a positive numerator over a denominator of 0 has no meaning"
+            raise ValueError(msg)
         given = ~np.isnan(self.value)
         object.__setattr__(self, "any_value", bool(given.any()))
         bare = self.any_value and bool((given & np.isnan(self.denominator)).any())
@@ -222,14 +225,13 @@ class IndicatorData:
         """
         if scale is None:
             return self.value
-        # where parts were given they win over a value given with them
-        out: FloatArray = (
-            np.where(np.isnan(self.denominator), self.value, np.nan)
-            if self.any_bare_value
-            else np.full(self.value.shape, np.nan)
-        )
+        # 0 of 0 gives NaN, and a positive numerator over 0 is refused on construction,
+        # so plain division is exact here; scaling first keeps 57 of 100 at exactly 57
         num = self.numerator * scale if scale != 1.0 else self.numerator
-        np.divide(num, self.denominator, out=out, where=self.denominator > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out: FloatArray = num / self.denominator
+        if self.any_bare_value:  # where parts were given they win over a value given with them
+            out = np.where(np.isnan(self.denominator), self.value, out)
         return out
 
 
@@ -254,7 +256,7 @@ class Panel:
         Where the observations came from (a file name), named in later errors.
     note
         A note carried into every output built on this panel, such as a
-        warning that the data are synthetic (set it with :func:`attrs.evolve`).
+        warning that the data are synthetic (set it with ``attrs.evolve(panel, note=...)``).
 
     Examples
     --------

@@ -125,9 +125,10 @@ class Target:
         fraction (0.10 for 10 %) for ``reduce_by``/``increase_by``, ``k`` for
         ``rank_at_most``.
     tier
-        The level the target applies to, when it is a per-tier target (the
-        plan's unit row is then evaluated on ``tier:<tier>``, and each unit of
-        the tier on its own row). ``None``: the plan's unit itself.
+        The level the target applies to. For a tier below the plan's unit
+        (``"district"`` in a provincial plan) the plan unit's row is evaluated
+        on ``tier:<tier>`` and each unit of the tier on its own row; for the
+        plan unit's own level (``"province"``), or ``None``, the plan unit itself.
     scope
         The scope the plan unit's value is taken on (``own`` by default,
         ``tier:<tier>`` for a tier below the plan's unit).
@@ -162,6 +163,12 @@ class Target:
     among: str | None = attrs.field(default=None, kw_only=True, converter=_text_or_none)
     deadline: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
     source: str = attrs.field(default="", kw_only=True)
+
+    @source.validator
+    def _check_source(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, str):
+            msg = f"a target's source is text (document and clause), got {value!r}"
+            raise DefinitionError(msg)
 
     def __attrs_post_init__(self) -> None:
         x = self.threshold

@@ -59,6 +59,20 @@ def _period_or_none(value: object) -> str | None:
     return None if value is None else _period(value)
 
 
+def _is_text(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        msg = f"a plan's {attribute.name!r} is text, got {value!r}"
+        raise DefinitionError(msg)
+
+
+def _is_text_or_none(
+    _instance: object, attribute: attrs.Attribute[str | None], value: object
+) -> None:
+    if value is not None and not isinstance(value, str):
+        msg = f"a plan's {attribute.name!r} is text, got {value!r}"
+        raise DefinitionError(msg)
+
+
 def _indicators(value: Iterable[object]) -> tuple[Indicator, ...]:
     out: list[Indicator] = []
     for ind in value:
@@ -114,22 +128,22 @@ class Plan:
     """
 
     code: str = attrs.field()
-    title: str = attrs.field(default="", kw_only=True)
-    title_en: str = attrs.field(default="", kw_only=True)
-    document: str = attrs.field(default="", kw_only=True)
-    issuer: str = attrs.field(default="", kw_only=True)
-    date: str | None = attrs.field(default=None, kw_only=True)
+    title: str = attrs.field(default="", kw_only=True, validator=_is_text)
+    title_en: str = attrs.field(default="", kw_only=True, validator=_is_text)
+    document: str = attrs.field(default="", kw_only=True, validator=_is_text)
+    issuer: str = attrs.field(default="", kw_only=True, validator=_is_text)
+    date: str | None = attrs.field(default=None, kw_only=True, validator=_is_text_or_none)
     start: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
     end: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
     baseline: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
     deadline: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
-    unit: str | None = attrs.field(default=None, kw_only=True)
-    edition: str | None = attrs.field(default=None, kw_only=True)
-    units: str | None = attrs.field(default=None, kw_only=True)
+    unit: str | None = attrs.field(default=None, kw_only=True, validator=_is_text_or_none)
+    edition: str | None = attrs.field(default=None, kw_only=True, validator=_is_text_or_none)
+    units: str | None = attrs.field(default=None, kw_only=True, validator=_is_text_or_none)
     indicators: tuple[Indicator, ...] = attrs.field(
         factory=tuple, kw_only=True, converter=_indicators
     )
-    notes: str = attrs.field(default="", kw_only=True)
+    notes: str = attrs.field(default="", kw_only=True, validator=_is_text)
 
     @code.validator
     def _check_code(self, _attribute: object, value: object) -> None:

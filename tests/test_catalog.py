@@ -200,7 +200,7 @@ class TestVinhPhucPlan:
         """The district meetings target is the share of district committees whose value is 1."""
         district = plan.indicator("meetings_online").targets[1]
         assert district.rule == ShareMeeting("== 1")
-        assert district.describe("%") == ">= 80 % (district tier)"
+        assert district.describe("%") == ">= 80 % of districts == 1 (district tier)"
 
     def test_dossiers_are_taken_on_the_territory(self, plan: Plan) -> None:
         """The online-dossier target is taken on the province's whole territory."""

@@ -52,7 +52,8 @@ class TestDemo:
         lines = text.strip().splitlines()
         assert "SYNTHETIC" in lines[0]
         assert "SYNTHETIC" in lines[-1]
-        assert "Tỉnh Vĩnh Phúc (26)" in text
+        assert "Kế hoạch cải cách hành chính nhà nước tỉnh Vĩnh Phúc" in text
+        assert "Period: 2025" in text
 
     def test_no_arguments_runs_the_demo(self) -> None:
         """`cchc` with no arguments is `cchc demo`."""

@@ -2,8 +2,13 @@
 
 Commands
 --------
-``cchc demo``
-    Roll up the embedded **synthetic** sample for Vĩnh Phúc and print it.
+``cchc demo [--period YEAR] [--format ...]``
+    Evaluate Vĩnh Phúc's 2021–2025 plan on the embedded **synthetic** data and
+    print the scorecard (``--period 2023`` for a mid-term review).
+``cchc catalog list`` / ``cchc catalog show NAME``
+    The plans shipped with the package.
+``cchc evaluate --plan NAME_OR_FILE --data DATA.csv [--units UNITS.csv] [...]``
+    Evaluate a plan on a long observation file.
 ``cchc rollup --units U.csv --data D.csv --indicator CODE [...]``
     Roll one indicator of a long observation file up a unit list.
 
@@ -31,10 +36,12 @@ import attrs
 
 from . import measures
 from .errors import CchcError, InvalidDataError
+from .evaluate import Evaluation, evaluate
 from .hierarchy import DEFAULT_LEVELS, Hierarchy
 from .indicators import Indicator
 from .measures import Measure
 from .panel import Panel
+from .plan import Plan
 from .rollup import Rollup, rollup
 
 __all__ = ["main"]
@@ -57,8 +64,27 @@ def _parser() -> argparse.ArgumentParser:
         description="Indicators and roll-ups for monitoring public-administration reform (CCHC).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = sub.add_parser("demo", help="roll up the embedded synthetic sample and print it")
-    demo.add_argument("--seed", type=int, default=2024, help="seed of the synthetic sample")
+    demo = sub.add_parser("demo", help="evaluate Vĩnh Phúc's plan on the embedded synthetic data")
+    demo.add_argument("--seed", type=int, default=2025, help="seed of the synthetic data")
+    _add_output_options(demo)
+    cat = sub.add_parser("catalog", help="the plans shipped with the package")
+    cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
+    cat_sub.add_parser("list", help="list the catalogue names")
+    show = cat_sub.add_parser("show", help="print a catalogue's indicators and targets")
+    show.add_argument("name", help="a catalogue name (see 'cchc catalog list')")
+    show.add_argument("--format", choices=("table", "json"), default="table")
+    ev = sub.add_parser("evaluate", help="evaluate a plan on a long observation CSV")
+    ev.add_argument("--plan", required=True, help="a catalogue name or a plan JSON file")
+    ev.add_argument("--data", required=True, type=Path, help="observations CSV (long format)")
+    ev.add_argument(
+        "--units", type=Path, default=None, help="units CSV (default: the plan's embedded units)"
+    )
+    ev.add_argument(
+        "--levels",
+        default=",".join(DEFAULT_LEVELS),
+        help="level names of --units, top first (default: %(default)s)",
+    )
+    _add_output_options(ev)
     r = sub.add_parser("rollup", help="roll one indicator of a long CSV up a unit list")
     r.add_argument("--units", required=True, type=Path, help="units CSV: code,name,level,parent")
     r.add_argument(
@@ -80,6 +106,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=("table", "csv", "json"), default="table")
     r.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
     return parser
+
+
+def _add_output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--period", default=None, help="the period evaluated (default: the latest)")
+    p.add_argument(
+        "--format", choices=("table", "json", "csv", "markdown", "html"), default="table"
+    )
+    p.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
 
 
 def _measure(text: str) -> Measure:
@@ -147,41 +181,76 @@ def _require_indicator(panel: Panel, code: str, path: Path) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from .datasets import SYNTHETIC_NOTE, WORK_FILES_ONLINE, sample_panel
+    from . import catalog
+    from .datasets import demo_panel
 
-    panel = sample_panel(seed=args.seed)
-    ind = WORK_FILES_ONLINE
-    pooled = rollup(panel, ind, scope="tier:commune")
-    averaged = rollup(panel, ind, scope="tier:commune", rule="mean")
-    own = rollup(panel, ind, scope="own")
-    h = panel.hierarchy
-    lines = [
-        f"*** {SYNTHETIC_NOTE} ***",
-        "",
-        f"{ind.name_en} ({ind.name}), {ind.unit}",
-        f"Units: Vĩnh Phúc, edition {h.edition}: {h.level_size('province')} province, "
-        f"{h.level_size('district')} district-level units, {h.level_size('commune')} communes",
-        "",
-        "1. Each tier's own work files (scope own), province and districts:",
-        own.table("province"),
-        own.table("district"),
-        "",
-        "2. All communes of each unit pooled (scope tier:commune, rule ratio_of_sums):",
-        pooled.table("province"),
-        pooled.table("district"),
-        "",
-        "3. The same communes, but averaging their rates (rule mean) - not the pooled rate:",
-        averaged.table("province"),
-        "",
-        "Coverage of the province's commune pool (communes with data / communes):",
-    ]
-    i = h.position("26")
-    for j, period in enumerate(panel.periods):
-        lines.append(
-            f"  {period}: {int(pooled.n_with_data[i, j])}/{int(pooled.n_in_scope[i])}"
-            f" ({pooled.coverage[i, j]:.1%})"
+    plan = catalog.load("vinh-phuc-2021-2025")
+    result = evaluate(plan, demo_panel(seed=args.seed), period=args.period)
+    _emit(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
+    return 0
+
+
+def _render(result: Evaluation, fmt: str) -> str:
+    if fmt == "table":
+        return result.scorecard()
+    return {
+        "json": result.to_json,
+        "csv": result.to_csv,
+        "markdown": result.to_markdown,
+        "html": result.to_html,
+    }[fmt]().rstrip("\n")
+
+
+def _load_plan(text: str) -> Plan:
+    from . import catalog
+
+    if text in catalog.names():
+        return catalog.load(text)
+    if Path(text).exists():
+        return Plan.from_json(Path(text))
+    msg = f"--plan: {text!r} is neither a catalogue ({', '.join(catalog.names())}) nor a file"
+    raise _UsageError(msg)
+
+
+def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    from .datasets import units as embedded_units
+
+    plan = _load_plan(args.plan)
+    if args.units is not None:
+        levels = tuple(x.strip() for x in args.levels.split(",") if x.strip())
+        hierarchy = Hierarchy.from_csv(args.units, levels=levels)
+    elif plan.units is not None:
+        hierarchy = embedded_units(plan.units)
+    else:
+        msg = f"plan {plan.code!r} names no embedded units: give --units UNITS.csv"
+        raise _UsageError(msg)
+    panel = Panel.from_csv(args.data, hierarchy, indicators=plan.indicators)
+    result = evaluate(plan, panel, period=args.period)
+    _emit(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
+    return 0
+
+
+def _cmd_catalog(args: argparse.Namespace, out: TextIO) -> int:
+    from . import catalog
+
+    if args.catalog_command == "list":
+        for name in catalog.names():
+            plan = catalog.load(name)
+            out.write(f"{name}\t{plan.title_en or plan.title}\n")
+        return 0
+    if args.name not in catalog.names():
+        msg = f"unknown catalogue {args.name!r}; the catalogues are {', '.join(catalog.names())}"
+        raise _UsageError(msg)
+    plan = catalog.load(args.name)
+    if args.format == "json":
+        out.write(plan.to_json())
+        return 0
+    lines = [plan.title, plan.title_en, f"{plan.document} ({plan.issuer}, {plan.date})", ""]
+    for ind in plan.indicators:
+        targets = "; ".join(
+            t.describe(ind.unit) + (f" [{t.tier}]" if t.tier else "") for t in ind.targets
         )
-    lines += ["", f"*** {SYNTHETIC_NOTE} ***"]
+        lines.append(f"{ind.code:<42} {ind.area.value:<19} {targets}")
     out.write("\n".join(lines) + "\n")
     return 0
 
@@ -249,9 +318,13 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         args_list = ["demo"]
     try:
         args = _parser().parse_args(args_list)
-        if args.command == "demo":
-            return _cmd_demo(args, out)
-        return _cmd_rollup(args, out)
+        commands = {
+            "demo": _cmd_demo,
+            "catalog": _cmd_catalog,
+            "evaluate": _cmd_evaluate,
+            "rollup": _cmd_rollup,
+        }
+        return commands[args.command](args, out)
     except _UsageError as exc:
         print(f"cchc: error: {exc}", file=sys.stderr)
         return 2

@@ -37,7 +37,7 @@ import attrs
 
 from ._periods import normalise_period, period_sort_key
 from .errors import DefinitionError
-from .rules import Rule, number_text, parse_rule
+from .rules import Rule, ShareMeeting, number_text, parse_rule
 from .scopes import Scope
 
 __all__ = [
@@ -272,8 +272,12 @@ class Target:
         --------
         >>> at_most(3, tier="commune").describe("days")
         '<= 3 days (commune tier)'
+        >>> at_least(80, tier="district", rule="share_meeting(== 1)").describe("yes/no")
+        '>= 80 % of districts == 1 (district tier)'
         """
         suffix = f" {unit}" if unit else ""
+        if isinstance(self.rule, ShareMeeting):
+            suffix = f" % of {self.tier or 'unit'}s {self.rule.condition}"
         if self.kind == "at_least":
             text = f">= {number_text(self.threshold)}{suffix}"
         elif self.kind == "at_most":

@@ -32,6 +32,7 @@ from ..panel import Panel
 __all__ = [
     "SYNTHETIC_NOTE",
     "WORK_FILES_ONLINE",
+    "demo_panel",
     "plan_units",
     "provinces_2024",
     "sample_panel",
@@ -230,3 +231,34 @@ def sample_panel(seed: int = 2024, *, years: tuple[int, ...] = (2021, 2022, 2023
         indicators=[WORK_FILES_ONLINE],
         source="synthetic sample (cchc_indicators.datasets.sample_panel)",
     )
+
+
+def demo_panel(seed: int = 2025) -> Panel:
+    """**Synthetic** observations for every indicator of Vĩnh Phúc's 2021–2025 plan.
+
+    On :func:`plan_units` (the 63 provinces, and Vĩnh Phúc's districts and
+    communes), for 2021–2025: the province's own figures, each district's and
+    commune's work files and dossiers, the district People's Committees'
+    online meetings, and PAR INDEX and SIPAS scores for all 63 provinces.
+    The trajectories are made up so that the 2025 scorecard mixes achieved and
+    missed targets (one target has no 2025 data) and a 2023 review mixes
+    on-track and off-track ones. The panel's ``note`` says it is synthetic, and
+    so does every output built on it.
+
+    Parameters
+    ----------
+    seed
+        Seed of the random parts (peer scores, units' spread); the same seed
+        gives the same panel.
+
+    Examples
+    --------
+    >>> p = demo_panel()
+    >>> p.periods
+    ('2021', '2022', '2023', '2024', '2025')
+    >>> p.note == SYNTHETIC_NOTE
+    True
+    """
+    from ._demo import demo_panel as build
+
+    return build(plan_units(), SYNTHETIC_NOTE, seed)

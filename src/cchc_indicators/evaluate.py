@@ -1,0 +1,658 @@
+"""Evaluating a plan: status, gap and projection for every target, unit and scope.
+
+:func:`evaluate` turns a :class:`~cchc_indicators.plan.Plan` and a
+:class:`~cchc_indicators.panel.Panel` into an :class:`Evaluation`: one row per
+(indicator, target, unit, period, scope).
+
+Status, in order of precedence:
+
+``no_data``
+    The unit has no value in the period (or, for a relative target, no value
+    in the baseline period to compare with).
+``achieved``
+    The target holds in the period.
+``not_achieved``
+    It does not hold, and the period is at or after the deadline.
+``on_track`` / ``off_track``
+    Before the deadline: a least-squares line through the unit's values from
+    the baseline period to the evaluated period, extended to the deadline,
+    meets / does not meet the target (method ``linear``).
+``insufficient_data``
+    Before the deadline, with fewer than two values to draw the line.
+
+A per-tier target (``tier="district"``) is evaluated pooled on the plan unit's
+row (scope ``tier:district``) and for each unit of the tier on its own row
+(scope ``own``). With a ``share_meeting(<condition>)`` rule, each unit of the
+tier is judged by the condition.
+
+Examples
+--------
+>>> from cchc_indicators import Hierarchy, Indicator, Panel
+>>> from cchc_indicators.plan import Plan
+>>> from cchc_indicators.targets import at_least
+>>> h = Hierarchy.from_records(
+...     [{"code": "26", "name": "Vĩnh Phúc", "level": "province"},
+...      {"code": "243", "name": "Vĩnh Yên", "level": "district", "parent": "26"}],
+...     levels=("province", "district"),
+... )
+>>> files = Indicator("files", "Hồ sơ", targets=[at_least(80, tier="district")])
+>>> plan = Plan("p", unit="26", indicators=[files], baseline="2021", deadline="2025")
+>>> rec = [{"indicator": "files", "unit": "243", "period": y, "numerator": n, "denominator": 100}
+...        for y, n in [(2021, 50), (2022, 60), (2023, 70)]]
+>>> ev = evaluate(plan, Panel.from_records(rec, h, indicators=[files]))
+>>> [(r["unit"], r["scope"], r["value"], r["status"]) for r in ev.rows]
+[('26', 'tier:district', 70.0, 'on_track'), ('243', 'own', 70.0, 'on_track')]
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ._periods import normalise_period, period_sort_key
+from .errors import DefinitionError, UnknownPeriodError
+from .hierarchy import Hierarchy
+from .indicators import Area, Indicator
+from .panel import Panel, _pandas
+from .plan import Plan
+from .rollup import Rollup, rollup
+from .rules import Condition, Rule, ShareMeeting, number_text
+from .scopes import Scope
+from .targets import Target
+
+__all__ = ["COLUMNS", "STATUSES", "Evaluation", "evaluate"]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+#: Every status, from best to worst news.
+STATUSES = ("achieved", "on_track", "off_track", "not_achieved", "insufficient_data", "no_data")
+#: The keys of each row, in order.
+COLUMNS = (
+    "indicator",
+    "name",
+    "area",
+    "unit",
+    "unit_name",
+    "level",
+    "period",
+    "scope",
+    "rule",
+    "tier",
+    "value",
+    "indicator_value",
+    "unit_label",
+    "threshold",
+    "target",
+    "status",
+    "gap",
+    "coverage",
+    "baseline_period",
+    "baseline_value",
+    "deadline",
+    "projected",
+    "method",
+    "source",
+    "note",
+)
+
+
+@attrs.frozen
+class _Judge:
+    """How one row's evaluated quantity is judged (a target, or a share_meeting condition)."""
+
+    text: str
+    threshold: float
+    holds: Callable[[FloatArray], BoolArray]
+    gap: Callable[[FloatArray], FloatArray]
+
+
+def _judge_target(t: Target, unit_label: str) -> _Judge:
+    bound = t.bound
+
+    def holds(q: FloatArray) -> BoolArray:
+        out: BoolArray = (q >= bound) if t.higher_is_better else (q <= bound)
+        return out
+
+    def gap(q: FloatArray) -> FloatArray:
+        return (bound - q) if t.higher_is_better else (q - bound)
+
+    # the row's scope already says which tier: the text need not repeat it
+    return _Judge(attrs.evolve(t, tier=None).describe(unit_label), bound, holds, gap)
+
+
+def _judge_condition(c: Condition, unit_label: str) -> _Judge:
+    thr = c.threshold
+    suffix = f" {unit_label}" if unit_label else ""
+
+    def gap(q: FloatArray) -> FloatArray:
+        if c.op in (">=", ">"):
+            return thr - q
+        if c.op in ("<=", "<"):
+            return q - thr
+        return np.abs(q - thr)
+
+    return _Judge(f"{c.op} {number_text(thr)}{suffix} (own)", thr, c.test, gap)
+
+
+def _x(periods: Sequence[str]) -> FloatArray:
+    """Periods as decimal years (2024-Q2 -> 2024.25), for the projection line."""
+    keys = [period_sort_key(p) for p in periods]
+    return np.array([y + (m - 1) / 12.0 for y, m in keys])
+
+
+def _project(q: FloatArray, x: FloatArray, x_end: float) -> tuple[FloatArray, FloatArray]:
+    """Least-squares line per row of ``q`` (NaN = missing), evaluated at ``x_end``.
+
+    Returns the projection (NaN with fewer than two points) and the point counts.
+    """
+    ok = ~np.isnan(q)
+    n = ok.sum(axis=1).astype(np.float64)
+    xs = np.where(ok, x[None, :], 0.0)
+    qs = np.where(ok, q, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mx = xs.sum(axis=1) / n
+        mq = qs.sum(axis=1) / n
+        dx = np.where(ok, x[None, :] - mx[:, None], 0.0)
+        slope = (dx * np.where(ok, q - mq[:, None], 0.0)).sum(axis=1) / (dx * dx).sum(axis=1)
+        projected = mq + slope * (x_end - mx)
+    projected = np.where(n >= 2, projected, np.nan)
+    return projected, n
+
+
+def _none(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
+class _Context:
+    """What one evaluation needs: the panel, the period, cached roll-ups."""
+
+    def __init__(self, plan: Plan, panel: Panel, period: str) -> None:
+        self.plan = plan
+        self.panel = panel
+        self.h = panel.hierarchy
+        self.period = period
+        self.j = panel.periods.index(period)
+        self.x = _x(panel.periods)
+        self._cache: dict[tuple[str, str, str], Rollup | None] = {}
+        if plan.unit is not None:
+            self.plan_units = np.array([self.h.position(plan.unit)])
+        else:
+            top = self.h.level_slice(0)
+            self.plan_units = np.arange(top.start, top.stop)
+        self.nan = np.full((len(self.h), len(panel.periods)), np.nan)
+
+    def rollup(self, ind: Indicator, scope: Scope, rule: Rule | None) -> Rollup | None:
+        key = (ind.code, str(scope), rule.to_spec() if rule else "")
+        if key not in self._cache:
+            if ind.code not in self.panel:
+                self._cache[key] = None
+            else:
+                self._cache[key] = rollup(self.panel, ind, scope=scope, rule=rule)
+        return self._cache[key]
+
+    def values(self, r: Rollup | None) -> tuple[FloatArray, FloatArray]:
+        if r is None:
+            return self.nan, self.nan
+        return r.value, r.coverage
+
+    def column_of(self, period: str | None) -> int | None:
+        if period is None or period not in self.panel.periods:
+            return None
+        return self.panel.periods.index(period)
+
+
+def evaluate(
+    plan: Plan,
+    panel: Panel,
+    hierarchy: Hierarchy | None = None,
+    period: object = None,
+) -> Evaluation:
+    """Evaluate every target of ``plan`` on ``panel`` in one period.
+
+    Parameters
+    ----------
+    plan
+        The plan; its ``unit`` is the unit evaluated (every top-level unit
+        when ``None``); other units of the hierarchy are peers for ranks.
+    panel
+        The observations.
+    hierarchy
+        The units; it must be the panel's (default).
+    period
+        The period evaluated; ``None`` means the latest period in the panel.
+
+    Returns
+    -------
+    Evaluation
+        One row per (indicator, target, unit, period, scope).
+
+    Raises
+    ------
+    UnknownPeriodError
+        If ``period`` is not in the panel.
+    DefinitionError
+        If ``hierarchy`` is not the panel's, or a target's tier or peer level
+        is not a level of the hierarchy below the plan's unit.
+    """
+    if hierarchy is not None and hierarchy is not panel.hierarchy and hierarchy != panel.hierarchy:
+        msg = "the panel was built on a different hierarchy than the one given"
+        raise DefinitionError(msg)
+    if not panel.periods:
+        msg = "the panel holds no observation to evaluate"
+        raise DefinitionError(msg)
+    if period is None:
+        label = panel.periods[-1]
+    else:
+        label = normalise_period(period)
+        if label not in panel.periods:
+            msg = f"period {label!r} is not in the panel; it holds {', '.join(panel.periods)}"
+            raise UnknownPeriodError(msg, key=label)
+    ctx = _Context(plan, panel, label)
+    rows: list[dict[str, Any]] = []
+    for ind in plan.indicators:
+        for t in ind.targets:
+            rows.extend(_target_rows(ctx, ind, t))
+    return Evaluation(plan=plan, period=label, rows=tuple(rows), note=panel.note)
+
+
+def _target_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any]]:
+    h = ctx.h
+    plan_level = int(h.level_of[ctx.plan_units[0]])
+    if t.kind == "rank_at_most":
+        return _rank_rows(ctx, ind, t)
+    tier_level = None if t.tier is None else _level(h, t.tier, ind)
+    judge = _judge_target(t, ind.unit)
+    if tier_level is None or tier_level <= plan_level:
+        scope = t.scope or Scope("own")
+        r = ctx.rollup(ind, scope, t.rule if scope.kind != "own" else None)
+        return _rows(ctx, ind, t, judge, ctx.plan_units, scope, r)
+    # a tier below the plan's unit: the pooled row, then each unit of the tier
+    assert t.tier is not None
+    pooled_scope = Scope("tier", t.tier)
+    pooled = ctx.rollup(ind, pooled_scope, t.rule)
+    out = _rows(ctx, ind, t, judge, ctx.plan_units, pooled_scope, pooled)
+    members = np.concatenate(
+        [h.descendant_positions(h.codes[int(u)], t.tier) for u in ctx.plan_units]
+    )
+    own_judge = (
+        _judge_condition(t.rule.condition, ind.unit) if isinstance(t.rule, ShareMeeting) else judge
+    )
+    own = ctx.rollup(ind, Scope("own"), None)
+    out.extend(_rows(ctx, ind, t, own_judge, members, Scope("own"), own))
+    return out
+
+
+def _level(h: Hierarchy, level: str, ind: Indicator) -> int:
+    if level not in h.levels:
+        msg = (
+            f"indicator {ind.code!r}: a target names level {level!r}, but the hierarchy's "
+            f"levels are {', '.join(h.levels)}"
+        )
+        raise DefinitionError(msg, code=ind.code)
+    return h.levels.index(level)
+
+
+def _rows(
+    ctx: _Context,
+    ind: Indicator,
+    t: Target,
+    judge: _Judge,
+    units: NDArray[np.int64],
+    scope: Scope,
+    r: Rollup | None,
+) -> list[dict[str, Any]]:
+    values, coverage = ctx.values(r)
+    v = values[units]
+    baseline_value = np.full(len(units), np.nan)
+    if t.relative:
+        b = ctx.column_of(t.baseline)
+        if b is not None:
+            baseline_value = v[:, b]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            base = baseline_value[:, None]
+            q = np.where(base != 0, (v - base) / np.abs(base) * 100.0, np.nan)
+    else:
+        q = v
+    rule_text = r.rule.to_spec() if r is not None and r.rule is not None else None
+    if r is None and scope.kind != "own":
+        rule_text = (t.rule or ind.rule).to_spec()
+    return _finish(
+        ctx, ind, t, judge, units, scope, rule_text, q, v, coverage[units], baseline_value
+    )
+
+
+def _rank_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any]]:
+    h = ctx.h
+    assert t.among is not None
+    among = _level(h, t.among, ind)
+    scope = t.scope or Scope("own")
+    r = ctx.rollup(ind, scope, t.rule if scope.kind != "own" else None)
+    values, coverage = ctx.values(r)
+    peers = values[h.level_slice(among)]  # peers x periods
+    mine = values[ctx.plan_units]  # units x periods
+    if ind.direction.sign > 0:
+        better = peers[None, :, :] > mine[:, None, :]
+    else:
+        better = peers[None, :, :] < mine[:, None, :]
+    rank = np.where(np.isnan(mine), np.nan, 1.0 + better.sum(axis=1))
+    judge = _judge_target(t, ind.unit)
+    rule_text = r.rule.to_spec() if r is not None and r.rule is not None else None
+    return _finish(
+        ctx,
+        ind,
+        t,
+        judge,
+        ctx.plan_units,
+        scope,
+        rule_text,
+        rank,
+        mine,
+        coverage[ctx.plan_units],
+        np.full(len(ctx.plan_units), np.nan),
+    )
+
+
+def _finish(
+    ctx: _Context,
+    ind: Indicator,
+    t: Target,
+    judge: _Judge,
+    units: NDArray[np.int64],
+    scope: Scope,
+    rule_text: str | None,
+    q: FloatArray,
+    v: FloatArray,
+    coverage: FloatArray,
+    baseline_value: FloatArray,
+) -> list[dict[str, Any]]:
+    """Statuses for all rows at once, then one dict per row."""
+    j = ctx.j
+    now = q[:, j]
+    holds = judge.holds(now) & ~np.isnan(now)
+    deadline = t.deadline or ctx.plan.deadline
+    start = t.baseline or ctx.plan.baseline
+    due = deadline is None or period_sort_key(ctx.period) >= period_sort_key(deadline)
+    window = np.array(
+        [
+            (start is None or period_sort_key(p) >= period_sort_key(start))
+            and period_sort_key(p) <= period_sort_key(ctx.period)
+            for p in ctx.panel.periods
+        ]
+    )
+    if deadline is not None and not due:
+        series = np.where(window[None, :], q, np.nan)
+        projected, points = _project(series, ctx.x, float(_x([deadline])[0]))
+    else:
+        projected = np.full(len(units), np.nan)
+        points = np.zeros(len(units))
+    on_track = judge.holds(projected) & ~np.isnan(projected)
+    status = np.where(
+        np.isnan(now),
+        "no_data",
+        np.where(
+            holds,
+            "achieved",
+            np.where(
+                due,
+                "not_achieved",
+                np.where(
+                    points < 2, "insufficient_data", np.where(on_track, "on_track", "off_track")
+                ),
+            ),
+        ),
+    )
+    gap = judge.gap(now)
+    h = ctx.h
+    out = []
+    for i, u in enumerate(units.tolist()):
+        out.append(
+            {
+                "indicator": ind.code,
+                "name": ind.name,
+                "area": ind.area.value,
+                "unit": h.codes[u],
+                "unit_name": h.names[u],
+                "level": h.levels[int(h.level_of[u])],
+                "period": ctx.period,
+                "scope": str(scope),
+                "rule": rule_text,
+                "tier": t.tier,
+                "value": _none(float(now[i])),
+                "indicator_value": _none(float(v[i, j])),
+                "unit_label": "rank"
+                if t.kind == "rank_at_most"
+                else ("%" if t.relative else ind.unit),
+                "threshold": judge.threshold,
+                "target": judge.text,
+                "status": str(status[i]),
+                "gap": _none(float(gap[i])),
+                "coverage": _none(float(coverage[i, j])),
+                "baseline_period": t.baseline,
+                "baseline_value": _none(float(baseline_value[i])),
+                "deadline": deadline,
+                "projected": _none(float(projected[i])),
+                "method": "linear",
+                "source": t.source or ind.source,
+                "note": ctx.panel.note or None,
+            }
+        )
+    return out
+
+
+@attrs.frozen(eq=False)
+class Evaluation:
+    """The result of :func:`evaluate`: one row per (indicator, target, unit, period, scope).
+
+    Attributes
+    ----------
+    plan : Plan
+        The plan evaluated.
+    period : str
+        The period evaluated.
+    rows : tuple of dict
+        The rows; keys are :data:`COLUMNS`.
+    note : str
+        A note carried from the data into every output (such as a
+        synthetic-data warning); empty when there is none.
+    """
+
+    plan: Plan
+    period: str
+    rows: tuple[Mapping[str, Any], ...]
+    note: str = ""
+
+    def __repr__(self) -> str:
+        counts = self.counts()
+        shown = ", ".join(f"{k}={v}" for k, v in counts.items() if v)
+        return f"Evaluation(plan={self.plan.code!r}, period={self.period!r}, rows={len(self.rows)}, {shown})"
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def counts(self, rows: Sequence[Mapping[str, Any]] | None = None) -> dict[str, int]:
+        """Count rows by status (all statuses, in :data:`STATUSES` order)."""
+        out = dict.fromkeys(STATUSES, 0)
+        for row in self.rows if rows is None else rows:
+            out[row["status"]] += 1
+        return out
+
+    def plan_rows(self) -> list[Mapping[str, Any]]:
+        """The rows of the plan's own unit(s) (not the per-unit rows of a tier)."""
+        if self.plan.unit is not None:
+            return [r for r in self.rows if r["unit"] == self.plan.unit]
+        top = {r["level"] for r in self.rows}
+        levels = [r["level"] for r in self.rows]
+        first = levels[0] if levels else None
+        return [r for r in self.rows if r["level"] == first] if top else []
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Per area and overall, on the plan unit's rows: achieved / evaluated / no data.
+
+        ``evaluated`` counts rows with data; each entry also counts every status.
+        """
+        rows = self.plan_rows()
+        out = []
+        for area in [a.value for a in Area] + ["all"]:
+            chosen = [r for r in rows if area in ("all", r["area"])]
+            if not chosen:
+                continue
+            counts = self.counts(chosen)
+            out.append(
+                {
+                    "area": area,
+                    "achieved": counts["achieved"],
+                    "evaluated": len(chosen) - counts["no_data"],
+                    "no_data": counts["no_data"],
+                    **{k: v for k, v in counts.items() if k not in ("achieved", "no_data")},
+                }
+            )
+        return out
+
+    # ------------------------------------------------------------------ outputs
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Return the rows as a list of dicts (keys :data:`COLUMNS`)."""
+        return [dict(r) for r in self.rows]
+
+    def to_json(self) -> str:
+        """Return the rows as one JSON array of objects."""
+        return json.dumps(self.to_records(), ensure_ascii=False, indent=2)
+
+    def to_csv(self) -> str:
+        """Return the rows as CSV text with a header (empty cells for missing values)."""
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        for r in self.rows:
+            writer.writerow({k: "" if r[k] is None else r[k] for k in COLUMNS})
+        return buf.getvalue()
+
+    def _table(self) -> tuple[list[str], list[list[str]]]:
+        head = ["indicator", "unit", "scope", "value", "target", "status", "gap", "projected"]
+        body = [
+            [
+                r["indicator"],
+                f"{r['unit_name']} ({r['unit']})",
+                r["scope"],
+                _fmt(r["value"]),
+                r["target"],
+                r["status"],
+                _fmt(r["gap"]),
+                _fmt(r["projected"]),
+            ]
+            for r in self.rows
+        ]
+        return head, body
+
+    def to_markdown(self) -> str:
+        """Return a Markdown report: title, note, summary and the rows as a table."""
+        head, body = self._table()
+        lines = [f"# {self.plan.title_en or self.plan.title or self.plan.code} — {self.period}", ""]
+        if self.note:
+            lines += [f"**{self.note}**", ""]
+        lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body]
+        return "\n".join(lines) + "\n"
+
+    def to_html(self) -> str:
+        """Return an HTML fragment: the note and the rows as a table."""
+        head, body = self._table()
+        parts = []
+        if self.note:
+            parts.append(f"<p><strong>{html.escape(self.note)}</strong></p>")
+        parts.append("<table>")
+        parts.append(
+            "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr></thead>"
+        )
+        parts.append("<tbody>")
+        status_column = head.index("status")
+        parts.extend(
+            "<tr>"
+            + "".join(
+                f'<td class="status-{html.escape(c)}">{html.escape(c)}</td>'
+                if k == status_column
+                else f"<td>{html.escape(c)}</td>"
+                for k, c in enumerate(row)
+            )
+            + "</tr>"
+            for row in body
+        )
+        parts.append("</tbody></table>")
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_frame(self) -> Any:
+        """Return the rows as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return _pandas().DataFrame.from_records(self.to_records(), columns=list(COLUMNS))
+
+    def scorecard(self) -> str:
+        """Return a plain-text scorecard grouped by area, then by tier."""
+        lines = []
+        title = self.plan.title_en or self.plan.code
+        if self.note:
+            lines += [f"*** {self.note} ***", ""]
+        lines += [
+            f"{title}",
+            f"{self.plan.title}" if self.plan.title else "",
+            f"Period: {self.period}",
+            "",
+        ]
+        for area in [a.value for a in Area]:
+            rows = [r for r in self.rows if r["area"] == area]
+            if not rows:
+                continue
+            lines.append(f"== {area.replace('_', ' ')}")
+            for r in rows:
+                if r["scope"] == "own" and r["level"] != rows[0]["level"]:
+                    continue  # per-unit rows are summarised below
+                lines.append(
+                    f"  {r['indicator']:<42} {r['scope']:<14} {_fmt(r['value']):>8}  "
+                    f"{r['target']:<28} {r['status']}"
+                )
+            tiers = _tier_summary(rows)
+            lines += [f"  {t}" for t in tiers]
+            lines.append("")
+        s = self.summary()
+        if s:
+            total = s[-1]
+            lines.append(
+                f"Overall: {total['achieved']} of {total['evaluated']} targets with data achieved, "
+                f"{total['no_data']} without data."
+            )
+        if self.note:
+            lines += ["", f"*** {self.note} ***"]
+        return "\n".join(lines)
+
+
+def _tier_summary(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    groups: dict[tuple[str, str], dict[str, int]] = {}
+    if not rows:
+        return []
+    top = rows[0]["level"]
+    for r in rows:
+        if r["scope"] == "own" and r["level"] != top:
+            key = (r["indicator"], r["level"])
+            groups.setdefault(key, dict.fromkeys(STATUSES, 0))[r["status"]] += 1
+    out = []
+    for (code, level), counts in groups.items():
+        shown = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+        out.append(f"    {code} by {level}: {shown}")
+    return out
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{x:.1f}" if abs(x - round(x)) > 1e-9 else f"{x:.0f}"

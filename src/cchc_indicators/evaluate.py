@@ -127,7 +127,7 @@ def _judge_target(t: Target, unit_label: str) -> _Judge:
         return (bound - q) if t.higher_is_better else (q - bound)
 
     # the row's scope already says which tier: the text need not repeat it
-    return _Judge(attrs.evolve(t, tier=None).describe(unit_label), bound, holds, gap)
+    return _Judge(t.describe(unit_label, with_tier=False), bound, holds, gap)
 
 
 def _judge_condition(c: Condition, unit_label: str) -> _Judge:

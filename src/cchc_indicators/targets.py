@@ -265,8 +265,15 @@ class Target:
             return self.bound - quantity
         return quantity - self.bound
 
-    def describe(self, unit: str = "") -> str:
+    def describe(self, unit: str = "", *, with_tier: bool = True) -> str:
         """Return the target as readable text, such as ``>= 80 %``.
+
+        Parameters
+        ----------
+        unit
+            The indicator's unit label, written after the threshold.
+        with_tier
+            Add ``(<tier> tier)`` for a per-tier target.
 
         Examples
         --------
@@ -287,7 +294,7 @@ class Target:
         else:
             sign = "<=" if self.kind == "reduce_by" else ">="
             text = f"{sign} {number_text(self.bound)} % vs {self.baseline}"
-        if self.tier is not None:
+        if self.tier is not None and with_tier:
             text += f" ({self.tier} tier)"
         return text
 

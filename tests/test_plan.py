@@ -828,3 +828,41 @@ class TestStrategies:
         collect()
         assert seen_measures == {"ratio", "count", "score", "binary", "rank"}
         assert seen_kinds == set(TARGET_KINDS)
+
+
+class TestEdgeCases:
+    """Inputs found by review: JSON arrays, missing lists, mixed period granularities."""
+
+    def test_json_array_text_is_not_a_file_name(self) -> None:
+        """JSON text that is an array is read as JSON and refused as a plan."""
+        with pytest.raises(DefinitionError, match="a plan is a JSON object, got list"):
+            Plan.from_json("[]")
+
+    def test_indicators_none_is_a_definition_error(self) -> None:
+        """indicators=None is refused with a DefinitionError, not a TypeError."""
+        with pytest.raises(DefinitionError, match="a plan's indicators are a list"):
+            Plan("p", indicators=None)  # type: ignore[arg-type]
+
+    def test_deadline_inside_the_baseline_year_is_refused(self) -> None:
+        """2021-Q4 and 2021-06 end no later than 2021 does, so they are not after it."""
+        with pytest.raises(DefinitionError, match="not after the baseline 2021"):
+            Plan("p", baseline="2021", deadline="2021-06")
+        with pytest.raises(DefinitionError, match="not after the baseline 2021"):
+            Target("reduce_by", 0.1, baseline="2021", deadline="2021-Q4")
+        assert Target("reduce_by", 0.1, baseline="2021", deadline="2022-Q1").deadline == "2022-Q1"
+
+    def test_nested_rule_mismatch_keeps_type_and_names_the_file(self, tmp_path: Path) -> None:
+        """A rule mismatch deep in a plan file stays a RuleMismatchError naming the file."""
+        from cchc_indicators import RuleMismatchError
+
+        f = tmp_path / "plan.json"
+        doc = {
+            "schema_version": 1,
+            "code": "p",
+            "indicators": [{"code": "q", "name": "Q", "rule": "sum"}],
+        }
+        f.write_text(json.dumps(doc), encoding="utf-8")
+        with pytest.raises(RuleMismatchError) as info:
+            Plan.from_json(f)
+        assert str(info.value).startswith(f"{f}: indicator 'q': rule 'sum'")
+        assert (info.value.rule, info.value.code) == ("sum", "q")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["GRANULARITIES", "granularity", "normalise_period", "period_sort_key"]
+__all__ = ["GRANULARITIES", "granularity", "normalise_period", "period_end_key", "period_sort_key"]
 
 GRANULARITIES = ("year", "quarter", "month")
 
@@ -71,4 +71,22 @@ def period_sort_key(label: str) -> tuple[int, int]:
         return (year, 1)
     if "Q" in label:
         return (year, 3 * int(label[-1]) - 2)
+    return (year, int(label[5:]))
+
+
+def period_end_key(label: str) -> tuple[int, int]:
+    """Return ``(year, month of the period's end)``: 2021 ends in month 12, 2021-Q2 in 6.
+
+    Use it to ask whether one period ends after another of any granularity.
+
+    Examples
+    --------
+    >>> period_end_key("2021"), period_end_key("2021-Q4"), period_end_key("2021-06")
+    ((2021, 12), (2021, 12), (2021, 6))
+    """
+    year = int(label[:4])
+    if len(label) == 4:
+        return (year, 12)
+    if "Q" in label:
+        return (year, 3 * int(label[-1]))
     return (year, int(label[5:]))

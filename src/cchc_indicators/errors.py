@@ -83,6 +83,21 @@ class DefinitionError(CchcError, ValueError):
     def __str__(self) -> str:
         return self.message
 
+    def in_context(self, where: str, *, code: str | None = None) -> DefinitionError:
+        """Return the same error, of the same type, with ``where: `` before its message.
+
+        Used to say which file or indicator a nested definition error is about.
+
+        Examples
+        --------
+        >>> err = RuleMismatchError("rule 'sum' does not fit", rule="sum")
+        >>> wrapped = err.in_context("plan.json", code="q")
+        >>> type(wrapped).__name__, str(wrapped), wrapped.rule, wrapped.code
+        ('RuleMismatchError', "plan.json: rule 'sum' does not fit", 'sum', 'q')
+        """
+        extra = {"rule": self.rule} if isinstance(self, RuleMismatchError) else {}
+        return type(self)(f"{where}: {self.message}", code=code or self.code, **extra)
+
 
 class RuleMismatchError(DefinitionError):
     """An aggregation rule does not fit an indicator's measure.

@@ -343,7 +343,11 @@ class Indicator:
             if not isinstance(measure, dict):
                 msg = f"indicator {data['code']!r}: 'measure' must be an object, got {measure!r}"
                 raise DefinitionError(msg, code=str(data["code"]))
-            kwargs["measure"] = Measure.from_dict(measure)
+            try:
+                kwargs["measure"] = Measure.from_dict(measure)
+            except DefinitionError as exc:
+                where = f"indicator {data['code']!r}"
+                raise exc.in_context(where, code=str(data["code"])) from None
         if "targets" in kwargs:
             raw = kwargs["targets"]
             if not isinstance(raw, list):
@@ -352,10 +356,16 @@ class Indicator:
             try:
                 kwargs["targets"] = [Target.from_dict(t) for t in raw]
             except DefinitionError as exc:
-                msg = f"indicator {data['code']!r}: {exc}"
-                raise DefinitionError(msg, code=str(data["code"])) from None
+                where = f"indicator {data['code']!r}"
+                raise exc.in_context(where, code=str(data["code"])) from None
         code, name = kwargs.pop("code"), kwargs.pop("name")
-        return cls(code, name, **kwargs)
+        try:
+            return cls(code, name, **kwargs)
+        except DefinitionError as exc:
+            if str(exc).startswith(f"indicator {code!r}"):
+                raise
+            where = f"indicator {code!r}"
+            raise exc.in_context(where, code=str(code)) from None
 
 
 def _mismatch(code: str, rule: Rule, measure: Measure) -> RuleMismatchError:

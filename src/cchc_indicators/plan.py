@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from ._periods import normalise_period, period_sort_key
+from ._periods import normalise_period, period_end_key
 from .errors import DefinitionError, UnknownIndicatorError
 from .indicators import Indicator
 
@@ -73,7 +73,19 @@ def _is_text_or_none(
         raise DefinitionError(msg)
 
 
+def _is_name_or_none(
+    _instance: object, attribute: attrs.Attribute[str | None], value: object
+) -> None:
+    _is_text_or_none(_instance, attribute, value)
+    if isinstance(value, str) and not value.strip():
+        msg = f"a plan's {attribute.name!r} is a non-empty name or None, got {value!r}"
+        raise DefinitionError(msg)
+
+
 def _indicators(value: Iterable[object]) -> tuple[Indicator, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        msg = f"a plan's indicators are a list of Indicator objects, got {value!r}"
+        raise DefinitionError(msg)
     out: list[Indicator] = []
     for ind in value:
         if not isinstance(ind, Indicator):
@@ -137,9 +149,9 @@ class Plan:
     end: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
     baseline: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
     deadline: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
-    unit: str | None = attrs.field(default=None, kw_only=True, validator=_is_text_or_none)
-    edition: str | None = attrs.field(default=None, kw_only=True, validator=_is_text_or_none)
-    units: str | None = attrs.field(default=None, kw_only=True, validator=_is_text_or_none)
+    unit: str | None = attrs.field(default=None, kw_only=True, validator=_is_name_or_none)
+    edition: str | None = attrs.field(default=None, kw_only=True, validator=_is_name_or_none)
+    units: str | None = attrs.field(default=None, kw_only=True, validator=_is_name_or_none)
     indicators: tuple[Indicator, ...] = attrs.field(
         factory=tuple, kw_only=True, converter=_indicators
     )
@@ -162,7 +174,7 @@ class Plan:
         if (
             self.baseline is not None
             and self.deadline is not None
-            and period_sort_key(self.deadline) <= period_sort_key(self.baseline)
+            and period_end_key(self.deadline) <= period_end_key(self.baseline)
         ):
             msg = f"plan {self.code!r}: the deadline {self.deadline} is not after the baseline {self.baseline}"
             raise DefinitionError(msg)
@@ -280,12 +292,11 @@ class Plan:
         try:
             return cls.from_dict(data)
         except DefinitionError as exc:
-            msg = f"{where}: {exc}"
-            raise DefinitionError(msg, code=exc.code) from None
+            raise exc.in_context(where) from None
 
 
 def _read(source: str | os.PathLike[str]) -> tuple[str, str]:
-    if isinstance(source, str) and source.lstrip().startswith("{"):
+    if isinstance(source, str) and source.lstrip()[:1] in ("{", "["):
         return source, "<plan JSON>"
     path = Path(source)
     return path.read_text(encoding="utf-8"), str(path)

@@ -2,15 +2,15 @@
 
 A :class:`Target` is a small frozen object made by one of the factories:
 
-========================= ==================================== =====================
-factory                   holds when                           gap (positive = short)
-========================= ==================================== =====================
-``at_least(x)``           value >= x                           x - value
-``at_most(x)``            value <= x                           value - x
-``reduce_by(f, baseline)``change vs baseline <= -100 f %       change - (-100 f)
-``increase_by(f, ...)``   change vs baseline >= +100 f %       100 f - change
-``rank_at_most(k, among)``rank among peers <= k                rank - k
-========================= ==================================== =====================
+=========================== ================================ ======================
+factory                     holds when                       gap (positive = short)
+=========================== ================================ ======================
+``at_least(x)``             value >= x                       x - value
+``at_most(x)``              value <= x                       value - x
+``reduce_by(f, baseline)``  change vs baseline <= -100 f %   change - (-100 f)
+``increase_by(f, ...)``     change vs baseline >= +100 f %   100 f - change
+``rank_at_most(k, among)``  rank among peers <= k            rank - k
+=========================== ================================ ======================
 
 A target may name the **tier** it applies to (``"district"``: the plan's
 90/80/60 % per tier), the **scope** its value is taken on, the **rule** that
@@ -35,7 +35,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._periods import normalise_period, period_sort_key
+from ._periods import normalise_period, period_end_key
 from .errors import DefinitionError
 from .rules import Rule, ShareMeeting, number_text, parse_rule
 from .scopes import Scope
@@ -202,7 +202,7 @@ class Target:
         if (
             self.deadline is not None
             and self.baseline is not None
-            and period_sort_key(self.deadline) <= period_sort_key(self.baseline)
+            and period_end_key(self.deadline) <= period_end_key(self.baseline)
         ):
             msg = f"the deadline {self.deadline} is not after the baseline {self.baseline}"
             raise DefinitionError(msg)

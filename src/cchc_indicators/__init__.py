@@ -1,7 +1,8 @@
 """cchc-indicators: monitoring Vietnam's public-administration reform (cải cách hành chính).
 
-Define indicators, load administrative hierarchies and observations, and roll
-values up the hierarchy with explicit rules and scopes.
+Define indicators and plans with targets, load administrative hierarchies and
+observations, roll values up the hierarchy with explicit rules and scopes, and
+evaluate a plan's targets (status, gap, projection to the deadline).
 
 Examples
 --------
@@ -11,7 +12,7 @@ Examples
 True
 """
 
-from . import measures, rules
+from . import catalog, datasets, measures, rules
 from .errors import (
     CchcError,
     DefinitionError,
@@ -26,12 +27,15 @@ from .errors import (
     UnknownPeriodError,
     UnknownUnitError,
 )
+from .evaluate import Evaluation, evaluate
 from .hierarchy import DEFAULT_LEVELS, TWO_TIER_LEVELS, Hierarchy, Unit
 from .indicators import Area, Direction, Indicator
 from .measures import Measure
 from .panel import IndicatorData, Panel
+from .plan import Plan
 from .rollup import Rollup, RollupState, Scope, own, rollup, rollup_state, territory, tier
 from .rules import Condition, Rule, parse_rule
+from .targets import Target, at_least, at_most, increase_by, rank_at_most, reduce_by
 
 __version__ = "0.1.0.dev0"
 
@@ -43,6 +47,7 @@ __all__ = [
     "Condition",
     "DefinitionError",
     "Direction",
+    "Evaluation",
     "Hierarchy",
     "HierarchyError",
     "IncompatibleStatesError",
@@ -52,21 +57,31 @@ __all__ = [
     "Measure",
     "Panel",
     "PanelError",
+    "Plan",
     "Problem",
     "Rollup",
     "RollupState",
     "Rule",
     "RuleMismatchError",
     "Scope",
+    "Target",
     "Unit",
     "UnknownIndicatorError",
     "UnknownLevelError",
     "UnknownPeriodError",
     "UnknownUnitError",
     "__version__",
+    "at_least",
+    "at_most",
+    "catalog",
+    "datasets",
+    "evaluate",
+    "increase_by",
     "measures",
     "own",
     "parse_rule",
+    "rank_at_most",
+    "reduce_by",
     "rollup",
     "rollup_state",
     "rules",

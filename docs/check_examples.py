@@ -2,7 +2,14 @@
 
 Every fenced ``python`` block of a page is executed and every ``pycon`` block is
 checked as a doctest (output compared, ``ELLIPSIS`` and ``NORMALIZE_WHITESPACE``
-on), in page order, in one namespace per page and in a fresh temporary folder,
+on). In a ``console`` block, every ``$ cchc ...`` line is run with
+:func:`cchc_indicators.cli.main` and what it prints (standard output and
+error) is compared in the same way with the lines below it, up to the next
+``$``; blank lines belong to the output. Other commands in a ``console`` block
+are an error: write them in a ``bash`` block, which is not run. A
+``{code-block}`` directive whose ``:caption:`` is a file name (``my-plan.json``)
+shows a file the reader saves: its content is written to that file, so that
+later blocks can use it. Blocks run in page order, in one namespace per page and in a fresh temporary folder,
 so pages that write files do not clutter the tree. Pages that use the national
 unit lists (``vn_units_2024.csv``, ...) get copies of them from the project's
 reference data (``../shared/data`` beside the repository, or the folder named by
@@ -29,17 +36,64 @@ from pathlib import Path
 
 DOCS = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("CCHC_SHARED_DATA", DOCS.parents[1] / "shared" / "data"))
-FENCE = re.compile(r"^(`{3,})(python|pycon)[ \t]*\n(.*?)^\1[ \t]*$", re.M | re.S)
+FENCE = re.compile(r"^(`{3,})(python|pycon|console)[ \t]*\n(.*?)^\1[ \t]*$", re.M | re.S)
+FILE = re.compile(
+    r"^(`{3,})\{code-block\}[ \t]*[\w-]*[ \t]*\n((?::[\w-]+:[^\n]*\n)*)(.*?)^\1[ \t]*$", re.M | re.S
+)
+CAPTION_FILE = re.compile(r"^:caption:[ \t]*([\w.-]+\.\w+)[ \t]*$", re.M)
 NEEDS_SHARED = re.compile(r"vn_(units|commune_crosswalk|province_crosswalk)_\d{4}\.csv")
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+def check_console(code: str, name: str, line: int) -> int:
+    """Run the ``$ cchc ...`` commands of a console block; return the failures."""
+    import contextlib
+    import io
+    import shlex
+
+    from cchc_indicators.cli import main
+
+    commands: list[tuple[str, int, list[str]]] = []
+    for k, text in enumerate(code.splitlines()):
+        if text.startswith("$ "):
+            commands.append((text[2:], line + k, []))
+        elif commands:
+            commands[-1][2].append(text)
+        elif text.strip():
+            print(f"FAIL {name}:{line + k}: output before any '$ ' command")
+            return 1
+    failures = 0
+    checker = doctest.OutputChecker()
+    for command, where, expected in commands:
+        args = shlex.split(command)
+        if not args or args[0] != "cchc":
+            print(f"FAIL {name}:{where}: only 'cchc' commands can be checked: {command}")
+            failures += 1
+            continue
+        got = io.StringIO()
+        with contextlib.redirect_stdout(got), contextlib.redirect_stderr(got):
+            main(args[1:])
+        want = "\n".join(expected).strip("\n") + "\n"
+        actual = got.getvalue().strip("\n") + "\n"
+        if want == "\n" and actual == "\n":
+            continue
+        if not checker.check_output(want, actual, FLAGS):
+            failures += 1
+            print(f"FAIL {name}:{where}: $ {command}")
+            print("Expected:\n" + want + "Got:\n" + actual)
+    return failures
 
 
 def check_page(page: Path) -> tuple[int, int]:
     """Run the examples of one page; return (blocks run, failures)."""
     text = page.read_text(encoding="utf-8")
-    blocks = [
-        (m.group(2), m.group(3), text.count("\n", 0, m.start()) + 2) for m in FENCE.finditer(text)
-    ]
+    found = [(m.start(), m.group(2), m.group(3)) for m in FENCE.finditer(text)]
+    for m in FILE.finditer(text):
+        caption = CAPTION_FILE.search(m.group(2))
+        if caption:
+            content = m.group(3).removeprefix("\n")
+            found.append((m.start(), f"file:{caption.group(1)}", content))
+    blocks = [(kind, code, text.count("\n", 0, start) + 2) for start, kind, code in sorted(found)]
     if not blocks:
         return 0, 0
     name = str(page.relative_to(DOCS))
@@ -58,7 +112,11 @@ def check_page(page: Path) -> tuple[int, int]:
             runner = doctest.DocTestRunner(optionflags=FLAGS)
             parser = doctest.DocTestParser()
             for kind, code, line in blocks:
-                if kind == "python":
+                if kind.startswith("file:"):
+                    Path(kind[5:]).write_text(code, encoding="utf-8")
+                elif kind == "console":
+                    failures += check_console(code, name, line)
+                elif kind == "python":
                     try:
                         exec(compile(code, f"{name}:{line}", "exec"), namespace)
                     except Exception:

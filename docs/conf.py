@@ -82,10 +82,14 @@ napoleon_type_aliases = {
     for name, target in {
         "Indicator": "cchc_indicators.indicators.Indicator",
         "Rule": "cchc_indicators.rules.Rule",
-        "Scope": "cchc_indicators.rollup.Scope",
+        "Scope": "cchc_indicators.scopes.Scope",
         "Hierarchy": "cchc_indicators.hierarchy.Hierarchy",
         "Problem": "cchc_indicators.errors.Problem",
         "Rollup": "cchc_indicators.rollup.Rollup",
+        "Panel": "cchc_indicators.panel.Panel",
+        "Target": "cchc_indicators.targets.Target",
+        "Plan": "cchc_indicators.plan.Plan",
+        "Evaluation": "cchc_indicators.evaluate.Evaluation",
     }.items()
 }
 
@@ -117,6 +121,7 @@ nitpick_ignore = [
     ("py:class", "collections.abc.Mapping"),
     ("py:class", "collections.abc.Sequence"),
     ("py:class", "os.PathLike"),
+    ("py:class", "pathlib.Path"),
     ("py:class", "enum.Enum"),
     # Hypothesis (used by cchc_indicators.testing): the type its strategies return.
     ("py:class", "hypothesis.strategies.SearchStrategy"),
@@ -139,17 +144,28 @@ html_theme_options = {"navigation_with_keys": True}
 
 
 def _canonical(target: str) -> str | None:
-    """Map ``cchc_indicators.Name[.attr]`` to the module that defines ``Name``.
+    """Map ``cchc_indicators[.module].Name[.attr]`` to the module that defines ``Name``.
 
-    The package re-exports its public classes at the top level, and docstrings
-    refer to them either way (``cchc_indicators.Hierarchy.codes``); autodoc
-    documents each object once, where it is defined.
+    The package re-exports its public classes at the top level, and some
+    modules re-export names of others (``cchc_indicators.rollup.Scope`` is
+    ``cchc_indicators.scopes.Scope``); docstrings refer to them either way.
+    autodoc documents each object once, where it is defined.
     """
     parts = target.split(".")
     if len(parts) < 2 or parts[0] != "cchc_indicators":
         return None
-    obj: Any = cchc_indicators
-    for i, name in enumerate(parts[1:], start=1):
+    # The longest importable module prefix: ``cchc_indicators.rollup`` is a
+    # module, although the package attribute of that name is the function.
+    for start in range(len(parts) - 1, 0, -1):
+        try:
+            obj: Any = importlib.import_module(".".join(parts[:start]))
+        except ImportError:
+            continue
+        break
+    else:  # pragma: no cover - the package itself always imports
+        return None
+    for i in range(start, len(parts)):
+        name = parts[i]
         if not hasattr(obj, name):
             return None
         obj = getattr(obj, name)
@@ -166,6 +182,9 @@ def _resolve_reexports(app: Any, env: Any, node: Any, contnode: Any) -> Any:
         return None
     target = node.get("reftarget", "")
     canonical = _canonical(target)
+    if canonical is None and node.get("py:module"):
+        # a short name (``Scope``) in the docstring of a module that re-exports it
+        canonical = _canonical(f"{node['py:module']}.{target}")
     if canonical is None:
         return None
     domain = env.get_domain("py")

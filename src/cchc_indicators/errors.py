@@ -84,7 +84,7 @@ class DefinitionError(CchcError, ValueError):
         return self.message
 
     def in_context(self, where: str, *, code: str | None = None) -> DefinitionError:
-        """Return the same error, of the same type, with ``where: `` before its message.
+        """Return the same error, of the same type, with ``where`` and a colon before its message.
 
         Used to say which file or indicator a nested definition error is about.
 

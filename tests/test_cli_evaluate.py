@@ -1,0 +1,479 @@
+"""Tests of `cchc demo`, `cchc catalog` and `cchc evaluate`: outputs, and bad input giving exit code 2."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import attrs
+import pytest
+
+from cchc_indicators import catalog
+from cchc_indicators.cli import main
+from cchc_indicators.datasets import SYNTHETIC_NOTE
+from cchc_indicators.evaluate import COLUMNS
+from cchc_indicators.plan import Plan
+
+PLAN = "vinh-phuc-2021-2025"
+
+#: The keys every JSON row must have.
+REQUIRED = {
+    "indicator",
+    "unit",
+    "level",
+    "period",
+    "scope",
+    "value",
+    "threshold",
+    "target",
+    "status",
+    "gap",
+    "coverage",
+}
+
+#: Vĩnh Phúc's own figures for two targets, in 2021 and 2023.
+#: procedures_online: 810 / 1800 = 45 %, 1224 / 1800 = 68 %: +11.5 a year -> 91 % in 2025 (>= 80).
+#: public_service_units: 640 -> 600 = -6.25 %: -3.125 a year -> -12.5 % in 2025 (<= -10).
+DATA = """indicator,unit,period,value,numerator,denominator
+procedures_online,26,2021,,810,1800
+procedures_online,26,2023,,1224,1800
+public_service_units,26,2021,640,,
+public_service_units,26,2023,600,,
+"""
+
+UNITS = """code,name,level,parent
+26,Tỉnh Vĩnh Phúc,province,
+243,Thành phố Vĩnh Yên,district,26
+244,Thành phố Phúc Yên,district,26
+08707,Phường Tích Sơn,commune,243
+09013,Phường Trưng Trắc,commune,244
+"""
+
+#: Work files: 26 own 95/100; districts (70 + 45) / (100 + 50) = 76.67 %; communes (30 + 80) / (40 + 100) = 78.57 %.
+FILES = """indicator,unit,period,numerator,denominator
+work_files_online,26,2025,95,100
+work_files_online,243,2025,70,100
+work_files_online,244,2025,45,50
+work_files_online,08707,2025,30,40
+work_files_online,09013,2025,80,100
+"""
+
+
+def run(*args: str) -> tuple[int, str]:
+    """Run the command line in-process; return the exit code and what it printed."""
+    out = io.StringIO()
+    code = main(list(args), out=out)
+    return code, out.getvalue()
+
+
+def run_process(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m cchc_indicators`` in a real process."""
+    return subprocess.run(
+        [sys.executable, "-m", "cchc_indicators", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
+    """The error printed to standard error, checked to be one line with no traceback."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("cchc: error: ")
+    return err.strip()
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    path = tmp_path / "obs.csv"
+    path.write_text(DATA, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def own_plan(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A plan file without embedded units (the catalogue's work-files indicator), a units CSV and data."""
+    wf = catalog.load(PLAN).indicator("work_files_online")
+    plan = Plan("files-plan", unit="26", indicators=[wf], baseline="2021", deadline="2025")
+    plan_path, units_path, data_path = (tmp_path / n for n in ("plan.json", "u.csv", "d.csv"))
+    plan.to_json(plan_path)
+    units_path.write_text(UNITS, encoding="utf-8")
+    data_path.write_text(FILES, encoding="utf-8")
+    return plan_path, units_path, data_path
+
+
+# --------------------------------------------------------------------------- demo
+
+
+class TestDemo:
+    def test_table_is_the_2025_scorecard(self) -> None:
+        """`cchc demo` prints the 2025 scorecard between two synthetic-data labels."""
+        code, text = run("demo")
+        assert code == 0
+        lines = text.strip().splitlines()
+        assert SYNTHETIC_NOTE in lines[0]
+        assert SYNTHETIC_NOTE in lines[-1]
+        assert "Period: 2025" in lines
+        assert "Overall: " in text
+        assert "not_achieved" in text
+
+    def test_period_2023_is_a_mid_term_review(self) -> None:
+        """--period 2023 projects to 2025: rows are on or off track."""
+        code, text = run("demo", "--period", "2023")
+        assert code == 0
+        assert "Period: 2023" in text
+        assert "on_track" in text
+        assert "off_track" in text
+
+    def test_json_in_a_subprocess(self) -> None:
+        """--format json prints one array of rows, each carrying the synthetic note."""
+        proc = run_process("demo", "--format", "json")
+        assert proc.returncode == 0, proc.stderr
+        rows = json.loads(proc.stdout)
+        assert isinstance(rows, list)
+        assert all(r.keys() >= REQUIRED for r in rows)
+        assert {r["note"] for r in rows} == {SYNTHETIC_NOTE}
+        assert {r["period"] for r in rows} == {"2025"}
+
+    def test_csv(self) -> None:
+        """--format csv has the columns as header and one line per row."""
+        code, text = run("demo", "--format", "csv", "--period", "2023")
+        assert code == 0
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert text.splitlines()[0] == ",".join(COLUMNS)
+        assert {r["period"] for r in rows} == {"2023"}
+        par = next(r for r in rows if r["indicator"] == "par_index")
+        assert (par["value"], par["status"]) == ("17.0", "on_track")
+
+    def test_markdown(self) -> None:
+        """--format markdown has a title, the note in bold and a table."""
+        code, text = run("demo", "--format", "markdown")
+        assert code == 0
+        lines = text.splitlines()
+        assert lines[0].startswith("# ")
+        assert lines[0].endswith("— 2025")
+        assert f"**{SYNTHETIC_NOTE}**" in lines
+        assert "| indicator | unit | scope | value | target | status | gap | projected |" in lines
+
+    def test_html(self) -> None:
+        """--format html has the note and a table."""
+        code, text = run("demo", "--format", "html")
+        assert code == 0
+        assert f"<p><strong>{SYNTHETIC_NOTE}</strong></p>" in text
+        assert "<table>" in text
+        assert "</tbody></table>" in text
+
+    def test_output_file(self, tmp_path: Path) -> None:
+        """--output writes what would be printed, and prints nothing."""
+        out = tmp_path / "demo.md"
+        code, text = run("demo", "--format", "markdown", "--output", str(out))
+        assert code == 0
+        assert text == ""
+        assert out.read_text(encoding="utf-8") == run("demo", "--format", "markdown")[1]
+
+    def test_period_not_in_the_data(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A period the demo data do not hold exits 2 naming it."""
+        code, _ = run("demo", "--period", "2019")
+        assert code == 2
+        assert "period '2019' is not in the panel" in one_line_error(capsys)
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+class TestCatalog:
+    def test_list_in_a_subprocess(self) -> None:
+        """`cchc catalog list` prints each name and its English title."""
+        proc = run_process("catalog", "list")
+        assert proc.returncode == 0, proc.stderr
+        plan = catalog.load(PLAN)
+        assert proc.stdout.splitlines() == [f"{PLAN}\t{plan.title_en}"]
+
+    def test_list(self) -> None:
+        """In-process, `cchc catalog list` prints the same single line."""
+        code, text = run("catalog", "list")
+        assert code == 0
+        assert text == f"{PLAN}\t{catalog.load(PLAN).title_en}\n"
+
+    def test_show_table(self) -> None:
+        """`cchc catalog show` prints the titles, the document and each indicator's targets."""
+        code, text = run("catalog", "show", PLAN)
+        assert code == 0
+        lines = text.splitlines()
+        plan = catalog.load(PLAN)
+        assert lines[:3] == [
+            plan.title,
+            plan.title_en,
+            f"{plan.document} ({plan.issuer}, {plan.date})",
+        ]
+        work = next(line for line in lines if line.startswith("work_files_online "))
+        assert "digital_government" in work
+        assert ">= 90 % (province tier) [province]" in work
+        assert ">= 80 % (district tier) [district]" in work
+        assert ">= 60 % (commune tier) [commune]" in work
+        assert len(lines) == 4 + len(plan.indicators)
+
+    def test_show_json_is_the_plan(self) -> None:
+        """`--format json` prints the plan's JSON, which reads back as the same plan."""
+        code, text = run("catalog", "show", PLAN, "--format", "json")
+        assert code == 0
+        assert Plan.from_json(text) == catalog.load(PLAN)
+
+    def test_unknown_catalogue(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """An unknown catalogue exits 2 and lists the catalogues."""
+        code, text = run("catalog", "show", "ha-noi-2021-2025")
+        assert code == 2
+        assert text == ""
+        err = one_line_error(capsys)
+        assert f"unknown catalogue 'ha-noi-2021-2025'; the catalogues are {PLAN}" in err
+
+    def test_no_action(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`cchc catalog` without list or show is a usage error."""
+        assert run("catalog")[0] == 2
+        one_line_error(capsys)
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+class TestEvaluate:
+    def test_catalogue_plan_on_a_user_csv(self, data: Path) -> None:
+        """The plan's embedded units are used; the table shows the two targets with data on track."""
+        code, text = run("evaluate", "--plan", PLAN, "--data", str(data))
+        assert code == 0
+        assert "Period: 2023" in text
+        assert "SYNTHETIC" not in text
+        line = next(x for x in text.splitlines() if x.lstrip().startswith("procedures_online "))
+        assert line.rstrip().endswith("on_track")
+        assert "Overall: 0 of 2 targets with data achieved, 21 without data." in text
+
+    def test_json_rows(self, data: Path) -> None:
+        """--format json prints one array; the hand-computed rows match, the rest have no data."""
+        code, text = run("evaluate", "--plan", PLAN, "--data", str(data), "--format", "json")
+        assert code == 0
+        rows = json.loads(text)
+        assert isinstance(rows, list)
+        assert all(isinstance(r, dict) and r.keys() >= REQUIRED for r in rows)
+        assert {r["period"] for r in rows} == {"2023"}
+        by_code = {r["indicator"]: r for r in rows if r["unit"] == "26" and r["scope"] == "own"}
+        online = by_code["procedures_online"]
+        assert (online["value"], online["status"]) == (pytest.approx(68.0), "on_track")
+        assert online["projected"] == pytest.approx(91.0)
+        assert online["gap"] == pytest.approx(12.0)
+        units = by_code["public_service_units"]
+        assert (units["value"], units["status"]) == (pytest.approx(-6.25), "on_track")
+        assert (units["baseline_value"], units["projected"]) == (640.0, pytest.approx(-12.5))
+        assert by_code["sipas"]["status"] == "no_data"
+        assert {r["note"] for r in rows} == {None}
+
+    def test_explicit_period_and_csv_output(self, data: Path, tmp_path: Path) -> None:
+        """--period 2021 with one value per target: insufficient data, written as CSV to a file."""
+        out = tmp_path / "result.csv"
+        code, text = run(
+            "evaluate", "--plan", PLAN, "--data", str(data), "--period", "2021",
+            "--format", "csv", "--output", str(out),
+        )  # fmt: skip
+        assert code == 0
+        assert text == ""
+        rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+        online = next(r for r in rows if r["indicator"] == "procedures_online")
+        assert (online["period"], online["value"], online["status"]) == (
+            "2021",
+            "45.0",
+            "insufficient_data",
+        )
+
+    def test_plan_file_with_units_file(self, own_plan: tuple[Path, Path, Path]) -> None:
+        """A plan JSON file and --units: tiers are pooled from the user's units."""
+        plan, units, data = own_plan
+        code, text = run(
+            "evaluate", "--plan", str(plan), "--units", str(units), "--data", str(data),
+            "--format", "json",
+        )  # fmt: skip
+        assert code == 0
+        rows = {(r["unit"], r["scope"]): r for r in json.loads(text)}
+        assert rows["26", "own"]["value"] == 95.0
+        assert rows["26", "tier:district"]["value"] == pytest.approx(115 / 150 * 100)
+        assert rows["26", "tier:district"]["status"] == "not_achieved"
+        assert rows["26", "tier:commune"]["value"] == pytest.approx(110 / 140 * 100)
+        assert rows["26", "tier:commune"]["status"] == "achieved"
+        assert rows["08707", "own"]["value"] == 75.0
+        assert len(rows) == 1 + (1 + 2) + (1 + 2)
+
+    def test_units_file_with_two_levels(self, tmp_path: Path) -> None:
+        """--levels names the levels of a two-tier unit list (province and commune targets only)."""
+        wf = catalog.load(PLAN).indicator("work_files_online")
+        wf = attrs.evolve(wf, targets=[t for t in wf.targets if t.tier != "district"])
+        plan_path = tmp_path / "p.json"
+        Plan("p", unit="26", indicators=[wf], deadline="2025").to_json(plan_path)
+        units = tmp_path / "u.csv"
+        units.write_text("code,name,level,parent\n26,VP,province,\n26001,X,commune,26\n", "utf-8")
+        data = tmp_path / "d.csv"
+        data.write_text(
+            "indicator,unit,period,numerator,denominator\n"
+            "work_files_online,26,2025,91,100\n"
+            "work_files_online,26001,2025,11,20\n",
+            "utf-8",
+        )
+        code, text = run(
+            "evaluate", "--plan", str(plan_path), "--units", str(units),
+            "--levels", "province,commune", "--data", str(data), "--format", "json",
+        )  # fmt: skip
+        assert code == 0
+        got = [(r["unit"], r["scope"], r["value"], r["status"]) for r in json.loads(text)]
+        # 91 % >= 90; the commune pool is 11 / 20 = 55 % < 60
+        assert got == [
+            ("26", "own", 91.0, "achieved"),
+            ("26", "tier:commune", 55.0, "not_achieved"),
+            ("26001", "own", 55.0, "not_achieved"),
+        ]
+
+    def test_markdown_and_html_formats(self, data: Path) -> None:
+        """The other formats render the same rows."""
+        code, md = run("evaluate", "--plan", PLAN, "--data", str(data), "--format", "markdown")
+        assert code == 0
+        assert md.startswith("# ")
+        code, html = run("evaluate", "--plan", PLAN, "--data", str(data), "--format", "html")
+        assert code == 0
+        assert html.startswith("<table>")
+
+
+class TestEvaluateBadInput:
+    def test_unknown_unit(self, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A unit not in the plan's unit list names the file, the row and the field."""
+        data.write_text(DATA + "procedures_online,99,2023,,5,10\n", encoding="utf-8")
+        code, text = run("evaluate", "--plan", PLAN, "--data", str(data))
+        assert (code, text) == (2, "")
+        assert f"{data}: row 6, field 'unit': unknown unit '99'" in one_line_error(capsys)
+
+    def test_non_numeric_value(self, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A value that is not a number names the file, the row and the field."""
+        data.write_text(DATA + "public_service_units,26,2024,many,,\n", encoding="utf-8")
+        code, _ = run("evaluate", "--plan", PLAN, "--data", str(data))
+        assert code == 2
+        assert f"{data}: row 6, field 'value': not a number: 'many'" in one_line_error(capsys)
+
+    def test_unknown_indicator(self, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """An indicator the plan does not define names the file, the row and the field."""
+        data.write_text(DATA + "bogus,26,2023,5,,\n", encoding="utf-8")
+        code, _ = run("evaluate", "--plan", PLAN, "--data", str(data))
+        assert code == 2
+        assert f"{data}: row 6, field 'indicator': unknown indicator 'bogus'" in one_line_error(
+            capsys
+        )
+
+    def test_missing_data_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A data file that does not exist is named."""
+        missing = tmp_path / "nope.csv"
+        code, _ = run("evaluate", "--plan", PLAN, "--data", str(missing))
+        assert code == 2
+        assert f"{missing}: No such file or directory" in one_line_error(capsys)
+
+    def test_malformed_plan_json(
+        self, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A plan file that is not JSON is named with the line and column of the fault."""
+        plan = tmp_path / "plan.json"
+        plan.write_text('{"schema_version": 1,\n  "code": "x",,\n}\n', encoding="utf-8")
+        code, _ = run("evaluate", "--plan", str(plan), "--data", str(data))
+        assert code == 2
+        assert f"{plan}: not valid JSON at line 2, column 15" in one_line_error(capsys)
+
+    def test_invalid_plan_definition(
+        self, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Valid JSON that is no plan is named too."""
+        plan = tmp_path / "plan.json"
+        plan.write_text("[1, 2]", encoding="utf-8")
+        code, _ = run("evaluate", "--plan", str(plan), "--data", str(data))
+        assert code == 2
+        assert f"{plan}: a plan is a JSON object, got list" in one_line_error(capsys)
+
+    def test_plan_neither_catalogue_nor_file(
+        self, data: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--plan that is neither a catalogue name nor a file lists the catalogues."""
+        code, _ = run("evaluate", "--plan", "ha-noi-2021-2025", "--data", str(data))
+        assert code == 2
+        err = one_line_error(capsys)
+        assert f"--plan: 'ha-noi-2021-2025' is neither a catalogue ({PLAN}) nor a file" in err
+
+    def test_plan_without_units(
+        self, own_plan: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A plan file that embeds no units needs --units."""
+        plan, _, data = own_plan
+        code, _ = run("evaluate", "--plan", str(plan), "--data", str(data))
+        assert code == 2
+        err = one_line_error(capsys)
+        assert "plan 'files-plan' names no embedded units: give --units UNITS.csv" in err
+
+    def test_period_not_in_the_data(self, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A --period the data do not hold names the period and the periods held."""
+        code, _ = run("evaluate", "--plan", PLAN, "--data", str(data), "--period", "2025")
+        assert code == 2
+        err = one_line_error(capsys)
+        assert "period '2025' is not in the panel; it holds 2021, 2023" in err
+
+    def test_target_level_not_in_the_units(
+        self, own_plan: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A plan naming the district tier on a province/commune unit list names the indicator."""
+        plan, _, _ = own_plan
+        units = tmp_path / "two.csv"
+        units.write_text("code,name,level,parent\n26,VP,province,\n26001,X,commune,26\n", "utf-8")
+        data = tmp_path / "two-data.csv"
+        data.write_text("indicator,unit,period,value\nwork_files_online,26,2025,91\n", "utf-8")
+        code, _ = run(
+            "evaluate", "--plan", str(plan), "--units", str(units),
+            "--levels", "province,commune", "--data", str(data),
+        )  # fmt: skip
+        assert code == 2
+        err = one_line_error(capsys)
+        assert "indicator 'work_files_online': a target names level 'district'" in err
+
+    def test_data_file_not_utf8_is_named(
+        self, data: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A data file in another encoding is named in the message."""
+        data.write_bytes(
+            DATA.encode("utf-8") + "public_service_units,26,2024,Sáu,,\n".encode("cp1258")
+        )
+        code, _ = run("evaluate", "--plan", PLAN, "--data", str(data))
+        assert code == 2
+        assert str(data) in one_line_error(capsys)
+
+    def test_plan_file_not_utf8_is_named(
+        self, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A plan file in another encoding is named in the message."""
+        plan = tmp_path / "plan.json"
+        plan.write_bytes('{"schema_version": 1, "code": "x", "title": "Kế hoạch"}'.encode("utf-16"))
+        code, _ = run("evaluate", "--plan", str(plan), "--data", str(data))
+        assert code == 2
+        assert str(plan) in one_line_error(capsys)
+
+    def test_bad_input_in_a_subprocess_has_no_traceback(self, data: Path) -> None:
+        """Through a real process: exit code 2, one line on standard error, nothing on standard output."""
+        data.write_text(DATA + "procedures_online,99,2023,,5,10\n", encoding="utf-8")
+        proc = run_process("evaluate", "--plan", PLAN, "--data", str(data))
+        assert proc.returncode == 2
+        assert proc.stdout == ""
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.strip().splitlines() == [
+            f"cchc: error: {data}: row 6, field 'unit': unknown unit '99' "
+            "(not in the hierarchy, edition 2024)"
+        ]
+
+    def test_missing_required_option(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`cchc evaluate` without --data is a usage error."""
+        code, _ = run("evaluate", "--plan", PLAN)
+        assert code == 2
+        assert "--data" in one_line_error(capsys)

@@ -1,0 +1,1145 @@
+"""Tests of evaluate(): status, gap, projection, tiers, shares and ranks, and the Evaluation outputs.
+
+Every scenario is built on a tiny hierarchy and computed by hand; the arithmetic
+is written in the comments.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cchc_indicators import (
+    DefinitionError,
+    Hierarchy,
+    Indicator,
+    Panel,
+    UnknownPeriodError,
+    catalog,
+    datasets,
+    measures,
+)
+from cchc_indicators.datasets import SYNTHETIC_NOTE
+from cchc_indicators.evaluate import COLUMNS, STATUSES, Evaluation, evaluate
+from cchc_indicators.plan import Plan
+from cchc_indicators.targets import at_least, at_most, increase_by, rank_at_most, reduce_by
+
+Row = Mapping[str, Any]
+Unit = tuple[str, str, str, str | None]
+
+#: The keys every row must have, whatever else it carries.
+REQUIRED = {
+    "indicator",
+    "unit",
+    "level",
+    "period",
+    "scope",
+    "value",
+    "threshold",
+    "target",
+    "status",
+    "gap",
+    "coverage",
+}
+
+#: Vĩnh Phúc alone.
+PROVINCE: tuple[Unit, ...] = (("26", "Tỉnh Vĩnh Phúc", "province", None),)
+
+#: Vĩnh Phúc, two district-level units and three communes (two in Vĩnh Yên, one in Phúc Yên).
+TIERS: tuple[Unit, ...] = (
+    ("26", "Tỉnh Vĩnh Phúc", "province", None),
+    ("243", "Thành phố Vĩnh Yên", "district", "26"),
+    ("244", "Thành phố Phúc Yên", "district", "26"),
+    ("08707", "Phường Tích Sơn", "commune", "243"),
+    ("08710", "Phường Liên Bảo", "commune", "243"),
+    ("09013", "Phường Trưng Trắc", "commune", "244"),
+)
+
+#: Vĩnh Phúc and five district-level units.
+FIVE_DISTRICTS: tuple[Unit, ...] = (
+    ("26", "Tỉnh Vĩnh Phúc", "province", None),
+    ("243", "Thành phố Vĩnh Yên", "district", "26"),
+    ("244", "Thành phố Phúc Yên", "district", "26"),
+    ("246", "Huyện Lập Thạch", "district", "26"),
+    ("247", "Huyện Tam Dương", "district", "26"),
+    ("248", "Huyện Tam Đảo", "district", "26"),
+)
+
+
+def hierarchy(units: Sequence[Unit], levels: Sequence[str] | None = None) -> Hierarchy:
+    """A hierarchy from (code, name, level, parent) tuples, on the levels the units use."""
+    if levels is None:
+        levels = [
+            lv for lv in ("province", "district", "commune") if any(u[2] == lv for u in units)
+        ]
+    return Hierarchy.from_records(
+        [{"code": c, "name": n, "level": lv, "parent": p} for c, n, lv, p in units],
+        levels=levels,
+    )
+
+
+def panel(
+    h: Hierarchy,
+    indicators: Sequence[Indicator],
+    rows: Sequence[tuple[Any, ...]],
+    note: str = "",
+) -> Panel:
+    """A panel from (indicator, unit, period, value) or (..., numerator, denominator) tuples."""
+    records = []
+    for code, unit, period, *numbers in rows:
+        record: dict[str, Any] = {"indicator": code, "unit": unit, "period": period}
+        if len(numbers) == 1:
+            record["value"] = numbers[0]
+        else:
+            record["numerator"], record["denominator"] = numbers
+        records.append(record)
+    p = Panel.from_records(records, h, indicators=indicators)
+    return attrs.evolve(p, note=note) if note else p
+
+
+def plan(*indicators: Indicator, unit: str | None = "26", **options: Any) -> Plan:
+    """A plan with baseline 2021 and deadline 2025 unless ``options`` say otherwise."""
+    options.setdefault("baseline", "2021")
+    options.setdefault("deadline", "2025")
+    return Plan("test-plan", unit=unit, indicators=list(indicators), **options)
+
+
+def row(ev: Evaluation, unit: str, scope: str = "own", indicator: str | None = None) -> Row:
+    """The one row of ``unit`` on ``scope`` (and ``indicator``, if given)."""
+    found = [
+        r
+        for r in ev.rows
+        if r["unit"] == unit and r["scope"] == scope and indicator in (None, r["indicator"])
+    ]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def score(code: str = "score", *targets: Any, **options: Any) -> Indicator:
+    """A score indicator (unbounded unless ``measure`` says otherwise; averaged when pooled)."""
+    options.setdefault("measure", measures.score())
+    return Indicator(code, code.title(), targets=targets, **options)
+
+
+def series(code: str, unit: str, values: Mapping[int, float]) -> list[tuple[Any, ...]]:
+    """Observation rows (code, unit, year, value)."""
+    return [(code, unit, year, v) for year, v in values.items()]
+
+
+# --------------------------------------------------------------------------- target kinds
+
+
+class TestThresholdTargets:
+    def test_at_least_achieved_has_a_negative_gap(self) -> None:
+        """92 against >= 90 is achieved, 2 beyond: gap 90 - 92 = -2."""
+        ind = score("score", at_least(90))
+        ev = evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], [("score", "26", 2025, 92)]))
+        r = row(ev, "26")
+        assert (r["value"], r["threshold"], r["status"], r["gap"]) == (92.0, 90.0, "achieved", -2.0)
+        assert r["target"] == ">= 90 points"
+        assert r["scope"] == "own"
+        assert r["level"] == "province"
+        assert r["unit_name"] == "Tỉnh Vĩnh Phúc"
+        assert r["coverage"] == 1.0
+
+    def test_at_least_exactly_on_the_threshold_is_achieved(self) -> None:
+        """80 against >= 80 holds, with gap 0."""
+        ind = score("score", at_least(80))
+        ev = evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], [("score", "26", 2025, 80)]))
+        assert (row(ev, "26")["status"], row(ev, "26")["gap"]) == ("achieved", 0.0)
+
+    def test_at_least_missed_has_a_positive_gap(self) -> None:
+        """85 against >= 90 in the deadline year is not achieved, 5 short."""
+        ind = score("score", at_least(90))
+        ev = evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], [("score", "26", 2025, 85)]))
+        assert (row(ev, "26")["status"], row(ev, "26")["gap"]) == ("not_achieved", 5.0)
+
+    def test_at_most_gap_is_value_minus_threshold(self) -> None:
+        """Days to settle, <= 3: 2.5 is achieved (gap -0.5), 4 is not (gap 1); every province is a plan unit."""
+        days = score("days", at_most(3), direction="lower", unit="days")
+        h = hierarchy([("01", "Thành phố Hà Nội", "province", None), *PROVINCE])
+        p = panel(h, [days], [("days", "26", 2025, 2.5), ("days", "01", 2025, 4)])
+        ev = evaluate(plan(days, unit=None), p)
+        assert [r["unit"] for r in ev.rows] == ["01", "26"]
+        assert (row(ev, "26")["status"], row(ev, "26")["gap"]) == ("achieved", -0.5)
+        assert (row(ev, "01")["status"], row(ev, "01")["gap"]) == ("not_achieved", 1.0)
+        assert row(ev, "26")["target"] == "<= 3 days"
+
+    def test_territory_scope_pools_the_unit_and_all_below(self) -> None:
+        """Scope territory: (10 + 20 + 30 + 40 + 50 + 60) / (6 x 100) = 35 %, short of 50 by 15."""
+        ind = Indicator("dossiers", "Hồ sơ", targets=[at_least(50, scope="territory")])
+        rows = [("dossiers", u[0], 2025, 10 * (k + 1), 100) for k, u in enumerate(TIERS)]
+        ev = evaluate(plan(ind), panel(hierarchy(TIERS), [ind], rows))
+        (r,) = ev.rows
+        assert r["scope"] == "territory"
+        assert r["rule"] == "ratio_of_sums"
+        assert r["value"] == pytest.approx(35.0)
+        assert r["gap"] == pytest.approx(15.0)
+        assert r["status"] == "not_achieved"
+
+
+class TestRelativeTargets:
+    def test_reduce_by_is_a_change_in_percent_against_the_baseline(self) -> None:
+        """640 -> 560 units is (560 - 640) / 640 = -12.5 %: achieved against -10 %, gap -2.5."""
+        units = score("units", reduce_by(0.10, baseline=2021), direction="lower")
+        p = panel(hierarchy(PROVINCE), [units], series("units", "26", {2021: 640, 2025: 560}))
+        r = row(evaluate(plan(units), p), "26")
+        assert r["value"] == pytest.approx(-12.5)
+        assert r["threshold"] == -10.0
+        assert r["gap"] == pytest.approx(-2.5)
+        assert r["status"] == "achieved"
+        assert r["target"] == "<= -10 % vs 2021"
+        assert r["unit_label"] == "%"
+        assert (r["indicator_value"], r["baseline_period"], r["baseline_value"]) == (
+            560.0,
+            "2021",
+            640.0,
+        )
+
+    def test_reduce_by_too_little_is_not_achieved(self) -> None:
+        """640 -> 585 is -8.59375 %: 1.40625 points short of -10 % in the deadline year."""
+        units = score("units", reduce_by(0.10, baseline=2021), direction="lower")
+        p = panel(hierarchy(PROVINCE), [units], series("units", "26", {2021: 640, 2025: 585}))
+        r = row(evaluate(plan(units), p), "26")
+        assert r["value"] == pytest.approx(-8.59375)
+        assert r["gap"] == pytest.approx(1.40625)
+        assert r["status"] == "not_achieved"
+
+    @pytest.mark.parametrize(
+        ("now", "change", "status", "gap"),
+        [
+            (96, 20.0, "not_achieved", 5.0),  # 80 -> 96 is +20 %, 5 short of +25 %
+            (100, 25.0, "achieved", 0.0),  # 80 -> 100 is +25 % exactly
+            (110, 37.5, "achieved", -12.5),  # 80 -> 110 is +37.5 %, 12.5 beyond
+        ],
+    )
+    def test_increase_by(self, now: float, change: float, status: str, gap: float) -> None:
+        """increase_by(0.25) against 80 in 2021."""
+        users = score("users", increase_by(0.25, baseline="2021"))
+        p = panel(hierarchy(PROVINCE), [users], series("users", "26", {2021: 80, 2025: now}))
+        r = row(evaluate(plan(users), p), "26")
+        assert r["value"] == pytest.approx(change)
+        assert r["threshold"] == 25.0
+        assert r["target"] == ">= 25 % vs 2021"
+        assert (r["status"], r["gap"]) == (status, pytest.approx(gap))
+
+    def test_reduction_against_2021_is_projected_mid_term(self) -> None:
+        """640, 620, 600 are 0, -3.125, -6.25 %: -3.125 a year reaches -12.5 % in 2025, on track."""
+        units = score("units", reduce_by(0.10, baseline=2021), direction="lower")
+        rows = series("units", "26", {2021: 640, 2022: 620, 2023: 600})
+        r = row(evaluate(plan(units), panel(hierarchy(PROVINCE), [units], rows)), "26")
+        assert r["value"] == pytest.approx(-6.25)
+        assert r["gap"] == pytest.approx(3.75)  # -6.25 - (-10)
+        assert r["projected"] == pytest.approx(-12.5)
+        assert r["status"] == "on_track"
+
+    def test_missing_baseline_value_gives_no_data(self) -> None:
+        """Phúc Yên has 560 in 2025 but nothing in 2021: no change can be computed."""
+        units = score("units", reduce_by(0.10, baseline=2021), direction="lower")
+        h = hierarchy(TIERS[:3])
+        rows = [
+            ("units", "243", 2021, 100),
+            ("units", "243", 2025, 80),
+            ("units", "244", 2025, 560),
+        ]
+        r = row(evaluate(plan(units, unit="244"), panel(h, [units], rows)), "244")
+        assert r["status"] == "no_data"
+        assert r["value"] is None
+        assert r["gap"] is None
+        assert r["baseline_value"] is None
+        assert r["indicator_value"] == 560.0
+
+    def test_baseline_period_absent_from_the_panel_gives_no_data(self) -> None:
+        """No observation at all in 2021: the change against 2021 is unknown."""
+        units = score("units", reduce_by(0.10, baseline=2021), direction="lower")
+        p = panel(hierarchy(PROVINCE), [units], series("units", "26", {2023: 600, 2025: 560}))
+        r = row(evaluate(plan(units), p), "26")
+        assert (r["status"], r["value"], r["baseline_value"]) == ("no_data", None, None)
+
+    def test_zero_baseline_gives_no_data(self) -> None:
+        """A change relative to 0 is undefined: no value, never inf."""
+        users = score("users", increase_by(0.25, baseline="2021"))
+        p = panel(hierarchy(PROVINCE), [users], series("users", "26", {2021: 0, 2025: 10}))
+        r = row(evaluate(plan(users), p), "26")
+        assert (r["status"], r["value"], r["baseline_value"]) == ("no_data", None, 0.0)
+
+
+class TestRankTargets:
+    #: Five provinces with complaint counts (lower is better) and one without a value.
+    PROVINCES: tuple[Unit, ...] = (
+        ("01", "Hà Nội", "province", None),
+        ("02", "Hà Giang", "province", None),
+        ("04", "Cao Bằng", "province", None),
+        ("06", "Bắc Kạn", "province", None),
+        ("08", "Tuyên Quang", "province", None),
+        ("26", "Vĩnh Phúc", "province", None),
+        ("243", "Vĩnh Yên", "district", "26"),
+    )
+    #: Sorted best first: 08 (1), 02 and 04 tied (3), 01 (5), 06 (7); 26 has none.
+    #: District 243's 0 would beat them all, but it is not a province.
+    COMPLAINTS: ClassVar[dict[str, int]] = {"01": 5, "02": 3, "04": 3, "06": 7, "08": 1, "243": 0}
+
+    def evaluate_for(self, unit: str) -> Row:
+        complaints = Indicator(
+            "complaints",
+            "Số đơn thư khiếu nại",
+            measure=measures.count(),
+            direction="lower",
+            targets=[rank_at_most(2, among="province")],
+        )
+        rows = [("complaints", u, 2025, v) for u, v in self.COMPLAINTS.items()]
+        p = panel(hierarchy(self.PROVINCES), [complaints], rows)
+        return row(evaluate(plan(complaints, unit=unit), p), unit)
+
+    @pytest.mark.parametrize(
+        ("unit", "rank", "status", "gap"),
+        [
+            # nobody has fewer than 1 (26 has no value, 243 is no peer)
+            ("08", 1, "achieved", -1.0),
+            ("02", 2, "achieved", 0.0),  # only 08 is better; tied with 04, both take rank 2
+            ("04", 2, "achieved", 0.0),
+            ("01", 4, "not_achieved", 2.0),  # 08, 02, 04 are better: rank 4, 2 past k = 2
+            ("06", 5, "not_achieved", 3.0),
+        ],
+    )
+    def test_ranks_of_a_count_lower_is_better_with_ties(
+        self, unit: str, rank: int, status: str, gap: float
+    ) -> None:
+        """Rank = 1 + the number of provinces with a strictly better value; gap = rank - k."""
+        r = self.evaluate_for(unit)
+        assert r["value"] == rank
+        assert r["indicator_value"] == self.COMPLAINTS[unit]
+        assert (r["status"], r["gap"]) == (status, gap)
+        assert r["unit_label"] == "rank"
+        assert r["threshold"] == 2.0
+        assert r["target"] == "rank <= 2 among provinces"
+
+    def test_unit_without_a_value_has_no_rank(self) -> None:
+        """Vĩnh Phúc reported nothing: no rank, no_data."""
+        r = self.evaluate_for("26")
+        assert (r["status"], r["value"], r["gap"]) == ("no_data", None, None)
+
+    @staticmethod
+    def top_15(raise_one: bool = False) -> tuple[Panel, Indicator, list[str]]:
+        """PAR INDEX-like scores for the 63 provinces of 2024.
+
+        14 provinces score 99, 98, ..., 86; Vĩnh Phúc and two others 80 (a
+        three-way tie at rank 15 = 14 + 1); 45 provinces 70 (tied at rank
+        18 = 14 + 3 + 1); Hà Nội (01) has no score and is no peer.
+        """
+        h = datasets.provinces_2024()
+        codes = [u.code for u in h.units("province")]
+        assert len(codes) == 63
+        others = [c for c in codes if c not in ("26", "01")]
+        scores = {c: 99.0 - k for k, c in enumerate(others[:14])}
+        scores |= dict.fromkeys([*others[14:16], "26"], 80.0)
+        scores |= dict.fromkeys(others[16:], 70.0)
+        if raise_one:
+            scores[others[16]] = 85.0  # one more province now beats Vĩnh Phúc
+        par = score("par_index", rank_at_most(15, among="province"), measure=measures.score(0, 100))
+        rows = [("par_index", c, 2025, v) for c, v in scores.items()]
+        return panel(h, [par], rows), par, others
+
+    def test_top_15_among_63_provinces_with_ties(self) -> None:
+        """Vĩnh Phúc ties at rank 15: achieved with gap 0; a province on 70 ranks 18 (gap 3)."""
+        p, par, others = self.top_15()
+        r = row(evaluate(plan(par), p), "26")
+        assert (r["value"], r["status"], r["gap"]) == (15.0, "achieved", 0.0)
+        last = others[-1]
+        r = row(evaluate(plan(par, unit=last), p), last)
+        assert (r["value"], r["status"], r["gap"]) == (18.0, "not_achieved", 3.0)
+        r = row(evaluate(plan(par, unit="01"), p), "01")
+        assert r["status"] == "no_data"
+
+    def test_one_more_province_ahead_pushes_out_of_the_top_15(self) -> None:
+        """With a 15th province strictly ahead, Vĩnh Phúc ranks 16: one place short."""
+        p, par, _ = self.top_15(raise_one=True)
+        r = row(evaluate(plan(par), p), "26")
+        assert (r["value"], r["status"], r["gap"]) == (16.0, "not_achieved", 1.0)
+
+
+# --------------------------------------------------------------------------- tiers and shares
+
+
+class TestTierTargets:
+    @staticmethod
+    def work_files() -> Evaluation:
+        """Work files online, 90 / 80 / 60 % at province / district / commune tier.
+
+        own files:  26: 95/100   243: 70/100   244: 45/50
+                    08707: 30/40   08710: 10/20   09013: 80/100
+        """
+        wf = Indicator(
+            "work_files_online",
+            "Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng",
+            area="digital_government",
+            targets=[
+                at_least(90, tier="province"),
+                at_least(80, tier="district"),
+                at_least(60, tier="commune"),
+            ],
+        )
+        parts = {"26": (95, 100), "243": (70, 100), "244": (45, 50)}
+        parts |= {"08707": (30, 40), "08710": (10, 20), "09013": (80, 100)}
+        rows = [("work_files_online", u, 2025, n, d) for u, (n, d) in parts.items()]
+        return evaluate(plan(wf), panel(hierarchy(TIERS), [wf], rows))
+
+    def test_province_tier_is_the_province_own_row(self) -> None:
+        """The province tier is the plan unit's own level: 95 / 100 = 95 % >= 90, own scope."""
+        r = self.work_files().rows[0]
+        assert (r["unit"], r["scope"], r["tier"]) == ("26", "own", "province")
+        assert (r["value"], r["status"], r["gap"]) == (95.0, "achieved", -5.0)
+
+    def test_district_tier_pools_numerators_and_denominators(self) -> None:
+        """tier:district = (70 + 45) / (100 + 50) = 76.67 %, short of 80 (the mean of rates, 80, would pass)."""
+        r = row(self.work_files(), "26", "tier:district")
+        assert r["value"] == pytest.approx(115 / 150 * 100)
+        assert r["gap"] == pytest.approx(80 - 115 / 150 * 100)
+        assert r["status"] == "not_achieved"
+        assert (r["rule"], r["tier"], r["coverage"], r["level"]) == (
+            "ratio_of_sums",
+            "district",
+            1.0,
+            "province",
+        )
+        assert r["target"] == ">= 80 %"
+
+    def test_commune_tier_pools_numerators_and_denominators(self) -> None:
+        """tier:commune = (30 + 10 + 80) / (40 + 20 + 100) = 120 / 160 = 75 % >= 60."""
+        r = row(self.work_files(), "26", "tier:commune")
+        assert r["value"] == pytest.approx(75.0)
+        assert (r["status"], r["gap"]) == ("achieved", pytest.approx(-15.0))
+
+    def test_each_unit_of_a_tier_gets_its_own_row(self) -> None:
+        """Districts against 80: 70 % (gap 10), 90 % (gap -10); communes against 60: 75, 50, 80 %."""
+        ev = self.work_files()
+        got = {
+            (r["unit"], r["scope"]): (r["level"], r["value"], r["status"], r["gap"])
+            for r in ev.rows
+            if r["unit"] != "26"
+        }
+        assert got == {
+            ("243", "own"): ("district", 70.0, "not_achieved", 10.0),
+            ("244", "own"): ("district", 90.0, "achieved", -10.0),
+            ("08707", "own"): ("commune", 75.0, "achieved", -15.0),
+            ("08710", "own"): ("commune", 50.0, "not_achieved", 10.0),
+            ("09013", "own"): ("commune", 80.0, "achieved", -20.0),
+        }
+
+    def test_rows_come_pooled_first_then_the_units_of_the_tier(self) -> None:
+        """Order: province own; tier:district then its districts; tier:commune then its communes."""
+        ev = self.work_files()
+        assert [(r["unit"], r["scope"]) for r in ev.rows] == [
+            ("26", "own"),
+            ("26", "tier:district"),
+            ("243", "own"),
+            ("244", "own"),
+            ("26", "tier:commune"),
+            ("08707", "own"),
+            ("08710", "own"),
+            ("09013", "own"),
+        ]
+
+    def test_without_a_plan_unit_every_top_unit_is_pooled(self) -> None:
+        """Plan unit None: each province gets its tier:district row (mean of scores: 60 and 40)."""
+        x = score("x", at_least(50, tier="district"))
+        h = hierarchy(
+            [
+                ("01", "Hà Nội", "province", None),
+                ("02", "Hà Giang", "province", None),
+                ("001", "Ba Đình", "district", "01"),
+                ("024", "Hà Giang city", "district", "02"),
+            ]
+        )
+        ev = evaluate(
+            plan(x, unit=None), panel(h, [x], [("x", "001", 2025, 60), ("x", "024", 2025, 40)])
+        )
+        assert [(r["unit"], r["scope"], r["value"], r["status"]) for r in ev.rows] == [
+            ("01", "tier:district", 60.0, "achieved"),
+            ("02", "tier:district", 40.0, "not_achieved"),
+            ("001", "own", 60.0, "achieved"),
+            ("024", "own", 40.0, "not_achieved"),
+        ]
+        assert [r["unit"] for r in ev.plan_rows()] == ["01", "02"]
+
+
+class TestShareOfUnits:
+    @staticmethod
+    def meetings() -> Indicator:
+        return Indicator(
+            "meetings_online",
+            "UBND tổ chức họp trực tuyến",
+            area="digital_government",
+            measure=measures.binary(),
+            targets=[
+                at_least(1, tier="province"),
+                at_least(80, tier="district", rule="share_meeting(== 1)"),
+            ],
+        )
+
+    def evaluate_meetings(self, facts: Mapping[str, float], period: int = 2025) -> Evaluation:
+        m = self.meetings()
+        rows = [("meetings_online", u, period, v) for u, v in facts.items()]
+        return evaluate(plan(m), panel(hierarchy(FIVE_DISTRICTS), [m], rows))
+
+    def test_four_of_five_districts_is_80_percent(self) -> None:
+        """4 of 5 district committees meet online: 4 / 5 = 80 % >= 80, achieved with gap 0."""
+        ev = self.evaluate_meetings({"26": 1, "243": 1, "244": 1, "246": 0, "247": 1, "248": 1})
+        r = row(ev, "26", "tier:district")
+        assert (r["value"], r["status"], r["gap"]) == (80.0, "achieved", 0.0)
+        assert r["rule"] == "share_meeting(== 1)"
+        assert r["threshold"] == 80.0
+        assert r["target"] == ">= 80 % of districts == 1"
+        assert row(ev, "26")["status"] == "achieved"  # the provincial committee itself: 1 >= 1
+
+    def test_a_share_row_is_labelled_in_percent(self) -> None:
+        """The pooled share is a percent of districts, not a yes/no fact."""
+        ev = self.evaluate_meetings({"26": 1, "243": 1, "244": 1, "246": 0, "247": 1, "248": 1})
+        assert row(ev, "26", "tier:district")["unit_label"] == "%"
+
+    def test_each_district_is_judged_by_the_condition(self) -> None:
+        """Own rows test == 1: a 1 is achieved (gap 0), a 0 is not (gap |0 - 1| = 1)."""
+        ev = self.evaluate_meetings({"26": 1, "243": 1, "244": 1, "246": 0, "247": 1, "248": 1})
+        assert (row(ev, "243")["status"], row(ev, "243")["gap"]) == ("achieved", 0.0)
+        assert (row(ev, "246")["status"], row(ev, "246")["gap"]) == ("not_achieved", 1.0)
+        assert row(ev, "246")["target"] == "== 1 yes/no (own)"
+        assert row(ev, "246")["threshold"] == 1.0
+
+    def test_share_counts_districts_with_data(self) -> None:
+        """248 reported nothing: 3 of the 4 that did = 75 %, 5 short; coverage 4 / 5; 248 is no_data."""
+        ev = self.evaluate_meetings({"26": 1, "243": 1, "244": 1, "246": 0, "247": 1})
+        r = row(ev, "26", "tier:district")
+        assert (r["value"], r["status"], r["gap"]) == (75.0, "not_achieved", 5.0)
+        assert r["coverage"] == pytest.approx(0.8)
+        assert row(ev, "248")["status"] == "no_data"
+
+    def test_share_is_projected_mid_term(self) -> None:
+        """1, 2, 3 of 5 in 2021-2023 = 20, 40, 60 %: +20 a year reaches 100 % in 2025, on track."""
+        m = self.meetings()
+        districts = ["243", "244", "246", "247", "248"]
+        rows = [
+            ("meetings_online", d, year, 1 if k < year - 2020 else 0)
+            for year in (2021, 2022, 2023)
+            for k, d in enumerate(districts)
+        ]
+        ev = evaluate(plan(m), panel(hierarchy(FIVE_DISTRICTS), [m], rows))
+        r = row(ev, "26", "tier:district")
+        assert r["value"] == pytest.approx(60.0)
+        assert r["projected"] == pytest.approx(100.0)
+        assert r["status"] == "on_track"
+        # district 243 met in every year: achieved; 248 never did: 0, 0, 0 projects 0, off track
+        assert row(ev, "243")["status"] == "achieved"
+        assert (row(ev, "248")["status"], row(ev, "248")["projected"]) == ("off_track", 0.0)
+
+    @pytest.mark.parametrize(
+        ("condition", "gaps", "statuses"),
+        [
+            (">= 60", (-10.0, 10.0), ("achieved", "not_achieved")),  # 60 - v
+            ("> 60", (-10.0, 10.0), ("achieved", "not_achieved")),
+            ("<= 60", (10.0, -10.0), ("not_achieved", "achieved")),  # v - 60
+            ("< 60", (10.0, -10.0), ("not_achieved", "achieved")),
+            ("== 50", (20.0, 0.0), ("not_achieved", "achieved")),  # |v - 50|
+        ],
+    )
+    def test_own_rows_follow_the_condition(
+        self, condition: str, gaps: tuple[float, float], statuses: tuple[str, str]
+    ) -> None:
+        """Districts scoring 70 and 50, judged by the share rule's condition; gap > 0 exactly when it fails."""
+        x = score("x", at_least(50, tier="district", rule=f"share_meeting({condition})"))
+        h = hierarchy(TIERS[:3])
+        ev = evaluate(plan(x), panel(h, [x], [("x", "243", 2025, 70), ("x", "244", 2025, 50)]))
+        assert (row(ev, "243")["gap"], row(ev, "244")["gap"]) == gaps
+        assert (row(ev, "243")["status"], row(ev, "244")["status"]) == statuses
+        assert row(ev, "26", "tier:district")["value"] == 50.0  # one of the two meets it
+
+    def test_not_equal_condition_gap_is_not_positive_when_met(self) -> None:
+        """share_meeting(!= 0): a district at 5 meets the condition, so it is not short of it (gap <= 0)."""
+        x = score("x", at_least(50, tier="district", rule="share_meeting(!= 0)"))
+        h = hierarchy(TIERS[:3])
+        ev = evaluate(plan(x), panel(h, [x], [("x", "243", 2025, 5), ("x", "244", 2025, 0)]))
+        met, failed = row(ev, "243"), row(ev, "244")
+        assert met["status"] == "achieved"
+        assert failed["status"] == "not_achieved"
+        assert met["gap"] <= 0  # positive means short
+        assert failed["gap"] > 0
+
+
+# --------------------------------------------------------------------------- status over time
+
+
+class TestStatusOverTime:
+    def evaluate_score(
+        self, values: Mapping[int, float], *targets: Any, period: object = None, **options: Any
+    ) -> Row:
+        ind = score("score", *targets)
+        p = panel(hierarchy(PROVINCE), [ind], series("score", "26", values))
+        return row(evaluate(plan(ind, **options), p, period=period), "26")
+
+    def test_miss_in_the_deadline_year_is_not_achieved(self) -> None:
+        """70 in 2025 against >= 80 by 2025: not_achieved, 10 short, no projection."""
+        r = self.evaluate_score({2021: 50, 2025: 70}, at_least(80))
+        assert (r["status"], r["gap"], r["projected"], r["deadline"]) == (
+            "not_achieved",
+            10.0,
+            None,
+            "2025",
+        )
+
+    def test_miss_after_the_deadline_is_not_achieved(self) -> None:
+        """Periods after the deadline are judged like the deadline year."""
+        r = self.evaluate_score({2024: 60, 2026: 70}, at_least(80))
+        assert (r["period"], r["status"]) == ("2026", "not_achieved")
+
+    def test_target_deadline_overrides_the_plan_deadline(self) -> None:
+        """A target due in 2023 is missed in 2023, though 50, 60, 70 would reach 90 by 2025."""
+        r = self.evaluate_score({2021: 50, 2022: 60, 2023: 70}, at_least(80, deadline="2023"))
+        assert (r["status"], r["deadline"]) == ("not_achieved", "2023")
+
+    def test_without_any_deadline_a_miss_is_not_achieved(self) -> None:
+        """No deadline anywhere: a target that does not hold is simply not achieved."""
+        r = self.evaluate_score({2021: 50, 2022: 60}, at_least(80), deadline=None, baseline=None)
+        assert (r["status"], r["deadline"], r["projected"]) == ("not_achieved", None, None)
+
+    def test_holding_before_the_deadline_is_achieved(self) -> None:
+        """92 in 2023 against >= 90: achieved, not merely on track."""
+        r = self.evaluate_score({2022: 85, 2023: 92}, at_least(90))
+        assert r["status"] == "achieved"
+
+    def test_on_track_when_the_line_reaches_the_target(self) -> None:
+        """2021: 50, 2022: 60, 2023: 70 -> slope 10 a year -> 70 + 2 x 10 = 90 in 2025 >= 90."""
+        r = self.evaluate_score({2021: 50, 2022: 60, 2023: 70}, at_least(90))
+        assert (r["status"], r["projected"], r["method"], r["gap"]) == (
+            "on_track",
+            pytest.approx(90.0),
+            "linear",
+            20.0,
+        )
+
+    def test_off_track_when_the_line_falls_short(self) -> None:
+        """The same line reaches 90 < 95 in 2025: off track, 25 short today."""
+        r = self.evaluate_score({2021: 50, 2022: 60, 2023: 70}, at_least(95))
+        assert (r["status"], r["projected"], r["gap"]) == ("off_track", pytest.approx(90.0), 25.0)
+
+    @pytest.mark.parametrize(("threshold", "status"), [(72, "on_track"), (75, "off_track")])
+    def test_projection_is_least_squares_not_the_endpoints(
+        self, threshold: int, status: str
+    ) -> None:
+        """50, 60, 56, 70 in 2021-2024: the fitted line gives 73 in 2025 (the endpoints would give 76.7).
+
+        mean x = 2022.5, mean y = 59; dx = -1.5, -0.5, 0.5, 1.5; dy = -9, 1, -3, 11;
+        slope = (13.5 - 0.5 - 1.5 + 16.5) / (2.25 + 0.25 + 0.25 + 2.25) = 28 / 5 = 5.6;
+        2025: 59 + 5.6 x 2.5 = 73.
+        """
+        r = self.evaluate_score({2021: 50, 2022: 60, 2023: 56, 2024: 70}, at_least(threshold))
+        assert r["projected"] == pytest.approx(73.0)
+        assert r["status"] == status
+
+    def test_values_before_the_baseline_are_left_out_of_the_line(self) -> None:
+        """2020's 90 is before the 2021 baseline: the line is still 50, 60, 70 -> 90 (with 2020: 50)."""
+        r = self.evaluate_score({2020: 90, 2021: 50, 2022: 60, 2023: 70}, at_least(90))
+        assert (r["status"], r["projected"]) == ("on_track", pytest.approx(90.0))
+
+    def test_a_missing_year_is_skipped(self) -> None:
+        """50 in 2021 and 70 in 2023 (2022 missing): 10 a year -> 90 in 2025."""
+        ind = score("score", at_least(90))
+        other = score("other")
+        rows = [*series("score", "26", {2021: 50, 2023: 70}), ("other", "26", 2022, 1)]
+        p = panel(hierarchy(PROVINCE), [ind, other], rows)
+        r = row(evaluate(plan(ind, other), p), "26")
+        assert p.periods == ("2021", "2022", "2023")
+        assert (r["status"], r["projected"]) == ("on_track", pytest.approx(90.0))
+
+    def test_the_line_stops_at_the_evaluated_period(self) -> None:
+        """Evaluated in 2022: 50, 60 -> 90 in 2025; the 2023 collapse to 0 is not seen yet."""
+        r = self.evaluate_score({2021: 50, 2022: 60, 2023: 0}, at_least(90), period=2022)
+        assert (r["status"], r["projected"]) == ("on_track", pytest.approx(90.0))
+
+    def test_one_value_is_insufficient_data(self) -> None:
+        """Only 2023's 70 (2021 holds another indicator): no line can be drawn."""
+        ind = score("score", at_least(90))
+        other = score("other")
+        rows = [("score", "26", 2023, 70), ("other", "26", 2021, 1)]
+        r = row(evaluate(plan(ind, other), panel(hierarchy(PROVINCE), [ind, other], rows)), "26")
+        assert (r["status"], r["value"], r["gap"], r["projected"]) == (
+            "insufficient_data",
+            70.0,
+            20.0,
+            None,
+        )
+
+    def test_no_value_in_the_period_is_no_data(self) -> None:
+        """Values in 2021 and 2022 but none in 2023: no_data, whatever the trend."""
+        ind = score("score", at_least(90))
+        other = score("other")
+        rows = [*series("score", "26", {2021: 50, 2022: 60}), ("other", "26", 2023, 1)]
+        r = row(evaluate(plan(ind, other), panel(hierarchy(PROVINCE), [ind, other], rows)), "26")
+        assert (r["status"], r["value"], r["gap"], r["indicator_value"]) == (
+            "no_data",
+            None,
+            None,
+            None,
+        )
+        assert r["coverage"] == 0.0
+
+
+class TestMissingIndicator:
+    def test_indicator_absent_from_the_panel_gives_no_data_rows(self) -> None:
+        """Every row of an indicator with no observation at all says no_data."""
+        present = score("present", at_least(1))
+        absent = Indicator(
+            "absent",
+            "Không có số liệu",
+            targets=[at_least(50), at_least(60, tier="district"), at_least(70, tier="commune")],
+        )
+        rank = score("rank_me", rank_at_most(3, among="province"))
+        change = score("change", reduce_by(0.1, baseline=2021))
+        p = panel(hierarchy(TIERS), [present], [("present", "26", 2025, 1)])
+        ev = evaluate(plan(present, absent, rank, change), p)
+        missing = [r for r in ev.rows if r["indicator"] != "present"]
+        assert len(missing) == 1 + 1 + 2 + 1 + 3 + 1 + 1
+        assert {r["status"] for r in missing} == {"no_data"}
+        assert all(r["value"] is None and r["gap"] is None for r in missing)
+        # the pooled rows still say which rule would have pooled them
+        assert row(ev, "26", "tier:district")["rule"] == "ratio_of_sums"
+        assert row(ev, "26", "own", "absent")["rule"] is None
+        assert row(ev, "26", "own", "present")["status"] == "achieved"
+
+
+# --------------------------------------------------------------------------- periods and errors
+
+
+class TestPeriods:
+    @staticmethod
+    def plan_and_panel() -> tuple[Plan, Panel]:
+        ind = score("score", at_least(90))
+        p = panel(hierarchy(PROVINCE), [ind], series("score", "26", {2021: 50, 2023: 70, 2025: 95}))
+        return plan(ind), p
+
+    def test_none_means_the_latest_period(self) -> None:
+        """period=None evaluates 2025, the panel's last period."""
+        pl, p = self.plan_and_panel()
+        ev = evaluate(pl, p)
+        assert ev.period == "2025"
+        assert {r["period"] for r in ev.rows} == {"2025"}
+        assert ev.rows == evaluate(pl, p, period="2025").rows
+
+    @pytest.mark.parametrize("period", [2023, "2023", 2023.0])
+    def test_explicit_period(self, period: object) -> None:
+        """An explicit period, as a number or text, evaluates that period."""
+        pl, p = self.plan_and_panel()
+        ev = evaluate(pl, p, period=period)
+        assert ev.period == "2023"
+        assert (ev.rows[0]["value"], ev.rows[0]["status"]) == (70.0, "on_track")
+
+    def test_period_not_in_the_panel(self) -> None:
+        """A period without observations raises UnknownPeriodError naming it and the periods held."""
+        pl, p = self.plan_and_panel()
+        with pytest.raises(UnknownPeriodError) as info:
+            evaluate(pl, p, period=2022)
+        assert str(info.value) == "period '2022' is not in the panel; it holds 2021, 2023, 2025"
+        assert info.value.key == "2022"
+        assert isinstance(info.value, KeyError)
+
+
+class TestDefinitionErrors:
+    def test_a_different_hierarchy_is_refused(self) -> None:
+        """The hierarchy given must be the panel's."""
+        ind = score("score", at_least(90))
+        p = panel(hierarchy(TIERS), [ind], [("score", "26", 2025, 95)])
+        with pytest.raises(DefinitionError, match="built on a different hierarchy"):
+            evaluate(plan(ind), p, hierarchy=hierarchy(FIVE_DISTRICTS))
+
+    def test_the_panel_hierarchy_or_an_equal_one_is_accepted(self) -> None:
+        """The panel's own hierarchy, or one equal to it, gives the same rows as none."""
+        ind = score("score", at_least(90))
+        p = panel(hierarchy(TIERS), [ind], [("score", "26", 2025, 95)])
+        expected = evaluate(plan(ind), p).rows
+        assert evaluate(plan(ind), p, hierarchy=p.hierarchy).rows == expected
+        assert evaluate(plan(ind), p, hierarchy=hierarchy(TIERS)).rows == expected
+
+    def test_a_tier_not_in_the_hierarchy(self) -> None:
+        """A target naming level 'commune' on a province/district hierarchy names the indicator."""
+        ind = score("score", at_least(90, tier="commune"))
+        p = panel(hierarchy(FIVE_DISTRICTS), [ind], [("score", "26", 2025, 95)])
+        with pytest.raises(DefinitionError) as info:
+            evaluate(plan(ind), p)
+        assert str(info.value) == (
+            "indicator 'score': a target names level 'commune', but the hierarchy's "
+            "levels are province, district"
+        )
+        assert info.value.code == "score"
+
+    def test_peers_not_in_the_hierarchy(self) -> None:
+        """A rank target among 'region' units fails the same way."""
+        ind = score("score", rank_at_most(3, among="region"))
+        p = panel(hierarchy(PROVINCE), [ind], [("score", "26", 2025, 95)])
+        with pytest.raises(DefinitionError, match="a target names level 'region'"):
+            evaluate(plan(ind), p)
+
+    def test_an_empty_panel_is_refused(self) -> None:
+        """No observation, no period to evaluate."""
+        ind = score("score", at_least(90))
+        with pytest.raises(DefinitionError, match="holds no observation"):
+            evaluate(plan(ind), Panel.from_records([], hierarchy(PROVINCE)))
+
+
+# --------------------------------------------------------------------------- properties
+
+#: Status from best to worst news, for a unit that has a value.
+RANK_OF_STATUS = {
+    "achieved": 0,
+    "on_track": 1,
+    "off_track": 2,
+    "insufficient_data": 2,
+    "not_achieved": 3,
+    "no_data": 4,
+}
+YEARS = (2021, 2022, 2023, 2024, 2025)
+value_or_none = st.none() | st.floats(0, 100, allow_nan=False)
+
+
+class TestProperties:
+    @given(
+        values=st.lists(
+            st.lists(value_or_none, min_size=len(YEARS), max_size=len(YEARS)),
+            min_size=3,
+            max_size=3,
+        ),
+        now=st.floats(0, 100, allow_nan=False),
+        rise=st.floats(1e-6, 50, allow_nan=False),
+        who=st.integers(0, 2),
+        at=st.integers(0, len(YEARS) - 1),
+        thresholds=st.tuples(st.floats(0, 100), st.floats(0, 100)),
+        deadline=st.sampled_from(["2022", "2023", "2024", "2025", "2026"]),
+    )
+    def test_raising_a_value_never_worsens_an_at_least_status(
+        self,
+        values: list[list[float | None]],
+        now: float,
+        rise: float,
+        who: int,
+        at: int,
+        thresholds: tuple[float, float],
+        deadline: str,
+    ) -> None:
+        """Raising one unit's value in the evaluated period keeps or improves every at_least status."""
+        ind = score("x", at_least(thresholds[0]), at_least(thresholds[1], tier="district"))
+        h = hierarchy(TIERS[:3])
+        codes = ["26", "243", "244"]
+        values[who][at] = now
+
+        def statuses(bump: float) -> dict[tuple[str, str], str]:
+            rows = [
+                ("x", code, year, v + (bump if (k, t) == (who, at) else 0.0))
+                for k, code in enumerate(codes)
+                for t, (year, v) in enumerate(zip(YEARS, values[k], strict=True))
+                if v is not None
+            ]
+            ev = evaluate(plan(ind, deadline=deadline), panel(h, [ind], rows), period=YEARS[at])
+            return {(r["unit"], r["scope"]): r["status"] for r in ev.rows}
+
+        before, after = statuses(0.0), statuses(rise)
+        assert before.keys() == after.keys()
+        for key, status in before.items():
+            assert RANK_OF_STATUS[after[key]] <= RANK_OF_STATUS[status], (key, status, after[key])
+
+    @given(name=st.sampled_from(catalog.names()))
+    def test_every_catalogue_survives_a_json_round_trip(self, name: str) -> None:
+        """Each shipped plan reads back from its own JSON unchanged."""
+        plan_ = catalog.load(name)
+        assert Plan.from_json(plan_.to_json()) == plan_
+
+
+# --------------------------------------------------------------------------- outputs
+
+NOTE = "Số liệu <mô phỏng> & minh họa"
+
+
+def sample() -> Evaluation:
+    """Two areas on TIERS, with a note, an HTML-like unit name and a '|' in another.
+
+    procedures (own):        a 84 >= 80 achieved; b no value -> no_data
+    digital_government:      wf 26 own 95 >= 90 achieved; tier:district 70 < 80 not_achieved;
+                             243 own 70 not_achieved
+    """
+    units = [
+        ("26", "Tỉnh <b>Vĩnh Phúc</b>", "province", None),
+        ("243", "Vĩnh Yên | city", "district", "26"),
+    ]
+    a = Indicator("a", "A", area="procedures", targets=[at_least(80)])
+    b = Indicator("b", "B", area="procedures", targets=[at_least(80)])
+    wf = Indicator(
+        "wf",
+        "WF",
+        area="digital_government",
+        targets=[at_least(90, tier="province"), at_least(80, tier="district")],
+        source="QĐ 2866",
+    )
+    rows = [("a", "26", 2025, 84, 100), ("wf", "26", 2025, 95, 100), ("wf", "243", 2025, 70, 100)]
+    p = panel(hierarchy(units), [a, b, wf], rows, note=NOTE)
+    pl = plan(a, b, wf, title="Kế hoạch thử", title_en="A test plan")
+    return evaluate(pl, p)
+
+
+class TestEvaluationOutputs:
+    def test_to_records_keys_are_the_columns(self) -> None:
+        """Each record has exactly the keys of COLUMNS, in order; records are copies."""
+        ev = sample()
+        records = ev.to_records()
+        assert len(records) == len(ev) == 5
+        assert all(tuple(r) == COLUMNS for r in records)
+        records[0]["status"] = "changed"
+        assert ev.rows[0]["status"] == "achieved"
+
+    def test_every_row_carries_the_note_and_the_source(self) -> None:
+        """The panel's note is on every row; a target without a source takes the indicator's."""
+        ev = sample()
+        assert ev.note == NOTE
+        assert {r["note"] for r in ev.rows} == {NOTE}
+        assert {r["source"] for r in ev.rows if r["indicator"] == "wf"} == {"QĐ 2866"}
+
+    def test_to_json_is_one_array_of_objects(self) -> None:
+        """to_json parses to the records; missing numbers are null, Vietnamese kept readable."""
+        ev = sample()
+        text = ev.to_json()
+        data = json.loads(text)
+        assert isinstance(data, list)
+        assert all(isinstance(r, dict) and r.keys() >= REQUIRED for r in data)
+        assert data == ev.to_records()
+        b = next(r for r in data if r["indicator"] == "b")
+        assert (b["value"], b["gap"], b["status"]) == (None, None, "no_data")
+        assert "Tỉnh <b>Vĩnh Phúc</b>" in text
+
+    def test_to_csv_header_and_a_row(self) -> None:
+        """The header is COLUMNS; a missing value is an empty cell."""
+        ev = sample()
+        text = ev.to_csv()
+        assert text.splitlines()[0] == ",".join(COLUMNS)
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert len(rows) == 5
+        district = next(r for r in rows if r["unit"] == "243")
+        assert district["unit_name"] == "Vĩnh Yên | city"
+        assert (district["value"], district["status"], district["gap"]) == (
+            "70.0",
+            "not_achieved",
+            "10.0",
+        )
+        assert district["projected"] == ""
+        assert district["note"] == NOTE
+
+    def test_to_markdown_has_title_note_and_table(self) -> None:
+        """Markdown: the title and period, the note in bold, a table with '|' escaped in cells."""
+        text = sample().to_markdown()
+        lines = text.splitlines()
+        assert lines[0] == "# A test plan — 2025"
+        assert "**Số liệu" in text
+        assert "| indicator | unit | scope | value | target | status | gap | projected |" in lines
+        assert "Vĩnh Yên \\| city (243)" in text
+        assert (
+            "| wf | Vĩnh Yên \\| city (243) | own | 70 | >= 80 % | not_achieved | 10 | — |" in lines
+        )
+
+    def test_to_markdown_escapes_html(self) -> None:
+        """Text from the data (unit names, the note) cannot inject HTML into a rendered report."""
+        text = sample().to_markdown()
+        assert "<b>" not in text
+        assert "<mô phỏng>" not in text
+
+    def test_to_html_escapes_text_and_marks_statuses(self) -> None:
+        """HTML: the note and names are escaped; status cells carry a class."""
+        ev = sample()
+        text = ev.to_html()
+        assert "<p><strong>Số liệu &lt;mô phỏng&gt; &amp; minh họa</strong></p>" in text
+        assert "Tỉnh &lt;b&gt;Vĩnh Phúc&lt;/b&gt; (26)" in text
+        assert "<b>" not in text
+        assert '<td class="status-not_achieved">not_achieved</td>' in text
+        assert "<td>&gt;= 80 %</td>" in text
+        assert text.count("<tr>") == 1 + 5
+        assert ev._repr_html_() == text
+
+    def test_outputs_without_a_note_have_no_note(self) -> None:
+        """Without a note there is no note paragraph and the rows' note is None."""
+        ind = score("score", at_least(90))
+        ev = evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], [("score", "26", 2025, 95)]))
+        assert ev.note == ""
+        assert ev.rows[0]["note"] is None
+        assert "<p>" not in ev.to_html()
+        assert ev.to_markdown().splitlines()[:3] == [
+            "# test-plan — 2025",
+            "",
+            "| indicator | unit | scope | value | target | status | gap | projected |",
+        ]
+        assert ev.scorecard().splitlines()[0] == "test-plan"
+
+    def test_to_frame_has_the_columns(self) -> None:
+        """to_frame gives one DataFrame row per row, with COLUMNS as columns."""
+        pytest.importorskip("pandas")
+        ev = sample()
+        frame = ev.to_frame()
+        assert list(frame.columns) == list(COLUMNS)
+        assert len(frame) == len(ev)
+        assert list(frame["status"]) == [r["status"] for r in ev.rows]
+
+    def test_summary_counts_the_plan_unit_rows_per_area_and_overall(self) -> None:
+        """Plan rows: procedures 1 achieved + 1 no_data; digital 1 achieved + 1 not_achieved."""
+        zero = {"on_track": 0, "off_track": 0, "insufficient_data": 0}
+        assert sample().summary() == [
+            {"area": "procedures", "achieved": 1, "evaluated": 1, "no_data": 1, "not_achieved": 0, **zero},
+            {"area": "digital_government", "achieved": 1, "evaluated": 2, "no_data": 0, "not_achieved": 1, **zero},
+            {"area": "all", "achieved": 2, "evaluated": 3, "no_data": 1, "not_achieved": 1, **zero},
+        ]  # fmt: skip
+
+    def test_counts_every_status_in_order(self) -> None:
+        """counts() has every status, in STATUSES order; here 2 achieved, 2 not, 1 no data."""
+        ev = sample()
+        counts = ev.counts()
+        assert tuple(counts) == STATUSES
+        assert counts == {
+            "achieved": 2,
+            "on_track": 0,
+            "off_track": 0,
+            "not_achieved": 2,
+            "insufficient_data": 0,
+            "no_data": 1,
+        }
+        assert ev.counts(ev.plan_rows())["not_achieved"] == 1
+
+    def test_plan_rows_leave_out_the_units_of_a_tier(self) -> None:
+        """The plan unit's rows are those of unit 26: 4 of the 5."""
+        ev = sample()
+        assert [(r["indicator"], r["scope"]) for r in ev.plan_rows()] == [
+            ("a", "own"),
+            ("b", "own"),
+            ("wf", "own"),
+            ("wf", "tier:district"),
+        ]
+
+    def test_plan_rows_without_a_plan_unit_are_the_top_level_rows(self) -> None:
+        """Plan unit None: the plan rows are the top-level units' rows."""
+        ind = score("x", at_least(50), at_least(50, tier="district"))
+        h = hierarchy(
+            [
+                ("01", "Hà Nội", "province", None),
+                ("02", "Hà Giang", "province", None),
+                ("001", "Ba Đình", "district", "01"),
+            ]
+        )
+        rows = [("x", "01", 2025, 60), ("x", "02", 2025, 40), ("x", "001", 2025, 70)]
+        ev = evaluate(plan(ind, unit=None), panel(h, [ind], rows))
+        assert [(r["unit"], r["scope"]) for r in ev.plan_rows()] == [
+            ("01", "own"),
+            ("02", "own"),
+            ("01", "tier:district"),
+            ("02", "tier:district"),
+        ]
+        # 02 has no district: its tier:district row has no data
+        assert (ev.summary()[-1]["evaluated"], ev.summary()[-1]["no_data"]) == (3, 1)
+
+    def test_an_empty_plan_has_no_rows(self) -> None:
+        """A plan without indicators gives no rows, no plan rows and an empty summary."""
+        ind = score("x")
+        for unit in ("26", None):
+            ev = evaluate(
+                plan(unit=unit), panel(hierarchy(PROVINCE), [ind], [("x", "26", 2025, 1)])
+            )
+            assert (len(ev), ev.plan_rows(), ev.summary()) == (0, [], [])
+            assert "Overall" not in ev.scorecard()
+
+    def test_repr(self) -> None:
+        """The repr names the plan, the period, the row count and the non-zero statuses."""
+        assert repr(sample()) == (
+            "Evaluation(plan='test-plan', period='2025', rows=5, achieved=2, not_achieved=2, no_data=1)"
+        )
+
+    def test_repr_of_an_empty_evaluation(self) -> None:
+        """With no rows, the repr ends cleanly after the row count."""
+        ind = score("x")
+        ev = evaluate(plan(), panel(hierarchy(PROVINCE), [ind], [("x", "26", 2025, 1)]))
+        assert repr(ev) == "Evaluation(plan='test-plan', period='2025', rows=0)"
+
+    def test_scorecard_groups_by_area_and_summarises_tiers(self) -> None:
+        """Plain text: note, titles, period, areas, the plan rows, a per-tier line, the overall count."""
+        text = sample().scorecard()
+        lines = text.splitlines()
+        assert lines[0] == f"*** {NOTE} ***"
+        assert lines[-1] == f"*** {NOTE} ***"
+        assert "A test plan" in lines
+        assert "Kế hoạch thử" in lines
+        assert "Period: 2025" in lines
+        assert "== procedures" in lines
+        assert "== digital government" in lines
+        assert lines.index("== procedures") < lines.index("== digital government")
+        assert "wf by district: 1 not_achieved" in [line.strip() for line in lines]
+        assert not any(line.lstrip().startswith("wf") and "243" in line for line in lines)
+        assert "Overall: 2 of 3 targets with data achieved, 1 without data." in lines
+
+
+# --------------------------------------------------------------------------- the demo
+
+
+class TestDemo:
+    @staticmethod
+    def demo(period: object = None) -> Evaluation:
+        return evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel(), period=period)
+
+    def test_2025_mixes_achieved_and_missed_with_one_no_data(self) -> None:
+        """In 2025 the plan rows are achieved or not_achieved, and one has no data."""
+        ev = self.demo()
+        assert ev.period == "2025"
+        counts = ev.counts(ev.plan_rows())
+        assert counts["achieved"] > 0
+        assert counts["not_achieved"] > 0
+        assert counts["achieved"] + counts["not_achieved"] + counts["no_data"] == len(
+            ev.plan_rows()
+        )
+        (missing,) = [r for r in ev.plan_rows() if r["status"] == "no_data"]
+        assert missing["indicator"] == "satisfaction_health_education"
+        assert len(ev.plan_rows()) == 23  # 20 indicators; meetings 2 targets, work files 3
+
+    def test_2025_hand_checked_rows(self) -> None:
+        """Public service units 640 -> 585 = -8.59 % (missed); staff 21500 -> 19100 = -11.16 %; 8 of 9 districts meet."""
+        ev = self.demo()
+        units = row(ev, "26", indicator="public_service_units")
+        assert units["value"] == pytest.approx(-8.59375)
+        assert units["status"] == "not_achieved"
+        staff = row(ev, "26", indicator="public_service_staff")
+        assert staff["value"] == pytest.approx((19100 - 21500) / 21500 * 100)
+        assert staff["status"] == "achieved"
+        share = row(ev, "26", "tier:district", "meetings_online")
+        assert share["value"] == pytest.approx(800 / 9)
+        assert share["status"] == "achieved"
+        assert row(ev, "26", indicator="par_index")["value"] == 12.0
+        assert row(ev, "26", indicator="sipas")["value"] == 18.0
+
+    def test_2023_mixes_on_track_and_off_track(self) -> None:
+        """The mid-term review has plan rows both on track and off track."""
+        ev = self.demo(2023)
+        counts = ev.counts(ev.plan_rows())
+        assert counts["on_track"] > 0
+        assert counts["off_track"] > 0
+        assert counts["not_achieved"] == 0
+
+    def test_2023_rank_projection(self) -> None:
+        """PAR INDEX ranks 22, 19, 17 in 2021-2023: mean 19 1/3, slope -2.5 -> 11.83 by 2025, on track."""
+        r = row(self.demo(2023), "26", indicator="par_index")
+        assert r["value"] == 17.0
+        assert r["projected"] == pytest.approx(58 / 3 - 2.5 * 3)
+        assert r["status"] == "on_track"
+
+    @pytest.mark.parametrize("period", [None, 2023])
+    def test_every_row_says_the_data_are_synthetic(self, period: object) -> None:
+        """The synthetic note is on the evaluation, on every row, and atop and below the scorecard."""
+        ev = self.demo(period)
+        assert ev.note == SYNTHETIC_NOTE
+        assert {r["note"] for r in ev.rows} == {SYNTHETIC_NOTE}
+        lines = ev.scorecard().splitlines()
+        assert SYNTHETIC_NOTE in lines[0]
+        assert SYNTHETIC_NOTE in lines[-1]

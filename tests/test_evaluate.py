@@ -561,15 +561,15 @@ class TestShareOfUnits:
         assert row(ev, "26", "tier:district")["value"] == 50.0  # one of the two meets it
 
     def test_not_equal_condition_gap_is_not_positive_when_met(self) -> None:
-        """share_meeting(!= 0): a district at 5 meets the condition, so it is not short of it (gap <= 0)."""
+        """share_meeting(!= 0): a district at 5 is beyond by 5 (gap -5); one at 0 has no defined gap."""
         x = score("x", at_least(50, tier="district", rule="share_meeting(!= 0)"))
         h = hierarchy(TIERS[:3])
         ev = evaluate(plan(x), panel(h, [x], [("x", "243", 2025, 5), ("x", "244", 2025, 0)]))
         met, failed = row(ev, "243"), row(ev, "244")
         assert met["status"] == "achieved"
         assert failed["status"] == "not_achieved"
-        assert met["gap"] <= 0  # positive means short
-        assert failed["gap"] > 0
+        assert met["gap"] == -5.0  # negative means beyond the threshold
+        assert failed["gap"] is None  # no distance would say how far from "not 0" it is
 
 
 # --------------------------------------------------------------------------- status over time
@@ -972,11 +972,10 @@ class TestEvaluationOutputs:
         assert ev.note == ""
         assert ev.rows[0]["note"] is None
         assert "<p>" not in ev.to_html()
-        assert ev.to_markdown().splitlines()[:3] == [
-            "# test-plan — 2025",
-            "",
-            "| indicator | unit | scope | value | target | status | gap | projected |",
-        ]
+        lines = ev.to_markdown().splitlines()
+        assert lines[:3] == ["# test-plan — 2025", "", "| area | achieved | evaluated | no data |"]
+        assert "| all | 1 | 1 | 0 |" in lines
+        assert "| indicator | unit | scope | value | target | status | gap | projected |" in lines
         assert ev.scorecard().splitlines()[0] == "test-plan"
 
     def test_to_frame_has_the_columns(self) -> None:

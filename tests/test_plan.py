@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cchc_indicators import (
@@ -819,6 +819,7 @@ class TestStrategies:
         seen_kinds: set[str] = set()
         seen_measures: set[str] = set()
 
+        @settings(max_examples=400, derandomize=True, database=None)
         @given(plans())
         def collect(plan: Plan) -> None:
             for ind in plan.indicators:

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._periods import granularity, normalise_period
-from .errors import PanelError, Problem
+from .errors import InvalidDataError, PanelError, Problem
 from .indicators import Indicator
 
 FloatArray = NDArray[np.float64]
@@ -56,15 +56,23 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]], IntArray]:
     Blank records (an empty line, a trailing newline) are skipped; row numbers
     are those a spreadsheet shows, the header being row 1.
     """
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
-        header = [h.strip() for h in next(reader, [])]
-        records: list[list[str]] = []
-        numbers: list[int] = []
-        for number, record in enumerate(reader, start=2):
-            if any(cell.strip() for cell in record):
-                records.append(record)
-                numbers.append(number)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            header = [h.strip() for h in next(reader, [])]
+            records: list[list[str]] = []
+            numbers: list[int] = []
+            for number, record in enumerate(reader, start=2):
+                if any(cell.strip() for cell in record):
+                    records.append(record)
+                    numbers.append(number)
+    except UnicodeDecodeError as exc:
+        problem = Problem(
+            f"the file is not UTF-8 text (byte {exc.start} cannot be read: {exc.reason}); "
+            "save it as CSV UTF-8",
+            kind="not_utf8",
+        )
+        raise InvalidDataError([problem], source=str(path)) from None
     return header, records, np.array(numbers, dtype=np.int64)
 
 

@@ -35,6 +35,7 @@ from typing import Any, TextIO
 import attrs
 
 from . import measures
+from ._periods import normalise_period
 from .errors import CchcError, InvalidDataError
 from .evaluate import Evaluation, evaluate
 from .hierarchy import DEFAULT_LEVELS, Hierarchy
@@ -180,12 +181,22 @@ def _require_indicator(panel: Panel, code: str, path: Path) -> None:
         raise _UsageError(msg)
 
 
+def _period_option(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        return normalise_period(text)
+    except ValueError as exc:
+        msg = f"--period: {exc}"
+        raise _UsageError(msg) from None
+
+
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from . import catalog
     from .datasets import demo_panel
 
     plan = catalog.load("vinh-phuc-2021-2025")
-    result = evaluate(plan, demo_panel(seed=args.seed), period=args.period)
+    result = evaluate(plan, demo_panel(seed=args.seed), period=_period_option(args.period))
     _emit(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
     return 0
 
@@ -225,7 +236,7 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
         msg = f"plan {plan.code!r} names no embedded units: give --units UNITS.csv"
         raise _UsageError(msg)
     panel = Panel.from_csv(args.data, hierarchy, indicators=plan.indicators)
-    result = evaluate(plan, panel, period=args.period)
+    result = evaluate(plan, panel, period=_period_option(args.period))
     _emit(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
     return 0
 

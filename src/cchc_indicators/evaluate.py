@@ -139,7 +139,10 @@ def _judge_condition(c: Condition, unit_label: str) -> _Judge:
             return thr - q
         if c.op in ("<=", "<"):
             return q - thr
-        return np.abs(q - thr)
+        if c.op == "==":
+            return np.abs(q - thr)  # 0 when met, the distance otherwise
+        # "!=": beyond by the distance when met; when not met no distance says how far off
+        return np.where(q != thr, -np.abs(q - thr), np.nan)
 
     return _Judge(f"{c.op} {number_text(thr)}{suffix} (own)", thr, c.test, gap)
 
@@ -167,6 +170,15 @@ def _project(q: FloatArray, x: FloatArray, x_end: float) -> tuple[FloatArray, Fl
         projected = mq + slope * (x_end - mx)
     projected = np.where(n >= 2, projected, np.nan)
     return projected, n
+
+
+def _row_unit_label(t: Target, scope: Scope, ind: Indicator) -> str:
+    """The unit of a row's value: a rank, a change in %, a share of units in %, or the indicator's."""
+    if t.kind == "rank_at_most":
+        return "rank"
+    if t.relative or (isinstance(t.rule, ShareMeeting) and scope.kind != "own"):
+        return "%"
+    return ind.unit
 
 
 def _none(x: float) -> float | None:
@@ -248,7 +260,7 @@ def evaluate(
         msg = "the panel was built on a different hierarchy than the one given"
         raise DefinitionError(msg)
     if not panel.periods:
-        msg = "the panel holds no observation to evaluate"
+        msg = f"{panel.source}: the panel holds no observation to evaluate"
         raise DefinitionError(msg)
     if period is None:
         label = panel.periods[-1]
@@ -272,6 +284,12 @@ def _target_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any
         return _rank_rows(ctx, ind, t)
     tier_level = None if t.tier is None else _level(h, t.tier, ind)
     judge = _judge_target(t, ind.unit)
+    if tier_level is not None and tier_level < plan_level:
+        msg = (
+            f"indicator {ind.code!r}: a target for tier {t.tier!r} is above the plan's unit "
+            f"{h.codes[int(ctx.plan_units[0])]!r} on level {h.levels[plan_level]!r}"
+        )
+        raise DefinitionError(msg, code=ind.code)
     if tier_level is None or tier_level <= plan_level:
         scope = t.scope or Scope("own")
         r = ctx.rollup(ind, scope, t.rule if scope.kind != "own" else None)
@@ -429,9 +447,7 @@ def _finish(
                 "tier": t.tier,
                 "value": _none(float(now[i])),
                 "indicator_value": _none(float(v[i, j])),
-                "unit_label": "rank"
-                if t.kind == "rank_at_most"
-                else ("%" if t.relative else ind.unit),
+                "unit_label": _row_unit_label(t, scope, ind),
                 "threshold": judge.threshold,
                 "target": judge.text,
                 "status": str(status[i]),
@@ -473,8 +489,8 @@ class Evaluation:
 
     def __repr__(self) -> str:
         counts = self.counts()
-        shown = ", ".join(f"{k}={v}" for k, v in counts.items() if v)
-        return f"Evaluation(plan={self.plan.code!r}, period={self.period!r}, rows={len(self.rows)}, {shown})"
+        shown = "".join(f", {k}={v}" for k, v in counts.items() if v)
+        return f"Evaluation(plan={self.plan.code!r}, period={self.period!r}, rows={len(self.rows)}{shown})"
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -555,13 +571,25 @@ class Evaluation:
         return head, body
 
     def to_markdown(self) -> str:
-        """Return a Markdown report: title, note, summary and the rows as a table."""
+        """Return a Markdown report: title, note, summary by area and the rows as a table.
+
+        Text from the data is escaped, so a name holding ``<b>`` or ``|`` stays text.
+        """
         head, body = self._table()
-        lines = [f"# {self.plan.title_en or self.plan.title or self.plan.code} — {self.period}", ""]
+        title = self.plan.title_en or self.plan.title or self.plan.code
+        lines = [f"# {_md(title)} — {self.period}", ""]
         if self.note:
-            lines += [f"**{self.note}**", ""]
+            lines += [f"**{_md(self.note)}**", ""]
+        summary = self.summary()
+        if summary:
+            lines += ["| area | achieved | evaluated | no data |", "|---|---|---|---|"]
+            lines += [
+                f"| {s['area']} | {s['achieved']} | {s['evaluated']} | {s['no_data']} |"
+                for s in summary
+            ]
+            lines.append("")
         lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body]
+        lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in body]
         return "\n".join(lines) + "\n"
 
     def to_html(self) -> str:
@@ -650,6 +678,11 @@ def _tier_summary(rows: Sequence[Mapping[str, Any]]) -> list[str]:
         shown = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
         out.append(f"    {code} by {level}: {shown}")
     return out
+
+
+def _md(text: str) -> str:
+    """Escape text for a Markdown table cell: HTML characters and the cell separator."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|")
 
 
 def _fmt(x: float | None) -> str:

@@ -814,8 +814,10 @@ class Panel:
             parts & (den == 0) & (num > 0),
             "positive_over_zero",
             "denominator",
-            lambda i: f"a numerator of {num[i]:g} over a denominator of 0 has no meaning; "
-            "check the row (0 of 0 is allowed: it reports no activity)",
+            lambda i: (
+                f"a numerator of {num[i]:g} over a denominator of 0 has no meaning; "
+                "check the row (0 of 0 is allowed: it reports no activity)"
+            ),
         )
         problems.add(
             w_ok & (weight < 0),

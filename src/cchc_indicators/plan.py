@@ -299,7 +299,11 @@ def _read(source: str | os.PathLike[str]) -> tuple[str, str]:
     if isinstance(source, str) and source.lstrip()[:1] in ("{", "["):
         return source, "<plan JSON>"
     path = Path(source)
-    return path.read_text(encoding="utf-8"), str(path)
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except UnicodeDecodeError as exc:
+        msg = f"{path}: the file is not UTF-8 text (byte {exc.start} cannot be read: {exc.reason})"
+        raise DefinitionError(msg) from None
 
 
 def schema() -> dict[str, Any]:

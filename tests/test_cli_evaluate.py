@@ -415,6 +415,23 @@ class TestEvaluateBadInput:
         err = one_line_error(capsys)
         assert "plan 'files-plan' names no embedded units: give --units UNITS.csv" in err
 
+    def test_malformed_period_names_the_option(
+        self, data: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--period that is not a period names the option."""
+        code, _ = run("evaluate", "--plan", PLAN, "--data", str(data), "--period", "20x3")
+        assert code == 2
+        assert one_line_error(capsys).startswith("cchc: error: --period: not a period: '20x3'")
+
+    def test_header_only_data_file_is_named(
+        self, data: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A data file with no observation names the file."""
+        data.write_text("indicator,unit,period,value\n", encoding="utf-8")
+        code, _ = run("evaluate", "--plan", PLAN, "--data", str(data))
+        assert code == 2
+        assert f"{data}: the panel holds no observation to evaluate" in one_line_error(capsys)
+
     def test_period_not_in_the_data(self, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """A --period the data do not hold names the period and the periods held."""
         code, _ = run("evaluate", "--plan", PLAN, "--data", str(data), "--period", "2025")

@@ -785,10 +785,21 @@ class TestDefinitionErrors:
             evaluate(plan(ind), p)
 
     def test_an_empty_panel_is_refused(self) -> None:
-        """No observation, no period to evaluate."""
+        """No observation, no period to evaluate; the message names the data's source."""
         ind = score("score", at_least(90))
-        with pytest.raises(DefinitionError, match="holds no observation"):
+        with pytest.raises(DefinitionError, match="<records>: the panel holds no observation"):
             evaluate(plan(ind), Panel.from_records([], hierarchy(PROVINCE)))
+
+    def test_a_tier_above_the_plan_unit_is_refused(self) -> None:
+        """A province-tier target in a plan for district 243 names the indicator and the unit."""
+        ind = score("score", at_least(90, tier="province"))
+        p = panel(hierarchy(TIERS), [ind], [("score", "243", 2025, 95)])
+        with pytest.raises(DefinitionError) as info:
+            evaluate(plan(ind, unit="243"), p)
+        assert str(info.value) == (
+            "indicator 'score': a target for tier 'province' is above the plan's unit '243' "
+            "on level 'district'"
+        )
 
 
 # --------------------------------------------------------------------------- properties

@@ -1153,3 +1153,141 @@ class TestDemo:
         lines = ev.scorecard().splitlines()
         assert SYNTHETIC_NOTE in lines[0]
         assert SYNTHETIC_NOTE in lines[-1]
+
+
+# --------------------------------------------------------------------------- review findings
+
+
+class TestDeadlineIsTheEndOfItsPeriod:
+    """'By 2025' means by the end of 2025, whatever the data's period kind."""
+
+    def test_monthly_data_inside_the_deadline_year_are_interim(self) -> None:
+        """2025-02 is before the end of 2025: on track, projected to 2025-12."""
+        ind = score("x", at_least(80, deadline="2025"))
+        rows = [("x", "26", p, v) for p, v in [("2024-12", 50), ("2025-01", 60), ("2025-02", 70)]]
+        ev = evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], rows))
+        r = row(ev, "26")
+        # +10 a month from 2025-02 (70) for 10 more months reaches 170 at 2025-12
+        assert r["status"] == "on_track"
+        assert r["projected"] == pytest.approx(170.0)
+        assert r["method"] == "linear"
+
+    def test_quarterly_data_at_the_deadline_quarter_are_final(self) -> None:
+        """2025-Q4 ends with 2025: the status is final (not_achieved), with no projection."""
+        ind = score("x", at_least(80, deadline="2025"))
+        rows = [("x", "26", p, v) for p, v in [("2025-Q3", 50), ("2025-Q4", 60)]]
+        r = row(evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], rows)), "26")
+        assert (r["status"], r["projected"], r["method"]) == ("not_achieved", None, None)
+
+    def test_yearly_data_against_a_quarter_deadline_are_final(self) -> None:
+        """Data for the year 2025 end with the deadline 2025-Q4: a final status."""
+        ind = score("x", at_least(80, deadline="2025-Q4"))
+        rows = [("x", "26", 2024, 50), ("x", "26", 2025, 90)]
+        r = row(evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], rows)), "26")
+        assert r["status"] == "achieved"
+
+
+class TestMinimumCoverage:
+    """evaluate(min_coverage=...) refuses pooled values resting on a few units."""
+
+    def test_a_thin_tier_pool_is_no_data_with_its_reason(self) -> None:
+        """1 of 5 districts reporting (20 %) is below 0.5: no value, reason below_min_coverage."""
+        ind = Indicator("wf", "WF", targets=[at_least(80, tier="district")])
+        h = hierarchy(FIVE_DISTRICTS)
+        p = panel(h, [ind], [("wf", "243", 2025, 90, 100)])
+        loose = row(evaluate(plan(ind), p), "26", "tier:district")
+        strict = row(evaluate(plan(ind), p, min_coverage=0.5), "26", "tier:district")
+        assert (loose["value"], loose["status"], loose["coverage"]) == (90.0, "achieved", 0.2)
+        assert (strict["value"], strict["status"], strict["reason"]) == (
+            None,
+            "no_data",
+            "below_min_coverage",
+        )
+        assert strict["coverage"] == 0.2  # the coverage is kept
+
+    def test_ranks_report_the_share_of_peers_with_data(self) -> None:
+        """A rank among 63 provinces with 2 reporting has coverage 2/63; min_coverage refuses it."""
+        ind = score("par", rank_at_most(15, among="province"))
+        p = panel(
+            datasets.provinces_2024(), [ind], [("par", "26", 2025, 80), ("par", "01", 2025, 90)]
+        )
+        loose = row(evaluate(plan(ind), p), "26")
+        assert (loose["value"], loose["coverage"]) == (2.0, pytest.approx(2 / 63))
+        strict = row(evaluate(plan(ind), p, min_coverage=0.9), "26")
+        assert (strict["status"], strict["reason"]) == ("no_data", "below_min_coverage")
+
+    @pytest.mark.parametrize("bad", [-0.1, 1.5, True, "0.5"])
+    def test_bad_min_coverage(self, bad: object) -> None:
+        """min_coverage is a share between 0 and 1."""
+        ind = score("x", at_least(80))
+        p = panel(hierarchy(PROVINCE), [ind], [("x", "26", 2025, 90)])
+        with pytest.raises(DefinitionError, match="min_coverage is a share between 0 and 1"):
+            evaluate(plan(ind), p, min_coverage=bad)  # type: ignore[arg-type]
+
+
+class TestRankSemantics:
+    """Ranks rank values among the plan unit's peers, and a rank measure is not re-ranked."""
+
+    def test_a_rank_measure_is_used_as_the_rank(self) -> None:
+        """An indicator that already is a rank (40th) is not ranked again (it would be 2nd)."""
+        ind = Indicator(
+            "r", "R", measure=measures.rank(), targets=[rank_at_most(15, among="province")]
+        )
+        h = hierarchy((("26", "VP", "province", None), ("01", "HN", "province", None)))
+        p = panel(h, [ind], [("r", "26", 2025, 40), ("r", "01", 2025, 3)])
+        r = row(evaluate(plan(ind), p), "26")
+        assert (r["value"], r["status"], r["gap"]) == (40.0, "not_achieved", 25.0)
+
+    def test_peers_on_another_level_are_refused(self) -> None:
+        """A province cannot be ranked among districts."""
+        ind = score("s", rank_at_most(1, among="district"))
+        p = panel(hierarchy(TIERS), [ind], [("s", "26", 2025, 5), ("s", "243", 2025, 9)])
+        with pytest.raises(
+            DefinitionError, match="a rank among districts cannot rank the plan's unit '26'"
+        ):
+            evaluate(plan(ind), p)
+
+
+class TestReasonsAndMethod:
+    """Rows say why a value is missing and name a method only when one was applied."""
+
+    def test_zero_and_missing_baseline_values_have_reasons(self) -> None:
+        """A reduction against a baseline of 0 or of no value has no value, with the reason."""
+        ind = Indicator(
+            "n", "N", measure=measures.count(), targets=[reduce_by(0.1, baseline="2021")]
+        )
+        zero = panel(hierarchy(PROVINCE), [ind], [("n", "26", 2021, 0), ("n", "26", 2025, 5)])
+        none = panel(hierarchy(PROVINCE), [ind], [("n", "26", 2022, 7), ("n", "26", 2025, 5)])
+        z, m = row(evaluate(plan(ind), zero), "26"), row(evaluate(plan(ind), none), "26")
+        assert (z["status"], z["reason"], z["baseline_value"]) == (
+            "no_data",
+            "zero_baseline_value",
+            0.0,
+        )
+        assert (m["status"], m["reason"]) == ("no_data", "no_baseline_value")
+
+    def test_a_missing_value_says_no_data(self) -> None:
+        """A unit without a value in the period: reason no_data; a row with a value: no reason."""
+        ind = score("x", at_least(80))
+        h = hierarchy(TIERS)
+        p = panel(h, [ind], [("x", "26", 2024, 70), ("x", "243", 2025, 90)])
+        r = row(evaluate(plan(ind), p), "26")
+        assert (r["status"], r["reason"], r["method"]) == ("no_data", "no_data", None)
+
+    def test_the_plan_unit_must_be_in_the_units(self) -> None:
+        """A plan about unit '01' cannot be evaluated on Vĩnh Phúc's units."""
+        ind = score("x", at_least(80))
+        p = panel(hierarchy(TIERS), [ind], [("x", "26", 2025, 90)])
+        with pytest.raises(
+            DefinitionError, match="plan 'test-plan' is about unit '01', which is not in the units"
+        ):
+            evaluate(plan(ind, unit="01"), p)
+
+    def test_scorecard_names_units_when_a_plan_covers_several(self) -> None:
+        """With plan.unit None and two provinces, each scorecard line names its unit."""
+        ind = score("x", at_least(80))
+        h = hierarchy((("26", "VP", "province", None), ("01", "HN", "province", None)))
+        p = panel(h, [ind], [("x", "26", 2025, 90), ("x", "01", 2025, 70)])
+        text = evaluate(plan(ind, unit=None), p).scorecard()
+        assert any(" 26 " in line and "achieved" in line for line in text.splitlines())
+        assert any(" 01 " in line and "not_achieved" in line for line in text.splitlines())

@@ -112,6 +112,12 @@ def _parser() -> argparse.ArgumentParser:
 def _add_output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--period", default=None, help="the period evaluated (default: the latest)")
     p.add_argument(
+        "--min-coverage",
+        type=float,
+        default=0.0,
+        help="share 0-1 of units (or rank peers) that must report for a pooled value",
+    )
+    p.add_argument(
         "--format", choices=("table", "json", "csv", "markdown", "html"), default="table"
     )
     p.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
@@ -196,7 +202,12 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from .datasets import demo_panel
 
     plan = catalog.load("vinh-phuc-2021-2025")
-    result = evaluate(plan, demo_panel(seed=args.seed), period=_period_option(args.period))
+    result = evaluate(
+        plan,
+        demo_panel(seed=args.seed),
+        period=_period_option(args.period),
+        min_coverage=args.min_coverage,
+    )
     _emit(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
     return 0
 
@@ -236,7 +247,9 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
         msg = f"plan {plan.code!r} names no embedded units: give --units UNITS.csv"
         raise _UsageError(msg)
     panel = Panel.from_csv(args.data, hierarchy, indicators=plan.indicators)
-    result = evaluate(plan, panel, period=_period_option(args.period))
+    result = evaluate(
+        plan, panel, period=_period_option(args.period), min_coverage=args.min_coverage
+    )
     _emit(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
     return 0
 

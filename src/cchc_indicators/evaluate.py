@@ -58,14 +58,14 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._periods import normalise_period, period_sort_key
+from ._periods import granularity, normalise_period, period_end_key, period_sort_key
 from .errors import DefinitionError, UnknownPeriodError
 from .hierarchy import Hierarchy
 from .indicators import Area, Indicator
 from .panel import Panel, _pandas
 from .plan import Plan
 from .rollup import Rollup, rollup
-from .rules import Condition, Rule, ShareMeeting, number_text
+from .rules import REASONS, Condition, Rule, ShareMeeting, number_text
 from .scopes import Scope
 from .targets import Target
 
@@ -101,6 +101,7 @@ COLUMNS = (
     "deadline",
     "projected",
     "method",
+    "reason",
     "source",
     "note",
 )
@@ -153,6 +154,22 @@ def _x(periods: Sequence[str]) -> FloatArray:
     return np.array([y + (m - 1) / 12.0 for y, m in keys])
 
 
+def _x_deadline(deadline: str, data_period: str) -> float:
+    """Where the deadline sits on the data's time axis: its last period of the data's kind.
+
+    With yearly data the deadline 2025 is 2025.0; with quarterly data it is 2025-Q4
+    (2025.75); with monthly data 2025-12 (2025.917): the projection runs to the
+    end of the deadline, in the same coordinates as the observations.
+    """
+    year, month = period_end_key(deadline)
+    kind = granularity(data_period)
+    if kind == "year":
+        return float(year)
+    if kind == "quarter":
+        return year + (3 * ((month - 1) // 3)) / 12.0
+    return year + (month - 1) / 12.0
+
+
 def _project(q: FloatArray, x: FloatArray, x_end: float) -> tuple[FloatArray, FloatArray]:
     """Least-squares line per row of ``q`` (NaN = missing), evaluated at ``x_end``.
 
@@ -188,8 +205,9 @@ def _none(x: float) -> float | None:
 class _Context:
     """What one evaluation needs: the panel, the period, cached roll-ups."""
 
-    def __init__(self, plan: Plan, panel: Panel, period: str) -> None:
+    def __init__(self, plan: Plan, panel: Panel, period: str, min_coverage: float = 0.0) -> None:
         self.plan = plan
+        self.min_coverage = min_coverage
         self.panel = panel
         self.h = panel.hierarchy
         self.period = period
@@ -209,13 +227,20 @@ class _Context:
             if ind.code not in self.panel:
                 self._cache[key] = None
             else:
-                self._cache[key] = rollup(self.panel, ind, scope=scope, rule=rule)
+                self._cache[key] = rollup(
+                    self.panel,
+                    ind,
+                    scope=scope,
+                    rule=rule,
+                    min_coverage=self.min_coverage if scope.kind != "own" else 0.0,
+                )
         return self._cache[key]
 
-    def values(self, r: Rollup | None) -> tuple[FloatArray, FloatArray]:
+    def values(self, r: Rollup | None) -> tuple[FloatArray, FloatArray, NDArray[np.str_]]:
+        """Values, coverage and the reason a value is missing (text), for every unit."""
         if r is None:
-            return self.nan, self.nan
-        return r.value, r.coverage
+            return self.nan, self.nan, np.full(self.nan.shape, "no_data")
+        return r.value, r.coverage, np.array(REASONS, dtype=str)[r.reason]
 
     def column_of(self, period: str | None) -> int | None:
         if period is None or period not in self.panel.periods:
@@ -228,6 +253,8 @@ def evaluate(
     panel: Panel,
     hierarchy: Hierarchy | None = None,
     period: object = None,
+    *,
+    min_coverage: float = 0.0,
 ) -> Evaluation:
     """Evaluate every target of ``plan`` on ``panel`` in one period.
 
@@ -242,6 +269,11 @@ def evaluate(
         The units; it must be the panel's (default).
     period
         The period evaluated; ``None`` means the latest period in the panel.
+    min_coverage
+        The smallest share (0 to 1) of the units in a pooled scope (or of the
+        peers of a rank) that must have data; below it the row has no value
+        (status ``no_data``, reason ``below_min_coverage``) rather than a
+        value resting on a few reporting units.
 
     Returns
     -------
@@ -253,8 +285,9 @@ def evaluate(
     UnknownPeriodError
         If ``period`` is not in the panel.
     DefinitionError
-        If ``hierarchy`` is not the panel's, or a target's tier or peer level
-        is not a level of the hierarchy below the plan's unit.
+        If ``hierarchy`` is not the panel's, the plan's unit is not in it, a
+        target's tier is not a level at or below the plan's unit, or a rank
+        target's peers are not on the plan unit's level.
     """
     if hierarchy is not None and hierarchy is not panel.hierarchy and hierarchy != panel.hierarchy:
         msg = "the panel was built on a different hierarchy than the one given"
@@ -269,7 +302,19 @@ def evaluate(
         if label not in panel.periods:
             msg = f"period {label!r} is not in the panel; it holds {', '.join(panel.periods)}"
             raise UnknownPeriodError(msg, key=label)
-    ctx = _Context(plan, panel, label)
+    if isinstance(min_coverage, bool) or not (
+        isinstance(min_coverage, (int, float)) and 0.0 <= min_coverage <= 1.0
+    ):
+        msg = f"min_coverage is a share between 0 and 1, got {min_coverage!r}"
+        raise DefinitionError(msg)
+    if plan.unit is not None and plan.unit not in panel.hierarchy:
+        h = panel.hierarchy
+        msg = (
+            f"plan {plan.code!r} is about unit {plan.unit!r}, which is not in the units "
+            f"(edition {h.edition}, {len(h)} units); evaluate it on a unit list that holds it"
+        )
+        raise DefinitionError(msg)
+    ctx = _Context(plan, panel, label, float(min_coverage))
     rows: list[dict[str, Any]] = []
     for ind in plan.indicators:
         for t in ind.targets:
@@ -329,8 +374,9 @@ def _rows(
     scope: Scope,
     r: Rollup | None,
 ) -> list[dict[str, Any]]:
-    values, coverage = ctx.values(r)
+    values, coverage, reasons = ctx.values(r)
     v = values[units]
+    reason = reasons[units, ctx.j]
     baseline_value = np.full(len(units), np.nan)
     if t.relative:
         b = ctx.column_of(t.baseline)
@@ -339,13 +385,16 @@ def _rows(
         with np.errstate(invalid="ignore", divide="ignore"):
             base = baseline_value[:, None]
             q = np.where(base != 0, (v - base) / np.abs(base) * 100.0, np.nan)
+        has_now = ~np.isnan(v[:, ctx.j])
+        reason = np.where(has_now & np.isnan(baseline_value), "no_baseline_value", reason)
+        reason = np.where(has_now & (baseline_value == 0), "zero_baseline_value", reason)
     else:
         q = v
     rule_text = r.rule.to_spec() if r is not None and r.rule is not None else None
     if r is None and scope.kind != "own":
         rule_text = (t.rule or ind.rule).to_spec()
     return _finish(
-        ctx, ind, t, judge, units, scope, rule_text, q, v, coverage[units], baseline_value
+        ctx, ind, t, judge, units, scope, rule_text, q, v, coverage[units], baseline_value, reason
     )
 
 
@@ -353,16 +402,34 @@ def _rank_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any]]
     h = ctx.h
     assert t.among is not None
     among = _level(h, t.among, ind)
+    plan_level = int(h.level_of[ctx.plan_units[0]])
+    if among != plan_level:
+        msg = (
+            f"indicator {ind.code!r}: a rank among {t.among}s cannot rank the plan's unit "
+            f"{h.codes[int(ctx.plan_units[0])]!r}, which is a {h.levels[plan_level]}"
+        )
+        raise DefinitionError(msg, code=ind.code)
     scope = t.scope or Scope("own")
     r = ctx.rollup(ind, scope, t.rule if scope.kind != "own" else None)
-    values, coverage = ctx.values(r)
+    values, _coverage, reasons = ctx.values(r)
     peers = values[h.level_slice(among)]  # peers x periods
     mine = values[ctx.plan_units]  # units x periods
-    if ind.direction.sign > 0:
-        better = peers[None, :, :] > mine[:, None, :]
+    if ind.measure.kind == "rank":
+        rank = mine  # the value already is the rank: ranking ranks would be wrong
     else:
-        better = peers[None, :, :] < mine[:, None, :]
-    rank = np.where(np.isnan(mine), np.nan, 1.0 + better.sum(axis=1))
+        if ind.direction.sign > 0:
+            better = peers[None, :, :] > mine[:, None, :]
+        else:
+            better = peers[None, :, :] < mine[:, None, :]
+        rank = np.where(np.isnan(mine), np.nan, 1.0 + better.sum(axis=1))
+    # coverage of a rank: the share of peers with a value, the same for every unit ranked
+    peer_coverage = (~np.isnan(peers)).sum(axis=0) / max(peers.shape[0], 1)
+    coverage = np.broadcast_to(peer_coverage, mine.shape)
+    reason = reasons[ctx.plan_units, ctx.j]
+    if ctx.min_coverage > 0 and peer_coverage[ctx.j] < ctx.min_coverage:
+        rank = rank.copy()
+        rank[:, ctx.j] = np.nan
+        reason = np.full(len(ctx.plan_units), "below_min_coverage")
     judge = _judge_target(t, ind.unit)
     rule_text = r.rule.to_spec() if r is not None and r.rule is not None else None
     return _finish(
@@ -375,8 +442,9 @@ def _rank_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any]]
         rule_text,
         rank,
         mine,
-        coverage[ctx.plan_units],
+        coverage,
         np.full(len(ctx.plan_units), np.nan),
+        reason,
     )
 
 
@@ -392,6 +460,7 @@ def _finish(
     v: FloatArray,
     coverage: FloatArray,
     baseline_value: FloatArray,
+    reason: NDArray[np.str_],
 ) -> list[dict[str, Any]]:
     """Statuses for all rows at once, then one dict per row."""
     j = ctx.j
@@ -399,7 +468,8 @@ def _finish(
     holds = judge.holds(now) & ~np.isnan(now)
     deadline = t.deadline or ctx.plan.deadline
     start = t.baseline or ctx.plan.baseline
-    due = deadline is None or period_sort_key(ctx.period) >= period_sort_key(deadline)
+    # "by the deadline" means by the end of the deadline period: 2025-Q1 is before "2025"
+    due = deadline is None or period_end_key(ctx.period) >= period_end_key(deadline)
     window = np.array(
         [
             (start is None or period_sort_key(p) >= period_sort_key(start))
@@ -409,7 +479,7 @@ def _finish(
     )
     if deadline is not None and not due:
         series = np.where(window[None, :], q, np.nan)
-        projected, points = _project(series, ctx.x, float(_x([deadline])[0]))
+        projected, points = _project(series, ctx.x, _x_deadline(deadline, ctx.period))
     else:
         projected = np.full(len(units), np.nan)
         points = np.zeros(len(units))
@@ -457,7 +527,8 @@ def _finish(
                 "baseline_value": _none(float(baseline_value[i])),
                 "deadline": deadline,
                 "projected": _none(float(projected[i])),
-                "method": "linear",
+                "method": "linear" if not np.isnan(projected[i]) else None,
+                "reason": (str(reason[i]) or None) if np.isnan(now[i]) else None,
                 "source": t.source or ind.source,
                 "note": ctx.panel.note or None,
             }
@@ -642,11 +713,13 @@ class Evaluation:
             if not rows:
                 continue
             lines.append(f"== {area.replace('_', ' ')}")
+            several = len({r["unit"] for r in self.plan_rows()}) > 1
             for r in rows:
                 if r["scope"] == "own" and r["level"] != rows[0]["level"]:
                     continue  # per-unit rows are summarised below
+                who = f" {r['unit']:<6}" if several else ""
                 lines.append(
-                    f"  {r['indicator']:<42} {r['scope']:<14} {_fmt(r['value']):>8}  "
+                    f"  {r['indicator']:<42}{who} {r['scope']:<14} {_fmt(r['value']):>8}  "
                     f"{r['target']:<28} {r['status']}"
                 )
             tiers = _tier_summary(rows)

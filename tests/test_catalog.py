@@ -51,6 +51,30 @@ EXPECTED: dict[str, tuple[str, str, str, list[tuple[Any, ...]]]] = {
     "unit_rearrangement": ("organisation", "binary", "higher", [("at_least", 1, "province", None, None, None, None)]),
 }  # fmt: skip
 
+#: code -> temporal nature: stocks are states at a period's end, flows add up over it
+TEMPORAL: dict[str, str] = {
+    "par_index": "level",
+    "sipas": "level",
+    "procedures_online": "stock",
+    "procedures_on_national_portal": "stock",
+    "dossiers_online": "flow",
+    "satisfaction_procedures": "flow",
+    "satisfaction_land_construction_investment": "flow",
+    "no_resubmission": "flow",
+    "public_service_units": "stock",
+    "public_service_staff": "stock",
+    "autonomous_units": "stock",
+    "satisfaction_administration": "flow",
+    "satisfaction_health_education": "flow",
+    "self_financing_units": "stock",
+    "units_converted": "stock",
+    "eid_online_users": "stock",
+    "systems_connected": "stock",
+    "meetings_online": "stock",
+    "work_files_online": "flow",
+    "unit_rearrangement": "stock",
+}
+
 MEASURES = {
     "percent": measures.percent(),
     "score": measures.score(0, 100),
@@ -161,6 +185,24 @@ class TestVinhPhucPlan:
         assert ind.rule.name == {"percent": "ratio_of_sums", "score": "mean", "count": "sum"}.get(
             measure, "all"
         )
+
+    @pytest.mark.parametrize("code", list(EXPECTED))
+    def test_indicator_temporal_nature(self, plan: Plan, code: str) -> None:
+        """Each indicator declares its temporal nature, written out in the JSON file."""
+        assert plan.indicator(code).temporal.value == TEMPORAL[code]
+        data = json.loads(catalog.path(VINH_PHUC).read_text(encoding="utf-8"))
+        (raw,) = [i for i in data["indicators"] if i["code"] == code]
+        assert raw["temporal"] == TEMPORAL[code]
+
+    def test_temporal_natures_are_explained(self, plan: Plan) -> None:
+        """The notes say why the natures were chosen; surveys and e-ID users say so themselves."""
+        assert "Temporal natures" in plan.notes
+        for code in TEMPORAL:
+            if code.startswith("satisfaction_"):
+                assert (
+                    "a flow: the answers of the survey rounds" in plan.indicator(code).description
+                )
+        assert "a stock" in plan.indicator("eid_online_users").description
 
     @pytest.mark.parametrize("code", list(EXPECTED))
     def test_indicator_is_named_described_and_sourced(self, plan: Plan, code: str) -> None:

@@ -6,6 +6,7 @@ import pickle
 import re
 
 import attrs
+import jsonschema
 import pytest
 
 from cchc_indicators import (
@@ -14,9 +15,12 @@ from cchc_indicators import (
     Direction,
     Indicator,
     RuleMismatchError,
+    Temporal,
     measures,
 )
+from cchc_indicators.indicators import TEMPORALS_FOR
 from cchc_indicators.measures import Measure
+from cchc_indicators.plan import schema as plan_schema
 from cchc_indicators.rules import AllTrue, Mean, Min, RatioOfSums, ShareMeeting, Sum
 
 
@@ -227,6 +231,155 @@ class TestRuleMismatch:
             Indicator("c", "C", measure=measures.count(), rule="weighted_mean(by=denominator)")
 
 
+class TestTemporal:
+    """An indicator declares how its values over time make a longer period's value."""
+
+    @pytest.mark.parametrize(
+        ("measure", "temporal"),
+        [
+            (measures.percent(), Temporal.FLOW),
+            (measures.ratio(1000), Temporal.FLOW),
+            (measures.count(), Temporal.FLOW),
+            (measures.score(0, 100), Temporal.LEVEL),
+            (measures.binary(), Temporal.STOCK),
+            (measures.rank(), Temporal.STOCK),
+        ],
+        ids=["percent", "per1000", "count", "score", "binary", "rank"],
+    )
+    def test_default_by_measure(self, measure: Measure, temporal: Temporal) -> None:
+        """Ratios and counts are flows, scores levels, 0/1 facts and ranks stocks, by default."""
+        assert Indicator("x", "X", measure=measure).temporal is temporal
+
+    @pytest.mark.parametrize("value", ["stock", Temporal.STOCK])
+    def test_given_as_text_or_member(self, value: object) -> None:
+        """The nature may be given as its text or as a Temporal member."""
+        ind = Indicator("staff", "Biên chế", measure=measures.count(), temporal=value)  # type: ignore[arg-type]
+        assert ind.temporal is Temporal.STOCK
+        assert str(ind.temporal) == "stock"
+
+    @pytest.mark.parametrize(
+        ("kind", "fitting"),
+        [
+            ("ratio", ["flow", "stock", "level"]),
+            ("count", ["flow", "stock", "level"]),
+            ("score", ["level", "stock"]),
+            ("binary", ["stock"]),
+            ("rank", ["stock"]),
+        ],
+    )
+    def test_natures_fitting_each_measure(self, kind: str, fitting: list[str]) -> None:
+        """TEMPORALS_FOR lists the natures that fit each measure kind, the default first."""
+        assert [t.value for t in TEMPORALS_FOR[kind]] == fitting
+
+    @pytest.mark.parametrize("value", ["weekly", "Flow", "", None, 1])
+    def test_unknown_nature_names_the_indicator(self, value: object) -> None:
+        """An unknown nature raises DefinitionError naming the indicator and the natures."""
+        with pytest.raises(DefinitionError) as info:
+            Indicator("dossiers", "Hồ sơ", temporal=value)  # type: ignore[arg-type]
+        assert str(info.value) == (
+            f"indicator 'dossiers': unknown temporal nature {value!r}; "
+            "expected one of 'flow', 'stock', 'level'"
+        )
+        assert info.value.code == "dossiers"
+
+    @pytest.mark.parametrize(
+        ("measure", "temporal", "message"),
+        [
+            (
+                measures.score(0, 100),
+                "flow",
+                "indicator 'x': temporal 'flow' does not fit a score measure (adding up scores "
+                "over time is meaningless); use 'level' (the default) or 'stock'",
+            ),
+            (
+                measures.binary(),
+                "flow",
+                "indicator 'x': temporal 'flow' does not fit a binary measure (adding up 0/1 facts "
+                "over time is meaningless); use 'stock' (the default)",
+            ),
+            (
+                measures.binary(),
+                "level",
+                "indicator 'x': temporal 'level' does not fit a binary measure (a mean of 0/1 facts "
+                "is a share, not a fact); use 'stock' (the default)",
+            ),
+            (
+                measures.rank(),
+                "flow",
+                "indicator 'x': temporal 'flow' does not fit a rank measure (adding up ranks over "
+                "time is meaningless); use 'stock' (the default)",
+            ),
+            (
+                measures.rank(),
+                "level",
+                "indicator 'x': temporal 'level' does not fit a rank measure (a mean of ranks is "
+                "not a rank); use 'stock' (the default)",
+            ),
+        ],
+        ids=["score-flow", "binary-flow", "binary-level", "rank-flow", "rank-level"],
+    )
+    def test_nature_must_fit_the_measure(
+        self, measure: Measure, temporal: str, message: str
+    ) -> None:
+        """A nature that does not fit the measure raises DefinitionError naming the indicator."""
+        with pytest.raises(DefinitionError) as info:
+            Indicator("x", "X", measure=measure, temporal=temporal)  # type: ignore[arg-type]
+        assert str(info.value) == message
+        assert info.value.code == "x"
+
+    def test_from_dict_reads_the_nature(self) -> None:
+        """from_dict reads 'temporal', and without it takes the measure's default."""
+        data = {"code": "staff", "name": "Biên chế", "measure": {"kind": "count"}}
+        assert Indicator.from_dict(data).temporal is Temporal.FLOW
+        assert Indicator.from_dict({**data, "temporal": "stock"}).temporal is Temporal.STOCK
+
+    def test_from_dict_unknown_nature_names_the_indicator(self) -> None:
+        """An unknown nature read from a dictionary names the indicator once."""
+        with pytest.raises(DefinitionError) as info:
+            Indicator.from_dict({"code": "a", "name": "A", "temporal": "yearly"})
+        assert str(info.value).startswith("indicator 'a': unknown temporal nature 'yearly'")
+        assert info.value.code == "a"
+
+    def test_to_dict_writes_the_nature(self) -> None:
+        """to_dict writes the nature as text, and it round-trips."""
+        ind = Indicator("staff", "Biên chế", measure=measures.count(), temporal="stock")
+        assert ind.to_dict()["temporal"] == "stock"
+        assert Indicator.from_dict(ind.to_dict()) == ind
+
+    @pytest.mark.parametrize(
+        ("measure", "temporal", "valid"),
+        [
+            ({"kind": "ratio", "scale": 100.0}, "level", True),
+            ({"kind": "count"}, "stock", True),
+            ({"kind": "score"}, "stock", True),
+            ({"kind": "score"}, "flow", False),
+            ({"kind": "binary"}, "level", False),
+            ({"kind": "rank"}, "flow", False),
+            ({"kind": "rank"}, "stock", True),
+            (None, "monthly", False),
+        ],
+    )
+    def test_schema_agrees_with_the_library(
+        self, measure: dict[str, object] | None, temporal: str, valid: bool
+    ) -> None:
+        """The plan JSON Schema accepts exactly the natures the library accepts for a measure."""
+        data: dict[str, object] = {"code": "x", "name": "X", "temporal": temporal}
+        if measure is not None:
+            data["measure"] = measure
+        doc = {"schema_version": 1, "code": "p", "indicators": [data]}
+        errors = list(jsonschema.Draft202012Validator(plan_schema()).iter_errors(doc))
+        assert (errors == []) is valid
+        if valid:
+            Indicator.from_dict(data)
+        else:
+            with pytest.raises(DefinitionError, match="indicator 'x'"):
+                Indicator.from_dict(data)
+
+    def test_nature_takes_part_in_equality(self) -> None:
+        """Two indicators that differ only in nature are different."""
+        assert Indicator("p", "P") != Indicator("p", "P", temporal="stock")
+
+
 class TestSerialisation:
     """to_dict / from_dict round-trip and reject bad input."""
 
@@ -250,6 +403,7 @@ class TestSerialisation:
             "measure": {"kind": "rank"},
             "direction": "lower",
             "rule": "share_meeting(<= 15, denominator=all)",
+            "temporal": "stock",
             "unit": "hạng",
             "description": "Vị trí của tỉnh trong 63 tỉnh, thành phố",
             "source": "QĐ 2866/QĐ-UBND, mục II.2",

@@ -21,6 +21,7 @@ from cchc_indicators import (
     UnknownIndicatorError,
     measures,
 )
+from cchc_indicators.indicators import TEMPORALS_FOR
 from cchc_indicators.measures import Measure
 from cchc_indicators.plan import SCHEMA_VERSION, Plan, schema
 from cchc_indicators.rules import number_text, rules_for
@@ -134,6 +135,8 @@ def indicators(draw: st.DrawFn, code: str) -> Indicator:
         options["direction"] = draw(st.sampled_from(["higher", "lower"]))
     if draw(st.booleans()):
         options["unit"] = draw(st.text(max_size=6))
+    if draw(st.booleans()):
+        options["temporal"] = draw(st.sampled_from([t.value for t in TEMPORALS_FOR[measure.kind]]))
     return Indicator(code, draw(st.text(max_size=20)), **options)
 
 
@@ -223,6 +226,7 @@ def demo_dict() -> dict[str, Any]:
                 "measure": {"kind": "ratio", "scale": 100.0, "bounded": True},
                 "direction": "higher",
                 "rule": "ratio_of_sums",
+                "temporal": "flow",
                 "unit": "%",
                 "description": "",
                 "source": "",
@@ -238,6 +242,7 @@ def demo_dict() -> dict[str, Any]:
                 "measure": {"kind": "rank"},
                 "direction": "lower",
                 "rule": "min",
+                "temporal": "stock",
                 "unit": "rank",
                 "description": "",
                 "source": "",

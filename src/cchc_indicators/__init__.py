@@ -29,7 +29,7 @@ from .errors import (
 )
 from .evaluate import Evaluation, evaluate
 from .hierarchy import DEFAULT_LEVELS, TWO_TIER_LEVELS, Hierarchy, Unit
-from .indicators import Area, Direction, Indicator
+from .indicators import Area, Direction, Indicator, Temporal
 from .measures import Measure
 from .panel import IndicatorData, Panel
 from .plan import Plan
@@ -65,6 +65,7 @@ __all__ = [
     "RuleMismatchError",
     "Scope",
     "Target",
+    "Temporal",
     "Unit",
     "UnknownIndicatorError",
     "UnknownLevelError",

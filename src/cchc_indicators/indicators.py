@@ -10,8 +10,8 @@ Examples
 ...     area="digital_government",
 ...     measure=measures.percent(),
 ... )
->>> ind.rule, ind.direction, ind.unit
-(RatioOfSums(), <Direction.HIGHER: 'higher'>, '%')
+>>> ind.rule, ind.direction, ind.unit, ind.temporal
+(RatioOfSums(), <Direction.HIGHER: 'higher'>, '%', <Temporal.FLOW: 'flow'>)
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from .measures import Measure, percent
 from .rules import Rule, ShareMeeting, default_rule, parse_rule, rules_for
 from .targets import Target
 
-__all__ = ["Area", "Direction", "Indicator"]
+__all__ = ["TEMPORALS_FOR", "Area", "Direction", "Indicator", "Temporal"]
 
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]*$")
 
@@ -84,6 +84,75 @@ class Direction(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+class Temporal(str, enum.Enum):
+    """How an indicator's values over time combine into a longer period.
+
+    ``flow``
+        Summed over the period: dossiers received, work files processed. For a
+        ratio, numerator and denominator are each summed.
+    ``stock``
+        The value at the end of the period: staff, number of units, the share
+        of procedures offered online.
+    ``level``
+        The mean over the period: a satisfaction score. For a ratio given as
+        parts, numerator and denominator are each averaged.
+
+    See :func:`cchc_indicators.periods.to_granularity`, which converts
+    observations to a coarser period by this nature.
+
+    .. versionadded:: 0.1.0
+
+    Examples
+    --------
+    >>> Temporal("stock")
+    <Temporal.STOCK: 'stock'>
+    >>> [t.value for t in Temporal]
+    ['flow', 'stock', 'level']
+    """
+
+    FLOW = "flow"
+    STOCK = "stock"
+    LEVEL = "level"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: The temporal natures that fit each measure kind, the default first. Adding up
+#: scores, 0/1 facts or ranks is meaningless, and so is averaging 0/1 facts or
+#: ranks (a mean of 0/1 facts is a share, a mean of ranks is not a rank).
+TEMPORALS_FOR: dict[str, tuple[Temporal, ...]] = {
+    "ratio": (Temporal.FLOW, Temporal.STOCK, Temporal.LEVEL),
+    "count": (Temporal.FLOW, Temporal.STOCK, Temporal.LEVEL),
+    "score": (Temporal.LEVEL, Temporal.STOCK),
+    "binary": (Temporal.STOCK,),
+    "rank": (Temporal.STOCK,),
+}
+
+_TEMPORAL_HINTS = {
+    ("flow", "score"): "adding up scores over time is meaningless",
+    ("flow", "binary"): "adding up 0/1 facts over time is meaningless",
+    ("flow", "rank"): "adding up ranks over time is meaningless",
+    ("level", "binary"): "a mean of 0/1 facts is a share, not a fact",
+    ("level", "rank"): "a mean of ranks is not a rank",
+}
+
+
+def _to_temporal(value: object) -> object:
+    # unknown values are kept as they are and refused by the validator, which can name the indicator
+    try:
+        return Temporal(value)
+    except ValueError:
+        return value
+
+
+def _check_temporal(instance: Indicator, _attribute: object, value: object) -> None:
+    if not isinstance(value, Temporal):
+        allowed = ", ".join(repr(t.value) for t in Temporal)
+        msg = f"indicator {instance.code!r}: unknown temporal nature {value!r}; expected one of {allowed}"
+        raise DefinitionError(msg, code=instance.code)
 
 
 def _to_enum(cls: type[enum.Enum], what: str) -> Any:
@@ -184,6 +253,19 @@ class Indicator:
         does not fit the measure raises :class:`~cchc_indicators.errors.RuleMismatchError`.
     unit
         The unit label shown with values; default from the measure (``%``, ...).
+    temporal
+        How values of shorter periods combine into a longer one
+        (:class:`Temporal` or its value): ``flow`` (summed, e.g. dossiers
+        received), ``stock`` (the last value, e.g. staff) or ``level`` (the
+        mean, e.g. a satisfaction score). For a ratio it applies to numerator
+        and denominator alike. Default by measure: ratio and count ->
+        ``flow`` (for a ratio: both parts are flows), score -> ``level``,
+        binary and rank -> ``stock`` (the only nature that fits them: a mean
+        of 0/1 facts is a share, a mean of ranks is not a rank). A nature that
+        does not fit the measure, or an unknown one, raises
+        :class:`~cchc_indicators.errors.DefinitionError`.
+
+        .. versionadded:: 0.1.0
     description
         What exactly is counted.
     source
@@ -193,6 +275,12 @@ class Indicator:
     --------
     >>> Indicator("staff", "Số biên chế", measure=measures.count()).rule
     Sum()
+    >>> Indicator("staff", "Số biên chế", measure=measures.count(), temporal="stock").temporal
+    <Temporal.STOCK: 'stock'>
+    >>> Indicator("s", "S", measure=measures.score(0, 100), temporal="flow")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: indicator 's': temporal 'flow' does not fit a score measure (adding up scores over time is meaningless); use 'level' (the default) or 'stock'
     >>> Indicator("x", "X", measure=measures.percent(), rule="sum")
     Traceback (most recent call last):
     ...
@@ -219,6 +307,12 @@ class Indicator:
         kw_only=True,
         validator=_check_text,
     )
+    temporal: Temporal = attrs.field(
+        default=attrs.Factory(lambda self: TEMPORALS_FOR[self.measure.kind][0], takes_self=True),
+        kw_only=True,
+        converter=_to_temporal,
+        validator=_check_temporal,
+    )
     description: str = attrs.field(default="", kw_only=True, validator=_check_text)
     source: str = attrs.field(default="", kw_only=True, validator=_check_text)
     targets: tuple[Target, ...] = attrs.field(factory=tuple, kw_only=True, converter=_to_targets)
@@ -226,6 +320,17 @@ class Indicator:
     def __attrs_post_init__(self) -> None:
         if not self.rule.fits(self.measure):
             raise _mismatch(self.code, self.rule, self.measure)
+        fitting = TEMPORALS_FOR[self.measure.kind]
+        if self.temporal not in fitting:
+            hint = _TEMPORAL_HINTS[(self.temporal.value, self.measure.kind)]
+            others = " or ".join(repr(t.value) for t in fitting[1:])
+            alternatives = f" or {others}" if others else ""
+            msg = (
+                f"indicator {self.code!r}: temporal {self.temporal.value!r} does not fit a "
+                f"{self.measure.kind} measure ({hint}); use {fitting[0].value!r} (the default)"
+                f"{alternatives}"
+            )
+            raise DefinitionError(msg, code=self.code)
         seen: set[tuple[str | None, str]] = set()
         for target in self.targets:
             self._check_target(target)
@@ -287,6 +392,7 @@ class Indicator:
             "measure": self.measure.to_dict(),
             "direction": self.direction.value,
             "rule": self.rule.to_spec(),
+            "temporal": self.temporal.value,
             "unit": self.unit,
             "description": self.description,
             "source": self.source,

@@ -33,7 +33,7 @@ from hypothesis.errors import InvalidArgument
 
 from .. import measures
 from ..hierarchy import DEFAULT_LEVELS, Hierarchy
-from ..indicators import Area, Indicator
+from ..indicators import TEMPORALS_FOR, Area, Indicator
 from ..measures import MEASURE_KINDS, Measure, percent, score
 from ..panel import Panel
 from ..rollup import PROVENANCE, Rollup
@@ -259,6 +259,7 @@ def _indicators(
         area=draw(st.sampled_from(list(Area))),
         measure=measure,
         rule=rule,
+        temporal=draw(st.sampled_from(TEMPORALS_FOR[measure.kind])),
     )
 
 

@@ -18,8 +18,10 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
-#: The official unit lists beside the project (``../shared/data``); tests may read them.
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+#: The official unit lists beside the project (``../shared/data``, or ``$CCHC_SHARED_DATA``).
+SHARED_DATA = Path(
+    os.environ.get("CCHC_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 
 
 @pytest.fixture(scope="session")

@@ -772,7 +772,7 @@ class TestDefinitionErrors:
         with pytest.raises(DefinitionError) as info:
             evaluate(plan(ind), p)
         assert str(info.value) == (
-            "indicator 'score': a target names level 'commune', but the hierarchy's "
+            "plan 'test-plan': indicator 'score': a target names level 'commune', but the hierarchy's "
             "levels are province, district"
         )
         assert info.value.code == "score"
@@ -797,7 +797,7 @@ class TestDefinitionErrors:
         with pytest.raises(DefinitionError) as info:
             evaluate(plan(ind, unit="243"), p)
         assert str(info.value) == (
-            "indicator 'score': a target for tier 'province' is above the plan's unit '243' "
+            "plan 'test-plan': indicator 'score': a target for tier 'province' is above the plan's unit '243' "
             "on level 'district'"
         )
 

@@ -20,6 +20,7 @@ from cchc_indicators import (
     Scope,
     UnknownIndicatorError,
     UnknownLevelError,
+    UnknownPeriodError,
     UnknownUnitError,
     measures,
     own,
@@ -396,6 +397,11 @@ class TestRules:
 class TestMinCoverage:
     """min_coverage turns values with too little data into missing values."""
 
+    def test_a_boolean_is_not_a_share(self, panel: Panel) -> None:
+        """min_coverage=True is refused rather than read as 1.0."""
+        with pytest.raises(DefinitionError, match="min_coverage is a share between 0 and 1"):
+            rollup(panel, "files", min_coverage=True)
+
     def test_below_min_coverage(self, panel: Panel) -> None:
         """A value whose coverage is below the minimum is missing, its coverage kept."""
         r = rollup(panel, "files", scope="territory", min_coverage=0.9)
@@ -656,9 +662,13 @@ class TestOutput:
         r = rollup(panel, "files")
         assert r.get("C1", "2024") == r.get("C1", 2024) == 10.0
         with pytest.raises(
-            KeyError, match="period '2030' is not in the roll-up; it holds 2024, 2025"
-        ):
+            UnknownPeriodError, match="period '2030' is not in the roll-up; it holds 2024, 2025"
+        ) as info:
             r.get("P", 2030)
+        assert isinstance(info.value, KeyError)
+        assert info.value.key == "2030"
+        with pytest.raises(UnknownPeriodError, match="not a period: '20x4'"):
+            r.row("P", "20x4")
         with pytest.raises(UnknownUnitError, match="unknown unit code 'X'"):
             r.row("X", 2024)
 

@@ -315,10 +315,13 @@ def evaluate(
         )
         raise DefinitionError(msg)
     ctx = _Context(plan, panel, label, float(min_coverage))
-    rows: list[dict[str, Any]] = []
-    for ind in plan.indicators:
-        for t in ind.targets:
-            rows.extend(_target_rows(ctx, ind, t))
+    try:
+        rows = [
+            row for ind in plan.indicators for t in ind.targets for row in _target_rows(ctx, ind, t)
+        ]
+    except DefinitionError as exc:
+        where = f"plan {plan.code!r}"
+        raise exc.in_context(where) from None
     return Evaluation(plan=plan, period=label, rows=tuple(rows), note=panel.note)
 
 

@@ -54,7 +54,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._periods import period_sort_key
-from .errors import DefinitionError, IncompatibleStatesError, PanelError, Problem
+from .errors import (
+    DefinitionError,
+    IncompatibleStatesError,
+    PanelError,
+    Problem,
+    UnknownPeriodError,
+)
 from .hierarchy import Hierarchy
 from .indicators import Indicator
 from .panel import Panel, _pandas
@@ -392,7 +398,9 @@ class RollupState:
         >>> s.finalize(min_coverage=0.5).row("243", 2024)["reason"]
         'below_min_coverage'
         """
-        if not (isinstance(min_coverage, (int, float)) and 0.0 <= min_coverage <= 1.0):
+        if isinstance(min_coverage, bool) or not (
+            isinstance(min_coverage, (int, float)) and 0.0 <= min_coverage <= 1.0
+        ):
             msg = f"min_coverage is a share between 0 and 1, got {min_coverage!r}"
             raise DefinitionError(msg)
         n = self.fields["n"]
@@ -742,10 +750,13 @@ class Rollup:
     def _cell(self, unit: str, period: object) -> tuple[int, int]:
         from ._periods import normalise_period
 
-        label = normalise_period(period)
+        try:
+            label = normalise_period(period)
+        except ValueError as exc:
+            raise UnknownPeriodError(str(exc), key=str(period)) from None
         if label not in self.periods:
             msg = f"period {label!r} is not in the roll-up; it holds {', '.join(self.periods)}"
-            raise KeyError(msg)
+            raise UnknownPeriodError(msg, key=label)
         return self.hierarchy.position(unit), self.periods.index(label)
 
     def get(self, unit: str, period: object) -> float:

@@ -745,3 +745,33 @@ class TestVietnamese:
         title = figures[0].axes[0].get_title()
         assert title.startswith("Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng")
         assert "Phường Tích Sơn (08707)" in title
+
+
+class TestEvaluationPlot:
+    """Evaluation.plot dispatches to the three plots; the CLI saves the heat-map."""
+
+    def test_each_kind(self, review: Evaluation, panel: Panel) -> None:
+        """heatmap, tiers and trajectory draw their figures from the evaluation."""
+        assert isinstance(review.plot(), Figure)
+        tiers = review.plot("tiers", indicator="work_files_online")
+        assert len(ax_of(tiers).patches) == 3
+        traj = review.plot("trajectory", panel=panel, indicator="work_files_online", unit="26")
+        assert isinstance(traj, Figure)
+
+    def test_trajectory_needs_the_panel(self, review: Evaluation) -> None:
+        """Without panel= a trajectory cannot be drawn."""
+        with pytest.raises(DefinitionError, match="a trajectory needs the data"):
+            review.plot("trajectory", indicator="work_files_online", unit="26")
+
+    def test_unknown_kind(self, review: Evaluation) -> None:
+        """An unknown kind names the kinds."""
+        with pytest.raises(DefinitionError, match="unknown plot kind 'pie'"):
+            review.plot("pie")
+
+    def test_cli_plot_writes_a_png(self, tmp_path: Any) -> None:
+        """cchc demo --plot FILE.png writes a PNG beside the scorecard."""
+        from cchc_indicators.cli import main
+
+        png = tmp_path / "status.png"
+        assert main(["demo", "--period", "2023", "--plot", str(png)], out=io.StringIO()) == 0
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

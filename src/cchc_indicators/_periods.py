@@ -1,16 +1,27 @@
 """Period labels: years (``2024``), quarters (``2024-Q2``) and months (``2024-06``).
 
 Periods are kept as canonical strings; this module parses them, tells their
-granularity and gives a sort key. A panel holds periods of a single granularity.
+granularity and gives sort keys. A panel may hold periods of several
+granularities (one per indicator and unit); :func:`axis_sort_key` orders them.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["GRANULARITIES", "granularity", "normalise_period", "period_end_key", "period_sort_key"]
+__all__ = [
+    "GRANULARITIES",
+    "axis_sort_key",
+    "deadline_on_axis",
+    "decimal_year",
+    "granularity",
+    "normalise_period",
+    "period_end_key",
+    "period_sort_key",
+]
 
 GRANULARITIES = ("year", "quarter", "month")
+_RANK = {"year": 0, "quarter": 1, "month": 2}
 
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
@@ -90,3 +101,52 @@ def period_end_key(label: str) -> tuple[int, int]:
     if "Q" in label:
         return (year, 3 * int(label[-1]))
     return (year, int(label[5:]))
+
+
+def axis_sort_key(label: str) -> tuple[int, int, int]:
+    """Return ``(year, start month, rank)``: time order, a period before the shorter ones it starts.
+
+    Orders a panel's periods when they mix granularities: a year comes before
+    its first quarter, which comes before its first month.
+
+    Examples
+    --------
+    >>> sorted(["2024-02", "2024-01", "2024-Q1", "2024", "2023-Q4"], key=axis_sort_key)
+    ['2023-Q4', '2024', '2024-Q1', '2024-01', '2024-02']
+    """
+    year, month = period_sort_key(label)
+    return (year, month, _RANK[granularity(label)])
+
+
+def decimal_year(label: str) -> float:
+    """A period's start as a decimal year, the time axis of projections (2024-Q2 -> 2024.25).
+
+    Examples
+    --------
+    >>> decimal_year("2024"), decimal_year("2024-Q2"), decimal_year("2024-07")
+    (2024.0, 2024.25, 2024.5)
+    """
+    year, month = period_sort_key(label)
+    return year + (month - 1) / 12.0
+
+
+def deadline_on_axis(deadline: str, data_period: str) -> tuple[float, str]:
+    """Where a deadline sits on the data's time axis, and its label there.
+
+    A target due "by 2025" is due by the end of 2025, so on a quarterly axis it
+    sits at 2025-Q4 (2025.75), on a monthly one at 2025-12, on a yearly one at
+    2025; a deadline of 2025-Q2 on a yearly axis sits at 2025.
+
+    Examples
+    --------
+    >>> deadline_on_axis("2025", "2023-Q1"), deadline_on_axis("2025-Q2", "2023")
+    ((2025.75, '2025-Q4'), (2025.0, '2025'))
+    """
+    year, month = period_end_key(deadline)
+    kind = granularity(data_period)
+    if kind == "year":
+        return float(year), str(year)
+    if kind == "quarter":
+        quarter = (month - 1) // 3 + 1
+        return year + 3 * (quarter - 1) / 12.0, f"{year}-Q{quarter}"
+    return year + (month - 1) / 12.0, f"{year}-{month:02d}"

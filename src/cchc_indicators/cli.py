@@ -121,6 +121,25 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
         "--format", choices=("table", "json", "csv", "markdown", "html"), default="table"
     )
     p.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
+    p.add_argument(
+        "--plot",
+        type=Path,
+        default=None,
+        help="also draw the status heat-map to this PNG file (needs the 'plot' extra)",
+    )
+
+
+def _save_plot(result: Evaluation, path: Path | None) -> None:
+    if path is None:
+        return
+    try:
+        import matplotlib
+    except ImportError:
+        msg = "--plot needs matplotlib: pip install 'cchc-indicators[plot]'"
+        raise _UsageError(msg) from None
+    matplotlib.use("Agg")
+    fig = result.plot("heatmap")
+    fig.savefig(path, dpi=120)
 
 
 def _measure(text: str) -> Measure:
@@ -209,6 +228,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         min_coverage=args.min_coverage,
     )
     _emit(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
+    _save_plot(result, args.plot)
     return 0
 
 
@@ -251,6 +271,7 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
         plan, panel, period=_period_option(args.period), min_coverage=args.min_coverage
     )
     _emit(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
+    _save_plot(result, args.plot)
     return 0
 
 

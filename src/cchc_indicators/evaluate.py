@@ -58,7 +58,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._periods import granularity, normalise_period, period_end_key, period_sort_key
+from ._periods import (
+    deadline_on_axis,
+    decimal_year,
+    normalise_period,
+    period_end_key,
+    period_sort_key,
+)
 from .errors import DefinitionError, UnknownPeriodError
 from .hierarchy import Hierarchy
 from .indicators import Area, Indicator
@@ -150,24 +156,7 @@ def _judge_condition(c: Condition, unit_label: str) -> _Judge:
 
 def _x(periods: Sequence[str]) -> FloatArray:
     """Periods as decimal years (2024-Q2 -> 2024.25), for the projection line."""
-    keys = [period_sort_key(p) for p in periods]
-    return np.array([y + (m - 1) / 12.0 for y, m in keys])
-
-
-def _x_deadline(deadline: str, data_period: str) -> float:
-    """Where the deadline sits on the data's time axis: its last period of the data's kind.
-
-    With yearly data the deadline 2025 is 2025.0; with quarterly data it is 2025-Q4
-    (2025.75); with monthly data 2025-12 (2025.917): the projection runs to the
-    end of the deadline, in the same coordinates as the observations.
-    """
-    year, month = period_end_key(deadline)
-    kind = granularity(data_period)
-    if kind == "year":
-        return float(year)
-    if kind == "quarter":
-        return year + (3 * ((month - 1) // 3)) / 12.0
-    return year + (month - 1) / 12.0
+    return np.array([decimal_year(p) for p in periods])
 
 
 def _project(q: FloatArray, x: FloatArray, x_end: float) -> tuple[FloatArray, FloatArray]:
@@ -482,7 +471,7 @@ def _finish(
     )
     if deadline is not None and not due:
         series = np.where(window[None, :], q, np.nan)
-        projected, points = _project(series, ctx.x, _x_deadline(deadline, ctx.period))
+        projected, points = _project(series, ctx.x, deadline_on_axis(deadline, ctx.period)[0])
     else:
         projected = np.full(len(units), np.nan)
         points = np.zeros(len(units))
@@ -694,6 +683,54 @@ class Evaluation:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+    def plot(self, kind: str = "heatmap", **options: Any) -> Any:
+        """Draw the evaluation with matplotlib (needs the ``plot`` extra); return the Figure.
+
+        Parameters
+        ----------
+        kind
+            ``"heatmap"``: status by indicator x unit
+            (:func:`~cchc_indicators.plot.scorecard_heatmap`); ``"tiers"``: a
+            per-tier target's tiers (:func:`~cchc_indicators.plot.tier_chart`,
+            give ``indicator=``); ``"trajectory"``: one indicator's values,
+            projection, target and deadline for one unit
+            (:func:`~cchc_indicators.plot.trajectory`, give ``panel=``,
+            ``indicator=`` and ``unit=``; the plan and period are this evaluation's).
+        **options
+            Passed on to the plotting function.
+
+        Raises
+        ------
+        DefinitionError
+            For an unknown ``kind``.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel(), period=2023)
+        >>> fig = ev.plot("tiers", indicator="work_files_online")
+        >>> len(fig.axes[0].patches)  # a bar for the province, its districts and communes
+        3
+        """
+        from . import plot as plots
+
+        if kind == "heatmap":
+            return plots.scorecard_heatmap(self, **options)
+        if kind == "tiers":
+            return plots.tier_chart(self, **options)
+        if kind == "trajectory":
+            panel = options.pop("panel", None)
+            if panel is None:
+                msg = "a trajectory needs the data: plot('trajectory', panel=..., indicator=..., unit=...)"
+                raise DefinitionError(msg)
+            options.setdefault("plan", self.plan)
+            options.setdefault("period", self.period)
+            return plots.trajectory(panel, options.pop("indicator"), options.pop("unit"), **options)
+        msg = f"unknown plot kind {kind!r}; the kinds are 'heatmap', 'tiers', 'trajectory'"
+        raise DefinitionError(msg)
 
     def to_frame(self) -> Any:
         """Return the rows as a pandas DataFrame (needs the ``pandas`` extra)."""

@@ -49,7 +49,14 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._periods import granularity, normalise_period, period_end_key, period_sort_key
+from ._periods import (
+    deadline_on_axis,
+    decimal_year,
+    granularity,
+    normalise_period,
+    period_end_key,
+    period_sort_key,
+)
 from .errors import (
     DefinitionError,
     UnknownIndicatorError,
@@ -188,12 +195,6 @@ def _period(value: object, what: str) -> str:
         raise DefinitionError(msg) from None
 
 
-def _decimal_year(period: str) -> float:
-    """A period as a decimal year (2024-Q2 -> 2024.25), as the evaluation's projection uses."""
-    year, month = period_sort_key(period)
-    return year + (month - 1) / 12.0
-
-
 # ---------------------------------------------------------------------- trajectory
 
 
@@ -294,12 +295,12 @@ class _Trajectory:
             for j, p in enumerate(periods)
             if period_sort_key(p) <= period_sort_key(period) and not math.isnan(values[j])
         ]
-        x = np.array([_decimal_year(periods[j]) for j in shown])
+        x = np.array([decimal_year(periods[j]) for j in shown])
         y = values[shown]
         labels = [periods[j] for j in shown]
         if deadline is None:
             return cls(x, y, None, None, _ticks(labels, x.tolist()))
-        x_end, end_label = _deadline_on_axis(deadline, period)
+        x_end, end_label = deadline_on_axis(deadline, period)
         ticks = _ticks([*labels, end_label], [*x.tolist(), x_end])
         projection = None
         if period_end_key(period) < period_end_key(deadline):
@@ -310,29 +311,12 @@ class _Trajectory:
             ]
             if len(fit) >= 2:
                 slope, intercept = np.polyfit(x[fit], y[fit], 1)
-                x0 = _decimal_year(start) if start is not None else float(x[fit][0])
+                x0 = decimal_year(start) if start is not None else float(x[fit][0])
                 projection = (
                     (x0, x_end),
                     (float(slope * x0 + intercept), float(slope * x_end + intercept)),
                 )
         return cls(x, y, projection, x_end, ticks)
-
-
-def _deadline_on_axis(deadline: str, data_period: str) -> tuple[float, str]:
-    """Where the deadline sits on the data's time axis, and its label there.
-
-    As in :func:`~cchc_indicators.evaluate.evaluate`: the last period of the
-    data's kind in the deadline, so with quarterly data the deadline 2025 is
-    2025-Q4 (2025.75), and with yearly data 2025-Q2 is 2025.
-    """
-    year, month = period_end_key(deadline)
-    kind = granularity(data_period)
-    if kind == "year":
-        return float(year), str(year)
-    if kind == "quarter":
-        quarter = (month - 1) // 3 + 1
-        return year + 3 * (quarter - 1) / 12.0, f"{year}-Q{quarter}"
-    return year + (month - 1) / 12.0, f"{year}-{month:02d}"
 
 
 def _ticks(labels: Sequence[str], xs: Sequence[float]) -> list[tuple[float, str]]:

@@ -136,17 +136,17 @@ class TestKeyErrors:
         assert err.problems[0].message.startswith("not a period: '20x' (expected")
 
     def test_mixed_granularity(self, h: Hierarchy) -> None:
-        """Periods of another granularity than the first row's are rejected."""
+        """A unit giving one indicator in two granularities is refused at the later row."""
         err = one_problem(h, [rec(value=1), rec(period="2024-Q1", value=2)])
         (p,) = err.problems
         assert (p.row, p.field, p.kind) == (1, "period", "mixed_periods")
         assert p.message == (
-            "period '2024-Q1' is a quarter, but the panel's periods are years; "
-            "use one granularity in a panel"
+            "period '2024-Q1' is a quarter, but row 0 gives years of indicator 'pct' for unit "
+            "'243'; give each indicator and unit in one granularity (years, quarters or months)"
         )
 
     def test_mixed_granularity_after_months(self, h: Hierarchy) -> None:
-        """The first valid period sets the granularity, here a month, and bad periods are skipped."""
+        """The first valid period of an indicator and unit sets its granularity; bad periods are skipped."""
         records = [
             rec(period="bad", value=1),
             rec(period="2024-06", value=1),
@@ -157,8 +157,55 @@ class TestKeyErrors:
         problems = info.value.problems
         assert [(p.row, p.kind) for p in problems] == [(0, "bad_period"), (2, "mixed_periods")]
         assert problems[1].message.startswith(
-            "period '2024' is a year, but the panel's periods are months"
+            "period '2024' is a year, but row 1 gives months of indicator 'pct' for unit '243'"
         )
+
+    def test_mixed_granularity_names_every_row_against_the_first(self, h: Hierarchy) -> None:
+        """Each row of another granularity than its series' first row is named, with that row."""
+        records = [
+            rec(period="2024-Q1", value=1),
+            rec(period="2024-Q2", value=1),
+            rec(period="2024-05", value=1),
+            rec(period="2023", value=1),
+        ]
+        with pytest.raises(PanelError) as info:
+            Panel.from_records(records, h, first_row=2)
+        assert [(p.row, p.kind) for p in info.value.problems] == [
+            (4, "mixed_periods"),
+            (5, "mixed_periods"),
+        ]
+        assert all("but row 2 gives quarters" in p.message for p in info.value.problems)
+
+    def test_granularities_may_differ_between_indicators(self, h: Hierarchy) -> None:
+        """Different indicators may be given in different granularities; the axis holds all of them."""
+        p = Panel.from_records(
+            [
+                rec(indicator="score", period=2024, value=7),
+                rec(period="2024-Q2", value=40),
+                rec(period="2024-Q1", value=30),
+                rec(indicator="cnt", period="2024-02", value=3),
+            ],
+            h,
+        )
+        assert p.periods == ("2024", "2024-Q1", "2024-02", "2024-Q2")
+        assert p.granularity is None
+        assert p.granularities == {"cnt": ("month",), "pct": ("quarter",), "score": ("year",)}
+        np.testing.assert_array_equal(p.data_of("pct").value[1], [np.nan, 30.0, np.nan, 40.0])
+
+    def test_granularities_may_differ_between_units(self, h: Hierarchy) -> None:
+        """Different units of one indicator may use different granularities."""
+        p = Panel.from_records(
+            [rec(unit="26", period=2024, value=90), rec(period="2024-Q1", value=80)], h
+        )
+        assert p.periods == ("2024", "2024-Q1")
+        assert p.granularities == {"pct": ("year", "quarter")}
+        assert p.value("pct", "26", 2024) == 90.0
+        assert math.isnan(p.value("pct", "243", 2024))
+
+    def test_single_granularity(self, h: Hierarchy) -> None:
+        """A panel of one granularity says which; an empty one says None."""
+        assert Panel.from_records([rec(period="2024-Q3", value=1)], h).granularity == "quarter"
+        assert Panel.from_records([], h).granularity is None
 
 
 class TestNumberErrors:
@@ -436,7 +483,7 @@ class TestAllProblemsTogether:
             "pct,243,2024,,1,2\n"  # row 4: duplicate of row 2
             "cnt,243,2024,-1,,\n"  # row 5: negative count
             "pct,244,2024,,3,2\n"  # row 6: numerator above denominator
-            "pct,26,2024-Q1,abc,,\n"  # row 7: mixed period and not a number
+            "pct,243,2024-Q1,abc,,\n"  # row 7: mixed period (243 gives years) and not a number
             "nope,26,2024,1,,\n",  # row 8: unknown indicator
         )
         with pytest.raises(PanelError) as info:

@@ -33,6 +33,7 @@ __all__ = [
     "IncompatibleStatesError",
     "InvalidDataError",
     "PanelError",
+    "PeriodError",
     "Problem",
     "RuleMismatchError",
     "UnknownIndicatorError",
@@ -133,6 +134,49 @@ class IncompatibleStatesError(CchcError, ValueError):
     >>> issubclass(IncompatibleStatesError, ValueError)
     True
     """
+
+
+class PeriodError(CchcError, ValueError):
+    """A period or a granularity is malformed, or a conversion between granularities is impossible.
+
+    Raised, for instance, when observations given by the year are to be split
+    into quarters: a conversion only goes to a coarser granularity.
+
+    .. versionadded:: 0.1.0
+
+    Examples
+    --------
+    >>> from cchc_indicators.periods import enclosing
+    >>> try:
+    ...     enclosing("2024", "quarter")
+    ... except PeriodError as err:
+    ...     print(err, "|", err.granularity, err.target)
+    '2024' is a year, which cannot be split into quarters; a conversion only goes to a coarser granularity | year quarter
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        granularity: str | None = None,
+        target: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        #: The indicator at fault, if any.
+        self.code = code
+        #: The granularity held (``"year"``, ``"quarter"``, ``"month"``), if known.
+        self.granularity = granularity
+        #: The granularity asked for, if any.
+        self.target = target
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        kwargs = {"code": self.code, "granularity": self.granularity, "target": self.target}
+        return (_rebuild, (type(self), (self.message,), kwargs))
 
 
 class _LookupError(CchcError, KeyError):

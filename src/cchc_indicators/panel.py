@@ -9,6 +9,17 @@ with their row numbers in one :class:`~cchc_indicators.errors.PanelError`.
 Inside, each indicator is a set of dense arrays (units x periods) with NaN for
 "no observation"; missing is never stored as 0.
 
+Periods may be years, quarters or months. Each indicator and unit is given in
+one granularity (a unit's 2024 cannot sit beside its 2024-Q1 for the same
+indicator: rows doing so are refused as ``mixed_periods``), but different
+indicators, and different units of one indicator, may use different ones. The
+panel then has one period axis holding all of them, in time order (a year
+before its first quarter, a quarter before its first month). Roll-ups and
+evaluations work column by column, so a year column pools only the units that
+gave the year: convert to one granularity first with :meth:`Panel.to_granularity`,
+which combines quarters and months by each indicator's temporal nature.
+:attr:`Panel.granularity` says whether a panel has a single granularity.
+
 Examples
 --------
 >>> from cchc_indicators import Hierarchy, Indicator, Panel
@@ -38,13 +49,13 @@ import itertools
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._periods import normalise_period, period_sort_key
+from ._periods import GRANULARITIES, axis_sort_key, granularity, normalise_period
 from ._validate import (
     Problems,
     check_measures,
@@ -56,6 +67,9 @@ from ._validate import (
 from .errors import DefinitionError, PanelError, Problem, UnknownIndicatorError
 from .hierarchy import Hierarchy
 from .indicators import Indicator
+
+if TYPE_CHECKING:  # pragma: no cover - imports for annotations only
+    from .periods import Completeness
 
 __all__ = ["IndicatorData", "Panel"]
 
@@ -71,6 +85,10 @@ def _readonly(a: NDArray[Any]) -> NDArray[Any]:
     a = np.ascontiguousarray(a)
     a.flags.writeable = False
     return a
+
+
+def _labels(periods: Iterable[str]) -> tuple[str, ...]:
+    return tuple(periods)
 
 
 def _nan_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
@@ -247,7 +265,8 @@ class Panel:
     hierarchy
         The units the observations belong to.
     periods
-        Period labels in time order (years such as ``"2024"``).
+        Period labels in time order (``"2024"``, ``"2024-Q2"``, ``"2024-06"``);
+        where granularities mix, a period comes before the shorter ones it starts.
     data
         One :class:`IndicatorData` per indicator code.
     indicators
@@ -257,6 +276,12 @@ class Panel:
     note
         A note carried into every output built on this panel, such as a
         warning that the data are synthetic (set it with ``attrs.evolve(panel, note=...)``).
+    completeness
+        For a panel made by :meth:`to_granularity`: per indicator code, how
+        complete each converted value is
+        (:class:`~cchc_indicators.periods.Completeness`); empty otherwise.
+
+        .. versionadded:: 0.1.0
 
     Examples
     --------
@@ -268,11 +293,12 @@ class Panel:
     """
 
     hierarchy: Hierarchy
-    periods: tuple[str, ...] = attrs.field(converter=tuple)
+    periods: tuple[str, ...] = attrs.field(converter=_labels)
     data: Mapping[str, IndicatorData] = attrs.field(repr=False)
     indicators: Mapping[str, Indicator] = attrs.field(factory=dict, repr=False)
     source: str = "<records>"
     note: str = ""
+    completeness: Mapping[str, Completeness] = attrs.field(factory=dict, repr=False)
 
     def __repr__(self) -> str:
         return (
@@ -305,6 +331,52 @@ class Panel:
         ('procedures_online', 'work_files_online')
         """
         return tuple(self.data)
+
+    @property
+    def granularity(self) -> str | None:
+        """The granularity of all the periods, or ``None`` when they mix granularities or there are none.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> p = Panel.from_records(
+        ...     [
+        ...         {"indicator": "par_index", "unit": "26", "period": 2024, "value": 85.1},
+        ...         {"indicator": "dossiers", "unit": "26", "period": "2024-Q1", "value": 1200},
+        ...     ],
+        ...     h,
+        ... )
+        >>> p.periods, p.granularity
+        (('2024', '2024-Q1'), None)
+        >>> p.granularities
+        {'dossiers': ('quarter',), 'par_index': ('year',)}
+        """
+        grains = {granularity(p) for p in self.periods}
+        return grains.pop() if len(grains) == 1 else None
+
+    @property
+    def granularities(self) -> dict[str, tuple[str, ...]]:
+        """The granularities each indicator's observations are given in, coarsest first.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> p = Panel.from_records([{"indicator": "a", "unit": "26", "period": "2024-06", "value": 1}], h)
+        >>> p.granularities
+        {'a': ('month',)}
+        """
+        grains = np.array([granularity(p) for p in self.periods], dtype=str)
+        out = {}
+        for code, d in self.data.items():
+            held = set(grains[d.observed.any(axis=0)].tolist())
+            out[code] = tuple(g for g in GRANULARITIES if g in held)
+        return out
 
     def data_of(self, code: str) -> IndicatorData:
         """Return the arrays of indicator ``code``.
@@ -741,17 +813,24 @@ class Panel:
                 "a quarter '2024-Q2' or a month '2024-06')"
             ),
         )
-        if period_ok.any():
-            first_grain = grains[np.flatnonzero(period_ok)[0]]
-            problems.add(
-                period_ok & (grains != first_grain),
-                "mixed_periods",
-                "period",
-                lambda i: (
-                    f"period {str(labels[i])!r} is a {grains[i]!s}, but the panel's periods are "
-                    f"{first_grain}s; use one granularity in a panel"
-                ),
-            )
+        # one granularity per (indicator, unit): the first sound row of each pair sets it
+        n_units = len(hierarchy)
+        key_ok = unit_found & period_ok & (ind_col != "")
+        series = np.where(
+            key_ok, ind_idx.astype(np.int64) * n_units + np.maximum(unit_idx, 0), -1 - np.arange(n)
+        )
+        first_of_series = _first_occurrence(series)
+        problems.add(
+            key_ok & (grains != grains[first_of_series]),
+            "mixed_periods",
+            "period",
+            lambda i: (
+                f"period {str(labels[i])!r} is a {grains[i]!s}, but row "
+                f"{int(row_numbers[first_of_series[i]])} gives {grains[first_of_series[i]]!s}s of "
+                f"indicator {str(ind_col[i])!r} for unit {str(unit_col[i])!r}; give each "
+                "indicator and unit in one granularity (years, quarters or months)"
+            ),
+        )
 
         # ---- numbers
         value, v_given, v_bad = numbers["value"]
@@ -827,13 +906,12 @@ class Panel:
         )
 
         # ---- duplicates among rows whose key is sound
-        key_ok = unit_found & period_ok & (ind_col != "")
-        periods = sorted(set(labels[key_ok].tolist()), key=period_sort_key)
+        periods = sorted(set(labels[key_ok].tolist()), key=axis_sort_key)
         column_of = {p: j for j, p in enumerate(periods)}
         per_idx = np.fromiter(
             map(column_of.get, labels.tolist(), itertools.repeat(0)), dtype=np.int64, count=n
         )
-        n_units, n_periods = len(hierarchy), max(len(periods), 1)
+        n_periods = max(len(periods), 1)
         flat = (ind_idx.astype(np.int64) * n_units + np.maximum(unit_idx, 0)) * n_periods + per_idx
         flat = np.where(key_ok, flat, -1 - np.arange(n))  # unsound keys never collide
         first_of = _first_occurrence(flat)
@@ -940,6 +1018,51 @@ class Panel:
         merged = dict(self.indicators)
         merged.update({c: defs[c] for c in relevant})
         return attrs.evolve(self, indicators=merged)
+
+    def to_granularity(
+        self,
+        granularity: str,
+        *,
+        ytd: bool = False,
+        min_complete: float = 1.0,
+        indicators: Iterable[str] | None = None,
+    ) -> Panel:
+        """Return the observations converted to a coarser period by each indicator's temporal nature.
+
+        Flows are summed (a ratio's numerator and denominator separately),
+        stocks take the last value in the period, levels the mean over the
+        sub-periods with data; with ``ytd=True`` the values are to date within
+        each period. Only complete periods get a value unless
+        ``min_complete`` says otherwise; the result's :attr:`completeness`
+        says how complete each value is. See
+        :func:`cchc_indicators.periods.to_granularity` for the parameters.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy, Indicator, measures
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> staff = Indicator("staff", "Số biên chế", measure=measures.count(), temporal="stock")
+        >>> monthly = Panel.from_records(
+        ...     [{"indicator": "staff", "unit": "26", "period": f"2024-{m:02d}", "value": 60 - m}
+        ...      for m in range(1, 13)],
+        ...     h,
+        ...     indicators=[staff],
+        ... )
+        >>> quarterly = monthly.to_granularity("quarter")
+        >>> quarterly.periods
+        ('2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4')
+        >>> quarterly.data_of("staff").value.tolist()
+        [[57.0, 54.0, 51.0, 48.0]]
+        >>> monthly.to_granularity("year").value("staff", "26", 2024)
+        48.0
+        """
+        from .periods import to_granularity
+
+        return to_granularity(
+            self, granularity, ytd=ytd, min_complete=min_complete, indicators=indicators
+        )
 
     # ------------------------------------------------------------------ output
 

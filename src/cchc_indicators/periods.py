@@ -1,0 +1,895 @@
+"""Periods, and conversion of observations to a coarser period by each indicator's nature.
+
+A period is a year (``"2024"``), a quarter (``"2024-Q2"``) or a month
+(``"2024-06"``). Reform plans are monitored by the quarter and judged by the
+year, so quarterly (or monthly) observations must be turned into yearly ones.
+How depends on what is measured, which each
+:class:`~cchc_indicators.Indicator` declares as its
+:attr:`~cchc_indicators.Indicator.temporal` nature:
+
+========= ========================================= ==================================
+nature    a year's value is                         example
+========= ========================================= ==================================
+``flow``  the sum of its quarters (for a ratio:     dossiers received, work files
+          numerator and denominator each summed)    processed online
+``stock`` the value of its last quarter             staff, public service units, the
+                                                    share of procedures offered online
+``level`` the mean of its quarters with data (for   a satisfaction score
+          a ratio given as parts: numerator and
+          denominator each averaged)
+========= ========================================= ==================================
+
+:func:`to_granularity` (also :meth:`Panel.to_granularity
+<cchc_indicators.Panel.to_granularity>`) does the conversion for every unit
+and indicator at once, and can give **year-to-date** values instead
+(``2024-Q2`` then holds Q1 + Q2 for a flow).
+
+Missing is never zero: a year of which one quarter has no data is not the sum
+of the other three. Every converted value carries its completeness (how many of
+its sub-periods had data, and for a stock whether its last one did), kept in
+:attr:`Panel.completeness <cchc_indicators.Panel.completeness>`; by default
+(``min_complete=1``) only complete periods get a value, and the others are
+listed with the reason. See :class:`Completeness`.
+
+.. versionadded:: 0.1.0
+
+Examples
+--------
+>>> from cchc_indicators import Hierarchy, Indicator, Panel, measures
+>>> h = Hierarchy.from_records([{"code": "26", "name": "Vĩnh Phúc", "level": "province"}])
+>>> dossiers = Indicator("dossiers", "Số hồ sơ tiếp nhận", measure=measures.count())
+>>> staff = Indicator("staff", "Số biên chế", measure=measures.count(), temporal="stock")
+>>> records = [
+...     {"indicator": code, "unit": "26", "period": f"2024-Q{q}", "value": v}
+...     for code, values in (("dossiers", [100, 120, 90, 110]), ("staff", [50, 49, 49, 47]))
+...     for q, v in enumerate(values, start=1)
+... ]
+>>> quarterly = Panel.from_records(records, h, indicators=[dossiers, staff])
+>>> yearly = to_granularity(quarterly, "year")
+>>> yearly.periods
+('2024',)
+>>> yearly.value("dossiers", "26", 2024), yearly.value("staff", "26", 2024)
+(420.0, 47.0)
+>>> ytd = to_granularity(quarterly, "year", ytd=True)
+>>> [ytd.value("dossiers", "26", p) for p in ytd.periods]
+[100.0, 220.0, 310.0, 420.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ._periods import GRANULARITIES, axis_sort_key, normalise_period, period_sort_key
+from ._periods import granularity as _granularity
+from ._validate import PROBLEM_LIMIT, Problems
+from .errors import DefinitionError, PeriodError, UnknownIndicatorError
+from .indicators import Temporal
+
+if TYPE_CHECKING:  # pragma: no cover - imports for annotations only
+    from .hierarchy import Hierarchy
+    from .panel import Panel
+
+__all__ = [
+    "GRANULARITIES",
+    "Completeness",
+    "enclosing",
+    "granularity",
+    "sub_periods",
+    "to_granularity",
+]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+_MONTHS = {"year": 12, "quarter": 3, "month": 1}
+_RANK = {"year": 0, "quarter": 1, "month": 2}
+
+
+def _label(raw: object) -> str:
+    try:
+        return normalise_period(raw)
+    except ValueError as exc:
+        raise PeriodError(str(exc)) from None
+
+
+def _check_granularity(value: object) -> str:
+    if value not in GRANULARITIES:
+        msg = f"unknown granularity {value!r}; expected one of 'year', 'quarter', 'month'"
+        raise PeriodError(msg, target=str(value))
+    return str(value)
+
+
+def granularity(period: object) -> str:
+    """Return the granularity of a period: ``"year"``, ``"quarter"`` or ``"month"``.
+
+    Parameters
+    ----------
+    period
+        A period label (``"2024"``, ``"2024-Q2"``, ``"2024q2"``, ``"2024-06"``) or a year.
+
+    Raises
+    ------
+    PeriodError
+        If ``period`` is not a period.
+
+    Examples
+    --------
+    >>> granularity(2024), granularity("2024q2"), granularity("2024-06")
+    ('year', 'quarter', 'month')
+    >>> granularity("2024-13")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.PeriodError: not a period: '2024-13' (expected a year '2024', a quarter '2024-Q2' or a month '2024-06')
+    """
+    return _granularity(_label(period))
+
+
+def _enclosing(label: str, target: str) -> str:
+    year, month = period_sort_key(label)
+    if target == "year":
+        return str(year)
+    if target == "quarter":
+        return f"{year}-Q{(month - 1) // 3 + 1}"
+    return f"{year}-{month:02d}"
+
+
+def _too_fine(label: str, grain: str, target: str) -> PeriodError:
+    msg = (
+        f"{label!r} is a {grain}, which cannot be split into {target}s; a conversion only goes "
+        "to a coarser granularity"
+    )
+    return PeriodError(msg, granularity=grain, target=target)
+
+
+def enclosing(period: object, target: str) -> str:
+    """Return the period of granularity ``target`` that contains ``period``.
+
+    Parameters
+    ----------
+    period
+        A period label or a year.
+    target
+        ``"year"``, ``"quarter"`` or ``"month"``, no finer than ``period``.
+
+    Raises
+    ------
+    PeriodError
+        If ``period`` is malformed, ``target`` unknown, or finer than ``period``.
+
+    Examples
+    --------
+    >>> enclosing("2024-Q2", "year"), enclosing("2024-05", "quarter"), enclosing("2024-Q2", "quarter")
+    ('2024', '2024-Q2', '2024-Q2')
+    """
+    label, target = _label(period), _check_granularity(target)
+    grain = _granularity(label)
+    if _RANK[grain] < _RANK[target]:
+        raise _too_fine(label, grain, target)
+    return _enclosing(label, target)
+
+
+def sub_periods(period: object, target: str) -> tuple[str, ...]:
+    """Return the periods of granularity ``target`` that make up ``period``, in time order.
+
+    Parameters
+    ----------
+    period
+        A period label or a year.
+    target
+        ``"year"``, ``"quarter"`` or ``"month"``, no coarser than ``period``.
+
+    Raises
+    ------
+    PeriodError
+        If ``period`` is malformed, ``target`` unknown, or coarser than ``period``.
+
+    Examples
+    --------
+    >>> sub_periods(2024, "quarter")
+    ('2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4')
+    >>> sub_periods("2024-Q3", "month")
+    ('2024-07', '2024-08', '2024-09')
+    >>> sub_periods("2024-Q3", "year")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.PeriodError: '2024-Q3' is a quarter; its sub-periods cannot be years, which are coarser
+    """
+    label, target = _label(period), _check_granularity(target)
+    grain = _granularity(label)
+    if _RANK[grain] > _RANK[target]:
+        msg = f"{label!r} is a {grain}; its sub-periods cannot be {target}s, which are coarser"
+        raise PeriodError(msg, granularity=grain, target=target)
+    return _sub_periods(label, grain, target)
+
+
+def _sub_periods(label: str, grain: str, target: str) -> tuple[str, ...]:
+    year, first = period_sort_key(label)
+    step = _MONTHS[target]
+    months = range(first, first + _MONTHS[grain], step)
+    return tuple(_enclosing(f"{year}-{m:02d}", target) for m in months)
+
+
+def _position(label: str, target: str) -> int:
+    """The 0-based position of ``label`` among the sub-periods of its ``target`` period."""
+    _, month = period_sort_key(label)
+    start = period_sort_key(_enclosing(label, target))[1]
+    return (month - start) // _MONTHS[_granularity(label)]
+
+
+def _n_sub(grain: str, target: str) -> int:
+    return _MONTHS[target] // _MONTHS[grain]
+
+
+def _readonly(a: NDArray[Any]) -> NDArray[Any]:
+    a = np.ascontiguousarray(a)
+    a.flags.writeable = False
+    return a
+
+
+def _array_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
+    return bool(np.array_equal(a, b))
+
+
+def _labels(periods: Iterable[str]) -> tuple[str, ...]:
+    return tuple(periods)
+
+
+def _as_temporal(value: object) -> Temporal | None:
+    return None if value is None else Temporal(value)
+
+
+@attrs.frozen
+class Completeness:
+    """How complete the converted values of one indicator are (arrays units x periods).
+
+    Made by :func:`to_granularity`; find it in :attr:`Panel.completeness
+    <cchc_indicators.Panel.completeness>` under the indicator's code. Rows
+    follow the hierarchy's units, columns the converted panel's periods.
+
+    A converted value is **complete** when it rests on everything its period
+    needs: for a flow or a level, every sub-period has data; for a stock, the
+    period's last sub-period has data (the value at the period's end). Its
+    :attr:`share` is the fraction of sub-periods with data (flow, level) or 1
+    or 0 (stock); it keeps a value when ``share >= min_complete``.
+
+    Parameters
+    ----------
+    indicator
+        The indicator's code.
+    temporal
+        Its nature, or ``None`` when no value had to be combined (the data
+        were already at the target granularity) and no definition was given.
+    target
+        The granularity converted to.
+    ytd
+        Whether values are to date within the target period.
+    min_complete
+        The share of sub-periods a value needed to be kept.
+    hierarchy
+        The units (rows).
+    periods
+        The converted periods (columns).
+    granularity
+        The granularity each unit reported the indicator in (``""`` for a unit
+        without data).
+    present
+        How many sub-periods had data.
+    expected
+        How many sub-periods the period (to date, with ``ytd``) has.
+    at_end
+        Whether the last sub-period (to date, with ``ytd``) had data.
+    dropped
+        Where there was data but the value was left out as incomplete.
+
+    Examples
+    --------
+    >>> from cchc_indicators import Hierarchy, Indicator, Panel, measures
+    >>> h = Hierarchy.from_records([{"code": "26", "name": "Vĩnh Phúc", "level": "province"}])
+    >>> ind = Indicator("dossiers", "Số hồ sơ", measure=measures.count())
+    >>> rec = [{"indicator": "dossiers", "unit": "26", "period": p, "value": 10}
+    ...        for p in ("2023-Q1", "2023-Q2", "2023-Q3", "2023-Q4", "2024-Q1", "2024-Q2")]
+    >>> yearly = Panel.from_records(rec, h, indicators=[ind]).to_granularity("year")
+    >>> c = yearly.completeness["dossiers"]
+    >>> c.present.tolist(), c.expected.tolist(), c.dropped.tolist()
+    ([[4, 2]], [[4, 4]], [[False, True]])
+    >>> yearly.value("dossiers", "26", 2024)
+    nan
+    >>> c.to_records()
+    [{'indicator': 'dossiers', 'unit': '26', 'period': '2024', 'temporal': 'flow', 'present': 2, 'expected': 4, 'at_end': False, 'kept': False, 'reason': '2 of 4 quarters with data'}]
+    """
+
+    indicator: str
+    temporal: Temporal | None = attrs.field(converter=_as_temporal)
+    target: str
+    ytd: bool
+    min_complete: float
+    hierarchy: Hierarchy = attrs.field(repr=False)
+    periods: tuple[str, ...] = attrs.field(converter=_labels)
+    granularity: NDArray[np.str_] = attrs.field(
+        converter=_readonly, eq=attrs.cmp_using(eq=_array_eq), repr=False
+    )
+    present: IntArray = attrs.field(
+        converter=_readonly, eq=attrs.cmp_using(eq=_array_eq), repr=False
+    )
+    expected: IntArray = attrs.field(
+        converter=_readonly, eq=attrs.cmp_using(eq=_array_eq), repr=False
+    )
+    at_end: BoolArray = attrs.field(
+        converter=_readonly, eq=attrs.cmp_using(eq=_array_eq), repr=False
+    )
+    dropped: BoolArray = attrs.field(
+        converter=_readonly, eq=attrs.cmp_using(eq=_array_eq), repr=False
+    )
+
+    @property
+    def share(self) -> FloatArray:
+        """The completeness of each value, from 0 to 1.
+
+        For a flow or a level, the fraction of sub-periods with data; for a
+        stock, 1 when the last sub-period had data and 0 otherwise.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy, Indicator, Panel
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> rec = [{"indicator": "a", "unit": "26", "period": "2024-Q1", "numerator": 1, "denominator": 2}]
+        >>> p = Panel.from_records(rec, h, indicators=[Indicator("a", "A")])
+        >>> p.to_granularity("year", min_complete=0).completeness["a"].share.tolist()
+        [[0.25]]
+        """
+        if self.temporal is Temporal.STOCK:
+            out: FloatArray = self.at_end.astype(np.float64)
+            return out
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share: FloatArray = np.where(self.expected > 0, self.present / self.expected, 0.0)
+        return share
+
+    @property
+    def complete(self) -> BoolArray:
+        """Where the value rests on everything its period needs (see the class notes).
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy, Indicator, Panel
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> rec = [{"indicator": "a", "unit": "26", "period": "2024-Q1", "numerator": 1, "denominator": 2}]
+        >>> p = Panel.from_records(rec, h, indicators=[Indicator("a", "A")])
+        >>> p.to_granularity("year").completeness["a"].complete.tolist()
+        [[False]]
+        """
+        out: BoolArray = (self.present > 0) & (self.share >= 1.0)
+        return out
+
+    def to_records(self, *, incomplete_only: bool = True) -> list[dict[str, object]]:
+        """Return one row per value with data, saying how complete it is and why.
+
+        Parameters
+        ----------
+        incomplete_only
+            List only the values that are not complete (kept or dropped).
+
+        Returns
+        -------
+        list of dict
+            Keys ``indicator``, ``unit``, ``period``, ``temporal``, ``present``,
+            ``expected``, ``at_end``, ``kept`` (whether the converted panel
+            holds a value) and ``reason`` (``None`` for a complete value).
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy, Indicator, Panel, measures
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> staff = Indicator("staff", "Số biên chế", measure=measures.count(), temporal="stock")
+        >>> rec = [{"indicator": "staff", "unit": "26", "period": p, "value": v}
+        ...        for p, v in (("2024-01", 50), ("2024-02", 49))]
+        >>> p = Panel.from_records(rec, h, indicators=[staff]).to_granularity("quarter", min_complete=0)
+        >>> [(r["kept"], r["reason"]) for r in p.completeness["staff"].to_records()]
+        [(True, 'no value for 2024-03, the last month of 2024-Q1')]
+        """
+        show = self.present > 0
+        if incomplete_only:
+            show &= ~self.complete
+        complete = self.complete
+        out: list[dict[str, object]] = []
+        for i, j in zip(*np.nonzero(show), strict=True):
+            grain = str(self.granularity[i])
+            present, expected = int(self.present[i, j]), int(self.expected[i, j])
+            reason = None
+            period = self.periods[j]
+            if complete[i, j]:
+                pass
+            elif self.temporal is not Temporal.STOCK:
+                reason = f"{present} of {expected} {grain}s with data"
+            elif self.ytd:
+                reason = f"no value for {period} itself"
+            else:
+                last = _sub_periods(period, self.target, grain)[-1]
+                reason = f"no value for {last}, the last {grain} of {period}"
+            out.append(
+                {
+                    "indicator": self.indicator,
+                    "unit": self.hierarchy.codes[i],
+                    "period": period,
+                    "temporal": None if self.temporal is None else self.temporal.value,
+                    "present": present,
+                    "expected": expected,
+                    "at_end": bool(self.at_end[i, j]),
+                    "kept": not bool(self.dropped[i, j]),
+                    "reason": reason,
+                }
+            )
+        return out
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+def to_granularity(
+    panel: Panel,
+    granularity: str,
+    *,
+    ytd: bool = False,
+    min_complete: float = 1.0,
+    indicators: Iterable[str] | None = None,
+) -> Panel:
+    """Convert a panel's observations to a coarser period, by each indicator's temporal nature.
+
+    For each indicator and unit, the values of the sub-periods (quarters,
+    months) of a period combine as the indicator's
+    :attr:`~cchc_indicators.Indicator.temporal` nature says:
+
+    - ``flow``: the sum; for a ratio, numerator and denominator are summed
+      separately (a bare value of a ratio cannot be summed and is an error);
+    - ``stock``: the value of the last sub-period with data (with its parts);
+    - ``level``: the mean over the sub-periods with data; for a ratio given as
+      parts, numerator and denominator are averaged separately (so the value
+      is the pooled ratio of those sub-periods, and the parts keep their
+      weight when units are pooled later), otherwise the values are averaged.
+
+    A weight, where given, is that of the last sub-period with data. Series
+    already at ``granularity`` are kept as they are.
+
+    Parameters
+    ----------
+    panel
+        The observations. The indicators to convert must be defined in it
+        (``indicators=`` when building it, or :meth:`Panel.with_indicators
+        <cchc_indicators.Panel.with_indicators>`), unless their data are
+        already at ``granularity``.
+    granularity
+        ``"year"``, ``"quarter"`` or ``"month"``: the granularity to convert to.
+    ytd
+        Give values **to date** within each period of ``granularity`` instead:
+        the result keeps the sub-periods, and ``2024-Q2`` holds the year to
+        date (Q1 + Q2 for a flow, Q2's value for a stock, the mean of Q1 and
+        Q2 for a level).
+    min_complete
+        The share of a period's sub-periods (to date, with ``ytd``) that must
+        have data for the period to get a value, from 0 to 1. For a stock the
+        share is 1 when the last sub-period has data and 0 otherwise. The
+        default, 1, keeps only complete periods, so a missing quarter is never
+        counted as zero; ``0`` keeps every period with some data (a partial
+        sum for a flow, the last value seen for a stock). Values left out, and
+        values kept although incomplete, are listed by
+        :meth:`Completeness.to_records`.
+    indicators
+        The codes of the indicators to convert (default: all); the others are
+        left out of the result.
+
+    Returns
+    -------
+    Panel
+        The converted observations, on the same hierarchy, with
+        :attr:`~cchc_indicators.Panel.completeness` for each indicator. Its
+        periods are those of ``granularity`` (with ``ytd``: the sub-periods).
+        When values were combined, its :attr:`~cchc_indicators.Panel.note`
+        says so, so that every output built on it does.
+
+    Raises
+    ------
+    PeriodError
+        If ``granularity`` is unknown, or an indicator holds data of a coarser
+        granularity (years cannot be split into quarters).
+    UnknownIndicatorError
+        If an indicator to convert has no definition in the panel, or a code
+        in ``indicators`` is not in the panel.
+    PanelError
+        If a flow ratio gives a bare value where sub-periods are to be summed
+        (the rows are listed), or a unit gives one indicator in two
+        granularities.
+    DefinitionError
+        If ``min_complete`` is not a share between 0 and 1.
+
+    Examples
+    --------
+    A flow ratio sums its parts; a level averages them:
+
+    >>> from cchc_indicators import Hierarchy, Indicator, Panel, measures
+    >>> h = Hierarchy.from_records([{"code": "26", "name": "Vĩnh Phúc", "level": "province"}])
+    >>> online = Indicator("online", "Tỷ lệ hồ sơ trực tuyến")
+    >>> rec = [
+    ...     {"indicator": "online", "unit": "26", "period": "2024-Q1", "numerator": 30, "denominator": 100},
+    ...     {"indicator": "online", "unit": "26", "period": "2024-Q2", "numerator": 90, "denominator": 100},
+    ... ]
+    >>> p = Panel.from_records(rec, h, indicators=[online])
+    >>> half = to_granularity(p, "year", min_complete=0.5)
+    >>> d = half.data_of("online")
+    >>> d.numerator.tolist(), d.denominator.tolist(), half.value("online", "26", 2024)
+    ([[120.0]], [[200.0]], 60.0)
+    >>> to_granularity(p, "month")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.PeriodError: indicator 'online' holds quarters (unit '26', period '2024-Q1', row 0), which cannot be split into months; convert to a coarser granularity, or leave the indicator out with indicators=
+    """
+    from .panel import IndicatorData, Panel  # the panel module imports this one lazily
+
+    target = _check_granularity(granularity)
+    if isinstance(min_complete, bool) or not (
+        isinstance(min_complete, (int, float)) and 0.0 <= min_complete <= 1.0
+    ):
+        msg = f"min_complete is a share between 0 and 1, got {min_complete!r}"
+        raise DefinitionError(msg)
+    if isinstance(indicators, str):
+        indicators = [indicators]
+    codes = list(panel.data) if indicators is None else list(indicators)
+    for code in codes:
+        panel.data_of(code)  # raises UnknownIndicatorError
+
+    labels = panel.periods
+    grains = [_granularity(p) for p in labels]
+    usable = [j for j, g in enumerate(grains) if _RANK[g] >= _RANK[target]]
+    windows = _windows(labels, grains, usable, target, ytd)
+    out_labels = tuple(w.label for w in windows)
+
+    data: dict[str, IndicatorData] = {}
+    completeness: dict[str, Completeness] = {}
+    converted_grains: set[str] = set()
+    n_dropped = n_partial = 0
+    for code in codes:
+        d = panel.data[code]
+        unit_grain = _unit_granularity(panel, code, d, labels, grains, target)
+        finer = unit_grain != target
+        finer &= unit_grain != ""
+        temporal = _temporal_of(panel, code) if finer.any() else _maybe_temporal(panel, code)
+        converted_grains.update(unit_grain[finer].tolist())
+        if temporal is Temporal.FLOW and _scale_or_none(panel, code) is not None:
+            _refuse_bare_flow(panel, code, d, [g != target for g in grains])
+        result, c = _convert(panel, code, d, temporal, unit_grain, windows, target)
+        keep = (c["present"] > 0) & (_share(temporal, c) >= min_complete)
+        dropped = (c["present"] > 0) & ~keep
+        result = _mask(result, keep)
+        data[code] = IndicatorData(**result)
+        comp = Completeness(
+            code,
+            temporal,
+            target,
+            ytd,
+            float(min_complete),
+            panel.hierarchy,
+            out_labels,
+            unit_grain,
+            c["present"],
+            c["expected"],
+            c["at_end"],
+            dropped,
+        )
+        completeness[code] = comp
+        n_dropped += int(dropped.sum())
+        n_partial += int((keep & ~comp.complete).sum())
+
+    note = panel.note
+    if converted_grains:
+        note = _join(note, _note(converted_grains, target, ytd, n_dropped, n_partial, min_complete))
+    used = {c: panel.indicators[c] for c in codes if c in panel.indicators}
+    return Panel(
+        panel.hierarchy,
+        out_labels,
+        data,
+        used,
+        panel.source,
+        note,
+        completeness,
+    )
+
+
+@attrs.frozen
+class _Window:
+    """One output column: its label and, per source granularity, the source columns it takes."""
+
+    label: str
+    enclosing: str
+    #: source granularity -> (columns in time order, sub-periods expected, label of the last one)
+    by_grain: dict[str, tuple[list[int], int, str]]
+
+
+def _windows(
+    labels: tuple[str, ...], grains: list[str], usable: list[int], target: str, ytd: bool
+) -> list[_Window]:
+    if ytd:
+        out = []
+        for j in usable:
+            label, grain = labels[j], grains[j]
+            whole = _enclosing(label, target)
+            cols = [
+                k
+                for k in usable
+                if grains[k] == grain
+                and _enclosing(labels[k], target) == whole
+                and axis_sort_key(labels[k]) <= axis_sort_key(label)
+            ]
+            out.append(_Window(label, whole, {grain: (cols, _position(label, target) + 1, label)}))
+        return out
+    wholes = sorted({_enclosing(labels[j], target) for j in usable}, key=axis_sort_key)
+    out = []
+    for whole in wholes:
+        by_grain: dict[str, tuple[list[int], int, str]] = {}
+        for grain in GRANULARITIES[_RANK[target] :]:
+            cols = [
+                k for k in usable if grains[k] == grain and _enclosing(labels[k], target) == whole
+            ]
+            last = _sub_periods(whole, target, grain)[-1]
+            by_grain[grain] = (cols, _n_sub(grain, target), last)
+        out.append(_Window(whole, whole, by_grain))
+    return out
+
+
+def _unit_granularity(
+    panel: Panel,
+    code: str,
+    d: Any,
+    labels: tuple[str, ...],
+    grains: list[str],
+    target: str,
+) -> NDArray[np.str_]:
+    """Each unit's granularity for this indicator ("" without data); refuse what cannot be done."""
+    observed = d.observed
+    n_units = observed.shape[0]
+    held = np.zeros((n_units, len(GRANULARITIES)), dtype=bool)
+    for g, grain in enumerate(GRANULARITIES):
+        cols = [j for j, x in enumerate(grains) if x == grain]
+        if cols:
+            held[:, g] = observed[:, cols].any(axis=1)
+    coarse = [j for j, x in enumerate(grains) if _RANK[x] < _RANK[target]]
+    if coarse and observed[:, coarse].any():
+        i, k = np.argwhere(observed[:, coarse])[0]
+        j = coarse[int(k)]
+        msg = (
+            f"indicator {code!r} holds {grains[j]}s (unit {panel.hierarchy.codes[int(i)]!r}, "
+            f"period {labels[j]!r}, row {int(d.row[i, j])}), which cannot be split into "
+            f"{target}s; convert to a coarser granularity, or leave the indicator out with "
+            "indicators="
+        )
+        raise PeriodError(msg, code=code, granularity=grains[j], target=target)
+    mixed = held.sum(axis=1) > 1
+    if mixed.any():
+        units = np.flatnonzero(mixed)[:PROBLEM_LIMIT]
+        # name each unit once, at its first observation in the panel's period order
+        problems = Problems(d.row[units, np.argmax(observed[units], axis=1)])
+        names = [
+            " and ".join(f"{GRANULARITIES[g]}s" for g in range(3) if held[i, g])
+            for i in units.tolist()
+        ]
+        problems.add(
+            np.ones(len(units), dtype=bool),
+            "mixed_periods",
+            "period",
+            lambda k: (
+                f"indicator {code!r} holds {names[k]} for unit "
+                f"{panel.hierarchy.codes[int(units[k])]!r}; give each indicator and unit in "
+                "one granularity"
+            ),
+        )
+        problems.raise_if_any(panel.source)
+    index = np.where(held.any(axis=1), np.argmax(held, axis=1), -1)
+    names_of = np.array([*GRANULARITIES, ""], dtype=str)
+    out: NDArray[np.str_] = names_of[index]
+    return out
+
+
+def _temporal_of(panel: Panel, code: str) -> Temporal:
+    ind = panel.indicators.get(code)
+    if ind is None:
+        msg = (
+            f"indicator {code!r} has no definition in the panel, so how its periods combine "
+            "(flow, stock or level) is unknown; pass indicators= when building the panel, or "
+            "call Panel.with_indicators"
+        )
+        raise UnknownIndicatorError(msg, key=code)
+    return ind.temporal
+
+
+def _maybe_temporal(panel: Panel, code: str) -> Temporal | None:
+    ind = panel.indicators.get(code)
+    return None if ind is None else ind.temporal
+
+
+def _refuse_bare_flow(panel: Panel, code: str, d: Any, finer_cols: list[bool]) -> None:
+    """A flow ratio is summed part by part: a bare value in a column to be summed is an error."""
+    bare = d.bare_value & np.array(finer_cols, dtype=bool)[None, :]
+    if not bare.any():
+        return
+    problems = Problems(d.row[bare])
+    periods = np.array(panel.periods)[np.nonzero(bare)[1]]
+    problems.add(
+        np.ones(int(bare.sum()), dtype=bool),
+        "bare_value_flow",
+        "value",
+        lambda k: (
+            f"indicator {code!r} is a flow ratio: its {_granularity(str(periods[k]))}s are added "
+            "up part by part, so give numerator and denominator, not a bare value"
+        ),
+    )
+    problems.raise_if_any(panel.source)
+
+
+def _convert(
+    panel: Panel,
+    code: str,
+    d: Any,
+    temporal: Temporal | None,
+    unit_grain: NDArray[np.str_],
+    windows: list[_Window],
+    target: str,
+) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
+    """Combine the cells of each window, for every unit at once; a loop over windows only."""
+    n_units, n_out = d.observed.shape[0], len(windows)
+    # filled period by period, so stored periods x units and transposed at the end
+    out = {
+        "value": np.full((n_out, n_units), np.nan),
+        "numerator": np.full((n_out, n_units), np.nan),
+        "denominator": np.full((n_out, n_units), np.nan),
+        "weight": np.full((n_out, n_units), np.nan),
+        "row": np.full((n_out, n_units), -1, dtype=np.int64),
+        "present": np.zeros((n_out, n_units), dtype=np.int64),
+        "expected": np.zeros((n_out, n_units), dtype=np.int64),
+        "at_end": np.zeros((n_out, n_units), dtype=bool),
+    }
+    finest = _finest(unit_grain, target)
+    units_of: dict[str, BoolArray | slice] = {}
+    for grain in GRANULARITIES:
+        mask = unit_grain == grain
+        if grain == finest:
+            mask |= unit_grain == ""
+        units_of[grain] = slice(None) if mask.all() else mask
+    column_of = {p: j for j, p in enumerate(panel.periods)}
+    scale = _scale_or_none(panel, code)
+    src = {
+        "value": d.value,
+        "numerator": d.numerator,
+        "denominator": d.denominator,
+        "weight": d.weight,
+        "row": d.row,
+        "observed": d.observed,
+        "has_parts": d.has_parts,
+    }
+    if temporal is Temporal.LEVEL:
+        src["values"] = d.values(scale if scale is not None else 1.0)
+    for t, w in enumerate(windows):
+        for grain, (cols, expected, last) in w.by_grain.items():
+            units = units_of[grain]
+            if isinstance(units, np.ndarray) and not units.any():
+                continue
+            out["expected"][t, units] = expected
+            if not cols:
+                continue
+            end = column_of.get(last)
+            if end is not None:
+                out["at_end"][t, units] = src["observed"][units, end]
+            how = None if grain == target else temporal  # None: copy the cell as it is
+            for name, arr in _combine(src, cols, how, scale).items():
+                out[name][t, units] = arr[units]
+    arrays = {name: arr.T for name, arr in out.items()}
+    comp = {name: arrays.pop(name) for name in ("present", "expected", "at_end")}
+    return arrays, comp
+
+
+def _finest(unit_grain: NDArray[np.str_], target: str) -> str:
+    held = set(unit_grain.tolist()) - {""}
+    return max(held, key=_RANK.__getitem__) if held else target
+
+
+def _scale_or_none(panel: Panel, code: str) -> float | None:
+    ind = panel.indicators.get(code)
+    if ind is None or ind.measure.kind != "ratio":
+        return None
+    return ind.measure.scale
+
+
+def _combine(
+    d: dict[str, NDArray[Any]], cols: list[int], temporal: Temporal | None, scale: float | None
+) -> dict[str, NDArray[Any]]:
+    """The combined cells of the columns ``cols`` (time order), for every unit."""
+    observed = d["observed"][:, cols]
+    present = observed.sum(axis=1)
+    k = len(cols)
+    # the last column with data, for each unit (0 where there is none: masked below)
+    last = k - 1 - np.argmax(observed[:, ::-1], axis=1)
+    pick = np.asarray(cols)[last]
+    rows = np.arange(observed.shape[0])
+    has = present > 0
+
+    def at_last(arr: NDArray[Any]) -> NDArray[Any]:
+        picked: NDArray[Any] = arr[rows, pick]
+        return picked
+
+    out: dict[str, NDArray[Any]] = {
+        "present": present,
+        "weight": at_last(d["weight"]),
+        "row": np.where(has, at_last(d["row"]), -1),
+    }
+    if temporal is Temporal.STOCK or temporal is None:
+        # a stock, or data already at the target granularity: the last cell as it is
+        out["value"] = at_last(d["value"])
+        out["numerator"] = at_last(d["numerator"])
+        out["denominator"] = at_last(d["denominator"])
+        return out
+    parts = d["has_parts"][:, cols]
+    n_parts = parts.sum(axis=1)
+    num = np.where(parts, d["numerator"][:, cols], 0.0).sum(axis=1)
+    den = np.where(parts, d["denominator"][:, cols], 0.0).sum(axis=1)
+    nan = np.full(len(present), np.nan)
+    if temporal is Temporal.FLOW:
+        if scale is not None:  # a ratio: bare values were refused, so parts it is
+            out["value"] = nan
+            out["numerator"] = np.where(has, num, np.nan)
+            out["denominator"] = np.where(has, den, np.nan)
+        else:
+            out["value"] = np.where(
+                has, np.where(observed, d["value"][:, cols], 0.0).sum(axis=1), np.nan
+            )
+            out["numerator"] = out["denominator"] = nan
+        return out
+    # a level: the mean over the sub-periods with data
+    with np.errstate(invalid="ignore", divide="ignore"):
+        all_parts = has & (n_parts == present)
+        values = d["values"][:, cols]
+        mean_value = np.where(observed, values, 0.0).sum(axis=1) / present
+        out["numerator"] = np.where(all_parts, num / n_parts, np.nan)
+        out["denominator"] = np.where(all_parts, den / n_parts, np.nan)
+    out["value"] = np.where(has & ~all_parts, mean_value, np.nan)
+    return out
+
+
+def _share(temporal: Temporal | None, c: dict[str, NDArray[Any]]) -> FloatArray:
+    if temporal is Temporal.STOCK:
+        out: FloatArray = c["at_end"].astype(np.float64)
+        return out
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share: FloatArray = np.where(c["expected"] > 0, c["present"] / c["expected"], 0.0)
+    return share
+
+
+def _mask(result: dict[str, NDArray[Any]], keep: BoolArray) -> dict[str, NDArray[Any]]:
+    out = {name: np.where(keep, arr, np.nan) for name, arr in result.items() if name != "row"}
+    out["row"] = np.where(keep, result["row"], -1)
+    return out
+
+
+def _note(
+    grains: set[str], target: str, ytd: bool, dropped: int, partial: int, min_complete: float
+) -> str:
+    names = " and ".join(f"{g}s" for g in sorted(grains, key=_RANK.__getitem__))
+    text = f"Values of {names} converted to {target}"
+    text += " to date" if ytd else "s"
+    text += (
+        " by each indicator's temporal nature (flows added up, stocks taken at the period's "
+        "end, levels averaged)"
+    )
+    if dropped:
+        text += (
+            f"; {dropped} value{'s' if dropped != 1 else ''} left out as incomplete "
+            f"(min_complete={min_complete:g})"
+        )
+    if partial:
+        text += f"; {partial} value{'s' if partial != 1 else ''} cover only part of their period"
+    return text + "; see Panel.completeness."
+
+
+def _join(note: str, more: str) -> str:
+    return f"{note} {more}" if note else more

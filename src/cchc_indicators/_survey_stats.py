@@ -1,0 +1,327 @@
+"""The numeric engine behind :mod:`cchc_indicators.survey`: sufficient statistics and intervals.
+
+Everything here works on whole arrays. Responses are reduced with
+:func:`numpy.bincount` to small per-unit states (sums that merge by addition),
+the states are pooled up the hierarchy by the roll-up engine's
+:func:`~cchc_indicators.rollup._by_scope`, and intervals are computed from the
+pooled sums. Shares are proportions in [0, 1] here; the public module speaks
+in percent.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import DefinitionError
+from .hierarchy import Hierarchy
+from .rollup import _by_scope
+from .scopes import Scope
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+State = dict[str, FloatArray]
+
+#: Respondents x columns entries per bootstrap chunk (bounds the memory used).
+_CHUNK_CELLS = 4_000_000
+#: Respondents per segment in the bootstrap's batched matrix products.
+_SEGMENT = 64
+
+
+def check_confidence(confidence: object) -> float:
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
+        msg = (
+            f"the confidence level is a number between 0 and 1 (0.95 for 95 %), got {confidence!r}"
+        )
+        raise DefinitionError(msg)
+    if not 0.0 < float(confidence) < 1.0:
+        msg = f"the confidence level must lie strictly between 0 and 1 (0.95 for 95 %), got {confidence!r}"
+        raise DefinitionError(msg)
+    return float(confidence)
+
+
+def bincount(x: IntArray, weights: Any = None, minlength: int = 0) -> FloatArray:
+    """:func:`numpy.bincount` as floats (the sums the engine pools)."""
+    out: FloatArray = np.bincount(x, weights=weights, minlength=minlength).astype(
+        np.float64, copy=False
+    )
+    return out
+
+
+def z_value(confidence: float) -> float:
+    """The two-sided standard normal quantile for ``confidence`` (1.959964 for 0.95)."""
+    return NormalDist().inv_cdf(0.5 + confidence / 2.0)
+
+
+def wilson(p: Any, n: Any, z: float) -> tuple[FloatArray, FloatArray]:
+    """Wilson score bounds for proportions ``p`` (in [0, 1]) on ``n`` trials (NaN where n <= 0)."""
+    p_arr = np.asarray(p, dtype=np.float64)
+    n_arr = np.asarray(n, dtype=np.float64)
+    ok = (n_arr > 0) & np.isfinite(p_arr)
+    n_safe = np.where(ok, n_arr, 1.0)
+    p_safe = np.where(ok, np.clip(p_arr, 0.0, 1.0), 0.5)
+    z2 = z * z
+    denom = 1.0 + z2 / n_safe
+    centre = (p_safe + z2 / (2.0 * n_safe)) / denom
+    half = z * np.sqrt(p_safe * (1.0 - p_safe) / n_safe + z2 / (4.0 * n_safe * n_safe)) / denom
+    # the bounds contain p in exact arithmetic; clip away rounding at p = 0 or 1
+    lower = np.where(ok, np.clip(np.minimum(centre - half, p_safe), 0.0, 1.0), np.nan)
+    upper = np.where(ok, np.clip(np.maximum(centre + half, p_safe), 0.0, 1.0), np.nan)
+    return lower, upper
+
+
+def ratio(num: FloatArray, den: FloatArray) -> FloatArray:
+    """num / den, NaN where den is 0 (never inf)."""
+    out = np.full(np.shape(num), np.nan)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
+
+
+def pool(state: State, h: Hierarchy, scope: Scope) -> State:
+    """Pool per-unit sums (units x k arrays, any k) into scope sums with the roll-up engine.
+
+    The arrays are laid side by side and pooled in one pass per level (every
+    field is a sum, so pooling is addition); the result holds new arrays.
+    """
+    names = list(state)
+    widths = [state[name].shape[1] for name in names]
+    matrix = np.concatenate([state[name] for name in names], axis=1)
+    if matrix.shape[1]:
+        matrix = _by_scope({"x": matrix}, {"x": "add"}, h, scope)["x"]
+    out: State = {}
+    start = 0
+    for name, width in zip(names, widths, strict=True):
+        out[name] = matrix[:, start : start + width]
+        start += width
+    return out
+
+
+# ---------------------------------------------------------------------- questions
+
+
+def question_state(
+    key: IntArray,
+    answer_offset: IntArray,
+    weight: FloatArray | None,
+    n_cells: int,
+    n_levels: int,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per (unit, question) cell: answer counts, weighted answer counts, sum of squared weights.
+
+    ``key`` is ``unit * n_questions + question`` for each answer. Returns the
+    unweighted and weighted counts of each answer value, shape
+    (cells, levels), and the sum of w**2 per cell (the counts when unweighted).
+    """
+    key3 = key * n_levels + answer_offset
+    size = n_cells * n_levels
+    counts = bincount(key3, minlength=size).reshape(n_cells, n_levels)
+    if weight is None:
+        return counts, counts, counts.sum(axis=1)
+    wcounts = bincount(key3, weights=weight, minlength=size).reshape(n_cells, n_levels)
+    s2 = bincount(key, weights=weight * weight, minlength=n_cells)
+    return counts, wcounts, s2
+
+
+# ---------------------------------------------------------------------- elements
+
+
+def respondent_moments(
+    respondent: IntArray,
+    element: IntArray,
+    satisfied: BoolArray,
+    n_respondents: int,
+    n_elements: int,
+) -> tuple[FloatArray, FloatArray]:
+    """Per respondent and element: satisfied answers y and answers m (rows outside elements skipped)."""
+    inside = element >= 0
+    key = respondent[inside] * n_elements + element[inside]
+    size = n_respondents * n_elements
+    y = bincount(key, weights=satisfied[inside], minlength=size)
+    m = bincount(key, minlength=size)
+    return y.reshape(n_respondents, n_elements), m.reshape(n_respondents, n_elements)
+
+
+def element_columns(y: FloatArray, m: FloatArray, w: FloatArray) -> dict[str, FloatArray]:
+    """The per-respondent columns whose sums give element and overall shares and variances.
+
+    For each element e: A = w y, B = w m, and w**2 y**2, w**2 y m, w**2 m**2
+    (the linearised variance of A/B), the respondent counts (n, w, w**2 of
+    respondents with an answer) and the answers. For the overall index (the
+    mean of the element shares) the cross moments w**2 y_e y_f, w**2 y_e m_f
+    and w**2 m_e m_f, and the same respondent counts.
+    """
+    w_col = w[:, None]
+    w2 = w_col * w_col
+    has = (m > 0).astype(np.float64)
+    any_ = (m.sum(axis=1) > 0).astype(np.float64)[:, None]
+    r = len(w)
+    return {
+        "A": w_col * y,
+        "B": w_col * m,
+        "yy": w2 * y * y,
+        "ym": w2 * y * m,
+        "mm": w2 * m * m,
+        "n": has,
+        "s1": w_col * has,
+        "s2": w2 * has,
+        "answers": m,
+        "Cyy": (w2[:, :, None] * y[:, :, None] * y[:, None, :]).reshape(r, -1),
+        "Cym": (w2[:, :, None] * y[:, :, None] * m[:, None, :]).reshape(r, -1),
+        "Cmm": (w2[:, :, None] * m[:, :, None] * m[:, None, :]).reshape(r, -1),
+        "all_n": any_,
+        "all_s1": w_col * any_,
+        "all_s2": w2 * any_,
+        "all_answers": m.sum(axis=1)[:, None],
+    }
+
+
+def sum_by_unit(columns: Mapping[str, FloatArray], unit: IntArray, n_units: int) -> State:
+    """Sum the rows of each (respondents x k) column block into units, in one bincount."""
+    names = list(columns)
+    widths = [columns[c].shape[1] for c in names]
+    matrix = np.concatenate([columns[c] for c in names], axis=1)
+    total = matrix.shape[1]
+    idx = (unit[:, None] * total + np.arange(total)).ravel()
+    summed = bincount(idx, weights=matrix.ravel(), minlength=n_units * total)
+    summed = summed.reshape(n_units, total)
+    out: State = {}
+    start = 0
+    for name, width in zip(names, widths, strict=True):
+        out[name] = summed[:, start : start + width].copy()
+        start += width
+    return out
+
+
+def design_n_eff(
+    p: FloatArray, variance: FloatArray, cap: FloatArray, fallback: FloatArray
+) -> FloatArray:
+    """Effective sample size p(1-p)/v (Korn & Graubard), at most ``cap``; ``fallback`` where undefined."""
+    out = fallback.copy()
+    ok = (variance > 0) & (p > 0) & (p < 1) & np.isfinite(p)
+    np.divide(p * (1.0 - p), variance, out=out, where=ok)
+    return np.where(np.isnan(p), np.nan, np.minimum(out, cap))
+
+
+def element_estimates(
+    s: State, n_elements: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Element shares and effective sizes, overall share and effective size, from pooled sums."""
+    a, b = s["A"], s["B"]
+    share = ratio(a, b)
+    r0 = np.nan_to_num(share)
+    b_safe = np.where(b > 0, b, 1.0)
+    var = (s["yy"] - 2.0 * r0 * s["ym"] + r0 * r0 * s["mm"]) / (b_safe * b_safe)
+    kish = ratio(s["s1"] * s["s1"], s["s2"])
+    n_eff = design_n_eff(share, var, s["answers"], kish)
+    # the overall index: the unweighted mean of the element shares
+    overall = share.mean(axis=1)  # NaN when an element has no answer in scope
+    e = n_elements
+    cyy = s["Cyy"].reshape(-1, e, e)
+    cym = s["Cym"].reshape(-1, e, e)
+    cmm = s["Cmm"].reshape(-1, e, e)
+    re, rf = r0[:, :, None], r0[:, None, :]
+    cov = cyy - rf * cym - re * np.swapaxes(cym, 1, 2) + re * rf * cmm
+    cov = cov / (b_safe[:, :, None] * b_safe[:, None, :])
+    var_all = cov.sum(axis=(1, 2)) / (e * e)
+    kish_all = ratio(s["all_s1"][:, 0] ** 2, s["all_s2"][:, 0])
+    n_eff_all = design_n_eff(overall, var_all, s["all_answers"][:, 0], kish_all)
+    return share, n_eff, overall, n_eff_all
+
+
+# ---------------------------------------------------------------------- bootstrap
+
+
+def bootstrap_totals(
+    columns: FloatArray,
+    cell: IntArray,
+    unit_of_cell: IntArray,
+    n_units: int,
+    replications: int,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """Per unit, replication and column: column totals over respondents resampled within cells.
+
+    Respondents are drawn with replacement within their cell (unit and
+    stratum), as many as the cell holds, ``replications`` times. ``columns``
+    has one row per respondent; cells must be numbered unit by unit (all
+    cells of unit 0 first). Returns shape (units, replications, columns).
+
+    The draws become counts (how often each respondent was drawn); the
+    resampled totals are then batched matrix products of counts and columns
+    over segments of at most :data:`_SEGMENT` respondents of one unit, added
+    up per unit. Replications go in chunks that bound the memory used.
+    """
+    r, k = columns.shape
+    out = np.zeros((n_units, replications, k))
+    if r == 0:
+        return out
+    order = np.argsort(cell, kind="stable")
+    cell_sorted = cell[order]
+    sizes = np.bincount(cell_sorted, minlength=len(unit_of_cell))
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    slot_start = starts[cell_sorted]
+    slot_size = sizes[cell_sorted].astype(np.float64)
+    unit_sorted = unit_of_cell[cell_sorted]
+    # respondents (in cell order, hence unit by unit) cut into segments within a unit
+    per_unit = np.bincount(unit_sorted, minlength=n_units)
+    unit_start = np.concatenate([[0], np.cumsum(per_unit)[:-1]]).astype(np.int64)
+    pos_in_unit = np.arange(r) - unit_start[unit_sorted]
+    segs_of_unit = -(-per_unit // _SEGMENT)
+    seg_base = np.concatenate([[0], np.cumsum(segs_of_unit)[:-1]]).astype(np.int64)
+    n_seg = int(segs_of_unit.sum())
+    flat_slot = (
+        seg_base[unit_sorted] + pos_in_unit // _SEGMENT
+    ) * _SEGMENT + pos_in_unit % _SEGMENT
+    flat = np.zeros((n_seg * _SEGMENT, k))
+    flat[flat_slot] = columns[order]
+    padded = flat.reshape(n_seg, _SEGMENT, k)
+    present = np.flatnonzero(per_unit)
+    cells_total = n_seg * _SEGMENT
+    chunk = max(1, min(replications, _CHUNK_CELLS // max(cells_total, 1)))
+    for b0 in range(0, replications, chunk):  # a loop over chunks of replications only
+        nb = min(chunk, replications - b0)
+        # for each slot, the respondent drawn from the slot's cell (a position in cell order)
+        draws = slot_start + np.floor(rng.random((nb, r)) * slot_size).astype(np.int64)
+        target = (np.arange(nb)[:, None] * cells_total + flat_slot[draws]).ravel()
+        counts = bincount(target, minlength=nb * cells_total)
+        counts = counts.reshape(nb, n_seg, _SEGMENT).transpose(1, 0, 2)
+        seg_totals = np.matmul(counts, padded)  # segments x replications x columns
+        out[present, b0 : b0 + nb, :] = np.add.reduceat(seg_totals, seg_base[present], axis=0)
+    return out
+
+
+def percentile_bounds(replicates: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
+    """Percentile interval over the last axis, ignoring NaN replications (NaN where all are).
+
+    The quantiles interpolate linearly between order statistics, as
+    :func:`numpy.nanquantile` does by default, for all rows at once.
+    """
+    alpha = 1.0 - confidence
+    ordered = np.sort(replicates, axis=-1)  # NaN last
+    valid = np.sum(~np.isnan(ordered), axis=-1)
+    last = np.maximum(valid - 1, 0)
+
+    def at(q: float) -> FloatArray:
+        pos = q * last
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, last)
+        a = np.take_along_axis(ordered, lo[..., None], axis=-1)[..., 0]
+        b = np.take_along_axis(ordered, hi[..., None], axis=-1)[..., 0]
+        out: FloatArray = np.where(valid > 0, a + (pos - lo) * (b - a), np.nan)
+        return out
+
+    return at(alpha / 2.0), at(1.0 - alpha / 2.0)
+
+
+def min_n(p1: float, p0: float, confidence: float, power: float) -> float:
+    """n for a one-sided score test at level (1 - confidence)/2 with the given power (unrounded)."""
+    z_a = z_value(confidence)
+    z_b = NormalDist().inv_cdf(power)
+    top = z_a * math.sqrt(p0 * (1.0 - p0)) + z_b * math.sqrt(p1 * (1.0 - p1))
+    return top * top / ((p1 - p0) ** 2)

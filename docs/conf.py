@@ -111,6 +111,7 @@ nitpick_ignore = [
     ("py:class", "numpy.int64"),
     ("py:class", "numpy.int8"),
     ("py:class", "numpy.bool"),
+    ("py:class", "numpy.str_"),
     ("py:func", "numpy.bincount"),
     ("py:func", "numpy.isclose"),
     # Standard library: abstract collections in parameter types, os.PathLike in

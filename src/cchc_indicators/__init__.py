@@ -12,7 +12,7 @@ Examples
 True
 """
 
-from . import catalog, datasets, measures, rules
+from . import catalog, datasets, measures, periods, rules
 from .errors import (
     CchcError,
     DefinitionError,
@@ -20,6 +20,7 @@ from .errors import (
     IncompatibleStatesError,
     InvalidDataError,
     PanelError,
+    PeriodError,
     Problem,
     RuleMismatchError,
     UnknownIndicatorError,
@@ -57,6 +58,7 @@ __all__ = [
     "Measure",
     "Panel",
     "PanelError",
+    "PeriodError",
     "Plan",
     "Problem",
     "Rollup",
@@ -81,6 +83,7 @@ __all__ = [
     "measures",
     "own",
     "parse_rule",
+    "periods",
     "rank_at_most",
     "reduce_by",
     "rollup",

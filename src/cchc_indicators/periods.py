@@ -58,7 +58,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import numpy as np
@@ -68,11 +68,9 @@ from ._periods import GRANULARITIES, axis_sort_key, normalise_period, period_sor
 from ._periods import granularity as _granularity
 from ._validate import PROBLEM_LIMIT, Problems
 from .errors import DefinitionError, PeriodError, UnknownIndicatorError
+from .hierarchy import Hierarchy
 from .indicators import Temporal
-
-if TYPE_CHECKING:  # pragma: no cover - imports for annotations only
-    from .hierarchy import Hierarchy
-    from .panel import Panel
+from .panel import IndicatorData, Panel
 
 __all__ = [
     "GRANULARITIES",
@@ -527,8 +525,6 @@ def to_granularity(
     ...
     cchc_indicators.errors.PeriodError: indicator 'online' holds quarters (unit '26', period '2024-Q1', row 0), which cannot be split into months; convert to a coarser granularity, or leave the indicator out with indicators=
     """
-    from .panel import IndicatorData, Panel  # the panel module imports this one lazily
-
     target = _check_granularity(granularity)
     if isinstance(min_complete, bool) or not (
         isinstance(min_complete, (int, float)) and 0.0 <= min_complete <= 1.0
@@ -543,7 +539,11 @@ def to_granularity(
 
     labels = panel.periods
     grains = [_granularity(p) for p in labels]
-    usable = [j for j, g in enumerate(grains) if _RANK[g] >= _RANK[target]]
+    held = np.zeros(len(labels), dtype=bool)
+    for code in codes:
+        held |= panel.data[code].observed.any(axis=0)
+    # the periods of the result come from the columns that hold data of these indicators
+    usable = [j for j, g in enumerate(grains) if _RANK[g] >= _RANK[target] and held[j]]
     windows = _windows(labels, grains, usable, target, ytd)
     out_labels = tuple(w.label for w in windows)
 

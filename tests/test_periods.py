@@ -657,6 +657,27 @@ class TestCompleteness:
         assert p.to_granularity("year", indicators="staff").indicator_codes == ("staff",)
         assert set(p.to_granularity("year", indicators=["staff"]).indicators) == {"staff"}
 
+    def test_periods_come_from_the_converted_indicators(self, h: Hierarchy) -> None:
+        """The result's periods are those holding data of the indicators converted."""
+        p = panel(
+            h,
+            series("score", "26", {"2023": 5, "2024": 6}),
+            series("dossiers", "26", quarters(1, 2)),
+        )
+        ytd = p.to_granularity("year", ytd=True, indicators=["dossiers"], min_complete=0)
+        assert ytd.periods == ("2024-Q1", "2024-Q2")
+        assert p.to_granularity("year", ytd=True, min_complete=0).periods == (
+            "2023",
+            "2024",
+            "2024-Q1",
+            "2024-Q2",
+        )
+
+    def test_empty_panel(self, h: Hierarchy) -> None:
+        """A panel without observations converts to an empty panel."""
+        y = Panel.from_records([], h).to_granularity("year")
+        assert (y.periods, y.indicator_codes, len(y), y.note) == ((), (), 0, "")
+
     def test_function_and_method_agree(self, h: Hierarchy) -> None:
         """Panel.to_granularity is periods.to_granularity."""
         p = panel(h, series("score", "26", quarters(1, 2, 3, 4)))

@@ -84,7 +84,8 @@ class TestLinearFit:
         Y = np.array([[40.0, NAN, 58.0], [NAN, 7.0, NAN], [NAN, NAN, NAN]])
         fit = linear_fit(X3, Y)
         assert fit.slope[0] == pytest.approx(9.0)
-        assert np.isnan(fit.slope[1:]).all() and np.isnan(fit.intercept[1:]).all()
+        assert np.isnan(fit.slope[1:]).all()
+        assert np.isnan(fit.intercept[1:]).all()
         assert fit.n_points.tolist() == [2, 1, 0]
 
     def test_uneven_weights_by_hand(self) -> None:
@@ -214,7 +215,7 @@ class TestCagr:
 
     def test_infinity_is_refused(self) -> None:
         """An infinite value is an error, not a rate."""
-        with pytest.raises(DefinitionError, match="^v0, v1 and years must hold finite values"):
+        with pytest.raises(DefinitionError, match=r"^v0, v1 and years must hold finite values"):
             cagr(1.0, math.inf, 1.0)
 
 
@@ -362,10 +363,12 @@ class TestAnnualChanges:
         """50 -> 60.5 over two years: +5.25 a year, or +10 % a year."""
         Y = np.array([[50.0, NAN, 60.5], [NAN, 3.0, NAN]])
         o = observed_annual_change(X3, Y)
-        assert o.value[0] == pytest.approx(5.25) and np.isnan(o.value[1])
+        assert o.value[0] == pytest.approx(5.25)
+        assert np.isnan(o.value[1])
         assert o.note.tolist() == ["", "fewer than two observations"]
         g = observed_annual_change(X3, Y, relative=True)
-        assert g.value[0] == pytest.approx(0.1) and np.isnan(g.value[1])
+        assert g.value[0] == pytest.approx(0.1)
+        assert np.isnan(g.value[1])
         assert g.note.tolist() == ["", "fewer than two observations"]
 
 
@@ -410,7 +413,8 @@ class TestLinear:
         row = one("linear", [50.0, 60.0, 70.0], NAN)
         assert (row["projected"], row["category"], row["note"]) == (90.0, "", "no target")
         row = one("linear", [NAN, NAN, 70.0], 80)
-        assert math.isnan(row["projected"]) and row["category"] == ""
+        assert math.isnan(row["projected"])
+        assert row["category"] == ""
         assert row["note"] == "fewer than two observations"
 
 
@@ -684,7 +688,8 @@ class TestEscap:
         assert (row["category"], row["note"]) == ("", "no target")
         row = one("escap", [80.0, 75.0, 70.0], 80)
         assert row["category"] == "reverse_trend"
-        assert math.isnan(row["score"]) and math.isnan(row["status_index"])
+        assert math.isnan(row["score"])
+        assert math.isnan(row["status_index"])
         assert row["note"] == "base value equals the target"
 
 
@@ -780,7 +785,8 @@ class TestAssess:
             target=80,
             higher_is_better=True,
         )
-        assert len(a) == 0 and a.counts() == {}
+        assert len(a) == 0
+        assert a.counts() == {}
         for m in METHODS:
             b = assess(
                 m,
@@ -897,7 +903,8 @@ class TestAssessment:
         p = np.array([1.0])
         a = Assessment("linear", p, ["on_track"], [0.0], [NAN], [""], [NAN])
         p[0] = 2.0
-        assert a.projected.tolist() == [1.0] and not a.projected.flags.writeable
+        assert a.projected.tolist() == [1.0]
+        assert not a.projected.flags.writeable
 
     def test_bad_construction(self) -> None:
         """An unknown method or arrays of different lengths are refused."""
@@ -917,7 +924,7 @@ def rising_series(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, float]:
     """Positive yearly values 2018-2023 (some missing, the first present), and a target above the base."""
     n = draw(st.integers(3, 6))
     values = draw(st.lists(st.floats(1.0, 100.0), min_size=n, max_size=n))
-    keep = [True] + draw(st.lists(st.booleans(), min_size=n - 1, max_size=n - 1))
+    keep = [True, *draw(st.lists(st.booleans(), min_size=n - 1, max_size=n - 1))]
     assume(sum(keep) >= 2)
     y = np.array([v if k else NAN for v, k in zip(values, keep, strict=True)])
     x = 2024.0 - n + np.arange(n)

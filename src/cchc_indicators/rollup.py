@@ -53,7 +53,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._periods import period_sort_key
+from ._periods import axis_sort_key
 from .errors import (
     DefinitionError,
     IncompatibleStatesError,
@@ -348,7 +348,7 @@ class RollupState:
             msg = "cannot merge roll-up states on different hierarchies"
             raise IncompatibleStatesError(msg)
         combine = _combine_table(self.rule)
-        periods = tuple(sorted(set(self.periods) | set(other.periods), key=period_sort_key))
+        periods = tuple(sorted(set(self.periods) | set(other.periods), key=axis_sort_key))
         a, b = self._aligned(periods, combine), other._aligned(periods, combine)
         return attrs.evolve(self, periods=periods, fields=_merged(a, b, combine))
 

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._validate import Problems, factorize, parse_numbers
-from .errors import InvalidDataError, Problem
+from .errors import DefinitionError, InvalidDataError, Problem
 from .hierarchy import Hierarchy
 
 FloatArray = NDArray[np.float64]
@@ -55,12 +55,16 @@ def missing_columns(header: Sequence[str], required: Sequence[str], source: str)
         raise InvalidDataError([problem], source=source)
 
 
+def _check_shape(arr: NDArray[Any], n: int) -> None:
+    if arr.shape != (n,):
+        msg = f"a column is a sequence of {n} values, got an array of shape {arr.shape}"
+        raise DefinitionError(msg)
+
+
 def texts(column: Any, n: int) -> NDArray[np.str_]:
     """A column of codes as stripped text (numbers become their digits, None becomes '')."""
     arr = np.asarray(column)
-    if arr.shape != (n,):
-        msg = f"a column has {arr.shape[0] if arr.ndim else 0} rows, expected {n}"
-        raise ValueError(msg)
+    _check_shape(arr, n)
     if arr.dtype.kind in "iu":
         return arr.astype(str)
     if arr.dtype.kind == "U":
@@ -72,13 +76,12 @@ def texts(column: Any, n: int) -> NDArray[np.str_]:
 def numbers(column: Any, n: int) -> tuple[FloatArray, BoolArray, BoolArray, dict[int, str]]:
     """A column of numbers: values, given, bad, and the bad texts (for messages)."""
     arr = np.asarray(column)
-    if arr.shape != (n,):
-        msg = f"a column has {arr.shape[0] if arr.ndim else 0} rows, expected {n}"
-        raise ValueError(msg)
+    _check_shape(arr, n)
     if arr.dtype.kind in "iuf":
         values = arr.astype(np.float64)
         given = ~np.isnan(values)
-        return values, given, given & ~np.isfinite(values), {}
+        bad = given & ~np.isfinite(values)
+        return values, given, bad, {int(i): f"{values[i]:g}" for i in np.flatnonzero(bad)}
     if arr.dtype.kind == "U" and n:
         try:  # the fast path: every cell is a number
             values = np.char.strip(arr).astype(np.float64)
@@ -96,6 +99,8 @@ def numbers(column: Any, n: int) -> tuple[FloatArray, BoolArray, BoolArray, dict
     # booleans are not numbers here (True is not an answer of 1)
     items = [repr(x) if isinstance(x, (bool, np.bool_)) else x for x in items]
     (values, given, bad), bad_text = parse_numbers(items)
+    for i in np.flatnonzero(bad).tolist():  # 'nan' and 'inf' parse, but are no numbers here
+        bad_text.setdefault(i, str(items[i]).strip())
     return values, given, bad, bad_text
 
 
@@ -164,7 +169,7 @@ def read_responses(
         a_bad,
         "bad_answer",
         "answer",
-        lambda i: f"the answer {a_text.get(i, '?')!r} is not a number",
+        lambda i: f"the answer {a_text[i]!r} is not a number",
     )
     with np.errstate(invalid="ignore"):
         off_scale = a_given & ~a_bad & ((a_val < low) | (a_val > high) | (a_val != np.floor(a_val)))
@@ -191,7 +196,7 @@ def read_responses(
             w_bad,
             "bad_weight",
             "weight",
-            lambda i: f"the weight {w_text.get(i, '?')!r} is not a number",
+            lambda i: f"the weight {w_text[i]!r} is not a number",
         )
         problems.add(
             w_given & ~w_bad & (w_val <= 0),

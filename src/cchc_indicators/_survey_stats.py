@@ -83,6 +83,12 @@ def ratio(num: FloatArray, den: FloatArray) -> FloatArray:
     return out
 
 
+def percent(num: FloatArray, den: FloatArray) -> FloatArray:
+    """100 num / den, NaN where den is 0, kept in [0, 100] (num * 100 / num may round above 100)."""
+    out: FloatArray = np.minimum(ratio(num * 100.0, den), 100.0)
+    return out
+
+
 def pool(state: State, h: Hierarchy, scope: Scope) -> State:
     """Pool per-unit sums (units x k arrays, any k) into scope sums with the roll-up engine.
 

@@ -430,7 +430,7 @@ def satisfaction(
         "msum": (wcounts @ values).reshape(u, q_n),
     }
     state = st.pool(state, h, the_scope)
-    q_share = st.ratio(state["num"] * 100.0, state["s1"])
+    q_share = st.percent(state["num"], state["s1"])
     q_neff = st.ratio(state["s1"] * state["s1"], state["s2"]) if use_w else state["n"].copy()
     parts = {
         "n": [state["n"]],
@@ -457,7 +457,7 @@ def satisfaction(
         es = st.sum_by_unit(st.element_columns(y, m, w_resp), responses.respondent_unit, u)
         es = st.pool(es, h, the_scope)
         e_share, e_neff, overall, all_neff = st.element_estimates(es, e_n)
-        e_pct = st.ratio(es["A"] * 100.0, es["B"])
+        e_pct = st.percent(es["A"], es["B"])
         nan_e = np.full((u, e_n), np.nan)
         parts["n"] += [es["n"], es["all_n"]]
         parts["n_eff"] += [e_neff, all_neff[:, None]]
@@ -569,11 +569,11 @@ def _bootstrap(
     c = columns.shape[1]
     pooled = st.pool({"t": totals.reshape(u, replications * c)}, h, scope)["t"]
     pooled = pooled.reshape(u, replications, c)
-    shares = [st.ratio(pooled[:, :, :q_n] * 100.0, pooled[:, :, q_n : 2 * q_n])]
+    shares = [st.percent(pooled[:, :, :q_n], pooled[:, :, q_n : 2 * q_n])]
     if e_n:
         a = pooled[:, :, 2 * q_n : 2 * q_n + e_n]
         b = pooled[:, :, 2 * q_n + e_n :]
-        e_pct = st.ratio(a * 100.0, b)
+        e_pct = st.percent(a, b)
         shares += [e_pct, e_pct.mean(axis=2)[:, :, None]]
     out: FloatArray = np.concatenate(shares, axis=2).transpose(0, 2, 1).copy()
     return out

@@ -56,7 +56,7 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
-TextArray = NDArray[np.object_]
+TextArray = NDArray[Any]  # of str (object dtype)
 
 #: The projection methods of :func:`cchc_indicators.progress.attainment`.
 PATHS = ("linear", "time_weighted", "cagr", "cagr_fitted")

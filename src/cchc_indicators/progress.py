@@ -60,15 +60,13 @@ Examples
 ([90.0, 58.0], ['on_track', 'off_track'])
 """
 
-from __future__ import annotations
-
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import attrs
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from . import _progress as _p
 from .errors import DefinitionError
@@ -95,7 +93,13 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
-TextArray = NDArray[np.object_]
+TextArray = NDArray[Any]  # of str (object dtype)
+# What the functions accept (anything numpy turns into arrays of the right shape), spelled out
+# so that the documentation shows it plainly.
+Periods = Sequence[float] | NDArray[Any]  # x: one decimal year per period
+Table = Sequence[Sequence[float]] | NDArray[Any]  # Y: (series, periods)
+Numbers = float | Sequence[float] | NDArray[Any]  # one number, or one per series
+Flags = bool | Sequence[bool] | NDArray[Any]  # one truth value, or one per series
 
 #: The progress-to-target methods :func:`assess` knows, by name.
 METHODS = ("linear", "open-sdg", "unsd", "escap")
@@ -190,7 +194,7 @@ def _fit(line: _p.Line) -> Fit:
     return Fit(line.slope, line.ybar - line.slope * line.xbar, line.n)
 
 
-def linear_fit(x: ArrayLike, Y: ArrayLike, weights: ArrayLike | None = None) -> Fit:
+def linear_fit(x: Periods, Y: Table, weights: Periods | Table | None = None) -> Fit:
     """Fit a straight line to each series by (weighted) least squares, skipping NaN.
 
     Parameters
@@ -223,7 +227,7 @@ def linear_fit(x: ArrayLike, Y: ArrayLike, weights: ArrayLike | None = None) -> 
     return _fit(_p.fit_line(xa, Ya, _p.check_weights(xa, Ya, weights)))
 
 
-def time_weighted_fit(x: ArrayLike, Y: ArrayLike, *, step: float = 1.0) -> Fit:
+def time_weighted_fit(x: Periods, Y: Table, *, step: float = 1.0) -> Fit:
     """Fit a straight line in which recent observations weigh more (the ESCAP approach).
 
     ESCAP's anticipated progress index projects each indicator with a
@@ -266,7 +270,7 @@ def time_weighted_fit(x: ArrayLike, Y: ArrayLike, *, step: float = 1.0) -> Fit:
 
 
 def project_linear(
-    x: ArrayLike, Y: ArrayLike, x_at: ArrayLike, weights: ArrayLike | None = None
+    x: Periods, Y: Table, x_at: Numbers, weights: Periods | Table | None = None
 ) -> FloatArray:
     """Extend each series' least-squares line to ``x_at``.
 
@@ -298,7 +302,7 @@ def project_linear(
     return _p.by_chunks(Ya.shape[0], part)[0]
 
 
-def cagr(v0: ArrayLike, v1: ArrayLike, years: ArrayLike) -> Growth:
+def cagr(v0: Numbers, v1: Numbers, years: Numbers) -> Growth:
     """Compound annual growth rate between two values: ``(v1 / v0) ** (1 / years) - 1``.
 
     The arguments broadcast together (numbers, or one per series).
@@ -339,7 +343,7 @@ def cagr(v0: ArrayLike, v1: ArrayLike, years: ArrayLike) -> Growth:
     return Growth(rate, _p.notes(flags.ravel()).reshape(flags.shape))
 
 
-def cagr_fitted(x: ArrayLike, Y: ArrayLike) -> Growth:
+def cagr_fitted(x: Periods, Y: Table) -> Growth:
     """Compound annual growth rate fitted to all observations (log-linear least squares).
 
     Fits ``log |y| = a + b * year`` and returns ``exp(b) - 1``.
@@ -370,10 +374,10 @@ def cagr_fitted(x: ArrayLike, Y: ArrayLike) -> Growth:
 
 
 def attainment(
-    x: ArrayLike,
-    Y: ArrayLike,
-    target: ArrayLike,
-    higher_is_better: ArrayLike = True,
+    x: Periods,
+    Y: Table,
+    target: Numbers,
+    higher_is_better: Flags = True,
     *,
     method: str = "linear",
     horizon: float,
@@ -464,9 +468,9 @@ def attainment(
 
 
 def required_annual_change(
-    x: ArrayLike,
-    Y: ArrayLike,
-    target: ArrayLike,
+    x: Periods,
+    Y: Table,
+    target: Numbers,
     *,
     x_deadline: float,
     relative: bool = False,
@@ -520,7 +524,7 @@ def required_annual_change(
     return Change(value, _p.notes(flags))
 
 
-def observed_annual_change(x: ArrayLike, Y: ArrayLike, *, relative: bool = False) -> Change:
+def observed_annual_change(x: Periods, Y: Table, *, relative: bool = False) -> Change:
     """The change per year between each series' first and last observations.
 
     Parameters
@@ -564,7 +568,7 @@ def observed_annual_change(x: ArrayLike, Y: ArrayLike, *, relative: bool = False
 # --------------------------------------------------------------------------- assessment
 
 
-def _floats(value: ArrayLike) -> FloatArray:
+def _floats(value: Numbers) -> FloatArray:
     if isinstance(value, np.ndarray) and value.dtype == np.float64 and not value.flags.writeable:
         return value
     out = np.array(value, dtype=np.float64)
@@ -572,7 +576,7 @@ def _floats(value: ArrayLike) -> FloatArray:
     return out
 
 
-def _texts(value: ArrayLike) -> TextArray:
+def _texts(value: Sequence[str] | NDArray[Any]) -> TextArray:
     if isinstance(value, np.ndarray) and value.dtype == object and not value.flags.writeable:
         return value
     out = np.array(value, dtype=object)
@@ -678,14 +682,14 @@ class Assessment:
 
 def assess(
     method: str,
-    x: ArrayLike,
-    Y: ArrayLike,
+    x: Periods,
+    Y: Table,
     *,
     x_now: float,
     x_deadline: float,
-    target: ArrayLike,
-    higher_is_better: ArrayLike,
-    limit: ArrayLike | None = None,
+    target: Numbers,
+    higher_is_better: Flags,
+    limit: Numbers | None = None,
     horizon: float | None = None,
     x_base: float | None = None,
 ) -> Assessment:

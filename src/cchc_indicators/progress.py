@@ -134,6 +134,8 @@ class Fit(NamedTuple):
     ``slope`` and ``intercept`` are NaN where fewer than two observations (of
     positive weight) were fitted; ``n_points`` counts them.
 
+    .. versionadded:: 0.1.0
+
     Examples
     --------
     >>> import numpy as np
@@ -150,6 +152,8 @@ class Fit(NamedTuple):
 class Growth(NamedTuple):
     """A compound annual growth rate per series (0.05 = +5 % a year), with a note.
 
+    .. versionadded:: 0.1.0
+
     Examples
     --------
     >>> cagr(100.0, 121.0, 2.0).rate.round(10).tolist()
@@ -165,6 +169,8 @@ class Attainment(NamedTuple):
 
     ``period`` is NaN where the target is not met before the horizon.
 
+    .. versionadded:: 0.1.0
+
     Examples
     --------
     >>> import numpy as np
@@ -178,6 +184,8 @@ class Attainment(NamedTuple):
 
 class Change(NamedTuple):
     """A change per year for each series, with a note.
+
+    .. versionadded:: 0.1.0
 
     Examples
     --------
@@ -196,6 +204,8 @@ def _fit(line: _p.Line) -> Fit:
 
 def linear_fit(x: Periods, Y: Table, weights: Periods | Table | None = None) -> Fit:
     """Fit a straight line to each series by (weighted) least squares, skipping NaN.
+
+    .. versionadded:: 0.1.0
 
     Parameters
     ----------
@@ -240,6 +250,8 @@ def time_weighted_fit(x: Periods, Y: Table, *, step: float = 1.0) -> Fit:
     The weights count from each series' own first observation, so adding empty
     periods in front changes nothing.
 
+    .. versionadded:: 0.1.0
+
     Parameters
     ----------
     x, Y
@@ -274,6 +286,8 @@ def project_linear(
 ) -> FloatArray:
     """Extend each series' least-squares line to ``x_at``.
 
+    .. versionadded:: 0.1.0
+
     Parameters
     ----------
     x, Y, weights
@@ -306,6 +320,8 @@ def cagr(v0: Numbers, v1: Numbers, years: Numbers) -> Growth:
     """Compound annual growth rate between two values: ``(v1 / v0) ** (1 / years) - 1``.
 
     The arguments broadcast together (numbers, or one per series).
+
+    .. versionadded:: 0.1.0
 
     Parameters
     ----------
@@ -348,6 +364,8 @@ def cagr_fitted(x: Periods, Y: Table) -> Growth:
 
     Fits ``log |y| = a + b * year`` and returns ``exp(b) - 1``.
 
+    .. versionadded:: 0.1.0
+
     Parameters
     ----------
     x, Y
@@ -378,9 +396,9 @@ def attainment(
     Y: Table,
     target: Numbers,
     higher_is_better: Flags = True,
-    *,
     method: str = "linear",
-    horizon: float,
+    horizon: float | None = None,
+    *,
     x_now: float | None = None,
     step: float | None = None,
 ) -> Attainment:
@@ -390,6 +408,8 @@ def attainment(
     that is the answer. Otherwise it is the time the projected path crosses the
     target, if the path moves towards it and crosses no later than ``horizon``;
     NaN means "not before ``horizon``".
+
+    .. versionadded:: 0.1.0
 
     Parameters
     ----------
@@ -405,7 +425,7 @@ def attainment(
         last observations, continued from the last one) or ``'cagr_fitted'``
         (:func:`cagr_fitted`).
     horizon
-        The last decimal year to look at.
+        The last decimal year to look at (default: ten years after ``x_now``).
     x_now
         Where the projection starts (default: the last value of ``x``).
     step
@@ -429,6 +449,12 @@ def attainment(
     [2024.0, 2036.0, 2023.0]
     >>> attainment(x, Y[:1], 75, horizon=2030, step=1.0).period.tolist()
     [2024.0]
+
+    As compound growth (+18.3 % a year from 50 to 70), positionally, with the
+    default horizon (2033, ten years on):
+
+    >>> attainment(x, Y, 80, True, "cagr").period.round(2).tolist()
+    [2023.79, nan, 2023.0]
     """
     xa, Ya = _p.check_xy(x, Y)
     if method not in _p.PATHS:
@@ -438,7 +464,7 @@ def attainment(
     T = _p.per_series(target, S, "target")
     d = _p.direction(higher_is_better, S)
     t0 = _p.year(xa[-1] if x_now is None and xa.size else x_now, "x_now")
-    hz = _p.year(horizon, "horizon")
+    hz = t0 + _p.HORIZON_YEARS if horizon is None else _p.year(horizon, "horizon")
     if hz < t0:
         msg = f"horizon ({hz:g}) is before x_now ({t0:g})"
         raise DefinitionError(msg)
@@ -476,6 +502,8 @@ def required_annual_change(
     relative: bool = False,
 ) -> Change:
     """The change per year each series needs, from its last observation, to reach the target.
+
+    .. versionadded:: 0.1.0
 
     Parameters
     ----------
@@ -526,6 +554,8 @@ def required_annual_change(
 
 def observed_annual_change(x: Periods, Y: Table, *, relative: bool = False) -> Change:
     """The change per year between each series' first and last observations.
+
+    .. versionadded:: 0.1.0
 
     Parameters
     ----------
@@ -601,6 +631,8 @@ class Assessment:
     """Progress towards a target for many series, by one method (see :func:`assess`).
 
     Every field but ``method`` is a read-only array with one entry per series.
+
+    .. versionadded:: 0.1.0
 
     Parameters
     ----------
@@ -745,6 +777,8 @@ def assess(
         ``accelerate_progress`` if it moves from the base towards the target
         without reaching it, ``reverse_trend`` otherwise. Series without a
         target are not judged.
+
+    .. versionadded:: 0.1.0
 
     Parameters
     ----------

@@ -641,3 +641,14 @@ class TestOfficialLists:
         assert anc.shape == (10_051,)
         vp = vn2024.position("26") - vn2024.level_slice("province").start
         assert int(np.sum(anc == vp)) == 121
+
+
+class TestRecordShape:
+    """Unit records must be mappings."""
+
+    def test_records_must_be_mappings(self) -> None:
+        """A tuple instead of a dict is a HierarchyError naming the record."""
+        with pytest.raises(HierarchyError) as info:
+            Hierarchy.from_records([("26", "Vĩnh Phúc", "province")])  # type: ignore[list-item]
+        (p,) = info.value.problems
+        assert (p.row, p.kind) == (0, "not_a_record")

@@ -16,6 +16,7 @@ from cchc_indicators import (
     Hierarchy,
     Indicator,
     IndicatorData,
+    InvalidDataError,
     Panel,
     PanelError,
     UnknownIndicatorError,
@@ -930,3 +931,41 @@ class TestIndicatorData:
         """IndicatorData pickles to an equal value."""
         d = IndicatorData.empty(2, 2)
         assert pickle.loads(pickle.dumps(d)) == d
+
+
+class TestCsvShape:
+    """Files whose shape hides which value is meant are refused, naming the rows."""
+
+    def test_a_column_named_twice(self, h: Hierarchy, tmp_path: Path) -> None:
+        """Two 'numerator' columns: which one is meant cannot be known."""
+        f = tmp_path / "d.csv"
+        f.write_text(
+            "indicator,unit,period,numerator,denominator,numerator\npct,243,2024,50,100,99\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(InvalidDataError) as info:
+            Panel.from_csv(f, h)
+        (p,) = info.value.problems
+        assert (p.row, p.kind) == (1, "duplicate_column")
+        assert "'numerator' appear more than once" in p.message
+
+    def test_extra_cells_on_a_row(self, h: Hierarchy, tmp_path: Path) -> None:
+        """A row with more cells than the header names is refused with its row number."""
+        f = tmp_path / "d.csv"
+        f.write_text(
+            "indicator,unit,period,value\npct,243,2024,50\npct,243,2025,50,extra\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(InvalidDataError) as info:
+            Panel.from_csv(f, h)
+        (p,) = info.value.problems
+        assert (p.row, p.kind) == (3, "extra_cells")
+        assert p.message == "the row has 5 cells but the header names 4 columns"
+
+    def test_records_must_be_mappings(self, h: Hierarchy) -> None:
+        """A tuple instead of a dict is a PanelError naming the record."""
+        with pytest.raises(PanelError) as info:
+            Panel.from_records([("pct", "243", 2024, 1)], h)  # type: ignore[list-item]
+        (p,) = info.value.problems
+        assert (p.row, p.kind) == (0, "not_a_record")
+        assert "got tuple" in p.message

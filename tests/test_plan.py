@@ -21,6 +21,7 @@ from cchc_indicators import (
     UnknownIndicatorError,
     measures,
 )
+from cchc_indicators._periods import period_end_key
 from cchc_indicators.indicators import TEMPORALS_FOR
 from cchc_indicators.measures import Measure
 from cchc_indicators.plan import SCHEMA_VERSION, Plan, schema
@@ -137,7 +138,7 @@ def indicators(draw: st.DrawFn, code: str) -> Indicator:
         options["unit"] = draw(st.text(max_size=6))
     if draw(st.booleans()):
         options["temporal"] = draw(st.sampled_from([t.value for t in TEMPORALS_FOR[measure.kind]]))
-    return Indicator(code, draw(st.text(max_size=20)), **options)
+    return Indicator(code, draw(st.text(min_size=1, max_size=20).filter(str.strip)), **options)
 
 
 @st.composite
@@ -158,10 +159,19 @@ def plans(draw: st.DrawFn) -> Plan:
         "units": draw(st.none() | st.sampled_from(["vn_units_2024", "demo"])),
         "indicators": [draw(indicators(code)) for code in codes],
     }
+    # targets may not fall due before the plan's baseline has ended
+    due = [
+        period_end_key(t.deadline) for i in options["indicators"] for t in i.targets if t.deadline
+    ]
+    earliest = min(due, default=(9999, 12))
     if draw(st.booleans()):
-        options["start"], options["end"] = draw(period_pairs())
+        start, end = draw(period_pairs())
+        if period_end_key(start) < earliest:
+            options["start"], options["end"] = start, end
     if draw(st.booleans()):
-        options["baseline"], options["deadline"] = draw(period_pairs())
+        baseline, deadline = draw(period_pairs())
+        if period_end_key(baseline) < earliest:
+            options["baseline"], options["deadline"] = baseline, deadline
     code = draw(st.from_regex(r"[a-z0-9][a-z0-9._\-]{0,15}", fullmatch=True))
     return Plan(code, **options)
 
@@ -872,3 +882,20 @@ class TestEdgeCases:
             Plan.from_json(f)
         assert str(info.value).startswith(f"{f}: indicator 'q': rule 'sum'")
         assert (info.value.rule, info.value.code) == ("sum", "q")
+
+
+class TestReviewFindings:
+    """Definitions the fresh-eyes review found accepted when they should not be."""
+
+    def test_target_due_before_the_plan_baseline_is_refused(self) -> None:
+        """A target due 2025 in a plan whose baseline is 2026 cannot be met in time."""
+        ind = Indicator("p", "P", targets=[at_least(80, deadline="2025")])
+        with pytest.raises(
+            DefinitionError, match="has a target due 2025, not after the plan's baseline 2026"
+        ):
+            Plan("p", baseline="2026", deadline="2030", indicators=[ind])
+
+    def test_an_indicator_needs_a_name(self) -> None:
+        """An empty (or blank) Vietnamese name is refused."""
+        with pytest.raises(DefinitionError, match="an indicator needs a name"):
+            Indicator("p", "  ")

@@ -54,8 +54,12 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]], IntArray]:
     """Read a UTF-8 CSV file (a byte-order mark is accepted): header, records, row numbers.
 
     Blank records (an empty line, a trailing newline) are skipped; row numbers
-    are those a spreadsheet shows, the header being row 1.
+    are those a spreadsheet shows, the header being row 1. A column named twice
+    in the header, or a row with more cells than the header has columns, is an
+    :class:`~cchc_indicators.errors.InvalidDataError` naming the rows: which
+    value would be meant is unknowable.
     """
+    problems: list[Problem] = []
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh)
@@ -66,6 +70,15 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]], IntArray]:
                 if any(cell.strip() for cell in record):
                     records.append(record)
                     numbers.append(number)
+                    if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
+                        problems.append(
+                            Problem(
+                                f"the row has {len(record)} cells but the header names "
+                                f"{len(header)} columns",
+                                row=number,
+                                kind="extra_cells",
+                            )
+                        )
     except UnicodeDecodeError as exc:
         problem = Problem(
             f"the file is not UTF-8 text (byte {exc.start} cannot be read: {exc.reason}); "
@@ -73,6 +86,18 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]], IntArray]:
             kind="not_utf8",
         )
         raise InvalidDataError([problem], source=str(path)) from None
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        problems.insert(
+            0,
+            Problem(
+                f"column(s) {', '.join(repr(h) for h in twice)} appear more than once in the header",
+                row=1,
+                kind="duplicate_column",
+            ),
+        )
+    if problems:
+        raise InvalidDataError(problems, source=str(path))
     return header, records, np.array(numbers, dtype=np.int64)
 
 

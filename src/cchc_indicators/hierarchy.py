@@ -221,6 +221,18 @@ class Hierarchy:
         """
         levels = _check_levels(levels)
         rows = list(records)
+        bad = [i for i, r in enumerate(rows) if not isinstance(r, Mapping)]
+        if bad:
+            problems = [
+                Problem(
+                    "a unit record is a mapping such as {'code': ..., 'name': ..., 'level': ...}, "
+                    f"got {type(rows[i]).__name__}",
+                    row=first_row + i,
+                    kind="not_a_record",
+                )
+                for i in bad[:20]
+            ]
+            raise HierarchyError(problems, source=source)
         codes = [_text(r.get("code")) for r in rows]
         names = [_text(r.get("name")) for r in rows]
         level_names = [_text(r.get("level")) for r in rows]

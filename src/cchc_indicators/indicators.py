@@ -186,6 +186,14 @@ def _check_code(_instance: object, _attribute: object, value: str) -> None:
         raise DefinitionError(msg)
 
 
+def _check_name(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    _check_text(_instance, attribute, value)
+    assert isinstance(value, str)
+    if not value.strip():
+        msg = "an indicator needs a name (in Vietnamese, as the plan writes it), got an empty one"
+        raise DefinitionError(msg)
+
+
 def _check_text(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str):
         msg = f"indicator {attribute.name!r} must be text, got {value!r}"
@@ -288,7 +296,7 @@ class Indicator:
     """
 
     code: str = attrs.field(validator=_check_code)
-    name: str = attrs.field(validator=_check_text)
+    name: str = attrs.field(validator=_check_name)
     name_en: str = attrs.field(default="", kw_only=True, validator=_check_text)
     area: Area = attrs.field(default=Area.OVERALL, kw_only=True, converter=_to_area)
     measure: Measure = attrs.field(factory=percent, kw_only=True, converter=_to_measure)

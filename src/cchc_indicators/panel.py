@@ -608,6 +608,7 @@ class Panel:
           row 0, field 'denominator': a numerator needs a denominator
         """
         rows = list(records)
+        _check_mappings(rows, source, first_row)
         columns = {c: [r.get(c) for r in rows] for c in _KEY_COLUMNS + _NUMBER_COLUMNS}
         return cls._from_raw(
             columns,
@@ -1133,6 +1134,21 @@ def _first_occurrence(keys: IntArray) -> IntArray:
     out = np.empty(len(keys), dtype=np.int64)
     out[order] = first_in_order
     return out
+
+
+def _check_mappings(rows: Sequence[object], source: str, first_row: int) -> None:
+    bad = [i for i, r in enumerate(rows) if not isinstance(r, Mapping)]
+    if bad:
+        problems = [
+            Problem(
+                f"a record is a mapping such as {{'indicator': ..., 'unit': ..., 'period': ...}}, "
+                f"got {type(rows[i]).__name__}",
+                row=first_row + i,
+                kind="not_a_record",
+            )
+            for i in bad[:20]
+        ]
+        raise PanelError(problems, source=source)
 
 
 def _text(value: object) -> str:

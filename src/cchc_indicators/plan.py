@@ -184,6 +184,21 @@ class Plan:
                 msg = f"plan {self.code!r}: indicator {ind.code!r} appears twice"
                 raise DefinitionError(msg, code=ind.code)
             seen.add(ind.code)
+            self._check_deadlines(ind)
+
+    def _check_deadlines(self, ind: Indicator) -> None:
+        """A target cannot fall due before the plan's baseline period has ended."""
+        if self.baseline is None:
+            return
+        for t in ind.targets:
+            if t.deadline is not None and period_end_key(t.deadline) <= period_end_key(
+                self.baseline
+            ):
+                msg = (
+                    f"plan {self.code!r}: indicator {ind.code!r} has a target due {t.deadline}, "
+                    f"not after the plan's baseline {self.baseline}"
+                )
+                raise DefinitionError(msg, code=ind.code)
 
     def __repr__(self) -> str:
         return f"Plan({self.code!r}, indicators={len(self.indicators)}, unit={self.unit!r})"

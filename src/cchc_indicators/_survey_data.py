@@ -71,6 +71,8 @@ _SCALE_TEXT = re.compile(r"^\s*(-?\d+)\s*(?:-|\.\.|–)\s*(-?\d+)\s*$")
 class Scale:
     """The answers a question allows: the whole numbers from ``low`` to ``high`` (a Likert scale).
 
+    .. versionadded:: 0.1.0
+
     Parameters
     ----------
     low, high
@@ -120,12 +122,24 @@ class Scale:
 
     @property
     def values(self) -> tuple[int, ...]:
-        """Every answer on the scale, in order."""
+        """Every answer on the scale, in order.
+
+        Examples
+        --------
+        >>> Scale(0, 3).values
+        (0, 1, 2, 3)
+        """
         return tuple(range(self.low, self.high + 1))
 
     @property
     def size(self) -> int:
-        """How many answers the scale allows."""
+        """How many answers the scale allows.
+
+        Examples
+        --------
+        >>> Scale(1, 7).size
+        7
+        """
         return self.high - self.low + 1
 
     def __str__(self) -> str:
@@ -175,6 +189,8 @@ class Elements:
     about in several questions. An element's share pools the satisfied
     answers to its questions; the overall index is the unweighted mean of the
     element shares.
+
+    .. versionadded:: 0.1.0
 
     Parameters
     ----------
@@ -276,12 +292,24 @@ class Elements:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The element names, in order."""
+        """The element names, in order.
+
+        Examples
+        --------
+        >>> Elements({"access": ["q1"], "results": ["q2"]}).names
+        ('access', 'results')
+        """
         return tuple(name for name, _ in self.groups)
 
     @property
     def questions(self) -> tuple[str, ...]:
-        """Every question of every element, element by element."""
+        """Every question of every element, element by element.
+
+        Examples
+        --------
+        >>> Elements({"access": ["q1", "q3"], "results": ["q2"]}).questions
+        ('q1', 'q3', 'q2')
+        """
         return tuple(q for _, qs in self.groups for q in qs)
 
     def element_of(self, question: str) -> str | None:
@@ -320,6 +348,8 @@ class Responses:
     are the same on all its answers. Build one with :meth:`from_csv`,
     :meth:`from_records` or :meth:`from_columns`, which validate everything;
     the constructor takes already-validated arrays.
+
+    .. versionadded:: 0.1.0
 
     Attributes
     ----------
@@ -379,7 +409,12 @@ class Responses:
     weighted: bool = False
     source: str = attrs.field(default="<records>", eq=False)
     note: str = attrs.field(default="", eq=False)
+    # the engine's index arrays, laid out once (the responses never change): each answer's
+    # unit, its (unit, question) cell, its (unit, question, answer) key, and its weight
     _answer_unit: IntArray = attrs.field(init=False, eq=False, repr=False)
+    _answer_cell: IntArray = attrs.field(init=False, eq=False, repr=False)
+    _answer_key: IntArray = attrs.field(init=False, eq=False, repr=False)
+    _answer_weight: FloatArray = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         r, n = len(self.respondent_ids), len(self.answer)
@@ -393,7 +428,12 @@ class Responses:
             msg = "respondent arrays and answer arrays must each have one length"
             raise DefinitionError(msg)
         unit = self.respondent_unit[self.respondent] if n else np.zeros(0, dtype=np.int64)
-        object.__setattr__(self, "_answer_unit", _ints(unit))
+        cell = unit * len(self.questions) + self.question
+        key = cell * self.scale.size + (self.answer - self.scale.low)
+        weight = self.respondent_weight[self.respondent] if n else np.zeros(0)
+        for name, arr in (("unit", unit), ("cell", cell), ("key", key), ("weight", weight)):
+            arr.flags.writeable = False
+            object.__setattr__(self, f"_answer_{name}", arr)
 
     def __repr__(self) -> str:
         return (
@@ -406,7 +446,19 @@ class Responses:
 
     @property
     def answer_unit(self) -> IntArray:
-        """Each answer's unit, as a position in the hierarchy (read-only)."""
+        """Each answer's unit, as a position in the hierarchy (read-only).
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> h = vinh_phuc_units()
+        >>> r = Responses.from_records(
+        ...     [{"respondent": "1", "unit": "08707", "question": q, "answer": 4} for q in ("q1", "q2")],
+        ...     h, scale="1-5",
+        ... )
+        >>> [h.codes[i] for i in r.answer_unit]
+        ['08707', '08707']
+        """
         return self._answer_unit
 
     # ------------------------------------------------------------------ building

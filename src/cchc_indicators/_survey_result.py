@@ -58,6 +58,8 @@ class SurveyResult:
     one column per item; a unit without respondents in scope has ``n`` 0 and
     NaN elsewhere. Build one with :func:`satisfaction`.
 
+    .. versionadded:: 0.1.0
+
     Attributes
     ----------
     hierarchy : Hierarchy
@@ -137,7 +139,15 @@ class SurveyResult:
 
     @property
     def interval(self) -> str:
-        """``"bootstrap"`` or ``"analytic"``: how the intervals were computed."""
+        """``"bootstrap"`` or ``"analytic"``: how the intervals were computed.
+
+        Examples
+        --------
+        >>> from cchc_indicators.survey import satisfaction, synthetic_survey
+        >>> responses, _ = synthetic_survey(respondents=100, questions=2, elements=1, seed=3)
+        >>> satisfaction(responses, "4,5").interval
+        'analytic'
+        """
         return "bootstrap" if self.replicates is not None else "analytic"
 
     def _cell(self, unit: str, item: str) -> tuple[int, int]:
@@ -210,7 +220,7 @@ class SurveyResult:
         }
 
     def to_records(self, level: str | None = None) -> list[dict[str, Any]]:
-        """Return one dict per unit and item with respondents (keys :data:`RECORD_KEYS`).
+        """Return one dict per unit and item with respondents (keys :data:`~cchc_indicators.survey.RECORD_KEYS`).
 
         ``question`` is set on question rows, ``element`` on element rows and
         (``"overall"``) on the overall row; ``n`` counts respondents,

@@ -112,25 +112,25 @@ def pool(state: State, h: Hierarchy, scope: Scope) -> State:
 
 
 def question_state(
+    cell: IntArray,
     key: IntArray,
-    answer_offset: IntArray,
     weight: FloatArray | None,
     n_cells: int,
     n_levels: int,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Per (unit, question) cell: answer counts, weighted answer counts, sum of squared weights.
 
-    ``key`` is ``unit * n_questions + question`` for each answer. Returns the
-    unweighted and weighted counts of each answer value, shape
-    (cells, levels), and the sum of w**2 per cell (the counts when unweighted).
+    ``cell`` is ``unit * n_questions + question`` for each answer and ``key``
+    is ``cell * n_levels + (answer - low)``. Returns the unweighted and
+    weighted counts of each answer value, shape (cells, levels), and the sum
+    of w**2 per cell (the counts when unweighted): three passes over the answers.
     """
-    key3 = key * n_levels + answer_offset
     size = n_cells * n_levels
-    counts = bincount(key3, minlength=size).reshape(n_cells, n_levels)
+    counts = bincount(key, minlength=size).reshape(n_cells, n_levels)
     if weight is None:
         return counts, counts, counts.sum(axis=1)
-    wcounts = bincount(key3, weights=weight, minlength=size).reshape(n_cells, n_levels)
-    s2 = bincount(key, weights=weight * weight, minlength=n_cells)
+    wcounts = bincount(key, weights=weight, minlength=size).reshape(n_cells, n_levels)
+    s2 = bincount(cell, weights=weight * weight, minlength=n_cells)
     return counts, wcounts, s2
 
 
@@ -204,14 +204,29 @@ def sum_by_unit(columns: Mapping[str, FloatArray], unit: IntArray, n_units: int)
     return out
 
 
+#: A variance below this fraction of the sums it is the difference of is rounding: zero.
+_CANCELLATION = 1e-12
+
+
 def design_n_eff(
-    p: FloatArray, variance: FloatArray, cap: FloatArray, fallback: FloatArray
+    p: FloatArray, variance: FloatArray, size: FloatArray, cap: FloatArray, fallback: FloatArray
 ) -> FloatArray:
-    """Effective sample size p(1-p)/v (Korn & Graubard), at most ``cap``; ``fallback`` where undefined."""
-    out = fallback.copy()
-    ok = (variance > 0) & (p > 0) & (p < 1) & np.isfinite(p)
-    np.divide(p * (1.0 - p), variance, out=out, where=ok)
-    return np.where(np.isnan(p), np.nan, np.minimum(out, cap))
+    """Effective sample size p(1-p)/v (Korn & Graubard), at most ``cap``.
+
+    ``variance`` is a difference of sums and ``size`` the sum of their
+    magnitudes: where the variance is within rounding of zero the answers do
+    not vary between respondents, and the size is ``cap`` (the answers, as if
+    independent). Where p is 0 or 1, p(1-p)/v is 0/0 and the size is
+    ``fallback`` (Kish's size of the respondents).
+    """
+    spread = p * (1.0 - p)
+    positive = variance > _CANCELLATION * size
+    out = np.full(np.shape(p), np.nan)
+    np.divide(spread, variance, out=out, where=positive)
+    out = np.where(positive, np.minimum(out, cap), cap)
+    out = np.where(spread > 0, out, np.minimum(fallback, cap))
+    result: FloatArray = np.where(np.isnan(p), np.nan, out)
+    return result
 
 
 def element_estimates(
@@ -221,10 +236,11 @@ def element_estimates(
     a, b = s["A"], s["B"]
     share = ratio(a, b)
     r0 = np.nan_to_num(share)
-    b_safe = np.where(b > 0, b, 1.0)
-    var = (s["yy"] - 2.0 * r0 * s["ym"] + r0 * r0 * s["mm"]) / (b_safe * b_safe)
+    b2 = np.where(b > 0, b, 1.0) ** 2
+    var = (s["yy"] - 2.0 * r0 * s["ym"] + r0 * r0 * s["mm"]) / b2
+    size = (s["yy"] + r0 * r0 * s["mm"]) / b2
     kish = ratio(s["s1"] * s["s1"], s["s2"])
-    n_eff = design_n_eff(share, var, s["answers"], kish)
+    n_eff = design_n_eff(share, var, size, s["answers"], kish)
     # the overall index: the unweighted mean of the element shares
     overall = share.mean(axis=1)  # NaN when an element has no answer in scope
     e = n_elements
@@ -232,11 +248,14 @@ def element_estimates(
     cym = s["Cym"].reshape(-1, e, e)
     cmm = s["Cmm"].reshape(-1, e, e)
     re, rf = r0[:, :, None], r0[:, None, :]
-    cov = cyy - rf * cym - re * np.swapaxes(cym, 1, 2) + re * rf * cmm
-    cov = cov / (b_safe[:, :, None] * b_safe[:, None, :])
+    b_safe = np.where(b > 0, b, 1.0)
+    bb = b_safe[:, :, None] * b_safe[:, None, :]
+    cov = (cyy - rf * cym - re * np.swapaxes(cym, 1, 2) + re * rf * cmm) / bb
+    magnitude = (np.abs(cyy) + np.abs(re * rf * cmm)) / bb
     var_all = cov.sum(axis=(1, 2)) / (e * e)
+    size_all = magnitude.sum(axis=(1, 2)) / (e * e)
     kish_all = ratio(s["all_s1"][:, 0] ** 2, s["all_s2"][:, 0])
-    n_eff_all = design_n_eff(overall, var_all, s["all_answers"][:, 0], kish_all)
+    n_eff_all = design_n_eff(overall, var_all, size_all, s["all_answers"][:, 0], kish_all)
     return share, n_eff, overall, n_eff_all
 
 

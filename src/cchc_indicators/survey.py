@@ -71,8 +71,9 @@ from numpy.typing import NDArray
 
 from . import _survey_stats as st
 from ._survey_data import Elements, Responses, Scale, parse_satisfied
-from ._survey_read import OVERALL
-from ._survey_result import RECORD_KEYS, SurveyResult
+from ._survey_read import OVERALL as _OVERALL
+from ._survey_result import RECORD_KEYS as _RECORD_KEYS
+from ._survey_result import SurveyResult
 from .errors import DefinitionError, InvalidDataError, Problem
 from .hierarchy import Hierarchy
 from .scopes import Scope
@@ -98,6 +99,10 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
+#: The name of the overall index (the mean of the element shares) among a result's items.
+OVERALL = _OVERALL
+#: The keys of each :meth:`SurveyResult.to_records` row, in order.
+RECORD_KEYS = _RECORD_KEYS
 #: The statuses :func:`confidence_status` gives (``no_data`` where a bound is missing).
 CONFIDENCE_STATUSES = ("achieved", "inconclusive", "not_achieved", "no_data")
 #: The interval methods a :class:`SurveyResult` names, per row.
@@ -124,6 +129,8 @@ def wilson_interval(
     The interval lies in [0, 100], contains the share, and narrows as ``n``
     grows. ``n`` need not be whole (an effective sample size); where it is 0
     the bounds are NaN.
+
+    .. versionadded:: 0.1.0
 
     Parameters
     ----------
@@ -161,6 +168,8 @@ def kish_effective_size(weights: Sequence[float] | FloatArray) -> float:
     as the weights spread out (Kish 1965). It accounts for unequal weighting
     only, not for clustering or stratification.
 
+    .. versionadded:: 0.1.0
+
     Parameters
     ----------
     weights
@@ -196,6 +205,8 @@ def confidence_status(
     ``inconclusive``. For "at most threshold" (``higher_is_better=False``):
     ``achieved`` when the upper bound is at or below it, ``not_achieved`` when
     the lower bound is above it. Where a bound is NaN the status is ``no_data``.
+
+    .. versionadded:: 0.1.0
 
     Parameters
     ----------
@@ -254,6 +265,8 @@ def min_sample_size(
     with p1 the true rate, p0 the threshold, α = 1 - confidence, 1 - β the
     power and deff the design effect (1 for simple random sampling;
     n / n_eff for a weighted design), rounded up.
+
+    .. versionadded:: 0.1.0
 
     Parameters
     ----------
@@ -341,6 +354,8 @@ def satisfaction(
     * overall: the unweighted mean of the element shares (the SIPAS style),
       defined where every element has answers.
 
+    .. versionadded:: 0.1.0
+
     Parameters
     ----------
     responses
@@ -364,7 +379,7 @@ def satisfaction(
     replications
         Bootstrap replications.
     seed
-        Seed of the bootstrap's :func:`numpy.random.default_rng` (default 0,
+        Seed of the bootstrap's ``numpy.random.default_rng`` (default 0,
         so results are reproducible; ``None`` for fresh randomness).
 
     Returns
@@ -416,12 +431,12 @@ def satisfaction(
     u, q_n, levels = len(h), len(responses.questions), scale.size
     values = np.arange(scale.low, scale.high + 1, dtype=np.float64)
     sat_mask = np.isin(values, sat_values)
-    offset = responses.answer - scale.low
-    w_answer = responses.respondent_weight[responses.respondent] if use_w else None
+    w_answer = responses._answer_weight if use_w else None
 
     # questions: per (unit, question, answer value) counts, then pooled by scope
-    key = responses.answer_unit * q_n + responses.question
-    counts, wcounts, s2 = st.question_state(key, offset, w_answer, u * q_n, levels)
+    counts, wcounts, s2 = st.question_state(
+        responses._answer_cell, responses._answer_key, w_answer, u * q_n, levels
+    )
     state = {
         "n": counts.sum(axis=1).reshape(u, q_n),
         "s1": wcounts.sum(axis=1).reshape(u, q_n),
@@ -444,7 +459,8 @@ def satisfaction(
     methods = ["wilson_kish" if use_w else "wilson"] * q_n
     items = list(responses.questions)
     w_resp = responses.respondent_weight if use_w else np.ones(len(responses.respondent_ids))
-    sat_answer = sat_mask[offset]
+    need_answers = bool(groups) or interval == "bootstrap"
+    sat_answer = sat_mask[responses.answer - scale.low] if need_answers else sat_mask[:0]
     n_resp = len(responses.respondent_ids)
     if groups:
         e_n = len(groups)
@@ -622,6 +638,8 @@ def with_confidence(
     share itself (a change against a baseline, a rank, a share of units),
     get ``None`` in the four keys.
 
+    .. versionadded:: 0.1.0
+
     Parameters
     ----------
     evaluation
@@ -755,6 +773,8 @@ def synthetic_survey(
     groups named ``access``, ``procedures``, ``civil_servants``, ``results``,
     ``feedback`` (``e6``, ... beyond five).
 
+    .. versionadded:: 0.1.0
+
     Parameters
     ----------
     hierarchy
@@ -774,8 +794,8 @@ def synthetic_survey(
 
     Returns
     -------
-    tuple of (Responses, Elements)
-        The answers and the element groups.
+    tuple
+        The answers (a :class:`Responses`) and the element groups (an :class:`Elements`).
 
     Examples
     --------

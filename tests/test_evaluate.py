@@ -1291,3 +1291,68 @@ class TestReasonsAndMethod:
         text = evaluate(plan(ind, unit=None), p).scorecard()
         assert any(" 26 " in line and "achieved" in line for line in text.splitlines())
         assert any(" 01 " in line and "not_achieved" in line for line in text.splitlines())
+
+
+class TestProgressMethods:
+    """evaluate(method=...) projects interim values with the chosen published method."""
+
+    def series(self) -> tuple[Indicator, Panel]:
+        ind = score("x", at_least(80))
+        rows = [("x", "26", y, v) for y, v in [(2021, 50), (2022, 60), (2023, 70)]]
+        return ind, panel(hierarchy(PROVINCE), [ind], rows)
+
+    def test_linear_carries_category_and_attainment(self) -> None:
+        """50, 60, 70: +10 a year reaches 80 in 2024; projected 90 in 2025; on_track."""
+        ind, p = self.series()
+        r = row(evaluate(plan(ind), p, period=2023), "26")
+        assert (r["method"], r["category"], r["attainment_period"]) == (
+            "linear",
+            "on_track",
+            "2024",
+        )
+        assert r["projected"] == pytest.approx(90.0)
+
+    def test_open_sdg_ratio_of_growth_rates(self) -> None:
+        """CAGR 50 -> 70 over 2 years = 18.32 %; required 50 -> 80 over 4 years = 12.47 %: R > 0.95."""
+        ind, p = self.series()
+        r = row(evaluate(plan(ind), p, period=2023, method="open-sdg"), "26")
+        # observed (70/50)**(1/2) - 1 = 0.1832; required (80/50)**(1/4) - 1 = 0.1247
+        assert r["category"] == "substantial_progress"
+        assert r["projected"] == pytest.approx(70 * 1.4 ** (2 / 2))  # 70 x 1.1832**2 = 98.0
+        assert r["status"] == "on_track"
+        assert r["method"] == "open-sdg"
+
+    def test_unsd_and_escap_name_their_categories(self) -> None:
+        """Every method names one of its own categories."""
+        from cchc_indicators.progress import CATEGORIES
+
+        ind, p = self.series()
+        for method in ("unsd", "escap"):
+            r = row(evaluate(plan(ind), p, period=2023, method=method), "26")
+            assert r["category"] in CATEGORIES[method]
+            assert r["method"] == method
+
+    def test_relative_targets_are_assessed_on_values(self) -> None:
+        """640, 620, 600 against 10 % fewer than 640 (576): -20 a year crosses 576 at 2024.2."""
+        ind = Indicator(
+            "n", "N", measure=measures.count(), direction="lower",
+            targets=[reduce_by(0.1, baseline="2021")],
+        )  # fmt: skip
+        rows = [("n", "26", y, v) for y, v in [(2021, 640), (2022, 620), (2023, 600)]]
+        r = row(evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], rows), period=2023), "26")
+        # the line reaches 560 in 2025: (560 - 640) / 640 = -12.5 %, beyond -10 %
+        assert r["projected"] == pytest.approx(-12.5)
+        assert r["status"] == "on_track"
+        assert r["attainment_period"] == "2025"  # 576 is crossed at 2024.2: the year 2025
+
+    def test_no_projection_after_the_deadline(self) -> None:
+        """In the deadline year there is no method, category or attainment."""
+        ind, p = self.series()
+        r = row(evaluate(plan(ind, deadline="2023"), p, period=2023, method="open-sdg"), "26")
+        assert (r["method"], r["category"], r["attainment_period"]) == (None, None, None)
+
+    def test_unknown_method(self) -> None:
+        """An unknown method names the methods."""
+        ind, p = self.series()
+        with pytest.raises(DefinitionError, match="unknown method 'magic'; the methods are linear"):
+            evaluate(plan(ind), p, method="magic")

@@ -112,6 +112,12 @@ def _parser() -> argparse.ArgumentParser:
 def _add_output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--period", default=None, help="the period evaluated (default: the latest)")
     p.add_argument(
+        "--method",
+        choices=("linear", "open-sdg", "unsd", "escap"),
+        default="linear",
+        help="how interim values are projected and judged (default: %(default)s)",
+    )
+    p.add_argument(
         "--min-coverage",
         type=float,
         default=0.0,
@@ -226,6 +232,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         demo_panel(seed=args.seed),
         period=_period_option(args.period),
         min_coverage=args.min_coverage,
+        method=args.method,
     )
     _emit(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
     _save_plot(result, args.plot)
@@ -268,7 +275,11 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
         raise _UsageError(msg)
     panel = Panel.from_csv(args.data, hierarchy, indicators=plan.indicators)
     result = evaluate(
-        plan, panel, period=_period_option(args.period), min_coverage=args.min_coverage
+        plan,
+        panel,
+        period=_period_option(args.period),
+        min_coverage=args.min_coverage,
+        method=args.method,
     )
     _emit(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
     _save_plot(result, args.plot)

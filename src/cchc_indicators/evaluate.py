@@ -61,6 +61,7 @@ from numpy.typing import NDArray
 from ._periods import (
     deadline_on_axis,
     decimal_year,
+    granularity,
     normalise_period,
     period_end_key,
     period_sort_key,
@@ -70,6 +71,7 @@ from .hierarchy import Hierarchy
 from .indicators import Area, Indicator
 from .panel import Panel, _pandas
 from .plan import Plan
+from .progress import METHODS, assess
 from .rollup import Rollup, rollup
 from .rules import REASONS, Condition, Rule, ShareMeeting, number_text
 from .scopes import Scope
@@ -107,6 +109,8 @@ COLUMNS = (
     "deadline",
     "projected",
     "method",
+    "category",
+    "attainment_period",
     "reason",
     "source",
     "note",
@@ -121,6 +125,8 @@ class _Judge:
     threshold: float
     holds: Callable[[FloatArray], BoolArray]
     gap: Callable[[FloatArray], FloatArray]
+    #: whether a larger quantity is closer to the target (None: no direction, as for ``==``)
+    higher_is_better: bool | None = None
 
 
 def _judge_target(t: Target, unit_label: str) -> _Judge:
@@ -134,7 +140,7 @@ def _judge_target(t: Target, unit_label: str) -> _Judge:
         return (bound - q) if t.higher_is_better else (q - bound)
 
     # the row's scope already says which tier: the text need not repeat it
-    return _Judge(t.describe(unit_label, with_tier=False), bound, holds, gap)
+    return _Judge(t.describe(unit_label, with_tier=False), bound, holds, gap, t.higher_is_better)
 
 
 def _judge_condition(c: Condition, unit_label: str) -> _Judge:
@@ -151,7 +157,8 @@ def _judge_condition(c: Condition, unit_label: str) -> _Judge:
         # "!=": beyond by the distance when met; when not met no distance says how far off
         return np.where(q != thr, -np.abs(q - thr), np.nan)
 
-    return _Judge(f"{c.op} {number_text(thr)}{suffix} (own)", thr, c.test, gap)
+    direction = True if c.op in (">=", ">") else (False if c.op in ("<=", "<") else None)
+    return _Judge(f"{c.op} {number_text(thr)}{suffix} (own)", thr, c.test, gap, direction)
 
 
 def _x(periods: Sequence[str]) -> FloatArray:
@@ -187,6 +194,79 @@ def _row_unit_label(t: Target, scope: Scope, ind: Indicator) -> str:
     return ind.unit
 
 
+def _assess(
+    ctx: _Context,
+    t: Target,
+    judge: _Judge,
+    q: FloatArray,
+    v: FloatArray,
+    baseline_value: FloatArray,
+    window: BoolArray,
+    deadline: str,
+) -> tuple[FloatArray, FloatArray, NDArray[np.object_], NDArray[np.object_]]:
+    """Project every row to the deadline with the evaluation's method, all rows at once.
+
+    A relative target is assessed on the values themselves, against the value
+    it asks for (the baseline x (1 - 10 %) for "10 % fewer"), since growth of a
+    change that starts at 0 is undefined; its projection is then shown as a change.
+    """
+    x_deadline = deadline_on_axis(deadline, ctx.period)[0]
+    x_now = float(ctx.x[ctx.j])
+    cols = np.flatnonzero(window)
+    if t.relative:
+        series = v[:, cols]
+        target = baseline_value * (1.0 + judge.threshold / 100.0)
+    else:
+        series = q[:, cols]
+        target = np.full(len(series), judge.threshold)
+    assert judge.higher_is_better is not None
+    a = assess(
+        ctx.method,
+        ctx.x[cols],
+        series,
+        x_now=x_now,
+        x_deadline=x_deadline,
+        target=target,
+        higher_is_better=judge.higher_is_better,
+        horizon=x_deadline + _HORIZON_YEARS,
+    )
+    projected = a.projected
+    if t.relative:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            projected = np.where(
+                baseline_value != 0,
+                (projected - baseline_value) / np.abs(baseline_value) * 100.0,
+                np.nan,
+            )
+    points = (~np.isnan(series)).sum(axis=1).astype(np.float64)
+    kind = granularity(ctx.period)
+    horizon_label = _label_at(x_deadline + _HORIZON_YEARS, kind)
+    attained = np.array(
+        [
+            _label_at(x, kind) if not np.isnan(x) else (f"not before {horizon_label}" if c else "")
+            for x, c in zip(a.attainment.tolist(), (~np.isnan(target)).tolist(), strict=True)
+        ],
+        dtype=object,
+    )
+    return projected, points, a.category.astype(object), attained
+
+
+#: How far past the deadline a projection is followed to find the year of attainment.
+_HORIZON_YEARS = 10.0
+
+
+def _label_at(x: float, kind: str) -> str:
+    """The first period of ``kind`` starting at or after decimal year ``x``."""
+    steps = {"year": 1, "quarter": 4, "month": 12}[kind]
+    k = math.ceil(round(x * steps, 9))
+    year, sub = divmod(k, steps)
+    if kind == "year":
+        return str(year)
+    if kind == "quarter":
+        return f"{year}-Q{sub + 1}"
+    return f"{year}-{sub + 1:02d}"
+
+
 def _none(x: float) -> float | None:
     return None if math.isnan(x) else float(x)
 
@@ -194,8 +274,16 @@ def _none(x: float) -> float | None:
 class _Context:
     """What one evaluation needs: the panel, the period, cached roll-ups."""
 
-    def __init__(self, plan: Plan, panel: Panel, period: str, min_coverage: float = 0.0) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        panel: Panel,
+        period: str,
+        min_coverage: float = 0.0,
+        method: str = "linear",
+    ) -> None:
         self.plan = plan
+        self.method = method
         self.min_coverage = min_coverage
         self.panel = panel
         self.h = panel.hierarchy
@@ -244,6 +332,7 @@ def evaluate(
     period: object = None,
     *,
     min_coverage: float = 0.0,
+    method: str = "linear",
 ) -> Evaluation:
     """Evaluate every target of ``plan`` on ``panel`` in one period.
 
@@ -263,6 +352,14 @@ def evaluate(
         peers of a rank) that must have data; below it the row has no value
         (status ``no_data``, reason ``below_min_coverage``) rather than a
         value resting on a few reporting units.
+    method
+        How interim values are projected to the deadline and judged: ``linear``
+        (least squares, the default), ``open-sdg`` (Statistics Canada's ratio of
+        observed to required growth), ``unsd`` (the UN Progress Chart) or
+        ``escap`` (ESCAP's time-weighted projection); see
+        :func:`cchc_indicators.progress.assess`. The status is ``on_track`` when
+        the method's projection meets the target; each row also carries the
+        method's own ``category`` and the ``attainment_period``.
 
     Returns
     -------
@@ -303,7 +400,10 @@ def evaluate(
             f"(edition {h.edition}, {len(h)} units); evaluate it on a unit list that holds it"
         )
         raise DefinitionError(msg)
-    ctx = _Context(plan, panel, label, float(min_coverage))
+    if method not in METHODS:
+        msg = f"unknown method {method!r}; the methods are {', '.join(METHODS)}"
+        raise DefinitionError(msg)
+    ctx = _Context(plan, panel, label, float(min_coverage), method)
     try:
         rows = [
             row for ind in plan.indicators for t in ind.targets for row in _target_rows(ctx, ind, t)
@@ -469,12 +569,22 @@ def _finish(
             for p in ctx.panel.periods
         ]
     )
+    n_rows = len(units)
+    projected = np.full(n_rows, np.nan)
+    points = np.zeros(n_rows)
+    category = np.full(n_rows, "", dtype=object)
+    attained = np.full(n_rows, "", dtype=object)
+    method = ctx.method
     if deadline is not None and not due:
-        series = np.where(window[None, :], q, np.nan)
-        projected, points = _project(series, ctx.x, deadline_on_axis(deadline, ctx.period)[0])
-    else:
-        projected = np.full(len(units), np.nan)
-        points = np.zeros(len(units))
+        if judge.higher_is_better is None:
+            # a condition with no direction (== 1): only a straight line can be drawn
+            method = "linear"
+            series = np.where(window[None, :], q, np.nan)
+            projected, points = _project(series, ctx.x, deadline_on_axis(deadline, ctx.period)[0])
+        else:
+            projected, points, category, attained = _assess(
+                ctx, t, judge, q, v, baseline_value, window, deadline
+            )
     on_track = judge.holds(projected) & ~np.isnan(projected)
     status = np.where(
         np.isnan(now),
@@ -519,7 +629,9 @@ def _finish(
                 "baseline_value": _none(float(baseline_value[i])),
                 "deadline": deadline,
                 "projected": _none(float(projected[i])),
-                "method": "linear" if not np.isnan(projected[i]) else None,
+                "method": method if not np.isnan(projected[i]) else None,
+                "category": category[i] or None,
+                "attainment_period": attained[i] or None,
                 "reason": (str(reason[i]) or None) if np.isnan(now[i]) else None,
                 "source": t.source or ind.source,
                 "note": ctx.panel.note or None,

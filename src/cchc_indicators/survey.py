@@ -464,15 +464,12 @@ def satisfaction(
     n_resp = len(responses.respondent_ids)
     if groups:
         e_n = len(groups)
-        q_element = np.full(max(q_n, 1), -1, dtype=np.int64)
-        for e, (_, qs) in enumerate(groups):
-            q_element[[responses.questions.index(q) for q in qs]] = e
         y, m = st.respondent_moments(
-            responses.respondent, q_element[responses.question], sat_answer, n_resp, e_n
+            responses.respondent, _element_of_answer(responses, groups), sat_answer, n_resp, e_n
         )
         es = st.sum_by_unit(st.element_columns(y, m, w_resp), responses.respondent_unit, u)
         es = st.pool(es, h, the_scope)
-        e_share, e_neff, overall, all_neff = st.element_estimates(es, e_n)
+        _, e_neff, _, all_neff = st.element_estimates(es, e_n)
         e_pct = st.percent(es["A"], es["B"])
         nan_e = np.full((u, e_n), np.nan)
         parts["n"] += [es["n"], es["all_n"]]
@@ -484,7 +481,6 @@ def satisfaction(
         kinds += ["element"] * e_n + ["overall"]
         methods += ["wilson_design"] * (e_n + 1)
         items += [name for name, _ in groups] + [OVERALL]
-        del e_share, overall  # the percent forms above are the published ones
     joined = {k: np.concatenate(v, axis=1) for k, v in parts.items()}
     replicates = None
     if interval == "bootstrap":
@@ -547,6 +543,17 @@ def _element_groups(
     return el.groups
 
 
+def _element_of_answer(
+    responses: Responses, groups: tuple[tuple[str, tuple[str, ...]], ...]
+) -> IntArray:
+    """Each answer's element, as a position in ``groups`` (-1 for a question in none)."""
+    q_element = np.full(max(len(responses.questions), 1), -1, dtype=np.int64)
+    for e, (_, qs) in enumerate(groups):
+        q_element[[responses.questions.index(q) for q in qs]] = e
+    out: IntArray = q_element[responses.question]
+    return out
+
+
 def _bootstrap(
     responses: Responses,
     groups: tuple[tuple[str, tuple[str, ...]], ...],
@@ -567,11 +574,8 @@ def _bootstrap(
     blocks = [num_q, den_q]
     e_n = len(groups)
     if e_n:
-        q_element = np.full(max(q_n, 1), -1, dtype=np.int64)
-        for e, (_, qs) in enumerate(groups):
-            q_element[[responses.questions.index(q) for q in qs]] = e
         y, m = st.respondent_moments(
-            responses.respondent, q_element[responses.question], sat_answer, n_resp, e_n
+            responses.respondent, _element_of_answer(responses, groups), sat_answer, n_resp, e_n
         )
         blocks += [w_resp[:, None] * y, w_resp[:, None] * m]
     columns = np.concatenate(blocks, axis=1)

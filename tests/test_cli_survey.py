@@ -332,3 +332,28 @@ class TestBadInput:
         for argv in (base(files, "--scale", "x"), base(files, "--confidence", "2")):
             with pytest.raises(CchcError):
                 run(parse(*argv), io.StringIO())
+
+
+class TestThroughTheMainCommand:
+    """`cchc survey` is wired into the main command line."""
+
+    def test_main_runs_survey(self, files: dict[str, Path]) -> None:
+        """cchc survey ... --format json through cli.main exits 0 with the JSON rows."""
+        from cchc_indicators.cli import main
+
+        out = io.StringIO()
+        assert main(["survey", *base(files, "--format", "json")], out=out) == 0
+        assert {r["unit"] for r in json.loads(out.getvalue())} == {"26", "243", "08707", "08710"}
+
+    def test_bad_scale_exits_2(
+        self, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A malformed --scale is a one-line error with exit code 2."""
+        from cchc_indicators.cli import main
+
+        args = base(files)
+        args[args.index("1-5")] = "five"
+        assert main(["survey", *args], out=io.StringIO()) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("cchc: error: --scale")
+        assert len(err.strip().splitlines()) == 1

@@ -1356,3 +1356,28 @@ class TestProgressMethods:
         ind, p = self.series()
         with pytest.raises(DefinitionError, match="unknown method 'magic'; the methods are linear"):
             evaluate(plan(ind), p, method="magic")
+
+
+class TestSurveyConfidence:
+    """evaluate(survey=...) adds the interval and a confidence status beside the point status."""
+
+    def test_achieved_point_but_inconclusive_with_confidence(self) -> None:
+        """89.27 % meets 89 %, but the interval 88.0-90.4 % straddles it: inconclusive."""
+        from cchc_indicators import survey
+
+        responses, elements = survey.synthetic_survey(
+            datasets.vinh_phuc_units(), respondents=3000, questions=4, elements=2, seed=1
+        )
+        result = survey.satisfaction(responses, "4,5", elements=elements, scope="territory")
+        ind = Indicator("q01", "Hài lòng", targets=[at_least(89)])
+        p = result.to_panel("2025", codes={"q01": "q01"}, indicators=[ind])
+        ev = evaluate(plan(ind), p, survey=result)
+        r = row(ev, "26")
+        assert r["status"] == "achieved"
+        assert r["confidence_status"] == "inconclusive"
+        assert r["lower"] < 89 < r["upper"]
+        assert r["interval_method"] == "wilson_kish"
+        columns = ev.columns
+        assert columns.index("confidence_status") == columns.index("status") + 4
+        assert "confidence_status" in ev.to_csv().splitlines()[0]
+        assert list(ev.to_frame().columns) == list(columns)

@@ -12,7 +12,7 @@ Examples
 True
 """
 
-from . import catalog, datasets, measures, periods, rules
+from . import catalog, datasets, measures, periods, progress, rules, survey
 from .errors import (
     CchcError,
     DefinitionError,
@@ -84,11 +84,13 @@ __all__ = [
     "own",
     "parse_rule",
     "periods",
+    "progress",
     "rank_at_most",
     "reduce_by",
     "rollup",
     "rollup_state",
     "rules",
+    "survey",
     "territory",
     "tier",
 ]

@@ -49,7 +49,7 @@ from .scopes import Scope
 from .survey import RECORD_KEYS, Elements, Responses, Scale, SurveyResult, satisfaction
 
 if TYPE_CHECKING:  # pragma: no cover - the type of add_subparsers() for annotations only
-    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+    Subparsers = argparse._SubParsersAction[Any]
 
 __all__ = ["add_parser", "run"]
 

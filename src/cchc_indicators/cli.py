@@ -11,6 +11,8 @@ Commands
     Evaluate a plan on a long observation file.
 ``cchc rollup --units U.csv --data D.csv --indicator CODE [...]``
     Roll one indicator of a long observation file up a unit list.
+``cchc survey --responses R.csv --scale 1-5 --satisfied 4,5 [...]``
+    Shares satisfied with confidence intervals from survey microdata.
 
 Exit codes: 0 on success, 2 on invalid usage or invalid input (with a
 one-line message naming the file, row and field; never a traceback).
@@ -34,7 +36,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from . import measures
+from . import _cli_survey, measures
 from ._periods import normalise_period
 from .errors import CchcError, InvalidDataError
 from .evaluate import Evaluation, evaluate
@@ -74,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     show = cat_sub.add_parser("show", help="print a catalogue's indicators and targets")
     show.add_argument("name", help="a catalogue name (see 'cchc catalog list')")
     show.add_argument("--format", choices=("table", "json"), default="table")
+    _cli_survey.add_parser(sub)
     ev = sub.add_parser("evaluate", help="evaluate a plan on a long observation CSV")
     ev.add_argument("--plan", required=True, help="a catalogue name or a plan JSON file")
     ev.add_argument("--data", required=True, type=Path, help="observations CSV (long format)")
@@ -379,6 +382,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             "catalog": _cmd_catalog,
             "evaluate": _cmd_evaluate,
             "rollup": _cmd_rollup,
+            "survey": _cli_survey.run,
         }
         return commands[args.command](args, out)
     except _UsageError as exc:

@@ -333,6 +333,9 @@ def evaluate(
     *,
     min_coverage: float = 0.0,
     method: str = "linear",
+    survey: Any = None,
+    confidence: float = 0.95,
+    survey_codes: Mapping[str, str] | None = None,
 ) -> Evaluation:
     """Evaluate every target of ``plan`` on ``panel`` in one period.
 
@@ -360,6 +363,15 @@ def evaluate(
         :func:`cchc_indicators.progress.assess`. The status is ``on_track`` when
         the method's projection meets the target; each row also carries the
         method's own ``category`` and the ``attainment_period``.
+    survey, confidence, survey_codes
+        A :class:`~cchc_indicators.survey.SurveyResult` (or several) behind
+        some indicators (an indicator whose code is a survey question or
+        element, or as mapped by ``survey_codes``): their rows then also get
+        the interval at ``confidence`` (``lower``, ``upper``,
+        ``interval_method``) and a ``confidence_status`` beside the point
+        status — ``achieved`` only when the lower bound meets the threshold,
+        ``not_achieved`` only when the upper bound misses it, otherwise
+        ``inconclusive`` (see :func:`cchc_indicators.survey.with_confidence`).
 
     Returns
     -------
@@ -411,7 +423,13 @@ def evaluate(
     except DefinitionError as exc:
         where = f"plan {plan.code!r}"
         raise exc.in_context(where) from None
-    return Evaluation(plan=plan, period=label, rows=tuple(rows), note=panel.note)
+    result = Evaluation(plan=plan, period=label, rows=tuple(rows), note=panel.note)
+    if survey is not None:
+        from .survey import with_confidence
+
+        rows = with_confidence(result, survey, confidence=confidence, codes=survey_codes)
+        result = attrs.evolve(result, rows=tuple(rows))
+    return result
 
 
 def _target_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any]]:
@@ -670,6 +688,17 @@ class Evaluation:
     def __len__(self) -> int:
         return len(self.rows)
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The keys of the rows: :data:`COLUMNS`, then any added (such as survey intervals)."""
+        extra: dict[str, None] = {}
+        for r in self.rows[:1]:
+            extra.update((k, None) for k in r if k not in COLUMNS)
+        if not extra:
+            return COLUMNS
+        first = self.rows[0]
+        return tuple(k for k in first if k in COLUMNS or k in extra)
+
     def counts(self, rows: Sequence[Mapping[str, Any]] | None = None) -> dict[str, int]:
         """Count rows by status (all statuses, in :data:`STATUSES` order)."""
         out = dict.fromkeys(STATUSES, 0)
@@ -722,10 +751,11 @@ class Evaluation:
     def to_csv(self) -> str:
         """Return the rows as CSV text with a header (empty cells for missing values)."""
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(COLUMNS), lineterminator="\n")
+        columns = self.columns
+        writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
         writer.writeheader()
         for r in self.rows:
-            writer.writerow({k: "" if r[k] is None else r[k] for k in COLUMNS})
+            writer.writerow({k: "" if r.get(k) is None else r[k] for k in columns})
         return buf.getvalue()
 
     def _table(self) -> tuple[list[str], list[list[str]]]:
@@ -846,7 +876,7 @@ class Evaluation:
 
     def to_frame(self) -> Any:
         """Return the rows as a pandas DataFrame (needs the ``pandas`` extra)."""
-        return _pandas().DataFrame.from_records(self.to_records(), columns=list(COLUMNS))
+        return _pandas().DataFrame.from_records(self.to_records(), columns=list(self.columns))
 
     def scorecard(self) -> str:
         """Return a plain-text scorecard grouped by area, then by tier."""

@@ -690,7 +690,7 @@ class Evaluation:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """The keys of the rows: :data:`COLUMNS`, then any added (such as survey intervals)."""
+        """The keys of the rows, :data:`COLUMNS` and then any added (such as survey intervals)."""
         extra: dict[str, None] = {}
         for r in self.rows[:1]:
             extra.update((k, None) for k in r if k not in COLUMNS)

@@ -64,8 +64,12 @@ class Allocation:
     old row into the target units; ``unmapped`` marks old rows with no link at
     all and ``out_old``, ``out_share`` the links going to other units;
     ``extra_units`` are the new units the links of split units go to.
+
+    The rows are those of the panel from ``first`` on (``n_rows`` of them):
+    rows before and after hold no data.
     """
 
+    first: int
     n_rows: int
     n_new: int
     n_periods: int
@@ -94,8 +98,9 @@ class Allocation:
         n_new: int,
         n_periods: int,
         reached: BoolArray,
+        first: int = 0,
     ) -> Allocation:
-        """From links (old row, new row or -1 outside the target, share).
+        """From links (old row from ``first``, new row or -1 outside the target, share).
 
         ``reached`` marks the new units any old unit of the crosswalk goes to.
         """
@@ -109,6 +114,7 @@ class Allocation:
         copy = simple & (n_in[n] == 1)
         all_links = np.bincount(old, minlength=n_rows)
         return cls(
+            first,
             n_rows,
             n_new,
             n_periods,
@@ -145,29 +151,37 @@ class Allocation:
             self._index[k] = (single, extra)
         return self._index[k]
 
-    def _spread(self, x: Array, extra: Array) -> FloatArray:
+    def spread(self, x: Array, extra: Array) -> tuple[FloatArray, FloatArray]:
+        """Send each cell of ``x`` to its new cell, and add the parts ``extra`` of split units.
+
+        Returns the new cells and the whole output, whose last row holds the
+        cells of the units with no single link (split or unlinked ones).
+        """
         k = x.shape[0]
         single, flat_extra = self.index(k)
         size = k * (self.n_new + 1) * self.n_periods
         y: FloatArray = np.bincount(single, weights=x.ravel(), minlength=size).astype(
             np.float64, copy=False
         )
-        out: FloatArray = y.reshape(k, self.n_new + 1, self.n_periods)[:, : self.n_new]
+        full = y.reshape(k, self.n_new + 1, self.n_periods)
+        out = full[:, : self.n_new]
         if len(self.extra_old):
             units = self.extra_units
             part = np.bincount(
                 flat_extra, weights=extra.ravel(), minlength=k * len(units) * self.n_periods
             )
             out[:, units] += part.reshape(k, len(units), self.n_periods)
-        return out
+        return out, full
 
     def total(self, x: FloatArray) -> FloatArray:
         """Allocate ``x`` (blocks x rows x periods, no NaN) by share and add up per new cell."""
-        return self._spread(x, x[:, self.extra_old] * self.extra_share[None, :, None])
+        return self.spread(x, np.take(x, self.extra_old, axis=1) * self.extra_share[None, :, None])[
+            0
+        ]
 
     def count(self, mask: BoolArray) -> FloatArray:
         """How many links of each new cell have ``mask`` set."""
-        return self._spread(mask, mask[:, self.extra_old])
+        return self.spread(mask, np.take(mask, self.extra_old, axis=1))[0]
 
     def extreme(self, x: FloatArray, ufunc: np.ufunc, fill: float) -> FloatArray:
         """The smallest (``np.minimum``) or largest value over each new cell's links."""
@@ -179,7 +193,7 @@ class Allocation:
         if len(self.extra_old):
             units = self.extra_units
             part = np.full(k * len(units) * self.n_periods, fill)
-            ufunc.at(part, flat_extra, x[:, self.extra_old].ravel())
+            ufunc.at(part, flat_extra, np.take(x, self.extra_old, axis=1).ravel())
             res[:, units] = ufunc(res[:, units], part.reshape(k, len(units), self.n_periods))
         return res
 
@@ -189,13 +203,20 @@ def stack(arrays: Sequence[Array], shape: tuple[int, int]) -> Array:
     return np.stack(arrays) if arrays else np.zeros((0, *shape))
 
 
-def add_up(alloc: Allocation, x: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Re-allocate additive blocks; return the new totals (0 where nothing) and the old, cleaned.
+def add_up(alloc: Allocation, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Re-allocate additive blocks (``x`` is consumed: its NaN become 0).
 
-    ``x`` is consumed: its NaN become 0.
+    Returns the new cells (0 where nothing), the old blocks cleaned, and each
+    block's total over every old cell.
     """
     np.copyto(x, 0.0, where=np.isnan(x))
-    return alloc.total(x), x
+    extras = np.take(x, alloc.extra_old, axis=1) * alloc.extra_share[None, :, None]
+    new, full = alloc.spread(x, extras)
+    # every old cell lands in one bin of the whole output (the last row takes the
+    # cells of split and unlinked units), to which the parts of split units were added
+    k = x.shape[0]
+    before = full.sum(axis=(1, 2)) - extras.sum(axis=(1, 2))
+    return new, x, before
 
 
 def combine(
@@ -471,12 +492,19 @@ def positions(cw: Crosswalk, h: Hierarchy) -> IntArray:
 
 
 def allocation(
-    cw: Crosswalk, h: Hierarchy, pos: IntArray, target: Hierarchy, n_periods: int
+    cw: Crosswalk,
+    h: Hierarchy,
+    pos: IntArray,
+    target: Hierarchy,
+    n_periods: int,
+    rows: tuple[int, int] | None = None,
 ) -> Allocation:
     """The allocation matrix from the rows of ``h`` (at ``pos`` in the old edition) to ``target``.
 
-    Built once per crosswalk, units, target and number of periods, then kept.
+    ``rows`` (first, stop) limits it to the rows that hold data (default: all).
+    Built once per crosswalk, units, target, periods and rows, then kept.
     """
+    first, stop = rows if rows is not None else (0, len(h))
 
     def compute() -> Allocation:
         row_of_old = np.full(len(cw.old), -1, dtype=np.int64)
@@ -485,18 +513,19 @@ def allocation(
         link_new = target.positions(np.asarray(cw.new.codes, dtype=str))[0][cw.new_index]
         reached = np.zeros(len(target), dtype=bool)
         reached[link_new[link_new >= 0]] = True
-        mine = link_row >= 0
+        mine = (link_row >= first) & (link_row < stop)
         return Allocation.build(
-            link_row[mine],
+            link_row[mine] - first,
             link_new[mine],
             cw.weight[mine],
-            len(h),
+            stop - first,
             len(target),
             n_periods,
             reached,
+            first,
         )
 
-    return _cached((cw, h, target), n_periods, compute)
+    return _cached((cw, h, target), (n_periods, first, stop), compute)
 
 
 def run(
@@ -505,11 +534,14 @@ def run(
     """Re-base every indicator at once; return the new arrays and what the report says of each.
 
     ``observed`` is the indicators' observed cells, stacked (indicators x units x periods).
+    Only the rows of the allocation are read: the others hold no data.
     """
     n_new, n_periods = alloc.n_new, alloc.n_periods
     codes = list(panel.data)
     ds = [panel.data[c] for c in codes]
+    cut = slice(alloc.first, alloc.first + alloc.n_rows)
     shape = (alloc.n_rows, alloc.n_periods)
+    observed = observed[:, cut]
     n_obs = alloc.count(observed)
     has_obs = n_obs > 0
     # every additive block of every indicator, in one operation
@@ -520,7 +552,7 @@ def run(
         fields += ["weight"] if not np.isnan(d.weight).all() else []
         additive.extend((k, f) for f in fields)
     block_of = np.array([k for k, _ in additive], dtype=np.int64)
-    blocks = stack([getattr(ds[k], f) for k, f in additive], shape)
+    blocks = stack([getattr(ds[k], f)[cut] for k, f in additive], shape)
     # the blocks observed where their indicator is (parts, summed values) share its count
     own = [
         j
@@ -530,10 +562,11 @@ def run(
     seen = has_obs[block_of]
     if own:
         seen[own] = alloc.count(~np.isnan(blocks[own])) > 0
-    summed, cleaned = add_up(alloc, blocks)
-    before = cleaned.sum(axis=(1, 2))
-    unmapped = cleaned[:, np.flatnonzero(alloc.unmapped)].sum(axis=(1, 2))
-    outside = (cleaned[:, alloc.out_old] * alloc.out_share[None, :, None]).sum(axis=(1, 2))
+    summed, cleaned, before = add_up(alloc, blocks)
+    unmapped = np.take(cleaned, np.flatnonzero(alloc.unmapped), axis=1).sum(axis=(1, 2))
+    outside = (np.take(cleaned, alloc.out_old, axis=1) * alloc.out_share[None, :, None]).sum(
+        axis=(1, 2)
+    )
     after = summed.sum(axis=(1, 2))
     np.copyto(summed, np.nan, where=~seen)
     fields_of: list[dict[str, FloatArray]] = [{} for _ in codes]
@@ -548,7 +581,7 @@ def run(
         if m is not None and m != "sum":
             by_method.setdefault(m, []).append(k)
     for m, ks in by_method.items():
-        values, weights = _method_inputs(m, [ds[k] for k in ks], [plans[k] for k in ks])
+        values, weights = _method_inputs(m, [ds[k] for k in ks], [plans[k] for k in ks], cut)
         combined = combine(
             alloc, m, stack(values, shape), None if weights is None else stack(weights, shape)
         )
@@ -565,8 +598,8 @@ def run(
         }
         if plan.value_method is not None:
             d = ds[k]
-            with_parts = alloc.count(d.has_parts[None])[0] > 0
-            mixed[k] = int((with_parts & (alloc.count(d.bare_value[None])[0] > 0)).sum())
+            with_parts = alloc.count(d.has_parts[None, cut])[0] > 0
+            mixed[k] = int((with_parts & (alloc.count(d.bare_value[None, cut])[0] > 0)).sum())
             cols["value"] = np.where(with_parts, np.nan, cols["value"])
             new_seen[k] = ~np.isnan(cols["value"]) | with_parts
         elif plan.method not in ("parts", "sum"):
@@ -608,21 +641,22 @@ def run(
 
 
 def _method_inputs(
-    method: str, ds: list[IndicatorData], plans: list[Plan]
+    method: str, ds: list[IndicatorData], plans: list[Plan], cut: slice
 ) -> tuple[list[FloatArray], list[FloatArray] | None]:
     values = [
-        d.values(p.scale if p.method == "parts" else None) for d, p in zip(ds, plans, strict=True)
+        d.values(p.scale if p.method == "parts" else None)[cut]
+        for d, p in zip(ds, plans, strict=True)
     ]
     if method == "weighted_mean(by=weight)":
         for d, p, v in zip(ds, plans, values, strict=True):
-            lacking = ~np.isnan(v) & np.isnan(d.weight)
+            lacking = ~np.isnan(v) & np.isnan(d.weight[cut])
             if lacking.any():
                 msg = (
                     f"indicator {p.code!r}: weighted_mean(by=weight) needs a weight with every "
                     f"value; {int(lacking.sum())} value(s) have none"
                 )
                 raise Refused(msg, code=p.code)
-        return values, [d.weight for d in ds]
+        return values, [d.weight[cut] for d in ds]
     return values, None
 
 
@@ -630,13 +664,15 @@ def unit_lists(
     cw: Crosswalk, target: Hierarchy, h: Hierarchy, observed_unit: BoolArray, alloc: Allocation
 ) -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """Levels with data, and the unmapped, split, outside and orphan units for the report."""
-    codes = np.asarray(h.codes, dtype=object)
+    cut = slice(alloc.first, alloc.first + alloc.n_rows)
+    codes = np.asarray(h.codes[cut], dtype=object)
     links = cw.levels
     levels = {
         lv: links[lv]
         for k, lv in enumerate(h.levels)
         if lv in links and bool(observed_unit[h.level_of == k].any())
     }
+    observed_unit = observed_unit[cut]
     receiving = np.isin(
         target.level_of, [target.level_number(x) for x in levels.values() if x in target.levels]
     )

@@ -616,7 +616,9 @@ def _rebase_panel(
             _rebase.plan_indicator(code, d, panel.indicators.get(code), declared.get(code))
             for code, d in panel.data.items()
         ]
-        alloc = _rebase.allocation(crosswalk, h, pos, target, len(panel.periods))
+        with_data = np.flatnonzero(observed_unit)
+        rows = (int(with_data[0]), int(with_data[-1]) + 1) if len(with_data) else (0, 0)
+        alloc = _rebase.allocation(crosswalk, h, pos, target, len(panel.periods), rows)
         data, stats = _rebase.run(panel, alloc, plans, observed)
     except _rebase.Refused as exc:
         raise RebaseError(exc.message, code=exc.code, level=exc.level) from None

@@ -214,7 +214,6 @@ def add_up(alloc: Allocation, x: FloatArray) -> tuple[FloatArray, FloatArray, Fl
     new, full = alloc.spread(x, extras)
     # every old cell lands in one bin of the whole output (the last row takes the
     # cells of split and unlinked units), to which the parts of split units were added
-    k = x.shape[0]
     before = full.sum(axis=(1, 2)) - extras.sum(axis=(1, 2))
     return new, x, before
 

@@ -50,7 +50,7 @@ from numpy.typing import NDArray
 
 from . import _crosswalk
 from . import units as _units
-from ._crosswalk import WEIGHT_TOLERANCE, Weights
+from ._crosswalk import Weights
 from ._validate import read_csv
 from .errors import DefinitionError, InvalidDataError, Problem
 from .hierarchy import Hierarchy
@@ -60,6 +60,9 @@ __all__ = ["ERRATA", "WEIGHT_TOLERANCE", "Crosswalk", "CrosswalkError"]
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+
+#: How far the weights of one old unit may sum from 1 before it is an error.
+WEIGHT_TOLERANCE = _crosswalk.WEIGHT_TOLERANCE
 
 _COMMUNE_TABLE = "vn_commune_crosswalk_2025.csv"
 _PROVINCE_TABLE = "vn_province_crosswalk_2025.csv"
@@ -168,6 +171,8 @@ class Crosswalk:
     notes
         Remarks carried into every report: corrections applied, derived links.
 
+    Notes
+    -----
     Two crosswalks are equal when they link the same units with the same
     weights and ``partly`` flags, whatever their source and remarks.
 

@@ -113,6 +113,8 @@ class RebaseError(CchcError, ValueError):
     level
         The level at fault, if any.
 
+    Notes
+    -----
     .. versionadded:: 0.1.0
 
     Examples

@@ -370,6 +370,13 @@ class TestSplitCommune:
 # ---------------------------------------------------------------------- methods
 
 
+def attrs_evolve_rows(d: Any, like: Any) -> Any:
+    """``d`` with the row numbers of ``like`` (re-based rows are renumbered)."""
+    import attrs
+
+    return attrs.evolve(d, row=like.row)
+
+
 def small() -> tuple[Hierarchy, Hierarchy]:
     """Old communes a, b, c, d; new A (a + b), B (c split half to B, half to C), C (+ d)."""
     old = Hierarchy.from_records(
@@ -890,7 +897,55 @@ class TestReport:
             single, extra = alloc.index(k)
             assert len(single) == k * len(old) * 2
             assert len(extra) == k * len(alloc.extra_old) * 2
-        assert len(alloc._index) <= 5
+            assert alloc.index(k)[0] is single
+        assert sorted(alloc._index) == [7, 8]
+
+    def test_large_indices_are_not_kept(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Flat indices beyond the memory budget are computed each time, not kept."""
+        from cchc_indicators import _rebase
+
+        monkeypatch.setattr(_rebase, "_INDEX_BUDGET", 30)
+        old, _ = small()
+        cw = small_crosswalk()
+        alloc = _rebase.allocation(cw, old, np.arange(len(old)), cw.new, 3)
+        alloc.index(1)  # 15 cell numbers: kept
+        alloc.index(3)  # 45: over the budget, and the others go to make room
+        assert alloc._index == {}
+        alloc.index(2)
+        assert list(alloc._index) == [2]
+
+    def test_values_given_with_parts_survive_a_change_of_code(self) -> None:
+        """A ratio cell given with value and parts keeps its value when its unit is only renamed."""
+        old, _ = small()
+        panel = Panel.from_records(
+            [
+                {
+                    "indicator": "files",
+                    "unit": "a",
+                    "period": 2024,
+                    "value": 25,
+                    "numerator": 1,
+                    "denominator": 4,
+                },
+                {
+                    "indicator": "files",
+                    "unit": "d",
+                    "period": 2024,
+                    "value": 50,
+                    "numerator": 1,
+                    "denominator": 2,
+                },
+            ],
+            old,
+            indicators=[FILES],
+        )
+        new, _ = rebase_panel(panel, small_crosswalk())
+        d = new.data_of("files")
+        assert np.isnan(d.value[new.hierarchy.position("A"), 0])  # a and b merge: parts only
+        identity, _ = rebase_panel(panel, Crosswalk.identity(old))
+        assert identity.data_of("files") == attrs_evolve_rows(
+            panel.data_of("files"), identity.data_of("files")
+        )
 
     def test_cache_follows_the_crosswalk(self) -> None:
         """A new crosswalk with other weights is not served the old allocation."""

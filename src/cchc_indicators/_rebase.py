@@ -33,6 +33,9 @@ BoolArray = NDArray[np.bool_]
 Array = NDArray[Any]
 T = TypeVar("T")
 
+#: How many flat cell numbers an allocation keeps for later calls (64 MB).
+_INDEX_BUDGET = 8_000_000
+
 #: The methods that combine values (as opposed to adding them up).
 VALUE_METHODS = (
     "sum",
@@ -139,17 +142,23 @@ class Allocation:
         The others are numbered among the few new units they go to
         (:attr:`extra_units`), to keep their output small.
         """
-        if k not in self._index:
-            block = (self.n_new + 1) * self.n_periods
-            shift = np.arange(k, dtype=np.int64)[:, None]
-            single = (shift * block + _flat(self.single, self.n_periods)[None, :]).ravel()
-            compact = np.searchsorted(self.extra_units, self.extra_new)
-            extra_block = len(self.extra_units) * self.n_periods
-            extra = (shift * extra_block + _flat(compact, self.n_periods)[None, :]).ravel()
-            if len(self._index) > 4:
-                self._index.clear()
+        if k in self._index:
+            return self._index[k]
+        block = (self.n_new + 1) * self.n_periods
+        shift = np.arange(k, dtype=np.int64)[:, None]
+        single = (shift * block + _flat(self.single, self.n_periods)[None, :]).ravel()
+        compact = np.searchsorted(self.extra_units, self.extra_new)
+        extra_block = len(self.extra_units) * self.n_periods
+        extra = (shift * extra_block + _flat(compact, self.n_periods)[None, :]).ravel()
+        # keep the last two sizes (a call counts and adds up), within a memory budget
+        while self._index and (
+            len(self._index) >= 2
+            or sum(len(a) for a, _ in self._index.values()) + len(single) > _INDEX_BUDGET
+        ):
+            del self._index[next(iter(self._index))]
+        if len(single) <= _INDEX_BUDGET:
             self._index[k] = (single, extra)
-        return self._index[k]
+        return single, extra
 
     def spread(self, x: Array, extra: Array) -> tuple[FloatArray, FloatArray]:
         """Send each cell of ``x`` to its new cell, and add the parts ``extra`` of split units.
@@ -445,7 +454,7 @@ class _Entry:
 
 
 _CACHE: list[_Entry] = []
-_CACHE_SIZE = 8
+_CACHE_SIZE = 4
 
 
 def _cached(objects: tuple[Any, ...], key: object, compute: Callable[[], T]) -> T:
@@ -454,6 +463,7 @@ def _cached(objects: tuple[Any, ...], key: object, compute: Callable[[], T]) -> 
     Entries hold weak references, so they die with their objects and the id of
     a dead object is never mistaken for another's.
     """
+    _CACHE[:] = [e for e in _CACHE if all(r() is not None for r in e.refs)]  # drop the dead
     for entry in _CACHE:
         if entry.key == key and all(r() is o for r, o in zip(entry.refs, objects, strict=True)):
             found: T = entry.value  # type: ignore[assignment]
@@ -595,6 +605,11 @@ def run(
         cols = {
             f: fields_of[k].get(f, nan) for f in ("value", "numerator", "denominator", "weight")
         }
+        if plan.method == "parts" and plan.value_method is None and ds[k].any_value:
+            # a unit that only changed its code keeps the values given with its parts
+            value = np.full((n_new, n_periods), np.nan)
+            value[alloc.copy_new] = ds[k].value[cut][alloc.copy_old]
+            cols["value"] = value
         if plan.value_method is not None:
             d = ds[k]
             with_parts = alloc.count(d.has_parts[None, cut])[0] > 0

@@ -289,3 +289,28 @@ class TestBadInput:
         for error in (DefinitionError, RebaseError, PanelError, CrosswalkError):
             assert issubclass(error, CchcError)
         assert issubclass(CrosswalkError, InvalidDataError)
+
+
+class TestThroughTheMainCommand:
+    """`cchc rebase` is wired into the main command line."""
+
+    def test_main_runs_rebase(self, tmp_path: Path) -> None:
+        """cchc rebase through cli.main exits 0 and writes the re-based file."""
+        from cchc_indicators.cli import main
+
+        out = io.StringIO()
+        argv = ["rebase", *common(tmp_path), "--plan", PLAN, "--district-to", "province"]
+        assert main(argv, out=out) == 0
+        assert (tmp_path / "out.csv").exists()
+        assert "re-based from vn-2024 to vn-2025" in out.getvalue()
+
+    def test_bad_edition_exits_2(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """An unknown edition is a one-line error with exit code 2."""
+        from cchc_indicators.cli import main
+
+        argv = ["rebase", *common(tmp_path)]
+        argv[argv.index("vn-2025")] = "vn-2030"
+        assert main(argv, out=io.StringIO()) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("cchc: error:")
+        assert len(err.strip().splitlines()) == 1

@@ -12,7 +12,18 @@ Examples
 True
 """
 
-from . import catalog, datasets, measures, periods, progress, rules, survey
+from . import (
+    catalog,
+    crosswalk,
+    datasets,
+    measures,
+    periods,
+    progress,
+    rebase,
+    rules,
+    survey,
+    units,
+)
 from .errors import (
     CchcError,
     DefinitionError,
@@ -77,6 +88,7 @@ __all__ = [
     "at_least",
     "at_most",
     "catalog",
+    "crosswalk",
     "datasets",
     "evaluate",
     "increase_by",
@@ -86,6 +98,7 @@ __all__ = [
     "periods",
     "progress",
     "rank_at_most",
+    "rebase",
     "reduce_by",
     "rollup",
     "rollup_state",
@@ -93,4 +106,5 @@ __all__ = [
     "survey",
     "territory",
     "tier",
+    "units",
 ]

@@ -13,6 +13,8 @@ Commands
     Roll one indicator of a long observation file up a unit list.
 ``cchc survey --responses R.csv --scale 1-5 --satisfied 4,5 [...]``
     Shares satisfied with confidence intervals from survey microdata.
+``cchc rebase --data DATA.csv --from vn-2024 --to vn-2025 --output OUT.csv [...]``
+    Re-base observations from one edition of the unit list to another.
 
 Exit codes: 0 on success, 2 on invalid usage or invalid input (with a
 one-line message naming the file, row and field; never a traceback).
@@ -36,7 +38,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from . import _cli_survey, measures
+from . import _cli_rebase, _cli_survey, measures
 from ._periods import normalise_period
 from .errors import CchcError, InvalidDataError
 from .evaluate import Evaluation, evaluate
@@ -77,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("name", help="a catalogue name (see 'cchc catalog list')")
     show.add_argument("--format", choices=("table", "json"), default="table")
     _cli_survey.add_parser(sub)
+    _cli_rebase.add_parser(sub)
     ev = sub.add_parser("evaluate", help="evaluate a plan on a long observation CSV")
     ev.add_argument("--plan", required=True, help="a catalogue name or a plan JSON file")
     ev.add_argument("--data", required=True, type=Path, help="observations CSV (long format)")
@@ -383,6 +386,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             "evaluate": _cmd_evaluate,
             "rollup": _cmd_rollup,
             "survey": _cli_survey.run,
+            "rebase": _cli_rebase.run,
         }
         return commands[args.command](args, out)
     except _UsageError as exc:

@@ -773,7 +773,8 @@ class TestDefinitionErrors:
             evaluate(plan(ind), p)
         assert str(info.value) == (
             "plan 'test-plan': indicator 'score': a target names level 'commune', but the hierarchy's "
-            "levels are province, district"
+            "levels are province, district; evaluate it on another tier with "
+            "evaluate(..., tier_map={'commune': ...})"
         )
         assert info.value.code == "score"
 
@@ -1381,3 +1382,84 @@ class TestSurveyConfidence:
         assert columns.index("confidence_status") == columns.index("status") + 4
         assert "confidence_status" in ev.to_csv().splitlines()[0]
         assert list(ev.to_frame().columns) == list(columns)
+
+
+class TestAcrossEditions:
+    """A 2021-2025 plan stays evaluable after the 1 July 2025 reorganisation."""
+
+    def test_baseline_rebased_onto_the_new_units(self) -> None:
+        """Phú Thọ 2025 (25) = old 17 + 25 + 26: 500 + 600 + 640 = 1740 in 2021; 1500 in 2025 is -13.8 %."""
+        from cchc_indicators import crosswalk, rebase, units
+
+        old, new = units.load("vn-2024"), units.load("vn-2025")
+        ind = Indicator(
+            "psu", "Số đơn vị sự nghiệp", measure=measures.count(), direction="lower",
+            targets=[reduce_by(0.1, baseline="2021")],
+        )  # fmt: skip
+        before = Panel.from_records(
+            [{"indicator": "psu", "unit": u, "period": 2021, "value": v}
+             for u, v in (("17", 500), ("25", 600), ("26", 640))],
+            old, indicators=[ind],
+        )  # fmt: skip
+        rebased, report = rebase.rebase_panel(
+            before, crosswalk.Crosswalk.official("vn-2024", "vn-2025")
+        )
+        after = [{"indicator": "psu", "unit": "25", "period": 2025, "value": 1500}]
+        p = Panel.from_records(rebased.to_records() + after, new, indicators=[ind])
+        r = row(evaluate(plan(ind, unit="25", edition="2025"), p, rebased=report), "25")
+        # (1500 - 1740) / 1740 = -13.79 %, beyond -10 %
+        assert r["baseline_value"] == 1740.0
+        assert r["value"] == pytest.approx(-13.793103448)
+        assert r["status"] == "achieved"
+        assert r["baseline_rebase"].startswith("vn-2024 -> vn-2025: psu: sum")
+
+    def test_a_district_tier_target_needs_a_map_after_2025(self) -> None:
+        """The district tier no longer exists; tier_map evaluates the target on communes."""
+        ind = Indicator("wf", "WF", targets=[at_least(80, tier="district")])
+        h = hierarchy(
+            (("25", "Phú Thọ", "province", None), ("08707", "Phường Vĩnh Phúc", "commune", "25")),
+            levels=("province", "commune"),
+        )
+        p = panel(h, [ind], [("wf", "08707", 2025, 85, 100)])
+        with pytest.raises(
+            DefinitionError, match="the district tier no longer exists since 1 July 2025"
+        ):
+            evaluate(plan(ind, unit="25"), p)
+        ev = evaluate(plan(ind, unit="25"), p, tier_map={"district": "commune"})
+        assert row(ev, "25", "tier:commune")["status"] == "achieved"
+
+    def test_rank_among_63_evaluated_among_34_is_an_explicit_choice(self) -> None:
+        """Top 15 of 63 among 34 provinces: refused without a choice; same k; or 15 x 34/63 = 8.1."""
+        from cchc_indicators import units
+
+        h = hierarchy(
+            tuple(
+                (u.code, u.name, "province", None) for u in units.load("vn-2025").units("province")
+            ),
+            levels=("province",),
+        )
+        ind = score("par", rank_at_most(15, among="province"))
+        rows = [("par", u.code, 2025, 50 + k) for k, u in enumerate(h.units("province"))]
+        p = panel(h, [ind], rows)
+        ours = plan(ind, unit="25", edition="2024")
+        with pytest.raises(
+            DefinitionError, match=r"was set among 63 provinces .* these units have 34"
+        ):
+            evaluate(ours, p)
+        same = row(evaluate(ours, p, rank_k="same"), "25")
+        assert same["threshold"] == 15.0
+        assert "k kept: 63 provinces then, 34 now" in same["target"]
+        scaled = row(evaluate(ours, p, rank_k="scaled"), "25")
+        assert scaled["threshold"] == 8.0  # 15 x 34 / 63 = 8.10, nearest
+        assert (
+            scaled["target"] == "rank <= 8 among provinces (15 of 63 scaled to 34, rounded nearest)"
+        )
+        assert row(evaluate(ours, p, rank_k="scaled", rank_rounding="up"), "25")["threshold"] == 9.0
+
+    @pytest.mark.parametrize(("key", "bad"), [("rank_k", "half"), ("rank_rounding", "banker")])
+    def test_bad_rank_options(self, key: str, bad: str) -> None:
+        """rank_k and rank_rounding take their documented values only."""
+        ind = score("x", at_least(80))
+        p = panel(hierarchy(PROVINCE), [ind], [("x", "26", 2025, 90)])
+        with pytest.raises(DefinitionError, match=key):
+            evaluate(plan(ind), p, **{key: bad})

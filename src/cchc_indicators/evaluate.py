@@ -106,6 +106,7 @@ COLUMNS = (
     "coverage",
     "baseline_period",
     "baseline_value",
+    "baseline_rebase",
     "deadline",
     "projected",
     "method",
@@ -251,6 +252,18 @@ def _assess(
     return projected, points, a.category.astype(object), attained
 
 
+def _rebase_text(ctx: _Context, ind: Indicator) -> str | None:
+    """How the indicator's data (and so its baseline) were re-based, if they were."""
+    if ctx.rebased is None:
+        return None
+    try:
+        provenance = ctx.rebased.indicator(ind.code)
+    except KeyError:
+        return None
+    text: str = provenance.describe()
+    return f"{ctx.rebased.old_edition} -> {ctx.rebased.new_edition}: {text}"
+
+
 #: How far past the deadline a projection is followed to find the year of attainment.
 _HORIZON_YEARS = 10.0
 
@@ -284,6 +297,10 @@ class _Context:
     ) -> None:
         self.plan = plan
         self.method = method
+        self.tier_map: dict[str, str] = {}
+        self.rank_k: str | None = None
+        self.rank_rounding = "nearest"
+        self.rebased: Any = None
         self.min_coverage = min_coverage
         self.panel = panel
         self.h = panel.hierarchy
@@ -336,6 +353,10 @@ def evaluate(
     survey: Any = None,
     confidence: float = 0.95,
     survey_codes: Mapping[str, str] | None = None,
+    tier_map: Mapping[str, str] | None = None,
+    rank_k: str | None = None,
+    rank_rounding: str = "nearest",
+    rebased: Any = None,
 ) -> Evaluation:
     """Evaluate every target of ``plan`` on ``panel`` in one period.
 
@@ -372,6 +393,22 @@ def evaluate(
         status — ``achieved`` only when the lower bound meets the threshold,
         ``not_achieved`` only when the upper bound misses it, otherwise
         ``inconclusive`` (see :func:`cchc_indicators.survey.with_confidence`).
+    tier_map
+        Targets of a tier the units no longer have, evaluated on another tier
+        instead, such as ``{"district": "commune"}`` after the district tier
+        was abolished on 1 July 2025. Without it such a target is an error
+        that says so.
+    rank_k, rank_rounding
+        For a rank target set among a number of peers (63 provinces in the
+        plan's edition) evaluated among a different number (34 provinces since
+        1 July 2025), the choice must be explicit: ``"same"`` keeps ``k``,
+        ``"scaled"`` uses ``k x now / then`` rounded ``"nearest"``, ``"down"``
+        or ``"up"`` (at least 1); the row's target text says which.
+    rebased
+        The :class:`~cchc_indicators.rebase.RebaseReport` of data re-based
+        onto these units (see :func:`cchc_indicators.rebase.rebase_panel`):
+        rows of relative targets then say, in ``baseline_rebase``, how the
+        baseline value was re-based.
 
     Returns
     -------
@@ -415,7 +452,17 @@ def evaluate(
     if method not in METHODS:
         msg = f"unknown method {method!r}; the methods are {', '.join(METHODS)}"
         raise DefinitionError(msg)
+    if rank_k not in (None, "same", "scaled"):
+        msg = f"rank_k is 'same' or 'scaled', got {rank_k!r}"
+        raise DefinitionError(msg)
+    if rank_rounding not in _ROUNDING:
+        msg = f"rank_rounding is one of {', '.join(_ROUNDING)}, got {rank_rounding!r}"
+        raise DefinitionError(msg)
     ctx = _Context(plan, panel, label, float(min_coverage), method)
+    ctx.tier_map = dict(tier_map or {})
+    ctx.rank_k = rank_k
+    ctx.rank_rounding = rank_rounding
+    ctx.rebased = rebased
     try:
         rows = [
             row for ind in plan.indicators for t in ind.targets for row in _target_rows(ctx, ind, t)
@@ -435,6 +482,8 @@ def evaluate(
 def _target_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any]]:
     h = ctx.h
     plan_level = int(h.level_of[ctx.plan_units[0]])
+    if t.tier is not None and t.tier in ctx.tier_map:
+        t = attrs.evolve(t, tier=ctx.tier_map[t.tier])
     if t.kind == "rank_at_most":
         return _rank_rows(ctx, ind, t)
     tier_level = None if t.tier is None else _level(h, t.tier, ind)
@@ -471,8 +520,66 @@ def _level(h: Hierarchy, level: str, ind: Indicator) -> int:
             f"indicator {ind.code!r}: a target names level {level!r}, but the hierarchy's "
             f"levels are {', '.join(h.levels)}"
         )
+        if level == "district" and "commune" in h.levels:
+            msg += (
+                " (the district tier no longer exists since 1 July 2025); evaluate it on "
+                "another tier with evaluate(..., tier_map={'district': 'commune'})"
+            )
+        else:
+            msg += f"; evaluate it on another tier with evaluate(..., tier_map={{{level!r}: ...}})"
         raise DefinitionError(msg, code=ind.code)
     return h.levels.index(level)
+
+
+#: How a scaled rank threshold is rounded.
+_ROUNDING: dict[str, Callable[[float], int]] = {
+    "nearest": lambda x: math.floor(x + 0.5),
+    "down": math.floor,
+    "up": math.ceil,
+}
+
+
+def _declared_peers(plan: Plan, among: str) -> int | None:
+    """How many units of ``among`` the plan's edition has (None when unknown)."""
+    if plan.edition is None:
+        return None
+    from . import units
+
+    try:
+        edition = units.resolve(plan.edition)
+    except (KeyError, ValueError, DefinitionError):
+        return None
+    if edition is None or among not in edition.levels:
+        return None
+    return int(edition.counts[edition.levels.index(among)])
+
+
+def _rank_target(ctx: _Context, ind: Indicator, t: Target, among: int) -> tuple[Target, str]:
+    """The rank target to apply here, and its text (k scaled when the peers changed, if asked)."""
+    assert t.among is not None
+    judge_text = _judge_target(t, ind.unit).text
+    then = _declared_peers(ctx.plan, t.among)
+    now = ctx.h.level_size(among)
+    if then is None or then == now:
+        return t, judge_text
+    k = int(t.threshold)
+    if ctx.rank_k is None:
+        scaled = k * now / then
+        msg = (
+            f"indicator {ind.code!r}: the target {judge_text} was set among {then} {t.among}s "
+            f"(edition {ctx.plan.edition}) and these units have {now}: choose rank_k='same' "
+            f"(k = {k}) or rank_k='scaled' (k = {k} x {now}/{then} = {scaled:.1f}, rounded "
+            "by rank_rounding)"
+        )
+        raise DefinitionError(msg, code=ind.code)
+    if ctx.rank_k == "same":
+        return t, f"{judge_text} (k kept: {then} {t.among}s then, {now} now)"
+    new_k = max(1, _ROUNDING[ctx.rank_rounding](k * now / then))
+    text = (
+        f"rank <= {new_k} among {t.among}s ({k} of {then} scaled to {now}, "
+        f"rounded {ctx.rank_rounding})"
+    )
+    return attrs.evolve(t, threshold=float(new_k)), text
 
 
 def _rows(
@@ -519,6 +626,7 @@ def _rank_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any]]
             f"{h.codes[int(ctx.plan_units[0])]!r}, which is a {h.levels[plan_level]}"
         )
         raise DefinitionError(msg, code=ind.code)
+    t, rank_text = _rank_target(ctx, ind, t, among)
     scope = t.scope or Scope("own")
     r = ctx.rollup(ind, scope, t.rule if scope.kind != "own" else None)
     values, _coverage, reasons = ctx.values(r)
@@ -540,7 +648,7 @@ def _rank_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any]]
         rank = rank.copy()
         rank[:, ctx.j] = np.nan
         reason = np.full(len(ctx.plan_units), "below_min_coverage")
-    judge = _judge_target(t, ind.unit)
+    judge = attrs.evolve(_judge_target(t, ind.unit), text=rank_text)
     rule_text = r.rule.to_spec() if r is not None and r.rule is not None else None
     return _finish(
         ctx,
@@ -621,6 +729,7 @@ def _finish(
     )
     gap = judge.gap(now)
     h = ctx.h
+    rebase_text = _rebase_text(ctx, ind) if t.relative else None
     out = []
     for i, u in enumerate(units.tolist()):
         out.append(
@@ -645,6 +754,7 @@ def _finish(
                 "coverage": _none(float(coverage[i, j])),
                 "baseline_period": t.baseline,
                 "baseline_value": _none(float(baseline_value[i])),
+                "baseline_rebase": rebase_text,
                 "deadline": deadline,
                 "projected": _none(float(projected[i])),
                 "method": method if not np.isnan(projected[i]) else None,

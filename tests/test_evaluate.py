@@ -1463,3 +1463,36 @@ class TestAcrossEditions:
         p = panel(hierarchy(PROVINCE), [ind], [("x", "26", 2025, 90)])
         with pytest.raises(DefinitionError, match=key):
             evaluate(plan(ind), p, **{key: bad})
+
+
+class TestPartialRebasedBaseline:
+    """A baseline re-based from only some predecessors is not compared with a whole unit."""
+
+    def test_baseline_of_one_of_three_predecessors_gives_no_status(self) -> None:
+        """Only old Vĩnh Phúc (26) reported in 2021: new Phú Thọ's baseline is partial, no judgement."""
+        from cchc_indicators import crosswalk, rebase, units
+
+        ind = Indicator(
+            "psu", "Số đơn vị sự nghiệp", measure=measures.count(), direction="lower",
+            targets=[reduce_by(0.1, baseline="2021")],
+        )  # fmt: skip
+        before = Panel.from_records(
+            [{"indicator": "psu", "unit": "26", "period": 2021, "value": 640}],
+            units.load("vn-2024"), indicators=[ind],
+        )  # fmt: skip
+        moved, report = rebase.rebase_panel(
+            before, crosswalk.Crosswalk.official("vn-2024", "vn-2025")
+        )
+        assert ("25", "2021") in report.indicator("psu").partial
+        after = [{"indicator": "psu", "unit": "25", "period": 2025, "value": 1500}]
+        p = Panel.from_records(moved.to_records() + after, units.load("vn-2025"), indicators=[ind])
+        r = row(evaluate(plan(ind, unit="25", edition="2025"), p, rebased=report), "25")
+        assert (r["status"], r["reason"], r["baseline_value"]) == (
+            "no_data",
+            "partial_rebased_baseline",
+            640.0,
+        )
+        # without the report the library cannot know, and compares (the caller's responsibility)
+        assert (
+            row(evaluate(plan(ind, unit="25", edition="2025"), p), "25")["status"] == "not_achieved"
+        )

@@ -89,6 +89,8 @@ class Allocation:
     out_share: FloatArray
     extra_units: IntArray
     reached: BoolArray
+    #: predecessors of each new unit in the whole old hierarchy, not only in the rows with data
+    n_pred: IntArray | None = attrs.field(default=None, eq=False, repr=False)
     _index: dict[int, tuple[IntArray, IntArray]] = attrs.field(factory=dict, repr=False)
 
     @classmethod
@@ -444,6 +446,7 @@ class Stats:
     cells_after: int
     partial_cells: int
     mixed_cells: int
+    partial_mask: NDArray[np.bool_] = attrs.field(eq=False, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -523,7 +526,7 @@ def allocation(
         reached = np.zeros(len(target), dtype=bool)
         reached[link_new[link_new >= 0]] = True
         mine = (link_row >= first) & (link_row < stop)
-        return Allocation.build(
+        built = Allocation.build(
             link_row[mine] - first,
             link_new[mine],
             cw.weight[mine],
@@ -533,6 +536,9 @@ def allocation(
             reached,
             first,
         )
+        linked = (link_row >= 0) & (link_new >= 0)
+        n_pred = np.bincount(link_new[linked], minlength=len(target)).astype(np.int64)
+        return attrs.evolve(built, n_pred=n_pred)
 
     return _cached((cw, h, target), (n_periods, first, stop), compute)
 
@@ -625,10 +631,10 @@ def run(
     flat = new_seen.ravel()
     rows = np.where(flat, np.cumsum(flat) - 1, -1).reshape(new_seen.shape)
     cells_after = np.count_nonzero(new_seen.reshape(len(codes), n_new * n_periods), axis=1)
-    partial = np.count_nonzero(
-        (has_obs & (n_obs < alloc.n_in[None, :, None])).reshape(len(codes), n_new * n_periods),
-        axis=1,
-    )
+    # partial: fewer predecessors reported than the new unit has in the whole old edition
+    n_pred = alloc.n_pred if alloc.n_pred is not None else alloc.n_in
+    partial_masks = has_obs & (n_obs < n_pred[None, :, None])
+    partial = np.count_nonzero(partial_masks.reshape(len(codes), n_new * n_periods), axis=1)
     cells_before = np.count_nonzero(observed.reshape(len(codes), alloc.n_rows * n_periods), axis=1)
     data: dict[str, IndicatorData] = {}
     stats: list[Stats] = []
@@ -649,6 +655,7 @@ def run(
                 int(cells_after[k]),
                 int(partial[k]),
                 int(mixed[k]),
+                partial_masks[k],
             )
         )
     return data, stats

@@ -252,6 +252,22 @@ def _assess(
     return projected, points, a.category.astype(object), attained
 
 
+def _partial_baseline(
+    ctx: _Context, ind: Indicator, t: Target, units: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Rows whose re-based baseline value rests on only some of the unit's predecessors."""
+    out = np.zeros(len(units), dtype=bool)
+    if ctx.rebased is None or t.baseline is None:
+        return out
+    try:
+        cells = set(ctx.rebased.indicator(ind.code).partial)
+    except KeyError:
+        return out
+    for i, u in enumerate(units.tolist()):
+        out[i] = (ctx.h.codes[u], t.baseline) in cells
+    return out
+
+
 def _rebase_text(ctx: _Context, ind: Indicator) -> str | None:
     """How the indicator's data (and so its baseline) were re-based, if they were."""
     if ctx.rebased is None:
@@ -605,6 +621,11 @@ def _rows(
         has_now = ~np.isnan(v[:, ctx.j])
         reason = np.where(has_now & np.isnan(baseline_value), "no_baseline_value", reason)
         reason = np.where(has_now & (baseline_value == 0), "zero_baseline_value", reason)
+        partial = _partial_baseline(ctx, ind, t, units)
+        if partial.any():
+            # a re-based baseline made from only some predecessors would flatter a reduction
+            q = np.where(partial[:, None], np.nan, q)
+            reason = np.where(has_now & partial, "partial_rebased_baseline", reason)
     else:
         q = v
     rule_text = r.rule.to_spec() if r is not None and r.rule is not None else None

@@ -273,6 +273,10 @@ class IndicatorRebase:
     mixed_cells
         New observations of a ratio whose predecessors mix parts and bare
         values; the parts are kept, the bare values not counted.
+    partial
+        The ``(unit, period)`` of each partial cell, so that a later step (an
+        evaluation against a re-based baseline) can tell which values rest on
+        only some of their predecessors.
 
     Examples
     --------
@@ -289,6 +293,7 @@ class IndicatorRebase:
     cells_after: int = 0
     partial_cells: int = 0
     mixed_cells: int = 0
+    partial: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=False)
 
     @property
     def additive(self) -> bool:
@@ -649,6 +654,10 @@ def _rebase_panel(
                 s.cells_after,
                 s.partial_cells,
                 s.mixed_cells,
+                tuple(
+                    (target.codes[i], panel.periods[j])
+                    for i, j in zip(*np.nonzero(s.partial_mask), strict=True)
+                ),
             )
             for s in stats
         ),

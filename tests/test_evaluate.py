@@ -1496,3 +1496,18 @@ class TestPartialRebasedBaseline:
         assert (
             row(evaluate(plan(ind, unit="25", edition="2025"), p), "25")["status"] == "not_achieved"
         )
+
+
+class TestPlanTierMap:
+    """evaluate() applies the plan's own tier_map."""
+
+    def test_the_plan_maps_district_to_commune(self) -> None:
+        """A plan carrying {'district': 'commune'} evaluates its district target on communes."""
+        ind = Indicator("wf", "WF", targets=[at_least(80, tier="district")])
+        h = hierarchy(
+            (("25", "Phú Thọ", "province", None), ("08707", "Phường Vĩnh Phúc", "commune", "25")),
+            levels=("province", "commune"),
+        )
+        p = panel(h, [ind], [("wf", "08707", 2025, 85, 100)])
+        ev = evaluate(plan(ind, unit="25", tier_map={"district": "commune"}), p)
+        assert row(ev, "25", "tier:commune")["status"] == "achieved"

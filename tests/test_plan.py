@@ -899,3 +899,23 @@ class TestReviewFindings:
         """An empty (or blank) Vietnamese name is refused."""
         with pytest.raises(DefinitionError, match="an indicator needs a name"):
             Indicator("p", "  ")
+
+
+class TestTierMap:
+    """A plan can say which tier replaces one the units no longer have."""
+
+    def test_round_trip_and_schema(self) -> None:
+        """tier_map survives JSON and validates against the schema."""
+        plan = Plan("p", tier_map={"district": "commune"})
+        assert plan.tier_map == (("district", "commune"),)
+        doc = plan.to_dict()
+        assert doc["tier_map"] == {"district": "commune"}
+        jsonschema.Draft202012Validator(schema()).validate(doc)
+        assert Plan.from_json(plan.to_json()) == plan
+        assert "tier_map" not in Plan("q").to_dict()
+
+    @pytest.mark.parametrize("bad", [{"district": ""}, {"district": "district"}, 5, {"x": 1}])
+    def test_bad_maps(self, bad: object) -> None:
+        """A tier maps to another, non-empty tier name."""
+        with pytest.raises(DefinitionError, match="tier_map"):
+            Plan("p", tier_map=bad)  # type: ignore[arg-type]

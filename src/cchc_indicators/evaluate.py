@@ -412,8 +412,8 @@ def evaluate(
     tier_map
         Targets of a tier the units no longer have, evaluated on another tier
         instead, such as ``{"district": "commune"}`` after the district tier
-        was abolished on 1 July 2025. Without it such a target is an error
-        that says so.
+        was abolished on 1 July 2025; added to (and overriding) the plan's own
+        ``tier_map``. Without a mapping such a target is an error that says so.
     rank_k, rank_rounding
         For a rank target set among a number of peers (63 provinces in the
         plan's edition) evaluated among a different number (34 provinces since
@@ -475,7 +475,7 @@ def evaluate(
         msg = f"rank_rounding is one of {', '.join(_ROUNDING)}, got {rank_rounding!r}"
         raise DefinitionError(msg)
     ctx = _Context(plan, panel, label, float(min_coverage), method)
-    ctx.tier_map = dict(tier_map or {})
+    ctx.tier_map = {**dict(plan.tier_map), **dict(tier_map or {})}
     ctx.rank_k = rank_k
     ctx.rank_rounding = rank_rounding
     ctx.rebased = rebased

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,20 @@ def _period(value: object) -> str:
 
 def _period_or_none(value: object) -> str | None:
     return None if value is None else _period(value)
+
+
+def _to_tier_map(value: object) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    try:
+        pairs = [(k, v) for k, v in items]  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        msg = f"a plan's tier_map maps a tier to another, such as {{'district': 'commune'}}; got {value!r}"
+        raise DefinitionError(msg) from None
+    for k, v in pairs:
+        if not (isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()) or k == v:
+            msg = f"a plan's tier_map maps a tier name to another tier name, got {k!r} -> {v!r}"
+            raise DefinitionError(msg)
+    return tuple(sorted(pairs))
 
 
 def _is_text(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -131,6 +145,11 @@ class Plan:
         The indicators, each carrying its targets.
     notes
         Free text: what was left out and why, caveats.
+    tier_map
+        Tiers the plan's targets are evaluated on instead of a tier the units
+        no longer have, such as ``{"district": "commune"}`` for evaluations on
+        the two-tier units in force since 1 July 2025 (a mapping; kept as
+        sorted pairs). :func:`~cchc_indicators.evaluate.evaluate` applies it.
 
     Raises
     ------
@@ -156,6 +175,9 @@ class Plan:
         factory=tuple, kw_only=True, converter=_indicators
     )
     notes: str = attrs.field(default="", kw_only=True, validator=_is_text)
+    tier_map: tuple[tuple[str, str], ...] = attrs.field(
+        factory=tuple, kw_only=True, converter=_to_tier_map
+    )
 
     @code.validator
     def _check_code(self, _attribute: object, value: object) -> None:
@@ -245,6 +267,8 @@ class Plan:
             if value not in (None, ""):
                 out[name] = value
         out["indicators"] = [ind.to_dict() for ind in self.indicators]
+        if self.tier_map:
+            out["tier_map"] = dict(self.tier_map)
         if self.notes:
             out["notes"] = self.notes
         return out

@@ -1031,3 +1031,36 @@ def test_reference_data_fixture_is_optional(shared_data: Path) -> None:
     """The re-basing module works from package data; the reference folder only confirms it."""
     assert (shared_data / "vn_units_2025.csv").exists()
     assert len(units.load("vn-2025")) == 3355
+
+
+class TestPartialCells:
+    """Which re-based cells rest on only some of their predecessors."""
+
+    def test_only_same_level_predecessors_count(self) -> None:
+        """Old province 26 alone reported: partial for new Phú Thọ (17, 25, 26 merged), not for 26 -> 26."""
+        from cchc_indicators import Indicator, Panel, measures
+        from cchc_indicators.crosswalk import Crosswalk
+        from cchc_indicators.rebase import rebase_panel
+
+        ind = Indicator("n", "N", measure=measures.count())
+        old = units.load("vn-2024")
+        p = Panel.from_records(
+            [{"indicator": "n", "unit": "26", "period": 2021, "value": 640}], old, indicators=[ind]
+        )
+        _, report = rebase_panel(
+            p, Crosswalk.official("vn-2024", "vn-2025"), district_to="province"
+        )
+        assert report.indicator("n").partial == (("25", "2021"),)
+        # the districts folded into the province by district_to do not count as silent predecessors
+        vp = units.load("vn-2024", province="26")
+        own = Crosswalk.from_records(
+            [{"old_code": "26", "new_code": "26"}],
+            old=vp,
+            new=units.load("vn-2024", province="26").subtree("26"),
+            on_unknown="ignore",
+        )
+        q = Panel.from_records(
+            [{"indicator": "n", "unit": "26", "period": 2021, "value": 640}], vp, indicators=[ind]
+        )
+        _, same = rebase_panel(q, own, district_to="province")
+        assert same.indicator("n").partial == ()

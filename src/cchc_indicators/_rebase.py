@@ -536,7 +536,12 @@ def allocation(
             reached,
             first,
         )
-        linked = (link_row >= 0) & (link_new >= 0)
+        # predecessors on the new unit's own level (an old province for a province, an old
+        # commune for a commune): district-level units folded in by `derive` report other
+        # things, so their silence does not make a value partial
+        old_level = np.asarray(cw.old.levels)[cw.old.level_of[cw.old_index]]
+        new_level = np.asarray(cw.new.levels)[cw.new.level_of[cw.new_index]]
+        linked = (link_row >= 0) & (link_new >= 0) & (old_level == new_level)
         n_pred = np.bincount(link_new[linked], minlength=len(target)).astype(np.int64)
         return attrs.evolve(built, n_pred=n_pred)
 

@@ -30,6 +30,7 @@ Hierarchy(edition='2024', levels=('province', 'district', 'commune'), units=1/1/
 from __future__ import annotations
 
 import csv
+import datetime
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -812,6 +813,36 @@ class Hierarchy:
             msg = f"level {self.levels[a]!r} is below level {self.levels[k]!r}"
             raise UnknownLevelError(msg, key=self.levels[a])
         return self._ancestors[(k, a)]
+
+    @property
+    def valid_from(self) -> datetime.date | None:
+        """The first day the edition of these units is in force, if it is an embedded edition.
+
+        Examples
+        --------
+        >>> from cchc_indicators import units
+        >>> units.load("vn-2025").valid_from
+        datetime.date(2025, 7, 1)
+        """
+        from .units import resolve
+
+        e = resolve(self)
+        return None if e is None else e.valid_from
+
+    @property
+    def valid_until(self) -> datetime.date | None:
+        """The last day the edition of these units is in force, if known (``None``: still in force).
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> vinh_phuc_units().valid_until
+        datetime.date(2025, 6, 30)
+        """
+        from .units import resolve
+
+        e = resolve(self)
+        return None if e is None else e.valid_until
 
     def memo(self, key: object, compute: Callable[[], T]) -> T:
         """Return ``compute()``, computed once per ``key`` for this hierarchy (engine cache).

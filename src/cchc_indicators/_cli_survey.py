@@ -35,12 +35,11 @@ Phường Tích Sơn (08707)  q1    3   66.7   20.8   93.9  wilson
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ._output import write_result
 from ._survey_data import parse_satisfied
 from ._survey_stats import check_confidence
 from .errors import DefinitionError
@@ -193,20 +192,6 @@ def _compute(args: argparse.Namespace) -> SurveyResult:
         raise exc.in_context(str(args.elements)) from None
 
 
-def _write(result: SurveyResult, fmt: str, level: str | None, out: TextIO) -> None:
-    if fmt == "table":
-        out.write(result.table(level) + "\n")
-        return
-    records = result.to_records(level)
-    if fmt == "json":
-        json.dump(records, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-        return
-    writer = csv.DictWriter(out, fieldnames=list(RECORD_KEYS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(records)
-
-
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run ``cchc survey`` with parsed arguments; write the result to ``out`` (or ``--output``).
 
@@ -248,8 +233,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """
     result = _compute(args)
     if args.output is None:
-        _write(result, args.format, args.level, out)
+        write_result(result, args.format, args.level, out, fieldnames=RECORD_KEYS)
     else:
         with Path(args.output).open("w", encoding="utf-8", newline="") as fh:
-            _write(result, args.format, args.level, fh)
+            write_result(result, args.format, args.level, fh, fieldnames=RECORD_KEYS)
     return 0

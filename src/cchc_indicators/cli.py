@@ -28,9 +28,6 @@ Examples
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,6 +36,7 @@ from typing import Any, TextIO
 import attrs
 
 from . import _cli_rebase, _cli_survey, measures
+from ._output import write_result
 from ._periods import normalise_period
 from .errors import CchcError, InvalidDataError
 from .evaluate import Evaluation, evaluate
@@ -47,7 +45,7 @@ from .indicators import Indicator
 from .measures import Measure
 from .panel import Panel
 from .plan import Plan
-from .rollup import Rollup, rollup
+from .rollup import rollup
 
 __all__ = ["main"]
 
@@ -178,22 +176,6 @@ def _measure(text: str) -> Measure:
     return factory()
 
 
-def _write_result(result: Rollup, fmt: str, level: str | None, out: TextIO) -> None:
-    if fmt == "table":
-        out.write(result.table(level) + "\n")
-        return
-    records = result.to_records(level)
-    if fmt == "json":
-        json.dump(records, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-        return
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(records[0]) if records else ["unit"])
-    writer.writeheader()
-    writer.writerows(records)
-    out.write(buf.getvalue())
-
-
 def _cmd_rollup(args: argparse.Namespace, out: TextIO) -> int:
     levels = tuple(x.strip() for x in args.levels.split(",") if x.strip())
     units = Hierarchy.from_csv(args.units, levels=levels)
@@ -207,7 +189,7 @@ def _cmd_rollup(args: argparse.Namespace, out: TextIO) -> int:
     result = rollup(
         panel, indicator, scope=args.scope, rule=args.rule, min_coverage=args.min_coverage
     )
-    _emit(lambda fh: _write_result(result, args.format, args.level, fh), args.output, out)
+    _emit(lambda fh: write_result(result, args.format, args.level, fh), args.output, out)
     return 0
 
 

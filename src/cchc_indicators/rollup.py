@@ -44,7 +44,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -633,6 +632,7 @@ class Rollup:
     n_in_scope: IntArray
     min_coverage: float
     state: Mapping[str, FloatArray] = attrs.field(repr=False)
+    _derived: dict[str, NDArray[Any]] = attrs.field(factory=dict, init=False, repr=False)
 
     def __repr__(self) -> str:
         rule = self.rule.to_spec() if self.rule else "none"
@@ -641,7 +641,7 @@ class Rollup:
             f"units={len(self.hierarchy)}, periods={self.periods!r})"
         )
 
-    @functools.cached_property
+    @property
     def n_with_data(self) -> IntArray:
         """How many units in scope had data (units x periods).
 
@@ -659,7 +659,9 @@ class Rollup:
         >>> r.n_with_data[[i, j], 0], r.n_in_scope[[i, j]]
         (array([2, 0]), array([9, 9]))
         """
-        return self.state["n"].astype(np.int64)
+        if "n" not in self._derived:
+            self._derived["n"] = self.state["n"].astype(np.int64)
+        return self._derived["n"]
 
     @property
     def coverage(self) -> FloatArray:
@@ -684,7 +686,7 @@ class Rollup:
         np.divide(self.state["n"], sizes, out=out, where=sizes > 0)
         return out
 
-    @functools.cached_property
+    @property
     def reason(self) -> NDArray[np.int8]:
         """Why each missing value is missing: codes into ``REASONS`` (0 where there is a value).
 
@@ -707,6 +709,8 @@ class Rollup:
         >>> [REASONS[k] for k in r.reason[[i, j], 0]]
         ['', 'no_data']
         """
+        if "reason" in self._derived:
+            return self._derived["reason"]
         n = self.state["n"]
         reason = np.zeros(self.value.shape, dtype=np.int8)
         reason[n == 0] = REASON_NO_DATA
@@ -720,9 +724,10 @@ class Rollup:
             reason[short] = REASON_BELOW_MIN_COVERAGE
         reason[self.n_in_scope == 0, :] = REASON_NOT_APPLICABLE
         reason[(reason == REASON_OK) & np.isnan(self.value)] = REASON_NO_DATA
+        self._derived["reason"] = reason
         return reason
 
-    @functools.cached_property
+    @property
     def provenance(self) -> NDArray[np.int8]:
         """Codes into :data:`PROVENANCE`: missing, observed (the unit's own observation) or derived.
 
@@ -740,11 +745,14 @@ class Rollup:
         >>> [PROVENANCE[k] for k in r.provenance[units, 0]]
         ['derived', 'missing', 'observed']
         """
+        if "provenance" in self._derived:
+            return self._derived["provenance"]
         provenance = np.full(self.value.shape, _DERIVED, dtype=np.int8)
         provenance[(self.state["n"] == 1) & _is_self_scope(self.hierarchy, self.scope)[:, None]] = (
             _OBSERVED
         )
         provenance[self.reason != REASON_OK] = _MISSING
+        self._derived["provenance"] = provenance
         return provenance
 
     def _cell(self, unit: str, period: object) -> tuple[int, int]:

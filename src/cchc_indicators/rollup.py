@@ -688,7 +688,7 @@ class Rollup:
 
     @property
     def reason(self) -> NDArray[np.int8]:
-        """Why each missing value is missing: codes into ``REASONS`` (0 where there is a value).
+        """Why each missing value is missing, as codes into ``REASONS`` (0 where there is a value).
 
         ``no_data`` (no unit in scope had data), ``zero_denominator`` (data,
         but the pooled denominator or weight is 0), ``below_min_coverage``,
@@ -729,7 +729,7 @@ class Rollup:
 
     @property
     def provenance(self) -> NDArray[np.int8]:
-        """Codes into :data:`PROVENANCE`: missing, observed (the unit's own observation) or derived.
+        """Where each value comes from, as codes into :data:`PROVENANCE` (missing, observed or derived).
 
         Examples
         --------

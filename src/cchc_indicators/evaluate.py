@@ -439,6 +439,15 @@ def evaluate(
         If ``hierarchy`` is not the panel's, the plan's unit is not in it, a
         target's tier is not a level at or below the plan's unit, or a rank
         target's peers are not on the plan unit's level.
+
+    Examples
+    --------
+    >>> from cchc_indicators import catalog, datasets
+    >>> plan = catalog.load("vinh-phuc-2021-2025")
+    >>> ev = evaluate(plan, datasets.demo_panel(), period=2023, method="open-sdg")
+    >>> r = ev.rows[1]
+    >>> r["indicator"], r["value"], r["status"], r["category"], r["attainment_period"]
+    ('sipas', 21.0, 'off_track', 'moderate_progress', '2027')
     """
     if hierarchy is not None and hierarchy is not panel.hierarchy and hierarchy != panel.hierarchy:
         msg = "the panel was built on a different hierarchy than the one given"
@@ -804,6 +813,13 @@ class Evaluation:
     note : str
         A note carried from the data into every output (such as a
         synthetic-data warning); empty when there is none.
+
+    Examples
+    --------
+    >>> from cchc_indicators import catalog, datasets
+    >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel(), period=2023)
+    >>> ev.period, len(ev), ev.note == datasets.SYNTHETIC_NOTE
+    ('2023', 162, True)
     """
 
     plan: Plan
@@ -821,7 +837,15 @@ class Evaluation:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """The keys of the rows, :data:`COLUMNS` and then any added (such as survey intervals)."""
+        """The keys of the rows, :data:`COLUMNS` and then any added (such as survey intervals).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> ev.columns[:4]
+        ('indicator', 'name', 'area', 'unit')
+        """
         extra: dict[str, None] = {}
         for r in self.rows[:1]:
             extra.update((k, None) for k in r if k not in COLUMNS)
@@ -831,14 +855,30 @@ class Evaluation:
         return tuple(k for k in first if k in COLUMNS or k in extra)
 
     def counts(self, rows: Sequence[Mapping[str, Any]] | None = None) -> dict[str, int]:
-        """Count rows by status (all statuses, in :data:`STATUSES` order)."""
+        """Count rows by status (all statuses, in :data:`STATUSES` order).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> ev.counts()["achieved"] > 0
+        True
+        """
         out = dict.fromkeys(STATUSES, 0)
         for row in self.rows if rows is None else rows:
             out[row["status"]] += 1
         return out
 
     def plan_rows(self) -> list[Mapping[str, Any]]:
-        """The rows of the plan's own unit(s) (not the per-unit rows of a tier)."""
+        """The rows of the plan's own unit(s) (not the per-unit rows of a tier).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> {r["unit"] for r in ev.plan_rows()}
+        {'26'}
+        """
         if self.plan.unit is not None:
             return [r for r in self.rows if r["unit"] == self.plan.unit]
         top = {r["level"] for r in self.rows}
@@ -850,6 +890,14 @@ class Evaluation:
         """Per area and overall, on the plan unit's rows: achieved / evaluated / no data.
 
         ``evaluated`` counts rows with data; each entry also counts every status.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> overall = ev.summary()[-1]
+        >>> overall["area"], overall["achieved"], overall["evaluated"], overall["no_data"]
+        ('all', 14, 22, 1)
         """
         rows = self.plan_rows()
         out = []
@@ -872,15 +920,40 @@ class Evaluation:
     # ------------------------------------------------------------------ outputs
 
     def to_records(self) -> list[dict[str, Any]]:
-        """Return the rows as a list of dicts (keys :data:`COLUMNS`)."""
+        """Return the rows as a list of dicts (keys :data:`COLUMNS`).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> ev.to_records()[0]["indicator"], ev.to_records()[0]["status"]
+        ('par_index', 'achieved')
+        """
         return [dict(r) for r in self.rows]
 
     def to_json(self) -> str:
-        """Return the rows as one JSON array of objects."""
+        """Return the rows as one JSON array of objects.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> import json
+        >>> json.loads(ev.to_json())[0]["target"]
+        'rank <= 15 among provinces'
+        """
         return json.dumps(self.to_records(), ensure_ascii=False, indent=2)
 
     def to_csv(self) -> str:
-        """Return the rows as CSV text with a header (empty cells for missing values)."""
+        """Return the rows as CSV text with a header (empty cells for missing values).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> ev.to_csv().splitlines()[0].split(",")[:3]
+        ['indicator', 'name', 'area']
+        """
         buf = io.StringIO()
         columns = self.columns
         writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
@@ -910,6 +983,13 @@ class Evaluation:
         """Return a Markdown report: title, note, summary by area and the rows as a table.
 
         Text from the data is escaped, so a name holding ``<b>`` or ``|`` stays text.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> print(ev.to_markdown().splitlines()[2])
+        **SYNTHETIC DATA: made up for demonstration, not official figures**
         """
         head, body = self._table()
         title = self.plan.title_en or self.plan.title or self.plan.code
@@ -929,7 +1009,15 @@ class Evaluation:
         return "\n".join(lines) + "\n"
 
     def to_html(self) -> str:
-        """Return an HTML fragment: the note and the rows as a table."""
+        """Return an HTML fragment: the note and the rows as a table.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> ev.to_html().count("<tr>") == len(ev) + 1
+        True
+        """
         head, body = self._table()
         parts = []
         if self.note:
@@ -1006,11 +1094,27 @@ class Evaluation:
         raise DefinitionError(msg)
 
     def to_frame(self) -> Any:
-        """Return the rows as a pandas DataFrame (needs the ``pandas`` extra)."""
+        """Return the rows as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> ev.to_frame().shape[0] == len(ev)
+        True
+        """
         return _pandas().DataFrame.from_records(self.to_records(), columns=list(self.columns))
 
     def scorecard(self) -> str:
-        """Return a plain-text scorecard grouped by area, then by tier."""
+        """Return a plain-text scorecard grouped by area, then by tier.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> print(ev.scorecard().splitlines()[0])
+        *** SYNTHETIC DATA: made up for demonstration, not official figures ***
+        """
         lines = []
         title = self.plan.title_en or self.plan.code
         if self.note:

@@ -227,7 +227,15 @@ class Plan:
 
     @property
     def codes(self) -> tuple[str, ...]:
-        """The indicator codes, in plan order."""
+        """The indicator codes, in plan order.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog
+        >>> plan = catalog.load("vinh-phuc-2021-2025")
+        >>> plan.codes[:3]
+        ('par_index', 'sipas', 'procedures_online')
+        """
         return tuple(ind.code for ind in self.indicators)
 
     def indicator(self, code: str) -> Indicator:
@@ -237,6 +245,13 @@ class Plan:
         ------
         UnknownIndicatorError
             If the plan has no such indicator.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog
+        >>> plan = catalog.load("vinh-phuc-2021-2025")
+        >>> plan.indicator("work_files_online").targets[1].describe("%")
+        '>= 80 % (district tier)'
         """
         for ind in self.indicators:
             if ind.code == code:
@@ -247,7 +262,16 @@ class Plan:
     # ------------------------------------------------------------------ JSON
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the plan as a JSON-ready dictionary (with ``schema_version``)."""
+        """Return the plan as a JSON-ready dictionary (with ``schema_version``).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog
+        >>> plan = catalog.load("vinh-phuc-2021-2025")
+        >>> d = plan.to_dict()
+        >>> d["schema_version"], d["document"], len(d["indicators"])
+        (1, '2866/QĐ-UBND', 20)
+        """
         out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "code": self.code}
         for name in (
             "title",
@@ -282,6 +306,13 @@ class Plan:
         DefinitionError
             On an unsupported ``schema_version``, an unknown key, or any
             invalid definition (the message names the indicator).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog
+        >>> plan = catalog.load("vinh-phuc-2021-2025")
+        >>> Plan.from_dict(plan.to_dict()) == plan
+        True
         """
         if not isinstance(data, dict):
             msg = f"a plan is a JSON object, got {type(data).__name__}"
@@ -306,7 +337,15 @@ class Plan:
         return cls(data.get("code"), **kwargs)  # type: ignore[arg-type]
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        """Return the plan as JSON text (UTF-8, Vietnamese kept readable); write it if ``path``."""
+        """Return the plan as JSON text (UTF-8, Vietnamese kept readable); write it if ``path``.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog
+        >>> plan = catalog.load("vinh-phuc-2021-2025")
+        >>> plan.to_json().splitlines()[1]
+        '  "schema_version": 1,'
+        """
         text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
@@ -321,6 +360,15 @@ class Plan:
         DefinitionError
             If the JSON cannot be read (the message gives the line and column)
             or the plan is invalid.
+
+        Examples
+        --------
+        >>> Plan.from_json('{"schema_version": 1, "code": "my-plan", "indicators": []}')
+        Plan('my-plan', indicators=0, unit=None)
+        >>> Plan.from_json('{"schema_version": 1,')
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: <plan JSON>: not valid JSON at line 1, column 22: Expecting property name enclosed in double quotes
         """
         text, where = _read(source)
         try:

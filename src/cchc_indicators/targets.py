@@ -211,7 +211,13 @@ class Target:
 
     @property
     def relative(self) -> bool:
-        """Whether the target is a change relative to a baseline period."""
+        """Whether the target is a change relative to a baseline period.
+
+        Examples
+        --------
+        >>> reduce_by(0.1, baseline="2021").relative, at_least(80).relative
+        (True, False)
+        """
         return self.kind in ("reduce_by", "increase_by")
 
     @property
@@ -234,7 +240,13 @@ class Target:
 
     @property
     def higher_is_better(self) -> bool:
-        """Whether a larger evaluated quantity is closer to meeting the target."""
+        """Whether a larger evaluated quantity is closer to meeting the target.
+
+        Examples
+        --------
+        >>> at_least(80).higher_is_better, rank_at_most(15, among="province").higher_is_better
+        (True, False)
+        """
         return self.kind in ("at_least", "increase_by")
 
     def holds(self, quantity: float) -> bool:
@@ -329,6 +341,11 @@ class Target:
         ------
         DefinitionError
             If a key is unknown or a value invalid.
+
+        Examples
+        --------
+        >>> Target.from_dict({"kind": "at_most", "threshold": 5, "tier": "commune"})
+        Target(kind='at_most', threshold=5.0, tier='commune', scope=None, rule=None, baseline=None, among=None, deadline=None, source='')
         """
         if not isinstance(data, dict) or "kind" not in data or "threshold" not in data:
             msg = f"a target needs at least 'kind' and 'threshold', got {data!r}"

@@ -556,11 +556,25 @@ class WeightedMean(Rule):
 
     @property
     def needs_parts(self) -> bool:  # type: ignore[override]
-        """Weighting by the denominator needs the ratio's parts."""
+        """Weighting by the denominator needs the ratio's parts.
+
+        Examples
+        --------
+        >>> WeightedMean(by="denominator").needs_parts, WeightedMean().needs_parts
+        (True, False)
+        """
         return self.by == "denominator"
 
     def fits(self, measure: Measure) -> bool:
-        """Only a ratio has a denominator to weight by."""
+        """Only a ratio has a denominator to weight by.
+
+        Examples
+        --------
+        >>> WeightedMean(by="denominator").fits(measures.count())
+        False
+        >>> WeightedMean(by="weight").fits(measures.count())
+        True
+        """
         if self.by == "denominator":
             return measure.kind == "ratio"
         return super().fits(measure)

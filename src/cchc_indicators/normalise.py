@@ -1,0 +1,771 @@
+"""Normalisation of indicators onto a common scale, for many indicators and replications at once.
+
+Every normaliser takes an array ``X`` of shape ``(..., units)``: the **last axis
+is the units** (provinces, districts, ...), and any leading axes are indicators,
+periods or Monte Carlo replications. NaN marks a missing value and stays NaN.
+Each function works on the whole array in one vectorised numpy pass and
+returns a new float array of the shape of ``X``.
+
+Methods
+    :func:`minmax` (to any range, default 0–100), :func:`zscore`,
+    :func:`goalposts` (fixed bounds, optionally truncated), :func:`distance_to_target`
+    (capped at the target), :func:`distance_to_best`, :func:`percentile_rank`,
+    :func:`rank` (1 = best) and :func:`none`. :func:`normalise` calls one by its
+    name in :data:`NORMALISERS`.
+
+Direction
+    ``direction`` is ``+1`` (higher is better, the default) or ``-1`` (lower is
+    better), one per indicator row: a scalar, or an array that broadcasts
+    against ``X.shape[:-1]`` (so, for ``X`` of shape ``(indicators, units)``,
+    an array of shape ``(indicators,)``). It is applied **exactly once**, at the
+    entry of each normaliser, by multiplying the values (and, in the same step,
+    the parameters, goalposts and targets, which are always given in the raw
+    units of the data) by the direction. Every method then scores "higher is
+    better", so every result, ranks included, reads "higher score = better",
+    except :func:`rank`, where 1 is the best. Do not reverse an indicator
+    before normalising it *and* pass ``direction=-1``: that reverses it twice.
+
+Parameters from the data, or fixed
+    By default the minimum, maximum, mean and standard deviation are computed
+    per row over the units. To make periods comparable, compute them once over
+    the whole panel with :func:`fit_params` (e.g. over the period and unit axes)
+    and pass them as ``params=``; a :class:`Params` object can also hold fixed,
+    published values.
+
+Zero range
+    Where an indicator does not vary (maximum = minimum, or a standard deviation
+    of 0), no unit is better than another: :func:`minmax` gives every unit the
+    **midpoint** of the target range (50 by default) and :func:`zscore` gives the
+    target mean (0 by default). The midpoint, not NaN, is chosen so that a
+    constant indicator neither drops units from an aggregate nor favours any of
+    them; it weighs the same for every unit, so ranks do not change.
+
+Sources
+    * OECD/JRC, *Handbook on Constructing Composite Indicators: Methodology and
+      User Guide* (2008), section 1.5 and table 3 (normalisation methods).
+    * The JRC's COINr package for R, ``R/normalise.R`` and the normalisation
+      vignette, https://bluefoxr.github.io/COINr/articles/normalise.html. Where
+      our names coincide with COINr's (``n_minmax``, ``n_zscore``,
+      ``n_goalposts``, ``n_dist2targ``, ``n_dist2max``, ``n_prank``, ``n_rank``)
+      the definitions match, with the differences noted in each function.
+
+.. versionadded:: 0.1.0
+
+Examples
+--------
+>>> import numpy as np
+>>> from cchc_indicators import normalise as nz
+>>> X = np.array([[10.0, 20.0, 30.0],      # higher is better
+...               [5.0, 1.0, np.nan]])     # lower is better; third unit missing
+>>> nz.minmax(X, direction=[1, -1]).tolist()
+[[0.0, 50.0, 100.0], [0.0, 100.0, nan]]
+>>> nz.normalise("rank", X, direction=[1, -1]).tolist()
+[[3.0, 2.0, 1.0], [2.0, 1.0, nan]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import DefinitionError, InvalidDataError, Problem
+
+__all__ = [
+    "NORMALISERS",
+    "TIES",
+    "Params",
+    "distance_to_best",
+    "distance_to_target",
+    "fit_params",
+    "goalposts",
+    "minmax",
+    "none",
+    "normalise",
+    "percentile_rank",
+    "rank",
+    "zscore",
+]
+
+FloatArray = NDArray[np.float64]
+Ties = Literal["average", "min", "max"]
+Data = float | Sequence[Any] | NDArray[Any]  # numbers: a scalar, nested lists or an array
+
+#: The tie rules of :func:`rank` and :func:`percentile_rank`.
+TIES: tuple[str, ...] = ("average", "min", "max")
+
+
+def _optional_array(value: Data | None) -> FloatArray | None:
+    if value is None:
+        return None
+    out = np.array(value, dtype=np.float64)
+    out.flags.writeable = False
+    return out
+
+
+def _same(a: FloatArray | None, b: FloatArray | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return bool(np.array_equal(a, b, equal_nan=True))
+
+
+@attrs.frozen
+class Params:
+    """Normalisation parameters in the raw units of the data, fitted or fixed.
+
+    Each field is an array that broadcasts against the data ``X`` (or ``None``
+    when not given); :func:`fit_params` keeps the reduced axes with length 1,
+    so its fields broadcast as they are. A normaliser that needs a field that is
+    ``None`` raises :class:`~cchc_indicators.errors.DefinitionError`.
+
+    Parameters
+    ----------
+    min, max
+        The worst and best raw values for :func:`minmax`,
+        :func:`distance_to_target` and :func:`distance_to_best` (for an
+        indicator where lower is better, ``max`` is the worst).
+    mean, sd
+        The mean and standard deviation for :func:`zscore`.
+
+    Examples
+    --------
+    >>> p = Params(min=[0.0, 10.0], max=[100.0, 20.0])
+    >>> p.max.tolist(), p.mean is None
+    ([100.0, 20.0], True)
+    >>> Params(min=5, max=1)
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: Params: 'min' must be <= 'max': 5.0 > 1.0
+    """
+
+    min: FloatArray | None = attrs.field(
+        default=None, converter=_optional_array, eq=attrs.cmp_using(eq=_same)
+    )
+    max: FloatArray | None = attrs.field(
+        default=None, converter=_optional_array, eq=attrs.cmp_using(eq=_same)
+    )
+    mean: FloatArray | None = attrs.field(
+        default=None, converter=_optional_array, eq=attrs.cmp_using(eq=_same)
+    )
+    sd: FloatArray | None = attrs.field(
+        default=None, converter=_optional_array, eq=attrs.cmp_using(eq=_same)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.min is not None and self.max is not None:
+            try:
+                lo, hi = np.broadcast_arrays(self.min, self.max)
+            except ValueError:
+                msg = f"Params: 'min' and 'max' have shapes {self.min.shape} and {self.max.shape}, which do not broadcast"
+                raise DefinitionError(msg) from None
+            bad = lo > hi
+            if bad.any():
+                msg = f"Params: 'min' must be <= 'max': {lo[bad].flat[0]} > {hi[bad].flat[0]}"
+                raise DefinitionError(msg)
+        if self.sd is not None and (self.sd < 0).any():
+            msg = f"Params: 'sd' must be >= 0: {self.sd[self.sd < 0].flat[0]}"
+            raise DefinitionError(msg)
+
+
+def _data(X: Data) -> FloatArray:
+    """``X`` as a new float array of at least one dimension; infinite values are refused."""
+    try:
+        out = np.array(X, dtype=np.float64, ndmin=1)
+    except (TypeError, ValueError) as err:
+        msg = f"X must be an array of numbers: {err}"
+        raise InvalidDataError([Problem(msg, kind="not_numeric")], source="<array>") from None
+    if np.isinf(out).any():
+        msg = f"X holds {int(np.isinf(out).sum())} infinite value(s); use NaN for a missing value"
+        raise InvalidDataError([Problem(msg, kind="infinite")], source="<array>")
+    return out
+
+
+def _per_row(value: Data, X: FloatArray, name: str) -> FloatArray:
+    """A per-indicator value (scalar, or broadcasting against ``X.shape[:-1]``) as a column."""
+    arr = np.asarray(value, dtype=np.float64)
+    col = arr[..., np.newaxis]
+    try:
+        shape = np.broadcast_shapes(col.shape, X.shape)
+    except ValueError:
+        shape = ()
+    if shape != X.shape:
+        msg = f"{name!r} of shape {arr.shape} does not broadcast against X.shape[:-1] = {X.shape[:-1]}"
+        raise DefinitionError(msg)
+    return col
+
+
+def _direction(direction: Data, X: FloatArray) -> FloatArray:
+    d = _per_row(direction, X, "direction")
+    if not np.isin(d, (1.0, -1.0)).all():
+        bad = d[~np.isin(d, (1.0, -1.0))].flat[0]
+        msg = f"'direction' must be +1 (higher is better) or -1 (lower is better): {bad}"
+        raise DefinitionError(msg)
+    return d
+
+
+def _param(params: Params, name: str, X: FloatArray) -> FloatArray:
+    value: FloatArray | None = getattr(params, name)
+    if value is None:
+        msg = f"params has no {name!r}; give it, or use fit_params()"
+        raise DefinitionError(msg)
+    try:
+        shape = np.broadcast_shapes(value.shape, X.shape)
+    except ValueError:
+        shape = ()
+    if shape != X.shape:
+        msg = (
+            f"params.{name} of shape {value.shape} does not broadcast against X of shape {X.shape}"
+        )
+        raise DefinitionError(msg)
+    return value
+
+
+def _range(X: FloatArray, d: FloatArray, params: Params | None) -> tuple[FloatArray, FloatArray]:
+    """The oriented worst and best values: from ``params`` or over the units of each row."""
+    if params is None:
+        params = fit_params(X)
+    lo, hi = _param(params, "min", X), _param(params, "max", X)
+    # Orient the raw bounds in the same step as the data: for d = -1, -max is the worst.
+    return np.where(d > 0, lo, -hi), np.where(d > 0, hi, -lo)
+
+
+def fit_params(X: Data, *, axis: int | tuple[int, ...] = -1) -> Params:
+    """Compute the minimum, maximum, mean and standard deviation of ``X`` over ``axis``.
+
+    Missing values (NaN) are left out. The reduced axes are kept with length 1,
+    so the result broadcasts against ``X``. The standard deviation is the sample
+    one (``ddof=1``), as R's ``sd`` and COINr use; with fewer than two values it
+    is NaN, and with no values every field is NaN.
+
+    Parameters
+    ----------
+    X
+        The data, shape ``(..., units)``.
+    axis
+        The axis or axes to reduce: ``-1`` (the default) gives one set of
+        parameters per row; ``(0, -1)`` for ``X`` of shape
+        ``(periods, indicators, units)`` gives one set per indicator over the
+        whole panel, so that normalised values are comparable across periods.
+
+    Returns
+    -------
+    Params
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> panel = np.array([[[1.0, 3.0]], [[5.0, np.nan]]])   # 2 periods, 1 indicator, 2 units
+    >>> p = fit_params(panel, axis=(0, -1))
+    >>> p.min.tolist(), p.max.tolist(), p.mean.tolist(), p.sd.tolist()
+    ([[[1.0]]], [[[5.0]]], [[[3.0]]], [[[2.0]]])
+    >>> minmax(panel, params=p).tolist()
+    [[[0.0, 50.0]], [[100.0, nan]]]
+    """
+    A = _data(X)
+    try:
+        missing = np.isnan(A)
+        n = (~missing).sum(axis=axis, keepdims=True)
+    except (np.exceptions.AxisError, ValueError) as err:
+        msg = f"axis {axis!r} is not valid for X of shape {A.shape}: {err}"
+        raise DefinitionError(msg) from None
+    empty = n == 0
+    lo = np.where(missing, np.inf, A).min(axis=axis, keepdims=True, initial=np.inf)
+    hi = np.where(missing, -np.inf, A).max(axis=axis, keepdims=True, initial=-np.inf)
+    total = np.where(missing, 0.0, A).sum(axis=axis, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = total / n
+        squares = np.where(missing, 0.0, (A - mean) ** 2).sum(axis=axis, keepdims=True)
+        sd = np.sqrt(squares / (n - 1))
+    sd = np.where(n < 2, np.nan, sd)
+    return Params(
+        min=np.where(empty, np.nan, lo),
+        max=np.where(empty, np.nan, hi),
+        mean=np.where(empty, np.nan, mean),
+        sd=sd,
+    )
+
+
+def minmax(
+    X: Data,
+    *,
+    low: float = 0.0,
+    high: float = 100.0,
+    direction: Data = 1,
+    params: Params | None = None,
+) -> FloatArray:
+    """Rescale each row linearly so that its worst value maps to ``low`` and its best to ``high``.
+
+    ``low + (x - min) / (max - min) * (high - low)``, with ``min`` and ``max``
+    over the units of each row, or from ``params``. Matches COINr's
+    ``n_minmax(x, l_u = c(low, high))``; COINr has no zero-range rule, here a row
+    with ``max == min`` gets the midpoint ``(low + high) / 2`` (see the module
+    notes). With fixed ``params``, values outside ``[min, max]`` land outside
+    ``[low, high]``.
+
+    Parameters
+    ----------
+    X
+        The data, shape ``(..., units)``; NaN = missing.
+    low, high
+        The target range, ``low < high``.
+    direction
+        ``+1`` or ``-1`` per row (see the module notes).
+    params
+        Fixed or panel-wide ``min`` and ``max`` (:func:`fit_params`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The shape of ``X``.
+
+    Examples
+    --------
+    >>> minmax([2.0, 4.0, 6.0]).tolist()
+    [0.0, 50.0, 100.0]
+    >>> minmax([2.0, 4.0, 6.0], low=1, high=10, direction=-1).tolist()
+    [10.0, 5.5, 1.0]
+    >>> minmax([[3.0, 3.0]]).tolist()      # zero range: the midpoint
+    [[50.0, 50.0]]
+    """
+    if not low < high:
+        msg = f"minmax: 'low' must be < 'high': {low} >= {high}"
+        raise DefinitionError(msg)
+    A = _data(X)
+    d = _direction(direction, A)
+    V = A * d
+    worst, best = _range(A, d, params)
+    span = best - worst
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = low + (V - worst) / span * (high - low)
+    return np.where((span == 0) & ~np.isnan(V), (low + high) / 2, out)
+
+
+def zscore(
+    X: Data,
+    *,
+    mean: float = 0.0,
+    sd: float = 1.0,
+    direction: Data = 1,
+    params: Params | None = None,
+) -> FloatArray:
+    """Standardise each row: ``(x - mean(x)) / sd(x) * sd + mean``.
+
+    The standard deviation is the sample one (``ddof=1``), as in COINr's
+    ``n_zscore(x, m_sd = c(mean, sd))``, which this matches. Where the row's
+    standard deviation is 0, or undefined (fewer than two values), every value
+    present gets ``mean`` (COINr gives NaN there).
+
+    Parameters
+    ----------
+    X
+        The data, shape ``(..., units)``; NaN = missing.
+    mean, sd
+        The mean and standard deviation of the result, ``sd > 0``.
+    direction
+        ``+1`` or ``-1`` per row (see the module notes).
+    params
+        Fixed or panel-wide ``mean`` and ``sd`` (:func:`fit_params`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The shape of ``X``.
+
+    Examples
+    --------
+    >>> zscore([1.0, 2.0, 3.0]).tolist()
+    [-1.0, 0.0, 1.0]
+    >>> zscore([1.0, 2.0, 3.0], mean=100, sd=10, direction=-1).tolist()
+    [110.0, 100.0, 90.0]
+    """
+    if not sd > 0:
+        msg = f"zscore: 'sd' must be > 0: {sd}"
+        raise DefinitionError(msg)
+    A = _data(X)
+    d = _direction(direction, A)
+    V = A * d
+    if params is None:
+        params = fit_params(A)
+    m = _param(params, "mean", A) * d
+    s = _param(params, "sd", A)
+    flat = (s == 0) | np.isnan(s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (V - m) / s * sd + mean
+    return np.where(flat & ~np.isnan(V), mean, out)
+
+
+def goalposts(
+    X: Data,
+    lower: Data,
+    upper: Data,
+    *,
+    truncate: bool = True,
+    scale: float = 100.0,
+    direction: Data = 1,
+) -> FloatArray:
+    """Score each value between two fixed goalposts: ``(x - lower) / (upper - lower) * scale``.
+
+    The goalposts are in the raw units of the data, ``lower < upper``, one pair
+    per row (scalars or arrays broadcasting against ``X.shape[:-1]``). Where
+    lower is better (``direction=-1``), ``lower`` scores ``scale`` and ``upper``
+    scores 0. With ``truncate`` (the default) values beyond a goalpost get 0 or
+    ``scale``. This matches COINr's ``n_goalposts(x, gposts = c(lower, upper,
+    scale), direction, trunc2posts)``.
+
+    Parameters
+    ----------
+    X
+        The data, shape ``(..., units)``; NaN = missing.
+    lower, upper
+        The goalposts.
+    truncate
+        Clip the score to ``[0, scale]``.
+    scale
+        The score of the better goalpost, ``> 0``.
+    direction
+        ``+1`` or ``-1`` per row (see the module notes).
+
+    Returns
+    -------
+    numpy.ndarray
+        The shape of ``X``.
+
+    Examples
+    --------
+    >>> goalposts([0.0, 50.0, 80.0, 120.0], 20, 100).tolist()
+    [0.0, 37.5, 75.0, 100.0]
+    >>> goalposts([0.0, 120.0], 20, 100, truncate=False, scale=1).tolist()
+    [-0.25, 1.25]
+    >>> goalposts([10.0, 30.0], 10, 50, direction=-1).tolist()
+    [100.0, 50.0]
+    """
+    if not scale > 0:
+        msg = f"goalposts: 'scale' must be > 0: {scale}"
+        raise DefinitionError(msg)
+    A = _data(X)
+    d = _direction(direction, A)
+    lo = _per_row(lower, A, "lower")
+    hi = _per_row(upper, A, "upper")
+    bad = ~(np.broadcast_to(lo, A.shape) < np.broadcast_to(hi, A.shape))
+    if bad.any():
+        msg = f"goalposts: 'lower' must be < 'upper': {np.broadcast_to(lo, A.shape)[bad].flat[0]} >= {np.broadcast_to(hi, A.shape)[bad].flat[0]}"
+        raise DefinitionError(msg)
+    V = A * d
+    worst, best = np.where(d > 0, lo, -hi), np.where(d > 0, hi, -lo)
+    out: FloatArray = (V - worst) / (best - worst)
+    if truncate:
+        out = np.clip(out, 0.0, 1.0)
+    return out * scale
+
+
+def distance_to_target(
+    X: Data,
+    target: Data,
+    *,
+    cap: bool = True,
+    direction: Data = 1,
+    params: Params | None = None,
+) -> FloatArray:
+    """Score each value as the share of the way from the worst value to the target.
+
+    ``(x - worst) / (target - worst)``: 0 for the worst unit, 1 at the target;
+    with ``cap`` (the default) units beyond the target get 1. The worst value is
+    the row's minimum (its maximum where lower is better), from the data or
+    ``params``. This matches COINr's ``n_dist2targ(x, targ, direction,
+    cap_max)``, except that ``cap`` is on by default here (COINr's
+    ``cap_max = FALSE``) and that a target no better than the worst value (which
+    every unit meets) gives 1 everywhere instead of negative or infinite scores.
+
+    Parameters
+    ----------
+    X
+        The data, shape ``(..., units)``; NaN = missing.
+    target
+        The target in raw units, a scalar or one per row.
+    cap
+        Give 1 to units beyond the target.
+    direction
+        ``+1`` or ``-1`` per row (see the module notes).
+    params
+        Fixed or panel-wide ``min`` and ``max`` (:func:`fit_params`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The shape of ``X``.
+
+    Examples
+    --------
+    >>> distance_to_target([10.0, 30.0, 50.0, 70.0], 50).tolist()
+    [0.0, 0.5, 1.0, 1.0]
+    >>> distance_to_target([10.0, 30.0, 50.0, 70.0], 50, cap=False).tolist()
+    [0.0, 0.5, 1.0, 1.5]
+    >>> distance_to_target([2.0, 6.0, 10.0], 4, direction=-1).tolist()   # lower is better
+    [1.0, 0.6666666666666666, 0.0]
+    """
+    A = _data(X)
+    d = _direction(direction, A)
+    t = _per_row(target, A, "target") * d
+    V = A * d
+    worst, _ = _range(A, d, params)
+    denom = t - worst
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (V - worst) / denom
+    if cap:
+        out = np.minimum(out, 1.0)
+    return np.where((denom <= 0) & ~np.isnan(V), 1.0, out)
+
+
+def distance_to_best(X: Data, *, direction: Data = 1, params: Params | None = None) -> FloatArray:
+    """Score each value as ``1 - (best - x) / (best - worst)``: 1 for the best unit, 0 for the worst.
+
+    This is COINr's ``n_dist2max`` (with direction), the same as
+    ``minmax(X, low=0, high=1)`` except for a row that does not vary, where
+    every unit *is* the best and scores 1 (``minmax`` gives the midpoint). It is
+    not the Handbook's "distance to the leader" as a ratio ``x / x_max``
+    (COINr's ``n_fracmax``).
+
+    Parameters
+    ----------
+    X
+        The data, shape ``(..., units)``; NaN = missing.
+    direction
+        ``+1`` or ``-1`` per row (see the module notes).
+    params
+        Fixed or panel-wide ``min`` and ``max`` (:func:`fit_params`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The shape of ``X``.
+
+    Examples
+    --------
+    >>> distance_to_best([[0.0, 5.0, 20.0], [7.0, 7.0, 7.0]]).tolist()
+    [[0.0, 0.25, 1.0], [1.0, 1.0, 1.0]]
+    """
+    A = _data(X)
+    d = _direction(direction, A)
+    V = A * d
+    worst, best = _range(A, d, params)
+    span = best - worst
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = 1.0 - (best - V) / span
+    return np.where((span == 0) & ~np.isnan(V), 1.0, out)
+
+
+def _ascending_ranks(V: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per value: how many values of its row are smaller, how many are equal, and how many values there are.
+
+    NaN values are left out of the counts (and get NaN).
+    """
+    m = V.shape[-1]
+    order = np.argsort(V, axis=-1, kind="stable")  # NaN sort last
+    s = np.take_along_axis(V, order, axis=-1)
+    idx = np.broadcast_to(np.arange(m), s.shape)
+    first = np.ones(s.shape, dtype=bool)
+    first[..., 1:] = s[..., 1:] != s[..., :-1]
+    last = np.ones(s.shape, dtype=bool)
+    last[..., :-1] = first[..., 1:]
+    start = np.maximum.accumulate(np.where(first, idx, 0), axis=-1)
+    end = np.minimum.accumulate(np.where(last, idx, m - 1)[..., ::-1], axis=-1)[..., ::-1]
+    below = np.empty(V.shape, dtype=np.float64)
+    equal = np.empty(V.shape, dtype=np.float64)
+    np.put_along_axis(below, order, start, axis=-1)
+    np.put_along_axis(equal, order, end - start + 1, axis=-1)
+    missing = np.isnan(V)
+    n = (~missing).sum(axis=-1, keepdims=True).astype(np.float64)
+    below[missing] = np.nan
+    equal[missing] = np.nan
+    return below, equal, n
+
+
+def _check_ties(ties: str) -> None:
+    if ties not in TIES:
+        msg = f"unknown tie rule {ties!r}; the rules are {', '.join(map(repr, TIES))}"
+        raise DefinitionError(msg)
+
+
+def rank(X: Data, *, ties: Ties = "min", direction: Data = 1) -> FloatArray:
+    """Rank the units of each row: 1 = best.
+
+    Tied units share a rank: with ``ties="min"`` (the default, "sport"
+    ranking, as in COINr and :mod:`cchc_indicators.points`) the best of their
+    ranks (1, 2, 2, 4); with ``"max"`` the worst (1, 3, 3, 4); with
+    ``"average"`` the mean (1, 2.5, 2.5, 4). Missing units get NaN and are not
+    counted. COINr's ``n_rank`` ranks the other way (the highest value gets the
+    highest rank) so that it can serve as a score; here 1 is the best, and
+    :func:`percentile_rank` is the score.
+
+    Parameters
+    ----------
+    X
+        The data, shape ``(..., units)``; NaN = missing.
+    ties
+        One of :data:`TIES`.
+    direction
+        ``+1`` or ``-1`` per row (see the module notes).
+
+    Returns
+    -------
+    numpy.ndarray
+        Float ranks (NaN for a missing unit), the shape of ``X``.
+
+    Examples
+    --------
+    >>> rank([10.0, 30.0, 20.0, 30.0]).tolist()
+    [4.0, 1.0, 3.0, 1.0]
+    >>> rank([10.0, 30.0, 20.0, 30.0], ties="average").tolist()
+    [4.0, 1.5, 3.0, 1.5]
+    >>> rank([10.0, 30.0, float("nan")], direction=-1).tolist()
+    [1.0, 2.0, nan]
+    """
+    _check_ties(ties)
+    A = _data(X)
+    d = _direction(direction, A)
+    below, equal, n = _ascending_ranks(A * d)
+    above = n - below - equal  # strictly better units
+    if ties == "min":
+        return above + 1
+    if ties == "max":
+        return above + equal
+    return above + (equal + 1) / 2
+
+
+def percentile_rank(
+    X: Data, *, ties: Ties = "min", scale: float = 100.0, direction: Data = 1
+) -> FloatArray:
+    """Score each unit by its percentile rank in its row: 0 for the worst, ``scale`` for the best.
+
+    ``(r - 1) / (n - 1) * scale``, where ``r`` is the unit's rank counted from
+    the worst (1 = worst) and ``n`` the number of units with a value. Tied units
+    share ``r``: with ``ties="min"`` (the default, as COINr's ``n_prank``, and
+    the same as :mod:`cchc_indicators.points`: the share of the other units
+    strictly worse) the lowest of their ranks; with ``"max"`` the highest; with
+    ``"average"`` the mean. COINr's ``n_prank`` is on a 0–1 scale (``scale=1``)
+    and gives NaN for a lone unit; here a lone unit scores ``scale``.
+
+    Parameters
+    ----------
+    X
+        The data, shape ``(..., units)``; NaN = missing.
+    ties
+        One of :data:`TIES`.
+    scale
+        The score of the best unit, ``> 0``.
+    direction
+        ``+1`` or ``-1`` per row (see the module notes).
+
+    Returns
+    -------
+    numpy.ndarray
+        The shape of ``X``.
+
+    Examples
+    --------
+    >>> percentile_rank([10.0, 20.0, 20.0, 40.0, 50.0]).tolist()
+    [0.0, 25.0, 25.0, 75.0, 100.0]
+    >>> percentile_rank([10.0, 20.0, 20.0, 40.0, 50.0], ties="average", scale=1).tolist()
+    [0.0, 0.375, 0.375, 0.75, 1.0]
+    """
+    _check_ties(ties)
+    if not scale > 0:
+        msg = f"percentile_rank: 'scale' must be > 0: {scale}"
+        raise DefinitionError(msg)
+    A = _data(X)
+    d = _direction(direction, A)
+    below, equal, n = _ascending_ranks(A * d)
+    if ties == "min":
+        r = below + 1
+    elif ties == "max":
+        r = below + equal
+    else:
+        r = below + (equal + 1) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (r - 1) / (n - 1) * scale
+    return np.where((n == 1) & ~np.isnan(A), scale, out)
+
+
+def none(X: Data, *, direction: Data = 1) -> FloatArray:
+    """Leave the values as they are, apart from the direction: ``x * direction``.
+
+    The values keep their scale; where lower is better they change sign, so
+    that, as after every other normaliser, a higher score is better.
+
+    Parameters
+    ----------
+    X
+        The data, shape ``(..., units)``; NaN = missing.
+    direction
+        ``+1`` or ``-1`` per row (see the module notes).
+
+    Returns
+    -------
+    numpy.ndarray
+        A new float array, the shape of ``X``.
+
+    Examples
+    --------
+    >>> none([[1, 2], [3, 4]], direction=[1, -1]).tolist()
+    [[1.0, 2.0], [-3.0, -4.0]]
+    """
+    A = _data(X)
+    return A * _direction(direction, A)
+
+
+#: The normalisers by name, as :func:`normalise` takes them.
+NORMALISERS: Mapping[str, Callable[..., FloatArray]] = MappingProxyType(
+    {
+        "distance_to_best": distance_to_best,
+        "distance_to_target": distance_to_target,
+        "goalposts": goalposts,
+        "minmax": minmax,
+        "none": none,
+        "percentile_rank": percentile_rank,
+        "rank": rank,
+        "zscore": zscore,
+    }
+)
+
+
+def normalise(method: str, X: Data, *args: Any, **kwargs: Any) -> FloatArray:
+    """Normalise ``X`` with the normaliser named ``method``, passing on the other arguments.
+
+    Parameters
+    ----------
+    method
+        A name in :data:`NORMALISERS`.
+    X
+        The data, shape ``(..., units)``.
+    *args, **kwargs
+        The normaliser's own arguments (``lower`` and ``upper`` for
+        ``goalposts``, ``target`` for ``distance_to_target``, ``direction``, ...).
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Raises
+    ------
+    DefinitionError
+        For an unknown method; the message lists the known ones.
+
+    Examples
+    --------
+    >>> normalise("goalposts", [0.0, 5.0, 10.0], 0, 10, scale=1).tolist()
+    [0.0, 0.5, 1.0]
+    >>> normalise("log", [1.0])
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: unknown normalisation method 'log'; the methods are distance_to_best, distance_to_target, goalposts, minmax, none, percentile_rank, rank, zscore
+    """
+    try:
+        function = NORMALISERS[method]
+    except KeyError:
+        msg = f"unknown normalisation method {method!r}; the methods are {', '.join(NORMALISERS)}"
+        raise DefinitionError(msg) from None
+    return function(X, *args, **kwargs)

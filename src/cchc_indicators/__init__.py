@@ -13,6 +13,7 @@ True
 """
 
 from . import (
+    aggregate,
     catalog,
     crosswalk,
     datasets,
@@ -87,6 +88,7 @@ __all__ = [
     "UnknownPeriodError",
     "UnknownUnitError",
     "__version__",
+    "aggregate",
     "at_least",
     "at_most",
     "catalog",

@@ -1,0 +1,305 @@
+"""Observations for a composite index: long-format ``indicator, unit, period, value`` data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ._validate import Problems, parse_numbers, parse_periods, read_csv
+from .errors import InvalidDataError, Problem
+
+__all__ = ["Observations"]
+
+FloatArray = NDArray[np.float64]
+_REQUIRED = ("indicator", "unit", "value")
+_COLUMNS = ("indicator", "unit", "period", "value")
+
+
+def _codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _readonly(value: object) -> FloatArray:
+    out = np.array(value, dtype=np.float64)
+    out.flags.writeable = False
+    return out
+
+
+def _eq(a: FloatArray, b: FloatArray) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+
+
+@attrs.frozen
+class Observations:
+    """Indicator values per period and unit, the input of a composite index.
+
+    Build it with :meth:`from_csv`, :meth:`from_records` or
+    :meth:`from_values`. Missing values are NaN; a unit reported on no
+    indicator of a period is still a unit (with no data) when it appears in
+    another period.
+
+    Parameters
+    ----------
+    indicators, units, periods
+        The codes, in order (periods sorted; ``""`` when the data have no
+        period column).
+    values
+        Shape ``(periods, indicators, units)``.
+    note
+        A note every result repeats (e.g. that the data are synthetic).
+    source
+        Where the data came from (a file name), for messages.
+
+    Examples
+    --------
+    >>> obs = Observations.from_records([
+    ...     {"indicator": "online", "unit": "26", "period": 2024, "value": 71.5},
+    ...     {"indicator": "online", "unit": "01", "period": 2024, "value": 88},
+    ... ])
+    >>> obs.units, obs.periods, obs.matrix("2024", ["online"]).tolist()
+    (('26', '01'), ('2024',), [[71.5, 88.0]])
+    """
+
+    indicators: tuple[str, ...] = attrs.field(converter=_codes)
+    units: tuple[str, ...] = attrs.field(converter=_codes)
+    periods: tuple[str, ...] = attrs.field(converter=_codes)
+    values: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_eq))
+    note: str = attrs.field(default="", kw_only=True)
+    source: str = attrs.field(default="<records>", kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        shape = (len(self.periods), len(self.indicators), len(self.units))
+        if self.values.shape != shape:
+            msg = f"values have shape {self.values.shape}; expected (periods, indicators, units) = {shape}"
+            raise InvalidDataError([Problem(msg, kind="bad_shape")], source=self.source)
+        if np.isinf(self.values).any():
+            msg = "values hold infinite numbers; use NaN for a missing value"
+            raise InvalidDataError([Problem(msg, kind="infinite")], source=self.source)
+        for what, codes in (("indicator", self.indicators), ("unit", self.units)):
+            twice = sorted({c for c in codes if codes.count(c) > 1})
+            if twice:
+                msg = f"{what} {twice[0]!r} is listed twice"
+                raise InvalidDataError([Problem(msg, kind=f"duplicate_{what}")], source=self.source)
+
+    @classmethod
+    def from_values(
+        cls,
+        values: Mapping[str, Sequence[float] | NDArray[Any]],
+        units: Sequence[str],
+        *,
+        period: str = "",
+        note: str = "",
+    ) -> Observations:
+        """Build one period's observations from ``{indicator: one value per unit}``.
+
+        Examples
+        --------
+        >>> Observations.from_values({"a": [1, float("nan")]}, ["u1", "u2"]).values.tolist()
+        [[[1.0, nan]]]
+        """
+        n = len(units)
+        rows = []
+        for code, v in values.items():
+            arr = np.asarray(v, dtype=np.float64)
+            if arr.shape != (n,):
+                msg = f"indicator {code!r} has {arr.size} value(s) for {n} unit(s)"
+                raise InvalidDataError(
+                    [Problem(msg, field=code, kind="bad_shape")], source="<values>"
+                )
+            rows.append(arr)
+        data = np.array(rows).reshape(1, len(rows), n)
+        return cls(tuple(values), tuple(units), (period,), data, note=note, source="<values>")
+
+    @classmethod
+    def from_records(
+        cls, records: Iterable[Any], *, note: str = "", source: str = "<records>"
+    ) -> Observations:
+        """Build from records with ``indicator``, ``unit``, ``value`` and, optionally, ``period``.
+
+        An empty value is missing (not zero). Every problem is listed with its
+        row (records counted from 0).
+
+        Raises
+        ------
+        InvalidDataError
+            For a missing field, an empty code, a value that is not a finite
+            number, a period that is not one, periods of mixed granularity, or
+            a repeated indicator–unit–period (naming the first row).
+        """
+        rows = list(records)
+        for i, r in enumerate(rows):
+            if not isinstance(r, Mapping):
+                msg = f"a record is a mapping, got {type(r).__name__}"
+                raise InvalidDataError([Problem(msg, row=i, kind="not_a_mapping")], source=source)
+        columns = {k: [r.get(k) for r in rows] for k in _COLUMNS}
+        present = set().union(*(r.keys() for r in rows)) if rows else set(_COLUMNS)
+        return cls._build(columns, present, np.arange(len(rows)), note=note, source=source)
+
+    @classmethod
+    def from_csv(cls, path: str | Path, *, note: str = "") -> Observations:
+        """Read a long CSV file: ``indicator,unit,period,value`` (``period`` optional).
+
+        Row numbers in errors are those a spreadsheet shows (the header is
+        row 1). Other columns are ignored.
+
+        Raises
+        ------
+        InvalidDataError
+            As :meth:`from_records`, naming the file, row and field; a missing
+            file or column is one too.
+        """
+        p = Path(path)
+        if not p.is_file():
+            msg = "no such file"
+            raise InvalidDataError([Problem(msg, kind="no_file")], source=str(p))
+        header, records, numbers = read_csv(p)
+        columns = {
+            k: [rec[header.index(k)] if header.index(k) < len(rec) else "" for rec in records]
+            for k in _COLUMNS
+            if k in header
+        }
+        return cls._build(columns, set(header), numbers, note=note, source=str(p))
+
+    @classmethod
+    def _build(
+        cls,
+        columns: Mapping[str, list[Any]],
+        present: set[str],
+        numbers: NDArray[np.int64],
+        *,
+        note: str,
+        source: str,
+    ) -> Observations:
+        missing = [c for c in _REQUIRED if c not in present]
+        if missing:
+            msg = f"missing column(s) {', '.join(repr(c) for c in missing)}; the columns are indicator, unit, period (optional), value"
+            raise InvalidDataError(
+                [Problem(msg, row=1 if source != "<records>" else None, kind="missing_column")],
+                source=source,
+            )
+        n = len(numbers)
+        problems = Problems(numbers)
+        codes: dict[str, NDArray[np.str_]] = {}
+        for key in ("indicator", "unit"):
+            text = np.array(["" if x is None else str(x).strip() for x in columns[key]], dtype=str)
+            text = text if n else np.array([], dtype=str)
+            problems.add(text == "", "empty", key, lambda i, k=key: f"{k!r} is empty")
+            codes[key] = text
+        (value, _given, bad), bad_text = parse_numbers(list(columns["value"]))
+        problems.add(
+            bad,
+            "not_numeric",
+            "value",
+            lambda i: f"must be a finite number, got {bad_text.get(i, str(value[i]))!r}",
+        )
+        labels: NDArray[np.str_]
+        if "period" in present and "period" in columns:
+            labels, grains, raw = parse_periods(columns["period"])
+            problems.add(
+                labels == "",
+                "bad_period",
+                "period",
+                lambda i: f"{raw[i]!r} is not a period (2024, 2024-Q1, 2024-03)",
+            )
+            kinds = sorted(set(grains[labels != ""].tolist()))
+            if len(kinds) > 1:
+                first = {g: int(np.flatnonzero(grains == g)[0]) for g in kinds}
+                later = max(first.values())
+                problems.add(
+                    np.arange(n) == later,
+                    "mixed_granularity",
+                    "period",
+                    lambda i: f"periods mix granularities ({', '.join(kinds)}); use one",
+                )
+        else:
+            labels = np.full(n, "", dtype=str) if n else np.array([], dtype=str)
+        joined = (
+            np.char.add(
+                np.char.add(codes["indicator"], "\x1f"),
+                np.char.add(codes["unit"], np.char.add("\x1f", labels)),
+            )
+            if n
+            else np.array([], dtype=str)
+        )
+        _uniq, first_index, inverse = np.unique(joined, return_index=True, return_inverse=True)
+        dup = first_index[inverse] != np.arange(n)
+        problems.add(
+            dup,
+            "duplicate",
+            "indicator",
+            lambda i: (
+                f"indicator {codes['indicator'][i]!r}, unit {codes['unit'][i]!r}, period "
+                f"{labels[i]!r} repeats row {int(numbers[first_index[inverse[i]]])}"
+            ),
+        )
+        problems.raise_if_any(source)
+        if not n:
+            msg = "no observations"
+            raise InvalidDataError([Problem(msg, kind="empty")], source=source)
+        indicators = tuple(dict.fromkeys(codes["indicator"].tolist()))
+        units = tuple(dict.fromkeys(codes["unit"].tolist()))
+        periods = tuple(sorted(set(labels.tolist())))
+        ii = {c: j for j, c in enumerate(indicators)}
+        uu = {c: j for j, c in enumerate(units)}
+        pp = {c: j for j, c in enumerate(periods)}
+        data = np.full((len(periods), len(indicators), len(units)), np.nan)
+        data[
+            [pp[x] for x in labels.tolist()],
+            [ii[x] for x in codes["indicator"].tolist()],
+            [uu[x] for x in codes["unit"].tolist()],
+        ] = value
+        return cls(indicators, units, periods, data, note=note, source=source)
+
+    def period(self, period: str | int | None = None) -> str:
+        """Return the label of ``period`` (default: the latest).
+
+        Raises
+        ------
+        InvalidDataError
+            If the data have no such period.
+        """
+        if period is None:
+            return self.periods[-1]
+        label = str(period)
+        if label not in self.periods:
+            shown = ", ".join(repr(p) for p in self.periods)
+            msg = f"no data for period {label!r}; the periods are {shown}"
+            raise InvalidDataError(
+                [Problem(msg, field="period", kind="unknown_period")], source=self.source
+            )
+        return label
+
+    def matrix(self, period: str | int | None, indicators: Sequence[str]) -> FloatArray:
+        """Return the values of ``indicators`` in ``period``, shape ``(indicators, units)``.
+
+        Raises
+        ------
+        InvalidDataError
+            Naming every indicator the data lack.
+        """
+        out: FloatArray = self.panel(indicators)[self.periods.index(self.period(period))]
+        return out
+
+    def panel(self, indicators: Sequence[str]) -> FloatArray:
+        """Return the values of ``indicators`` in every period, shape ``(periods, indicators, units)``.
+
+        Raises
+        ------
+        InvalidDataError
+            Naming every indicator the data lack.
+        """
+        where = {c: j for j, c in enumerate(self.indicators)}
+        lacking = [c for c in indicators if c not in where]
+        if lacking:
+            shown = ", ".join(repr(c) for c in lacking)
+            msg = f"no observations of indicator(s) {shown}, which the index needs"
+            raise InvalidDataError(
+                [Problem(msg, field="indicator", kind="unknown_indicator")], source=self.source
+            )
+        out: FloatArray = self.values[:, [where[c] for c in indicators], :]
+        return out

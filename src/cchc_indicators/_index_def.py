@@ -1,0 +1,861 @@
+"""Definitions of composite indices: :class:`Method`, :class:`Node`, :class:`CompositeIndex`."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import DefinitionError, UnknownIndicatorError
+
+__all__ = [
+    "AGGREGATIONS",
+    "IMPUTATIONS",
+    "NORMALISATIONS",
+    "SCHEMA_VERSION",
+    "CompositeIndex",
+    "Method",
+    "Node",
+    "index_names",
+    "load_index",
+    "schema",
+]
+
+#: The version of the JSON form written by :meth:`CompositeIndex.to_json`.
+SCHEMA_VERSION = 1
+
+#: Normalisation methods of an index and the options each takes.
+NORMALISATIONS: Mapping[str, frozenset[str]] = {
+    "minmax": frozenset({"low", "high", "over"}),
+    "zscore": frozenset({"mean", "sd", "over"}),
+    "goalposts": frozenset({"truncate", "scale"}),
+    "distance_to_target": frozenset({"cap", "over"}),
+    "distance_to_best": frozenset({"over"}),
+    "percentile_rank": frozenset({"ties", "scale"}),
+    "none": frozenset(),
+}
+
+#: Aggregation methods and the options each takes.
+AGGREGATIONS: Mapping[str, frozenset[str]] = {
+    "arithmetic": frozenset(),
+    "geometric": frozenset({"shift"}),
+    "harmonic": frozenset(),
+    "generalised": frozenset({"p"}),
+    "median": frozenset(),
+    "copeland": frozenset(),
+}
+
+#: Imputation methods and the options each takes.
+IMPUTATIONS: Mapping[str, frozenset[str]] = {
+    "none": frozenset(),
+    "mean": frozenset(),
+    "median": frozenset(),
+    "group_mean": frozenset(),
+    "locf": frozenset(),
+}
+
+_ROLES = {
+    "normalisation": NORMALISATIONS,
+    "aggregation": AGGREGATIONS,
+    "imputation": IMPUTATIONS,
+}
+
+
+def _options(value: object) -> tuple[tuple[str, Any], ...]:
+    if value is None:
+        return ()
+    if isinstance(value, tuple) and all(isinstance(i, tuple) and len(i) == 2 for i in value):
+        items = list(value)
+    elif isinstance(value, Mapping):
+        items = list(value.items())
+    else:
+        msg = f"method options must be a mapping of names to values, got {value!r}"
+        raise DefinitionError(msg)
+    for key, v in items:
+        if not isinstance(key, str):
+            msg = f"method option names must be text, got {key!r}"
+            raise DefinitionError(msg)
+        if not (v is None or isinstance(v, (bool, int, float, str))):
+            msg = f"method option {key!r} must be a number, true/false or text, got {v!r}"
+            raise DefinitionError(msg)
+        if isinstance(v, float) and not math.isfinite(v):
+            msg = f"method option {key!r} must be finite, got {v!r}"
+            raise DefinitionError(msg)
+    return tuple(sorted(items))
+
+
+@attrs.frozen(repr=False, init=False)
+class Method:
+    """A method by name with its options, e.g. ``Method("minmax", low=1, high=100)``.
+
+    Which names and options are valid depends on the role (normalisation,
+    aggregation or imputation); :class:`CompositeIndex` checks them.
+
+    Parameters
+    ----------
+    name
+        The method's name.
+    options
+        Its options, as keyword arguments or a mapping.
+
+    Examples
+    --------
+    >>> m = Method("generalised", p=0.5)
+    >>> m, m.kwargs
+    (Method(name='generalised', options={'p': 0.5}), {'p': 0.5})
+    >>> Method.parse("geometric") == Method("geometric")
+    True
+    >>> Method.parse({"name": "minmax", "low": 1, "high": 100}).kwargs
+    {'high': 100, 'low': 1}
+    """
+
+    name: str
+    options: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_options)
+
+    def __init__(self, name: str, options: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        if not isinstance(name, str) or not name:
+            msg = f"a method needs a name, got {name!r}"
+            raise DefinitionError(msg)
+        self.__attrs_init__(name, {**(options or {}), **kwargs})
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        """The options as a dictionary."""
+        return dict(self.options)
+
+    def __repr__(self) -> str:
+        return f"Method(name={self.name!r}, options={self.kwargs})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"name": ..., **options}``."""
+        return {"name": self.name, **self.kwargs}
+
+    @classmethod
+    def parse(cls, value: object) -> Method:
+        """Build a method from a name, a mapping with ``name``, or a method.
+
+        Raises
+        ------
+        DefinitionError
+            For anything else.
+        """
+        if isinstance(value, Method):
+            return value
+        if isinstance(value, str):
+            return cls(value)
+        if isinstance(value, Mapping) and isinstance(value.get("name"), str):
+            return cls(value["name"], {k: v for k, v in value.items() if k != "name"})
+        msg = f"a method is a name or a mapping with 'name', got {value!r}"
+        raise DefinitionError(msg)
+
+
+def check_method(method: Method, role: str, where: str) -> Method:
+    """Refuse a method or option unknown in ``role``; the message says where."""
+    table = _ROLES[role]
+    if method.name not in table:
+        hint = ""
+        if role == "normalisation" and method.name == "rank":
+            hint = " ('rank' scores 1 for the best, which would reverse the index; use 'percentile_rank')"
+        known = ", ".join(sorted(table))
+        msg = f"{where}: unknown {role} method {method.name!r}{hint}; the methods are {known}"
+        raise DefinitionError(msg)
+    extra = sorted(set(method.kwargs) - table[method.name])
+    if extra:
+        allowed = ", ".join(sorted(table[method.name])) or "none"
+        msg = (
+            f"{where}: {role} {method.name!r} takes no option {extra[0]!r} (its options: {allowed})"
+        )
+        raise DefinitionError(msg)
+    opts = method.kwargs
+    if "over" in opts and opts["over"] not in ("period", "panel"):
+        msg = f"{where}: option 'over' must be 'period' or 'panel', got {opts['over']!r}"
+        raise DefinitionError(msg)
+    if method.name == "generalised" and not isinstance(opts.get("p"), (int, float)):
+        msg = f"{where}: aggregation 'generalised' needs a number 'p'"
+        raise DefinitionError(msg)
+    for key in ("low", "high", "mean", "sd", "scale", "shift", "p"):
+        if key in opts and (isinstance(opts[key], (bool, str)) or opts[key] is None):
+            msg = f"{where}: option {key!r} must be a number, got {opts[key]!r}"
+            raise DefinitionError(msg)
+    for key in ("truncate", "cap"):
+        if key in opts and not isinstance(opts[key], bool):
+            msg = f"{where}: option {key!r} must be true or false, got {opts[key]!r}"
+            raise DefinitionError(msg)
+    if "ties" in opts and opts["ties"] not in ("average", "min", "max"):
+        msg = f"{where}: option 'ties' must be 'average', 'min' or 'max', got {opts['ties']!r}"
+        raise DefinitionError(msg)
+    return method
+
+
+def _method(value: object) -> Method:
+    return Method.parse(value)
+
+
+def _method_or_none(value: object) -> Method | None:
+    return None if value is None else Method.parse(value)
+
+
+def _code(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        msg = f"{attribute.name!r} must be non-empty text without surrounding spaces, got {value!r}"
+        raise DefinitionError(msg)
+
+
+def _text(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        msg = f"{attribute.name!r} must be text, got {value!r}"
+        raise DefinitionError(msg)
+
+
+def _finite(value: object, what: str, *, optional: bool = True) -> float | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        msg = f"{what} must be a finite number, got {value!r}"
+        raise DefinitionError(msg)
+    return float(value)
+
+
+def _weight(value: object) -> float:
+    w = _finite(value, "a node's 'weight'", optional=False)
+    assert w is not None
+    if w < 0:
+        msg = f"a node's 'weight' must be >= 0, got {value!r}"
+        raise DefinitionError(msg)
+    return w
+
+
+def _share(value: object) -> float | None:
+    s = _finite(value, "'min_share'")
+    if s is not None and not 0 <= s <= 1:
+        msg = f"'min_share' must be from 0 to 1, got {value!r}"
+        raise DefinitionError(msg)
+    return s
+
+
+def _optional_number(value: object) -> float | None:
+    return _finite(value, "a goalpost or target")
+
+
+def _direction(value: object) -> int:
+    if isinstance(value, bool) or value not in (1, -1):
+        msg = f"'direction' must be 1 (higher is better) or -1 (lower is better), got {value!r}"
+        raise DefinitionError(msg)
+    return 1 if value == 1 else -1
+
+
+def _nodes(value: object) -> tuple[Node, ...]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        msg = f"'children' must be a sequence of nodes, got {value!r}"
+        raise DefinitionError(msg)
+    out = tuple(value)
+    for item in out:
+        if not isinstance(item, Node):
+            msg = f"'children' must hold Node objects, got {item!r}"
+            raise DefinitionError(msg)
+    return out
+
+
+@attrs.frozen
+class Node:
+    """One node of an index tree: an indicator (a leaf) or an aggregate of its children.
+
+    Parameters
+    ----------
+    code
+        The node's code; for a leaf, the indicator's code in the data.
+    children
+        The nodes it aggregates; none for a leaf.
+    weight
+        Its weight among its siblings, >= 0; only ratios matter.
+    name, source
+        A readable name and where the indicator or grouping comes from.
+    direction
+        For a leaf: ``1`` if higher is better, ``-1`` if lower is better.
+    lower, upper
+        For a leaf: goalposts in the raw units (for ``goalposts``
+        normalisation).
+    target
+        For a leaf: the target value (for ``distance_to_target``).
+    aggregation
+        For an aggregate: its own method, overriding the index's.
+    min_share
+        For an aggregate: the least share of children with a value (0–1),
+        overriding the index's.
+
+    Raises
+    ------
+    DefinitionError
+        For a bad code or weight, or a leaf option on an aggregate (or the
+        reverse), or ``lower >= upper``.
+
+    Examples
+    --------
+    >>> Node("time", direction=-1, lower=30, upper=2).direction
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: node 'time': goalposts need lower < upper in raw units (for direction -1 the worst is 'upper'), got lower=30.0, upper=2.0
+    >>> Node("d", children=[Node("x")], direction=-1)
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: node 'd' has children, so 'direction' (a leaf option) does not apply
+    """
+
+    code: str = attrs.field(validator=_code)
+    children: tuple[Node, ...] = attrs.field(default=(), converter=_nodes)
+    weight: float = attrs.field(default=1.0, converter=_weight, kw_only=True)
+    name: str = attrs.field(default="", validator=_text, kw_only=True)
+    source: str = attrs.field(default="", validator=_text, kw_only=True)
+    direction: int = attrs.field(default=1, converter=_direction, kw_only=True)
+    lower: float | None = attrs.field(default=None, converter=_optional_number, kw_only=True)
+    upper: float | None = attrs.field(default=None, converter=_optional_number, kw_only=True)
+    target: float | None = attrs.field(default=None, converter=_optional_number, kw_only=True)
+    aggregation: Method | None = attrs.field(default=None, converter=_method_or_none, kw_only=True)
+    min_share: float | None = attrs.field(default=None, converter=_share, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.children:
+            for option in ("lower", "upper", "target"):
+                if getattr(self, option) is not None:
+                    msg = f"node {self.code!r} has children, so {option!r} (a leaf option) does not apply"
+                    raise DefinitionError(msg, code=self.code)
+            if self.direction != 1:
+                msg = f"node {self.code!r} has children, so 'direction' (a leaf option) does not apply"
+                raise DefinitionError(msg, code=self.code)
+            if self.aggregation is not None:
+                check_method(self.aggregation, "aggregation", f"node {self.code!r}")
+            if sum(c.weight for c in self.children) <= 0:
+                msg = f"node {self.code!r}: the weights of its children sum to 0"
+                raise DefinitionError(msg, code=self.code)
+        else:
+            for option in ("aggregation", "min_share"):
+                if getattr(self, option) is not None:
+                    msg = f"node {self.code!r} is a leaf, so {option!r} (an aggregate's option) does not apply"
+                    raise DefinitionError(msg, code=self.code)
+        if self.lower is not None and self.upper is not None and not self.lower < self.upper:
+            msg = (
+                f"node {self.code!r}: goalposts need lower < upper in raw units (for direction -1 "
+                f"the worst is 'upper'), got lower={self.lower}, upper={self.upper}"
+            )
+            raise DefinitionError(msg, code=self.code)
+
+    @property
+    def is_leaf(self) -> bool:
+        """``True`` for an indicator (a node without children)."""
+        return not self.children
+
+    def walk(self) -> tuple[Node, ...]:
+        """Return this node and its descendants, parents first (depth first)."""
+        return (self, *(n for c in self.children for n in c.walk()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the node as JSON-ready data (defaults left out)."""
+        out: dict[str, Any] = {"code": self.code}
+        if self.name:
+            out["name"] = self.name
+        if self.weight != 1.0:
+            out["weight"] = self.weight
+        if self.source:
+            out["source"] = self.source
+        if self.children:
+            if self.aggregation is not None:
+                out["aggregation"] = self.aggregation.to_dict()
+            if self.min_share is not None:
+                out["min_share"] = self.min_share
+            out["children"] = [c.to_dict() for c in self.children]
+        else:
+            if self.direction != 1:
+                out["direction"] = self.direction
+            for key in ("lower", "upper", "target"):
+                if getattr(self, key) is not None:
+                    out[key] = getattr(self, key)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Node:
+        """Rebuild a node from :meth:`to_dict` data.
+
+        Raises
+        ------
+        DefinitionError
+            If the data are not a node.
+        """
+        if not isinstance(data, Mapping) or "code" not in data:
+            msg = f"a node is a mapping with a 'code', got {data!r}"
+            raise DefinitionError(msg)
+        known = {f.name for f in attrs.fields(cls)}
+        extra = sorted(set(data) - known)
+        if extra:
+            msg = f"node {data['code']!r}: unknown field {extra[0]!r}"
+            raise DefinitionError(msg, code=str(data["code"]))
+        kwargs = dict(data)
+        kwargs["children"] = [cls.from_dict(c) for c in data.get("children", ())]
+        code = kwargs.pop("code")
+        return cls(code, **kwargs)
+
+
+def _aggregations(value: object) -> tuple[Method, ...]:
+    if isinstance(value, (str, Method, Mapping)):
+        return (Method.parse(value),)
+    if isinstance(value, Iterable):
+        out = tuple(Method.parse(v) for v in value)
+        if out:
+            return out
+    msg = f"'aggregation' must be a method or a sequence of one method per level, got {value!r}"
+    raise DefinitionError(msg)
+
+
+def _weight_sets(value: object) -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
+    if isinstance(value, tuple) and all(isinstance(i, tuple) for i in value):
+        return value
+    if not isinstance(value, Mapping):
+        msg = f"'weight_sets' must map set names to {{node code: weight}}, got {value!r}"
+        raise DefinitionError(msg)
+    out = []
+    for name, weights in value.items():
+        if not isinstance(name, str) or not name:
+            msg = f"a weight set needs a name, got {name!r}"
+            raise DefinitionError(msg)
+        if not isinstance(weights, Mapping):
+            msg = f"weight set {name!r} must map node codes to weights, got {weights!r}"
+            raise DefinitionError(msg)
+        try:
+            items = tuple(sorted((str(k), _weight(w)) for k, w in weights.items()))
+        except DefinitionError as err:
+            where = f"weight set {name!r}"
+            raise err.in_context(where) from None
+        out.append((name, items))
+    return tuple(sorted(out))
+
+
+@attrs.frozen
+class CompositeIndex:
+    """A composite index: a tree of indicators with its methods, weights and threshold.
+
+    Parameters
+    ----------
+    code
+        The index's code; also the code of its root node in results.
+    children
+        The top-level nodes (level 1).
+    name, source, notes
+        A readable name, the document it follows, and remarks.
+    normalisation
+        The normalisation method (default ``minmax`` to 0–100); a name, a
+        :class:`Method` or ``{"name": ..., options}``.
+    aggregation
+        One method for every level, or a sequence of one per level from the
+        top: the first makes the index from level 1, the second makes level 1
+        from level 2, and so on (its length must be the tree's depth). A
+        node's own ``aggregation`` wins.
+    min_share
+        The default data-availability threshold of every aggregate (0–1);
+        ``None`` = any child with a value is enough.
+    imputation
+        ``none`` (the default), ``mean``, ``median``, ``group_mean`` or
+        ``locf`` (see :func:`~cchc_indicators.compute_index`).
+    weight_sets
+        Named alternative weights, ``{"expert": {"node code": weight, ...}}``;
+        nodes a set does not list keep their own weight.
+
+    Raises
+    ------
+    DefinitionError
+        For a code used twice, an unknown method or option, an aggregation
+        sequence of the wrong length, a weight set naming an unknown node or
+        giving a group of siblings weights summing to 0, or missing goalposts
+        or targets that the normalisation needs.
+
+    Examples
+    --------
+    >>> idx = CompositeIndex("i", children=[Node("a"), Node("b")], weight_sets={"a_only": {"b": 0}})
+    >>> idx.weights("a_only")
+    {'i': 1.0, 'a': 1.0, 'b': 0.0}
+    >>> CompositeIndex("i", children=[Node("a"), Node("a")])
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: index 'i': node code 'a' appears twice
+    """
+
+    code: str = attrs.field(validator=_code)
+    children: tuple[Node, ...] = attrs.field(converter=_nodes, kw_only=True)
+    name: str = attrs.field(default="", validator=_text, kw_only=True)
+    source: str = attrs.field(default="", validator=_text, kw_only=True)
+    notes: str = attrs.field(default="", validator=_text, kw_only=True)
+    normalisation: Method = attrs.field(default=Method("minmax"), converter=_method, kw_only=True)
+    aggregation: tuple[Method, ...] = attrs.field(
+        default=(Method("arithmetic"),), converter=_aggregations, kw_only=True
+    )
+    min_share: float | None = attrs.field(default=None, converter=_share, kw_only=True)
+    imputation: Method = attrs.field(default=Method("none"), converter=_method, kw_only=True)
+    weight_sets: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = attrs.field(
+        default=(), converter=_weight_sets, kw_only=True
+    )
+
+    def __attrs_post_init__(self) -> None:
+        where = f"index {self.code!r}"
+        if not self.children:
+            msg = f"{where} needs at least one node"
+            raise DefinitionError(msg, code=self.code)
+        seen = {self.code}
+        for node in self.nodes()[1:]:
+            if node.code in seen:
+                msg = f"{where}: node code {node.code!r} appears twice"
+                raise DefinitionError(msg, code=node.code)
+            seen.add(node.code)
+        if sum(c.weight for c in self.children) <= 0:
+            msg = f"{where}: the weights of its top-level nodes sum to 0"
+            raise DefinitionError(msg, code=self.code)
+        check_method(self.normalisation, "normalisation", where)
+        check_method(self.imputation, "imputation", where)
+        for m in self.aggregation:
+            check_method(m, "aggregation", where)
+        if len(self.aggregation) not in (1, self.depth):
+            msg = (
+                f"{where}: 'aggregation' gives {len(self.aggregation)} methods; give one for all "
+                f"levels or one per level ({self.depth})"
+            )
+            raise DefinitionError(msg, code=self.code)
+        check_leaf_options(self, self.normalisation, where)
+        for set_name, _ in self.weight_sets:
+            self.weights(set_name)
+
+    @property
+    def root(self) -> Node:
+        """The index as a node (its code, its children)."""
+        return Node(self.code, children=self.children)
+
+    @property
+    def depth(self) -> int:
+        """The number of aggregation levels: 1 when every top-level node is a leaf."""
+
+        def height(node: Node) -> int:
+            return 0 if node.is_leaf else 1 + max(height(c) for c in node.children)
+
+        return height(self.root)
+
+    def nodes(self) -> tuple[Node, ...]:
+        """Return the root and every node, level by level (breadth first)."""
+        out = [self.root]
+        i = 0
+        while i < len(out):
+            out.extend(out[i].children)
+            i += 1
+        return tuple(out)
+
+    def leaves(self) -> tuple[Node, ...]:
+        """Return the indicators, in depth-first order."""
+        return tuple(n for n in self.root.walk() if n.is_leaf)
+
+    def node(self, code: str) -> Node:
+        """Return the node of that code (the index's own code gives the root).
+
+        Raises
+        ------
+        UnknownIndicatorError
+            If there is none.
+        """
+        for n in self.nodes():
+            if n.code == code:
+                return n
+        msg = f"node {code!r} is not in index {self.code!r}"
+        raise UnknownIndicatorError(msg, key=code)
+
+    def levels(self) -> dict[str, int]:
+        """Return each node's level: 0 for the index, 1 for its children, and so on."""
+        out = {self.code: 0}
+        for n in self.nodes():
+            for c in n.children:
+                out[c.code] = out[n.code] + 1
+        return out
+
+    def aggregation_of(self, code: str) -> Method:
+        """Return the aggregation method of an aggregate node (its own, or its level's)."""
+        node = self.node(code)
+        if node.is_leaf:
+            msg = f"node {code!r} is a leaf; it is not aggregated"
+            raise DefinitionError(msg, code=code)
+        if node.aggregation is not None:
+            return node.aggregation
+        level = self.levels()[code]
+        return self.aggregation[0] if len(self.aggregation) == 1 else self.aggregation[level]
+
+    def min_share_of(self, code: str) -> float | None:
+        """Return an aggregate's data threshold (its own, or the index's)."""
+        node = self.node(code)
+        return node.min_share if node.min_share is not None else self.min_share
+
+    @property
+    def weight_set_names(self) -> tuple[str, ...]:
+        """The names of the weight sets."""
+        return tuple(name for name, _ in self.weight_sets)
+
+    def weights(self, weight_set: str | Mapping[str, float] | None = None) -> dict[str, float]:
+        """Return every node's weight: its own, or from a named set or a mapping.
+
+        Raises
+        ------
+        DefinitionError
+            For an unknown set name, a node code not in the index, a negative
+            weight, or siblings whose weights sum to 0.
+        """
+        base = {n.code: n.weight for n in self.nodes()}
+        where = f"index {self.code!r}"
+        if weight_set is None:
+            return base
+        if isinstance(weight_set, str):
+            sets = dict(self.weight_sets)
+            if weight_set not in sets:
+                known = ", ".join(repr(n) for n in sets) or "none"
+                msg = f"{where}: unknown weight set {weight_set!r}; the sets are {known}"
+                raise DefinitionError(msg, code=self.code)
+            changes: Mapping[str, float] = dict(sets[weight_set])
+            where = f"{where}, weight set {weight_set!r}"
+        else:
+            changes = {str(k): _weight(v) for k, v in weight_set.items()}
+        for code in changes:
+            if code not in base:
+                msg = f"{where}: node {code!r} is not in the index"
+                raise DefinitionError(msg, code=code)
+        out = {**base, **changes}
+        for n in self.nodes():
+            if n.children and sum(out[c.code] for c in n.children) <= 0:
+                msg = f"{where}: the weights of the children of {n.code!r} sum to 0"
+                raise DefinitionError(msg, code=n.code)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the index as JSON-ready data, with ``schema_version``."""
+        out: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "composite_index",
+            "code": self.code,
+            "name": self.name,
+            "source": self.source,
+            "notes": self.notes,
+            "normalisation": self.normalisation.to_dict(),
+            "aggregation": [m.to_dict() for m in self.aggregation],
+            "imputation": self.imputation.to_dict(),
+            "min_share": self.min_share,
+            "weight_sets": {name: dict(items) for name, items in self.weight_sets},
+            "children": [c.to_dict() for c in self.children],
+        }
+        return out
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """Return the JSON text; with ``path``, also write it there (UTF-8)."""
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CompositeIndex:
+        """Rebuild an index from :meth:`to_dict` data.
+
+        Raises
+        ------
+        DefinitionError
+            If the data are not a valid index (the message names the node).
+        """
+        if not isinstance(data, Mapping) or "code" not in data or "children" not in data:
+            msg = "a composite index is a mapping with 'code' and 'children'"
+            raise DefinitionError(msg)
+        version = data.get("schema_version", SCHEMA_VERSION)
+        if version != SCHEMA_VERSION:
+            msg = f"unsupported schema_version {version!r}; this version reads {SCHEMA_VERSION}"
+            raise DefinitionError(msg)
+        known = {f.name for f in attrs.fields(cls)} | {"schema_version", "kind"}
+        extra = sorted(set(data) - known)
+        if extra:
+            msg = f"index {data['code']!r}: unknown field {extra[0]!r}"
+            raise DefinitionError(msg)
+        kwargs = {k: v for k, v in data.items() if k not in ("schema_version", "kind", "code")}
+        if not isinstance(data["children"], Sequence) or isinstance(data["children"], str):
+            msg = "'children' must be a list of nodes"
+            raise DefinitionError(msg)
+        kwargs["children"] = [Node.from_dict(c) for c in data["children"]]
+        for key in ("name", "source", "notes"):
+            kwargs[key] = kwargs.get(key) or ""
+        return cls(data["code"], **kwargs)
+
+    @classmethod
+    def from_json(cls, source: str | Path) -> CompositeIndex:
+        """Read an index from JSON text or a ``.json`` file.
+
+        Raises
+        ------
+        DefinitionError
+            If the file is not JSON or not a valid index; the message names
+            the file.
+        """
+        where = "<json>"
+        text = str(source)
+        if isinstance(source, Path) or (not text.lstrip().startswith("{")):
+            where = str(source)
+            try:
+                text = Path(source).read_text(encoding="utf-8")
+            except OSError as err:
+                msg = f"{where}: cannot read the index: {err.strerror or err}"
+                raise DefinitionError(msg) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            msg = f"{where}: not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})"
+            raise DefinitionError(msg) from None
+        try:
+            return cls.from_dict(data)
+        except DefinitionError as err:
+            raise err.in_context(where) from None
+
+    @classmethod
+    def from_records(cls, code: str, records: Iterable[Any], **settings: Any) -> CompositeIndex:
+        """Build an index from a flat table: one record per node with its ``parent``.
+
+        Each record has ``code`` and ``parent`` (the index's own code for a
+        top-level node), and optionally ``weight``, ``name``, ``direction``,
+        ``lower``, ``upper``, ``target``, ``source``, ``min_share``,
+        ``aggregation``. Children keep the order of the records. This is the
+        form of an indicator metadata sheet.
+
+        Raises
+        ------
+        DefinitionError
+            For a record without a code or parent, a code used twice, a
+            parent that is not a node, or a cycle (a node that is its own
+            ancestor); the message names the row (records counted from 0).
+
+        Examples
+        --------
+        >>> rows = [{"code": "d", "parent": "i"},
+        ...         {"code": "x", "parent": "d"}, {"code": "y", "parent": "d", "weight": 3}]
+        >>> CompositeIndex.from_records("i", rows).weights()["y"]
+        3.0
+        >>> CompositeIndex.from_records("i", [{"code": "a", "parent": "b"}, {"code": "b", "parent": "a"}])
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: index 'i': nodes 'a', 'b' form a cycle (each is its own ancestor)
+        """
+        rows: list[dict[str, Any]] = []
+        parent_of: dict[str, str] = {}
+        for i, record in enumerate(records):
+            if not isinstance(record, Mapping):
+                msg = f"index {code!r}, row {i}: a record is a mapping, got {record!r}"
+                raise DefinitionError(msg)
+            row = {k: v for k, v in record.items() if v is not None and v != ""}
+            for key in ("code", "parent"):
+                if not isinstance(row.get(key), str) or not row[key].strip():
+                    msg = f"index {code!r}, row {i}: field {key!r} is required"
+                    raise DefinitionError(msg)
+            if row["code"] in parent_of or row["code"] == code:
+                msg = f"index {code!r}, row {i}: node code {row['code']!r} appears twice"
+                raise DefinitionError(msg, code=row["code"])
+            parent_of[row["code"]] = row["parent"]
+            rows.append(row)
+        for i, row in enumerate(rows):
+            if row["parent"] != code and row["parent"] not in parent_of:
+                msg = f"index {code!r}, row {i}: parent {row['parent']!r} of {row['code']!r} is not a node"
+                raise DefinitionError(msg, code=row["code"])
+        reachable = {code}
+        changed = True
+        while changed:
+            changed = False
+            for c, p in parent_of.items():
+                if p in reachable and c not in reachable:
+                    reachable.add(c)
+                    changed = True
+        cycle = sorted(set(parent_of) - reachable)
+        if cycle:
+            shown = ", ".join(repr(c) for c in cycle)
+            msg = f"index {code!r}: nodes {shown} form a cycle (each is its own ancestor)"
+            raise DefinitionError(msg, code=cycle[0])
+
+        def build(c: str) -> Node:
+            row = next(r for r in rows if r["code"] == c)
+            fields = {k: v for k, v in row.items() if k not in ("code", "parent")}
+            kids = [build(r["code"]) for r in rows if r["parent"] == c]
+            return Node(c, children=kids, **fields)
+
+        top = [build(r["code"]) for r in rows if r["parent"] == code]
+        return cls(code, children=top, **settings)
+
+
+def check_leaf_options(index: CompositeIndex, method: Method, where: str) -> None:
+    """Refuse ``goalposts`` without both goalposts, or ``distance_to_target`` without targets."""
+    if method.name == "goalposts":
+        bad = [n.code for n in index.leaves() if n.lower is None or n.upper is None]
+        if bad:
+            msg = f"{where}: normalisation 'goalposts' needs 'lower' and 'upper' on every indicator; {bad[0]!r} lacks them"
+            raise DefinitionError(msg, code=bad[0])
+    if method.name == "distance_to_target":
+        bad = [n.code for n in index.leaves() if n.target is None]
+        if bad:
+            msg = f"{where}: normalisation 'distance_to_target' needs a 'target' on every indicator; {bad[0]!r} lacks one"
+            raise DefinitionError(msg, code=bad[0])
+
+
+_FOLDER = "indices"
+
+
+def index_names() -> tuple[str, ...]:
+    """Return the names of the composite indices shipped with the package, sorted.
+
+    Examples
+    --------
+    >>> index_names()
+    ('par-style-demo',)
+    """
+    folder = resources.files("cchc_indicators").joinpath(_FOLDER)
+    return tuple(
+        sorted(
+            item.name[: -len(".json")]
+            for item in folder.iterdir()
+            if item.is_file() and item.name.endswith(".json")
+        )
+    )
+
+
+def load_index(name: str) -> CompositeIndex:
+    """Load a shipped composite index by name.
+
+    ``par-style-demo`` is an **illustrative** three-level index: the eight
+    domains of the provincial PAR INDEX with their official maximum points
+    as weights (Decision 2948/QĐ-BNV, 2017), over criteria and 30 indicators
+    made up to show the method (its ``notes`` say so).
+
+    Raises
+    ------
+    DefinitionError
+        If there is no index of that name (the message lists the names).
+
+    Examples
+    --------
+    >>> idx = load_index("par-style-demo")
+    >>> idx.depth, len(idx.leaves()), sum(c.weight for c in idx.children)
+    (3, 30, 100.0)
+    """
+    available = index_names()
+    if name not in available:
+        shown = ", ".join(repr(n) for n in available)
+        msg = f"unknown composite index {name!r}; the indices are {shown}"
+        raise DefinitionError(msg, code=str(name))
+    file = resources.files("cchc_indicators").joinpath(f"{_FOLDER}/{name}.json")
+    return CompositeIndex.from_dict(json.loads(file.read_text(encoding="utf-8")))
+
+
+def schema() -> dict[str, Any]:
+    """Return the JSON Schema of an index definition (draft 2020-12).
+
+    Examples
+    --------
+    >>> schema()["title"]
+    'cchc-indicators composite index'
+    """
+    file = resources.files("cchc_indicators").joinpath("schemas/index.schema.json")
+    data: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
+    return data

@@ -1,0 +1,609 @@
+"""The vectorised engine of composite indices: imputation, normalisation, one pass per level.
+
+Scores live in one array of shape ``(replications, nodes + 1, units)``; the
+extra node is always NaN and pads the child lists of each level, so that a
+level's aggregates of every size are computed in one call per method.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from . import aggregate as ag
+from . import normalise as nz
+from ._index_data import Observations
+from ._index_def import CompositeIndex, Method, check_leaf_options, check_method
+from .errors import DefinitionError, InvalidDataError, Problem
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+@attrs.frozen(eq=False)
+class Group:
+    """The aggregates of one level that share a method."""
+
+    method: Method
+    parents: IntArray  # (P,) node positions
+    children: IntArray  # (P, width) node positions, padded with the NaN node
+    count: FloatArray  # (P,) the number of real children
+    min_share: FloatArray  # (P,) the threshold, -inf for none
+
+
+@attrs.frozen(eq=False)
+class Compiled:
+    """An index as arrays: nodes breadth first (the root first), leaves, level groups."""
+
+    codes: tuple[str, ...]
+    parent: IntArray  # (k,) -1 for the root
+    level: IntArray  # (k,)
+    leaves: IntArray  # (L,) node positions of the leaves, in index.leaves() order
+    groups: tuple[Group, ...]  # the deepest level first
+
+    @property
+    def size(self) -> int:
+        return len(self.codes)
+
+
+def aggregation_spec(index: CompositeIndex, value: object) -> tuple[Method, ...]:
+    """Parse and check an aggregation alternative: one method, or one per level."""
+    if value is None:
+        return index.aggregation
+    methods = (
+        (Method.parse(value),)
+        if isinstance(value, (str, Method, Mapping))
+        else tuple(Method.parse(v) for v in value)  # type: ignore[attr-defined]
+    )
+    where = f"index {index.code!r}"
+    for m in methods:
+        check_method(m, "aggregation", where)
+    if len(methods) not in (1, index.depth):
+        msg = f"{where}: an aggregation alternative gives {len(methods)} methods; give one, or one per level ({index.depth})"
+        raise DefinitionError(msg, code=index.code)
+    return methods
+
+
+@functools.lru_cache(maxsize=64)
+def compile_index(index: CompositeIndex, aggregation: tuple[Method, ...]) -> Compiled:
+    """Lay the tree out as arrays, grouping each level's aggregates by method."""
+    nodes = index.nodes()
+    codes = tuple(n.code for n in nodes)
+    pos = {c: i for i, c in enumerate(codes)}
+    k = len(codes)
+    parent = np.full(k, -1, dtype=np.int64)
+    level = np.zeros(k, dtype=np.int64)
+    for i, n in enumerate(nodes):
+        for c in n.children:
+            parent[pos[c.code]] = i
+            level[pos[c.code]] = level[i] + 1
+    leaves = np.array([pos[n.code] for n in index.leaves()], dtype=np.int64)
+    groups: list[Group] = []
+    for depth in range(int(level.max()) - 1, -1, -1):
+        by_method: dict[Method, list[int]] = {}
+        for i, n in enumerate(nodes):
+            if level[i] != depth or n.is_leaf:
+                continue
+            method = n.aggregation or (
+                aggregation[0] if len(aggregation) == 1 else aggregation[depth]
+            )
+            by_method.setdefault(method, []).append(i)
+        for method, members in by_method.items():
+            width = max(len(nodes[i].children) for i in members)
+            children = np.full((len(members), width), k, dtype=np.int64)
+            for row, i in enumerate(members):
+                kids = [pos[c.code] for c in nodes[i].children]
+                children[row, : len(kids)] = kids
+            shares = [index.min_share_of(codes[i]) for i in members]
+            groups.append(
+                Group(
+                    method=method,
+                    parents=np.array(members, dtype=np.int64),
+                    children=children,
+                    count=np.array([len(nodes[i].children) for i in members], dtype=np.float64),
+                    min_share=np.array([-np.inf if s is None else s for s in shares]),
+                )
+            )
+    return Compiled(codes, parent, level, leaves, tuple(groups))
+
+
+# --- imputation -------------------------------------------------------------------------
+
+
+def impute(
+    method: Method,
+    panel: FloatArray,
+    at: int,
+    units: Sequence[str],
+    groups: Mapping[str, str] | None,
+) -> tuple[FloatArray, BoolArray]:
+    """Fill the missing values of period ``at``: the values and where they were imputed.
+
+    ``panel`` has shape ``(periods, indicators, units)``. ``mean`` and
+    ``median`` are over the units with a value in that period; ``group_mean``
+    over the units of the same group; ``locf`` takes the latest earlier value.
+    A value that cannot be imputed (no unit, group member or earlier period
+    with one) stays missing.
+    """
+    X = panel[at].copy()
+    missing = np.isnan(X)
+    name = method.name
+    if name == "none" or not missing.any():
+        return X, np.zeros(X.shape, dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if name in ("mean", "median"):
+            present = ~missing
+            if name == "mean":
+                fill = np.where(present, X, 0.0).sum(axis=1) / present.sum(axis=1)
+            else:
+                fill = _nanmedian_rows(X)
+            filled = np.where(missing, fill[:, np.newaxis], X)
+        elif name == "group_mean":
+            labels = _group_labels(groups, units)
+            _, code = np.unique(labels, return_inverse=True)
+            n_groups = int(code.max()) + 1
+            present = ~missing
+            flat = code[np.newaxis, :] + n_groups * np.arange(X.shape[0])[:, np.newaxis]
+            size = n_groups * X.shape[0]
+            sums = np.bincount(flat.ravel(), np.where(present, X, 0.0).ravel(), minlength=size)
+            counts = np.bincount(flat.ravel(), present.ravel().astype(np.float64), minlength=size)
+            means = (sums / counts).reshape(X.shape[0], n_groups)
+            filled = np.where(missing, means[:, code], X)
+        else:  # locf
+            earlier = panel[: at + 1]
+            seen = ~np.isnan(earlier)
+            # Index of the latest period with a value, per indicator and unit.
+            latest = np.where(seen, np.arange(at + 1)[:, np.newaxis, np.newaxis], -1).max(axis=0)
+            taken = np.take_along_axis(earlier, np.maximum(latest, 0)[np.newaxis], axis=0)[0]
+            filled = np.where(latest >= 0, taken, np.nan)
+    imputed = missing & ~np.isnan(filled)
+    return filled, imputed
+
+
+def _nanmedian_rows(X: FloatArray) -> FloatArray:
+    out = np.full(X.shape[0], np.nan)
+    ok = ~np.isnan(X).all(axis=1)
+    if ok.any():
+        out[ok] = np.nanmedian(X[ok], axis=1)
+    return out
+
+
+def _group_labels(groups: Mapping[str, str] | None, units: Sequence[str]) -> NDArray[np.str_]:
+    if groups is None:
+        msg = "imputation 'group_mean' needs groups={unit: group}"
+        raise DefinitionError(msg)
+    lacking = [u for u in units if u not in groups]
+    if lacking:
+        msg = f"groups give no group for unit(s) {', '.join(repr(u) for u in lacking[:5])}"
+        raise InvalidDataError([Problem(msg, field="groups", kind="no_group")], source="<groups>")
+    return np.array([str(groups[u]) for u in units], dtype=str)
+
+
+# --- normalisation ----------------------------------------------------------------------
+
+
+def _panel_params(panel: FloatArray) -> nz.Params:
+    p = nz.fit_params(panel, axis=(0, -1))
+
+    def squeeze(a: FloatArray | None) -> FloatArray | None:
+        return None if a is None else a[0]
+
+    return nz.Params(min=squeeze(p.min), max=squeeze(p.max), mean=squeeze(p.mean), sd=squeeze(p.sd))
+
+
+def normalise_leaves(
+    index: CompositeIndex, method: Method, X: FloatArray, panel: FloatArray
+) -> FloatArray:
+    """Normalise the leaves' values ``X`` (indicators × units) by ``method``, direction applied once."""
+    check_leaf_options(index, method, f"index {index.code!r}")
+    leaves = index.leaves()
+    direction = np.array([n.direction for n in leaves], dtype=np.float64)
+    opts = method.kwargs
+    over = opts.pop("over", "period")
+    params = _panel_params(panel) if over == "panel" else None
+    name = method.name
+    if name == "minmax":
+        return nz.minmax(X, direction=direction, params=params, **opts)
+    if name == "zscore":
+        return nz.zscore(X, direction=direction, params=params, **opts)
+    if name == "goalposts":
+        lower = np.array([n.lower for n in leaves], dtype=np.float64)
+        upper = np.array([n.upper for n in leaves], dtype=np.float64)
+        return nz.goalposts(X, lower, upper, direction=direction, **opts)
+    if name == "distance_to_target":
+        target = np.array([n.target for n in leaves], dtype=np.float64)
+        return nz.distance_to_target(X, target, direction=direction, params=params, **opts)
+    if name == "distance_to_best":
+        return nz.distance_to_best(X, direction=direction, params=params)
+    if name == "percentile_rank":
+        return nz.percentile_rank(X, direction=direction, **opts)
+    return nz.none(X, direction=direction)
+
+
+# --- aggregation, level by level --------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class Pass:
+    """What one run of the levels produced."""
+
+    scores: FloatArray  # (R, kept, U)
+    share: FloatArray | None  # (R, k, U) share of children with a value; None unless detailed
+    insufficient: BoolArray | None
+    contributions: FloatArray | None  # child's share of its parent's value (arithmetic only)
+    weights: FloatArray  # (R or 1, k) the weights used
+
+
+WeightHook = Callable[[Group, FloatArray], FloatArray]
+
+
+class _Values:
+    """The values of the nodes during a pass: the leaves (shared or per replication) and the aggregates."""
+
+    def __init__(self, compiled: Compiled, leaves: FloatArray, R: int) -> None:
+        k = compiled.size
+        U = leaves.shape[-1]
+        self.shared = leaves.ndim == 2
+        pad = np.full((*leaves.shape[:-2], 2, U), np.nan)
+        pad[..., 1, :] = 0.0
+        # Row L is the NaN padding (a missing child), row L + 1 a zero (for sums of products).
+        self.leaves = np.concatenate([leaves, pad], axis=-2)
+        self.leaf_row = np.full(k + 1, len(compiled.leaves), dtype=np.int64)
+        self.leaf_row[compiled.leaves] = np.arange(len(compiled.leaves))
+        aggregates = (
+            np.concatenate([g.parents for g in compiled.groups])
+            if compiled.groups
+            else np.zeros(0, np.int64)
+        )
+        self.agg_row = np.full(k + 1, len(aggregates), dtype=np.int64)
+        self.agg_row[aggregates] = np.arange(len(aggregates))
+        self.is_leaf = np.zeros(k + 1, dtype=bool)
+        self.is_leaf[compiled.leaves] = True
+        self.aggs = np.empty((R, len(aggregates) + 2, U))
+        self.aggs[:, -2] = np.nan
+        self.aggs[:, -1] = 0.0
+        self.R = R
+        self.k = k
+
+    def zero_padded(self, children: IntArray) -> FloatArray | None:
+        """The children's values ``(R or 1, P, width, U)`` with the padding as 0, if all are leaves or all aggregates."""
+        leaf = self.is_leaf[children]
+        real = children < self.k
+        if leaf[real].all():
+            rows = np.where(real, self.leaf_row[children], self.leaf_row[-1] + 1)
+            out: FloatArray = self.leaves[..., rows, :]
+            return out[np.newaxis] if self.shared else out
+        if not leaf[real].any():
+            rows = np.where(real, self.agg_row[children], self.aggs.shape[1] - 1)
+            gathered: FloatArray = self.aggs[:, rows]
+            return gathered
+        return None
+
+    def slot(self, positions: IntArray) -> FloatArray:
+        """The values of the nodes at ``positions`` (P,), shape ``(R or 1, P, U)``."""
+        leaf = self.is_leaf[positions]
+        from_leaves = self.leaves[..., self.leaf_row[positions], :]
+        if self.shared:
+            from_leaves = from_leaves[np.newaxis]
+        if leaf.all():
+            return from_leaves
+        from_aggs = self.aggs[:, self.agg_row[positions]]
+        if not leaf.any():
+            return from_aggs
+        out: FloatArray = np.where(leaf[:, np.newaxis], from_leaves, from_aggs)
+        return out
+
+    def node(self, positions: IntArray) -> FloatArray:
+        """The values of the nodes at ``positions``, shape ``(R, P, U)``."""
+        return np.broadcast_to(
+            self.slot(positions), (self.R, len(positions), self.leaves.shape[-1])
+        )
+
+
+def _transform(
+    method: Method, X: FloatArray, real: BoolArray
+) -> tuple[FloatArray, Callable[[FloatArray], FloatArray]] | None:
+    """The power-mean form of a method: transformed values and the inverse; None if it has none."""
+    name, opts = method.name, method.kwargs
+    if name == "generalised":
+        p = float(opts["p"])
+        name = "arithmetic" if p == 1 else "geometric" if p == 0 else name
+        opts = {} if p in (0, 1) else opts
+    values = X[np.broadcast_to(real, X.shape)]
+    if name == "arithmetic":
+        return X, lambda m: m
+    if name == "geometric":
+        shift = float(opts.get("shift", 0.0))
+        ag._require(
+            values + shift,
+            strict=True,
+            method="the geometric mean",
+            hint="pass shift= or normalise to > 0",
+        )
+        T = np.where(real, np.log(np.where(real, X + shift, 1.0)), 0.0)
+        return T, lambda m: np.exp(m) - shift
+    if name == "harmonic":
+        ag._require(values, strict=True, method="the harmonic mean", hint="normalise to > 0 first")
+        T = np.where(real, 1.0 / np.where(real, X, 1.0), 0.0)
+        return T, lambda m: 1.0 / m
+    if name == "generalised":
+        p = float(opts["p"])
+        ag._require(
+            values,
+            strict=p < 0,
+            method=f"the generalised mean with p = {p}",
+            hint="normalise to a positive range first",
+        )
+        with np.errstate(divide="ignore"):
+            T = np.where(real, np.where(real, X, 1.0) ** p, 0.0)
+        return T, lambda m: m ** (1.0 / p)
+    return None
+
+
+def _fast(
+    values: _Values, group: Group, w: FloatArray, detail: bool
+) -> tuple[FloatArray, FloatArray, FloatArray | None] | None:
+    """A power mean (arithmetic, geometric, harmonic, generalised) when no child is missing.
+
+    One sum of products over the children of the transformed values, then
+    the inverse transform. einsum without optimisation sums in a fixed
+    order, so a replication's value does not depend on how many are
+    computed together. ``None`` when a child is missing or the method is
+    not a power mean: the caller takes the general path.
+    """
+    X = values.zero_padded(group.children)
+    if X is None or np.isnan(X).any():
+        return None
+    real = (group.children < values.k)[..., np.newaxis]
+    form = _transform(group.method, X, real)
+    if form is None:
+        return None
+    T, inverse = form
+    R, P, _ = w.shape
+    U = X.shape[-1]
+    if T.shape[0] == 1 and R > 1:
+        num = np.einsum("rpj,pju->rpu", w, T[0])
+    else:
+        num = np.einsum("rpj,rpju->rpu", w, T)
+    den = w.sum(axis=-1, keepdims=True)
+    positive = den > 0
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        safe = np.where(positive, den, 1.0)
+        out = np.where(positive, inverse(num / safe), np.nan)
+        parts = None
+        if detail and group.method.name == "arithmetic":
+            parts = np.where(
+                real & positive[..., np.newaxis],
+                w[..., np.newaxis] * X / safe[..., np.newaxis],
+                np.nan,
+            )
+    count = np.broadcast_to(group.count[:, np.newaxis], (R, P, U))
+    return out, count, parts
+
+
+def _arithmetic(
+    values: _Values, group: Group, w: FloatArray, detail: bool
+) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """Weighted mean over the children present, one child slot at a time: (values, count, parts).
+
+    The sums run over the slots in a fixed order, elementwise, so a
+    replication's result does not depend on how many are computed together.
+    A slot without missing values adds its weight to a per-parent total
+    instead of a per-unit one, which spares a pass over the data.
+    """
+    R, P, width = w.shape
+    U = values.leaves.shape[-1]
+    num = np.zeros((R, P, U))
+    tmp = np.empty((R, P, U))
+    den: FloatArray = np.zeros((R, P, 1))
+    count: FloatArray = np.zeros((1, P, 1))
+    terms = []
+    for j in range(width):
+        x = values.slot(group.children[:, j])
+        wj = w[:, :, j, np.newaxis]
+        present = ~np.isnan(x)
+        if present.all():
+            np.multiply(wj, x, out=tmp)
+            np.add(num, tmp, out=num)
+            den = den + wj
+            count = count + 1.0
+            if detail:
+                terms.append((wj * x, present))
+            continue
+        xz = np.where(present, x, 0.0)
+        np.multiply(wj, xz, out=tmp)
+        np.add(num, tmp, out=num)
+        den = den + wj * present
+        count = count + present
+        if detail:
+            terms.append((wj * xz, present))
+    positive = den > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        safe = np.where(positive, den, 1.0)
+        out = np.where(positive, num / safe, np.nan)
+        parts = None
+        if detail:
+            parts = np.stack(
+                [np.where(p & positive, t / safe, np.nan) for t, p in terms],
+                axis=-2,
+            )
+    return out, np.broadcast_to(count, (R, P, U)), parts
+
+
+def run_levels(
+    compiled: Compiled,
+    leaf_scores: FloatArray,
+    weights: FloatArray,
+    *,
+    keep: IntArray | None = None,
+    detail: bool = False,
+    weight_hook: WeightHook | None = None,
+) -> Pass:
+    """Aggregate the tree bottom-up.
+
+    ``leaf_scores`` has shape ``(L, U)`` (the same for every replication) or
+    ``(R, L, U)``; ``weights`` ``(R, k)``. ``keep`` lists the node positions
+    whose scores are returned (default: all). ``weight_hook(group, X)`` may
+    replace a group's weights from its data (used for PCA weights); it
+    returns shape ``(P, width)``.
+    """
+    R = weights.shape[0]
+    U = leaf_scores.shape[-1]
+    k = compiled.size
+    values = _Values(compiled, leaf_scores, R)
+    W = np.concatenate([weights, np.zeros((R, 1))], axis=1)
+    share = np.ones((R, k + 1, U)) if detail else None
+    insufficient = np.zeros((R, k + 1, U), dtype=bool) if detail else None
+    contributions = np.full((R, k + 1, U), np.nan) if detail else None
+    if share is not None:
+        share[:, compiled.leaves] = (~np.isnan(values.node(compiled.leaves))).astype(np.float64)
+    for group in compiled.groups:
+        if weight_hook is not None:
+            X = np.stack(
+                [values.node(group.children[:, j]) for j in range(group.children.shape[1])], axis=-2
+            )
+            W[:, group.children] = weight_hook(group, X)[np.newaxis]
+        w = W[:, group.children]  # (R, P, width)
+        limited = bool((group.min_share > -np.inf).any())
+        quick = _fast(values, group, w, detail)
+        if quick is not None:
+            out, count, parts = quick
+        elif group.method.name == "arithmetic":
+            out, count, parts = _arithmetic(values, group, w, detail)
+        else:
+            X = np.stack(
+                [values.node(group.children[:, j]) for j in range(group.children.shape[1])], axis=-2
+            )
+            count = (~np.isnan(X)).sum(axis=-2)
+            if limited:
+                short = count / group.count[:, np.newaxis] < group.min_share[:, np.newaxis]
+                X = np.where(short[..., np.newaxis, :], np.nan, X)
+            try:
+                out = ag.AGGREGATORS[group.method.name](
+                    X, w[..., np.newaxis], **group.method.kwargs
+                )
+            except InvalidDataError as err:
+                names = ", ".join(repr(compiled.codes[p]) for p in group.parents.tolist())
+                problems = [
+                    Problem(f"aggregating node(s) {names}: {p.message}", kind=p.kind)
+                    for p in err.problems
+                ]
+                raise InvalidDataError(problems, source="<index>") from None
+            parts = None
+        have = count / group.count[:, np.newaxis]
+        short = have < group.min_share[:, np.newaxis]
+        if limited:
+            out = np.where(short, np.nan, out)
+        values.aggs[:, values.agg_row[group.parents]] = out
+        if share is not None and insufficient is not None and contributions is not None:
+            share[:, group.parents] = have
+            insufficient[:, group.parents] = short
+            if parts is not None:
+                if limited:
+                    parts = np.where(short[..., np.newaxis, :], np.nan, parts)
+                real = group.children < k
+                rows, cols = np.nonzero(real)
+                contributions[:, group.children[rows, cols]] = parts[:, rows, cols]
+    chosen = np.arange(k) if keep is None else keep
+    return Pass(
+        scores=values.node(chosen).copy(),
+        share=None if share is None else share[:, :k],
+        insufficient=None if insufficient is None else insufficient[:, :k],
+        contributions=None if contributions is None else contributions[:, :k],
+        weights=W[:, :k],
+    )
+
+
+def ranks(scores: FloatArray) -> IntArray:
+    """Rank along the last axis, 1 = highest, ties share the smallest rank, 0 = no score."""
+    missing = np.isnan(scores)
+    key = np.where(missing, np.inf, -scores)
+    order = np.argsort(key, axis=-1)
+    ordered = np.take_along_axis(key, order, axis=-1)
+    n = scores.shape[-1]
+    position = np.broadcast_to(np.arange(n), ordered.shape)
+    starts = np.ones(ordered.shape, dtype=bool)
+    starts[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
+    first = np.maximum.accumulate(np.where(starts, position, 0), axis=-1)
+    rows = scores.size // n if n else 0
+    flat = np.empty(scores.size, dtype=np.int64)
+    flat[(np.arange(rows) * n)[:, np.newaxis] + order.reshape(rows, n)] = (first + 1).reshape(
+        rows, n
+    )
+    out = flat.reshape(scores.shape)
+    out[missing] = 0
+    return out
+
+
+def weight_vector(compiled: Compiled, weights: Mapping[str, float]) -> FloatArray:
+    """The weights of the nodes in compiled order, shape ``(1, k)``."""
+    return np.array([[weights[c] for c in compiled.codes]], dtype=np.float64)
+
+
+def pca_hook(group: Group, X: FloatArray) -> FloatArray:
+    """Weights from the first principal component of each aggregate's children (one run)."""
+    out = np.zeros(group.children.shape)
+    for row in range(group.children.shape[0]):
+        n = int(group.count[row])
+        if n == 1:
+            out[row, 0] = 1.0
+            continue
+        try:
+            out[row, :n] = ag.pca_weights(X[0, row, :n])
+        except InvalidDataError as err:
+            msg = f"PCA weights of node {row}: {err.problems[0].message}"
+            raise InvalidDataError(
+                [Problem(msg, kind=err.problems[0].kind)], source="<index>"
+            ) from None
+    return out
+
+
+def prepare(
+    index: CompositeIndex,
+    data: Observations,
+    *,
+    period: str | int | None,
+    units: Sequence[str] | None,
+    groups: Mapping[str, str] | None,
+) -> tuple[str, tuple[str, ...], FloatArray, int]:
+    """Select the period and units: (period label, units, panel (P, L, U), period position)."""
+    label = data.period(period)
+    codes = [n.code for n in index.leaves()]
+    panel = data.panel(codes)
+    if units is not None:
+        chosen = tuple(str(u) for u in units)
+        where = {u: j for j, u in enumerate(data.units)}
+        lacking = [u for u in chosen if u not in where]
+        if lacking:
+            msg = f"unit(s) {', '.join(repr(u) for u in lacking[:5])} have no observations"
+            raise InvalidDataError(
+                [Problem(msg, field="unit", kind="unknown_unit")], source=data.source
+            )
+        if len(set(chosen)) != len(chosen):
+            msg = "a unit is listed twice in 'units'"
+            raise InvalidDataError(
+                [Problem(msg, field="unit", kind="duplicate_unit")], source="<units>"
+            )
+        panel = panel[:, :, [where[u] for u in chosen]]
+    else:
+        chosen = data.units
+    return label, chosen, panel, data.periods.index(label)
+
+
+def leaf_scores(
+    index: CompositeIndex,
+    panel: FloatArray,
+    at: int,
+    units: Sequence[str],
+    normalisation: Method,
+    imputation: Method,
+    groups: Mapping[str, str] | None,
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Impute then normalise: (normalised (L, U), raw after imputation (L, U), imputed mask)."""
+    raw, imputed = impute(imputation, panel, at, units, groups)
+    return normalise_leaves(index, normalisation, raw, panel), raw, imputed

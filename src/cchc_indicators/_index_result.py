@@ -1,0 +1,443 @@
+"""Scoring units on a composite index: :func:`compute_index` and :class:`IndexResult`."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from . import aggregate as ag
+from ._index_data import Observations
+from ._index_def import CompositeIndex, Method, check_method
+from ._index_engine import (
+    aggregation_spec,
+    compile_index,
+    leaf_scores,
+    pca_hook,
+    prepare,
+    ranks,
+    run_levels,
+    weight_vector,
+)
+from .errors import DefinitionError, UnknownIndicatorError
+from .panel import _pandas
+
+__all__ = ["RECORD_KEYS", "IndexResult", "compute_index", "text_table"]
+
+FloatArray = NDArray[np.float64]
+
+#: The keys of :meth:`IndexResult.to_records`, in order.
+RECORD_KEYS = (
+    "unit",
+    "node",
+    "level",
+    "parent",
+    "score",
+    "rank",
+    "contribution",
+    "share",
+    "reason",
+    "period",
+)
+
+
+def _readonly(value: object) -> NDArray[Any]:
+    out = np.array(value)
+    out.flags.writeable = False
+    return out
+
+
+def _eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+
+
+_ARRAY = {"converter": _readonly, "eq": attrs.cmp_using(eq=_eq)}
+
+
+def _number(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
+def text_table(head: Sequence[str], body: Sequence[Sequence[str]], right: set[int]) -> list[str]:
+    """Lay out a plain-text table: a header, a rule and the rows."""
+    widths = [max(len(row[c]) for row in [head, *body]) for c in range(len(head))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if j in right else c.ljust(w)
+            for j, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return [line(head), "-" * (sum(widths) + 2 * (len(widths) - 1)), *(line(b) for b in body)]
+
+
+@attrs.frozen
+class IndexResult:
+    """Scores, ranks and contributions of every unit at every node of an index.
+
+    Arrays are ``(nodes, units)``, nodes in :attr:`nodes` order (the index
+    first, then level by level). Ranks are 1 for the highest score, ties
+    share the smallest rank, 0 where there is no score.
+
+    Attributes
+    ----------
+    index, period, units, nodes, parents, levels
+        What was scored: the index code, the period, the units, the node
+        codes with their parents (``None`` for the index) and levels.
+    scores, ranks
+        The score and rank of each unit at each node.
+    contributions
+        Each node's part of its parent's score: its re-normalised weight
+        times its score, so the children's contributions add up to the
+        parent's score. Only defined under arithmetic aggregation (NaN
+        elsewhere, and for the index itself).
+    share
+        The share of a node's children with a value (for a leaf: 1 if the
+        indicator has a value, after imputation).
+    reason
+        Why a unit has no score at a node: ``"no_data"`` or
+        ``"insufficient_data"`` (below the node's ``min_share``); ``""``
+        where it has one.
+    raw, imputed, normalised
+        The leaves' values after imputation, where they were imputed, and
+        their normalised scores, ``(leaves, units)``.
+    weights
+        The weight of each node used, and :attr:`effective_weights` the
+        product of the re-normalised weights down the tree.
+    normalisation, aggregation, imputation, weight_set
+        The methods used and the weight set's name (``None`` = the nodes'
+        own weights).
+    note
+        The data's note (e.g. that they are synthetic).
+    """
+
+    index: str
+    period: str
+    units: tuple[str, ...]
+    nodes: tuple[str, ...]
+    parents: tuple[str | None, ...]
+    levels: tuple[int, ...]
+    leaves: tuple[str, ...]
+    scores: FloatArray = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    ranks: NDArray[np.int64] = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    contributions: FloatArray = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    share: FloatArray = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    reason: NDArray[np.str_] = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    raw: FloatArray = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    imputed: NDArray[np.bool_] = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    normalised: FloatArray = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    weights: Mapping[str, float] = attrs.field(eq=False)
+    normalisation: Method
+    aggregation: tuple[Method, ...]
+    imputation: Method
+    weight_set: str | None
+    note: str = ""
+
+    def _row(self, node: str | None) -> int:
+        code = self.index if node is None else node
+        try:
+            return self.nodes.index(code)
+        except ValueError:
+            msg = f"node {code!r} is not in index {self.index!r}"
+            raise UnknownIndicatorError(msg, key=code) from None
+
+    def score(self, node: str | None = None) -> FloatArray:
+        """Return the scores at ``node`` (default: the index), one per unit.
+
+        Raises
+        ------
+        UnknownIndicatorError
+            For a node not in the index.
+        """
+        out: FloatArray = self.scores[self._row(node)]
+        return out
+
+    def rank(self, node: str | None = None) -> NDArray[np.int64]:
+        """Return the ranks at ``node`` (default: the index), 0 = no score."""
+        out: NDArray[np.int64] = self.ranks[self._row(node)]
+        return out
+
+    @property
+    def effective_weights(self) -> dict[str, float]:
+        """Each node's weight in the index: the product of sibling-normalised weights from the top."""
+        tree = {
+            c: (p or "", self.weights[c]) for c, p in zip(self.nodes, self.parents, strict=True)
+        }
+        tree[self.index] = ("", 1.0)
+        return ag.effective_weights(tree)
+
+    def to_records(self, level: str | None = None) -> list[dict[str, Any]]:
+        """Return one record per unit and node (the keys of :data:`RECORD_KEYS`).
+
+        ``level`` is accepted for the command line's writer and ignored.
+        """
+        del level
+        out = []
+        for j, unit in enumerate(self.units):
+            for i, node in enumerate(self.nodes):
+                out.append(
+                    {
+                        "unit": unit,
+                        "node": node,
+                        "level": self.levels[i],
+                        "parent": self.parents[i],
+                        "score": _number(self.scores[i, j]),
+                        "rank": int(self.ranks[i, j]) or None,
+                        "contribution": _number(self.contributions[i, j]),
+                        "share": _number(self.share[i, j]),
+                        "reason": str(self.reason[i, j]),
+                        "period": self.period,
+                    }
+                )
+        return out
+
+    def to_json(self) -> str:
+        """Return :meth:`to_records` as JSON text, with the note and methods."""
+        doc = {
+            "index": self.index,
+            "period": self.period,
+            "note": self.note,
+            "normalisation": self.normalisation.to_dict(),
+            "aggregation": [m.to_dict() for m in self.aggregation],
+            "imputation": self.imputation.to_dict(),
+            "weight_set": self.weight_set,
+            "rows": self.to_records(),
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=2)
+
+    def to_frame(self) -> Any:
+        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return _pandas().DataFrame.from_records(self.to_records(), columns=list(RECORD_KEYS))
+
+    def table(self, level: str | None = None, *, node: str | None = None, digits: int = 1) -> str:
+        """Return a plain-text table of the units at ``node`` (default: the index), best first.
+
+        Columns: rank, unit, score and, below the index, the scores of its
+        children (the top level).
+        """
+        del level
+        i = self._row(node)
+        kids = [c for c, p in zip(self.nodes, self.parents, strict=True) if p == self.nodes[i]]
+        head = ("rank", "unit", "score", *kids)
+        order = np.lexsort(
+            (np.arange(len(self.units)), np.where(self.ranks[i] == 0, 1 << 30, self.ranks[i]))
+        )
+        body = []
+        for j in order.tolist():
+            cells = [self.scores[self._row(c), j] for c in kids]
+            body.append(
+                (
+                    str(self.ranks[i, j] or "—"),
+                    self.units[j],
+                    "—" if math.isnan(self.scores[i, j]) else f"{self.scores[i, j]:.{digits}f}",
+                    *("—" if math.isnan(x) else f"{x:.{digits}f}" for x in cells),
+                )
+            )
+        right = {0, *range(2, len(head))}
+        lines = text_table(head, body, right)
+        if self.note:
+            lines.append(self.note)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        i = self._row(None)
+        kids = [c for c, p in zip(self.nodes, self.parents, strict=True) if p == self.index]
+        order = np.lexsort(
+            (np.arange(len(self.units)), np.where(self.ranks[i] == 0, 1 << 30, self.ranks[i]))
+        )
+        parts = [
+            f"<p><strong>{html.escape(self.index)}</strong>, period {html.escape(self.period or '—')}</p>"
+        ]
+        if self.note:
+            parts.append(f"<p><strong>{html.escape(self.note)}</strong></p>")
+        head = ["rank", "unit", "score", *kids]
+        parts.append(
+            "<table><thead><tr>"
+            + "".join(f"<th>{html.escape(h)}</th>" for h in head)
+            + "</tr></thead><tbody>"
+        )
+        for j in order.tolist():
+            values = [self.scores[self._row(c), j] for c in [self.index, *kids]]
+            cells = [
+                str(self.ranks[i, j] or "—"),
+                self.units[j],
+                *("—" if math.isnan(v) else f"{v:.1f}" for v in values),
+            ]
+            parts.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+        parts.append("</tbody></table>")
+        return "\n".join(parts)
+
+    def plot(self, kind: str = "scores", **options: Any) -> Any:
+        """Draw the result with matplotlib (needs the ``plot`` extra); return the Figure.
+
+        Parameters
+        ----------
+        kind
+            ``"scores"``: the index score of every unit, best first;
+            ``"contributions"``: each top-level node's contribution stacked
+            per unit (arithmetic aggregation only).
+        **options
+            Passed on to :func:`cchc_indicators.plot.index_scores` or
+            :func:`cchc_indicators.plot.index_contributions`.
+
+        Raises
+        ------
+        DefinitionError
+            For an unknown ``kind``.
+        """
+        from . import plot as plots
+
+        if kind == "scores":
+            return plots.index_scores(self, **options)
+        if kind == "contributions":
+            return plots.index_contributions(self, **options)
+        msg = f"unknown plot kind {kind!r}; the kinds are 'scores', 'contributions'"
+        raise DefinitionError(msg)
+
+
+def _normalisation(index: CompositeIndex, value: object) -> Method:
+    if value is None:
+        return index.normalisation
+    return check_method(Method.parse(value), "normalisation", f"index {index.code!r}")
+
+
+def _imputation(index: CompositeIndex, value: object) -> Method:
+    if value is None:
+        return index.imputation
+    return check_method(Method.parse(value), "imputation", f"index {index.code!r}")
+
+
+def compute_index(
+    index: CompositeIndex,
+    data: Observations,
+    *,
+    period: str | int | None = None,
+    units: Sequence[str] | None = None,
+    weights: str | Mapping[str, float] | None = None,
+    normalisation: str | Method | Mapping[str, Any] | None = None,
+    aggregation: object = None,
+    imputation: str | Method | Mapping[str, Any] | None = None,
+    groups: Mapping[str, str] | None = None,
+) -> IndexResult:
+    """Score every unit on a composite index: impute, normalise, weight, aggregate, rank.
+
+    The steps, in order:
+
+    1. **Imputation** of the period's missing raw values (the index's method
+       unless ``imputation=`` is given): ``none``; ``mean`` or ``median`` of
+       the indicator over the units with a value; ``group_mean`` over the
+       units of the same group (``groups={unit: group}``, e.g. a region);
+       ``locf``, the latest earlier period's value. What cannot be imputed
+       stays missing; imputed cells are flagged in :attr:`IndexResult.imputed`.
+    2. **Normalisation** of each indicator over the units (see
+       :mod:`cchc_indicators.normalise`), the indicator's direction applied
+       once; with the option ``over="panel"``, minimum, maximum, mean and
+       standard deviation come from every period of the data, so that scores
+       are comparable across years.
+    3. **Aggregation** level by level from the bottom, each node by its
+       method, over its children with a value (weights re-normalised over
+       those), after refusing a value to units below the node's
+       ``min_share`` (the reason is kept).
+    4. **Ranks** at every node.
+
+    Parameters
+    ----------
+    index
+        The definition.
+    data
+        The observations; every indicator of the index must be there.
+    period
+        The period to score (default: the latest in the data).
+    units
+        The units to score, in order (default: every unit in the data).
+    weights
+        ``None`` (the nodes' weights), a weight set's name, a mapping
+        ``{node: weight}`` overriding some, or ``"pca"``: each aggregate's
+        children weighted by the squared loadings of their first principal
+        component (needs complete data).
+    normalisation, aggregation, imputation
+        Replace the index's methods for this computation (``aggregation``:
+        one method or one per level).
+    groups
+        ``{unit: group}``, for ``group_mean`` imputation.
+
+    Returns
+    -------
+    IndexResult
+
+    Raises
+    ------
+    DefinitionError
+        For an unknown method, option or weight set, or weights summing to 0.
+    InvalidDataError
+        For an indicator the data lack, an unknown period or unit, a unit
+        without a group, or data a method cannot take (a zero under
+        geometric aggregation without a shift, incomplete data for PCA).
+
+    Examples
+    --------
+    >>> from cchc_indicators.composite import CompositeIndex, Node, Observations, compute_index
+    >>> idx = CompositeIndex("i", children=[
+    ...     Node("services", children=[Node("online"), Node("days", direction=-1)]),
+    ...     Node("satisfaction")])
+    >>> data = Observations.from_values(
+    ...     {"online": [90, 60, 30], "days": [5, 10, 15], "satisfaction": [70, 90, 80]},
+    ...     units=["A", "B", "C"])
+    >>> r = compute_index(idx, data)
+    >>> r.score("services").tolist(), r.score().tolist(), r.rank().tolist()
+    ([100.0, 50.0, 0.0], [50.0, 75.0, 25.0], [2, 1, 3])
+    >>> r.contributions[r.nodes.index("satisfaction")].tolist()
+    [0.0, 50.0, 25.0]
+    """
+    norm = _normalisation(index, normalisation)
+    imp = _imputation(index, imputation)
+    agg = aggregation_spec(index, aggregation)
+    label, chosen, panel, at = prepare(index, data, period=period, units=units, groups=groups)
+    compiled = compile_index(index, agg)
+    pca = isinstance(weights, str) and weights == "pca"
+    used = index.weights(None if pca else weights)
+    normalised, raw, imputed = leaf_scores(index, panel, at, chosen, norm, imp, groups)
+    w = weight_vector(compiled, used)
+    result = run_levels(compiled, normalised, w, detail=True, weight_hook=pca_hook if pca else None)
+    if pca:
+        used = {
+            c: float(x) for c, x in zip(compiled.codes, result.weights[0].tolist(), strict=True)
+        }
+    assert result.share is not None
+    assert result.insufficient is not None
+    assert result.contributions is not None
+    scores = result.scores[0]
+    reason = np.where(
+        result.insufficient[0],
+        "insufficient_data",
+        np.where(np.isnan(scores), "no_data", ""),
+    )
+    return IndexResult(
+        index=index.code,
+        period=label,
+        units=chosen,
+        nodes=compiled.codes,
+        parents=tuple(None if p < 0 else compiled.codes[p] for p in compiled.parent.tolist()),
+        levels=tuple(compiled.level.tolist()),
+        leaves=tuple(n.code for n in index.leaves()),
+        scores=scores,
+        ranks=ranks(scores),
+        contributions=result.contributions[0],
+        share=result.share[0],
+        reason=reason,
+        raw=raw,
+        imputed=imputed,
+        normalised=normalised,
+        weights=used,
+        normalisation=norm,
+        aggregation=agg,
+        imputation=imp,
+        weight_set=weights if isinstance(weights, str) else None,
+        note=data.note,
+    )

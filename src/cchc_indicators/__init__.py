@@ -15,6 +15,7 @@ True
 from . import (
     aggregate,
     catalog,
+    composite,
     crosswalk,
     datasets,
     measures,
@@ -25,8 +26,10 @@ from . import (
     rebase,
     rules,
     survey,
+    uncertainty,
     units,
 )
+from .composite import CompositeIndex, IndexResult, Observations, compute_index
 from .errors import (
     CchcError,
     DefinitionError,
@@ -59,6 +62,7 @@ __all__ = [
     "TWO_TIER_LEVELS",
     "Area",
     "CchcError",
+    "CompositeIndex",
     "Condition",
     "DefinitionError",
     "Direction",
@@ -66,10 +70,12 @@ __all__ = [
     "Hierarchy",
     "HierarchyError",
     "IncompatibleStatesError",
+    "IndexResult",
     "Indicator",
     "IndicatorData",
     "InvalidDataError",
     "Measure",
+    "Observations",
     "Panel",
     "PanelError",
     "PeriodError",
@@ -92,6 +98,8 @@ __all__ = [
     "at_least",
     "at_most",
     "catalog",
+    "composite",
+    "compute_index",
     "crosswalk",
     "datasets",
     "evaluate",
@@ -112,5 +120,6 @@ __all__ = [
     "survey",
     "territory",
     "tier",
+    "uncertainty",
     "units",
 ]

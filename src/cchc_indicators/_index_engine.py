@@ -270,8 +270,8 @@ class _Values:
         self.R = R
         self.k = k
 
-    def zero_padded(self, children: IntArray) -> FloatArray | None:
-        """The children's values ``(R or 1, P, width, U)`` with the padding as 0, if all are leaves or all aggregates."""
+    def zero_padded(self, children: IntArray) -> FloatArray:
+        """The children's values ``(R or 1, P, width, U)``, the padding as 0 (missing stays NaN)."""
         leaf = self.is_leaf[children]
         real = children < self.k
         if leaf[real].all():
@@ -282,7 +282,9 @@ class _Values:
             rows = np.where(real, self.agg_row[children], self.aggs.shape[1] - 1)
             gathered: FloatArray = self.aggs[:, rows]
             return gathered
-        return None
+        stacked = np.stack([self.node(children[:, j]) for j in range(children.shape[1])], axis=-2)
+        mixed: FloatArray = np.where(real[..., np.newaxis], stacked, 0.0)
+        return mixed
 
     def slot(self, positions: IntArray) -> FloatArray:
         """The values of the nodes at ``positions`` (P,), shape ``(R or 1, P, U)``."""
@@ -305,134 +307,143 @@ class _Values:
         )
 
 
+def _check_positive(
+    Y: FloatArray, present: BoolArray, plain: bool, *, strict: bool, method: str, hint: str
+) -> None:
+    """Refuse values ``<= 0`` (``strict``) or ``< 0`` among those present, as aggregate does.
+
+    ``plain``: every value of ``Y`` is present and real, so one reduction decides.
+    """
+    if plain:
+        low = float(Y.min()) if Y.size else 1.0
+        if low > 0 or (not strict and low >= 0):
+            return
+    ag._require(Y[np.broadcast_to(present, Y.shape)], strict=strict, method=method, hint=hint)
+
+
 def _transform(
-    method: Method, X: FloatArray, real: BoolArray
+    method: Method, X: FloatArray, present: BoolArray, plain: bool
 ) -> tuple[FloatArray, Callable[[FloatArray], FloatArray]] | None:
-    """The power-mean form of a method: transformed values and the inverse; None if it has none."""
+    """A power mean's transformed values (0 where absent) and its inverse; None if not a power mean.
+
+    ``plain``: no value is missing and there is no padding, so the transform
+    is taken on the whole array without masking.
+    """
     name, opts = method.name, method.kwargs
     if name == "generalised":
         p = float(opts["p"])
         name = "arithmetic" if p == 1 else "geometric" if p == 0 else name
         opts = {} if p in (0, 1) else opts
-    values = X[np.broadcast_to(real, X.shape)]
     if name == "arithmetic":
-        return X, lambda m: m
+        return (X if plain else np.where(present, X, 0.0)), lambda m: m
     if name == "geometric":
         shift = float(opts.get("shift", 0.0))
-        ag._require(
-            values + shift,
+        Y = X + shift
+        _check_positive(
+            Y,
+            present,
+            plain,
             strict=True,
             method="the geometric mean",
             hint="pass shift= or normalise to > 0",
         )
-        T = np.where(real, np.log(np.where(real, X + shift, 1.0)), 0.0)
+        T = np.log(Y, out=Y) if plain else np.where(present, np.log(np.where(present, Y, 1.0)), 0.0)
         return T, lambda m: np.exp(m) - shift
     if name == "harmonic":
-        ag._require(values, strict=True, method="the harmonic mean", hint="normalise to > 0 first")
-        T = np.where(real, 1.0 / np.where(real, X, 1.0), 0.0)
+        hint = "normalise to > 0 first"
+        _check_positive(X, present, plain, strict=True, method="the harmonic mean", hint=hint)
+        T = np.divide(1.0, X) if plain else np.where(present, 1.0 / np.where(present, X, 1.0), 0.0)
         return T, lambda m: 1.0 / m
     if name == "generalised":
         p = float(opts["p"])
-        ag._require(
-            values,
-            strict=p < 0,
-            method=f"the generalised mean with p = {p}",
-            hint="normalise to a positive range first",
-        )
+        what = f"the generalised mean with p = {p}"
+        hint = "normalise to a positive range first"
+        _check_positive(X, present, plain, strict=p < 0, method=what, hint=hint)
         with np.errstate(divide="ignore"):
-            T = np.where(real, np.where(real, X, 1.0) ** p, 0.0)
+            T = X**p if plain else np.where(present, np.where(present, X, 1.0) ** p, 0.0)
         return T, lambda m: m ** (1.0 / p)
     return None
 
 
-def _fast(
-    values: _Values, group: Group, w: FloatArray, detail: bool
-) -> tuple[FloatArray, FloatArray, FloatArray | None] | None:
-    """A power mean (arithmetic, geometric, harmonic, generalised) when no child is missing.
+def _sum_products(w: FloatArray, T: FloatArray) -> FloatArray:
+    """``sum_j w[r, p, j] * T[., p, j, u]`` for shared (leading 1) or per-replication ``T``.
 
-    One sum of products over the children of the transformed values, then
-    the inverse transform. einsum without optimisation sums in a fixed
-    order, so a replication's value does not depend on how many are
-    computed together. ``None`` when a child is missing or the method is
-    not a power mean: the caller takes the general path.
+    One small matrix product per replication and parent, ``(1, j) @ (j, u)``,
+    stacked: numpy computes each with the same kernel whatever the number
+    stacked, so a replication's value does not depend on how many are
+    computed together (the tests check that zero noise gives the nominal
+    result exactly, and that the chunk size changes nothing).
+    """
+    out: FloatArray = np.matmul(w[:, :, np.newaxis, :], T[0] if T.shape[0] == 1 else T)[:, :, 0, :]
+    return out
+
+
+def _power_mean(
+    values: _Values, group: Group, w: FloatArray, detail: bool, need_count: bool
+) -> tuple[FloatArray, FloatArray | None, FloatArray | None] | None:
+    """Aggregate a group by a power mean (arithmetic, geometric, harmonic, generalised).
+
+    The weighted mean of the transformed values over the children present:
+    ``inverse(sum(w * f(x)) / sum(w))``, both sums by :func:`_sum_products`,
+    so missing children are skipped with their weights. Returns the values,
+    the count of children present (if ``need_count``), and (arithmetic, with ``detail``) each
+    child's part; ``None`` if the method is not a power mean.
     """
     X = values.zero_padded(group.children)
-    if X is None or np.isnan(X).any():
-        return None
-    real = (group.children < values.k)[..., np.newaxis]
-    form = _transform(group.method, X, real)
+    padded = bool((group.children >= values.k).any())
+    missing = np.isnan(X)
+    complete = not missing.any()
+    plain = complete and not padded
+    if plain:
+        present = np.ones((1, 1, 1, 1), dtype=bool)
+    else:
+        present = np.logical_not(missing, out=missing)
+        if padded:
+            present &= (group.children < values.k)[..., np.newaxis]
+    form = _transform(group.method, X, present, plain)
     if form is None:
         return None
     T, inverse = form
-    R, P, _ = w.shape
-    U = X.shape[-1]
-    if T.shape[0] == 1 and R > 1:
-        num = np.einsum("rpj,pju->rpu", w, T[0])
+    num = _sum_products(w, T)
+    count: FloatArray | None = None
+    if complete:
+        den = w.sum(axis=-1, keepdims=True)
+        if need_count:
+            count = group.count[np.newaxis, :, np.newaxis]
     else:
-        num = np.einsum("rpj,rpju->rpu", w, T)
-    den = w.sum(axis=-1, keepdims=True)
-    positive = den > 0
+        mask = present.astype(np.float64)
+        den = _sum_products(w, mask)
+        if need_count:
+            count = mask.sum(axis=-2)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        safe = np.where(positive, den, 1.0)
-        out = np.where(positive, inverse(num / safe), np.nan)
+        # A unit with no child present (or only children of weight 0) has
+        # num = den = 0, and 0 / 0 is NaN: no value.
+        np.divide(num, den, out=num)
+        out = inverse(num)
         parts = None
         if detail and group.method.name == "arithmetic":
-            parts = np.where(
-                real & positive[..., np.newaxis],
-                w[..., np.newaxis] * X / safe[..., np.newaxis],
-                np.nan,
-            )
-    count = np.broadcast_to(group.count[:, np.newaxis], (R, P, U))
+            share = np.where(present, w[..., np.newaxis], 0.0) / den[..., np.newaxis, :]
+            parts = np.where(present & (den > 0)[..., np.newaxis, :], share * T, np.nan)
     return out, count, parts
 
 
-def _arithmetic(
-    values: _Values, group: Group, w: FloatArray, detail: bool
-) -> tuple[FloatArray, FloatArray, FloatArray | None]:
-    """Weighted mean over the children present, one child slot at a time: (values, count, parts).
-
-    The sums run over the slots in a fixed order, elementwise, so a
-    replication's result does not depend on how many are computed together.
-    A slot without missing values adds its weight to a per-parent total
-    instead of a per-unit one, which spares a pass over the data.
-    """
-    R, P, width = w.shape
-    U = values.leaves.shape[-1]
-    num = np.zeros((R, P, U))
-    tmp = np.empty((R, P, U))
-    den: FloatArray = np.zeros((R, P, 1))
-    count: FloatArray = np.zeros((1, P, 1))
-    terms = []
-    for j in range(width):
-        x = values.slot(group.children[:, j])
-        wj = w[:, :, j, np.newaxis]
-        present = ~np.isnan(x)
-        if present.all():
-            np.multiply(wj, x, out=tmp)
-            np.add(num, tmp, out=num)
-            den = den + wj
-            count = count + 1.0
-            if detail:
-                terms.append((wj * x, present))
-            continue
-        xz = np.where(present, x, 0.0)
-        np.multiply(wj, xz, out=tmp)
-        np.add(num, tmp, out=num)
-        den = den + wj * present
-        count = count + present
-        if detail:
-            terms.append((wj * xz, present))
-    positive = den > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        safe = np.where(positive, den, 1.0)
-        out = np.where(positive, num / safe, np.nan)
-        parts = None
-        if detail:
-            parts = np.stack(
-                [np.where(p & positive, t / safe, np.nan) for t, p in terms],
-                axis=-2,
-            )
-    return out, np.broadcast_to(count, (R, P, U)), parts
+def _aggregate_group(
+    values: _Values, group: Group, w: FloatArray, detail: bool, limited: bool
+) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
+    """One group's values, count of children present and parts (see :func:`_power_mean`)."""
+    quick = _power_mean(values, group, w, detail, limited or detail)
+    if quick is not None:
+        return quick
+    # Median and Copeland: the general aggregators, units below the threshold left out first.
+    X = np.stack(
+        [values.node(group.children[:, j]) for j in range(group.children.shape[1])], axis=-2
+    )
+    count = (~np.isnan(X)).sum(axis=-2).astype(np.float64)
+    if limited:
+        short = count / group.count[:, np.newaxis] < group.min_share[:, np.newaxis]
+        X = np.where(short[..., np.newaxis, :], np.nan, X)
+    out = ag.AGGREGATORS[group.method.name](X, w[..., np.newaxis], **group.method.kwargs)
+    return out, count, None
 
 
 def run_levels(
@@ -470,35 +481,21 @@ def run_levels(
             W[:, group.children] = weight_hook(group, X)[np.newaxis]
         w = W[:, group.children]  # (R, P, width)
         limited = bool((group.min_share > -np.inf).any())
-        quick = _fast(values, group, w, detail)
-        if quick is not None:
-            out, count, parts = quick
-        elif group.method.name == "arithmetic":
-            out, count, parts = _arithmetic(values, group, w, detail)
-        else:
-            X = np.stack(
-                [values.node(group.children[:, j]) for j in range(group.children.shape[1])], axis=-2
-            )
-            count = (~np.isnan(X)).sum(axis=-2)
-            if limited:
-                short = count / group.count[:, np.newaxis] < group.min_share[:, np.newaxis]
-                X = np.where(short[..., np.newaxis, :], np.nan, X)
-            try:
-                out = ag.AGGREGATORS[group.method.name](
-                    X, w[..., np.newaxis], **group.method.kwargs
-                )
-            except InvalidDataError as err:
-                names = ", ".join(repr(compiled.codes[p]) for p in group.parents.tolist())
-                problems = [
-                    Problem(f"aggregating node(s) {names}: {p.message}", kind=p.kind)
-                    for p in err.problems
-                ]
-                raise InvalidDataError(problems, source="<index>") from None
-            parts = None
-        have = count / group.count[:, np.newaxis]
-        short = have < group.min_share[:, np.newaxis]
-        if limited:
-            out = np.where(short, np.nan, out)
+        try:
+            out, count, parts = _aggregate_group(values, group, w, detail, limited)
+        except InvalidDataError as err:
+            names = ", ".join(repr(compiled.codes[p]) for p in group.parents.tolist())
+            problems = [
+                Problem(f"aggregating node(s) {names}: {p.message}", kind=p.kind)
+                for p in err.problems
+            ]
+            raise InvalidDataError(problems, source="<index>") from None
+        if limited or detail:
+            assert count is not None
+            have = count / group.count[:, np.newaxis]  # (1 or R, P, 1 or U)
+            short = have < group.min_share[:, np.newaxis]
+            if limited and short.any():
+                np.copyto(out, np.nan, where=short)
         values.aggs[:, values.agg_row[group.parents]] = out
         if share is not None and insufficient is not None and contributions is not None:
             share[:, group.parents] = have

@@ -103,7 +103,7 @@ Progress = Callable[[int, int], None]
 MEMORY_LIMIT = 1 << 30
 #: Default number of values (replications × children × units) aggregated at once: small
 #: enough for a chunk's arrays to stay in cache.
-CHUNK_CELLS = 500_000
+CHUNK_CELLS = 250_000
 
 
 def _levels(value: object) -> tuple[int, ...] | None:
@@ -287,20 +287,23 @@ class _Design:
         counts = np.zeros((kept, U, U + 1), dtype=np.int64)
         combo = imp * self.n_norm + norm
         n_leaf = len(self.leaf_alternatives)
-        for start in range(0, R, chunk):
-            stop = min(start + chunk, R)
-            pair = agg[start:stop] * n_leaf + combo[start:stop]
-            for key in np.unique(pair).tolist():
-                rows = np.flatnonzero(pair == key) + start
-                a, c = divmod(key, n_leaf)
-                result = run_levels(
+        pair = agg * n_leaf + combo
+        done = 0
+        # Replications that share their methods are computed together, a chunk at a time.
+        for key in np.unique(pair).tolist():
+            same = np.flatnonzero(pair == key)
+            a, c = divmod(key, n_leaf)
+            for start in range(0, len(same), chunk):
+                rows = same[start : start + chunk]
+                scores = run_levels(
                     self.compiled[a], self.leaf_alternatives[c], weights[rows], keep=self.keep
-                )
-                out[rows] = result.scores
-            if count_ranks:
-                counts += _rank_counts(ranks(out[start:stop]), U)
-            if progress is not None:
-                progress(stop, R)
+                ).scores
+                out[rows] = scores
+                if count_ranks:
+                    counts += _rank_counts(ranks(scores), U)
+                done += len(rows)
+                if progress is not None:
+                    progress(done, R)
         return out, counts
 
 
@@ -494,11 +497,12 @@ class Uncertainty:
         if not 0 <= q <= 1:
             msg = f"a quantile must be from 0 to 1, got {q!r}"
             raise DefinitionError(msg)
-        c = self.counts[self._row(node)][:, 1:].astype(np.float64)
+        c = self.counts[self._row(node)][:, 1:]
         total = c.sum(axis=1, keepdims=True)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            cdf = np.cumsum(c, axis=1) / total
-        hit = cdf >= q - 1e-12
+        cumulative = np.cumsum(c, axis=1)
+        # The smallest rank with some probability whose cumulative share reaches q
+        # (counts compared as integers scaled by q, so no rounding of shares).
+        hit = (cumulative >= q * total - 1e-9) & (c > 0)
         out: IntArray = np.where(total[:, 0] > 0, hit.argmax(axis=1) + 1, 0)
         return out
 
@@ -1065,8 +1069,10 @@ def points_uncertainty(
     pts = nominal.points[top]  # (k, U)
     appl = nominal.applicable[top]
     with np.errstate(invalid="ignore", divide="ignore"):
-        total = g @ pts
-        denom = g @ appl
+        # Elementwise sums over the domains, in the order evaluate_points adds
+        # them, so that zero noise gives its index exactly.
+        total = (g[:, :, np.newaxis] * pts).sum(axis=1)
+        denom = (g[:, :, np.newaxis] * appl).sum(axis=1)
         index = np.where(denom > 0, 100.0 * total / denom, np.nan)
     scores = index[:, np.newaxis, :]
     U = len(nominal.units)

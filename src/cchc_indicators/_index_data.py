@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -190,7 +191,12 @@ class Observations:
             text = text if n else np.array([], dtype=str)
             problems.add(text == "", "empty", key, lambda i, k=key: f"{k!r} is empty")
             codes[key] = text
-        (value, _given, bad), bad_text = parse_numbers(list(columns["value"]))
+        raw_values = list(columns["value"])
+        # A NaN (as pandas writes a gap) is a missing value, like an empty cell.
+        raw_values = [
+            None if isinstance(x, (float, np.floating)) and math.isnan(x) else x for x in raw_values
+        ]
+        (value, _given, bad), bad_text = parse_numbers(raw_values)
         problems.add(
             bad,
             "not_numeric",
@@ -204,7 +210,7 @@ class Observations:
                 labels == "",
                 "bad_period",
                 "period",
-                lambda i: f"{raw[i]!r} is not a period (2024, 2024-Q1, 2024-03)",
+                lambda i: f"{str(raw[i])!r} is not a period (2024, 2024-Q1, 2024-03)",
             )
             kinds = sorted(set(grains[labels != ""].tolist()))
             if len(kinds) > 1:
@@ -227,14 +233,18 @@ class Observations:
             else np.array([], dtype=str)
         )
         _uniq, first_index, inverse = np.unique(joined, return_index=True, return_inverse=True)
-        dup = first_index[inverse] != np.arange(n)
+        # Rows already refused (an empty code, a bad period) are not also called duplicates.
+        valid = (codes["indicator"] != "") & (codes["unit"] != "")
+        if "period" in present and "period" in columns:
+            valid &= labels != ""
+        dup = (first_index[inverse] != np.arange(n)) & valid
         problems.add(
             dup,
             "duplicate",
             "indicator",
             lambda i: (
-                f"indicator {codes['indicator'][i]!r}, unit {codes['unit'][i]!r}, period "
-                f"{labels[i]!r} repeats row {int(numbers[first_index[inverse[i]]])}"
+                f"indicator {str(codes['indicator'][i])!r}, unit {str(codes['unit'][i])!r}, "
+                f"period {str(labels[i])!r} repeats row {int(numbers[first_index[inverse[i]]])}"
             ),
         )
         problems.raise_if_any(source)

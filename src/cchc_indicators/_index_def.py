@@ -117,9 +117,12 @@ class Method:
     name: str
     options: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_options)
 
-    def __init__(self, name: str, options: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+    def __init__(self, name: str, options: object = None, **kwargs: Any) -> None:
         if not isinstance(name, str) or not name:
             msg = f"a method needs a name, got {name!r}"
+            raise DefinitionError(msg)
+        if options is not None and not isinstance(options, Mapping):
+            msg = f"method options must be a mapping of names to values, got {options!r}"
             raise DefinitionError(msg)
         self.__attrs_init__(name, {**(options or {}), **kwargs})
 
@@ -508,9 +511,6 @@ class CompositeIndex:
                 msg = f"{where}: node code {node.code!r} appears twice"
                 raise DefinitionError(msg, code=node.code)
             seen.add(node.code)
-        if sum(c.weight for c in self.children) <= 0:
-            msg = f"{where}: the weights of its top-level nodes sum to 0"
-            raise DefinitionError(msg, code=self.code)
         check_method(self.normalisation, "normalisation", where)
         check_method(self.imputation, "imputation", where)
         for m in self.aggregation:
@@ -696,7 +696,7 @@ class CompositeIndex:
         """
         where = "<json>"
         text = str(source)
-        if isinstance(source, Path) or (not text.lstrip().startswith("{")):
+        if isinstance(source, Path) or not text.lstrip().startswith(("{", "[")):
             where = str(source)
             try:
                 text = Path(source).read_text(encoding="utf-8")
@@ -769,7 +769,16 @@ class CompositeIndex:
                 if p in reachable and c not in reachable:
                     reachable.add(c)
                     changed = True
-        cycle = sorted(set(parent_of) - reachable)
+        cut_off = set(parent_of) - reachable
+        # The nodes on a cycle: following parents from them comes back to them.
+        cycle = []
+        for start in sorted(cut_off):
+            seen, node = set(), start
+            while node in parent_of and node not in seen:
+                seen.add(node)
+                node = parent_of[node]
+            if node == start:
+                cycle.append(start)
         if cycle:
             shown = ", ".join(repr(c) for c in cycle)
             msg = f"index {code!r}: nodes {shown} form a cycle (each is its own ancestor)"

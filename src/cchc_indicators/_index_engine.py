@@ -30,6 +30,7 @@ class Group:
     """The aggregates of one level that share a method."""
 
     method: Method
+    codes: tuple[str, ...]  # the parents' codes
     parents: IntArray  # (P,) node positions
     children: IntArray  # (P, width) node positions, padded with the NaN node
     count: FloatArray  # (P,) the number of real children
@@ -103,6 +104,7 @@ def compile_index(index: CompositeIndex, aggregation: tuple[Method, ...]) -> Com
             groups.append(
                 Group(
                     method=method,
+                    codes=tuple(codes[i] for i in members),
                     parents=np.array(members, dtype=np.int64),
                     children=children,
                     count=np.array([len(nodes[i].children) for i in members], dtype=np.float64),
@@ -484,7 +486,9 @@ def run_levels(
         try:
             out, count, parts = _aggregate_group(values, group, w, detail, limited)
         except InvalidDataError as err:
-            names = ", ".join(repr(compiled.codes[p]) for p in group.parents.tolist())
+            names = ", ".join(repr(c) for c in group.codes[:5])
+            if len(group.codes) > 5:
+                names += f" (and {len(group.codes) - 5} more)"
             problems = [
                 Problem(f"aggregating node(s) {names}: {p.message}", kind=p.kind)
                 for p in err.problems
@@ -553,7 +557,7 @@ def pca_hook(group: Group, X: FloatArray) -> FloatArray:
         try:
             out[row, :n] = ag.pca_weights(X[0, row, :n])
         except InvalidDataError as err:
-            msg = f"PCA weights of node {row}: {err.problems[0].message}"
+            msg = f"PCA weights of the children of {group.codes[row]!r}: {err.problems[0].message}"
             raise InvalidDataError(
                 [Problem(msg, kind=err.problems[0].kind)], source="<index>"
             ) from None

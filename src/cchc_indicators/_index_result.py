@@ -170,7 +170,8 @@ class IndexResult:
             c: (p or "", self.weights[c]) for c, p in zip(self.nodes, self.parents, strict=True)
         }
         tree[self.index] = ("", 1.0)
-        return ag.effective_weights(tree)
+        out = ag.effective_weights(tree)
+        return {c: out[c] for c in self.nodes}
 
     def to_records(self, level: str | None = None) -> list[dict[str, Any]]:
         """Return one record per unit and node (the keys of :data:`RECORD_KEYS`).
@@ -413,10 +414,12 @@ def compute_index(
     assert result.insufficient is not None
     assert result.contributions is not None
     scores = result.scores[0]
+    # No child with a value at all is "no_data", whatever the threshold;
+    # some, but fewer than the node's min_share, is "insufficient_data".
     reason = np.where(
-        result.insufficient[0],
-        "insufficient_data",
-        np.where(np.isnan(scores), "no_data", ""),
+        ~np.isnan(scores),
+        "",
+        np.where(result.insufficient[0] & (result.share[0] > 0), "insufficient_data", "no_data"),
     )
     return IndexResult(
         index=index.code,

@@ -46,7 +46,6 @@ from cchc_indicators.uncertainty import (
 unc_module = importlib.import_module("cchc_indicators.uncertainty")
 
 NAN = math.nan
-ALL_NAN = "ignore:All-NaN slice encountered:RuntimeWarning"
 
 # --- shared cases --------------------------------------------------------------------------
 
@@ -219,12 +218,6 @@ class TestDrawWeights:
         assert (w[:, 0] == 1.0).all()
         assert np.unique(w[:, 3]).size == 1000
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=AssertionError,
-        reason="bug: the root's own gamma draw is added to the total of the index's children, "
-        "so the level-1 weights sum to less than their nominal total (ratios are unaffected)",
-    )
     def test_dirichlet_keeps_the_top_level_total(self) -> None:
         """The index's children (level 1) also keep their nominal total, 2 + 3 = 5."""
         w = draw_weights(Dirichlet(20), BASE, PARENT, LEVEL, 1000, np.random.default_rng(3))
@@ -241,7 +234,7 @@ class TestDrawWeights:
         n, c = 20000, 20.0
         w = draw_weights(Dirichlet(c), BASE, PARENT, LEVEL, n, np.random.default_rng(5))
         # Group A: shares 1/3, 2/3, 0; group B: 1/2, 1/2; level 1: 2/5, 3/5.
-        # Shares are taken within each drawn sibling group (see the level-1 xfail above).
+        # Shares are taken within each drawn sibling group.
         group = {1: [1, 2], 3: [3, 4, 5], 4: [3, 4, 5], 6: [6, 7]}
         cases = [(3, 1 / 3), (4, 2 / 3), (6, 0.5), (1, 0.4)]
         for col, share in cases:
@@ -538,15 +531,10 @@ class TestConstructed:
 
     @pytest.mark.parametrize("coverage", [1.5, 2.0])
     def test_rank_interval_coverage_above_1(self, coverage: float) -> None:
-        """A coverage above 1 asks for a negative quantile and is refused."""
-        with pytest.raises(DefinitionError, match="a quantile must be from 0 to 1"):
+        """A coverage above 1 is refused, naming the coverage."""
+        with pytest.raises(DefinitionError, match="'coverage' must be between 0 and 1"):
             constructed().rank_interval(coverage=coverage)
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=pytest.fail.Exception,
-        reason="bug: rank_interval accepts a negative coverage and returns lo > hi",
-    )
     def test_rank_interval_negative_coverage_refused(self) -> None:
         """A negative coverage is refused like score_interval's (it would give lo > hi)."""
         with pytest.raises(DefinitionError, match="'coverage' must be between 0 and 1"):
@@ -558,7 +546,6 @@ class TestConstructed:
         with pytest.raises(DefinitionError, match="'coverage' must be between 0 and 1"):
             constructed().score_interval(coverage=coverage)
 
-    @pytest.mark.filterwarnings(ALL_NAN)
     def test_score_interval_and_median_with_nan(self) -> None:
         """NaN scores are left out; a unit that never has a score gets NaN."""
         u = constructed()
@@ -581,12 +568,6 @@ class TestConstructed:
         assert (lo == hi).all()
         assert u.score_median().tolist() == lo.tolist()
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=RuntimeWarning,
-        reason="bug: a unit with no score in any replication makes score_median/score_interval "
-        "emit RuntimeWarning 'All-NaN slice encountered' (np.errstate does not silence it)",
-    )
     def test_no_warning_for_a_unit_without_data(self) -> None:
         """A unit with no score gives NaN quietly (errors-on-warnings would otherwise fail)."""
         u = constructed()
@@ -608,7 +589,6 @@ class TestConstructed:
             ):
                 call()
 
-    @pytest.mark.filterwarnings(ALL_NAN)
     def test_to_records(self) -> None:
         """Records carry nominal and interval values, None where there is none, and P(top K)."""
         rows = constructed().to_records()
@@ -647,7 +627,6 @@ class TestConstructed:
         assert d["p_top_2"] == pytest.approx(0.8)
         assert "p_top_2" not in constructed(None).to_records()[0]
 
-    @pytest.mark.filterwarnings(ALL_NAN)
     def test_table(self) -> None:
         """The table lists units by nominal rank (none last), then the settings and the note."""
         lines = constructed().table().splitlines()
@@ -1336,9 +1315,8 @@ class TestProperties:
 
 
 class TestEndToEnd:
-    # Leaves with a missing value have no score in any replication; see the xfail
-    # test_no_warning_for_a_unit_without_data for the warning this gives.
-    @pytest.mark.filterwarnings(ALL_NAN)
+    # Leaves with a missing value have no score in any replication (no warning:
+    # see test_no_warning_for_a_unit_without_data).
     def test_par_style_demo(self) -> None:
         """The demo index on the synthetic provinces: nominal result, probabilities, intervals."""
         idx = load_index("par-style-demo")

@@ -227,7 +227,7 @@ def draw_weights(
     )
     alpha = spec.concentration * share
     g = rng.gamma(np.where(alpha > 0, alpha, 1.0), size=(n, k))
-    g = np.where(alpha > 0, g, 0.0)
+    g = np.where((alpha > 0) & (parent >= 0), g, 0.0)  # the root has no siblings
     rows = np.repeat(np.arange(n), k)
     cols = np.tile(np.maximum(parent, 0), n)
     totals = np.bincount(rows * k + cols, weights=g.ravel(), minlength=n * k).reshape(n, k)
@@ -393,6 +393,12 @@ def _draw(
     )
 
 
+def _check_coverage(coverage: float) -> None:
+    if isinstance(coverage, bool) or not isinstance(coverage, (int, float)) or not 0 < coverage < 1:
+        msg = f"'coverage' must be between 0 and 1 (exclusive), got {coverage!r}"
+        raise DefinitionError(msg)
+
+
 def _rank_counts(R: IntArray, U: int) -> IntArray:
     """Counts of each rank (0 = no score, 1..U) per kept node and unit: ``(kept, U, U + 1)``."""
     _, kept, _ = R.shape
@@ -459,27 +465,29 @@ class Uncertainty:
             raise UnknownIndicatorError(msg, key=code)
         return self.nodes.index(code)
 
+    def _scores(self, node: str | None) -> tuple[FloatArray, NDArray[np.bool_]]:
+        """The replicated scores at ``node`` with NaN where no value, and the units never scored."""
+        S = self.scores[:, self._row(node)]
+        never = np.isnan(S).all(axis=0)
+        return np.where(never, 0.0, S), never
+
     def score_interval(
         self, node: str | None = None, *, coverage: float = 0.9
     ) -> tuple[FloatArray, FloatArray]:
-        """Return the central ``coverage`` interval of the scores at ``node`` (default: the index)."""
-        if not 0 < coverage < 1:
-            msg = f"'coverage' must be between 0 and 1, got {coverage!r}"
-            raise DefinitionError(msg)
-        S = self.scores[:, self._row(node)]
+        """Return the central ``coverage`` interval of the scores at ``node`` (default: the index).
+
+        Over the replications where the unit has a score; NaN for a unit that never has one.
+        """
+        _check_coverage(coverage)
+        S, never = self._scores(node)
         tail = (1 - coverage) / 2
-        with np.errstate(invalid="ignore"):
-            lo, hi = (
-                np.nanquantile(S, [tail, 1 - tail], axis=0)
-                if np.isnan(S).any()
-                else np.quantile(S, [tail, 1 - tail], axis=0)
-            )
-        return lo, hi
+        q = np.nanquantile(S, [tail, 1 - tail], axis=0)
+        return np.where(never, np.nan, q[0]), np.where(never, np.nan, q[1])
 
     def score_median(self, node: str | None = None) -> FloatArray:
-        """Return the median score of each unit at ``node``."""
-        S = self.scores[:, self._row(node)]
-        out: FloatArray = np.nanmedian(S, axis=0) if np.isnan(S).any() else np.median(S, axis=0)
+        """Return the median score of each unit at ``node`` (NaN for a unit never scored)."""
+        S, never = self._scores(node)
+        out: FloatArray = np.where(never, np.nan, np.nanmedian(S, axis=0))
         return out
 
     def rank_probabilities(self, node: str | None = None) -> FloatArray:
@@ -514,6 +522,7 @@ class Uncertainty:
         self, node: str | None = None, *, coverage: float = 0.9
     ) -> tuple[IntArray, IntArray]:
         """Return each unit's rank interval: the 5 % and 95 % quantiles by default."""
+        _check_coverage(coverage)
         tail = (1 - coverage) / 2
         return self.rank_quantile(tail, node), self.rank_quantile(1 - tail, node)
 

@@ -15,6 +15,9 @@ Commands
     Shares satisfied with confidence intervals from survey microdata.
 ``cchc rebase --data DATA.csv --from vn-2024 --to vn-2025 --output OUT.csv [...]``
     Re-base observations from one edition of the unit list to another.
+``cchc index --structure NAME_OR_FILE --data DATA.csv [--uncertainty N] [...]``
+    Score units on a composite index or a points structure, with ranks and,
+    with ``--uncertainty``, Monte Carlo score and rank intervals.
 
 Exit codes: 0 on success, 2 on invalid usage or invalid input (with a
 one-line message naming the file, row and field; never a traceback).
@@ -35,7 +38,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from . import _cli_rebase, _cli_survey, measures
+from . import _cli_index, _cli_rebase, _cli_survey, measures
 from ._output import write_result
 from ._periods import normalise_period
 from .errors import CchcError, InvalidDataError
@@ -78,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--format", choices=("table", "json"), default="table")
     _cli_survey.add_parser(sub)
     _cli_rebase.add_parser(sub)
+    _cli_index.add_parser(sub)
     ev = sub.add_parser("evaluate", help="evaluate a plan on a long observation CSV")
     ev.add_argument("--plan", required=True, help="a catalogue name or a plan JSON file")
     ev.add_argument("--data", required=True, type=Path, help="observations CSV (long format)")
@@ -369,6 +373,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             "rollup": _cmd_rollup,
             "survey": _cli_survey.run,
             "rebase": _cli_rebase.run,
+            "index": _cli_index.run,
         }
         return commands[args.command](args, out)
     except _UsageError as exc:

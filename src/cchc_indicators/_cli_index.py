@@ -1,0 +1,671 @@
+"""The ``cchc index`` command: score units on a composite index or a points tree.
+
+``cchc index --structure NAME_OR_FILE --data DATA.csv [--period P]
+[--format table|json|csv] [--uncertainty N [--seed S] [--noise F | --dirichlet C]
+[--normalisation A,B] [--aggregation A,B] [--rank-target K]] [--output FILE]``
+
+``--structure`` names a composite index shipped with the package
+(:func:`~cchc_indicators.composite.index_names`), a points structure shipped
+with it (:func:`~cchc_indicators.points.structure_names`), or a JSON file
+holding either: a composite index has ``"kind": "composite_index"`` or its
+nodes under ``children``, a points structure has ``components``. The data are
+a long CSV file ``indicator,unit,period,value`` (``period`` optional), read
+by :meth:`~cchc_indicators.composite.Observations.from_csv`.
+
+A composite index is scored by :func:`~cchc_indicators.compute_index`; a
+points structure by :func:`~cchc_indicators.points.evaluate_points` on the
+values of the period (a leaf without a value scores 0; a unit without any
+value in the period is left out; an indicator that is not a leaf of the
+structure is an error). ``--uncertainty N`` adds a Monte Carlo analysis
+(:func:`~cchc_indicators.uncertainty.uncertainty`, or
+:func:`~cchc_indicators.uncertainty.points_uncertainty`, which varies only the
+domain maxima, so that only the index of a points structure gets intervals).
+
+The JSON and CSV records have one row per unit and node: :data:`COMPOSITE_KEYS`
+(or :data:`POINTS_KEYS`), then with ``--uncertainty`` the interval keys
+(:data:`INTERVAL_KEYS`, and ``p_top_K`` with ``--rank-target K``), then
+``note``: the data's note (such as a warning that they are synthetic), or
+``null``.
+
+The command line module adds the command with :func:`add_parser` and runs it
+with :func:`run`. Bad input raises the library's errors (an
+:class:`~cchc_indicators.errors.InvalidDataError` naming the file, row and
+field; a :class:`~cchc_indicators.errors.DefinitionError` naming the option
+or the structure file), which the command line prints as one line before
+exiting with status 2.
+
+Examples
+--------
+>>> import argparse, io, pathlib, tempfile
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "i.json").write_text(
+...     '{"kind": "composite_index", "code": "i", "children": [{"code": "a"}, {"code": "b"}]}',
+...     encoding="utf-8",
+... )
+>>> _ = (d / "d.csv").write_text(
+...     "indicator,unit,period,value\\n"
+...     "a,X,2024,90\\na,Y,2024,70\\na,Z,2024,20\\nb,X,2024,20\\nb,Y,2024,60\\nb,Z,2024,50\\n",
+...     encoding="utf-8",
+... )
+>>> parser = argparse.ArgumentParser(prog="cchc")
+>>> add_parser(parser.add_subparsers(dest="command"))
+>>> args = parser.parse_args(["index", "--structure", str(d / "i.json"), "--data", str(d / "d.csv")])
+>>> out = io.StringIO()
+>>> run(args, out)
+0
+>>> print(out.getvalue(), end="")
+rank  unit  score      a      b
+-------------------------------
+   1  Y      85.7   71.4  100.0
+   2  X      50.0  100.0    0.0
+   3  Z      37.5    0.0   75.0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import attrs
+import numpy as np
+
+from . import composite, points
+from ._index_def import check_method
+from ._index_engine import ranks
+from ._index_result import RECORD_KEYS, text_table
+from ._output import write_result
+from ._periods import normalise_period
+from ._validate import read_csv
+from .errors import DefinitionError, InvalidDataError, Problem
+from .uncertainty import Dirichlet, Uncertainty, WeightNoise, points_uncertainty, uncertainty
+
+if TYPE_CHECKING:  # pragma: no cover - the type of add_subparsers() for annotations only
+    Subparsers = argparse._SubParsersAction[Any]
+
+__all__ = ["COMPOSITE_KEYS", "INTERVAL_KEYS", "POINTS_KEYS", "add_parser", "load_structure", "run"]
+
+#: The keys of a composite index's records (those of ``IndexResult.to_records``).
+COMPOSITE_KEYS = RECORD_KEYS
+#: The keys of a points structure's records: ``score`` is a node's points and, for
+#: the root (the structure's code), the index 0–100; ``rank`` ranks the same
+#: (1 = best, ties share the smallest rank); ``points`` and ``maximum`` are the
+#: points and applicable maximum; ``capped`` says where the children's points
+#: were capped; ``grade`` is the root's; ``missing`` says which leaves had no
+#: value (scored 0).
+POINTS_KEYS = (
+    "unit",
+    "node",
+    "level",
+    "parent",
+    "score",
+    "rank",
+    "points",
+    "maximum",
+    "capped",
+    "grade",
+    "missing",
+    "period",
+)
+#: The keys ``--uncertainty`` adds (from ``Uncertainty.to_records``).
+INTERVAL_KEYS = (
+    "score_p05",
+    "score_median",
+    "score_p95",
+    "rank_p05",
+    "rank_median",
+    "rank_p95",
+)
+#: The default weight noise factor of ``--uncertainty``.
+DEFAULT_NOISE = 0.25
+
+Definition = composite.CompositeIndex | points.Structure
+
+
+def add_parser(subparsers: Subparsers) -> None:
+    """Add the ``index`` command to the subcommands of the ``cchc`` parser.
+
+    Parameters
+    ----------
+    subparsers
+        What :meth:`argparse.ArgumentParser.add_subparsers` returned.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="cchc")
+    >>> add_parser(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["index", "--structure", "par-style-demo", "--data", "d.csv"])
+    >>> args.command, args.format, args.period, args.uncertainty, args.noise
+    ('index', 'table', None, None, None)
+    """
+    p = subparsers.add_parser(
+        "index",
+        help="score units on a composite index or a points structure",
+        description=(
+            "Score every unit of a long observation CSV on a composite index (normalised "
+            "indicators aggregated up the tree) or on a points structure (points per "
+            "component, index = points / maximum x 100), with ranks; --uncertainty adds "
+            "Monte Carlo score and rank intervals."
+        ),
+    )
+    p.add_argument(
+        "--structure",
+        required=True,
+        help=(
+            "a shipped composite index (par-style-demo), a shipped points structure "
+            "(par-index-2017, pci-2016) or a JSON file holding either"
+        ),
+    )
+    p.add_argument(
+        "--data",
+        required=True,
+        type=Path,
+        help="observations CSV: indicator,unit,period,value (period optional)",
+    )
+    p.add_argument("--period", default=None, help="the period scored (default: the latest)")
+    p.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="table (default), json (one array of unit-node objects) or csv",
+    )
+    p.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
+    p.add_argument(
+        "--uncertainty",
+        default=None,
+        metavar="N",
+        help=(
+            "add a Monte Carlo analysis of N replications: score and rank intervals "
+            "(score_p05, score_median, score_p95, rank_p05, rank_median, rank_p95). For a "
+            "points structure only the domain maxima vary, so only the index (the "
+            "structure's code) gets intervals; the other nodes have null for them"
+        ),
+    )
+    p.add_argument("--seed", default=None, help="seed of the replications (needs --uncertainty)")
+    p.add_argument(
+        "--noise",
+        default=None,
+        metavar="F",
+        help=f"weight noise factor 0-1: each weight times 1 + F*U(-1, 1) (default {DEFAULT_NOISE})",
+    )
+    p.add_argument(
+        "--dirichlet",
+        default=None,
+        metavar="C",
+        help="draw sibling weight shares from a Dirichlet of concentration C instead of --noise",
+    )
+    p.add_argument(
+        "--normalisation",
+        default=None,
+        metavar="A,B",
+        help="normalisation methods to draw from (composite indices only)",
+    )
+    p.add_argument(
+        "--aggregation",
+        default=None,
+        metavar="A,B",
+        help="aggregation methods to draw from (composite indices only)",
+    )
+    p.add_argument(
+        "--rank-target",
+        default=None,
+        metavar="K",
+        help="add p_top_K, the probability of a rank of K or better",
+    )
+
+
+# ---------------------------------------------------------------------- the structure
+
+
+def load_structure(text: str) -> Definition:
+    """Return the composite index or points structure that ``--structure`` names.
+
+    Parameters
+    ----------
+    text
+        A shipped composite index name, a shipped points structure name, or
+        the path of a JSON file holding either.
+
+    Raises
+    ------
+    DefinitionError
+        For a name that is neither (the message lists both kinds of names),
+        a file that is not JSON, or one that is not a valid index or
+        structure (the message names the file).
+
+    Examples
+    --------
+    >>> type(load_structure("par-style-demo")).__name__, type(load_structure("pci-2016")).__name__
+    ('CompositeIndex', 'Structure')
+    >>> load_structure("papi")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: --structure: 'papi' is neither a shipped composite index ('par-style-demo'), a shipped points structure ('par-index-2017', 'pci-2016') nor a file
+    """
+    if text in composite.index_names():
+        return composite.load_index(text)
+    if text in points.structure_names():
+        return points.load_structure(text)
+    path = Path(text)
+    if not path.is_file():
+        indices = ", ".join(repr(n) for n in composite.index_names())
+        trees = ", ".join(repr(n) for n in points.structure_names())
+        msg = (
+            f"--structure: {text!r} is neither a shipped composite index ({indices}), "
+            f"a shipped points structure ({trees}) nor a file"
+        )
+        raise DefinitionError(msg)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        msg = f"{path}: not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})"
+        raise DefinitionError(msg) from None
+    except UnicodeDecodeError:
+        msg = f"{path}: not UTF-8 text"
+        raise DefinitionError(msg) from None
+    try:
+        return _definition(data)
+    except DefinitionError as err:
+        raise err.in_context(str(path)) from None
+
+
+def _definition(data: object) -> Definition:
+    if not isinstance(data, dict):
+        msg = f"a structure file holds a JSON object, got {type(data).__name__}"
+        raise DefinitionError(msg)
+    if data.get("kind") == "composite_index" or ("children" in data and "components" not in data):
+        return composite.CompositeIndex.from_dict(data)
+    if "components" in data:
+        if not isinstance(data["components"], list):  # Structure.from_dict would raise TypeError
+            msg = "'components' must be a list of components (JSON objects)"
+            raise DefinitionError(msg)
+        return points.Structure.from_dict(data)
+    msg = (
+        "neither a composite index ('kind': 'composite_index', nodes under 'children') "
+        "nor a points structure ('components')"
+    )
+    raise DefinitionError(msg)
+
+
+# ---------------------------------------------------------------------- options
+
+
+@attrs.frozen
+class _Options:
+    period: str | None
+    n: int | None
+    seed: int | None
+    weights: WeightNoise | Dirichlet
+    normalisation: tuple[str, ...] | None
+    aggregation: tuple[str, ...] | None
+    rank_target: int | None
+
+
+def _checked(option: str, check: Callable[[], Any]) -> Any:
+    """``check()``, a definition error naming ``option`` in front of its message."""
+    try:
+        return check()
+    except DefinitionError as exc:
+        raise exc.in_context(option) from None
+
+
+def _number(text: str, kind: type[float] | type[int], *, finite: bool = True) -> Any:
+    try:
+        value = kind(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        msg = f"expected {what}, got {text!r}"
+        raise DefinitionError(msg) from None
+    if finite and not math.isfinite(value):
+        msg = f"expected a finite number, got {text!r}"
+        raise DefinitionError(msg)
+    return value
+
+
+def _at_least_one(text: str, what: str) -> int:
+    n: int = _number(text, int)
+    if n < 1:
+        msg = f"{what} must be at least 1, got {n}"
+        raise DefinitionError(msg)
+    return n
+
+
+def _period(text: str) -> str:
+    try:
+        return normalise_period(text)
+    except ValueError as exc:
+        raise DefinitionError(str(exc)) from None
+
+
+def _methods(text: str, role: str) -> tuple[str, ...]:
+    """The method names of ``--normalisation`` or ``--aggregation``, each checked."""
+    names = tuple(x.strip() for x in text.split(",") if x.strip())
+    if not names:
+        msg = f"--{role}: give one or more method names, comma-separated"
+        raise DefinitionError(msg)
+    for name in names:
+        check_method(composite.Method(name), role, f"--{role}")
+    return names
+
+
+def _optional(option: str, text: str | None, parse: Callable[[str], Any]) -> Any:
+    """``None`` for an option not given, else ``parse(text)`` with errors naming the option."""
+    return None if text is None else _checked(option, lambda: parse(text))
+
+
+#: The options that only mean something with ``--uncertainty``.
+_MONTE_CARLO = ("seed", "noise", "dirichlet", "normalisation", "aggregation", "rank_target")
+
+
+def _options(args: argparse.Namespace, definition: Definition) -> _Options:
+    """Read the options that are not files, each error naming its option."""
+    if isinstance(definition, points.Structure):
+        for role in ("normalisation", "aggregation"):
+            if getattr(args, role) is not None:
+                msg = (
+                    f"--{role}: a points structure ({definition.code!r}) has no {role} "
+                    "to vary; only composite indices do"
+                )
+                raise DefinitionError(msg)
+    if args.uncertainty is None:
+        for name in _MONTE_CARLO:
+            if getattr(args, name) is not None:
+                msg = f"--{name.replace('_', '-')}: needs --uncertainty N (the number of replications)"
+                raise DefinitionError(msg)
+    weights: WeightNoise | Dirichlet
+    if args.dirichlet is not None:
+        if args.noise is not None:
+            msg = "--dirichlet: give either --noise or --dirichlet, not both"
+            raise DefinitionError(msg)
+        weights = _checked(
+            "--dirichlet", lambda: Dirichlet(_number(args.dirichlet, float, finite=False))
+        )
+    else:
+        noise = str(DEFAULT_NOISE) if args.noise is None else args.noise
+        weights = _checked("--noise", lambda: WeightNoise(_number(noise, float)))
+    return _Options(
+        period=_optional("--period", args.period, _period),
+        n=_optional(
+            "--uncertainty",
+            args.uncertainty,
+            lambda text: _at_least_one(text, "the number of replications"),
+        ),
+        seed=_optional("--seed", args.seed, lambda text: _number(text, int)),
+        weights=weights,
+        normalisation=None
+        if args.normalisation is None
+        else _methods(args.normalisation, "normalisation"),
+        aggregation=None if args.aggregation is None else _methods(args.aggregation, "aggregation"),
+        rank_target=_optional(
+            "--rank-target", args.rank_target, lambda text: _at_least_one(text, "a rank target")
+        ),
+    )
+
+
+# ---------------------------------------------------------------------- scoring
+
+
+@attrs.frozen
+class _Output:
+    """What the command prints: a table, and the records of the JSON and CSV formats."""
+
+    text: str
+    records: list[dict[str, Any]]
+    keys: tuple[str, ...]
+
+    def table(self, level: str | None = None) -> str:
+        del level
+        return self.text
+
+    def to_records(self, level: str | None = None) -> list[dict[str, Any]]:
+        del level
+        return self.records
+
+
+def _quietly(make: Callable[[], Any]) -> Any:
+    """``make()`` without numpy's warning about units that never have a score at a node."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="All-NaN slice encountered")
+        return make()
+
+
+def _with_intervals(
+    records: list[dict[str, Any]], unc: Uncertainty, note: str
+) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
+    """Add the interval keys of ``unc`` to each record (``None`` for a node ``unc`` did not keep)."""
+    target = () if unc.rank_target is None else (f"p_top_{unc.rank_target}",)
+    extra = INTERVAL_KEYS + target
+    found = {(r["unit"], r["node"]): r for r in _quietly(unc.to_records)}
+    for rec in records:
+        row = found.get((rec["unit"], rec["node"]), {})
+        rec.update({k: row.get(k) for k in extra})
+    return _noted(records, note), extra
+
+
+def _noted(records: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
+    for rec in records:
+        rec["note"] = note or None
+    return records
+
+
+def _score_composite(
+    index: composite.CompositeIndex, data: composite.Observations, opts: _Options
+) -> _Output:
+    if opts.n is None:
+        result = composite.compute_index(index, data, period=opts.period)
+        records = _noted(result.to_records(), data.note)
+        return _Output(result.table(), records, (*COMPOSITE_KEYS, "note"))
+    unc = uncertainty(
+        index,
+        data,
+        n=opts.n,
+        seed=opts.seed,
+        weights=opts.weights,
+        normalisation=opts.normalisation,
+        aggregation=opts.aggregation,
+        period=opts.period,
+        rank_target=opts.rank_target,
+    )
+    records, extra = _with_intervals(unc.nominal.to_records(), unc, data.note)
+    return _Output(_quietly(unc.table), records, (*COMPOSITE_KEYS, *extra, "note"))
+
+
+def _leaf_values(
+    structure: points.Structure, data: composite.Observations, period: str | None
+) -> tuple[str, dict[str, Any], tuple[str, ...]]:
+    """The period, the leaves' values and the units with a value in that period."""
+    leaves = [c.code for c in structure.leaves()]
+    unknown = [c for c in data.indicators if c not in leaves]
+    if unknown:
+        header, records, numbers = read_csv(Path(data.source))
+        column = header.index("indicator")
+        first: dict[str, int] = {}
+        for record, number in zip(records, numbers.tolist(), strict=True):
+            first.setdefault(record[column].strip(), number)
+        shown = ", ".join(repr(c) for c in leaves)
+        problems = [
+            Problem(
+                f"indicator {code!r} is not a leaf of structure {structure.code!r}; "
+                f"its leaves are {shown}",
+                row=first.get(code),
+                field="indicator",
+                kind="unknown_indicator",
+            )
+            for code in unknown
+        ]
+        raise InvalidDataError(problems, source=data.source)
+    label = data.period(period)
+    matrix = data.values[data.periods.index(label)]
+    keep = ~np.isnan(matrix).all(axis=0)
+    values = {code: matrix[i, keep] for i, code in enumerate(data.indicators)}
+    units = tuple(u for u, k in zip(data.units, keep.tolist(), strict=True) if k)
+    return label, values, units
+
+
+def _score_points(
+    structure: points.Structure, data: composite.Observations, opts: _Options
+) -> _Output:
+    label, values, units = _leaf_values(structure, data, opts.period)
+    try:
+        result = points.evaluate_points(structure, values, units)
+    except InvalidDataError as err:  # values outside a leaf's rule: name the data file
+        raise InvalidDataError(err.problems, source=data.source) from None
+    records = _points_records(structure, result, label)
+    if opts.n is None:
+        return _Output(
+            _points_table(result, data.note), _noted(records, data.note), (*POINTS_KEYS, "note")
+        )
+    unc = points_uncertainty(
+        structure,
+        values,
+        units,
+        n=opts.n,
+        seed=opts.seed,
+        weights=opts.weights,
+        rank_target=opts.rank_target,
+    )
+    unc = attrs.evolve(unc, note=data.note)
+    records, extra = _with_intervals(records, unc, data.note)
+    return _Output(_quietly(unc.table), records, (*POINTS_KEYS, *extra, "note"))
+
+
+def _points_records(
+    structure: points.Structure, result: points.PointsResult, period: str
+) -> list[dict[str, Any]]:
+    parent: dict[str, str] = {}
+    level: dict[str, int] = {}
+    for top in structure.components:
+        level[top.code] = 1
+        parent[top.code] = structure.code
+        for component in top.walk():
+            for child in component.children:
+                level[child.code] = level[component.code] + 1
+                parent[child.code] = component.code
+    leaves = {c.code for c in structure.leaves()}
+    missing = set(result.missing)
+    node_ranks = ranks(np.asarray(result.points, dtype=np.float64))
+    out: list[dict[str, Any]] = []
+    for j, unit in enumerate(result.units):
+        index = float(result.index[j])
+        out.append(
+            {
+                "unit": unit,
+                "node": structure.code,
+                "level": 0,
+                "parent": None,
+                "score": None if math.isnan(index) else index,
+                "rank": int(result.rank[j]) or None,
+                "points": float(result.total[j]),
+                "maximum": float(result.applicable_maximum[j]),
+                "capped": None,
+                "grade": result.grade[j],
+                "missing": None,
+                "period": period,
+            }
+        )
+        for i, node in enumerate(result.nodes):
+            out.append(
+                {
+                    "unit": unit,
+                    "node": node,
+                    "level": level[node],
+                    "parent": parent[node],
+                    "score": float(result.points[i, j]),
+                    "rank": int(node_ranks[i, j]),
+                    "points": float(result.points[i, j]),
+                    "maximum": float(result.applicable[i, j]),
+                    "capped": bool(result.capped[i, j]),
+                    "grade": None,
+                    "missing": (unit, node) in missing if node in leaves else None,
+                    "period": period,
+                }
+            )
+    return out
+
+
+def _points_table(result: points.PointsResult, note: str) -> str:
+    """Rank, unit, index, grade and each part's points, best first."""
+    head = ("rank", "unit", "index", "grade", *(f"{p} points" for p in result.parts))
+    order = np.lexsort(
+        (np.arange(len(result.units)), np.where(result.rank == 0, 1 << 30, result.rank))
+    )
+    body = []
+    for j in order.tolist():
+        index = float(result.index[j])
+        body.append(
+            (
+                str(result.rank[j] or "—"),
+                result.units[j],
+                "—" if math.isnan(index) else f"{index:.1f}",
+                result.grade[j] or "—",
+                *(f"{result.part_points[k, j]:.2f}" for k in range(len(result.parts))),
+            )
+        )
+    lines = text_table(head, body, {0, 2, *range(4, len(head))})
+    if result.missing:
+        n = len(result.missing)
+        lines.append(f"{n} missing value{'s' if n != 1 else ''} scored 0")
+    if note:
+        lines.append(note)
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run ``cchc index`` with parsed arguments; write the result to ``out`` (or ``--output``).
+
+    Parameters
+    ----------
+    args
+        The arguments, as parsed by the parser :func:`add_parser` set up.
+    out
+        Where the result goes when there is no ``--output``.
+
+    Returns
+    -------
+    int
+        0 on success.
+
+    Raises
+    ------
+    InvalidDataError
+        The data file fails validation, lacks an indicator the index needs,
+        holds one a points structure does not have, or has no such period
+        (naming the file, row and field).
+    DefinitionError
+        An unknown structure or a structure file that is not valid, or a
+        malformed or misplaced option (``--seed`` without ``--uncertainty``,
+        ``--normalisation`` for a points structure, ...).
+    OSError
+        A file cannot be written.
+
+    Examples
+    --------
+    >>> import argparse, io
+    >>> parser = argparse.ArgumentParser(prog="cchc")
+    >>> add_parser(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(
+    ...     ["index", "--structure", "pci-2016", "--data", "d.csv", "--uncertainty", "0"]
+    ... )
+    >>> run(args, io.StringIO())
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: --uncertainty: the number of replications must be at least 1, got 0
+    """
+    definition = load_structure(args.structure)
+    opts = _options(args, definition)
+    data = composite.Observations.from_csv(args.data)
+    if isinstance(definition, composite.CompositeIndex):
+        result = _score_composite(definition, data, opts)
+    else:
+        result = _score_points(definition, data, opts)
+    if args.output is None:
+        write_result(result, args.format, None, out, fieldnames=result.keys)
+    else:
+        with Path(args.output).open("w", encoding="utf-8", newline="") as fh:
+            write_result(result, args.format, None, fh, fieldnames=result.keys)
+    return 0

@@ -468,8 +468,9 @@ class Uncertainty:
     def _scores(self, node: str | None) -> tuple[FloatArray, NDArray[np.bool_]]:
         """The replicated scores at ``node`` with NaN where no value, and the units never scored."""
         S = self.scores[:, self._row(node)]
-        never = np.isnan(S).all(axis=0)
-        return np.where(never, 0.0, S), never
+        never: NDArray[np.bool_] = np.asarray(np.isnan(S).all(axis=0))
+        filled: FloatArray = np.where(never, 0.0, S)
+        return filled, never
 
     def score_interval(
         self, node: str | None = None, *, coverage: float = 0.9

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import math
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -356,16 +355,14 @@ class TestShippedIndex:
             "--structure", "par-style-demo", "--data", demo_csv, "--uncertainty", "50",
             "--seed", "4", "--noise", "0.5", "--rank-target", "10",
         )  # fmt: skip
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="All-NaN slice encountered")
-            expected = uncertainty(
-                composite.load_index("par-style-demo"),
-                datasets.index_observations(),
-                n=50,
-                seed=4,
-                weights=0.5,
-                rank_target=10,
-            ).to_records()
+        expected = uncertainty(
+            composite.load_index("par-style-demo"),
+            datasets.index_observations(),
+            n=50,
+            seed=4,
+            weights=0.5,
+            rank_target=10,
+        ).to_records()
         found = by_key(rows)
         for e in expected:
             row = found[(e["unit"], e["node"])]
@@ -789,24 +786,3 @@ class TestBadInput:
         """A missing --structure is a usage error with exit code 2."""
         assert main(["index", "--data", "d.csv"], out=io.StringIO()) == 2
         assert "--structure" in capsys.readouterr().err
-
-
-class TestLibraryOddities:
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: Uncertainty.score_median/score_interval warn 'All-NaN slice encountered' "
-        "for a unit that has no score at a node in any replication",
-    )
-    def test_uncertainty_records_do_not_warn_for_a_unit_without_a_value(self) -> None:
-        """A leaf missing for one unit gives null intervals there, without a RuntimeWarning."""
-        index = composite.CompositeIndex("i", children=[composite.Node("a"), composite.Node("b")])
-        data = composite.Observations.from_values(
-            {"a": [1.0, 2.0, float("nan")], "b": [3.0, 1.0, 2.0]}, ["X", "Y", "Z"]
-        )
-        result = uncertainty(index, data, n=20, seed=1, weights=0.25)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            rows = result.to_records()
-        assert (
-            next(r for r in rows if r["unit"] == "Z" and r["node"] == "a")["score_median"] is None
-        )

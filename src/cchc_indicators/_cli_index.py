@@ -66,7 +66,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -427,20 +426,13 @@ class _Output:
         return self.records
 
 
-def _quietly(make: Callable[[], Any]) -> Any:
-    """``make()`` without numpy's warning about units that never have a score at a node."""
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="All-NaN slice encountered")
-        return make()
-
-
 def _with_intervals(
     records: list[dict[str, Any]], unc: Uncertainty, note: str
 ) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
     """Add the interval keys of ``unc`` to each record (``None`` for a node ``unc`` did not keep)."""
     target = () if unc.rank_target is None else (f"p_top_{unc.rank_target}",)
     extra = INTERVAL_KEYS + target
-    found = {(r["unit"], r["node"]): r for r in _quietly(unc.to_records)}
+    found = {(r["unit"], r["node"]): r for r in unc.to_records()}
     for rec in records:
         row = found.get((rec["unit"], rec["node"]), {})
         rec.update({k: row.get(k) for k in extra})
@@ -472,7 +464,7 @@ def _score_composite(
         rank_target=opts.rank_target,
     )
     records, extra = _with_intervals(unc.nominal.to_records(), unc, data.note)
-    return _Output(_quietly(unc.table), records, (*COMPOSITE_KEYS, *extra, "note"))
+    return _Output(unc.table(), records, (*COMPOSITE_KEYS, *extra, "note"))
 
 
 def _leaf_values(
@@ -531,7 +523,7 @@ def _score_points(
     )
     unc = attrs.evolve(unc, note=data.note)
     records, extra = _with_intervals(records, unc, data.note)
-    return _Output(_quietly(unc.table), records, (*POINTS_KEYS, *extra, "note"))
+    return _Output(unc.table(), records, (*POINTS_KEYS, *extra, "note"))
 
 
 def _points_records(

@@ -1,14 +1,23 @@
-"""Plots of indicators and evaluations: a unit's trajectory, a scorecard heat-map, a tier chart.
+"""Plots of indicators, evaluations and composite indices.
 
-Three functions, each drawing one kind of chart with matplotlib and returning
-the :class:`!matplotlib.figure.Figure`:
+Each function draws one kind of chart with matplotlib and returns the
+:class:`!matplotlib.figure.Figure`:
 
 * :func:`trajectory`: an indicator's values for one unit over time, with the
   least-squares projection to the deadline, the target and the deadline;
 * :func:`scorecard_heatmap`: the status of every target by indicator and unit
   (an :class:`~cchc_indicators.evaluate.Evaluation`), one colour per status;
 * :func:`tier_chart`: a per-tier target (the province's own figure, its
-  districts pooled, its communes pooled) as bars with their thresholds.
+  districts pooled, its communes pooled) as bars with their thresholds;
+* :func:`index_scores`: every unit's score on a composite index (an
+  :class:`~cchc_indicators.composite.IndexResult`), best first;
+* :func:`index_contributions`: what each child of a node (by default each
+  top-level domain) adds to every unit's score, as stacked bars;
+* :func:`rank_intervals`: each unit's nominal rank, median rank and 5–95 %
+  rank interval over Monte Carlo replications (an
+  :class:`~cchc_indicators.uncertainty.Uncertainty`);
+* :func:`sensitivity_bars`: the first-order and total sensitivity index of
+  each uncertain choice (a :class:`~cchc_indicators.uncertainty.Sensitivity`).
 
 matplotlib is an optional dependency (``pip install 'cchc-indicators[plot]'``),
 imported only when a function is called. Figures are made with
@@ -79,7 +88,16 @@ if TYPE_CHECKING:
 
     from .evaluate import Evaluation
 
-__all__ = ["STATUS_COLORS", "scorecard_heatmap", "tier_chart", "trajectory"]
+__all__ = [
+    "STATUS_COLORS",
+    "index_contributions",
+    "index_scores",
+    "rank_intervals",
+    "scorecard_heatmap",
+    "sensitivity_bars",
+    "tier_chart",
+    "trajectory",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -876,3 +894,13 @@ def tier_chart(
         )
         _mark(fig, evaluation.note, families)
     return fig
+
+
+# ---------------------------------------------------------------------- composite indices
+
+from ._plot_index import (  # noqa: E402  (they use the helpers above, imported when called)
+    index_contributions,
+    index_scores,
+    rank_intervals,
+    sensitivity_bars,
+)

@@ -381,7 +381,7 @@ class TestShippedIndex:
         assert lines[0].split()[-2:] == ["P(top", "5)"]
         assert lines[-1] == (
             "40 replications, seed 3; varied: weights Dirichlet(50); "
-            "normalisation 2 alternative(s); aggregation 2 alternative(s)"
+            "normalisation minmax | percentile_rank; aggregation arithmetic | median"
         )
         assert len(lines) == 2 + 63 + 1
 
@@ -516,7 +516,7 @@ class TestPoints:
         lines = cchc(*pci, "--uncertainty", "20", "--seed", "5", "--dirichlet", "10").splitlines()
         assert lines[0].split()[:3] == ["rank", "unit", "score"]
         assert (
-            lines[-1] == "20 replications, seed 5; varied: weights Dirichlet on the domain maxima"
+            lines[-1] == "20 replications, seed 5; varied: weights Dirichlet(10) on the domain maxima"
         )
 
     def test_values_outside_a_rule_name_the_data_file(self, tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from cchc_indicators.composite import (
     compute_index,
     load_index,
 )
-from cchc_indicators.errors import DefinitionError, UnknownIndicatorError
+from cchc_indicators.errors import DefinitionError, InvalidDataError, UnknownIndicatorError
 from cchc_indicators.uncertainty import (
     Dirichlet,
     Sensitivity,
@@ -432,7 +432,7 @@ class TestRankStatistics:
         assert u.p_rank_at_most(2).tolist() == [1.0, 1.0, 0.0]
         assert u.p_rank_at_most(7).tolist() == [1.0, 1.0, 1.0]
         assert u.nominal.rank().tolist() == [2, 1, 3]
-        assert u.settings == {"aggregation": "1 alternative(s)"}
+        assert u.settings == {"aggregation": "geometric"}
 
 
 def constructed(rank_target: int | None = 2) -> Uncertainty:
@@ -771,7 +771,12 @@ class TestUncertaintyOptions:
             assert hits, "a replication matches none of the alternatives"
             seen.add(hits[0])
         assert seen == set(range(len(alternatives)))
-        assert u.settings == {role: f"{len(alternatives)} alternative(s)"}
+        labels = {
+            "normalisation": "minmax | zscore(mean=50, sd=10) | percentile_rank",
+            "aggregation": "arithmetic | median / geometric(shift=1) | copeland",
+            "imputation": "none | mean | median",
+        }
+        assert u.settings == {role: labels[role]}
 
     def test_one_alternative_given_as_a_single_method(self) -> None:
         """A lone method name or mapping is one alternative, not a list of characters."""
@@ -840,7 +845,7 @@ class TestUncertaintyOptions:
             two_level(), observations(), n=5, seed=0, weights=weights, imputation=["none"]
         )  # type: ignore[arg-type]
         assert u.table().splitlines()[-1] == (
-            f"5 replications, seed 0; varied: {text}; imputation 1 alternative(s)"
+            f"5 replications, seed 0; varied: {text}; imputation none"
         )
 
     def test_synthetic_note_and_html(self) -> None:
@@ -1120,7 +1125,7 @@ class TestPointsUncertainty:
         assert (index >= 100 * fractions.min(axis=0) - 1e-9).all()
         assert (index <= 100 * fractions.max(axis=0) + 1e-9).all()
         np.testing.assert_allclose(index[:, 0], 30.0, rtol=1e-12)
-        kind = "noise" if isinstance(weights, WeightNoise) else "Dirichlet"
+        kind = "noise ±0.8" if isinstance(weights, WeightNoise) else "Dirichlet(3)"
         assert u.settings == {"weights": f"{kind} on the domain maxima"}
 
     def test_not_applicable_domain(self) -> None:
@@ -1314,6 +1319,43 @@ class TestProperties:
 # --- 7. end to end -------------------------------------------------------------------------
 
 
+class TestMessagesAndNotes:
+    """Errors name the alternative that failed; probabilities and notes are exact."""
+
+    def test_failing_alternative_is_named(self) -> None:
+        """A harmonic alternative on scores with zeros names the methods of that replication."""
+        with pytest.raises(InvalidDataError) as info:
+            uncertainty(
+                load_index("par-style-demo"),
+                datasets.index_observations(),
+                n=20,
+                seed=1,
+                aggregation=["arithmetic", "harmonic"],
+            )
+        message = str(info.value)
+        assert (
+            "with normalisation minmax(high=100, low=0), aggregation harmonic, imputation none:"
+            in message
+        )
+        assert "the harmonic mean needs values > 0" in message
+
+    def test_top_k_of_all_units_is_exactly_one(self) -> None:
+        """P(rank <= number of units) is exactly 1 for a unit always scored."""
+        idx = load_index("par-style-demo")
+        u = uncertainty(
+            idx, datasets.index_observations(), n=30, seed=1, weights=0.25, nodes=[idx.code]
+        )
+        assert (u.p_rank_at_most(63) == 1.0).all()
+
+    def test_points_uncertainty_carries_the_note(self) -> None:
+        """points_uncertainty repeats the note it is given in its table."""
+        s = points.load_structure("pci-2016")
+        values = {c.code: [c.maximum * f for f in (0.9, 0.5)] for c in s.leaves()}
+        u = points_uncertainty(s, values, ["A", "B"], n=10, seed=1, note=datasets.SYNTHETIC_NOTE)
+        assert u.note == datasets.SYNTHETIC_NOTE
+        assert u.table().splitlines()[-1] == datasets.SYNTHETIC_NOTE
+
+
 class TestEndToEnd:
     # Leaves with a missing value have no score in any replication (no warning:
     # see test_no_warning_for_a_unit_without_data).
@@ -1348,5 +1390,6 @@ class TestEndToEnd:
         assert "P(top 15)" in text.splitlines()[0]
         assert text.splitlines()[-1] == datasets.SYNTHETIC_NOTE
         assert text.splitlines()[-2] == (
-            "500 replications, seed 2024; varied: weights noise ±0.25; aggregation 2 alternative(s)"
+            "500 replications, seed 2024; varied: weights noise ±0.25; "
+            "aggregation arithmetic | geometric(shift=1)"
         )

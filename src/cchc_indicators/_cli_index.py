@@ -520,8 +520,8 @@ def _score_points(
         seed=opts.seed,
         weights=opts.weights,
         rank_target=opts.rank_target,
+        note=data.note,
     )
-    unc = attrs.evolve(unc, note=data.note)
     records, extra = _with_intervals(records, unc, data.note)
     return _Output(unc.table(), records, (*POINTS_KEYS, *extra, "note"))
 

@@ -461,9 +461,13 @@ class Structure:
         if not isinstance(data, Mapping) or "code" not in data or "components" not in data:
             msg = f"a structure is a mapping with 'code' and 'components', got {data!r}"
             raise DefinitionError(msg)
+        components = data["components"]
+        if isinstance(components, (str, bytes, Mapping)) or not isinstance(components, Iterable):
+            msg = f"structure {data['code']!r}: 'components' must be a list, got {components!r}"
+            raise DefinitionError(msg)
         return cls(
             data["code"],
-            components=[Component.from_dict(c) for c in data["components"]],
+            components=[Component.from_dict(c) for c in components],
             name=data.get("name", ""),
             source=data.get("source", ""),
             notes=data.get("notes", ""),

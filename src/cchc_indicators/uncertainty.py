@@ -82,7 +82,7 @@ from ._index_engine import (
     weight_vector,
 )
 from ._index_result import IndexResult, compute_index, text_table
-from .errors import DefinitionError, UnknownIndicatorError
+from .errors import DefinitionError, InvalidDataError, Problem, UnknownIndicatorError
 from .panel import _pandas
 
 __all__ = [
@@ -263,6 +263,14 @@ class _Design:
     keep: IntArray  # node positions kept
     spec: WeightNoise | Dirichlet | None
     sizes: tuple[int, int, int]  # alternatives: normalisation, aggregation, imputation
+    labels: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # the same, as text
+    given: tuple[bool, bool, bool]  # which of them the caller gave
+
+    def describe(self, agg: int, combo: int) -> str:
+        """The methods of one pair of alternatives, for messages."""
+        imp, norm = divmod(combo, self.n_norm)
+        norms, aggs, imps = self.labels
+        return f"with normalisation {norms[norm]}, aggregation {aggs[agg]}, imputation {imps[imp]}"
 
     def evaluate(
         self,
@@ -295,9 +303,14 @@ class _Design:
             a, c = divmod(key, n_leaf)
             for start in range(0, len(same), chunk):
                 rows = same[start : start + chunk]
-                scores = run_levels(
-                    self.compiled[a], self.leaf_alternatives[c], weights[rows], keep=self.keep
-                ).scores
+                try:
+                    scores = run_levels(
+                        self.compiled[a], self.leaf_alternatives[c], weights[rows], keep=self.keep
+                    ).scores
+                except InvalidDataError as err:
+                    where = self.describe(a, c)
+                    problems = [Problem(f"{where}: {p.message}", kind=p.kind) for p in err.problems]
+                    raise InvalidDataError(problems, source=err.source) from None
                 out[rows] = scores
                 if count_ranks:
                     counts += _rank_counts(ranks(scores), U)
@@ -328,8 +341,7 @@ def _design(
     nominal = compute_index(
         index, data, period=period, units=units, weights=base_weights, groups=groups
     )
-    label, chosen, panel, at = prepare(index, data, period=period, units=units, groups=groups)
-    del label
+    _, chosen, panel, at = prepare(index, data, period=period, units=units, groups=groups)
     leaf = np.stack(
         [leaf_scores(index, panel, at, chosen, nm, im, groups)[0] for im in imps for nm in norms]
     )
@@ -344,9 +356,18 @@ def _design(
             raise UnknownIndicatorError(msg, key=lacking[0])
         keep = np.array([codes.index(c) for c in nodes], dtype=np.int64)
     base = weight_vector(compiled[0], nominal.weights)[0]
-    return _Design(
-        nominal, compiled, leaf, len(norms), base, keep, spec, (len(norms), len(aggs), len(imps))
+
+    def label(m: Method) -> str:
+        return m.name + (f"({', '.join(f'{k}={v}' for k, v in m.options)})" if m.options else "")
+
+    labels = (
+        tuple(label(m) for m in norms),
+        tuple(" / ".join(label(m) for m in a) for a in aggs),
+        tuple(label(m) for m in imps),
     )
+    given = (normalisation is not None, aggregation is not None, imputation is not None)
+    sizes = (len(norms), len(aggs), len(imps))
+    return _Design(nominal, compiled, leaf, len(norms), base, keep, spec, sizes, labels, given)
 
 
 def _chunk(design: _Design, chunk: int | None) -> int:
@@ -532,7 +553,8 @@ class Uncertainty:
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             msg = f"a rank target must be a whole number >= 1, got {k!r}"
             raise DefinitionError(msg)
-        out: FloatArray = self.rank_probabilities(node)[:, :k].sum(axis=1)
+        # Whole counts added, then divided once: P(rank <= units) is exactly 1.
+        out: FloatArray = self.counts[self._row(node)][:, 1 : k + 1].sum(axis=1) / self.n
         return out
 
     def to_records(self, level: str | None = None) -> list[dict[str, Any]]:
@@ -623,26 +645,27 @@ class Uncertainty:
         return plots.rank_intervals(self, node=node, **options)
 
 
-def _settings(
-    design: _Design, normalisation: object, aggregation: object, imputation: object
-) -> dict[str, str]:
+def _describe_weights(spec: WeightNoise | Dirichlet | None) -> str:
+    """The weight noise as text: ``noise ±0.25``, ``Dirichlet(50) at levels [2]``, ``none``."""
+    if spec is None or not spec.varies:
+        return "none"
+    what = (
+        f"noise ±{spec.factor:g}"
+        if isinstance(spec, WeightNoise)
+        else f"Dirichlet({spec.concentration:g})"
+    )
+    return what + (f" at levels {list(spec.levels)}" if spec.levels else "")
+
+
+def _settings(design: _Design) -> dict[str, str]:
+    """What varied, as text."""
     out: dict[str, str] = {}
-    spec = design.spec
-    if isinstance(spec, WeightNoise) and spec.varies:
-        out["weights"] = f"noise ±{spec.factor:g}" + (
-            f" at levels {list(spec.levels)}" if spec.levels else ""
-        )
-    elif isinstance(spec, Dirichlet) and spec.varies:
-        out["weights"] = f"Dirichlet({spec.concentration:g})" + (
-            f" at levels {list(spec.levels)}" if spec.levels else ""
-        )
-    n_norm, n_agg, n_imp = design.sizes
-    if normalisation is not None:
-        out["normalisation"] = f"{n_norm} alternative(s)"
-    if aggregation is not None:
-        out["aggregation"] = f"{n_agg} alternative(s)"
-    if imputation is not None:
-        out["imputation"] = f"{n_imp} alternative(s)"
+    if design.spec is not None and design.spec.varies:
+        out["weights"] = _describe_weights(design.spec)
+    roles = ("normalisation", "aggregation", "imputation")
+    for role, labels, given in zip(roles, design.labels, design.given, strict=True):
+        if given:
+            out[role] = " | ".join(labels)
     return out or {"nothing": "(nominal only)"}
 
 
@@ -762,7 +785,7 @@ def uncertainty(
         counts=counts,
         n=n,
         seed=seed,
-        settings=_settings(design, normalisation, aggregation, imputation),
+        settings=_settings(design),
         rank_target=rank_target,
         note=nominal.note,
     )
@@ -1036,6 +1059,7 @@ def points_uncertainty(
     not_applicable: Mapping[str, Any] | None = None,
     peers: Any = None,
     rank_target: int | None = None,
+    note: str = "",
 ) -> Uncertainty:
     """Monte Carlo over the domain weights of a points tree (the top-level maxima).
 
@@ -1096,9 +1120,7 @@ def points_uncertainty(
         counts=_rank_counts(ranks(scores), U),
         n=n,
         seed=seed,
-        settings={
-            "weights": f"{'noise' if isinstance(spec, WeightNoise) else 'Dirichlet'} on the domain maxima"
-        },
+        settings={"weights": f"{_describe_weights(spec)} on the domain maxima"},
         rank_target=rank_target,
-        note="",
+        note=note,
     )

@@ -118,6 +118,8 @@ nitpick_ignore = [
     ("py:class", "numpy.bool"),
     ("py:class", "numpy.str_"),
     ("py:func", "numpy.bincount"),
+    ("py:class", "numpy.random.Generator"),
+    ("py:func", "numpy.random.default_rng"),
     ("py:func", "numpy.isclose"),
     # Standard library: abstract collections in parameter types, os.PathLike in
     # file-path parameters, enum.Enum as the base of Area and Direction.

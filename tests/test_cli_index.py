@@ -516,7 +516,8 @@ class TestPoints:
         lines = cchc(*pci, "--uncertainty", "20", "--seed", "5", "--dirichlet", "10").splitlines()
         assert lines[0].split()[:3] == ["rank", "unit", "score"]
         assert (
-            lines[-1] == "20 replications, seed 5; varied: weights Dirichlet(10) on the domain maxima"
+            lines[-1]
+            == "20 replications, seed 5; varied: weights Dirichlet(10) on the domain maxima"
         )
 
     def test_values_outside_a_rule_name_the_data_file(self, tmp_path: Path) -> None:

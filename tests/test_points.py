@@ -298,6 +298,12 @@ class TestStructureDefinitions:
         with pytest.raises(DefinitionError, match="a structure is a mapping"):
             Structure.from_dict([])  # type: ignore[arg-type]
 
+    @pytest.mark.parametrize("components", [5, None, "abc", {"code": "a"}])
+    def test_from_dict_components_must_be_a_list(self, components: object) -> None:
+        """Components that are not a list are a DefinitionError naming the structure."""
+        with pytest.raises(DefinitionError, match="structure 'x': 'components' must be a list"):
+            Structure.from_dict({"code": "x", "components": components})
+
     def test_structures_pickle(self) -> None:
         """Structures survive pickling."""
         s = load_structure("par-index-2017")

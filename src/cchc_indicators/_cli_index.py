@@ -12,7 +12,7 @@ nodes under ``children``, a points structure has ``components``. The data are
 a long CSV file ``indicator,unit,period,value`` (``period`` optional), read
 by :meth:`~cchc_indicators.composite.Observations.from_csv`.
 
-A composite index is scored by :func:`~cchc_indicators.compute_index`; a
+A composite index is scored by :func:`~cchc_indicators.composite.compute_index`; a
 points structure by :func:`~cchc_indicators.points.evaluate_points` on the
 values of the period (a leaf without a value scores 0; a unit without any
 value in the period is left out; an indicator that is not a leaf of the

@@ -461,7 +461,7 @@ class CompositeIndex:
         ``None`` = any child with a value is enough.
     imputation
         ``none`` (the default), ``mean``, ``median``, ``group_mean`` or
-        ``locf`` (see :func:`~cchc_indicators.compute_index`).
+        ``locf`` (see :func:`~cchc_indicators.composite.compute_index`).
     weight_sets
         Named alternative weights, ``{"expert": {"node code": weight, ...}}``;
         nodes a set does not list keep their own weight.
@@ -532,7 +532,7 @@ class CompositeIndex:
 
     @property
     def depth(self) -> int:
-        """The number of aggregation levels: 1 when every top-level node is a leaf."""
+        """The number of aggregation levels (1 when every top-level node is a leaf)."""
 
         def height(node: Node) -> int:
             return 0 if node.is_leaf else 1 + max(height(c) for c in node.children)

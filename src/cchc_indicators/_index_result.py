@@ -165,7 +165,7 @@ class IndexResult:
 
     @property
     def effective_weights(self) -> dict[str, float]:
-        """Each node's weight in the index: the product of sibling-normalised weights from the top."""
+        """Each node's weight in the index, the product of sibling-normalised weights from the top."""
         tree = {
             c: (p or "", self.weights[c]) for c, p in zip(self.nodes, self.parents, strict=True)
         }

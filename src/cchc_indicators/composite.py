@@ -15,8 +15,8 @@ checked when the index is built, before any data are seen, and the definition
 round-trips through JSON (:meth:`CompositeIndex.to_json`), validated by the
 schema of :func:`schema`.
 
-:func:`~cchc_indicators.compute_index` scores units on an index;
-:func:`~cchc_indicators.uncertainty` and :func:`~cchc_indicators.sensitivity`
+:func:`~cchc_indicators.composite.compute_index` scores units on an index;
+:func:`~cchc_indicators.uncertainty.uncertainty` and :func:`~cchc_indicators.uncertainty.sensitivity`
 vary its choices.
 
 .. versionadded:: 0.1.0

@@ -713,7 +713,7 @@ def uncertainty(
     base_weights
         The nominal weights: a weight set, a mapping or ``"pca"``.
     period, units, groups
-        As for :func:`~cchc_indicators.compute_index`.
+        As for :func:`~cchc_indicators.composite.compute_index`.
     nodes
         The nodes whose replications are kept (default: all; the first
         listed is the default of the summaries, normally the index).

@@ -822,12 +822,21 @@ class TestUncertaintyOptions:
         assert (hi >= nominal - 1e-9).all()
 
     def test_weight_noise_at_one_level_leaves_the_other(self) -> None:
-        """Noise at level 1 only: d1 and d2 keep their nominal scores exactly."""
+        """Noise at level 1 only: d1 and d2 keep their nominal scores (up to rounding).
+
+        The tree is one power mean without missing values, so the replications
+        take the effective-weights path, which sums in another order than the
+        nominal level-by-level path.
+        """
         u = uncertainty(
             two_level(), observations(), n=50, seed=3, weights=WeightNoise(0.5, levels=1)
         )
         rows = [u.nominal.nodes.index(c) for c in ("d1", "d2")]
-        assert (u.scores[:, rows] == u.nominal.scores[rows]).all()
+        np.testing.assert_allclose(
+            u.scores[:, rows],
+            np.broadcast_to(u.nominal.scores[rows], u.scores[:, rows].shape),
+            rtol=1e-13,
+        )
         assert u.scores[:, 0].std(axis=0).max() > 0
 
     @pytest.mark.parametrize(

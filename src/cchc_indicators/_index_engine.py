@@ -520,6 +520,80 @@ def run_levels(
     )
 
 
+def _uniform_power_mean(compiled: Compiled) -> Method | None:
+    """The one power mean that aggregates every node, or None (mixed methods, median, Copeland)."""
+    methods = {g.method for g in compiled.groups}
+    if len(methods) != 1:
+        return None
+    (method,) = methods
+    power = ("arithmetic", "geometric", "harmonic", "generalised")
+    return method if method.name in power else None
+
+
+def collapse_levels(
+    compiled: Compiled, leaf_scores: FloatArray, weights: FloatArray, keep: IntArray
+) -> FloatArray | None:
+    """Scores of the ``keep`` nodes ``(R, kept, U)`` of a tree aggregated by one power mean.
+
+    When every node is aggregated by the same power mean and no leaf value
+    is missing, nesting changes nothing: a node is the power mean of the
+    leaves below it, with *effective weights*, the products of the
+    sibling-normalised weights down the tree (the transform of one level is
+    undone by the inverse of the level below it: for the geometric mean with
+    shift ``s``, ``log((exp(m) - s) + s) = m``). Each kept node is then one
+    matrix product of the replications' effective weights with the
+    transformed leaves, ``(R, leaves) x (leaves, U)``, instead of one pass per
+    level. The result equals :func:`run_levels` up to rounding (the sums are
+    taken in another order). Returns ``None`` when the tree does not qualify:
+    the caller takes the level-by-level path.
+    """
+    method = _uniform_power_mean(compiled)
+    if method is None or np.isnan(leaf_scores).any():
+        return None
+    L, U = leaf_scores.shape
+    everything = np.ones((1, 1, L, U), dtype=bool)
+    form = _transform(method, leaf_scores[np.newaxis, np.newaxis], everything, True)
+    assert form is not None
+    T, inverse = form
+    T = T[0, 0]
+    R, k = weights.shape
+    parent = compiled.parent
+    # Each node's share among its siblings, per replication.
+    siblings = np.zeros((R, k + 1))
+    for c in range(1, k):
+        siblings[:, parent[c]] += weights[:, c]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = weights / siblings[:, np.maximum(parent, 0)]
+    leaf_row = {int(n): i for i, n in enumerate(compiled.leaves.tolist())}
+    children: dict[int, list[int]] = {}
+    for c in range(1, k):
+        children.setdefault(int(parent[c]), []).append(c)
+    out = np.empty((R, len(keep), U))
+    for j, node in enumerate(keep.tolist()):
+        if node in leaf_row:
+            out[:, j] = leaf_scores[leaf_row[node]]
+            continue
+        # Effective weights of the leaves below ``node``, relative to it.
+        effective = {node: np.ones(R)}
+        stack = [node]
+        rows, columns = [], []
+        while stack:
+            here = stack.pop()
+            for c in children.get(here, []):
+                effective[c] = effective[here] * share[:, c]
+                if c in leaf_row:
+                    rows.append(leaf_row[c])
+                    columns.append(effective[c])
+                else:
+                    stack.append(c)
+        E = np.stack(columns, axis=1)  # (R, leaves below)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            # einsum, not BLAS: faster at these sizes, and it sums the leaves in
+            # a fixed order whatever the number of replications.
+            out[:, j] = inverse(np.einsum("rl,lu->ru", E, T[rows]))
+    return out
+
+
 def ranks(scores: FloatArray) -> IntArray:
     """Rank along the last axis, 1 = highest, ties share the smallest rank, 0 = no score."""
     missing = np.isnan(scores)

@@ -74,6 +74,7 @@ from ._index_def import CompositeIndex, Method, check_method
 from ._index_engine import (
     Compiled,
     aggregation_spec,
+    collapse_levels,
     compile_index,
     leaf_scores,
     prepare,
@@ -266,6 +267,23 @@ class _Design:
     labels: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # the same, as text
     given: tuple[bool, bool, bool]  # which of them the caller gave
 
+    def _whole(self, a: int, c: int, weights: FloatArray, fixed: bool) -> FloatArray | None:
+        """All replications of one pair of alternatives at once, when a shortcut applies.
+
+        * The weights do not vary: every replication is the same, computed
+          once along the nominal path (so it equals the nominal result
+          exactly) and repeated.
+        * The tree is aggregated by one power mean and no leaf is missing:
+          :func:`~cchc_indicators._index_engine.collapse_levels`.
+
+        ``None`` otherwise: the caller goes level by level, a chunk at a time.
+        """
+        leaves = self.leaf_alternatives[c]
+        if fixed:
+            one = run_levels(self.compiled[a], leaves, weights[:1], keep=self.keep).scores
+            return np.broadcast_to(one, (len(weights), *one.shape[1:]))
+        return collapse_levels(self.compiled[a], leaves, weights, self.keep)
+
     def describe(self, agg: int, combo: int) -> str:
         """The methods of one pair of alternatives, for messages."""
         imp, norm = divmod(combo, self.n_norm)
@@ -297,20 +315,35 @@ class _Design:
         n_leaf = len(self.leaf_alternatives)
         pair = agg * n_leaf + combo
         done = 0
-        # Replications that share their methods are computed together, a chunk at a time.
+        fixed = self.spec is None or not self.spec.varies
+        # Replications that share their methods are computed together.
         for key in np.unique(pair).tolist():
             same = np.flatnonzero(pair == key)
             a, c = divmod(key, n_leaf)
+            try:
+                whole = self._whole(a, c, weights[same], fixed)
+            except InvalidDataError as err:
+                where = self.describe(a, c)
+                problems = [Problem(f"{where}: {p.message}", kind=p.kind) for p in err.problems]
+                raise InvalidDataError(problems, source=err.source) from None
             for start in range(0, len(same), chunk):
                 rows = same[start : start + chunk]
-                try:
-                    scores = run_levels(
-                        self.compiled[a], self.leaf_alternatives[c], weights[rows], keep=self.keep
-                    ).scores
-                except InvalidDataError as err:
-                    where = self.describe(a, c)
-                    problems = [Problem(f"{where}: {p.message}", kind=p.kind) for p in err.problems]
-                    raise InvalidDataError(problems, source=err.source) from None
+                if whole is not None:
+                    scores = whole[start : start + chunk]
+                else:
+                    try:
+                        scores = run_levels(
+                            self.compiled[a],
+                            self.leaf_alternatives[c],
+                            weights[rows],
+                            keep=self.keep,
+                        ).scores
+                    except InvalidDataError as err:
+                        where = self.describe(a, c)
+                        problems = [
+                            Problem(f"{where}: {p.message}", kind=p.kind) for p in err.problems
+                        ]
+                        raise InvalidDataError(problems, source=err.source) from None
                 out[rows] = scores
                 if count_ranks:
                     counts += _rank_counts(ranks(scores), U)

@@ -1,0 +1,231 @@
+"""The shortcuts of the Monte Carlo engine agree with the level-by-level path.
+
+* ``collapse_levels``: a tree aggregated by one power mean, without missing
+  leaves, is a power mean of its leaves with effective weights; it must equal
+  ``run_levels`` up to rounding, for every node, and decline (``None``) when the
+  tree does not qualify.
+* Replications whose weights do not vary are computed once along the nominal
+  path and repeated, so they equal the nominal result exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cchc_indicators import datasets
+from cchc_indicators._index_engine import collapse_levels, compile_index, run_levels
+from cchc_indicators.composite import (
+    CompositeIndex,
+    Method,
+    Node,
+    Observations,
+    compute_index,
+    load_index,
+)
+from cchc_indicators.uncertainty import WeightNoise, uncertainty
+
+UNITS = ["A", "B", "C", "D"]
+POWER_MEANS: list[Any] = [
+    Method("arithmetic"),
+    Method("geometric", shift=1),
+    Method("geometric"),
+    Method("harmonic"),
+    Method("generalised", p=0.5),
+    Method("generalised", p=-2),
+    Method("generalised", p=0),
+    Method("generalised", p=1),
+]
+
+
+def tree(aggregation: object) -> CompositeIndex:
+    """i -> d1 (a, b, c), d2 (e), f: unequal widths and a leaf at level 1."""
+    return CompositeIndex(
+        "i",
+        children=[
+            Node("d1", children=[Node("a"), Node("b", weight=2), Node("c", direction=-1)]),
+            Node("d2", children=[Node("e")], weight=0.5),
+            Node("f", weight=1.5),
+        ],
+        normalisation=Method("minmax", low=1, high=100),
+        aggregation=aggregation,
+    )
+
+
+def leaves(index: CompositeIndex, values: dict[str, list[float]]) -> np.ndarray:
+    data = Observations.from_values(values, UNITS)
+    return compute_index(index, data).normalised
+
+
+VALUES = {
+    "a": [90.0, 70.0, 40.0, 20.0],
+    "b": [20.0, 50.0, 70.0, 60.0],
+    "c": [5.0, 1.0, 2.0, 7.0],
+    "e": [33.0, 80.0, 10.0, 41.0],
+    "f": [1.0, 3.0, 8.0, 2.0],
+}
+
+
+def random_weights(compiled: Any, n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    w = rng.uniform(0.2, 3.0, size=(n, compiled.size))
+    w[:, 0] = 1.0
+    return w
+
+
+@pytest.mark.parametrize("method", POWER_MEANS, ids=repr)
+def test_collapsed_tree_equals_the_levels(method: Method) -> None:
+    """Every node's collapsed score equals the level-by-level one to 1e-12 (relative)."""
+    idx = tree(method)
+    compiled = compile_index(idx, idx.aggregation)
+    L = leaves(idx, VALUES)
+    w = random_weights(compiled, 40, 1)
+    keep = np.arange(compiled.size)
+    fast = collapse_levels(compiled, L, w, keep)
+    assert fast is not None
+    slow = run_levels(compiled, L, w, keep=keep).scores
+    np.testing.assert_allclose(fast, slow, rtol=1e-12)
+
+
+def test_zero_weight_child_counts_for_nothing() -> None:
+    """A child of weight 0 contributes nothing, as on the level path."""
+    idx = tree("arithmetic")
+    compiled = compile_index(idx, idx.aggregation)
+    L = leaves(idx, VALUES)
+    w = random_weights(compiled, 5, 2)
+    w[:, compiled.codes.index("b")] = 0.0
+    keep = np.arange(compiled.size)
+    np.testing.assert_allclose(
+        collapse_levels(compiled, L, w, keep),
+        run_levels(compiled, L, w, keep=keep).scores,
+        rtol=1e-12,
+    )
+
+
+def test_siblings_weighing_nothing_give_no_value() -> None:
+    """Siblings whose weights sum to 0 leave their parent without a value (NaN), as the levels do."""
+    idx = tree("arithmetic")
+    compiled = compile_index(idx, idx.aggregation)
+    L = leaves(idx, VALUES)
+    w = random_weights(compiled, 3, 3)
+    for code in ("a", "b", "c"):
+        w[:, compiled.codes.index(code)] = 0.0
+    keep = np.array([compiled.codes.index("d1")])
+    fast = collapse_levels(compiled, L, w, keep)
+    slow = run_levels(compiled, L, w, keep=keep).scores
+    assert fast is not None
+    assert np.isnan(fast).all()
+    assert np.isnan(slow).all()
+
+
+@pytest.mark.parametrize(
+    "aggregation",
+    [
+        ["arithmetic", {"name": "geometric", "shift": 1}],  # two methods
+        "median",
+        "copeland",
+    ],
+    ids=["mixed", "median", "copeland"],
+)
+def test_declines_trees_that_do_not_qualify(aggregation: object) -> None:
+    """Mixed methods, median and Copeland are not one power mean: None."""
+    idx = tree(aggregation)
+    compiled = compile_index(idx, idx.aggregation)
+    L = leaves(idx, VALUES)
+    w = random_weights(compiled, 2, 4)
+    assert collapse_levels(compiled, L, w, np.arange(compiled.size)) is None
+
+
+def test_declines_missing_leaves() -> None:
+    """A missing leaf value re-normalises weights per unit: None, the levels handle it."""
+    idx = tree("arithmetic")
+    compiled = compile_index(idx, idx.aggregation)
+    gappy = {**VALUES, "a": [90.0, float("nan"), 40.0, 20.0]}
+    L = leaves(idx, gappy)
+    w = random_weights(compiled, 2, 5)
+    assert collapse_levels(compiled, L, w, np.arange(compiled.size)) is None
+
+
+def test_node_override_declines() -> None:
+    """A node with its own method makes the tree mixed."""
+    idx = CompositeIndex(
+        "i",
+        children=[
+            Node("d1", children=[Node("a"), Node("b")], aggregation="harmonic"),
+            Node("c"),
+        ],
+        normalisation=Method("minmax", low=1, high=100),
+    )
+    compiled = compile_index(idx, idx.aggregation)
+    L = compute_index(
+        idx, Observations.from_values({k: VALUES[k] for k in "abc"}, UNITS)
+    ).normalised
+    assert collapse_levels(compiled, L, random_weights(compiled, 2, 6), np.arange(4)) is None
+
+
+def test_monte_carlo_with_noise_matches_the_loop() -> None:
+    """With weight noise, each replication equals compute_index with its weights (1e-12)."""
+    idx = load_index("par-style-demo")
+    idx = CompositeIndex.from_dict({**idx.to_dict(), "imputation": {"name": "mean"}})
+    data = datasets.index_observations()
+    u = uncertainty(idx, data, n=12, seed=8, weights=0.3, nodes=[idx.code, "e_government"])
+    # Redraw the same weights the engine drew (same generator, same order).
+    from cchc_indicators.uncertainty import _design, _draw
+
+    design = _design(
+        idx,
+        data,
+        weights=0.3,
+        base_weights=None,
+        normalisation=None,
+        aggregation=None,
+        imputation=None,
+        period=None,
+        units=None,
+        groups=None,
+        nodes=[idx.code],
+    )
+    w, _, _, _ = _draw(design, 12, np.random.default_rng(8))
+    codes = design.compiled[0].codes
+    for r in range(12):
+        one = compute_index(idx, data, weights=dict(zip(codes, w[r].tolist(), strict=True)))
+        np.testing.assert_allclose(u.scores[r, 0], one.score(), rtol=1e-12)
+        np.testing.assert_allclose(u.scores[r, 1], one.score("e_government"), rtol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sampled_from(POWER_MEANS),
+    st.lists(st.floats(0.0, 100.0), min_size=20, max_size=20),
+    st.integers(0, 2**16),
+)
+def test_collapse_agrees_with_levels_for_any_data(
+    method: Method, flat: list[float], seed: int
+) -> None:
+    """Law: collapsing a uniform power-mean tree never changes a score beyond rounding."""
+    values = {code: flat[4 * i : 4 * i + 4] for i, code in enumerate("abcef")}
+    idx = tree(method)
+    compiled = compile_index(idx, idx.aggregation)
+    L = leaves(idx, values)
+    w = random_weights(compiled, 6, seed)
+    keep = np.arange(compiled.size)
+    np.testing.assert_allclose(
+        collapse_levels(compiled, L, w, keep),
+        run_levels(compiled, L, w, keep=keep).scores,
+        rtol=1e-10,
+    )
+
+
+def test_fixed_weights_repeat_the_nominal_path_exactly() -> None:
+    """No weight noise with method alternatives: each replication is a nominal result, bit for bit."""
+    idx = tree("arithmetic")
+    data = Observations.from_values(VALUES, UNITS)
+    u = uncertainty(idx, data, n=30, seed=2, aggregation=["arithmetic", "harmonic"])
+    expected = [compute_index(idx, data, aggregation=a).scores for a in ("arithmetic", "harmonic")]
+    for rep in u.scores:
+        assert any(np.array_equal(rep, e) for e in expected)
+    assert WeightNoise(0).varies is False

@@ -26,7 +26,12 @@ Two workloads:
 Timed:
 
 * ours: :func:`cchc_indicators.uncertainty.uncertainty`, replications as an
-  array axis;
+  array axis. On the complete data every drawn tree is one power mean without
+  missing leaves, so each replication's index is the power mean of the 30
+  transformed indicators with the replication's effective weights (one
+  ``einsum`` for all replications of a method pair); with missing values the
+  engine goes level by level, a chunk of replications at a time, skipping
+  missing children with their weights re-normalised per unit;
 * ``loop``: a per-replication Python loop over the same pipeline, calling the
   public :func:`cchc_indicators.compute_index` with the replication's weights
   and methods and keeping the index scores and ranks (what a user would write

@@ -6,6 +6,7 @@ import itertools
 import json
 import math
 import pickle
+from typing import Any
 
 import numpy as np
 import pytest
@@ -597,3 +598,62 @@ class TestShippedStructures:
         """An unknown name lists the shipped ones."""
         with pytest.raises(DefinitionError, match="unknown structure 'papi'; the structures are"):
             load_structure("papi")
+
+
+class TestSchema:
+    """Shipped structures and round-tripped ones validate against the published schema."""
+
+    def validator(self) -> Any:
+        jsonschema = pytest.importorskip("jsonschema")
+        from cchc_indicators.points import schema
+
+        return jsonschema.Draft202012Validator(schema())
+
+    @pytest.mark.parametrize("name", structure_names())
+    def test_shipped_structures_validate(self, name: str) -> None:
+        """Every shipped structure's JSON is valid."""
+        self.validator().validate(load_structure(name).to_dict())
+
+    def test_every_rule_kind_validates(self) -> None:
+        """A structure using every rule kind, parts and grades validates after to_dict."""
+        s = Structure(
+            "all",
+            components=[
+                Component(
+                    "d",
+                    maximum=10,
+                    part="survey",
+                    children=[
+                        Component("b", maximum=4, rule=bands((100, None, 1), (None, 100, 0))),
+                        Component("l", maximum=2, rule=linear(0, 5)),
+                        Component("y", maximum=2, rule=yes_no()),
+                        Component("r", maximum=1, rule=from_rank(bands((1, 2, 1), (2, None, 0)))),
+                        Component(
+                            "p",
+                            maximum=1,
+                            rule=from_percentile(bands((50, None, 1), (None, 50, 0))),
+                        ),
+                    ],
+                ),
+                Component("g", maximum=5, rule=given_points()),
+            ],
+            grades={"A": 90, "B": 80},
+        )
+        self.validator().validate(s.to_dict())
+
+    @pytest.mark.parametrize(
+        "document",
+        [
+            {"code": "x"},
+            {"code": "x", "components": []},
+            {"code": "x", "components": [{"code": "a", "maximum": 0, "rule": {"kind": "yes_no"}}]},
+            {"code": "x", "components": [{"code": "a", "maximum": 1, "rule": {"kind": "stars"}}]},
+            {"code": "x", "components": [{"code": "a", "maximum": 1, "extra": 1}]},
+            {"code": "x", "components": [], "colour": "red"},
+        ],
+    )
+    def test_invalid_documents_are_rejected(self, document: dict[str, Any]) -> None:
+        """Documents that Structure.from_dict refuses are refused by the schema too."""
+        jsonschema = pytest.importorskip("jsonschema")
+        with pytest.raises(jsonschema.ValidationError):
+            self.validator().validate(document)

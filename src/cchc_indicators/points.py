@@ -100,6 +100,7 @@ __all__ = [
     "linear",
     "load_structure",
     "rule_from_dict",
+    "schema",
     "structure_names",
     "yes_no",
 ]
@@ -474,6 +475,19 @@ class Structure:
             grades=data.get("grades", ()),
             default_part=data.get("default_part", "main"),
         )
+
+
+def schema() -> dict[str, Any]:
+    """Return the JSON Schema of a points structure (draft 2020-12), as :meth:`Structure.to_dict` writes it.
+
+    Examples
+    --------
+    >>> schema()["title"]
+    'cchc-indicators points structure'
+    """
+    file = resources.files("cchc_indicators").joinpath("schemas/structure.schema.json")
+    data: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
+    return data
 
 
 def structure_names() -> tuple[str, ...]:

@@ -755,7 +755,8 @@ def uncertainty(
     progress
         Called as ``progress(done, n)`` after each chunk.
     chunk
-        Replications per chunk (default: sized to about 32 MB per level).
+        Replications per chunk of the level-by-level path (default: sized so that a
+        level's arrays hold about 250,000 values, about 2 MB, and stay in cache).
 
     Returns
     -------

@@ -882,7 +882,8 @@ class TestWeights:
         r = compute_index(two_level(), values(ABC3), weights={"d2": 1})
         # i = (d1 + d2) / 2 = (200/3 + 100) / 2, (50/3) / 2, (200/3 + 50) / 2
         same(r.score(), [(200 / 3 + 100) / 2, 25 / 3, (200 / 3 + 50) / 2])
-        assert r.weight_set is None
+        assert r.weight_set == "custom"
+        assert r.method.endswith("weights custom")
 
     def test_zero_weight_drops_a_node(self) -> None:
         """A zero weight drops a node from its parent's score, and its contribution is 0."""
@@ -1382,10 +1383,23 @@ class TestOutputs:
         # B's d1 = a alone = 50, all of it from a
         assert b_a["contribution"] == pytest.approx(50)
 
-    def test_to_records_level_ignored(self) -> None:
-        """The level argument is accepted and ignored."""
+    def test_to_records_of_one_node(self) -> None:
+        """to_records(node) keeps that node's records; an unknown node is refused."""
         r = self.result()
-        assert r.to_records("province") == r.to_records()
+        assert r.to_records("d2") == [x for x in r.to_records() if x["node"] == "d2"]
+        assert {x["method"] for x in r.to_records()} == {r.method}
+        with pytest.raises(UnknownIndicatorError, match="node 'province' is not in index 'i'"):
+            r.to_records("province")
+
+    def test_top(self) -> None:
+        """top(k) leaves out units without a score, whose rank is 0."""
+        data = values({"x": [NAN, 1.0, 2.0]})
+        r = compute_index(one_leaf(), data)
+        assert r.rank().tolist() == [0, 2, 1]
+        assert r.top(1).tolist() == [False, False, True]
+        assert r.top(5).tolist() == [False, True, True]
+        with pytest.raises(DefinitionError, match="a rank target must be a whole number >= 1"):
+            r.top(0)
 
     def test_to_json(self) -> None:
         """to_json parses and carries the note, methods and rows."""
@@ -1432,7 +1446,8 @@ class TestOutputs:
         """Units without a score come last, with a dash for the rank."""
         data = values({"x": [NAN, 1.0, 2.0]})
         lines = compute_index(one_leaf(), data).table().splitlines()
-        assert lines[-1].split()[:2] == ["—", "A"]
+        assert lines[-2].split()[:2] == ["—", "A"]
+        assert lines[-1].startswith("i, period —: normalisation minmax")
         assert "SYNTHETIC" not in "\n".join(lines)
 
     def test_repr_html(self) -> None:
@@ -1634,3 +1649,50 @@ class TestEndToEnd:
             assert ew[c.code] == pytest.approx(1 / 8)
         leaves = sum(ew[n.code] for n in idx.leaves())
         assert leaves == pytest.approx(1.0)
+
+
+class TestRatioPartsRefused:
+    """Rows in the ratio form (numerator, denominator) are refused, not silently dropped."""
+
+    def test_csv_row_with_parts(self, tmp_path: Path) -> None:
+        """A mixed file names the row and field of every ratio row."""
+        path = tmp_path / "mixed.csv"
+        path.write_text(
+            "indicator,unit,period,value,numerator,denominator\n"
+            "a,01,2024,,8,10\n"
+            "b,01,2024,50,,\n"
+            "a,02,2024,,,4\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(InvalidDataError) as info:
+            Observations.from_csv(path)
+        assert [(p.row, p.field, p.kind) for p in info.value.problems] == [
+            (2, "numerator", "ratio_parts"),
+            (4, "numerator", "ratio_parts"),
+        ]
+        assert "numerator and denominator are not read" in str(info.value)
+        assert str(path) in str(info.value)
+
+    def test_csv_without_value_column(self, tmp_path: Path) -> None:
+        """A file in the ratio form only is refused row by row, not for a missing 'value' column."""
+        path = tmp_path / "parts.csv"
+        path.write_text("indicator,unit,numerator,denominator\na,01,8,10\n", encoding="utf-8")
+        with pytest.raises(InvalidDataError) as info:
+            Observations.from_csv(path)
+        assert [p.kind for p in info.value.problems] == ["ratio_parts"]
+
+    def test_records_with_empty_parts_are_fine(self) -> None:
+        """Empty parts (None, '', NaN) are no problem."""
+        obs = Observations.from_records(
+            [
+                {"indicator": "a", "unit": "u", "value": 1, "numerator": None},
+                {"indicator": "a", "unit": "v", "value": 2, "denominator": float("nan")},
+                {"indicator": "a", "unit": "w", "value": 3, "numerator": " "},
+            ]
+        )
+        assert obs.values.tolist() == [[[1.0, 2.0, 3.0]]]
+
+    def test_records_with_parts(self) -> None:
+        """A record with a numerator is refused even when it also has a value."""
+        with pytest.raises(InvalidDataError, match="numerator and denominator are not read"):
+            Observations.from_records([{"indicator": "a", "unit": "u", "value": 1, "numerator": 5}])

@@ -604,6 +604,10 @@ class TestConstructed:
             "rank_median",
             "rank_p95",
             "p_top_2",
+            "replications",
+            "seed",
+            "varied",
+            "note",
         ]
         a, b, c, d = rows
         assert a["score"] == 4.5
@@ -622,6 +626,10 @@ class TestConstructed:
             "rank_median": None,
             "rank_p95": None,
             "p_top_2": 0.0,
+            "replications": 10,
+            "seed": None,
+            "varied": "weights by hand",
+            "note": "made up",
         }
         assert b["score_median"] == 30.0
         assert d["p_top_2"] == pytest.approx(0.8)
@@ -957,6 +965,12 @@ class TestSensitivity:
                 "total": None,
                 "total_low": None,
                 "total_high": None,
+                "node": "i",
+                "output": "mean absolute rank shift from the nominal ranks",
+                "n": 50,
+                "runs": 150,
+                "seed": 1,
+                "note": "",
             }
         ]
         assert s.table().splitlines()[2].split() == ["weights", "—", "—–—", "—", "—–—"]
@@ -1063,6 +1077,12 @@ class TestSensitivity:
             "total",
             "total_low",
             "total_high",
+            "node",
+            "output",
+            "n",
+            "runs",
+            "seed",
+            "note",
         ]
         assert all(isinstance(r["total"], float) for r in rows)
         lines = s.table().splitlines()

@@ -19,6 +19,17 @@ __all__ = ["Observations"]
 FloatArray = NDArray[np.float64]
 _REQUIRED = ("indicator", "unit", "value")
 _COLUMNS = ("indicator", "unit", "period", "value")
+# Columns of the panel's ratio form, refused here rather than silently ignored.
+_PARTS = ("numerator", "denominator")
+
+
+def _blank(x: object) -> bool:
+    """An empty cell: None, empty text or NaN."""
+    if x is None:
+        return True
+    if isinstance(x, str):
+        return not x.strip()
+    return isinstance(x, (float, np.floating)) and math.isnan(x)
 
 
 def _codes(value: Iterable[str]) -> tuple[str, ...]:
@@ -137,7 +148,7 @@ class Observations:
             if not isinstance(r, Mapping):
                 msg = f"a record is a mapping, got {type(r).__name__}"
                 raise InvalidDataError([Problem(msg, row=i, kind="not_a_mapping")], source=source)
-        columns = {k: [r.get(k) for r in rows] for k in _COLUMNS}
+        columns = {k: [r.get(k) for r in rows] for k in (*_COLUMNS, *_PARTS)}
         present = set().union(*(r.keys() for r in rows)) if rows else set(_COLUMNS)
         return cls._build(columns, present, np.arange(len(rows)), note=note, source=source)
 
@@ -146,7 +157,9 @@ class Observations:
         """Read a long CSV file: ``indicator,unit,period,value`` (``period`` optional).
 
         Row numbers in errors are those a spreadsheet shows (the header is
-        row 1). Other columns are ignored.
+        row 1). Other columns are ignored, except ``numerator`` and
+        ``denominator`` (the ratio form of a panel): a row filling them is
+        refused, since its value would otherwise be silently missing.
 
         Raises
         ------
@@ -161,7 +174,7 @@ class Observations:
         header, records, numbers = read_csv(p)
         columns = {
             k: [rec[header.index(k)] if header.index(k) < len(rec) else "" for rec in records]
-            for k in _COLUMNS
+            for k in (*_COLUMNS, *_PARTS)
             if k in header
         }
         return cls._build(columns, set(header), numbers, note=note, source=str(p))
@@ -176,7 +189,10 @@ class Observations:
         note: str,
         source: str,
     ) -> Observations:
+        parts = [c for c in _PARTS if c in present and c in columns]
         missing = [c for c in _REQUIRED if c not in present]
+        if missing and parts:
+            missing = [c for c in missing if c != "value"]
         if missing:
             msg = f"missing column(s) {', '.join(repr(c) for c in missing)}; the columns are indicator, unit, period (optional), value"
             raise InvalidDataError(
@@ -191,7 +207,21 @@ class Observations:
             text = text if n else np.array([], dtype=str)
             problems.add(text == "", "empty", key, lambda i, k=key: f"{k!r} is empty")
             codes[key] = text
-        raw_values = list(columns["value"])
+        if parts:
+            given = np.zeros(n, dtype=bool)
+            for key in parts:
+                given |= np.array([not _blank(x) for x in columns[key]], dtype=bool)
+            problems.add(
+                given,
+                "ratio_parts",
+                parts[0],
+                lambda i: (
+                    "numerator and denominator are not read for a composite index (they would "
+                    "be dropped): give the row's value in 'value', pooled first where units "
+                    "are combined (cchc rollup pools them by ratio_of_sums)"
+                ),
+            )
+        raw_values = list(columns.get("value", [None] * n))
         # A NaN (as pandas writes a gap) is a missing value, like an empty cell.
         raw_values = [
             None if isinstance(x, (float, np.floating)) and math.isnan(x) else x for x in raw_values

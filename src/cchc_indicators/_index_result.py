@@ -44,6 +44,8 @@ RECORD_KEYS = (
     "share",
     "reason",
     "period",
+    "method",
+    "note",
 )
 
 
@@ -111,8 +113,9 @@ class IndexResult:
         The weight of each node used, and :attr:`effective_weights` the
         product of the re-normalised weights down the tree.
     normalisation, aggregation, imputation, weight_set
-        The methods used and the weight set's name (``None`` = the nodes'
-        own weights).
+        The methods used and the weights' origin: a weight set's name,
+        ``"pca"``, ``"custom"`` (a mapping) or ``None`` (the nodes' own
+        weights); :attr:`method` says all of it in one line.
     note
         The data's note (e.g. that they are synthetic).
     """
@@ -159,9 +162,54 @@ class IndexResult:
         return out
 
     def rank(self, node: str | None = None) -> NDArray[np.int64]:
-        """Return the ranks at ``node`` (default: the index), 0 = no score."""
+        """Return the ranks at ``node`` (default: the index), 1 = best, **0 = no score**.
+
+        A unit without a score has rank 0, so ``rank() <= 15`` would count it
+        among the best 15: use :meth:`top` for that question.
+        """
         out: NDArray[np.int64] = self.ranks[self._row(node)]
         return out
+
+    def top(self, k: int, node: str | None = None) -> NDArray[np.bool_]:
+        """Return, per unit, whether it ranks ``k`` or better at ``node`` (units without a score: no).
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a")])
+        >>> r = compute_index(idx, Observations.from_values({"a": [3, float("nan"), 5]}, ["x", "y", "z"]))
+        >>> r.rank().tolist(), r.top(1).tolist()
+        ([2, 0, 1], [False, False, True])
+        """
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            msg = f"a rank target must be a whole number >= 1, got {k!r}"
+            raise DefinitionError(msg)
+        r = self.rank(node)
+        out: NDArray[np.bool_] = (r > 0) & (r <= k)
+        return out
+
+    @property
+    def method(self) -> str:
+        """How the scores were made, in one line: normalisation, aggregation, imputation, weights.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import load_index
+        >>> from cchc_indicators import datasets
+        >>> compute_index(load_index("par-style-demo"), datasets.index_observations()).method
+        'normalisation minmax(high=100, low=0); aggregation arithmetic; imputation none; weights nominal'
+        """
+
+        def label(m: Method) -> str:
+            opts = ", ".join(f"{k}={v}" for k, v in m.options)
+            return f"{m.name}({opts})" if opts else m.name
+
+        weights = "nominal" if self.weight_set is None else self.weight_set
+        return (
+            f"normalisation {label(self.normalisation)}; "
+            f"aggregation {' / '.join(label(m) for m in self.aggregation)}; "
+            f"imputation {label(self.imputation)}; weights {weights}"
+        )
 
     @property
     def effective_weights(self) -> dict[str, float]:
@@ -173,30 +221,32 @@ class IndexResult:
         out = ag.effective_weights(tree)
         return {c: out[c] for c in self.nodes}
 
-    def to_records(self, level: str | None = None) -> list[dict[str, Any]]:
-        """Return one record per unit and node (the keys of :data:`RECORD_KEYS`).
+    def to_records(self, node: str | None = None) -> list[dict[str, Any]]:
+        """Return one record per unit and node (the keys of :data:`RECORD_KEYS`), or for one ``node``.
 
-        ``level`` is accepted for the command line's writer and ignored.
+        Every record says how it was made (``method``) and carries the data's
+        ``note`` (such as the synthetic-data warning).
         """
-        del level
-        out = []
-        for j, unit in enumerate(self.units):
-            for i, node in enumerate(self.nodes):
-                out.append(
-                    {
-                        "unit": unit,
-                        "node": node,
-                        "level": self.levels[i],
-                        "parent": self.parents[i],
-                        "score": _number(self.scores[i, j]),
-                        "rank": int(self.ranks[i, j]) or None,
-                        "contribution": _number(self.contributions[i, j]),
-                        "share": _number(self.share[i, j]),
-                        "reason": str(self.reason[i, j]),
-                        "period": self.period,
-                    }
-                )
-        return out
+        rows = range(len(self.nodes)) if node is None else [self._row(node)]
+        method = self.method
+        return [
+            {
+                "unit": unit,
+                "node": self.nodes[i],
+                "level": self.levels[i],
+                "parent": self.parents[i],
+                "score": _number(self.scores[i, j]),
+                "rank": int(self.ranks[i, j]) or None,
+                "contribution": _number(self.contributions[i, j]),
+                "share": _number(self.share[i, j]),
+                "reason": str(self.reason[i, j]),
+                "period": self.period,
+                "method": method,
+                "note": self.note,
+            }
+            for j, unit in enumerate(self.units)
+            for i in rows
+        ]
 
     def to_json(self) -> str:
         """Return :meth:`to_records` as JSON text, with the note and methods."""
@@ -208,6 +258,7 @@ class IndexResult:
             "aggregation": [m.to_dict() for m in self.aggregation],
             "imputation": self.imputation.to_dict(),
             "weight_set": self.weight_set,
+            "weights": dict(self.weights),
             "rows": self.to_records(),
         }
         return json.dumps(doc, ensure_ascii=False, indent=2)
@@ -216,13 +267,13 @@ class IndexResult:
         """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
         return _pandas().DataFrame.from_records(self.to_records(), columns=list(RECORD_KEYS))
 
-    def table(self, level: str | None = None, *, node: str | None = None, digits: int = 1) -> str:
+    def table(self, node: str | None = None, *, digits: int = 1) -> str:
         """Return a plain-text table of the units at ``node`` (default: the index), best first.
 
-        Columns: rank, unit, score and, below the index, the scores of its
-        children (the top level).
+        Columns: rank, unit, score and the scores of the node's children;
+        then a line with the index, node, period and :attr:`method`, and the
+        data's note.
         """
-        del level
         i = self._row(node)
         kids = [c for c, p in zip(self.nodes, self.parents, strict=True) if p == self.nodes[i]]
         head = ("rank", "unit", "score", *kids)
@@ -242,6 +293,8 @@ class IndexResult:
             )
         right = {0, *range(2, len(head))}
         lines = text_table(head, body, right)
+        where = self.index if i == 0 else f"{self.index}, node {self.nodes[i]}"
+        lines.append(f"{where}, period {self.period or '—'}: {self.method}")
         if self.note:
             lines.append(self.note)
         return "\n".join(lines)
@@ -441,6 +494,6 @@ def compute_index(
         normalisation=norm,
         aggregation=agg,
         imputation=imp,
-        weight_set=weights if isinstance(weights, str) else None,
+        weight_set=weights if isinstance(weights, str) else None if weights is None else "custom",
         note=data.note,
     )

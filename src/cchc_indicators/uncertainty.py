@@ -416,6 +416,14 @@ def _chunk(design: _Design, chunk: int | None) -> int:
     return max(1, CHUNK_CELLS // int(cells))
 
 
+def _check_seed(seed: object) -> int | None:
+    """A seed is a whole number >= 0 or None: a result must say how to reproduce it."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        msg = f"'seed' must be a whole number >= 0 or None, got {seed!r}"
+        raise DefinitionError(msg)
+    return seed
+
+
 def _check_n(n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         msg = f"'n' must be a whole number >= 1, got {n!r}"
@@ -590,11 +598,23 @@ class Uncertainty:
         out: FloatArray = self.counts[self._row(node)][:, 1 : k + 1].sum(axis=1) / self.n
         return out
 
-    def to_records(self, level: str | None = None) -> list[dict[str, Any]]:
-        """One record per unit and kept node: nominal score and rank, intervals, probability of the target."""
-        del level
+    @property
+    def varied(self) -> str:
+        """What varied, in one line (``weights noise ±0.25; aggregation arithmetic | median``)."""
+        return "; ".join(f"{k} {v}" for k, v in self.settings.items())
+
+    def to_records(self, node: str | None = None) -> list[dict[str, Any]]:
+        """One record per unit and kept node (or for one ``node``).
+
+        Keys: ``unit``, ``node``, the nominal ``score`` and ``rank``,
+        ``score_p05``, ``score_median``, ``score_p95``, ``rank_p05``,
+        ``rank_median``, ``rank_p95``, ``p_top_K`` with a rank target, then
+        ``replications``, ``seed``, ``varied`` and the data's ``note``.
+        """
+        nodes = self.nodes if node is None else (self.nodes[self._row(node)],)
         out = []
-        for i, node in enumerate(self.nodes):
+        for node in nodes:
+            i = self.nodes.index(node)
             lo, hi = self.score_interval(node)
             med = self.score_median(node)
             r05, r95 = self.rank_interval(node)
@@ -619,6 +639,7 @@ class Uncertainty:
                 }
                 if target is not None:
                     row[f"p_top_{self.rank_target}"] = float(target[j])
+                row.update(replications=self.n, seed=self.seed, varied=self.varied, note=self.note)
                 out.append(row)
         return out
 
@@ -626,11 +647,9 @@ class Uncertainty:
         """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
         return _pandas().DataFrame.from_records(self.to_records())
 
-    def table(self, level: str | None = None, *, node: str | None = None, digits: int = 1) -> str:
+    def table(self, node: str | None = None, *, digits: int = 1) -> str:
         """Return a plain-text table at ``node`` (default: the index), best nominal rank first."""
-        del level
-        code = self.nodes[self._row(node)]
-        rows = [r for r in self.to_records() if r["node"] == code]
+        rows = self.to_records(self.nodes[self._row(node)])
         rows.sort(key=lambda r: (r["rank"] or 1 << 30, r["unit"]))
         target = f"p_top_{self.rank_target}" if self.rank_target is not None else None
         head = (
@@ -659,10 +678,7 @@ class Uncertainty:
             for r in rows
         ]
         lines = text_table(head, body, {0, 2, 3, 4, 5, 6})
-        lines.append(
-            f"{self.n} replications, seed {self.seed}; varied: "
-            + "; ".join(f"{k} {v}" for k, v in self.settings.items())
-        )
+        lines.append(f"{self.n} replications, seed {self.seed}; varied: {self.varied}")
         if self.note:
             lines.append(self.note)
         return "\n".join(lines)
@@ -671,11 +687,34 @@ class Uncertainty:
         text = self.table()
         return f"<pre>{html.escape(text)}</pre>"
 
-    def plot(self, node: str | None = None, **options: Any) -> Any:
-        """Draw nominal ranks with their 5–95 % rank intervals (needs the ``plot`` extra)."""
+    def plot(self, kind: str = "ranks", *, node: str | None = None, **options: Any) -> Any:
+        """Draw the result with matplotlib (needs the ``plot`` extra); return the Figure.
+
+        Parameters
+        ----------
+        kind
+            ``"ranks"``: nominal and median ranks with their 5–95 % rank
+            intervals (:func:`cchc_indicators.plot.rank_intervals`);
+            ``"scores"``: scores with their 5–95 % intervals, the rank
+            interval written beside (:func:`cchc_indicators.plot.score_intervals`).
+        node
+            The node (default: the first kept, normally the index).
+        **options
+            Passed on to the plotting function.
+
+        Raises
+        ------
+        DefinitionError
+            For an unknown ``kind``.
+        """
         from . import plot as plots
 
-        return plots.rank_intervals(self, node=node, **options)
+        if kind == "ranks":
+            return plots.rank_intervals(self, node=node, **options)
+        if kind == "scores":
+            return plots.score_intervals(self, node=node, **options)
+        msg = f"unknown plot kind {kind!r}; the kinds are 'ranks', 'scores'"
+        raise DefinitionError(msg)
 
 
 def _describe_weights(spec: WeightNoise | Dirichlet | None) -> str:
@@ -782,6 +821,7 @@ def uncertainty(
     True
     """
     n = _check_n(n)
+    seed = _check_seed(seed)
     if rank_target is not None and (
         isinstance(rank_target, bool) or not isinstance(rank_target, int) or rank_target < 1
     ):
@@ -864,7 +904,12 @@ class Sensitivity:
     note: str = ""
 
     def to_records(self, level: str | None = None) -> list[dict[str, Any]]:
-        """One record per factor: ``factor``, ``first_order``, ``total`` and their intervals."""
+        """One record per factor: ``factor``, ``first_order``, ``total``, their intervals, and context.
+
+        The context keys: ``node``, ``output``, ``n``, ``runs``, ``seed`` and
+        the data's ``note``. ``level`` is accepted for the command line's
+        writer and ignored.
+        """
         del level
 
         def num(x: float) -> float | None:
@@ -879,6 +924,12 @@ class Sensitivity:
                 "total": num(self.total[i]),
                 "total_low": num(self.total_interval[i, 0]),
                 "total_high": num(self.total_interval[i, 1]),
+                "node": self.node,
+                "output": self.output,
+                "n": self.n,
+                "runs": self.runs,
+                "seed": self.seed,
+                "note": self.note,
             }
             for i, f in enumerate(self.factors)
         ]
@@ -1004,6 +1055,7 @@ def sensitivity(
     True
     """
     n = _check_n(n)
+    seed = _check_seed(seed)
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int) or bootstrap < 0:
         msg = f"'bootstrap' must be a whole number >= 0, got {bootstrap!r}"
         raise DefinitionError(msg)
@@ -1121,6 +1173,7 @@ def points_uncertainty(
     from .points import evaluate_points
 
     n = _check_n(n)
+    seed = _check_seed(seed)
     spec = _weight_spec(weights)
     nominal = evaluate_points(structure, values, units, not_applicable=not_applicable, peers=peers)
     top = [nominal.nodes.index(c.code) for c in structure.components]

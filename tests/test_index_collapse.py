@@ -229,3 +229,42 @@ def test_fixed_weights_repeat_the_nominal_path_exactly() -> None:
     for rep in u.scores:
         assert any(np.array_equal(rep, e) for e in expected)
     assert WeightNoise(0).varies is False
+
+
+def test_units_split_between_the_paths_match_the_loop() -> None:
+    """Complete units take effective weights, units with a missing leaf the levels; both match."""
+    idx = CompositeIndex(
+        "i",
+        children=[
+            Node("d1", children=[Node("a"), Node("b", weight=2), Node("c", direction=-1)]),
+            Node("d2", children=[Node("e"), Node("f")], weight=0.5),
+        ],
+        normalisation=Method("minmax", low=1, high=100),
+        aggregation=Method("geometric"),
+        min_share=0.5,
+    )
+    gappy = {**VALUES, "a": [90.0, float("nan"), 40.0, 20.0], "e": [33.0, 80.0, float("nan"), 41.0]}
+    data = Observations.from_values(gappy, UNITS)
+    u = uncertainty(idx, data, n=9, seed=4, weights=0.4, chunk=2)
+    from cchc_indicators.uncertainty import _design, _draw
+
+    design = _design(
+        idx,
+        data,
+        weights=0.4,
+        base_weights=None,
+        normalisation=None,
+        aggregation=None,
+        imputation=None,
+        period=None,
+        units=None,
+        groups=None,
+        nodes=None,
+    )
+    w, _, _, _ = _draw(design, 9, np.random.default_rng(4))
+    codes = design.compiled[0].codes
+    for r in range(9):
+        one = compute_index(idx, data, weights=dict(zip(codes, w[r].tolist(), strict=True)))
+        np.testing.assert_allclose(u.scores[r], one.scores, rtol=1e-12)
+    again = uncertainty(idx, data, n=9, seed=4, weights=0.4, chunk=9)
+    np.testing.assert_array_equal(again.scores, u.scores)

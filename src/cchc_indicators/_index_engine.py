@@ -520,7 +520,7 @@ def run_levels(
     )
 
 
-def _uniform_power_mean(compiled: Compiled) -> Method | None:
+def uniform_power_mean(compiled: Compiled) -> Method | None:
     """The one power mean that aggregates every node, or None (mixed methods, median, Copeland)."""
     methods = {g.method for g in compiled.groups}
     if len(methods) != 1:
@@ -547,7 +547,7 @@ def collapse_levels(
     taken in another order). Returns ``None`` when the tree does not qualify:
     the caller takes the level-by-level path.
     """
-    method = _uniform_power_mean(compiled)
+    method = uniform_power_mean(compiled)
     if method is None or np.isnan(leaf_scores).any():
         return None
     L, U = leaf_scores.shape

@@ -80,6 +80,7 @@ from ._index_engine import (
     prepare,
     ranks,
     run_levels,
+    uniform_power_mean,
     weight_vector,
 )
 from ._index_result import IndexResult, compute_index, text_table
@@ -267,22 +268,53 @@ class _Design:
     labels: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # the same, as text
     given: tuple[bool, bool, bool]  # which of them the caller gave
 
-    def _whole(self, a: int, c: int, weights: FloatArray, fixed: bool) -> FloatArray | None:
-        """All replications of one pair of alternatives at once, when a shortcut applies.
+    def _fill(
+        self,
+        a: int,
+        c: int,
+        weights: FloatArray,
+        rows: IntArray,
+        out: FloatArray,
+        *,
+        fixed: bool,
+        chunk: int,
+    ) -> None:
+        """Write the scores of the replications ``rows`` (one pair of alternatives) into ``out``.
 
         * The weights do not vary: every replication is the same, computed
           once along the nominal path (so it equals the nominal result
           exactly) and repeated.
-        * The tree is aggregated by one power mean and no leaf is missing:
-          :func:`~cchc_indicators._index_engine.collapse_levels`.
-
-        ``None`` otherwise: the caller goes level by level, a chunk at a time.
+        * The tree is aggregated by one power mean: the units without a
+          missing leaf are scored by effective weights in one step
+          (:func:`~cchc_indicators._index_engine.collapse_levels`), the others
+          level by level.
+        * Otherwise every unit goes level by level, ``chunk`` replications at
+          a time.
         """
+        compiled = self.compiled[a]
         leaves = self.leaf_alternatives[c]
         if fixed:
-            one = run_levels(self.compiled[a], leaves, weights[:1], keep=self.keep).scores
-            return np.broadcast_to(one, (len(weights), *one.shape[1:]))
-        return collapse_levels(self.compiled[a], leaves, weights, self.keep)
+            out[rows] = run_levels(compiled, leaves, weights[rows[:1]], keep=self.keep).scores
+            return
+        U = leaves.shape[-1]
+        nodes = np.arange(len(self.keep))
+        slow = np.arange(U)
+        if uniform_power_mean(compiled) is not None:
+            complete = ~np.isnan(leaves).any(axis=0)
+            quick = np.flatnonzero(complete)
+            if len(quick):
+                # Power means work unit by unit, so units can be split between the paths.
+                fast = collapse_levels(compiled, leaves[:, quick], weights[rows], self.keep)
+                assert fast is not None
+                out[np.ix_(rows, nodes, quick)] = fast
+            slow = np.flatnonzero(~complete)
+        if not len(slow):
+            return
+        part = leaves[:, slow]
+        for start in range(0, len(rows), chunk):
+            some = rows[start : start + chunk]
+            scores = run_levels(compiled, part, weights[some], keep=self.keep).scores
+            out[np.ix_(some, nodes, slow)] = scores
 
     def describe(self, agg: int, combo: int) -> str:
         """The methods of one pair of alternatives, for messages."""
@@ -321,32 +353,15 @@ class _Design:
             same = np.flatnonzero(pair == key)
             a, c = divmod(key, n_leaf)
             try:
-                whole = self._whole(a, c, weights[same], fixed)
+                self._fill(a, c, weights, same, out, fixed=fixed, chunk=chunk)
             except InvalidDataError as err:
                 where = self.describe(a, c)
                 problems = [Problem(f"{where}: {p.message}", kind=p.kind) for p in err.problems]
                 raise InvalidDataError(problems, source=err.source) from None
             for start in range(0, len(same), chunk):
                 rows = same[start : start + chunk]
-                if whole is not None:
-                    scores = whole[start : start + chunk]
-                else:
-                    try:
-                        scores = run_levels(
-                            self.compiled[a],
-                            self.leaf_alternatives[c],
-                            weights[rows],
-                            keep=self.keep,
-                        ).scores
-                    except InvalidDataError as err:
-                        where = self.describe(a, c)
-                        problems = [
-                            Problem(f"{where}: {p.message}", kind=p.kind) for p in err.problems
-                        ]
-                        raise InvalidDataError(problems, source=err.source) from None
-                out[rows] = scores
                 if count_ranks:
-                    counts += _rank_counts(ranks(scores), U)
+                    counts += _rank_counts(ranks(out[rows]), U)
                 done += len(rows)
                 if progress is not None:
                     progress(done, R)

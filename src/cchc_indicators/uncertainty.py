@@ -605,7 +605,13 @@ class Uncertainty:
         return self.rank_quantile(tail, node), self.rank_quantile(1 - tail, node)
 
     def p_rank_at_most(self, k: int, node: str | None = None) -> FloatArray:
-        """Return each unit's probability of a rank of ``k`` or better (e.g. ``k=15``: top 15)."""
+        """Return each unit's probability of a rank of ``k`` or better (e.g. ``k=15``: top 15).
+
+        The share of all replications, so a replication where the unit has no
+        score counts as not reaching ``k``; the rank quantiles
+        (:meth:`rank_quantile`), by contrast, are taken over the replications
+        where the unit has a rank.
+        """
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             msg = f"a rank target must be a whole number >= 1, got {k!r}"
             raise DefinitionError(msg)
@@ -1174,7 +1180,10 @@ def points_uncertainty(
     Returns
     -------
     Uncertainty
-        With ``nominal`` a :class:`~cchc_indicators.points.PointsResult`.
+        With ``nominal`` a :class:`~cchc_indicators.points.PointsResult`, whose
+        ``index``, ``rank`` and ``total`` are arrays (an
+        :class:`~cchc_indicators.composite.IndexResult` has methods
+        ``score()`` and ``rank()`` instead).
 
     Examples
     --------

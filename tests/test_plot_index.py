@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 
@@ -50,6 +51,7 @@ from cchc_indicators.plot import (
     index_contributions,
     index_scores,
     rank_intervals,
+    score_intervals,
     sensitivity_bars,
 )
 from cchc_indicators.uncertainty import (
@@ -485,6 +487,22 @@ class TestRankIntervals:
         assert ticks(ax_of(fig)) == ["A", "C", "B"]
         assert note_texts(fig) == []
 
+    @pytest.mark.xfail(
+        strict=True,
+        raises=IndexError,
+        reason="bug: the legend of an empty interval collection raises IndexError",
+    )
+    def test_no_unit_with_data(self) -> None:
+        """With no unit ranked, every row says "no data" and the legend has no interval entry."""
+        data = Observations.from_values({"a": [NAN, NAN, NAN], "b": [NAN, NAN, NAN]}, list("ABC"))
+        u = uncertainty(SMALL, data, n=20, seed=1, weights=0.3)
+        ax = ax_of(rank_intervals(u))
+        assert [t.get_text() for t in by_gid(ax.texts, "no-data")] == ["no data"] * 3
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+            "nominal rank",
+            "median rank",
+        ]
+
     def test_unknown_node(self, mc: Uncertainty) -> None:
         """A node that was not kept is named in the error."""
         with pytest.raises(UnknownIndicatorError, match="node 'nope' was not kept"):
@@ -506,6 +524,352 @@ class TestRankIntervals:
         """top must be a whole number >= 1."""
         with pytest.raises(DefinitionError, match="'top' must be a whole number >= 1"):
             rank_intervals(mc, top=0)
+
+
+# ---------------------------------------------------------------------- score intervals
+
+
+def hand_built() -> Uncertainty:
+    """Eleven replications at one node "idx", five units, every number set by hand.
+
+    Scores (np.nanquantile is linear: the q quantile of m values sits at
+    position q (m - 1) of the sorted values):
+
+    * A: 10, 20, ..., 110 shuffled; 5 %: position 0.5 -> 15; 95 %: position
+      9.5 -> 105; median 60. Nominal 55, rank 2; ranks 1 x3, 2 x5, 3 x3, so
+      the 5 % rank is 1 (3 >= 0.55) and the 95 % rank 3 (11 >= 10.45).
+    * B: 80 every time, so 80-80, median 80. Nominal 80, rank 1; ranks 1 x8,
+      2 x3: 5 % rank 1, 95 % rank 2 (8 < 10.45 <= 11).
+    * C: never scored. Nominal none, rank 0.
+    * D: 16, 18, ..., 26 in six replications, none in five; 5 %: position
+      0.25 -> 16.5; 95 %: position 4.75 -> 25.5; median (20 + 22) / 2 = 21.
+      Nominal 28 (outside the interval: the index's own choices need not be
+      among the replications), rank 3; rank 3 in all six: "rank 3".
+    * E: 40 and 50 in two replications only; 5 %: 40 + 0.05 x 10 = 40.5;
+      95 %: 49.5; median 45. No nominal score (rank 0); ranks 2 x1, 3 x1:
+      5 % rank 2 (1 >= 0.1), 95 % rank 3 (2 >= 1.9).
+
+    Rows by nominal rank: B, A, D, then E (scored in some replications),
+    then C (never scored), though C comes before E among the units.
+    """
+    scores = np.full((11, 1, 5), NAN)
+    scores[:, 0, 0] = [60, 10, 110, 30, 90, 20, 50, 100, 40, 80, 70]
+    scores[:, 0, 1] = 80.0
+    scores[:6, 0, 3] = [26, 16, 24, 18, 22, 20]
+    scores[:2, 0, 4] = [50, 40]
+    counts = np.array(
+        [
+            [
+                [0, 3, 5, 3, 0, 0],  # A
+                [0, 8, 3, 0, 0, 0],  # B
+                [11, 0, 0, 0, 0, 0],  # C
+                [5, 0, 0, 6, 0, 0],  # D
+                [9, 0, 1, 1, 0, 0],  # E
+            ]
+        ]
+    )
+    return Uncertainty(
+        nominal=None,
+        units=("A", "B", "C", "D", "E"),
+        nodes=("idx",),
+        nominal_scores=np.array([[55.0, 80.0, NAN, 28.0, NAN]]),
+        nominal_ranks=np.array([[2, 1, 0, 3, 0]]),
+        scores=scores,
+        counts=counts,
+        n=11,
+        seed=None,
+        settings={"weights": "by hand"},
+        note="made up",
+    )
+
+
+@pytest.fixture(scope="module")
+def hand() -> Uncertainty:
+    return hand_built()
+
+
+def segments(ax: Axes) -> list[list[float]]:
+    """The x ends of each interval line, top row first."""
+    (intervals,) = by_gid(ax.collections, "intervals")
+    assert isinstance(intervals, LineCollection)
+    return [seg[:, 0].tolist() for seg in intervals.get_segments()]
+
+
+def rank_texts(ax: Axes) -> list[str]:
+    return [t.get_text() for t in by_gid(ax.texts, "rank")]
+
+
+class TestScoreIntervals:
+    def test_rows_follow_the_nominal_rank(self, hand: Uncertainty) -> None:
+        """B (rank 1), A (2), D (3), then E (scored only in replications), then C (never)."""
+        ax = ax_of(score_intervals(hand))
+        assert ticks(ax) == ["B", "A", "D", "E", "C"]
+        assert line(ax, "nominal").get_ydata().tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+        bottom, top = ax.get_ylim()
+        assert bottom > top  # the first row is drawn at the top
+
+    def test_intervals_are_the_score_quantiles(self, hand: Uncertainty) -> None:
+        """One line per unit with a score, from its 5 % to its 95 % score (see hand_built)."""
+        ax = ax_of(score_intervals(hand))
+        assert segments(ax) == [[80.0, 80.0], [15.0, 105.0], [16.5, 25.5], [40.5, 49.5]]
+        (intervals,) = by_gid(ax.collections, "intervals")
+        assert [seg[:, 1].tolist() for seg in intervals.get_segments()] == [
+            [0.0, 0.0],
+            [1.0, 1.0],
+            [2.0, 2.0],
+            [3.0, 3.0],
+        ]
+
+    def test_markers_at_the_nominal_and_median_scores(self, hand: Uncertainty) -> None:
+        """One marker of each kind per row, NaN where there is no such score."""
+        ax = ax_of(score_intervals(hand))
+        nominal = line(ax, "nominal").get_xdata()
+        median = line(ax, "median").get_xdata()
+        assert len(nominal) == len(median) == 5
+        np.testing.assert_array_equal(nominal, [80.0, 55.0, 28.0, NAN, NAN])
+        np.testing.assert_array_equal(median, [80.0, 60.0, 21.0, 45.0, NAN])
+        assert [ln.get_gid() for ln in ax.lines] == ["nominal", "median"]
+
+    def test_rank_intervals_written_beside_the_lines(self, hand: Uncertainty) -> None:
+        """Each scored row says its rank interval, one rank alone when it never moves."""
+        ax = ax_of(score_intervals(hand))
+        texts = by_gid(ax.texts, "rank")
+        assert [t.get_text() for t in texts] == ["rank 1–2", "rank 1–3", "rank 3", "rank 2–3"]
+        # at the right end of what the row draws: B 80, A max(105, 55, 60),
+        # D max(25.5, 28, 21) (its nominal score beyond the line), E 49.5 (no nominal)
+        assert [t.xy for t in texts] == [(80.0, 0.0), (105.0, 1.0), (28.0, 2.0), (49.5, 3.0)]
+        assert all(t.xyann[0] > 0 for t in texts)  # right of that end
+
+    def test_never_scored_units_say_no_data(self, hand: Uncertainty) -> None:
+        """C, never scored, has no line and no rank text, only "no data" on its (last) row."""
+        ax = ax_of(score_intervals(hand))
+        (missing,) = by_gid(ax.texts, "no-data")
+        assert missing.get_text() == "no data"
+        assert missing.get_position()[1] == 4.0
+
+    def test_nobody_scored(self, hand: Uncertainty) -> None:
+        """A node where no unit ever has a score: every row says "no data", no line is drawn."""
+        empty = attrs.evolve(
+            hand,
+            nominal_scores=np.full((1, 5), NAN),
+            nominal_ranks=np.zeros((1, 5), dtype=np.int64),
+            scores=np.full((11, 1, 5), NAN),
+            counts=np.pad(np.full((1, 5, 1), 11), ((0, 0), (0, 0), (0, 5))),
+        )
+        ax = ax_of(score_intervals(empty))
+        assert ticks(ax) == ["A", "B", "C", "D", "E"]
+        assert segments(ax) == []
+        assert [t.get_text() for t in by_gid(ax.texts, "no-data")] == ["no data"] * 5
+        assert rank_texts(ax) == []
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend == ["nominal score", "median score"]  # no empty interval entry
+
+    def test_room_for_the_rank_texts(self, hand: Uncertainty) -> None:
+        """The x axis reaches past the longest line (105) by 30 % of the drawn span (105 - 15)."""
+        ax = ax_of(score_intervals(hand))
+        left, right = ax.get_xlim()
+        assert left == pytest.approx(15 - 0.05 * 90)
+        assert right == pytest.approx(105 + 0.3 * 90)
+
+    def test_top_keeps_the_best(self, hand: Uncertainty) -> None:
+        """top=2 keeps B and A: two lines, two markers of each kind, two rank texts, no "no data"."""
+        ax = ax_of(score_intervals(hand, top=2))
+        assert ticks(ax) == ["B", "A"]
+        assert segments(ax) == [[80.0, 80.0], [15.0, 105.0]]
+        assert len(line(ax, "nominal").get_xdata()) == len(line(ax, "median").get_xdata()) == 2
+        assert rank_texts(ax) == ["rank 1–2", "rank 1–3"]
+        assert not by_gid(ax.texts, "no-data")
+        assert "the best 2 of 5 units" in ax.get_title()
+
+    def test_coverage_changes_both_intervals(self, hand: Uncertainty) -> None:
+        """coverage=0.2 draws the 40–60 % intervals of the scores and of the ranks."""
+        ax = ax_of(score_intervals(hand, coverage=0.2, top=2))
+        # A's scores: positions 0.4 x 10 = 4 and 0.6 x 10 = 6 of 10, 20, ..., 110 -> 50 and 70
+        assert segments(ax) == [[80.0, 80.0], [50.0, 70.0]]
+        # B's rank counts 8, 3: 0.4 x 11 = 4.4 and 0.6 x 11 = 6.6 both <= 8 -> rank 1 alone;
+        # A's 3, 5, 3: 4.4 and 6.6 both > 3 and <= 8 -> rank 2 alone
+        assert rank_texts(ax) == ["rank 1", "rank 2"]
+        assert ax.collections[0].get_label() == "40–60 % interval"
+
+    def test_agrees_with_the_analysis(self, mc: Uncertainty) -> None:
+        """On a real analysis every drawn number is the Uncertainty's own, in nominal-rank order."""
+        ax = ax_of(score_intervals(mc))
+        assert ticks(ax) == ["X", "Y", "W", "Z"]
+        order = np.argsort(mc.nominal_ranks[0], kind="stable")
+        lo, hi = mc.score_interval()
+        assert segments(ax) == [[lo[j], hi[j]] for j in order]
+        assert line(ax, "nominal").get_xdata().tolist() == mc.nominal_scores[0][order].tolist()
+        assert line(ax, "median").get_xdata().tolist() == mc.score_median()[order].tolist()
+        # the rank intervals of TestRankIntervals (the module's table)
+        assert rank_texts(ax) == ["rank 1–2", "rank 1–3", "rank 1–4", "rank 3–4"]
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+            "5–95 % interval",
+            "nominal score",
+            "median score",
+        ]
+
+    def test_synthetic_rows_are_sorted_by_nominal_rank(self, par: CompositeIndex) -> None:
+        """On the 63 provinces the rows' nominal ranks never decrease downwards."""
+        u = uncertainty(par, datasets.index_observations(), n=50, seed=1, weights=0.3)
+        ax = ax_of(score_intervals(u))
+        rank_of = dict(zip(u.units, u.nominal_ranks[0].tolist(), strict=True))
+        ranks = [rank_of[code] for code in ticks(ax)]
+        assert len(ranks) == 63
+        assert ranks == sorted(ranks)
+        assert ranks[0] == 1
+
+    def test_synthetic_note_once(self, par: CompositeIndex) -> None:
+        """The synthetic data's note is at the bottom once, also after a second plot on the figure."""
+        u = uncertainty(par, datasets.index_observations(), n=50, seed=1, weights=0.3)
+        fig = score_intervals(u, top=10)
+        assert note_texts(fig) == [SYNTHETIC_NOTE]
+        assert [t.get_text() for t in fig.texts] == [SYNTHETIC_NOTE]
+        both = Figure(layout="constrained")
+        left, right = both.subplots(1, 2)
+        assert score_intervals(u, ax=left, top=5) is both
+        assert rank_intervals(u, ax=right, top=5) is both
+        assert note_texts(both) == [SYNTHETIC_NOTE]
+
+    def test_no_note_without_one(self, mc: Uncertainty) -> None:
+        """An analysis without a note gives a figure without one."""
+        assert score_intervals(mc).texts == []
+
+    def test_hand_built_note(self, hand: Uncertainty) -> None:
+        """The analysis' own note is the one written."""
+        assert note_texts(score_intervals(hand)) == ["made up"]
+
+    def test_a_kept_node_below_the_index(self, par: CompositeIndex) -> None:
+        """node= draws the scores at a kept node; the definition names it in the title."""
+        obs = datasets.index_observations()
+        u = uncertainty(
+            par, obs, n=30, seed=1, weights=0.3, nodes=["par-style-demo", "e_government"]
+        )
+        ax = ax_of(score_intervals(u, node="e_government", top=5, index=par))
+        lo, hi = u.score_interval("e_government")
+        order = np.argsort(u.nominal_ranks[1], kind="stable")[:5]
+        assert segments(ax) == [[lo[j], hi[j]] for j in order]
+        name = par.node("e_government").name
+        assert ax.get_title().startswith(f"{name} (e_government)\nscores over 30 replications")
+        assert ax.get_xlabel() == "score at e_government"
+
+    def test_names_and_highlight(self, hand: Uncertainty) -> None:
+        """names= labels the rows; the highlighted unit's line is orange and its texts bold."""
+        provinces = {"A": "Tỉnh Bắc Ninh", "D": "Thành phố Huế"}
+        ax = ax_of(score_intervals(hand, names=provinces, highlight="A"))
+        assert ticks(ax) == ["B", "Tỉnh Bắc Ninh", "Thành phố Huế", "E", "C"]
+        assert [t.get_fontweight() == "bold" for t in ax.get_yticklabels()] == [
+            False,
+            True,
+            False,
+            False,
+            False,
+        ]
+        assert [t.get_fontweight() == "bold" for t in by_gid(ax.texts, "rank")] == [
+            False,
+            True,
+            False,
+            False,
+        ]
+        colors = [matplotlib.colors.to_hex(c) for c in ax.collections[0].get_colors()]
+        assert colors[1] == "#d95f02"
+        assert len(set(colors) - {"#d95f02"}) == 1
+
+    def test_a_hierarchy_names_the_units(self, par: CompositeIndex) -> None:
+        """A Hierarchy of provinces names the rows."""
+        u = uncertainty(par, datasets.index_observations(), n=20, seed=1, weights=0.3)
+        provinces = datasets.provinces_2024()
+        ax = ax_of(score_intervals(u, names=provinces, top=3))
+        name_of = dict(zip(provinces.codes, provinces.names, strict=True))
+        best = [u.units[j] for j in np.argsort(u.nominal_ranks[0], kind="stable")[:3]]
+        assert ticks(ax) == [name_of[c] for c in best]
+
+    def test_default_title(self, hand: Uncertainty, mc: Uncertainty) -> None:
+        """The title names the node, the replications, the seed when there is one, and what varied."""
+        assert ax_of(score_intervals(hand)).get_title() == (
+            "idx\nscores over 11 replications\nvaried: weights by hand"
+        )
+        seeded = ax_of(score_intervals(mc)).get_title()
+        assert seeded.startswith("i\nscores over 2000 replications (seed 1)\nvaried: weights")
+
+    def test_a_title_of_your_own(self, hand: Uncertainty) -> None:
+        """title= replaces the default."""
+        assert ax_of(score_intervals(hand, title="Khoảng điểm")).get_title() == "Khoảng điểm"
+
+    def test_an_existing_axes_is_used(self, hand: Uncertainty) -> None:
+        """With ax= the chart goes into that axes and its figure is returned."""
+        fig, axes = plt.subplots(1, 2)
+        assert score_intervals(hand, ax=axes[1]) is fig
+        assert len(segments(axes[1])) == 4
+        assert not axes[0].lines
+
+    def test_points_uncertainty(self) -> None:
+        """A points tree's analysis (a PointsResult as nominal) draws the same way."""
+        s = points.load_structure("pci-2016")
+        vals = {c.code: [c.maximum * f for f in (0.9, 0.5, 0.7)] for c in s.leaves()}
+        u = points_uncertainty(s, vals, ["A", "C", "B"], n=200, seed=1)
+        ax = ax_of(score_intervals(u))
+        assert ticks(ax) == ["A", "B", "C"]
+        assert len(segments(ax)) == 3
+
+    def test_index_of_the_node_is_accepted(self, hand: Uncertainty) -> None:
+        """Without a nominal IndexResult, a definition holding the node names it."""
+        idx = CompositeIndex("idx", name="Chỉ số thử", children=[Node("a"), Node("b")])
+        ax = ax_of(score_intervals(hand, index=idx))
+        assert ax.get_title().startswith("Chỉ số thử (idx)\n")
+
+    def test_definition_of_another_index(self, mc: Uncertainty, par: CompositeIndex) -> None:
+        """index= must be the definition the analysis ran on."""
+        with pytest.raises(DefinitionError, match="the result is of index 'i', but 'index' is"):
+            score_intervals(mc, index=par)
+
+    def test_definition_without_the_node(self, hand: Uncertainty, par: CompositeIndex) -> None:
+        """Without a nominal IndexResult, a definition lacking the node is refused."""
+        with pytest.raises(
+            DefinitionError, match="node 'idx' of the analysis is not a node of index 'par-style"
+        ):
+            score_intervals(hand, index=par)
+
+    def test_unknown_node(self, hand: Uncertainty) -> None:
+        """A node that was not kept is named in the error."""
+        with pytest.raises(UnknownIndicatorError, match="node 'nope' was not kept; the kept"):
+            score_intervals(hand, node="nope")
+
+    @pytest.mark.parametrize("coverage", [0, 1, 1.5, -0.1])
+    def test_bad_coverage(self, hand: Uncertainty, coverage: float) -> None:
+        """coverage must be strictly between 0 and 1."""
+        with pytest.raises(DefinitionError, match="'coverage' must be between 0 and 1"):
+            score_intervals(hand, coverage=coverage)
+
+    @pytest.mark.parametrize("top", [0, 2.5, True])
+    def test_bad_top(self, hand: Uncertainty, top: Any) -> None:
+        """top must be a whole number >= 1."""
+        with pytest.raises(DefinitionError, match="'top' must be a whole number >= 1"):
+            score_intervals(hand, top=top)
+
+    def test_unknown_highlight(self, hand: Uncertainty) -> None:
+        """A highlighted unit not in the analysis is named."""
+        with pytest.raises(UnknownUnitError, match="cannot highlight unit 'Q'"):
+            score_intervals(hand, highlight="Q")
+
+    @pytest.mark.parametrize("font", [None, "cmr10"])
+    def test_vietnamese_names_render_without_missing_glyphs(
+        self, hand: Uncertainty, par: CompositeIndex, font: str | None
+    ) -> None:
+        """Province names, the index's name and a Vietnamese title draw without a warning."""
+        u = uncertainty(par, datasets.index_observations(), n=20, seed=1, weights=0.3)
+        rc = {} if font is None else {"font.family": [font], "axes.formatter.use_mathtext": True}
+        names = {"A": "Tỉnh Vĩnh Phúc", "B": "Thành phố Hà Nội", "D": "Tỉnh Đắk Nông"}
+        with matplotlib.rc_context(rc), warnings.catch_warnings():
+            warnings.simplefilter("error")
+            figures = [
+                score_intervals(
+                    u, names=datasets.provinces_2024(), index=par, highlight="26", top=15
+                ),
+                score_intervals(hand, names=names, title="Khoảng điểm và thứ hạng"),
+            ]
+            for fig in figures:
+                render(fig)
+        assert "Tỉnh Vĩnh Phúc" in ticks(figures[1].axes[0])
 
 
 # ---------------------------------------------------------------------- sensitivity

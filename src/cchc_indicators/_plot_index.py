@@ -1,6 +1,6 @@
-"""Plots of composite-index results: scores, contributions, rank intervals, sensitivity indices.
+"""Plots of composite-index results: scores, contributions, rank and score intervals, sensitivity indices.
 
-The four functions are re-exported by :mod:`cchc_indicators.plot`, whose
+The five functions are re-exported by :mod:`cchc_indicators.plot`, whose
 helpers they share (lazy matplotlib import, fonts with a Vietnamese fallback,
 the data's note at the bottom of the figure). Those helpers are imported when
 a function is called, not at import time: :mod:`~cchc_indicators.plot`
@@ -27,7 +27,13 @@ if TYPE_CHECKING:
     from ._index_result import IndexResult
     from .uncertainty import Sensitivity, Uncertainty
 
-__all__ = ["index_contributions", "index_scores", "rank_intervals", "sensitivity_bars"]
+__all__ = [
+    "index_contributions",
+    "index_scores",
+    "rank_intervals",
+    "score_intervals",
+    "sensitivity_bars",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -661,6 +667,243 @@ def rank_intervals(
                 f"ranks at {code} over {uncertainty.n} replications"
                 + ("" if uncertainty.seed is None else f" (seed {uncertainty.seed})")
                 + f"\n{_wrap('varied: ' + varied)}"
+            )
+        ax.set_title(title, fontsize="medium", fontfamily=families)
+        _mark(fig, uncertainty.note, families)
+    return fig
+
+
+# ---------------------------------------------------------------------- score intervals
+
+
+def _rank_text(lo: int, hi: int) -> str:
+    """``rank 3–7``, or ``rank 4`` when the interval is a single rank."""
+    return f"rank {lo}" if lo == hi else f"rank {lo}–{hi}"
+
+
+def _check_node_of(index: CompositeIndex | None, uncertainty: Uncertainty, code: str) -> None:
+    """Refuse an ``index`` that is not the definition the analysis was run on."""
+    known = getattr(uncertainty.nominal, "index", None)
+    if isinstance(known, str):  # the nominal result of a composite index names it
+        _check_index(index, known)
+    elif index is not None and code != index.code and all(n.code != code for n in index.nodes()):
+        msg = (
+            f"node {code!r} of the analysis is not a node of index {index.code!r}, given as 'index'"
+        )
+        raise DefinitionError(msg, code=index.code)
+
+
+def score_intervals(
+    uncertainty: Uncertainty,
+    *,
+    node: str | None = None,
+    ax: Axes | None = None,
+    top: int | None = None,
+    coverage: float = 0.9,
+    names: Names | None = None,
+    index: CompositeIndex | None = None,
+    highlight: str | Sequence[str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Plot each unit's score interval over the replications, with its rank interval beside it.
+
+    One row per unit, sorted by nominal rank (the best on top): a line over
+    the central ``coverage`` interval of the unit's scores over the Monte
+    Carlo replications (5–95 % by default), a dot at its nominal score (the
+    index's own choices) and a hollow diamond at its median score. Beside
+    each line, the unit's rank interval at the same coverage is written out
+    ("rank 3–7", or "rank 4" when it never leaves one rank), so the spread
+    of the scores can be read against what it does to the ranking. Units
+    never scored in any replication come last, marked "no data".
+
+    Called by :meth:`Uncertainty.plot(kind="scores")
+    <cchc_indicators.uncertainty.Uncertainty.plot>`.
+
+    .. versionadded:: 0.1.0
+
+    Parameters
+    ----------
+    uncertainty
+        The result of :func:`~cchc_indicators.uncertainty.uncertainty` (or
+        :func:`~cchc_indicators.uncertainty.points_uncertainty`).
+    node
+        The node whose scores are drawn (default: the first kept, normally
+        the index).
+    ax
+        The axes to draw on; by default a new figure is made, sized to the
+        number of units.
+    top
+        Show only the ``top`` best units by nominal rank.
+    coverage
+        The probability covered by the score and rank intervals (0.9: from
+        the 5 % to the 95 % quantile).
+    names
+        The units' names, as ``{code: name}`` or a
+        :class:`~cchc_indicators.Hierarchy`.
+    index
+        The index's definition, to name the node in the title.
+    highlight
+        A unit code, or several, whose intervals are drawn in a contrasting
+        colour and whose labels and rank texts are bold.
+    title
+        The axes' title (default: the node, the number of replications and
+        what varied).
+
+    Returns
+    -------
+    :class:`!matplotlib.figure.Figure`
+        The figure. The intervals are a
+        :class:`!matplotlib.collections.LineCollection` with the ``gid``
+        ``"intervals"``, one segment per unit with a score; the markers are
+        lines with the ``gid`` ``"nominal"`` and ``"median"`` (one point per
+        unit shown, NaN where there is no score); the rank texts have the
+        ``gid`` ``"rank"`` and the "no data" texts ``"no-data"``.
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
+    UnknownIndicatorError
+        If ``node`` is not among the kept nodes.
+    UnknownUnitError
+        If a unit in ``highlight`` is not in the analysis.
+    DefinitionError
+        If ``top`` is not a whole number >= 1, ``coverage`` is not between
+        0 and 1, or ``index`` is not the definition the analysis was run on.
+
+    See Also
+    --------
+    rank_intervals : the ranks themselves, with a rank target.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+    >>> from cchc_indicators.plot import score_intervals
+    >>> from cchc_indicators.uncertainty import WeightNoise, uncertainty
+    >>> idx = CompositeIndex("i", children=[Node("a"), Node("b")])
+    >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+    >>> u = uncertainty(idx, data, n=2000, seed=1, weights=WeightNoise(0.5))
+    >>> ax = score_intervals(u).axes[0]
+    >>> [t.get_text() for t in ax.get_yticklabels()]  # by nominal rank
+    ['X', 'Y', 'W', 'Z']
+    >>> [t.get_text() for t in ax.texts]  # the 5–95 % rank intervals
+    ['rank 1–2', 'rank 1–3', 'rank 1–4', 'rank 3–4']
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['5–95 % interval', 'nominal score', 'median score']
+    """
+    from .plot import _axes, _fonts, _mark, _matplotlib, _wrap
+
+    lo, hi = uncertainty.score_interval(node, coverage=coverage)  # UnknownIndicatorError
+    median = uncertainty.score_median(node)
+    rank_lo, rank_hi = uncertainty.rank_interval(node, coverage=coverage)
+    code = uncertainty.nodes[0] if node is None else node
+    row = uncertainty.nodes.index(code)
+    nominal = uncertainty.nominal_scores[row]
+    limit = _check_top(top)
+    _check_node_of(index, uncertainty, code)
+    strong = _highlighted(highlight, uncertainty.units)
+    scored = ~np.isnan(lo)
+    # nominal rank first; then units scored only in some replications; never scored last
+    count = len(uncertainty.units)
+    ranks = np.where(
+        uncertainty.nominal_ranks[row] > 0,
+        uncertainty.nominal_ranks[row],
+        np.where(scored, count + 1, 0),
+    )
+    order = _rank_order(ranks, limit)
+    units = [uncertainty.units[j] for j in order.tolist()]
+    labels = _unit_labels(units, names)
+    has = scored[order]
+    tail = (1 - coverage) / 2
+    drawn = np.concatenate([lo[order], hi[order], nominal[order], median[order]])
+    drawn = drawn[~np.isnan(drawn)]
+
+    _matplotlib()
+    with _fonts() as families:
+        ax, fig = _axes(ax, (7.5, _rows_height(len(units))))
+        bold = [u in strong for u in units]
+        y = _unit_axis(ax, labels, bold, families)
+        intervals = ax.hlines(
+            y[has],
+            lo[order][has],
+            hi[order][has],
+            colors=[
+                _HIGHLIGHT_COLOR if u in strong else _INTERVAL_COLOR
+                for u, ok in zip(units, has.tolist(), strict=True)
+                if ok
+            ],
+            linewidth=3.0,
+            label=f"{_percent(tail)}–{_percent(1 - tail)} % interval",
+            gid="intervals",
+            zorder=2,
+        )
+        (nominal_marks,) = ax.plot(
+            nominal[order],
+            y,
+            linestyle="none",
+            marker="o",
+            color=_NOMINAL_COLOR,
+            label="nominal score",
+            gid="nominal",
+            zorder=3,
+        )
+        (median_marks,) = ax.plot(
+            median[order],
+            y,
+            linestyle="none",
+            marker="D",
+            markersize=5,
+            markerfacecolor="none",
+            markeredgecolor=_MEDIAN_COLOR,
+            label="median score",
+            gid="median",
+            zorder=4,
+        )
+        for k, j in enumerate(order.tolist()):
+            if not has[k]:
+                _missing_text(ax, float(y[k]), "no data")
+                continue
+            end = float(np.nanmax([hi[j], nominal[j], median[j]]))  # hi is there: has[k]
+            ax.annotate(
+                _rank_text(int(rank_lo[j]), int(rank_hi[j])),
+                (end, float(y[k])),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left",
+                fontsize="small",
+                fontweight="bold" if bold[k] else "normal",
+                color="#404040",
+                gid="rank",
+            )
+        if drawn.size:
+            low, high = float(drawn.min()), float(drawn.max())
+            span = high - low or max(abs(high), 1.0)
+            # room on the right for the rank texts written beside the longest lines
+            ax.set_xlim(low - 0.05 * span, high + 0.3 * span)
+        ax.set_xlabel(f"score at {code}")
+        ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.tick_params(axis="y", length=0)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        # an empty collection (no unit with a score) cannot be drawn in a legend
+        handles = [intervals] if has.any() else []
+        ax.legend(
+            handles=[*handles, nominal_marks, median_marks],
+            fontsize="small",
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+        )
+        if title is None:
+            varied = "; ".join(f"{k} {v}" for k, v in uncertainty.settings.items())
+            shown = "" if limit is None else f"; the best {len(units)} of {count} units"
+            title = (
+                f"{_wrap(_node_label(index, code))}\nscores over {uncertainty.n} replications"
+                + ("" if uncertainty.seed is None else f" (seed {uncertainty.seed})")
+                + f"{shown}\n{_wrap('varied: ' + varied)}"
             )
         ax.set_title(title, fontsize="medium", fontfamily=families)
         _mark(fig, uncertainty.note, families)

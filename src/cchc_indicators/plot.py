@@ -16,6 +16,9 @@ Each function draws one kind of chart with matplotlib and returns the
 * :func:`rank_intervals`: each unit's nominal rank, median rank and 5–95 %
   rank interval over Monte Carlo replications (an
   :class:`~cchc_indicators.uncertainty.Uncertainty`);
+* :func:`score_intervals`: each unit's nominal and median score with its
+  5–95 % score interval over Monte Carlo replications, and its rank
+  interval written beside it;
 * :func:`sensitivity_bars`: the first-order and total sensitivity index of
   each uncertain choice (a :class:`~cchc_indicators.uncertainty.Sensitivity`).
 
@@ -93,6 +96,7 @@ __all__ = [
     "index_contributions",
     "index_scores",
     "rank_intervals",
+    "score_intervals",
     "scorecard_heatmap",
     "sensitivity_bars",
     "tier_chart",
@@ -902,5 +906,6 @@ from ._plot_index import (  # noqa: E402  (they use the helpers above, imported 
     index_contributions,
     index_scores,
     rank_intervals,
+    score_intervals,
     sensitivity_bars,
 )

@@ -487,11 +487,6 @@ class TestRankIntervals:
         assert ticks(ax_of(fig)) == ["A", "C", "B"]
         assert note_texts(fig) == []
 
-    @pytest.mark.xfail(
-        strict=True,
-        raises=IndexError,
-        reason="bug: the legend of an empty interval collection raises IndexError",
-    )
     def test_no_unit_with_data(self) -> None:
         """With no unit ranked, every row says "no data" and the legend has no interval entry."""
         data = Observations.from_values({"a": [NAN, NAN, NAN], "b": [NAN, NAN, NAN]}, list("ABC"))

@@ -190,7 +190,7 @@ class IndexResult:
 
     @property
     def method(self) -> str:
-        """How the scores were made, in one line: normalisation, aggregation, imputation, weights.
+        """One line saying how the scores were made (normalisation, aggregation, imputation, weights).
 
         Examples
         --------

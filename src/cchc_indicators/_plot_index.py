@@ -610,7 +610,7 @@ def rank_intervals(
         ax, fig = _axes(ax, (7.5, _rows_height(len(units))))
         y = _unit_axis(ax, labels, [u in strong for u in units], families)
         colors = [_HIGHLIGHT_COLOR if u in strong else _INTERVAL_COLOR for u in units]
-        ax.hlines(
+        lines = ax.hlines(
             y[ranked],
             lo[order][ranked],
             hi[order][ranked],
@@ -620,7 +620,7 @@ def rank_intervals(
             gid="intervals",
             zorder=2,
         )
-        ax.plot(
+        (nominal_marks,) = ax.plot(
             points(nominal),
             y,
             linestyle="none",
@@ -630,7 +630,7 @@ def rank_intervals(
             gid="nominal",
             zorder=3,
         )
-        ax.plot(
+        (median_marks,) = ax.plot(
             points(median),
             y,
             linestyle="none",
@@ -644,14 +644,18 @@ def rank_intervals(
         )
         for k in np.flatnonzero(~ranked).tolist():
             _missing_text(ax, float(y[k]), "no data")
+        handles: list[Any] = [lines] if ranked.any() else []
+        handles += [nominal_marks, median_marks]
         if target is not None:
-            ax.axvline(
-                target + 0.5,
-                color=_TARGET_COLOR,
-                linestyle="--",
-                linewidth=1.2,
-                label=f"top {target}",
-                gid="rank_target",
+            handles.append(
+                ax.axvline(
+                    target + 0.5,
+                    color=_TARGET_COLOR,
+                    linestyle="--",
+                    linewidth=1.2,
+                    label=f"top {target}",
+                    gid="rank_target",
+                )
             )
         highest = max(int(hi.max(initial=0)), int(nominal.max(initial=0)), 1)
         ax.set_xlim(0.5, max(highest, target or 0) + 0.5)
@@ -660,7 +664,8 @@ def rank_intervals(
         ax.grid(axis="x", color="#e0e0e0", linewidth=0.6)
         ax.set_axisbelow(True)
         ax.tick_params(axis="y", length=0)
-        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        # an empty collection (no unit with a rank) cannot be drawn in a legend
+        ax.legend(handles=handles, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
         if title is None:
             varied = "; ".join(f"{k} {v}" for k, v in uncertainty.settings.items())
             title = (

@@ -7,18 +7,29 @@ import csv
 import io
 import json
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cchc_indicators import DefinitionError, InvalidDataError, composite, datasets
+from cchc_indicators import uncertainty as uncertainty_module
 from cchc_indicators._cli_index import (
     COMPOSITE_KEYS,
     INTERVAL_KEYS,
     POINTS_KEYS,
+    POINTS_RULE,
+    REPLICATION_KEYS,
     add_parser,
     load_structure,
+    parse_alternatives,
+    points_method,
+    read_groups,
     run,
 )
 from cchc_indicators.cli import main
@@ -132,6 +143,13 @@ def by_key(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
     return {(r["unit"], r["node"]): r for r in rows}
 
 
+def tiny_method(tiny: list[str]) -> str:
+    """The library's account of how the tiny index was scored (IndexResult.method)."""
+    index = load_structure(tiny[1])
+    assert isinstance(index, composite.CompositeIndex)
+    return composite.compute_index(index, composite.Observations.from_csv(tiny[3])).method
+
+
 @pytest.fixture
 def tiny(tmp_path: Path) -> list[str]:
     """--structure and --data of the tiny index."""
@@ -180,20 +198,6 @@ def mini(tmp_path: Path) -> list[str]:
     ]
 
 
-@pytest.fixture
-def noted(monkeypatch: pytest.MonkeyPatch) -> str:
-    """Make the data read from any CSV carry the synthetic-data note, as the demo data do."""
-    read = composite.Observations.from_csv.__func__  # type: ignore[attr-defined]
-
-    def from_csv(cls: type, path: str | Path, *, note: str = "") -> composite.Observations:
-        del note
-        out: composite.Observations = read(cls, path, note=datasets.SYNTHETIC_NOTE)
-        return out
-
-    monkeypatch.setattr(composite.Observations, "from_csv", classmethod(from_csv))
-    return datasets.SYNTHETIC_NOTE
-
-
 class TestCompositeByHand:
     def test_json_scores_and_ranks(self, tiny: list[str]) -> None:
         """The latest period (2024) is scored; scores and ranks are those computed by hand."""
@@ -222,7 +226,11 @@ class TestCompositeByHand:
         }
         assert list(rows[0]) == [*COMPOSITE_KEYS, "note"]
         assert {r["period"] for r in rows} == {"2024"}
+        # a CSV file carries no note: null without --note
         assert {r["note"] for r in rows} == {None}
+        # every record says how it was made, as the library's result does
+        assert {r["method"] for r in rows} == {tiny_method(tiny)}
+        assert tiny_method(tiny).startswith("normalisation minmax")
         # the index's nodes come first, then level by level, for each unit in turn
         assert [r["node"] for r in rows[:5]] == [
             "tiny",
@@ -244,20 +252,24 @@ class TestCompositeByHand:
         ]
 
     def test_table(self, tiny: list[str]) -> None:
-        """The table lists the units best first with the scores of the top-level nodes."""
+        """The table lists the units best first with the top-level nodes, then how it was made."""
         assert cchc(*tiny).splitlines() == [
             "rank  unit  score  services  satisfaction",
             "-----------------------------------------",
             "   1  A      75.0     100.0           0.0",
             "   2  B      43.8      25.0         100.0",
             "   3  C      31.2      25.0          50.0",
+            f"tiny, period 2024: {tiny_method(tiny)}",
         ]
 
     def test_csv(self, tiny: list[str]) -> None:
         """--format csv has the record keys and the note as columns, one row per unit and node."""
         rows = list(csv.DictReader(io.StringIO(cchc(*tiny, "--format", "csv"))))
         assert list(rows[0]) == [*COMPOSITE_KEYS, "note"]
+        assert COMPOSITE_KEYS[-1] == "method"
         assert len(rows) == 3 * 5
+        assert {r["method"] for r in rows} == {tiny_method(tiny)}
+        assert {r["note"] for r in rows} == {""}
         assert (rows[0]["unit"], rows[0]["node"], rows[0]["score"], rows[0]["rank"]) == (
             "A",
             "tiny",
@@ -320,8 +332,9 @@ class TestShippedIndex:
         lines = cchc("--structure", "par-style-demo", "--data", demo_csv).splitlines()
         assert lines[0].split()[:4] == ["rank", "unit", "score", "directing_managing_par"]
         assert len(lines[0].split()) == 3 + 8
-        assert len(lines) == 2 + 63
+        assert len(lines) == 2 + 63 + 1
         assert lines[2].split()[0] == "1"
+        assert lines[-1].startswith("par-style-demo, period 2024: normalisation minmax")
 
     def test_csv(self, demo_csv: str) -> None:
         """The CSV has one row per province and node."""
@@ -338,7 +351,15 @@ class TestShippedIndex:
         first = cchc(*argv, "--seed", "1", "--format", "json")
         assert cchc(*argv, "--seed", "1", "--format", "json") == first
         rows = json.loads(first)
-        assert list(rows[0]) == [*COMPOSITE_KEYS, *INTERVAL_KEYS, "note"]
+        assert list(rows[0]) == [*COMPOSITE_KEYS, *INTERVAL_KEYS, *REPLICATION_KEYS, "note"]
+        assert {(r["replications"], r["seed"], r["varied"]) for r in rows} == {
+            (200, 1, "weights noise ±0.25")
+        }
+        assert {r["method"] for r in rows} == {
+            composite.compute_index(
+                composite.load_index("par-style-demo"), datasets.index_observations()
+            ).method
+        }
         plain = records("--structure", "par-style-demo", "--data", demo_csv)
         # the nominal scores and ranks are those without --uncertainty
         assert [(r["score"], r["rank"]) for r in rows] == [(r["score"], r["rank"]) for r in plain]
@@ -427,6 +448,11 @@ class TestPoints:
         assert found[("A", "transparency")]["missing"] is False
         assert found[("A", "pci-2016")]["missing"] is None
         assert list(rows[0]) == [*POINTS_KEYS, "note"]
+        assert POINTS_KEYS[-1] == "method"
+        assert {r["method"] for r in rows} == {
+            "points structure pci-2016: index = points / applicable maximum x 100; "
+            "a leaf without a value scores 0"
+        }
         # D has data in 2023 only: it is not scored in 2024
         assert {r["unit"] for r in rows} == {"A", "B", "C"}
         assert len(rows) == 3 * (1 + 10)
@@ -439,6 +465,7 @@ class TestPoints:
             "   1  A     100.0  —           100.00",
             "   2  B      50.0  —            50.00",
             "   3  C       5.0  —             5.00",
+            f"pci-2016, period 2024: {POINTS_RULE}",
             "9 missing values scored 0",
         ]
 
@@ -452,6 +479,7 @@ class TestPoints:
             "rank  unit  index  grade  main points",
             "-------------------------------------",
             "   1  A      50.0  —            50.00",
+            f"pci-2016, period 2024: {POINTS_RULE}",
         ]
 
     def test_period_option(self, pci: list[str]) -> None:
@@ -466,6 +494,7 @@ class TestPoints:
         rows = list(csv.DictReader(io.StringIO(cchc(*pci, "--format", "csv"))))
         assert list(rows[0]) == [*POINTS_KEYS, "note"]
         assert (rows[0]["node"], rows[0]["score"], rows[0]["capped"]) == ("pci-2016", "100.0", "")
+        assert {r["method"] for r in rows} == {points_method("pci-2016")}
         assert rows[1]["capped"] == "False"
 
     def test_parts_grades_and_caps(self, mini: list[str]) -> None:
@@ -478,6 +507,7 @@ class TestPoints:
             "   1  X      95.0  A            10.00           9.00",
             "   2  Y      55.0  B             6.00           5.00",
             "   3  Z      10.0  —             0.00           2.00",
+            f"mini, period 2024: {POINTS_RULE}",
             "1 missing value scored 0",
         ]
         found = by_key(records(*mini))
@@ -492,7 +522,10 @@ class TestPoints:
         argv = (*pci, "--uncertainty", "200", "--seed", "1", "--rank-target", "1")
         rows = records(*argv)
         assert records(*argv) == rows
-        assert list(rows[0]) == [*POINTS_KEYS, *INTERVAL_KEYS, "p_top_1", "note"]
+        assert list(rows[0]) == [*POINTS_KEYS, *INTERVAL_KEYS, "p_top_1", *REPLICATION_KEYS, "note"]
+        assert {(r["replications"], r["seed"]) for r in rows} == {(200, 1)}
+        assert {r["varied"] for r in rows} == {"weights noise ±0.25 on the domain maxima"}
+        assert {r["method"] for r in rows} == {points_method("pci-2016")}
         for r in rows:
             if r["node"] == "pci-2016":
                 assert r["rank_p05"] <= r["rank_median"] <= r["rank_p95"]
@@ -533,32 +566,47 @@ class TestPoints:
 
 
 class TestNote:
-    """A note the data carry (such as the synthetic-data warning) is in every output format."""
+    """--note TEXT (such as the synthetic-data warning) is carried to every output format."""
+
+    NOTE = datasets.SYNTHETIC_NOTE
 
     @pytest.mark.parametrize(
         "extra",
         [(), ("--uncertainty", "10", "--seed", "1")],
         ids=["nominal", "uncertainty"],
     )
-    def test_composite(self, demo_csv: str, noted: str, extra: tuple[str, ...]) -> None:
+    def test_composite(self, demo_csv: str, extra: tuple[str, ...]) -> None:
         """Table (last line), JSON (a note key on each object) and CSV (a note column)."""
-        argv = ("--structure", "par-style-demo", "--data", demo_csv, *extra)
-        assert cchc(*argv).splitlines()[-1] == noted
-        assert {r["note"] for r in records(*argv)} == {noted}
-        rows = csv.DictReader(io.StringIO(cchc(*argv, "--format", "csv")))
-        assert {r["note"] for r in rows} == {noted}
+        argv = ("--structure", "par-style-demo", "--data", demo_csv, "--note", self.NOTE, *extra)
+        assert cchc(*argv).splitlines()[-1] == self.NOTE
+        rows = records(*argv)
+        assert {r["note"] for r in rows} == {self.NOTE}
+        assert list(rows[0])[-1] == "note"  # once, last
+        table = csv.DictReader(io.StringIO(cchc(*argv, "--format", "csv")))
+        assert {r["note"] for r in table} == {self.NOTE}
 
     @pytest.mark.parametrize(
         "extra",
         [(), ("--uncertainty", "10", "--seed", "1")],
         ids=["nominal", "uncertainty"],
     )
-    def test_points(self, pci: list[str], noted: str, extra: tuple[str, ...]) -> None:
+    def test_points(self, pci: list[str], extra: tuple[str, ...]) -> None:
         """The points table, JSON and CSV carry the note too."""
-        assert cchc(*pci, *extra).splitlines()[-1] == noted
-        assert {r["note"] for r in records(*pci, *extra)} == {noted}
-        rows = csv.DictReader(io.StringIO(cchc(*pci, *extra, "--format", "csv")))
-        assert {r["note"] for r in rows} == {noted}
+        argv = (*pci, "--note", self.NOTE, *extra)
+        assert cchc(*argv).splitlines()[-1] == self.NOTE
+        assert {r["note"] for r in records(*argv)} == {self.NOTE}
+        rows = csv.DictReader(io.StringIO(cchc(*argv, "--format", "csv")))
+        assert {r["note"] for r in rows} == {self.NOTE}
+
+    def test_without_note(self, pci: list[str]) -> None:
+        """Without --note the table ends with its own lines and the records have null."""
+        assert cchc(*pci).splitlines()[-1] == "9 missing values scored 0"
+        assert {r["note"] for r in records(*pci)} == {None}
+
+    def test_blank_note_is_no_note(self, tiny: list[str]) -> None:
+        """A note of spaces only is no note."""
+        assert {r["note"] for r in records(*tiny, "--note", "  ")} == {None}
+        assert cchc(*tiny, "--note", "  ").splitlines()[-1].startswith("tiny, period 2024: ")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -634,6 +682,35 @@ BAD_OPTIONS = [
     (("--uncertainty", "5", "--rank-target", "0"), DefinitionError, "--rank-target: a rank target must be at least 1"),
     (("--period", "soon"), DefinitionError, "--period: not a period: 'soon'"),
     (("--period", "2030"), InvalidDataError, "{data}: field 'period': no data for period '2030'"),
+    (("--uncertainty", "5", "--seed", "-1"), DefinitionError, "--seed: a seed must be at least 0, got -1"),
+    (("--nodes", "tiny"), DefinitionError, "--nodes: needs --uncertainty N"),
+    (("--uncertainty", "5", "--nodes", "tiny,nowhere"), DefinitionError, "--nodes: node 'nowhere' is not in index 'tiny'"),
+    (("--uncertainty", "5", "--nodes", "tiny,tiny"), DefinitionError, "--nodes: node 'tiny' is listed twice"),
+    (("--uncertainty", "5", "--nodes", " , "), DefinitionError, "--nodes: give one or more node codes, comma-separated"),
+    (("--uncertainty", "5", "--nodes", "tiny,,services"), DefinitionError, "--nodes: an empty item in 'tiny,,services'"),
+    (("--groups", "groups.csv"), DefinitionError, "--groups: index 'tiny' imputes by 'none'; groups are only read for group_mean"),
+    (("--note", "SYNTHETIC\nDATA"), DefinitionError, "--note: a note is one line of text"),
+    # method options: NAME[:OPTION=VALUE...]
+    (("--uncertainty", "5", "--aggregation", "geometric:shift"), DefinitionError,
+     "--aggregation: cannot read the option 'shift' of 'geometric:shift'; write NAME:OPTION=VALUE"),
+    (("--uncertainty", "5", "--aggregation", "geometric:=1"), DefinitionError,
+     "--aggregation: cannot read the option '=1' of 'geometric:=1'"),
+    (("--uncertainty", "5", "--aggregation", "arithmetic,geometric:shift="), DefinitionError,
+     "--aggregation: cannot read the option 'shift=' of 'geometric:shift='"),
+    (("--uncertainty", "5", "--aggregation", ":shift=1"), DefinitionError,
+     "--aggregation: ':shift=1' has no method name before its options"),
+    (("--uncertainty", "5", "--aggregation", "geometric:shift=1:shift=2"), DefinitionError,
+     "--aggregation: option 'shift' is given twice in 'geometric:shift=1:shift=2'"),
+    (("--uncertainty", "5", "--aggregation", "arithmetic,,median"), DefinitionError,
+     "--aggregation: an empty item in 'arithmetic,,median'"),
+    (("--uncertainty", "5", "--aggregation", "geometric:p=2"), DefinitionError,
+     "--aggregation: aggregation 'geometric' takes no option 'p'"),
+    (("--uncertainty", "5", "--aggregation", "geometric:shift=x"), DefinitionError,
+     "--aggregation: option 'shift' must be a number, got 'x'"),
+    (("--uncertainty", "5", "--normalisation", "minmax:low=nan"), DefinitionError,
+     "--normalisation: option 'low' must be a number, got 'nan'"),
+    (("--uncertainty", "5", "--normalisation", "goalposts:truncate=1"), DefinitionError,
+     "--normalisation: option 'truncate' must be true or false, got 1"),
 ]  # fmt: skip
 
 
@@ -666,16 +743,54 @@ class TestBadInput:
         """A malformed or misplaced option is an error naming the option."""
         self.fails([*tiny, *extra], error, message.format(data=tiny[3]), capsys)
 
-    @pytest.mark.parametrize("option", ["--normalisation", "--aggregation"])
-    def test_methods_of_a_points_structure(
-        self, pci: list[str], option: str, capsys: pytest.CaptureFixture[str]
+    @pytest.mark.parametrize(
+        ("option", "value", "message"),
+        [
+            ("--normalisation", "minmax", "has no normalisation to vary"),
+            ("--aggregation", "median", "has no aggregation to vary"),
+            ("--nodes", "pci-2016", "keeps the replications of its index only"),
+            ("--groups", "groups.csv", "imputes nothing; --groups is for a composite index"),
+        ],
+    )
+    def test_options_of_composite_indices_only(
+        self,
+        pci: list[str],
+        option: str,
+        value: str,
+        message: str,
+        capsys: pytest.CaptureFixture[str],
     ) -> None:
-        """A points structure has no normalisation or aggregation to vary."""
-        role = option[2:]
+        """A points structure has no normalisation, aggregation, nodes to keep or imputation."""
         self.fails(
-            [*pci, "--uncertainty", "5", option, "minmax"],
+            [*pci, "--uncertainty", "5", option, value],
             DefinitionError,
-            f"{option}: a points structure ('pci-2016') has no {role} to vary",
+            f"{option}: a points structure ('pci-2016') {message}",
+            capsys,
+        )
+
+    def test_ratio_columns_are_refused(
+        self, tiny: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Rows in the ratio form (numerator, denominator) are refused, naming file, row and field."""
+        path = write(
+            tmp_path / "ratio.csv",
+            "indicator,unit,period,numerator,denominator\nonline,A,2024,8,10\n",
+        )
+        self.fails(
+            [tiny[0], tiny[1], "--data", path],
+            InvalidDataError,
+            f"{path}: row 2, field 'numerator': numerator and denominator are not read",
+            capsys,
+        )
+
+    def test_library_errors_pass_through(
+        self, tiny: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An alternative the index cannot take is the library's error, on one line."""
+        self.fails(
+            [*tiny, "--uncertainty", "5", "--normalisation", "minmax,goalposts"],
+            DefinitionError,
+            "index 'tiny': normalisation 'goalposts' needs 'lower' and 'upper'",
             capsys,
         )
 
@@ -711,11 +826,17 @@ class TestBadInput:
         message: str,
         capsys: pytest.CaptureFixture[str],
     ) -> None:
-        """A structure file that is not a valid index or structure names the file."""
+        """A structure file that is not a valid index or structure names the file, then the fault."""
         path = _bad_json_files(tmp_path)[name]
-        self.fails(
-            ["--structure", path, "--data", tiny[3]], DefinitionError, f"{path}: {message}", capsys
-        )
+        argv = ["--structure", path, "--data", tiny[3]]
+        with pytest.raises(DefinitionError) as info:
+            run(parse(*argv), io.StringIO())
+        text = str(info.value)
+        assert text.startswith(f"{path}: ")
+        assert message in text  # the library may say where in the file before it
+        capsys.readouterr()
+        assert main(["index", *argv], out=io.StringIO()) == 2
+        assert capsys.readouterr().err == f"cchc: error: {text}\n"
 
     def test_missing_data_file(
         self, tiny: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -787,3 +908,338 @@ class TestBadInput:
         """A missing --structure is a usage error with exit code 2."""
         assert main(["index", "--data", "d.csv"], out=io.StringIO()) == 2
         assert "--structure" in capsys.readouterr().err
+
+
+def _method_texts() -> st.SearchStrategy[tuple[str, composite.Method, str]]:
+    """(role, method, how it is written on the command line) for methods with typed options."""
+    numbers = st.integers(1, 10**6) | st.floats(1e-6, 1e6, allow_nan=False, allow_infinity=False)
+    plain = st.sampled_from(["arithmetic", "harmonic", "median", "copeland"]).map(
+        lambda name: ("aggregation", composite.Method(name), name)
+    )
+    shifted = numbers.map(
+        lambda x: ("aggregation", composite.Method("geometric", shift=x), f"geometric:shift={x!r}")
+    )
+    ranked = st.tuples(st.sampled_from(["average", "min", "max"]), numbers).map(
+        lambda t: (
+            "normalisation",
+            composite.Method("percentile_rank", ties=t[0], scale=t[1]),
+            f"percentile_rank:ties={t[0]}:scale={t[1]!r}",
+        )
+    )
+    goalposts = st.tuples(st.booleans(), st.sampled_from(["true", "True", "TRUE"])).map(
+        lambda t: (
+            "normalisation",
+            composite.Method("goalposts", truncate=t[0]),
+            f"goalposts:truncate={t[1] if t[0] else 'false'}",
+        )
+    )
+    return plain | shifted | ranked | goalposts
+
+
+class TestMethodOptions:
+    """--normalisation and --aggregation alternatives with options: NAME:OPTION=VALUE."""
+
+    @given(st.lists(_method_texts(), min_size=1, max_size=4), st.sampled_from([",", " , "]))
+    def test_written_alternatives_read_back_as_the_methods(
+        self, items: list[tuple[str, composite.Method, str]], sep: str
+    ) -> None:
+        """Writing methods as NAME:OPTION=VALUE and reading them gives the same methods and types."""
+        for role in ("normalisation", "aggregation"):
+            mine = [(m, text) for r, m, text in items if r == role]
+            if not mine:
+                continue
+            got = parse_alternatives(sep.join(text for _, text in mine), role)
+            assert got == tuple(m for m, _ in mine)
+            for m, back in zip([m for m, _ in mine], got, strict=True):
+                # 1 and 1.0 compare equal: the types must match too
+                assert [type(v) for _, v in back.options] == [type(v) for _, v in m.options]
+
+    def test_values_are_typed(self) -> None:
+        """Whole numbers are ints, other finite numbers floats, true/false booleans, the rest text."""
+        (m,) = parse_alternatives("percentile_rank:ties=average:scale=1.5", "normalisation")
+        assert m.kwargs == {"ties": "average", "scale": 1.5}
+        (m,) = parse_alternatives(" goalposts : truncate = FALSE : scale = 10 ", "normalisation")
+        assert m.kwargs == {"truncate": False, "scale": 10}
+        assert type(m.kwargs["scale"]) is int
+        (m,) = parse_alternatives("geometric:shift=1e-3", "aggregation")
+        assert m.kwargs == {"shift": 0.001}
+
+    @pytest.mark.parametrize(
+        ("option", "text", "alternatives"),
+        [
+            ("--aggregation", "arithmetic,geometric:shift=1", ["arithmetic", {"name": "geometric", "shift": 1}]),
+            ("--normalisation", "minmax:low=1:high=100,percentile_rank", [{"name": "minmax", "low": 1, "high": 100}, "percentile_rank"]),
+        ],
+    )  # fmt: skip
+    def test_alternatives_reach_the_library(
+        self, demo_csv: str, option: str, text: str, alternatives: list[Any]
+    ) -> None:
+        """The intervals are those of uncertainty() given the same alternatives as mappings."""
+        rows = records(
+            "--structure", "par-style-demo", "--data", demo_csv, "--uncertainty", "40",
+            "--seed", "8", option, text,
+        )  # fmt: skip
+        expected = uncertainty(
+            composite.load_index("par-style-demo"),
+            datasets.index_observations(),
+            n=40,
+            seed=8,
+            weights=0.25,
+            **{option[2:]: alternatives},
+        )
+        found = by_key(rows)
+        for e in expected.to_records():
+            row = found[(e["unit"], e["node"])]
+            assert (row["rank_p05"], row["rank_median"], row["rank_p95"]) == (
+                e["rank_p05"],
+                e["rank_median"],
+                e["rank_p95"],
+            )
+            assert row["score_median"] == pytest.approx(e["score_median"], nan_ok=True)
+        assert {r["varied"] for r in rows} == {expected.varied}
+        # the options show in what varied: geometric(shift=1), minmax(high=100, low=1)
+        assert (
+            "geometric(shift=1)" in expected.varied or "minmax(high=100, low=1)" in expected.varied
+        )
+
+    def test_help_documents_the_syntax(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`cchc index --help` explains NAME:OPTION=VALUE with an example for each option."""
+        with pytest.raises(SystemExit) as info:
+            main(["index", "--help"])
+        assert info.value.code == 0
+        text = " ".join(capsys.readouterr().out.split())
+        assert "NAME or NAME:OPTION=VALUE[:OPTION=VALUE...]" in text
+        assert "true/false as booleans" in text
+        assert "e.g. 'arithmetic,geometric:shift=1'" in text
+        assert "e.g. 'minmax:low=1:high=100,percentile_rank'" in text
+        assert "--nodes CODE,..." in text
+        assert "--groups FILE" in text
+        assert "--note TEXT" in text
+
+
+#: An index imputing by group_mean: g = mean of a and b.
+GROUP_INDEX = {
+    "kind": "composite_index",
+    "code": "g",
+    "imputation": "group_mean",
+    "children": [{"code": "a"}, {"code": "b"}],
+}
+
+#: D lacks a; D is in the south with C and E.
+GROUP_DATA = """indicator,unit,period,value
+a,A,2024,0
+a,B,2024,20
+a,C,2024,40
+a,E,2024,80
+b,A,2024,100
+b,B,2024,50
+b,C,2024,0
+b,D,2024,50
+b,E,2024,100
+"""
+
+GROUPS = "unit,group,name\nA,north,An\nB,north,Bình\nC,south,Cà\nD,south,Dũng\nE,south,Én\n"
+
+
+@pytest.fixture
+def grouped(tmp_path: Path) -> list[str]:
+    """--structure and --data of the group_mean index (no --groups)."""
+    return [
+        "--structure",
+        write(tmp_path / "g.json", json.dumps(GROUP_INDEX)),
+        "--data",
+        write(tmp_path / "g.csv", GROUP_DATA),
+    ]
+
+
+class TestGroups:
+    """--groups FILE: the groups of an index imputing by group_mean."""
+
+    def test_group_mean_by_hand(self, grouped: list[str], tmp_path: Path) -> None:
+        """D's missing a is the mean of its group's (C, E), not of every unit."""
+        groups = write(tmp_path / "groups.csv", GROUPS)
+        found = by_key(records(*grouped, "--groups", groups))
+        # a: D imputed = mean(C 40, E 80) = 60 (the mean of all units would be 35);
+        # min-max over 0..80: A 0, B 25, C 50, D 75, E 100.
+        # b: min-max over 0..100: A 100, B 50, C 0, D 50, E 100.
+        # g = mean: A 50, B 37.5, C 25, D 62.5, E 100 -> ranks E 1, D 2, A 3, B 4, C 5.
+        assert [found[(u, "a")]["score"] for u in "ABCDE"] == [0.0, 25.0, 50.0, 75.0, 100.0]
+        assert [(found[(u, "g")]["score"], found[(u, "g")]["rank"]) for u in "ABCDE"] == [
+            (50.0, 3),
+            (37.5, 4),
+            (25.0, 5),
+            (62.5, 2),
+            (100.0, 1),
+        ]
+        assert "imputation group_mean" in found[("A", "g")]["method"]
+
+    def test_with_uncertainty(self, grouped: list[str], tmp_path: Path) -> None:
+        """The groups reach the Monte Carlo run too: nominal scores as without it."""
+        groups = write(tmp_path / "groups.csv", GROUPS)
+        rows = records(*grouped, "--groups", groups, "--uncertainty", "20", "--seed", "1")
+        top = {r["unit"]: r for r in rows if r["node"] == "g"}
+        assert top["D"]["score"] == 62.5
+        assert top["D"]["score_p05"] <= 62.5 <= top["D"]["score_p95"]
+
+    def test_required_for_group_mean(
+        self, grouped: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An index imputing by group_mean without --groups says which option to give."""
+        TestBadInput.fails(
+            grouped,
+            DefinitionError,
+            "--groups: index 'g' imputes missing values by group_mean: give --groups FILE "
+            "(a CSV file unit,group)",
+            capsys,
+        )
+
+    # units lacking a group are listed in the data's order: E (an 'a' row) before D
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("unit,region\nA,north\n", "row 1: missing column(s) 'group'; a groups file has the columns unit,group"),
+            ("unit,group\nA,north\nB,\n,south\n", "row 3, field 'group': 'group' is empty (and 1 more problem)"),
+            ("unit,group\nA,north\nB\n", "row 3, field 'group': 'group' is empty"),
+            ("unit,group\nA,north\nA,north\nA,south\n", "row 4, field 'group': unit 'A' is in group 'south' here but in 'north' in row 2"),
+            ("unit,group\nA,north\nB,north\nC,south\n", "field 'unit': no group for unit(s) 'E', 'D' of the data"),
+            ("unit,group\n", "field 'unit': no group for unit(s) 'A', 'B', 'C', 'E', 'D' of the data"),
+            ("group,unit\nnorth,A,x\n", "row 2: the row has 3 cells but the header names 2 columns"),
+        ],
+        ids=["no_group_column", "empty_cells", "short_row", "two_groups", "lacking", "no_rows", "extra_cells"],
+    )  # fmt: skip
+    def test_bad_groups_file(
+        self,
+        grouped: list[str],
+        tmp_path: Path,
+        text: str,
+        message: str,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """A bad groups file is invalid data naming the file, the row and the field."""
+        path = write(tmp_path / "groups.csv", text)
+        TestBadInput.fails(
+            [*grouped, "--groups", path], InvalidDataError, f"{path}: {message}", capsys
+        )
+
+    def test_missing_groups_file(
+        self, grouped: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A --groups file that does not exist is named."""
+        path = str(tmp_path / "nowhere.csv")
+        TestBadInput.fails(
+            [*grouped, "--groups", path], InvalidDataError, f"{path}: no such file", capsys
+        )
+
+    def test_many_units_lacking(self, tmp_path: Path) -> None:
+        """Five units lacking a group are listed, more are cut short."""
+        path = tmp_path / "groups.csv"
+        path.write_text("unit,group\nA,x\n", encoding="utf-8")
+        with pytest.raises(InvalidDataError) as info:
+            read_groups(path, ["A", *"BCDEFG"])
+        assert info.value.first_line().endswith(
+            "field 'unit': no group for unit(s) 'B', 'C', 'D', 'E', 'F', ... of the data"
+        )
+        assert read_groups(path) == {"A": "x"}
+
+
+class TestNodes:
+    """--nodes CODE,...: the nodes whose replications are kept."""
+
+    def test_kept_nodes_only_have_intervals(self, tiny: list[str]) -> None:
+        """Kept nodes have the library's intervals; the others null; the table is the first's."""
+        argv = (*tiny, "--uncertainty", "30", "--seed", "6", "--nodes", "services,tiny")
+        rows = records(*argv)
+        index = load_structure(tiny[1])
+        assert isinstance(index, composite.CompositeIndex)
+        expected = uncertainty(
+            index,
+            composite.Observations.from_csv(tiny[3]),
+            n=30,
+            seed=6,
+            weights=0.25,
+            nodes=["services", "tiny"],
+        )
+        want = by_key(expected.to_records())
+        for r in rows:
+            if r["node"] in ("services", "tiny"):
+                e = want[(r["unit"], r["node"])]
+                assert (r["rank_p05"], r["rank_p95"]) == (e["rank_p05"], e["rank_p95"])
+                assert r["score_p95"] == pytest.approx(e["score_p95"])
+            else:
+                assert all(r[k] is None for k in INTERVAL_KEYS)
+            assert r["replications"] == 30  # the run's description is on every row
+        # three units and five nodes, all listed with their nominal scores
+        assert len(rows) == 15
+        lines = cchc(*argv).splitlines()
+        assert lines[0].split()[:3] == ["rank", "unit", "score"]
+        # services: A 100, B 25, C 25 (rank 2 shared)
+        assert [line.split()[:3] for line in lines[2:5]] == [
+            ["1", "A", "100.0"],
+            ["2", "B", "25.0"],
+            ["2", "C", "25.0"],
+        ]
+
+    def test_memory_advice_names_the_options(
+        self,
+        tiny: list[str],
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """Too many kept replications: the message names --nodes and N; --nodes then fits."""
+        # 5 replications x 5 nodes x 3 units x 8 bytes = 600 bytes > 200; the index alone: 120.
+        monkeypatch.setattr(uncertainty_module, "MEMORY_LIMIT", 200)
+        argv = [*tiny, "--uncertainty", "5"]
+        TestBadInput.fails(
+            argv,
+            DefinitionError,
+            "--uncertainty: keeping 5 replications of 5 nodes for 3 units needs 0.0 GiB; "
+            "give --nodes CODE[,CODE...] to keep fewer nodes, or a smaller N "
+            "(--nodes tiny keeps the index only)",
+            capsys,
+        )
+        rows = records(*argv, "--nodes", "tiny")
+        assert sum(r["rank_p05"] is not None for r in rows) == 3
+
+
+class TestClosedPipe:
+    """A reader that closes the output early (`cchc index ... | head`) is not an error."""
+
+    @pytest.mark.parametrize("command", ["index", "demo"])
+    def test_closed_pipe_exits_quietly(
+        self, tiny: list[str], command: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Writing into a pipe nobody reads: status 0, nothing on stderr (for every command)."""
+        argv = ["index", *tiny] if command == "index" else ["demo"]
+        read, written = os.pipe()
+        os.close(read)
+        with os.fdopen(written, "w", encoding="utf-8") as out:
+            capsys.readouterr()
+            assert main([*argv, "--format", "json"], out=out) == 0
+            assert capsys.readouterr().err == ""
+        # closing flushed what was left into the null device, without a BrokenPipeError
+
+    def test_output_that_is_not_a_file(self, tiny: list[str]) -> None:
+        """A stream without a file descriptor that reports a closed pipe: status 0 too."""
+
+        class Closed(io.StringIO):
+            def write(self, text: str) -> int:
+                raise BrokenPipeError(32, "Broken pipe")
+
+        assert main(["index", *tiny], out=Closed()) == 0
+
+    def test_head_in_a_subprocess(self, demo_csv: str) -> None:
+        """`python -m cchc_indicators index ... --format json | head -1`: no message, status 0."""
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cchc_indicators", "index", "--structure", "par-style-demo",
+             "--data", demo_csv, "--format", "json"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        # the JSON (about a megabyte) is far more than a pipe holds: the writer is still busy
+        assert proc.stdout.readline() == b"[\n"
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        proc.stderr.close()
+        assert proc.wait(timeout=120) == 0, err
+        assert err == ""

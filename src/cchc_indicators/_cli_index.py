@@ -1,8 +1,9 @@
 """The ``cchc index`` command: score units on a composite index or a points tree.
 
-``cchc index --structure NAME_OR_FILE --data DATA.csv [--period P]
-[--format table|json|csv] [--uncertainty N [--seed S] [--noise F | --dirichlet C]
-[--normalisation A,B] [--aggregation A,B] [--rank-target K]] [--output FILE]``
+``cchc index --structure NAME_OR_FILE --data DATA.csv [--period P] [--note TEXT]
+[--groups GROUPS.csv] [--format table|json|csv] [--output FILE]
+[--uncertainty N [--seed S] [--noise F | --dirichlet C] [--normalisation A,B]
+[--aggregation A,B] [--nodes CODE,...] [--rank-target K]]``
 
 ``--structure`` names a composite index shipped with the package
 (:func:`~cchc_indicators.composite.index_names`), a points structure shipped
@@ -10,7 +11,9 @@ with it (:func:`~cchc_indicators.points.structure_names`), or a JSON file
 holding either: a composite index has ``"kind": "composite_index"`` or its
 nodes under ``children``, a points structure has ``components``. The data are
 a long CSV file ``indicator,unit,period,value`` (``period`` optional), read
-by :meth:`~cchc_indicators.composite.Observations.from_csv`.
+by :meth:`~cchc_indicators.composite.Observations.from_csv` with the note
+``--note`` gives (a CSV file carries none of its own). ``--groups`` is a CSV
+file ``unit,group`` for an index that imputes by ``group_mean``.
 
 A composite index is scored by :func:`~cchc_indicators.composite.compute_index`; a
 points structure by :func:`~cchc_indicators.points.evaluate_points` on the
@@ -20,12 +23,17 @@ structure is an error). ``--uncertainty N`` adds a Monte Carlo analysis
 (:func:`~cchc_indicators.uncertainty.uncertainty`, or
 :func:`~cchc_indicators.uncertainty.points_uncertainty`, which varies only the
 domain maxima, so that only the index of a points structure gets intervals).
+``--normalisation`` and ``--aggregation`` list the alternatives to draw from,
+each ``NAME`` or ``NAME:OPTION=VALUE[:OPTION=VALUE...]`` (see
+:func:`parse_alternatives`); ``--nodes`` keeps the replications of some nodes
+only, so that many replications fit in memory.
 
 The JSON and CSV records have one row per unit and node: :data:`COMPOSITE_KEYS`
-(or :data:`POINTS_KEYS`), then with ``--uncertainty`` the interval keys
-(:data:`INTERVAL_KEYS`, and ``p_top_K`` with ``--rank-target K``), then
-``note``: the data's note (such as a warning that they are synthetic), or
-``null``.
+(or :data:`POINTS_KEYS`; ``method`` says how the scores were made), then with
+``--uncertainty`` the interval keys (:data:`INTERVAL_KEYS`, ``p_top_K`` with
+``--rank-target K``, ``null`` for a node whose replications were not kept)
+and :data:`REPLICATION_KEYS`, then ``note``: the data's note (such as a
+warning that they are synthetic), or ``null``.
 
 The command line module adds the command with :func:`add_parser` and runs it
 with :func:`run`. Bad input raises the library's errors (an
@@ -49,7 +57,9 @@ Examples
 ... )
 >>> parser = argparse.ArgumentParser(prog="cchc")
 >>> add_parser(parser.add_subparsers(dest="command"))
->>> args = parser.parse_args(["index", "--structure", str(d / "i.json"), "--data", str(d / "d.csv")])
+>>> args = parser.parse_args(
+...     ["index", "--structure", str(d / "i.json"), "--data", str(d / "d.csv"), "--note", "TEST DATA"]
+... )
 >>> out = io.StringIO()
 >>> run(args, out)
 0
@@ -59,14 +69,17 @@ rank  unit  score      a      b
    1  Y      85.7   71.4  100.0
    2  X      50.0  100.0    0.0
    3  Z      37.5    0.0   75.0
+i, period 2024: normalisation minmax...; aggregation arithmetic; imputation none; weights nominal
+TEST DATA
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -86,16 +99,28 @@ from .uncertainty import Dirichlet, Uncertainty, WeightNoise, points_uncertainty
 if TYPE_CHECKING:  # pragma: no cover - the type of add_subparsers() for annotations only
     Subparsers = argparse._SubParsersAction[Any]
 
-__all__ = ["COMPOSITE_KEYS", "INTERVAL_KEYS", "POINTS_KEYS", "add_parser", "load_structure", "run"]
+__all__ = [
+    "COMPOSITE_KEYS",
+    "INTERVAL_KEYS",
+    "POINTS_KEYS",
+    "REPLICATION_KEYS",
+    "add_parser",
+    "load_structure",
+    "parse_alternatives",
+    "read_groups",
+    "run",
+]
 
-#: The keys of a composite index's records (those of ``IndexResult.to_records``).
-COMPOSITE_KEYS = RECORD_KEYS
-#: The keys of a points structure's records: ``score`` is a node's points and, for
-#: the root (the structure's code), the index 0–100; ``rank`` ranks the same
-#: (1 = best, ties share the smallest rank); ``points`` and ``maximum`` are the
-#: points and applicable maximum; ``capped`` says where the children's points
-#: were capped; ``grade`` is the root's; ``missing`` says which leaves had no
-#: value (scored 0).
+#: The keys of a composite index's records before the Monte Carlo keys and the
+#: note: those of ``IndexResult.to_records``, ``method`` included.
+COMPOSITE_KEYS = tuple(k for k in RECORD_KEYS if k != "note")
+#: The keys of a points structure's records before the Monte Carlo keys and the
+#: note: ``score`` is a node's points and, for the root (the structure's code),
+#: the index 0–100; ``rank`` ranks the same (1 = best, ties share the smallest
+#: rank); ``points`` and ``maximum`` are the points and applicable maximum;
+#: ``capped`` says where the children's points were capped; ``grade`` is the
+#: root's; ``missing`` says which leaves had no value (scored 0); ``method``
+#: states the rule (:func:`points_method`).
 POINTS_KEYS = (
     "unit",
     "node",
@@ -109,8 +134,10 @@ POINTS_KEYS = (
     "grade",
     "missing",
     "period",
+    "method",
 )
-#: The keys ``--uncertainty`` adds (from ``Uncertainty.to_records``).
+#: The interval keys ``--uncertainty`` adds (from ``Uncertainty.to_records``);
+#: ``p_top_K`` follows them with ``--rank-target K``.
 INTERVAL_KEYS = (
     "score_p05",
     "score_median",
@@ -119,8 +146,18 @@ INTERVAL_KEYS = (
     "rank_median",
     "rank_p95",
 )
+#: The keys that say how the replications were made, after the intervals: the
+#: number of replications, the seed (``null`` without ``--seed``) and what varied.
+REPLICATION_KEYS = ("replications", "seed", "varied")
 #: The default weight noise factor of ``--uncertainty``.
 DEFAULT_NOISE = 0.25
+#: How a points structure scores (the ``method`` of its records).
+POINTS_RULE = "index = points / applicable maximum x 100; a leaf without a value scores 0"
+
+_ALTERNATIVES_HELP = (
+    "comma-separated alternatives, each NAME or NAME:OPTION=VALUE[:OPTION=VALUE...] "
+    "(numbers are read as numbers, true/false as booleans)"
+)
 
 Definition = composite.CompositeIndex | points.Structure
 
@@ -139,8 +176,8 @@ def add_parser(subparsers: Subparsers) -> None:
     >>> parser = argparse.ArgumentParser(prog="cchc")
     >>> add_parser(parser.add_subparsers(dest="command"))
     >>> args = parser.parse_args(["index", "--structure", "par-style-demo", "--data", "d.csv"])
-    >>> args.command, args.format, args.period, args.uncertainty, args.noise
-    ('index', 'table', None, None, None)
+    >>> args.command, args.format, args.period, args.uncertainty, args.noise, args.note
+    ('index', 'table', None, None, None, None)
     """
     p = subparsers.add_parser(
         "index",
@@ -168,6 +205,22 @@ def add_parser(subparsers: Subparsers) -> None:
     )
     p.add_argument("--period", default=None, help="the period scored (default: the latest)")
     p.add_argument(
+        "--note",
+        default=None,
+        metavar="TEXT",
+        help=(
+            "a note on the data, such as 'SYNTHETIC DATA', carried to every output: the "
+            "table's last line and the note of each record (a CSV file has no note of its own)"
+        ),
+    )
+    p.add_argument(
+        "--groups",
+        default=None,
+        type=Path,
+        metavar="FILE",
+        help="CSV unit,group: the group of every unit, for an index imputing by group_mean",
+    )
+    p.add_argument(
         "--format",
         choices=("table", "json", "csv"),
         default="table",
@@ -185,7 +238,11 @@ def add_parser(subparsers: Subparsers) -> None:
             "structure's code) gets intervals; the other nodes have null for them"
         ),
     )
-    p.add_argument("--seed", default=None, help="seed of the replications (needs --uncertainty)")
+    p.add_argument(
+        "--seed",
+        default=None,
+        help="seed of the replications, a whole number >= 0 (needs --uncertainty)",
+    )
     p.add_argument(
         "--noise",
         default=None,
@@ -202,13 +259,29 @@ def add_parser(subparsers: Subparsers) -> None:
         "--normalisation",
         default=None,
         metavar="A,B",
-        help="normalisation methods to draw from (composite indices only)",
+        help=(
+            f"normalisation methods to draw from (composite indices only): {_ALTERNATIVES_HELP}, "
+            "e.g. 'minmax:low=1:high=100,percentile_rank'"
+        ),
     )
     p.add_argument(
         "--aggregation",
         default=None,
         metavar="A,B",
-        help="aggregation methods to draw from (composite indices only)",
+        help=(
+            f"aggregation methods to draw from (composite indices only): {_ALTERNATIVES_HELP}, "
+            "e.g. 'arithmetic,geometric:shift=1'"
+        ),
+    )
+    p.add_argument(
+        "--nodes",
+        default=None,
+        metavar="CODE,...",
+        help=(
+            "keep the replications of these nodes only (composite indices only; default: "
+            "every node), so that a large N fits in memory; the first is the table's; the "
+            "other nodes have null intervals"
+        ),
     )
     p.add_argument(
         "--rank-target",
@@ -291,17 +364,97 @@ def _definition(data: object) -> Definition:
     raise DefinitionError(msg)
 
 
+def read_groups(path: Path, units: Sequence[str] = ()) -> dict[str, str]:
+    """Read a ``--groups`` file: a CSV file ``unit,group`` (other columns are ignored).
+
+    Parameters
+    ----------
+    path
+        The file.
+    units
+        The units that need a group (those of the data).
+
+    Returns
+    -------
+    dict
+        ``{unit: group}``.
+
+    Raises
+    ------
+    InvalidDataError
+        Naming the file, and the row and field of each problem: a missing
+        file or column, an empty cell, a unit given two groups, a unit of
+        ``units`` without a group.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "regions.csv"
+    >>> _ = path.write_text("unit,group\\n01,north\\n79,south\\n", encoding="utf-8")
+    >>> read_groups(path, ["01", "79"])
+    {'01': 'north', '79': 'south'}
+    >>> read_groups(path, ["01", "92"])
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.InvalidDataError: .../regions.csv: 1 problem
+      field 'unit': no group for unit(s) '92' of the data
+    """
+    source = str(path)
+    if not path.is_file():
+        raise InvalidDataError([Problem("no such file", kind="no_file")], source=source)
+    header, records, numbers = read_csv(path)
+    lacking = [c for c in ("unit", "group") if c not in header]
+    if lacking:
+        msg = (
+            f"missing column(s) {', '.join(repr(c) for c in lacking)}; "
+            "a groups file has the columns unit,group"
+        )
+        raise InvalidDataError([Problem(msg, row=1, kind="missing_column")], source=source)
+    where = {c: header.index(c) for c in ("unit", "group")}
+    problems: list[Problem] = []
+    groups: dict[str, str] = {}
+    first: dict[str, int] = {}
+    for record, row in zip(records, numbers.tolist(), strict=True):
+        cells = {c: record[k].strip() if k < len(record) else "" for c, k in where.items()}
+        empty = [c for c, v in cells.items() if not v]
+        problems.extend(
+            Problem(f"{column!r} is empty", row=row, field=column, kind="empty") for column in empty
+        )
+        if empty:
+            continue
+        unit, group = cells["unit"], cells["group"]
+        if unit in groups and groups[unit] != group:
+            msg = (
+                f"unit {unit!r} is in group {group!r} here but in {groups[unit]!r} "
+                f"in row {first[unit]}"
+            )
+            problems.append(Problem(msg, row=row, field="group", kind="conflicting_group"))
+            continue
+        groups.setdefault(unit, group)
+        first.setdefault(unit, row)
+    if problems:
+        raise InvalidDataError(problems, source=source)
+    missing = [u for u in units if u not in groups]
+    if missing:
+        shown = ", ".join(repr(u) for u in missing[:5]) + (", ..." if len(missing) > 5 else "")
+        msg = f"no group for unit(s) {shown} of the data"
+        raise InvalidDataError([Problem(msg, field="unit", kind="no_group")], source=source)
+    return groups
+
+
 # ---------------------------------------------------------------------- options
 
 
 @attrs.frozen
 class _Options:
     period: str | None
+    note: str
     n: int | None
     seed: int | None
     weights: WeightNoise | Dirichlet
-    normalisation: tuple[str, ...] | None
-    aggregation: tuple[str, ...] | None
+    normalisation: tuple[composite.Method, ...] | None
+    aggregation: tuple[composite.Method, ...] | None
+    nodes: tuple[str, ...] | None
     rank_target: int | None
 
 
@@ -326,10 +479,10 @@ def _number(text: str, kind: type[float] | type[int], *, finite: bool = True) ->
     return value
 
 
-def _at_least_one(text: str, what: str) -> int:
+def _at_least(text: str, what: str, low: int = 1) -> int:
     n: int = _number(text, int)
-    if n < 1:
-        msg = f"{what} must be at least 1, got {n}"
+    if n < low:
+        msg = f"{what} must be at least {low}, got {n}"
         raise DefinitionError(msg)
     return n
 
@@ -341,15 +494,114 @@ def _period(text: str) -> str:
         raise DefinitionError(str(exc)) from None
 
 
-def _methods(text: str, role: str) -> tuple[str, ...]:
-    """The method names of ``--normalisation`` or ``--aggregation``, each checked."""
-    names = tuple(x.strip() for x in text.split(",") if x.strip())
-    if not names:
-        msg = f"--{role}: give one or more method names, comma-separated"
+def _items(text: str, what: str) -> list[str]:
+    """The comma-separated items of an option, none of them empty."""
+    items = [x.strip() for x in text.split(",")]
+    if not any(items):
+        msg = f"give one or more {what}, comma-separated"
         raise DefinitionError(msg)
-    for name in names:
-        check_method(composite.Method(name), role, f"--{role}")
-    return names
+    if not all(items):
+        msg = f"an empty item in {text!r}: give one or more {what}, comma-separated"
+        raise DefinitionError(msg)
+    return items
+
+
+def _option_value(text: str) -> bool | int | float | str:
+    """A method option's value: true/false as booleans, finite numbers as numbers, else text."""
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return number if math.isfinite(number) else text
+
+
+def _alternative(text: str, role: str) -> composite.Method:
+    """One alternative: ``NAME`` or ``NAME:OPTION=VALUE[:OPTION=VALUE...]``."""
+    name, *pairs = (part.strip() for part in text.split(":"))
+    if not name:
+        msg = f"{text!r} has no method name before its options; write NAME:OPTION=VALUE"
+        raise DefinitionError(msg)
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, equals, value = (part.strip() for part in pair.partition("="))
+        if not (key and equals and value):
+            msg = (
+                f"cannot read the option {pair!r} of {text!r}; "
+                "write NAME:OPTION=VALUE, e.g. geometric:shift=1"
+            )
+            raise DefinitionError(msg)
+        if key in options:
+            msg = f"option {key!r} is given twice in {text!r}"
+            raise DefinitionError(msg)
+        options[key] = _option_value(value)
+    return composite.Method(name, options)
+
+
+def parse_alternatives(text: str, role: str) -> tuple[composite.Method, ...]:
+    """Read the alternatives of ``--normalisation`` or ``--aggregation``, each checked.
+
+    Alternatives are comma-separated; each is a method name, followed by its
+    options as ``:OPTION=VALUE``. A value ``true`` or ``false`` is a boolean,
+    one that reads as a finite number is a number, anything else is text.
+
+    Parameters
+    ----------
+    text
+        The option's text.
+    role
+        ``"normalisation"`` or ``"aggregation"``.
+
+    Raises
+    ------
+    DefinitionError
+        Naming the option: for an empty list or alternative, an option that
+        is not ``OPTION=VALUE`` or given twice, an unknown method or option,
+        or a value of the wrong kind.
+
+    Examples
+    --------
+    >>> parse_alternatives("arithmetic, geometric:shift=1", "aggregation")
+    (Method(name='arithmetic', options={}), Method(name='geometric', options={'shift': 1}))
+    >>> parse_alternatives("minmax:low=1:high=100,goalposts:truncate=false", "normalisation")[1]
+    Method(name='goalposts', options={'truncate': False})
+    >>> parse_alternatives("geometric:shift", "aggregation")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: --aggregation: cannot read the option 'shift' of 'geometric:shift'; write NAME:OPTION=VALUE, e.g. geometric:shift=1
+    """
+    where = f"--{role}"
+    items = _checked(where, lambda: _items(text, "methods (NAME or NAME:OPTION=VALUE)"))
+    methods = []
+    for item in items:
+        method = _checked(where, functools.partial(_alternative, item, role))
+        methods.append(check_method(method, role, where))
+    return tuple(methods)
+
+
+def _nodes(text: str, index: composite.CompositeIndex) -> tuple[str, ...]:
+    codes = _items(text, "node codes")
+    known = index.levels()
+    for k, code in enumerate(codes):
+        if code not in known:
+            msg = f"node {code!r} is not in index {index.code!r}"
+            raise DefinitionError(msg)
+        if code in codes[:k]:
+            msg = f"node {code!r} is listed twice"
+            raise DefinitionError(msg)
+    return tuple(codes)
+
+
+def _note(text: str) -> str:
+    if "\n" in text or "\r" in text:
+        msg = f"a note is one line of text, got {text!r}"
+        raise DefinitionError(msg)
+    return text.strip()
 
 
 def _optional(option: str, text: str | None, parse: Callable[[str], Any]) -> Any:
@@ -358,24 +610,56 @@ def _optional(option: str, text: str | None, parse: Callable[[str], Any]) -> Any
 
 
 #: The options that only mean something with ``--uncertainty``.
-_MONTE_CARLO = ("seed", "noise", "dirichlet", "normalisation", "aggregation", "rank_target")
+_MONTE_CARLO = (
+    "seed",
+    "noise",
+    "dirichlet",
+    "normalisation",
+    "aggregation",
+    "nodes",
+    "rank_target",
+)
+
+#: Why a points structure refuses an option of composite indices.
+_NOT_FOR_POINTS = {
+    "normalisation": "has no normalisation to vary; only composite indices do",
+    "aggregation": "has no aggregation to vary; only composite indices do",
+    "nodes": "keeps the replications of its index only; --nodes is for composite indices",
+    "groups": "imputes nothing; --groups is for a composite index imputing by group_mean",
+}
 
 
-def _options(args: argparse.Namespace, definition: Definition) -> _Options:
-    """Read the options that are not files, each error naming its option."""
+def _check_placement(args: argparse.Namespace, definition: Definition) -> None:
+    """Refuse options that do not fit the definition, or that need ``--uncertainty``."""
     if isinstance(definition, points.Structure):
-        for role in ("normalisation", "aggregation"):
-            if getattr(args, role) is not None:
-                msg = (
-                    f"--{role}: a points structure ({definition.code!r}) has no {role} "
-                    "to vary; only composite indices do"
-                )
+        for name, why in _NOT_FOR_POINTS.items():
+            if getattr(args, name) is not None:
+                msg = f"--{name}: a points structure ({definition.code!r}) {why}"
                 raise DefinitionError(msg)
+    else:
+        imputation = definition.imputation.name
+        if imputation == "group_mean" and args.groups is None:
+            msg = (
+                f"--groups: index {definition.code!r} imputes missing values by group_mean: "
+                "give --groups FILE (a CSV file unit,group)"
+            )
+            raise DefinitionError(msg)
+        if imputation != "group_mean" and args.groups is not None:
+            msg = (
+                f"--groups: index {definition.code!r} imputes by {imputation!r}; "
+                "groups are only read for group_mean"
+            )
+            raise DefinitionError(msg)
     if args.uncertainty is None:
         for name in _MONTE_CARLO:
             if getattr(args, name) is not None:
                 msg = f"--{name.replace('_', '-')}: needs --uncertainty N (the number of replications)"
                 raise DefinitionError(msg)
+
+
+def _options(args: argparse.Namespace, definition: Definition) -> _Options:
+    """Read the options that are not files, each error naming its option."""
+    _check_placement(args, definition)
     weights: WeightNoise | Dirichlet
     if args.dirichlet is not None:
         if args.noise is not None:
@@ -387,21 +671,29 @@ def _options(args: argparse.Namespace, definition: Definition) -> _Options:
     else:
         noise = str(DEFAULT_NOISE) if args.noise is None else args.noise
         weights = _checked("--noise", lambda: WeightNoise(_number(noise, float)))
+    nodes = None
+    if args.nodes is not None:
+        assert isinstance(definition, composite.CompositeIndex)  # _check_placement saw to it
+        nodes = _checked("--nodes", lambda: _nodes(args.nodes, definition))
     return _Options(
         period=_optional("--period", args.period, _period),
+        note=_optional("--note", args.note, _note) or "",
         n=_optional(
             "--uncertainty",
             args.uncertainty,
-            lambda text: _at_least_one(text, "the number of replications"),
+            lambda text: _at_least(text, "the number of replications"),
         ),
-        seed=_optional("--seed", args.seed, lambda text: _number(text, int)),
+        seed=_optional("--seed", args.seed, lambda text: _at_least(text, "a seed", 0)),
         weights=weights,
         normalisation=None
         if args.normalisation is None
-        else _methods(args.normalisation, "normalisation"),
-        aggregation=None if args.aggregation is None else _methods(args.aggregation, "aggregation"),
+        else parse_alternatives(args.normalisation, "normalisation"),
+        aggregation=None
+        if args.aggregation is None
+        else parse_alternatives(args.aggregation, "aggregation"),
+        nodes=nodes,
         rank_target=_optional(
-            "--rank-target", args.rank_target, lambda text: _at_least_one(text, "a rank target")
+            "--rank-target", args.rank_target, lambda text: _at_least(text, "a rank target")
         ),
     )
 
@@ -426,45 +718,78 @@ class _Output:
         return self.records
 
 
-def _with_intervals(
-    records: list[dict[str, Any]], unc: Uncertainty, note: str
-) -> tuple[list[dict[str, Any]], tuple[str, ...]]:
-    """Add the interval keys of ``unc`` to each record (``None`` for a node ``unc`` did not keep)."""
-    target = () if unc.rank_target is None else (f"p_top_{unc.rank_target}",)
-    extra = INTERVAL_KEYS + target
-    found = {(r["unit"], r["node"]): r for r in unc.to_records()}
+def _output(
+    text: str,
+    records: list[dict[str, Any]],
+    keys: tuple[str, ...],
+    note: str,
+    unc: Uncertainty | None = None,
+) -> _Output:
+    """The records with the intervals of ``unc`` (``None`` for a node it did not keep) and the note.
+
+    Every record gets exactly the keys ``keys``, the Monte Carlo keys and
+    ``note``, in that order.
+    """
+    extra: tuple[str, ...] = ()
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    run_keys: dict[str, Any] = {}
+    if unc is not None:
+        target = () if unc.rank_target is None else (f"p_top_{unc.rank_target}",)
+        extra = (*INTERVAL_KEYS, *target)
+        found = {(r["unit"], r["node"]): r for r in unc.to_records()}
+        run_keys = dict(zip(REPLICATION_KEYS, (unc.n, unc.seed, unc.varied), strict=True))
+    names = (*keys, *extra, *run_keys, "note")
+    out = []
     for rec in records:
         row = found.get((rec["unit"], rec["node"]), {})
-        rec.update({k: row.get(k) for k in extra})
-    return _noted(records, note), extra
+        full = {**rec, **{k: row.get(k) for k in extra}, **run_keys, "note": note or None}
+        out.append({k: full[k] for k in names})
+    return _Output(text, out, names)
 
 
-def _noted(records: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
-    for rec in records:
-        rec["note"] = note or None
-    return records
+def _run_uncertainty(
+    index: composite.CompositeIndex,
+    data: composite.Observations,
+    opts: _Options,
+    groups: Mapping[str, str] | None,
+) -> Uncertainty:
+    """:func:`~cchc_indicators.uncertainty.uncertainty`, its advice on memory in terms of options."""
+    assert opts.n is not None  # the caller runs it with --uncertainty only
+    try:
+        return uncertainty(
+            index,
+            data,
+            n=opts.n,
+            seed=opts.seed,
+            weights=opts.weights,
+            normalisation=opts.normalisation,
+            aggregation=opts.aggregation,
+            period=opts.period,
+            groups=groups,
+            nodes=opts.nodes,
+            rank_target=opts.rank_target,
+        )
+    except DefinitionError as err:
+        if "nodes=[...]" not in err.message:
+            raise
+        # The library speaks of its keyword arguments; say which options do the same.
+        text = err.message.replace("pass nodes=[...]", "give --nodes CODE[,CODE...]")
+        text = text.replace("a smaller n", "a smaller N")
+        msg = f"--uncertainty: {text} (--nodes {index.code} keeps the index only)"
+        raise DefinitionError(msg) from None
 
 
 def _score_composite(
-    index: composite.CompositeIndex, data: composite.Observations, opts: _Options
+    index: composite.CompositeIndex,
+    data: composite.Observations,
+    opts: _Options,
+    groups: Mapping[str, str] | None,
 ) -> _Output:
     if opts.n is None:
-        result = composite.compute_index(index, data, period=opts.period)
-        records = _noted(result.to_records(), data.note)
-        return _Output(result.table(), records, (*COMPOSITE_KEYS, "note"))
-    unc = uncertainty(
-        index,
-        data,
-        n=opts.n,
-        seed=opts.seed,
-        weights=opts.weights,
-        normalisation=opts.normalisation,
-        aggregation=opts.aggregation,
-        period=opts.period,
-        rank_target=opts.rank_target,
-    )
-    records, extra = _with_intervals(unc.nominal.to_records(), unc, data.note)
-    return _Output(unc.table(), records, (*COMPOSITE_KEYS, *extra, "note"))
+        result = composite.compute_index(index, data, period=opts.period, groups=groups)
+        return _output(result.table(), result.to_records(), COMPOSITE_KEYS, data.note)
+    unc = _run_uncertainty(index, data, opts, groups)
+    return _output(unc.table(), unc.nominal.to_records(), COMPOSITE_KEYS, data.note, unc)
 
 
 def _leaf_values(
@@ -499,6 +824,17 @@ def _leaf_values(
     return label, values, units
 
 
+def points_method(code: str) -> str:
+    """Return the ``method`` of a points structure's records: its code and the rule.
+
+    Examples
+    --------
+    >>> points_method("pci-2016")
+    'points structure pci-2016: index = points / applicable maximum x 100; a leaf without a value scores 0'
+    """
+    return f"points structure {code}: {POINTS_RULE}"
+
+
 def _score_points(
     structure: points.Structure, data: composite.Observations, opts: _Options
 ) -> _Output:
@@ -509,9 +845,8 @@ def _score_points(
         raise InvalidDataError(err.problems, source=data.source) from None
     records = _points_records(structure, result, label)
     if opts.n is None:
-        return _Output(
-            _points_table(result, data.note), _noted(records, data.note), (*POINTS_KEYS, "note")
-        )
+        text = _points_table(structure.code, label, result, data.note)
+        return _output(text, records, POINTS_KEYS, data.note)
     unc = points_uncertainty(
         structure,
         values,
@@ -522,8 +857,7 @@ def _score_points(
         rank_target=opts.rank_target,
         note=data.note,
     )
-    records, extra = _with_intervals(records, unc, data.note)
-    return _Output(unc.table(), records, (*POINTS_KEYS, *extra, "note"))
+    return _output(unc.table(), records, POINTS_KEYS, data.note, unc)
 
 
 def _points_records(
@@ -541,6 +875,7 @@ def _points_records(
     leaves = {c.code for c in structure.leaves()}
     missing = set(result.missing)
     node_ranks = ranks(np.asarray(result.points, dtype=np.float64))
+    method = points_method(structure.code)
     out: list[dict[str, Any]] = []
     for j, unit in enumerate(result.units):
         index = float(result.index[j])
@@ -558,6 +893,7 @@ def _points_records(
                 "grade": result.grade[j],
                 "missing": None,
                 "period": period,
+                "method": method,
             }
         )
         for i, node in enumerate(result.nodes):
@@ -575,13 +911,14 @@ def _points_records(
                     "grade": None,
                     "missing": (unit, node) in missing if node in leaves else None,
                     "period": period,
+                    "method": method,
                 }
             )
     return out
 
 
-def _points_table(result: points.PointsResult, note: str) -> str:
-    """Rank, unit, index, grade and each part's points, best first."""
+def _points_table(code: str, period: str, result: points.PointsResult, note: str) -> str:
+    """Rank, unit, index, grade and each part's points, best first; then the rule and the note."""
     head = ("rank", "unit", "index", "grade", *(f"{p} points" for p in result.parts))
     order = np.lexsort(
         (np.arange(len(result.units)), np.where(result.rank == 0, 1 << 30, result.rank))
@@ -599,6 +936,7 @@ def _points_table(result: points.PointsResult, note: str) -> str:
             )
         )
     lines = text_table(head, body, {0, 2, *range(4, len(head))})
+    lines.append(f"{code}, period {period or '—'}: {POINTS_RULE}")
     if result.missing:
         n = len(result.missing)
         lines.append(f"{n} missing value{'s' if n != 1 else ''} scored 0")
@@ -626,12 +964,15 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     ------
     InvalidDataError
         The data file fails validation, lacks an indicator the index needs,
-        holds one a points structure does not have, or has no such period
-        (naming the file, row and field).
+        holds one a points structure does not have, or has no such period;
+        or the ``--groups`` file is missing, malformed or lacks a unit of the
+        data (naming the file, row and field).
     DefinitionError
         An unknown structure or a structure file that is not valid, or a
         malformed or misplaced option (``--seed`` without ``--uncertainty``,
-        ``--normalisation`` for a points structure, ...).
+        ``--normalisation`` for a points structure, an unknown method or
+        option, an unknown ``--nodes`` code, replications that would not fit
+        in memory, ...).
     OSError
         A file cannot be written.
 
@@ -650,9 +991,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """
     definition = load_structure(args.structure)
     opts = _options(args, definition)
-    data = composite.Observations.from_csv(args.data)
+    data = composite.Observations.from_csv(args.data, note=opts.note)
     if isinstance(definition, composite.CompositeIndex):
-        result = _score_composite(definition, data, opts)
+        groups = None if args.groups is None else read_groups(Path(args.groups), data.units)
+        result = _score_composite(definition, data, opts, groups)
     else:
         result = _score_points(definition, data, opts)
     if args.output is None:

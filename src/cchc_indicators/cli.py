@@ -20,7 +20,9 @@ Commands
     with ``--uncertainty``, Monte Carlo score and rank intervals.
 
 Exit codes: 0 on success, 2 on invalid usage or invalid input (with a
-one-line message naming the file, row and field; never a traceback).
+one-line message naming the file, row and field; never a traceback). A reader
+that closes the output early (``cchc index ... | head``) ends the command
+quietly, with status 0.
 
 Examples
 --------
@@ -31,6 +33,7 @@ Examples
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -375,7 +378,12 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             "rebase": _cli_rebase.run,
             "index": _cli_index.run,
         }
-        return commands[args.command](args, out)
+        code = commands[args.command](args, out)
+        out.flush()  # so that a closed pipe shows here rather than at exit
+        return code
+    except BrokenPipeError:
+        _drop_output(out)
+        return 0
     except _UsageError as exc:
         print(f"cchc: error: {exc}", file=sys.stderr)
         return 2
@@ -385,6 +393,23 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except (CchcError, OSError, KeyError, ValueError) as exc:
         print(f"cchc: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+
+
+def _drop_output(out: TextIO) -> None:
+    """Send what is left of ``out`` to the null device: its reader has gone (``cchc ... | head``).
+
+    As Python's documentation advises (the note on SIGPIPE in :mod:`signal`),
+    the file descriptor is pointed at :data:`os.devnull`, so that the flush at
+    exit does not fail again. We chose to exit quietly with status 0: the
+    reader stopping early is its choice, not an error of the command.
+    """
+    try:
+        fd = out.fileno()
+    except (OSError, ValueError):  # not a file (io.StringIO): nothing is flushed at exit
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -7,17 +7,24 @@ set are validated against the JSON Schema with ``jsonschema``.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import pickle
+import re
+import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-from cchc_indicators import DefinitionError, UnknownIndicatorError
+from cchc_indicators import DefinitionError, InvalidDataError, UnknownIndicatorError
 from cchc_indicators.composite import (
     AGGREGATIONS,
     IMPUTATIONS,
@@ -26,6 +33,8 @@ from cchc_indicators.composite import (
     CompositeIndex,
     Method,
     Node,
+    Observations,
+    compute_index,
     index_names,
     load_index,
     schema,
@@ -1087,7 +1096,7 @@ class TestFromRecords:
             ({"code": "a"}, "parent"),
             ({"code": "a", "parent": ""}, "parent"),
             ({"code": "  ", "parent": "i"}, "code"),
-            ({"code": 5, "parent": "i"}, "code"),
+            ({"code": None, "parent": "i"}, "code"),
         ],
     )
     def test_code_and_parent_required(self, record: dict[str, Any], field: str) -> None:
@@ -1103,14 +1112,18 @@ class TestFromRecords:
             {"code": "a", "parent": "b"},
         ]
         with pytest.raises(
-            DefinitionError, match="index 'i', row 2: node code 'a' appears twice"
+            DefinitionError,
+            match=re.escape("index 'i', row 2: node code 'a' appears twice (first in row 0)"),
         ) as info:
             CompositeIndex.from_records("i", rows)
         assert info.value.code == "a"
 
     def test_code_of_the_index(self) -> None:
         """A node may not take the index's code."""
-        with pytest.raises(DefinitionError, match="row 0: node code 'i' appears twice"):
+        with pytest.raises(
+            DefinitionError,
+            match=re.escape("row 0: node code 'i' appears twice (the index's code)"),
+        ):
             CompositeIndex.from_records("i", [{"code": "i", "parent": "i"}])
 
     def test_unknown_parent(self) -> None:
@@ -1128,12 +1141,14 @@ class TestFromRecords:
             {"code": "a", "parent": "b"},
             {"code": "b", "parent": "a"},
         ]
-        with pytest.raises(DefinitionError, match="index 'i': nodes 'a', 'b' form a cycle") as info:
+        with pytest.raises(
+            DefinitionError, match=r"index 'i': nodes 'a' \(row 1\), 'b' \(row 2\) form a cycle"
+        ) as info:
             CompositeIndex.from_records("i", rows)
         assert info.value.code == "a"
 
     def test_three_cycle(self) -> None:
-        """A three-node cycle names the three nodes."""
+        """A three-node cycle names the three nodes, in the order of their rows."""
         rows = [
             {"code": "ok", "parent": "i"},
             {"code": "z", "parent": "x"},
@@ -1142,13 +1157,16 @@ class TestFromRecords:
         ]
         with pytest.raises(
             DefinitionError,
-            match=r"index 'i': nodes 'x', 'y', 'z' form a cycle \(each is its own ancestor\)",
+            match=(
+                r"index 'i': nodes 'z' \(row 1\), 'x' \(row 2\), 'y' \(row 3\) form a cycle "
+                r"\(each is its own ancestor\)$"
+            ),
         ):
             CompositeIndex.from_records("i", rows)
 
     def test_self_parent(self) -> None:
         """A node that is its own parent is a cycle."""
-        with pytest.raises(DefinitionError, match="nodes 'a' form a cycle"):
+        with pytest.raises(DefinitionError, match=r"nodes 'a' \(row 1\) form a cycle"):
             CompositeIndex.from_records(
                 "i", [{"code": "b", "parent": "i"}, {"code": "a", "parent": "a"}]
             )
@@ -1224,3 +1242,747 @@ class TestShipped:
         idx = load_index("par-style-demo")
         assert idx.node("days_overdue").direction == -1
         assert idx.node("files_on_time").direction == 1
+
+
+# --- method options checked when the index is built --------------------------------------------
+
+
+class TestOptionRanges:
+    @pytest.mark.parametrize(
+        ("options", "shown"),
+        [
+            ({"low": 100, "high": 0}, "low=100, high=0"),
+            ({"low": 5, "high": 5}, "low=5, high=5"),
+            ({"low": 150}, "low=150, high=100"),  # high keeps its default, 100
+            ({"high": -1.5}, "low=0, high=-1.5"),  # low keeps its default, 0
+        ],
+    )
+    def test_minmax_needs_low_below_high(self, options: dict[str, float], shown: str) -> None:
+        """minmax's target range must rise, the defaults 0 and 100 counting."""
+        with pytest.raises(
+            DefinitionError,
+            match=re.escape(f"index 'i': normalisation 'minmax' needs 'low' < 'high', got {shown}"),
+        ):
+            small_index(normalisation=Method("minmax", **options))
+
+    @pytest.mark.parametrize(
+        ("method", "message"),
+        [
+            (Method("zscore", sd=0), "option 'sd' must be > 0, got 0"),
+            (Method("zscore", sd=-1), "option 'sd' must be > 0, got -1"),
+            (Method("percentile_rank", scale=-5), "option 'scale' must be > 0, got -5"),
+            (Method("goalposts", scale=0), "option 'scale' must be > 0, got 0"),
+        ],
+    )
+    def test_spreads_must_be_positive(self, method: Method, message: str) -> None:
+        """sd and scale must be above 0, refused before any data are seen."""
+        with pytest.raises(DefinitionError, match=re.escape(f"index 'i': {message}")):
+            CompositeIndex("i", children=[Node("a", lower=0, upper=1)], normalisation=method)
+
+    def test_shift_must_not_be_negative(self) -> None:
+        """The geometric shift is >= 0, on the index and on a node."""
+        with pytest.raises(DefinitionError, match="index 'i': option 'shift' must be >= 0, got -5"):
+            small_index(aggregation=Method("geometric", shift=-5))
+        with pytest.raises(DefinitionError, match="node 'd': option 'shift' must be >= 0, got -1"):
+            Node("d", children=[Node("x")], aggregation={"name": "geometric", "shift": -1})
+
+    def test_boundary_values_accepted(self) -> None:
+        """A shift of 0 and small positive spreads are valid."""
+        idx = small_index(aggregation=Method("geometric", shift=0))
+        assert idx.aggregation == (Method("geometric", shift=0),)
+        assert small_index(normalisation=Method("zscore", sd=1e-9)).normalisation.kwargs["sd"] > 0
+        assert small_index(normalisation=Method("minmax", low=-1, high=0)).normalisation.name
+
+    @pytest.mark.parametrize("p", [math.inf, -math.inf, math.nan])
+    def test_generalised_p_must_be_finite(self, p: float) -> None:
+        """A non-finite exponent is refused, naming the field."""
+        with pytest.raises(
+            DefinitionError, match=r"^'aggregation': method option 'p' must be finite"
+        ):
+            small_index(aggregation={"name": "generalised", "p": p})
+
+    def test_compute_time_overrides_are_checked_too(self) -> None:
+        """A method given to compute_index goes through the same checks."""
+        data = Observations.from_values({"a": [1, 2], "b": [2, 1], "c": [3, 1]}, ["u", "v"])
+        with pytest.raises(DefinitionError, match="index 'i': option 'sd' must be > 0, got 0"):
+            compute_index(small_index(), data, normalisation=Method("zscore", sd=0))
+
+
+# --- errors of nested definitions name the node --------------------------------------------
+
+
+DEEP_DOC: dict[str, Any] = {
+    "kind": "composite_index",
+    "code": "i",
+    "children": [{"code": "d", "children": [{"code": "x"}, {"code": "y"}]}],
+}
+
+
+def deep_doc(**x_fields: Any) -> dict[str, Any]:
+    """DEEP_DOC with fields added to its leaf 'x'."""
+    doc: dict[str, Any] = json.loads(json.dumps(DEEP_DOC))
+    doc["children"][0]["children"][0].update(x_fields)
+    return doc
+
+
+class TestNodeNamedInErrors:
+    @pytest.mark.parametrize(
+        ("fields", "message"),
+        [
+            ({"weight": -1}, "node 'x': a node's 'weight' must be >= 0, got -1"),
+            ({"weight": "2"}, "node 'x': a node's 'weight' must be a finite number, got '2'"),
+            ({"direction": 0}, "node 'x': 'direction' must be 1 (higher is better)"),
+            ({"lower": "0"}, "node 'x': a goalpost or target must be a finite number, got '0'"),
+            ({"name": 5}, "node 'x': 'name' must be text, got 5"),
+            ({"aggregation": {"p": 1}}, "node 'x': 'aggregation': a method is a name or a mapping"),
+        ],
+    )
+    def test_bad_field_of_a_nested_node(self, fields: dict[str, Any], message: str) -> None:
+        """A bad field deep in the tree names its node, and the error carries its code."""
+        with pytest.raises(DefinitionError, match="^" + re.escape(message)) as info:
+            CompositeIndex.from_dict(deep_doc(**fields))
+        assert info.value.code == "x"
+
+    def test_node_named_once(self) -> None:
+        """A message that names its node already is not prefixed again."""
+        with pytest.raises(DefinitionError) as info:
+            Node.from_dict({"code": "x", "lower": 5, "upper": 1})
+        assert str(info.value).startswith("node 'x': goalposts need lower < upper")
+        assert str(info.value).count("node 'x'") == 1
+
+    def test_file_name_still_comes_first(self, tmp_path: Path) -> None:
+        """from_json puts the file's name before the node's."""
+        path = tmp_path / "neg.json"
+        path.write_text(json.dumps(deep_doc(weight=-1)), encoding="utf-8")
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_json(path)
+        assert str(info.value) == f"{path}: node 'x': a node's 'weight' must be >= 0, got -1"
+        assert info.value.code == "x"
+
+    @pytest.mark.parametrize("children", [5, None, "ab", {"code": "z"}])
+    def test_children_of_a_node_must_be_a_list(self, children: object) -> None:
+        """A node's children that are not a list are refused, naming the node."""
+        with pytest.raises(
+            DefinitionError, match=r"^node 'd': 'children' must be a list of nodes, got "
+        ):
+            Node.from_dict({"code": "d", "children": children})
+
+    def test_misspelt_field_gets_a_hint(self) -> None:
+        """A field close to a known one is named with the likely meant field."""
+        with pytest.raises(
+            DefinitionError,
+            match=re.escape("node 'x': unknown field 'wieght' (did you mean 'weight'?)"),
+        ):
+            CompositeIndex.from_dict(deep_doc(wieght=2))
+        with pytest.raises(DefinitionError) as info:
+            Node.from_dict({"code": "x", "colour": "red"})
+        assert "did you mean" not in str(info.value)
+
+    @pytest.mark.parametrize("kind", ["points_structure", "index", None])
+    def test_kind_is_checked(self, kind: object) -> None:
+        """A document of another kind is refused."""
+        with pytest.raises(
+            DefinitionError, match=f"^index 'i': 'kind' must be 'composite_index', got {kind!r}"
+        ):
+            CompositeIndex.from_dict({**DEEP_DOC, "kind": kind})
+
+    def test_schema_version_true_is_not_1(self) -> None:
+        """true is not the version 1."""
+        with pytest.raises(DefinitionError, match="unsupported schema_version True"):
+            CompositeIndex.from_dict({**DEEP_DOC, "schema_version": True})
+
+    @pytest.mark.parametrize("field", ["name", "source", "notes"])
+    def test_index_texts_null_or_text(self, field: str) -> None:
+        """null stands for an empty text; other non-texts are refused, even falsy ones."""
+        assert getattr(CompositeIndex.from_dict({**DEEP_DOC, field: None}), field) == ""
+        with pytest.raises(DefinitionError, match=f"'{field}' must be text, got 0"):
+            CompositeIndex.from_dict({**DEEP_DOC, field: 0})
+
+    def test_method_error_names_the_field(self) -> None:
+        """A malformed method of the index names the field it is given for."""
+        with pytest.raises(
+            DefinitionError, match=r"^'imputation': a method is a name or a mapping"
+        ):
+            CompositeIndex.from_dict({**DEEP_DOC, "imputation": 3})
+
+
+# --- metadata sheets: records with text values, CSV files ---------------------------------------
+
+
+SHEET = """code,parent,name,weight,direction,lower,upper,target,aggregation,min_share,source
+d,i,Domain,2.5,,,,,median,0.5,
+x,d,X,1,1,0,10,8,,,survey
+y,d,,3,-1,,,,,,
+"""
+
+
+def sheet_rows(text: str = SHEET) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def sheet_index(**settings: Any) -> CompositeIndex:
+    """The index SHEET describes, built by hand."""
+    return CompositeIndex(
+        "i",
+        children=[
+            Node(
+                "d",
+                name="Domain",
+                weight=2.5,
+                aggregation="median",
+                min_share=0.5,
+                children=[
+                    Node("x", name="X", lower=0, upper=10, target=8, source="survey"),
+                    Node("y", weight=3, direction=-1),
+                ],
+            )
+        ],
+        **settings,
+    )
+
+
+class TestSheetRecords:
+    def test_text_values_are_parsed(self) -> None:
+        """Rows of csv.DictReader (all text, '' for blanks) build the same index as by hand."""
+        assert CompositeIndex.from_records("i", sheet_rows()) == sheet_index()
+
+    def test_numbers_of_a_data_frame(self) -> None:
+        """NumPy numbers are read, and NaN (a blank cell as pandas reads it) takes the default."""
+        rows = [
+            {"code": "d", "parent": "i", "weight": np.float64("nan"), "min_share": np.nan},
+            {"code": "x", "parent": "d", "weight": np.int64(3), "direction": np.int64(-1)},
+            {"code": "y", "parent": "d", "lower": np.float64(0.5), "name": math.nan},
+        ]
+        idx = CompositeIndex.from_records("i", rows)
+        assert idx.node("d") == Node("d", children=[idx.node("x"), idx.node("y")])
+        assert idx.node("x") == Node("x", weight=3, direction=-1)
+        assert idx.node("y") == Node("y", lower=0.5)
+
+    def test_spaces_around_cells_are_dropped(self) -> None:
+        """Cells are stripped, as a spreadsheet's padding is not meant."""
+        rows = [{"code": " a ", "parent": "i ", "weight": " 2 ", "aggregation": " "}]
+        assert CompositeIndex.from_records("i", rows) == CompositeIndex(
+            "i", children=[Node("a", weight=2)]
+        )
+
+    def test_aggregation_as_json_text(self) -> None:
+        """A method with options can be written as a JSON object in its cell."""
+        rows = [
+            {"code": "d", "parent": "i", "aggregation": '{"name": "generalised", "p": 0.5}'},
+            {"code": "x", "parent": "d"},
+        ]
+        idx = CompositeIndex.from_records("i", rows)
+        assert idx.aggregation_of("d") == Method("generalised", p=0.5)
+
+    @pytest.mark.parametrize(
+        ("row", "message"),
+        [
+            ({"weight": "abc"}, "column 'weight': node 'x': a node's 'weight' must be a finite number, got 'abc'"),
+            ({"weight": "-2"}, "column 'weight': node 'x': a node's 'weight' must be >= 0, got -2"),
+            ({"weight": "inf"}, "column 'weight': node 'x': a node's 'weight' must be a finite number, got inf"),
+            ({"direction": "0"}, "column 'direction': node 'x': 'direction' must be 1 (higher is better) or -1 (lower is better), got 0"),
+            ({"direction": "up"}, "column 'direction': node 'x': 'direction' must be 1 (higher is better) or -1 (lower is better), got 'up'"),
+            ({"lower": "nan"}, "column 'lower': node 'x': a goalpost or target must be a finite number, got nan"),
+            ({"target": "8 %"}, "column 'target': node 'x': a goalpost or target must be a finite number, got '8 %'"),
+            ({"min_share": "1.5"}, "column 'min_share': node 'x': 'min_share' must be from 0 to 1, got 1.5"),
+            ({"aggregation": "mean"}, "column 'aggregation': node 'x': unknown aggregation method 'mean'"),
+            ({"aggregation": '{"name": "geometric", "shift": -1}'}, "column 'aggregation': node 'x': option 'shift' must be >= 0, got -1"),
+            ({"aggregation": '{"name": '}, "column 'aggregation': node 'x': a method written as JSON is not valid JSON"),
+            ({"aggregation": '{"p": 2}'}, "column 'aggregation': node 'x': a method is a name or a mapping with 'name'"),
+            ({"name": 5}, "column 'name': node 'x': 'name' must be text, got 5"),
+            ({"source": ["s"]}, "column 'source': node 'x': 'source' must be text, got ['s']"),
+            ({"parent": 7}, "column 'parent': node 'x': 'parent' must be text, got 7"),
+        ],
+    )  # fmt: skip
+    def test_field_errors_name_row_column_and_node(self, row: dict[str, Any], message: str) -> None:
+        """A bad cell is refused naming the row (from 0), the column and the node."""
+        rows = [{"code": "d", "parent": "i"}, {"code": "x", "parent": "d", **row}]
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_records("i", rows)
+        assert str(info.value).startswith(f"index 'i', row 1, {message}")
+        assert info.value.code == "x"
+
+    def test_code_must_be_text(self) -> None:
+        """A code that is not text is refused in its column (no node to name)."""
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_records("i", [{"code": 5, "parent": "i"}])
+        assert str(info.value) == "index 'i', row 0, column 'code': 'code' must be text, got 5"
+        assert info.value.code is None
+
+    @pytest.mark.parametrize(
+        ("column", "hint"),
+        [("colour", ""), ("wieght", " (did you mean 'weight'?)"), ("notes", "")],
+    )
+    def test_unknown_column(self, column: str, hint: str) -> None:
+        """A column that is not a node field is refused, even blank, with the columns listed."""
+        rows = [{"code": "x", "parent": "i", column: ""}]
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_records("i", rows)
+        assert str(info.value) == (
+            f"index 'i', row 0, column {column!r}: node 'x': unknown column {column!r}{hint}; "
+            "the columns are code, parent, name, weight, direction, lower, upper, target, "
+            "aggregation, min_share, source"
+        )
+        assert info.value.code == "x"
+
+    def test_unknown_column_of_a_row_without_code(self) -> None:
+        """Without a code, the unknown column is named with the row alone."""
+        with pytest.raises(
+            DefinitionError, match=r"^index 'i', row 0, column 'kind': unknown column 'kind';"
+        ):
+            CompositeIndex.from_records("i", [{"kind": "x"}])
+
+    def test_more_cells_than_columns(self) -> None:
+        """csv.DictReader's extra cells (key None) are refused naming the row."""
+        rows = sheet_rows("code,parent\nd,i\nx,d,oops\n")
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_records("i", rows)
+        assert str(info.value) == (
+            "index 'i', row 1: node 'x': the row has more cells than the header has columns"
+        )
+
+    @pytest.mark.parametrize(
+        ("rows", "message"),
+        [
+            (
+                [{"code": "x", "parent": "i"}, {"code": "y", "parent": "x", "aggregation": "median"}],
+                "index 'i', row 1: node 'y' is a leaf, so 'aggregation' (an aggregate's option) does not apply",
+            ),
+            (
+                [{"code": "x", "parent": "i", "direction": "-1"}, {"code": "y", "parent": "x"}],
+                "index 'i', row 0: node 'x' has children, so 'direction' (a leaf option) does not apply",
+            ),
+            (
+                [{"code": "x", "parent": "i"}, {"code": "y", "parent": "x", "weight": "0"}],
+                "index 'i', row 0: node 'x': the weights of its children sum to 0",
+            ),
+            (
+                [{"code": "x", "parent": "i", "lower": "9", "upper": "1"}],
+                "index 'i', row 0: node 'x': goalposts need lower < upper",
+            ),
+        ],
+    )  # fmt: skip
+    def test_rules_between_fields_name_row_and_node(
+        self, rows: list[dict[str, Any]], message: str
+    ) -> None:
+        """A rule across fields or rows is refused naming the node's row, the node once."""
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_records("i", rows)
+        assert str(info.value).startswith(message)
+        assert str(info.value).count("node '") == 1
+
+    def test_settings_errors_are_the_index(self) -> None:
+        """An error of the settings names the index, not a row."""
+        with pytest.raises(
+            DefinitionError,
+            match=r"^index 'i': normalisation 'goalposts' needs 'lower' and 'upper'",
+        ):
+            CompositeIndex.from_records("i", sheet_rows(), normalisation="goalposts")
+
+
+def index_rows(index: CompositeIndex) -> list[dict[str, str]]:
+    """Write an index as the text rows of a metadata sheet, every cell text ('' for a default)."""
+    rows = []
+
+    def text(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, Method):
+            return json.dumps(value.to_dict())
+        return repr(value) if isinstance(value, float) else str(value)
+
+    def visit(node: Node, parent: str) -> None:
+        rows.append(
+            {
+                "code": node.code,
+                "parent": parent,
+                "name": node.name,
+                "weight": text(node.weight),
+                "direction": text(node.direction),
+                "lower": text(node.lower),
+                "upper": text(node.upper),
+                "target": text(node.target),
+                "aggregation": text(node.aggregation),
+                "min_share": text(node.min_share),
+                "source": node.source,
+            }
+        )
+        for child in node.children:
+            visit(child, node.code)
+
+    for child in index.children:
+        visit(child, index.code)
+    return rows
+
+
+finite = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@st.composite
+def indices(draw: st.DrawFn) -> CompositeIndex:
+    """Random trees of up to three levels with random node options."""
+    codes = iter(f"n{i}" for i in range(1000))
+    methods = st.sampled_from(
+        [None, Method("median"), Method("geometric", shift=1.5), Method("generalised", p=-0.5)]
+    )
+
+    def node(depth: int) -> Node:
+        code = next(codes)
+        weight = draw(st.sampled_from([1.0, 0.5, 2.0, 1e-3, 7.25]))
+        name = draw(st.sampled_from(["", "Tên chỉ số", "a, b"]))
+        if depth > 0 and draw(st.booleans()):
+            kids = [node(depth - 1) for _ in range(draw(st.integers(1, 3)))]
+            return Node(
+                code,
+                children=kids,
+                weight=weight,
+                name=name,
+                aggregation=draw(methods),
+                min_share=draw(st.sampled_from([None, 0.0, 0.25, 1.0])),
+            )
+        lower = draw(st.none() | finite)
+        upper = draw(st.none() | finite)
+        if lower is not None and upper is not None and not lower < upper:
+            lower, upper = None, upper
+        return Node(
+            code,
+            weight=weight,
+            name=name,
+            direction=draw(st.sampled_from([1, -1])),
+            lower=lower,
+            upper=upper,
+            target=draw(st.none() | finite),
+            source=draw(st.sampled_from(["", "survey"])),
+        )
+
+    return CompositeIndex("idx", children=[node(2) for _ in range(draw(st.integers(1, 3)))])
+
+
+class TestSheetRoundTrip:
+    @given(indices())
+    def test_text_sheet_builds_the_same_index(self, idx: CompositeIndex) -> None:
+        """An index written as a sheet of text cells comes back equal from from_records."""
+        assert CompositeIndex.from_records(idx.code, index_rows(idx)) == idx
+
+    @given(indices())
+    def test_written_indices_validate(self, idx: CompositeIndex) -> None:
+        """Whatever to_dict writes, the schema accepts."""
+        validator().validate(idx.to_dict())
+
+
+def write_sheet(path: Path, rows: list[list[str]], *, bom: bool = False) -> Path:
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+class TestFromCsv:
+    def test_reads_a_sheet(self, tmp_path: Path) -> None:
+        """A CSV sheet builds the same index as its records; settings are passed on."""
+        path = tmp_path / "meta.csv"
+        path.write_text(SHEET, encoding="utf-8")
+        got = CompositeIndex.from_csv("i", path, aggregation="geometric")
+        assert got == sheet_index(aggregation="geometric")
+
+    def test_any_column_order_bom_and_blank_lines(self, tmp_path: Path) -> None:
+        """Columns in any order, a byte-order mark and blank lines are fine; text path works."""
+        rows = [["weight", "parent", "code"], ["", "i", "d"], [], ["2", "d", "x"], ["", "d", "y"]]
+        path = write_sheet(tmp_path / "m.csv", rows, bom=True)
+        got = CompositeIndex.from_csv("i", str(path))
+        assert got == CompositeIndex(
+            "i", children=[Node("d", children=[Node("x", weight=2), Node("y")])]
+        )
+
+    def test_nameless_blank_column_is_ignored(self, tmp_path: Path) -> None:
+        """A trailing comma in the header adds a nameless column, fine while it is empty."""
+        path = tmp_path / "m.csv"
+        path.write_text("code,parent,\nx,i,\n", encoding="utf-8")
+        assert CompositeIndex.from_csv("i", path) == CompositeIndex("i", children=[Node("x")])
+        path.write_text("code,parent,\nx,i,\ny,i,5\n", encoding="utf-8")
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_csv("i", path)
+        assert str(info.value) == f"{path}: row 3: a value in a column without a name in the header"
+
+    def test_field_error_names_file_row_and_column(self, tmp_path: Path) -> None:
+        """A bad cell names the file and the row as a spreadsheet shows it (header = row 1)."""
+        rows = [["code", "parent", "weight"], ["d", "i", ""], [], ["x", "d", "-2"]]
+        path = write_sheet(tmp_path / "meta.csv", rows)
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_csv("i", path)
+        assert str(info.value) == (
+            f"{path}: index 'i', row 4, column 'weight': node 'x': "
+            "a node's 'weight' must be >= 0, got -2"
+        )
+        assert info.value.code == "x"
+
+    def test_tree_errors_use_spreadsheet_rows(self, tmp_path: Path) -> None:
+        """Duplicates, unknown parents and cycles are reported with spreadsheet rows."""
+        path = tmp_path / "m.csv"
+        path.write_text("code,parent\nok,i\na,b\nb,a\n", encoding="utf-8")
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_csv("i", path)
+        assert str(info.value) == (
+            f"{path}: index 'i': nodes 'a' (row 3), 'b' (row 4) form a cycle "
+            "(each is its own ancestor)"
+        )
+        path.write_text("code,parent\na,i\na,i\n", encoding="utf-8")
+        with pytest.raises(
+            DefinitionError, match=re.escape("row 3: node code 'a' appears twice (first in row 2)")
+        ):
+            CompositeIndex.from_csv("i", path)
+        path.write_text("code,parent\na,i\nb,zz\n", encoding="utf-8")
+        with pytest.raises(DefinitionError, match="row 3: parent 'zz' of 'b' is not a node"):
+            CompositeIndex.from_csv("i", path)
+
+    def test_missing_columns(self, tmp_path: Path) -> None:
+        """A sheet without code or parent is refused at its header."""
+        path = tmp_path / "m.csv"
+        path.write_text("code,name\nx,X\n", encoding="utf-8")
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_csv("i", path)
+        assert str(info.value).startswith(
+            f"{path}: row 1: missing column(s) 'parent'; the columns are code, parent, name"
+        )
+
+    def test_unknown_column_in_the_header(self, tmp_path: Path) -> None:
+        """An unknown column is refused at the header, with a hint when misspelt."""
+        path = tmp_path / "m.csv"
+        path.write_text("code,parent,drection\nx,i,-1\n", encoding="utf-8")
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_csv("i", path)
+        assert str(info.value).startswith(
+            f"{path}: row 1, column 'drection': unknown column 'drection' "
+            "(did you mean 'direction'?); the columns are code, parent"
+        )
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        """A file that is not there is named."""
+        path = tmp_path / "absent.csv"
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_csv("i", path)
+        assert str(info.value) == f"{path}: cannot read the index: no such file"
+
+    def test_not_utf8(self, tmp_path: Path) -> None:
+        """A file in another encoding is refused by the project's CSV reader."""
+        path = tmp_path / "m.csv"
+        path.write_bytes(b"code,parent,name\nx,i,\xe9\n")
+        with pytest.raises(InvalidDataError, match="not UTF-8 text"):
+            CompositeIndex.from_csv("i", path)
+
+    def test_settings_errors_name_the_file(self, tmp_path: Path) -> None:
+        """Errors of the settings also name the file."""
+        path = tmp_path / "m.csv"
+        path.write_text("code,parent\nx,i\n", encoding="utf-8")
+        with pytest.raises(
+            DefinitionError, match=re.escape(f"{path}: index 'i': unknown imputation method 'knn'")
+        ):
+            CompositeIndex.from_csv("i", path, imputation="knn")
+
+    @given(indices())
+    @settings(max_examples=20)
+    def test_csv_sheet_builds_the_same_index(self, idx: CompositeIndex) -> None:
+        """An index written to a CSV sheet comes back equal from from_csv."""
+        rows = index_rows(idx)
+        with tempfile.TemporaryDirectory() as folder:
+            path = write_sheet(
+                Path(folder) / "m.csv", [list(rows[0])] + [list(r.values()) for r in rows]
+            )
+            assert CompositeIndex.from_csv(idx.code, path) == idx
+
+
+# --- the JSON Schema and the loader agree ---------------------------------------------------------
+
+
+#: Valid options for every option of every method.
+OPTION_VALUES: dict[str, Any] = {
+    "low": -5,
+    "high": 5.5,
+    "over": "panel",
+    "mean": 50,
+    "sd": 10,
+    "truncate": False,
+    "scale": 1,
+    "cap": True,
+    "ties": "average",
+    "shift": 0.5,
+    "p": -1,
+}
+
+ROLES = {"normalisation": NORMALISATIONS, "aggregation": AGGREGATIONS, "imputation": IMPUTATIONS}
+
+
+def tiny_doc(**fields: Any) -> dict[str, Any]:
+    """A valid two-level document with goalposts and targets on its leaves, fields added."""
+    doc: dict[str, Any] = {
+        "schema_version": 1,
+        "kind": "composite_index",
+        "code": "i",
+        "children": [
+            {
+                "code": "d",
+                "children": [
+                    {"code": "a", "lower": 0, "upper": 10, "target": 5},
+                    {"code": "b", "lower": 1, "upper": 2, "target": 1.5, "direction": -1},
+                ],
+            }
+        ],
+    }
+    doc.update(fields)
+    return doc
+
+
+def leaf_a(**fields: Any) -> dict[str, Any]:
+    """tiny_doc with fields added to leaf 'a'."""
+    doc = tiny_doc()
+    doc["children"][0]["children"][0].update(fields)
+    return doc
+
+
+def domain_d(**fields: Any) -> dict[str, Any]:
+    """tiny_doc with fields added to the aggregate 'd'."""
+    doc = tiny_doc()
+    doc["children"][0].update(fields)
+    return doc
+
+
+#: Documents both the schema and the loader accept.
+VALID_DOCS = {
+    "names as text": tiny_doc(normalisation="zscore", aggregation="geometric", imputation="locf"),
+    "one method object": tiny_doc(aggregation={"name": "generalised", "p": 2}),
+    "one per level": tiny_doc(aggregation=["median", {"name": "geometric", "shift": 1}]),
+    "nulls": tiny_doc(name=None, source=None, notes=None, min_share=None),
+    "node nulls": domain_d(aggregation=None, min_share=None, lower=None, target=None),
+    "direction 1 on aggregate": domain_d(direction=1),
+    "leaf with empty children": leaf_a(children=[]),
+    "minimal": {"code": "i", "children": [{"code": "a"}]},
+    "weight sets": tiny_doc(weight_sets={"s": {"a": 0, "d": 2.5}, "empty": {}}),
+    "zero share bounds": domain_d(min_share=0) | {"min_share": 1},
+    "code with a line break inside": leaf_a(code="a\nb"),
+}
+
+#: Documents both refuse, with a distinctive part of the loader's message.
+INVALID_DOCS = {
+    "unknown normalisation": (tiny_doc(normalisation="rank"), "unknown normalisation method 'rank'"),
+    "unknown aggregation": (tiny_doc(aggregation="mean"), "unknown aggregation method 'mean'"),
+    "unknown imputation": (tiny_doc(imputation={"name": "zero"}), "unknown imputation method 'zero'"),
+    "name not text": (tiny_doc(normalisation={"name": 5}), "a method is a name or a mapping"),
+    "no name": (tiny_doc(normalisation={"low": 1}), "a method is a name or a mapping"),
+    "option of another method": (tiny_doc(normalisation={"name": "minmax", "p": 2}), "takes no option 'p'"),
+    "option of an option-less method": (tiny_doc(imputation={"name": "mean", "k": 3}), "takes no option 'k'"),
+    "generalised without p": (tiny_doc(aggregation="generalised"), "needs a number 'p'"),
+    "p as text": (tiny_doc(aggregation={"name": "generalised", "p": "2"}), "needs a number 'p'"),
+    "empty aggregation list": (tiny_doc(aggregation=[]), "'aggregation' must be a method or a sequence"),
+    "aggregation null": (tiny_doc(aggregation=None), "'aggregation' must be a method or a sequence"),
+    "normalisation null": (tiny_doc(normalisation=None), "a method is a name or a mapping"),
+    "sd 0": (tiny_doc(normalisation={"name": "zscore", "sd": 0}), "option 'sd' must be > 0"),
+    "scale < 0": (tiny_doc(normalisation={"name": "percentile_rank", "scale": -5}), "option 'scale' must be > 0"),
+    "goalposts scale 0": (tiny_doc(normalisation={"name": "goalposts", "scale": 0}), "option 'scale' must be > 0"),
+    "shift < 0": (tiny_doc(aggregation={"name": "geometric", "shift": -1}), "option 'shift' must be >= 0"),
+    "low null": (tiny_doc(normalisation={"name": "minmax", "low": None}), "option 'low' must be a number"),
+    "over": (tiny_doc(normalisation={"name": "zscore", "over": "always"}), "option 'over' must be 'period' or 'panel'"),
+    "ties": (tiny_doc(normalisation={"name": "percentile_rank", "ties": "random"}), "option 'ties' must be"),
+    "truncate as text": (tiny_doc(normalisation={"name": "goalposts", "truncate": "yes"}), "option 'truncate' must be true or false"),
+    "min_share > 1": (tiny_doc(min_share=1.5), "'min_share' must be from 0 to 1"),
+    "node min_share < 0": (domain_d(min_share=-0.1), "'min_share' must be from 0 to 1"),
+    "kind": (tiny_doc(kind="points_structure"), "'kind' must be 'composite_index'"),
+    "schema_version 2": (tiny_doc(schema_version=2), "unsupported schema_version 2"),
+    "schema_version true": (tiny_doc(schema_version=True), "unsupported schema_version True"),
+    "unknown index field": (tiny_doc(weights={}), "unknown field 'weights'"),
+    "index name 0": (tiny_doc(name=0), "'name' must be text, got 0"),
+    "index code spaces": (tiny_doc(code="i "), "without surrounding spaces"),
+    "no children": (tiny_doc(children=[]), "needs at least one node"),
+    "weight sets null": (tiny_doc(weight_sets=None), "'weight_sets' must map set names"),
+    "weight set negative": (tiny_doc(weight_sets={"s": {"a": -1}}), "must be >= 0"),
+    "weight set nameless": (tiny_doc(weight_sets={"": {"a": 1}}), "a weight set needs a name"),
+    "weight set blank code": (tiny_doc(weight_sets={"s": {"": 1}}), "node '' is not in the index"),
+    "misspelt node field": (leaf_a(wieght=2), "unknown field 'wieght'"),
+    "weight as text": (leaf_a(weight="2"), "must be a finite number, got '2'"),
+    "negative weight": (leaf_a(weight=-1), "must be >= 0, got -1"),
+    "weight true": (leaf_a(weight=True), "must be a finite number, got True"),
+    "direction 0": (leaf_a(direction=0), "'direction' must be 1"),
+    "goalpost as text": (leaf_a(lower="0"), "a goalpost or target must be a finite number"),
+    "leaf aggregation": (leaf_a(aggregation="median"), "is a leaf, so 'aggregation'"),
+    "leaf min_share": (leaf_a(min_share=0.5), "is a leaf, so 'min_share'"),
+    "aggregate direction": (domain_d(direction=-1), "has children, so 'direction'"),
+    "aggregate target": (domain_d(target=5), "has children, so 'target'"),
+    "aggregate bad method": (domain_d(aggregation="mode"), "unknown aggregation method 'mode'"),
+    "node name null": (leaf_a(name=None), "'name' must be text, got None"),
+    "node children null": (domain_d(children=None), "'children' must be a list of nodes"),
+    "node code empty": (leaf_a(code=""), "must be non-empty text"),
+    "node code newline inside spaces": (leaf_a(code=" a\nb"), "without surrounding spaces"),
+}  # fmt: skip
+
+#: Documents the schema accepts but the loader refuses: rules across values (see its $comment).
+BEYOND_SCHEMA = {
+    "minmax low > high": (tiny_doc(normalisation={"name": "minmax", "low": 9, "high": 1}), "needs 'low' < 'high'"),
+    "code twice": (leaf_a(code="b"), "node code 'b' appears twice"),
+    "weights sum to 0": (domain_d(children=[{"code": "a", "weight": 0}]), "the weights of its children sum to 0"),
+    "lower above upper": (leaf_a(lower=20), "goalposts need lower < upper"),
+    "goalposts without goalposts": (tiny_doc(normalisation="goalposts", children=[{"code": "z"}]), "needs 'lower' and 'upper' on every indicator"),
+    "target missing": (tiny_doc(normalisation="distance_to_target", children=[{"code": "z"}]), "needs a 'target' on every indicator"),
+    "aggregation list length": (tiny_doc(aggregation=["median"] * 3), "give one for all levels or one per level (2)"),
+    "weight set of an unknown node": (tiny_doc(weight_sets={"s": {"zz": 1}}), "node 'zz' is not in the index"),
+}  # fmt: skip
+
+
+class TestSchemaAgreement:
+    @pytest.mark.parametrize("role", list(ROLES))
+    def test_schema_lists_the_methods_and_their_options(self, role: str) -> None:
+        """The schema's method names and each method's options are those of the tables."""
+        table = ROLES[role]
+        text_names, obj = schema()["$defs"][role]["anyOf"]
+        assert set(obj["properties"]["name"]["enum"]) == set(table)
+        # A name alone is a method whenever the method needs no option.
+        assert set(text_names["enum"]) == set(table) - {"generalised"}
+        options: dict[str, set[str]] = {name: set() for name in table}
+        for branch in obj.get("allOf", []):
+            condition = branch["if"]["properties"]["name"]
+            names = condition.get("enum", [condition.get("const")])
+            for name in names:
+                options[name] = set(branch["then"]["properties"]) - {"name"}
+        assert options == {name: set(opts) for name, opts in table.items()}
+
+    @pytest.mark.parametrize(
+        ("role", "name"), [(role, name) for role, table in ROLES.items() for name in table]
+    )
+    def test_every_method_with_every_option_validates(self, role: str, name: str) -> None:
+        """An index using a method with all its options round-trips and validates."""
+        options = {key: OPTION_VALUES[key] for key in ROLES[role][name]}
+        idx = CompositeIndex.from_dict(tiny_doc(**{role: {"name": name, **options}}))
+        doc = json.loads(idx.to_json())
+        validator().validate(doc)
+        assert CompositeIndex.from_dict(doc) == idx
+        method = idx.aggregation[0] if role == "aggregation" else getattr(idx, role)
+        assert method == Method(name, **options)
+
+    @pytest.mark.parametrize("doc", list(VALID_DOCS.values()), ids=list(VALID_DOCS))
+    def test_valid_documents_accepted_by_both(self, doc: dict[str, Any]) -> None:
+        """A document the schema accepts, the loader reads (and what it writes validates)."""
+        validator().validate(doc)
+        idx = CompositeIndex.from_dict(doc)
+        validator().validate(idx.to_dict())
+
+    @pytest.mark.parametrize(
+        ("doc", "message"), list(INVALID_DOCS.values()), ids=list(INVALID_DOCS)
+    )
+    def test_invalid_documents_refused_by_both(self, doc: dict[str, Any], message: str) -> None:
+        """A document the loader refuses is refused by the schema, and the other way round."""
+        assert not validator().is_valid(doc)
+        with pytest.raises(DefinitionError, match=re.escape(message)):
+            CompositeIndex.from_dict(doc)
+
+    @pytest.mark.parametrize(
+        ("doc", "message"), list(BEYOND_SCHEMA.values()), ids=list(BEYOND_SCHEMA)
+    )
+    def test_rules_beyond_the_schema(self, doc: dict[str, Any], message: str) -> None:
+        """Rules across several values are the loader's alone, as the schema's $comment says."""
+        assert validator().is_valid(doc)
+        with pytest.raises(DefinitionError, match=re.escape(message)):
+            CompositeIndex.from_dict(doc)
+
+    def test_schema_comment_lists_the_rules_beyond_it(self) -> None:
+        """The schema says which rules only the loader checks."""
+        comment = schema()["$comment"]
+        for words in ("unique", "sum to 0", "weight set", "one per level", "'low' < 'high'",
+                      "'goalposts'", "'distance_to_target'"):  # fmt: skip
+            assert words in comment

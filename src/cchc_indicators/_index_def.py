@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
+import numbers
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -11,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from ._validate import read_csv
 from .errors import DefinitionError, UnknownIndicatorError
 
 __all__ = [
@@ -28,6 +32,9 @@ __all__ = [
 
 #: The version of the JSON form written by :meth:`CompositeIndex.to_json`.
 SCHEMA_VERSION = 1
+
+# The "kind" of the JSON form, telling an index from a points structure.
+_KIND = "composite_index"
 
 #: Normalisation methods of an index and the options each takes.
 NORMALISATIONS: Mapping[str, frozenset[str]] = {
@@ -66,16 +73,9 @@ _ROLES = {
 }
 
 
-def _options(value: object) -> tuple[tuple[str, Any], ...]:
-    if value is None:
-        return ()
-    if isinstance(value, tuple) and all(isinstance(i, tuple) and len(i) == 2 for i in value):
-        items = list(value)
-    elif isinstance(value, Mapping):
-        items = list(value.items())
-    else:
-        msg = f"method options must be a mapping of names to values, got {value!r}"
-        raise DefinitionError(msg)
+def _options(value: Mapping[Any, Any]) -> tuple[tuple[str, Any], ...]:
+    # Method.__init__ hands over a dict: its options and keywords merged.
+    items = list(value.items())
     for key, v in items:
         if not isinstance(key, str):
             msg = f"method option names must be text, got {key!r}"
@@ -192,15 +192,53 @@ def check_method(method: Method, role: str, where: str) -> Method:
     if "ties" in opts and opts["ties"] not in ("average", "min", "max"):
         msg = f"{where}: option 'ties' must be 'average', 'min' or 'max', got {opts['ties']!r}"
         raise DefinitionError(msg)
+    if method.name == "minmax":
+        # The defaults of normalise.minmax: the worst unit scores 0, the best 100.
+        low, high = opts.get("low", 0), opts.get("high", 100)
+        if not low < high:
+            msg = f"{where}: normalisation 'minmax' needs 'low' < 'high', got low={low!r}, high={high!r}"
+            raise DefinitionError(msg)
+    for key in ("sd", "scale"):
+        if key in opts and not opts[key] > 0:
+            msg = f"{where}: option {key!r} must be > 0, got {opts[key]!r}"
+            raise DefinitionError(msg)
+    if "shift" in opts and not opts["shift"] >= 0:
+        msg = f"{where}: option 'shift' must be >= 0, got {opts['shift']!r}"
+        raise DefinitionError(msg)
     return method
 
 
-def _method(value: object) -> Method:
-    return Method.parse(value)
+def _unknown(key: object, known: Iterable[str]) -> str:
+    """Name an unknown key, with the closest known one if it looks misspelt."""
+    close = difflib.get_close_matches(key, list(known), n=1) if isinstance(key, str) else []
+    return f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+
+
+def _about_node(err: DefinitionError, code: object) -> DefinitionError:
+    """Name node ``code`` in an error about one of its fields, unless the message does already."""
+    if not isinstance(code, str) or err.message.startswith(f"node {code!r}"):
+        return err
+    return err.in_context(f"node {code!r}", code=code)
+
+
+def _parse_as(value: object, field: str) -> Method:
+    """Parse a method, an error naming the field it is given for."""
+    try:
+        return Method.parse(value)
+    except DefinitionError as err:
+        raise err.in_context(repr(field)) from None
+
+
+def _normalisation(value: object) -> Method:
+    return _parse_as(value, "normalisation")
+
+
+def _imputation(value: object) -> Method:
+    return _parse_as(value, "imputation")
 
 
 def _method_or_none(value: object) -> Method | None:
-    return None if value is None else Method.parse(value)
+    return None if value is None else _parse_as(value, "aggregation")
 
 
 def _code(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -386,27 +424,44 @@ class Node:
         Raises
         ------
         DefinitionError
-            If the data are not a node.
+            If the data are not a node; the message names the node at fault,
+            however deep it sits.
+
+        Examples
+        --------
+        >>> Node.from_dict({"code": "d", "children": [{"code": "x", "weight": 2}]}).children[0].weight
+        2.0
+        >>> Node.from_dict({"code": "d", "children": [{"code": "x", "weight": -1}]})
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: node 'x': a node's 'weight' must be >= 0, got -1
         """
         if not isinstance(data, Mapping) or "code" not in data:
             msg = f"a node is a mapping with a 'code', got {data!r}"
             raise DefinitionError(msg)
+        code = data["code"]
         known = {f.name for f in attrs.fields(cls)}
-        extra = sorted(set(data) - known)
+        extra = sorted(set(data) - known, key=str)
         if extra:
-            msg = f"node {data['code']!r}: unknown field {extra[0]!r}"
-            raise DefinitionError(msg, code=str(data["code"]))
-        kwargs = dict(data)
-        kwargs["children"] = [cls.from_dict(c) for c in data.get("children", ())]
-        code = kwargs.pop("code")
-        return cls(code, **kwargs)
+            msg = f"node {code!r}: unknown field {_unknown(extra[0], known)}"
+            raise DefinitionError(msg, code=str(code))
+        kids = data.get("children", ())
+        if isinstance(kids, (str, bytes, Mapping)) or not isinstance(kids, Sequence):
+            msg = f"node {code!r}: 'children' must be a list of nodes, got {kids!r}"
+            raise DefinitionError(msg, code=str(code))
+        children = [cls.from_dict(c) for c in kids]
+        kwargs = {k: v for k, v in data.items() if k not in ("code", "children")}
+        try:
+            return cls(code, children=children, **kwargs)
+        except DefinitionError as err:
+            raise _about_node(err, code) from None
 
 
 def _aggregations(value: object) -> tuple[Method, ...]:
     if isinstance(value, (str, Method, Mapping)):
-        return (Method.parse(value),)
+        return (_parse_as(value, "aggregation"),)
     if isinstance(value, Iterable):
-        out = tuple(Method.parse(v) for v in value)
+        out = tuple(_parse_as(v, "aggregation") for v in value)
         if out:
             return out
     msg = f"'aggregation' must be a method or a sequence of one method per level, got {value!r}"
@@ -490,12 +545,14 @@ class CompositeIndex:
     name: str = attrs.field(default="", validator=_text, kw_only=True)
     source: str = attrs.field(default="", validator=_text, kw_only=True)
     notes: str = attrs.field(default="", validator=_text, kw_only=True)
-    normalisation: Method = attrs.field(default=Method("minmax"), converter=_method, kw_only=True)
+    normalisation: Method = attrs.field(
+        default=Method("minmax"), converter=_normalisation, kw_only=True
+    )
     aggregation: tuple[Method, ...] = attrs.field(
         default=(Method("arithmetic"),), converter=_aggregations, kw_only=True
     )
     min_share: float | None = attrs.field(default=None, converter=_share, kw_only=True)
-    imputation: Method = attrs.field(default=Method("none"), converter=_method, kw_only=True)
+    imputation: Method = attrs.field(default=Method("none"), converter=_imputation, kw_only=True)
     weight_sets: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = attrs.field(
         default=(), converter=_weight_sets, kw_only=True
     )
@@ -633,7 +690,7 @@ class CompositeIndex:
         """Return the index as JSON-ready data, with ``schema_version``."""
         out: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
-            "kind": "composite_index",
+            "kind": _KIND,
             "code": self.code,
             "name": self.name,
             "source": self.source,
@@ -658,22 +715,38 @@ class CompositeIndex:
     def from_dict(cls, data: Mapping[str, Any]) -> CompositeIndex:
         """Rebuild an index from :meth:`to_dict` data.
 
+        ``schema_version`` (1) and ``kind`` (``"composite_index"``) may be
+        left out; if given they are checked.
+
         Raises
         ------
         DefinitionError
             If the data are not a valid index (the message names the node).
+
+        Examples
+        --------
+        >>> doc = {"code": "i", "children": [{"code": "d", "children": [{"code": "x", "direction": 2}]}]}
+        >>> CompositeIndex.from_dict(doc)
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: node 'x': 'direction' must be 1 (higher is better) or -1 (lower is better), got 2
         """
         if not isinstance(data, Mapping) or "code" not in data or "children" not in data:
             msg = "a composite index is a mapping with 'code' and 'children'"
             raise DefinitionError(msg)
+        where = f"index {data['code']!r}"
         version = data.get("schema_version", SCHEMA_VERSION)
-        if version != SCHEMA_VERSION:
-            msg = f"unsupported schema_version {version!r}; this version reads {SCHEMA_VERSION}"
+        if isinstance(version, bool) or version != SCHEMA_VERSION:
+            msg = f"{where}: unsupported schema_version {version!r}; this version reads {SCHEMA_VERSION}"
+            raise DefinitionError(msg)
+        kind = data.get("kind", _KIND)
+        if kind != _KIND:
+            msg = f"{where}: 'kind' must be {_KIND!r}, got {kind!r}"
             raise DefinitionError(msg)
         known = {f.name for f in attrs.fields(cls)} | {"schema_version", "kind"}
-        extra = sorted(set(data) - known)
+        extra = sorted(set(data) - known, key=str)
         if extra:
-            msg = f"index {data['code']!r}: unknown field {extra[0]!r}"
+            msg = f"{where}: unknown field {_unknown(extra[0], known)}"
             raise DefinitionError(msg)
         kwargs = {k: v for k, v in data.items() if k not in ("schema_version", "kind", "code")}
         if not isinstance(data["children"], Sequence) or isinstance(data["children"], str):
@@ -681,7 +754,8 @@ class CompositeIndex:
             raise DefinitionError(msg)
         kwargs["children"] = [Node.from_dict(c) for c in data["children"]]
         for key in ("name", "source", "notes"):
-            kwargs[key] = kwargs.get(key) or ""
+            if key in kwargs and kwargs[key] is None:
+                kwargs[key] = ""
         return cls(data["code"], **kwargs)
 
     @classmethod
@@ -718,80 +792,259 @@ class CompositeIndex:
         """Build an index from a flat table: one record per node with its ``parent``.
 
         Each record has ``code`` and ``parent`` (the index's own code for a
-        top-level node), and optionally ``weight``, ``name``, ``direction``,
-        ``lower``, ``upper``, ``target``, ``source``, ``min_share``,
-        ``aggregation``. Children keep the order of the records. This is the
-        form of an indicator metadata sheet.
+        top-level node), and optionally ``name``, ``weight``, ``direction``,
+        ``lower``, ``upper``, ``target``, ``source``, ``aggregation`` and
+        ``min_share``. Children keep the order of the records. This is the
+        form of an indicator metadata sheet, so values may come as text, as
+        ``csv.DictReader`` gives them: numbers are read from text
+        (``"2.5"``, ``"-1"``), ``aggregation`` is a method name (or a JSON
+        object such as ``{"name": "generalised", "p": 0.5}``), and a blank
+        cell (``""``, ``None`` or NaN) takes the default. ``settings`` go to
+        :class:`CompositeIndex`.
 
         Raises
         ------
         DefinitionError
-            For a record without a code or parent, a code used twice, a
-            parent that is not a node, or a cycle (a node that is its own
-            ancestor); the message names the row (records counted from 0).
+            For a record without a code or parent, a column that is not one of
+            the above, a bad value, a code used twice, a parent that is not a
+            node, or a cycle (a node that is its own ancestor). The message
+            names the row (records counted from 0), the column and the node.
 
         Examples
         --------
-        >>> rows = [{"code": "d", "parent": "i"},
-        ...         {"code": "x", "parent": "d"}, {"code": "y", "parent": "d", "weight": 3}]
-        >>> CompositeIndex.from_records("i", rows).weights()["y"]
-        3.0
+        >>> import csv, io
+        >>> sheet = "code,parent,weight,direction\\nd,i,,\\nx,d,1,\\ny,d,3,-1\\n"
+        >>> idx = CompositeIndex.from_records("i", csv.DictReader(io.StringIO(sheet)))
+        >>> idx.weights()["y"], idx.node("y").direction
+        (3.0, -1)
+        >>> CompositeIndex.from_records("i", [{"code": "x", "parent": "i", "wieght": "2"}])
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: index 'i', row 0, column 'wieght': node 'x': unknown column 'wieght' (did you mean 'weight'?); the columns are code, parent, name, weight, direction, lower, upper, target, aggregation, min_share, source
         >>> CompositeIndex.from_records("i", [{"code": "a", "parent": "b"}, {"code": "b", "parent": "a"}])
         Traceback (most recent call last):
         ...
-        cchc_indicators.errors.DefinitionError: index 'i': nodes 'a', 'b' form a cycle (each is its own ancestor)
+        cchc_indicators.errors.DefinitionError: index 'i': nodes 'a' (row 0), 'b' (row 1) form a cycle (each is its own ancestor)
         """
-        rows: list[dict[str, Any]] = []
-        parent_of: dict[str, str] = {}
-        for i, record in enumerate(records):
-            if not isinstance(record, Mapping):
-                msg = f"index {code!r}, row {i}: a record is a mapping, got {record!r}"
+        return cls._from_table(code, enumerate(records), settings)
+
+    @classmethod
+    def from_csv(cls, code: str, path: str | Path, **settings: Any) -> CompositeIndex:
+        """Read an index from a metadata sheet saved as CSV: one row per node with its ``parent``.
+
+        The columns are those of :meth:`from_records` (``code`` and ``parent``
+        required, in any order); the file is read as UTF-8 (a byte-order mark
+        is accepted). ``settings`` go to :class:`CompositeIndex`.
+
+        Raises
+        ------
+        DefinitionError
+            As :meth:`from_records`, the message naming the file and the row
+            as a spreadsheet shows it (the header is row 1); a missing file,
+            a missing or unknown column is one too.
+        InvalidDataError
+            If the file is not UTF-8 text, its header names a column twice or
+            a row has more cells than the header has columns.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "meta.csv"
+        >>> _ = path.write_text(
+        ...     "code,parent,name,weight,direction\\n"
+        ...     "d,i,Services,,\\nonline,d,Online files (%),2,\\nwait,d,Waiting days,1,-1\\n",
+        ...     encoding="utf-8",
+        ... )
+        >>> idx = CompositeIndex.from_csv("i", path, aggregation="geometric")
+        >>> [n.code for n in idx.leaves()], idx.node("online").weight
+        (['online', 'wait'], 2.0)
+        >>> _ = path.write_text("code,parent,weight\\nd,i,\\nx,d,-2\\n", encoding="utf-8")
+        >>> CompositeIndex.from_csv("i", path)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: ...meta.csv: index 'i', row 3, column 'weight': node 'x': a node's 'weight' must be >= 0, got -2
+        """
+        p = Path(path)
+        if not p.is_file():
+            msg = f"{p}: cannot read the index: no such file"
+            raise DefinitionError(msg)
+        header, records, row_numbers = read_csv(p)
+        missing = [c for c in ("code", "parent") if c not in header]
+        if missing:
+            shown = ", ".join(repr(c) for c in missing)
+            msg = f"{p}: row 1: missing column(s) {shown}; the columns are {', '.join(_COLUMNS)}"
+            raise DefinitionError(msg)
+        unknown = [h for h in header if h and h not in _COLUMNS]
+        if unknown:
+            msg = (
+                f"{p}: row 1, column {unknown[0]!r}: unknown column "
+                f"{_unknown(unknown[0], _COLUMNS)}; the columns are {', '.join(_COLUMNS)}"
+            )
+            raise DefinitionError(msg)
+        # A column without a name (a trailing comma in the header) must be empty.
+        rows = []
+        for number, record in zip(row_numbers.tolist(), records, strict=True):
+            cells = dict(zip(header, record, strict=False))
+            if cells.pop("", "").strip():
+                msg = f"{p}: row {number}: a value in a column without a name in the header"
                 raise DefinitionError(msg)
-            row = {k: v for k, v in record.items() if v is not None and v != ""}
+            rows.append((number, cells))
+        try:
+            return cls._from_table(code, rows, settings)
+        except DefinitionError as err:
+            raise err.in_context(str(p)) from None
+
+    @classmethod
+    def _from_table(
+        cls, code: str, numbered: Iterable[tuple[int, Any]], settings: Mapping[str, Any]
+    ) -> CompositeIndex:
+        where = f"index {code!r}"
+        rows: dict[str, tuple[int, dict[str, Any]]] = {}
+        for n, record in numbered:
+            if not isinstance(record, Mapping):
+                msg = f"{where}, row {n}: a record is a mapping, got {record!r}"
+                raise DefinitionError(msg)
+            fields = _record_fields(record, f"{where}, row {n}")
             for key in ("code", "parent"):
-                if not isinstance(row.get(key), str) or not row[key].strip():
-                    msg = f"index {code!r}, row {i}: field {key!r} is required"
+                if key not in fields:
+                    msg = f"{where}, row {n}: field {key!r} is required"
                     raise DefinitionError(msg)
-            if row["code"] in parent_of or row["code"] == code:
-                msg = f"index {code!r}, row {i}: node code {row['code']!r} appears twice"
-                raise DefinitionError(msg, code=row["code"])
-            parent_of[row["code"]] = row["parent"]
-            rows.append(row)
-        for i, row in enumerate(rows):
-            if row["parent"] != code and row["parent"] not in parent_of:
-                msg = f"index {code!r}, row {i}: parent {row['parent']!r} of {row['code']!r} is not a node"
-                raise DefinitionError(msg, code=row["code"])
+            c = fields["code"]
+            if c in rows or c == code:
+                first = f" (first in row {rows[c][0]})" if c in rows else " (the index's code)"
+                msg = f"{where}, row {n}: node code {c!r} appears twice{first}"
+                raise DefinitionError(msg, code=c)
+            rows[c] = (n, fields)
+        children_of: dict[str, list[str]] = {}
+        for c, (n, fields) in rows.items():
+            parent = fields["parent"]
+            if parent != code and parent not in rows:
+                msg = f"{where}, row {n}: parent {parent!r} of {c!r} is not a node"
+                raise DefinitionError(msg, code=c)
+            children_of.setdefault(parent, []).append(c)
         reachable = {code}
-        changed = True
-        while changed:
-            changed = False
-            for c, p in parent_of.items():
-                if p in reachable and c not in reachable:
-                    reachable.add(c)
-                    changed = True
-        cut_off = set(parent_of) - reachable
-        # The nodes on a cycle: following parents from them comes back to them.
+        todo = [code]
+        while todo:
+            kids = children_of.get(todo.pop(), [])
+            reachable.update(kids)
+            todo.extend(kids)
+        # The nodes cut off from the index hang below a cycle; name those on it:
+        # following parents from them comes back to them.
         cycle = []
-        for start in sorted(cut_off):
+        for start in sorted(set(rows) - reachable, key=lambda c: rows[c][0]):
             seen, node = set(), start
-            while node in parent_of and node not in seen:
+            while node in rows and node not in seen:
                 seen.add(node)
-                node = parent_of[node]
+                node = rows[node][1]["parent"]
             if node == start:
                 cycle.append(start)
         if cycle:
-            shown = ", ".join(repr(c) for c in cycle)
-            msg = f"index {code!r}: nodes {shown} form a cycle (each is its own ancestor)"
+            shown = ", ".join(f"{c!r} (row {rows[c][0]})" for c in cycle)
+            msg = f"{where}: nodes {shown} form a cycle (each is its own ancestor)"
             raise DefinitionError(msg, code=cycle[0])
 
         def build(c: str) -> Node:
-            row = next(r for r in rows if r["code"] == c)
-            fields = {k: v for k, v in row.items() if k not in ("code", "parent")}
-            kids = [build(r["code"]) for r in rows if r["parent"] == c]
-            return Node(c, children=kids, **fields)
+            n, fields = rows[c]
+            kids = [build(k) for k in children_of.get(c, [])]
+            options = {k: v for k, v in fields.items() if k not in ("code", "parent")}
+            try:
+                return Node(c, children=kids, **options)
+            except DefinitionError as err:
+                row = f"{where}, row {n}"
+                raise _about_node(err, c).in_context(row) from None
 
-        top = [build(r["code"]) for r in rows if r["parent"] == code]
+        top = [build(c) for c in children_of.get(code, [])]
         return cls(code, children=top, **settings)
+
+
+#: The columns of a flat table of nodes (:meth:`CompositeIndex.from_records`).
+_COLUMNS = (
+    "code",
+    "parent",
+    "name",
+    "weight",
+    "direction",
+    "lower",
+    "upper",
+    "target",
+    "aggregation",
+    "min_share",
+    "source",
+)
+
+_FIELD_CHECKS: Mapping[str, Any] = {
+    "weight": _weight,
+    "direction": _direction,
+    "lower": _optional_number,
+    "upper": _optional_number,
+    "target": _optional_number,
+    "min_share": _share,
+}
+
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+def _cell(key: str, value: object) -> object:
+    """Read one cell of a flat table: ``None`` for a blank, numbers from text, a method from JSON."""
+    if isinstance(value, bool) or not isinstance(value, (str, numbers.Real)):
+        return value
+    if not isinstance(value, str):
+        if math.isnan(value):
+            return None  # a blank cell as pandas reads it
+        return float(value) if key in _FIELD_CHECKS else value
+    text = value.strip()
+    if not text:
+        return None
+    if key in _FIELD_CHECKS:
+        if _WHOLE.fullmatch(text):
+            return int(text)  # so that errors show "-2", not "-2.0"
+        try:
+            return float(text)
+        except ValueError:
+            return text  # the field's check names it
+    if key == "aggregation" and text.startswith("{"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            msg = f"a method written as JSON is not valid JSON: {err.msg} (column {err.colno})"
+            raise DefinitionError(msg) from None
+    return text
+
+
+def _record_fields(record: Mapping[Any, Any], where: str) -> dict[str, Any]:
+    """Check and convert the cells of one record; blank cells are left out."""
+    code = _cell("code", record.get("code"))
+    node = code if isinstance(code, str) else None
+    about = "" if node is None else f": node {node!r}"
+    fields: dict[str, Any] = {}
+    for key, value in record.items():
+        if key is None:  # csv.DictReader's key for cells beyond the header
+            msg = f"{where}{about}: the row has more cells than the header has columns"
+            raise DefinitionError(msg, code=node)
+        place = f"{where}, column {key!r}{about}"
+        if key not in _COLUMNS:
+            msg = f"{place}: unknown column {_unknown(key, _COLUMNS)}; the columns are {', '.join(_COLUMNS)}"
+            raise DefinitionError(msg, code=node)
+        try:
+            cell = _cell(key, value)
+            if key in _FIELD_CHECKS and cell is not None:
+                cell = _FIELD_CHECKS[key](cell)
+            elif key == "aggregation" and cell is not None:
+                cell = Method.parse(cell)
+            elif not (cell is None or isinstance(cell, str)):
+                msg = f"{key!r} must be text, got {cell!r}"
+                raise DefinitionError(msg)
+        except DefinitionError as err:
+            raise err.in_context(place, code=node) from None
+        if isinstance(cell, Method):
+            try:
+                check_method(cell, "aggregation", place)
+            except DefinitionError as err:
+                raise DefinitionError(err.message, code=node) from None
+        if cell is not None:
+            fields[key] = cell
+    return fields
 
 
 def check_leaf_options(index: CompositeIndex, method: Method, where: str) -> None:

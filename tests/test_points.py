@@ -6,15 +6,19 @@ import itertools
 import json
 import math
 import pickle
+import re
+from importlib import resources
 from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from cchc_indicators.errors import DefinitionError, InvalidDataError, UnknownIndicatorError
 from cchc_indicators.points import (
+    RULE_KINDS,
     Band,
     Bands,
     Component,
@@ -29,6 +33,7 @@ from cchc_indicators.points import (
     linear,
     load_structure,
     rule_from_dict,
+    schema,
     structure_names,
     yes_no,
 )
@@ -657,3 +662,322 @@ class TestSchema:
         jsonschema = pytest.importorskip("jsonschema")
         with pytest.raises(jsonschema.ValidationError):
             self.validator().validate(document)
+
+
+# --- errors name the component; unknown keys; grades ----------------------------------------
+
+
+def doc(*components: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """A structure document with these components (a yes/no leaf 'a' if none)."""
+    comps = list(components) or [{"code": "a", "maximum": 1, "rule": {"kind": "yes_no"}}]
+    return {"code": "s", "components": comps, **fields}
+
+
+def parent(*children: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """Component 'd' (maximum 1) over these children."""
+    return {"code": "d", "maximum": 1, "children": list(children), **fields}
+
+
+def leaf_doc(**fields: Any) -> dict[str, Any]:
+    """Leaf 'c' (maximum 1, yes/no) with fields added or replaced."""
+    return {"code": "c", "maximum": 1, "rule": {"kind": "yes_no"}, **fields}
+
+
+OVERLAP = {"kind": "bands", "bands": [{"lower": 0, "upper": 50, "fraction": 0}, {"lower": 40, "upper": None, "fraction": 1}]}  # fmt: skip
+
+
+class TestComponentNamedInErrors:
+    @pytest.mark.parametrize(
+        ("component", "message"),
+        [
+            ({"code": "c", "rule": {"kind": "yes_no"}}, "component 'c': a component needs a maximum number of points"),
+            (leaf_doc(rule=OVERLAP), "component 'c': bands overlap: [0, 50) and [40, inf)"),
+            (leaf_doc(rule={"kind": "stars"}), "component 'c': unknown rule kind 'stars'; the kinds are"),
+            (leaf_doc(rule={"kind": "linear", "low": 0}), "component 'c': a linear rule needs the key 'high'"),
+            (leaf_doc(rule={"kind": "linear", "low": 0, "high": 1, "hihg": 2}), "component 'c': a linear rule takes no key 'hihg'; its keys are kind, low, high"),
+            (leaf_doc(rule={"kind": "from_rank", "bands": [{"lower": 1, "upper": None, "fraction": 1}]}), "component 'c': a from_rank rule needs the key 'basis'"),
+            (leaf_doc(rule="yes_no"), "component 'c': a rule is a mapping with a 'kind'"),
+            (leaf_doc(maximum=0), "component 'c': a component's maximum must be a positive number of points, got 0"),
+            (leaf_doc(name=None), "component 'c': 'name' is text, got None"),
+            (leaf_doc(part=""), "component 'c': a part is a non-empty name"),
+        ],
+    )  # fmt: skip
+    def test_nested_errors_name_the_component(
+        self, component: dict[str, Any], message: str
+    ) -> None:
+        """An error deep in the tree names the component at fault and carries its code."""
+        with pytest.raises(DefinitionError) as info:
+            Structure.from_dict(doc(parent(component)))
+        assert str(info.value).startswith(message)
+        assert info.value.code == "c"
+
+    def test_component_named_once(self) -> None:
+        """Messages that name the component already are not prefixed again."""
+        with pytest.raises(DefinitionError) as info:
+            Component.from_dict({"code": "c", "maximum": 1})
+        assert str(info.value) == "leaf component 'c' needs a rule (bands, linear, yes_no, ...)"
+        with pytest.raises(DefinitionError) as info:
+            Component.from_dict(parent(leaf_doc(maximum=0.5), maximum=1))
+        assert str(info.value).startswith("component 'd': its children's maxima sum to 0.5")
+
+    def test_bad_code_is_not_used_as_a_name(self) -> None:
+        """A code that is not text is refused as such, not used to name the component."""
+        with pytest.raises(DefinitionError) as info:
+            Component.from_dict({"code": 5, "maximum": 1, "rule": {"kind": "yes_no"}})
+        assert str(info.value) == "a code is a non-empty string without surrounding spaces, got 5"
+
+    @pytest.mark.parametrize("children", [5, None, "ab", {"code": "x"}])
+    def test_children_must_be_a_list(self, children: object) -> None:
+        """Children that are not a list are refused, naming the component."""
+        with pytest.raises(
+            DefinitionError, match=r"^component 'd': 'children' must be a list of components"
+        ):
+            Component.from_dict(parent() | {"children": children})
+
+    @pytest.mark.parametrize(
+        ("key", "hint"),
+        [
+            ("prat", " (did you mean 'part'?)"),
+            ("maximun", " (did you mean 'maximum'?)"),
+            ("colour", ""),
+        ],
+    )
+    def test_unknown_component_key(self, key: str, hint: str) -> None:
+        """A misspelt key is not ignored: it is refused, naming the component and the key."""
+        with pytest.raises(DefinitionError) as info:
+            Structure.from_dict(doc(parent(leaf_doc(**{key: "survey"}))))
+        assert str(info.value) == (
+            f"component 'c': unknown field {key!r}{hint}; "
+            "the fields are code, maximum, name, part, source, notes, rule, children"
+        )
+
+    def test_unknown_structure_key(self) -> None:
+        """A key the structure does not have is refused, naming the structure."""
+        with pytest.raises(DefinitionError) as info:
+            Structure.from_dict(doc(grade={"A": 90}))
+        assert str(info.value).startswith(
+            "structure 's': unknown field 'grade' (did you mean 'grades'?); the fields are "
+            "schema_version, kind, code,"
+        )
+
+    @pytest.mark.parametrize(
+        ("band", "message"),
+        [
+            ({"lower": 0, "upper": None}, "a band needs the key 'fraction' (null for an open end)"),
+            ({"upper": 5, "fraction": 1}, "a band needs the key 'lower' (null for an open end)"),
+            ({"lower": 0, "upper": 5, "fraction": 1, "width": 5}, "a band takes no key 'width'"),
+        ],
+    )
+    def test_band_keys(self, band: dict[str, Any], message: str) -> None:
+        """A band written as a mapping has exactly lower, upper and fraction."""
+        with pytest.raises(DefinitionError, match="^" + re.escape(message)):
+            Bands([band])
+
+
+class TestGrades:
+    @pytest.mark.parametrize("grade", [["A"], ["A", 90, 1], "AB", 5, None])
+    def test_malformed_grade(self, grade: object) -> None:
+        """A grade that is not a Grade, a {label, lower} mapping or a pair is a DefinitionError."""
+        message = "a grade is a Grade, a mapping with 'label' and 'lower', or a (label, lower) pair"
+        with pytest.raises(DefinitionError, match="^" + re.escape(message)):
+            Structure("s", components=[leaf("a", 1)], grades=[grade])
+        with pytest.raises(DefinitionError, match="^structure 's': " + re.escape(message)):
+            Structure.from_dict(doc(grades=[grade]))
+
+    @pytest.mark.parametrize(
+        ("grade", "message"),
+        [
+            ({"label": "A"}, "a grade needs a 'label' and a 'lower' bound, got {'label': 'A'}"),
+            ({"label": "A", "lower": 90, "colour": "red"}, "a grade: unknown field 'colour'"),
+            ({"label": " ", "lower": 90}, "a label is a non-empty string, got ' '"),
+        ],
+    )
+    def test_grade_mapping_keys(self, grade: dict[str, Any], message: str) -> None:
+        """A grade mapping has a label and a lower bound, nothing else."""
+        with pytest.raises(DefinitionError, match="^structure 's': " + re.escape(message)):
+            Structure.from_dict(doc(grades=[grade]))
+
+    def test_label_with_spaces_is_kept(self) -> None:
+        """Labels are names to show, not codes: inner and outer spaces are allowed."""
+        assert Grade(" Very good ", 90).label == " Very good "
+
+
+class TestCodes:
+    @pytest.mark.parametrize("code", [" a", "a ", "\ta"])
+    def test_codes_without_surrounding_spaces(self, code: str) -> None:
+        """Component and structure codes, and the default part, refuse surrounding spaces."""
+        message = f"a code is a non-empty string without surrounding spaces, got {code!r}"
+        with pytest.raises(DefinitionError, match=re.escape(message)):
+            Component(code, maximum=1, rule=yes_no())
+        with pytest.raises(DefinitionError, match=re.escape(message)):
+            Structure(code, components=[leaf("a", 1)])
+        with pytest.raises(DefinitionError, match="a default_part is a non-empty string without"):
+            Structure("s", components=[leaf("a", 1)], default_part=code)
+
+
+class TestVersionAndKind:
+    def test_to_dict_writes_version_and_kind_first(self) -> None:
+        """to_dict starts with schema_version 1 and kind 'points_structure'."""
+        d = one_leaf(yes_no()).to_dict()
+        assert list(d)[:3] == ["schema_version", "kind", "code"]
+        assert (d["schema_version"], d["kind"]) == (1, "points_structure")
+
+    def test_both_optional_on_reading(self) -> None:
+        """A document without them reads as one with them."""
+        with_them = Structure.from_dict(doc(schema_version=1, kind="points_structure"))
+        assert Structure.from_dict(doc()) == with_them
+
+    @pytest.mark.parametrize("version", [2, 0, "1", True, None])
+    def test_schema_version_checked(self, version: object) -> None:
+        """Only version 1 is read."""
+        with pytest.raises(
+            DefinitionError,
+            match=re.escape(
+                f"structure 's': unsupported schema_version {version!r}; this version reads 1"
+            ),
+        ):
+            Structure.from_dict(doc(schema_version=version))
+
+    @pytest.mark.parametrize("kind", ["composite_index", "points", None])
+    def test_kind_checked(self, kind: object) -> None:
+        """A document of another kind is refused."""
+        with pytest.raises(
+            DefinitionError,
+            match=re.escape(f"structure 's': 'kind' must be 'points_structure', got {kind!r}"),
+        ):
+            Structure.from_dict(doc(kind=kind))
+
+    @pytest.mark.parametrize("name", structure_names())
+    def test_shipped_files_carry_them(self, name: str) -> None:
+        """The shipped structure files say their version and kind, and validate as written."""
+        file = resources.files("cchc_indicators").joinpath(f"structures/{name}.json")
+        raw = json.loads(file.read_text(encoding="utf-8"))
+        assert list(raw)[:2] == ["schema_version", "kind"]
+        assert (raw["schema_version"], raw["kind"]) == (1, "points_structure")
+        Draft202012Validator(schema()).validate(raw)
+        assert Structure.from_dict(raw) == load_structure(name)
+
+
+# --- the JSON Schema and Structure.from_dict agree ---------------------------------------------
+
+
+BAND_LOW = {"lower": None, "upper": 50, "fraction": 0}
+BAND_HIGH = {"lower": 50, "upper": None, "fraction": 1}
+
+#: Documents both the schema and the loader accept.
+VALID_STRUCTURES = {
+    "minimal": doc(),
+    "version and kind": doc(schema_version=1, kind="points_structure"),
+    "grades as objects": doc(grades=[{"label": "A", "lower": 90}, {"label": "B", "lower": 0}]),
+    "grades as pairs": doc(grades=[["A", 90], ["B", 80.5]]),
+    "grades as a mapping": doc(grades={"A": 90, "B": 80}),
+    "no grades": doc(grades=[]),
+    "part null, rule null on a parent": doc(parent(leaf_doc(part=None), rule=None)),
+    "every rule kind": doc(
+        leaf_doc(code="b", rule={"kind": "bands", "bands": [BAND_LOW, BAND_HIGH]}),
+        leaf_doc(code="l", rule={"kind": "linear", "low": 10, "high": 0}),
+        leaf_doc(code="g", rule={"kind": "given_points"}),
+        leaf_doc(code="r", rule={"kind": "from_rank", "basis": "rank", "bands": [{"lower": 1, "upper": None, "fraction": 1}]}),
+        leaf_doc(code="p", rule={"kind": "from_rank", "basis": "percentile", "higher_is_better": False, "bands": [BAND_LOW, BAND_HIGH]}),
+    ),
+    "leaf with empty children": doc(leaf_doc(children=[])),
+    "texts": doc(leaf_doc(name="Tên", source="s", notes="n", part="survey"), name="N", source="S", notes="", default_part="self"),
+}  # fmt: skip
+
+#: Documents both refuse, with a distinctive part of the loader's message.
+INVALID_STRUCTURES = {
+    "no components key": ({"code": "s"}, "a structure is a mapping with 'code' and 'components'"),
+    "no components": (doc() | {"components": []}, "needs at least one component"),
+    "components not a list": (doc() | {"components": {"code": "a"}}, "'components' must be a list"),
+    "unknown structure key": (doc(colour="red"), "unknown field 'colour'"),
+    "kind": (doc(kind="composite_index"), "'kind' must be 'points_structure'"),
+    "schema_version": (doc(schema_version=2), "unsupported schema_version 2"),
+    "code spaces": (doc(code="s "), "without surrounding spaces"),
+    "name null": (doc(name=None), "'name' is text, got None"),
+    "default_part empty": (doc(default_part=""), "a default_part is a non-empty string"),
+    "misspelt component key": (doc(leaf_doc(prat="survey")), "unknown field 'prat'"),
+    "no maximum": (doc(parent({"code": "c", "rule": {"kind": "yes_no"}})), "needs a maximum number of points"),
+    "maximum 0": (doc(leaf_doc(maximum=0)), "must be a positive number of points, got 0"),
+    "maximum as text": (doc(leaf_doc(maximum="5")), "a component's maximum must be a number, got '5'"),
+    "leaf without rule": (doc(leaf_doc(rule=None)), "leaf component 'c' needs a rule"),
+    "parent with rule": (doc(parent(leaf_doc(), rule={"kind": "yes_no"})), "has both children and a rule"),
+    "children null": (doc(parent() | {"children": None}), "'children' must be a list of components"),
+    "part blank": (doc(leaf_doc(part=" ")), "a part is a non-empty name"),
+    "unknown rule kind": (doc(leaf_doc(rule={"kind": "stars"})), "unknown rule kind 'stars'"),
+    "rule without kind": (doc(leaf_doc(rule={"low": 0, "high": 1})), "unknown rule kind None"),
+    "rule extra key": (doc(leaf_doc(rule={"kind": "yes_no", "maximum": 1})), "a yes_no rule takes no key 'maximum'"),
+    "linear missing high": (doc(leaf_doc(rule={"kind": "linear", "low": 0})), "needs the key 'high'"),
+    "linear low as text": (doc(leaf_doc(rule={"kind": "linear", "low": "0", "high": 1})), "a goalpost must be a number"),
+    "from_rank without basis": (doc(leaf_doc(rule={"kind": "from_rank", "bands": [BAND_HIGH]})), "needs the key 'basis'"),
+    "from_rank bad basis": (doc(leaf_doc(rule={"kind": "from_rank", "basis": "top", "bands": [BAND_HIGH]})), "basis is 'rank' or 'percentile'"),
+    "from_rank direction as number": (doc(leaf_doc(rule={"kind": "from_rank", "basis": "rank", "higher_is_better": 1, "bands": [BAND_HIGH]})), "'higher_is_better' is true or false"),
+    "no bands": (doc(leaf_doc(rule={"kind": "bands", "bands": []})), "a bands rule needs at least one band"),
+    "band key missing": (doc(leaf_doc(rule={"kind": "bands", "bands": [{"lower": 0, "fraction": 1}]})), "a band needs the key 'upper'"),
+    "band fraction > 1": (doc(leaf_doc(rule={"kind": "bands", "bands": [{"lower": 0, "upper": None, "fraction": 1.5}]})), "between 0 and 1, got 1.5"),
+    "band extra key": (doc(leaf_doc(rule={"kind": "bands", "bands": [BAND_HIGH | {"points": 1}]})), "a band takes no key 'points'"),
+    "grade not a pair": (doc(grades=[["A"]]), "or a (label, lower) pair, got ['A']"),
+    "grade above 100": (doc(grades={"A": 120}), "between 0 and 100, got 120"),
+    "grade without lower": (doc(grades=[{"label": "A"}]), "a grade needs a 'label' and a 'lower'"),
+    "grade extra key": (doc(grades=[{"label": "A", "lower": 1, "x": 0}]), "a grade: unknown field 'x'"),
+    "grades null": (doc(grades=None), "grades are a sequence"),
+}  # fmt: skip
+
+#: Documents the schema accepts but the loader refuses: rules across values (see its $comment).
+BEYOND_STRUCTURE_SCHEMA = {
+    "code twice": (doc(leaf_doc(code="a"), leaf_doc(code="a")), "component code 'a' appears twice"),
+    "children below the maximum": (doc(parent(leaf_doc(maximum=0.5))), "its children's maxima sum to 0.5"),
+    "bands overlap": (doc(leaf_doc(rule=OVERLAP)), "bands overlap"),
+    "bands gap": (doc(leaf_doc(rule={"kind": "bands", "bands": [{"lower": 0, "upper": 1, "fraction": 0}, {"lower": 2, "upper": 3, "fraction": 1}]})), "bands leave a gap"),
+    "band lower = upper": (doc(leaf_doc(rule={"kind": "bands", "bands": [{"lower": 1, "upper": 1, "fraction": 0}]})), "a band needs lower < upper"),
+    "linear equal goalposts": (doc(leaf_doc(rule={"kind": "linear", "low": 1, "high": 1})), "must be finite and differ"),
+    "grades share a bound": (doc(grades=[["A", 90], ["B", 90]]), "share the lower bound 90"),
+    "grades share a label": (doc(grades=[["A", 90], ["A", 80]]), "grade labels must differ"),
+}  # fmt: skip
+
+
+def structure_validator() -> Draft202012Validator:
+    return Draft202012Validator(schema())
+
+
+class TestSchemaAgreement:
+    def test_schema_is_valid_and_lists_the_rule_kinds(self) -> None:
+        """The schema is valid draft 2020-12 and names every rule kind."""
+        Draft202012Validator.check_schema(schema())
+        kinds = schema()["$defs"]["rule"]["properties"]["kind"]["enum"]
+        assert sorted(kinds) == sorted(RULE_KINDS)
+
+    @pytest.mark.parametrize(
+        "document", list(VALID_STRUCTURES.values()), ids=list(VALID_STRUCTURES)
+    )
+    def test_valid_documents_accepted_by_both(self, document: dict[str, Any]) -> None:
+        """A document the schema accepts, the loader reads; what it writes validates too."""
+        structure_validator().validate(document)
+        s = Structure.from_dict(document)
+        structure_validator().validate(s.to_dict())
+
+    @pytest.mark.parametrize(
+        ("document", "message"), list(INVALID_STRUCTURES.values()), ids=list(INVALID_STRUCTURES)
+    )
+    def test_invalid_documents_refused_by_both(
+        self, document: dict[str, Any], message: str
+    ) -> None:
+        """A document the loader refuses is refused by the schema, and the other way round."""
+        assert not structure_validator().is_valid(document)
+        with pytest.raises(DefinitionError, match=re.escape(message)):
+            Structure.from_dict(document)
+
+    @pytest.mark.parametrize(
+        ("document", "message"),
+        list(BEYOND_STRUCTURE_SCHEMA.values()),
+        ids=list(BEYOND_STRUCTURE_SCHEMA),
+    )
+    def test_rules_beyond_the_schema(self, document: dict[str, Any], message: str) -> None:
+        """Rules across several values are the loader's alone, as the schema's $comment says."""
+        assert structure_validator().is_valid(document)
+        with pytest.raises(DefinitionError, match=re.escape(message)):
+            Structure.from_dict(document)
+
+    @given(structures())
+    def test_written_structures_validate(self, s: Structure) -> None:
+        """Whatever to_dict writes, the schema accepts."""
+        structure_validator().validate(json.loads(json.dumps(s.to_dict())))

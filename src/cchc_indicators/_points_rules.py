@@ -122,13 +122,28 @@ def _to_bands(value: object) -> tuple[Band, ...]:
         if isinstance(item, Band):
             out.append(item)
         elif isinstance(item, Mapping):
-            out.append(Band(item.get("lower"), item.get("upper"), item.get("fraction")))
+            out.append(_band_from_mapping(item))
         elif isinstance(item, Sequence) and not isinstance(item, str) and len(item) == 3:
             out.append(Band(*item))
         else:
             msg = f"a band is a Band, a mapping or (lower, upper, fraction), got {item!r}"
             raise DefinitionError(msg)
     return tuple(sorted(out, key=lambda b: b.lower))
+
+
+_BAND_KEYS = ("lower", "upper", "fraction")
+
+
+def _band_from_mapping(item: Mapping[Any, Any]) -> Band:
+    extra = [k for k in item if k not in _BAND_KEYS]
+    if extra:
+        msg = f"a band takes no key {extra[0]!r}; its keys are lower, upper, fraction"
+        raise DefinitionError(msg)
+    missing = [k for k in _BAND_KEYS if k not in item]
+    if missing:
+        msg = f"a band needs the key {missing[0]!r} (null for an open end), got {dict(item)!r}"
+        raise DefinitionError(msg)
+    return Band(item["lower"], item["upper"], item["fraction"])
 
 
 def _check_contiguous(_instance: object, _attribute: object, value: tuple[Band, ...]) -> None:
@@ -374,6 +389,15 @@ class FromRank:
 
 Rule = Bands | Linear | YesNo | GivenPoints | FromRank
 
+# The keys of each rule kind's JSON form.
+_RULE_KEYS: Mapping[str, tuple[str, ...]] = {
+    "bands": ("kind", "bands"),
+    "from_rank": ("kind", "basis", "higher_is_better", "bands"),
+    "given_points": ("kind",),
+    "linear": ("kind", "low", "high"),
+    "yes_no": ("kind",),
+}
+
 
 def bands(*spec: Band | tuple[float | None, float | None, float]) -> Bands:
     """Make a bands rule from ``(lower, upper, fraction)`` triples, ``lower <= v < upper``.
@@ -456,12 +480,17 @@ def rule_from_dict(data: object) -> Rule:
     Raises
     ------
     DefinitionError
-        If the kind is unknown or a key is missing.
+        If the kind is unknown, a key is missing or one is not a key of the
+        kind.
 
     Examples
     --------
     >>> rule_from_dict({"kind": "linear", "low": 0, "high": 5})
     Linear(low=0.0, high=5.0, kind='linear')
+    >>> rule_from_dict({"kind": "linear", "low": 0, "hihg": 5})
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: a linear rule takes no key 'hihg'; its keys are kind, low, high
     >>> rule_from_dict({"kind": "stars"})
     Traceback (most recent call last):
     ...
@@ -471,6 +500,12 @@ def rule_from_dict(data: object) -> Rule:
         msg = f"a rule is a mapping with a 'kind', got {data!r}"
         raise DefinitionError(msg)
     kind = data.get("kind")
+    keys = _RULE_KEYS.get(kind) if isinstance(kind, str) else None
+    extra = [k for k in data if keys is not None and k not in keys]
+    if extra:
+        shown = ", ".join(keys or ())
+        msg = f"a {kind} rule takes no key {extra[0]!r}; its keys are {shown}"
+        raise DefinitionError(msg)
     try:
         if kind == "bands":
             return Bands(data["bands"])

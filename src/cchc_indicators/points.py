@@ -51,10 +51,11 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -108,12 +109,41 @@ __all__ = [
 _FOLDER = "structures"
 _SUFFIX = ".json"
 _TOL = 1e-9
+# The version and kind of the JSON form written by Structure.to_dict.
+_SCHEMA_VERSION = 1
+_KIND = "points_structure"
 
 
 def _check_code(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        msg = f"a {attribute.name} is a non-empty string without surrounding spaces, got {value!r}"
+        raise DefinitionError(msg)
+
+
+def _check_label(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str) or not value.strip():
         msg = f"a {attribute.name} is a non-empty string, got {value!r}"
         raise DefinitionError(msg)
+
+
+def _check_keys(data: Mapping[Any, Any], known: Sequence[str], where: str) -> None:
+    """Refuse a key that is not in ``known``, suggesting the closest if it looks misspelt."""
+    extra = [k for k in data if k not in known]
+    if extra:
+        key = extra[0]
+        close = difflib.get_close_matches(key, known, n=1) if isinstance(key, str) else []
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        msg = f"{where}: unknown field {key!r}{hint}; the fields are {', '.join(known)}"
+        raise DefinitionError(msg)
+
+
+def _about_component(err: DefinitionError, code: object) -> DefinitionError:
+    """Name component ``code`` in an error about it, unless the message does already."""
+    if not isinstance(code, str):
+        return err
+    if err.message.startswith((f"component {code!r}", f"leaf component {code!r}")):
+        return err
+    return err.in_context(f"component {code!r}", code=code)
 
 
 def _check_text(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -250,25 +280,50 @@ class Component:
     def from_dict(cls, data: Mapping[str, Any]) -> Component:
         """Rebuild a component from the data of :meth:`to_dict`.
 
+        Raises
+        ------
+        DefinitionError
+            If the data are not a valid component, or hold a key that is not
+            a component's; the message names the component at fault, however
+            deep it sits.
+
         Examples
         --------
         >>> Component.from_dict({"code": "c", "maximum": 2, "rule": {"kind": "yes_no"}}).maximum
         2.0
+        >>> Component.from_dict({"code": "c", "maximum": 2, "prat": "survey", "rule": {"kind": "yes_no"}})
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: component 'c': unknown field 'prat' (did you mean 'part'?); the fields are code, maximum, name, part, source, notes, rule, children
         """
         if not isinstance(data, Mapping) or "code" not in data:
             msg = f"a component is a mapping with a 'code', got {data!r}"
             raise DefinitionError(msg)
-        rule = data.get("rule")
-        return cls(
-            data["code"],
-            maximum=data.get("maximum"),
-            children=[cls.from_dict(c) for c in data.get("children", ())],
-            rule=None if rule is None else rule_from_dict(rule),
-            name=data.get("name", ""),
-            part=data.get("part"),
-            source=data.get("source", ""),
-            notes=data.get("notes", ""),
-        )
+        code = data["code"]
+        where = f"component {code!r}"
+        _check_keys(data, _COMPONENT_KEYS, where)
+        kids = data.get("children", ())
+        if isinstance(kids, (str, bytes, Mapping)) or not isinstance(kids, Sequence):
+            msg = f"{where}: 'children' must be a list of components, got {kids!r}"
+            raise DefinitionError(msg, code=str(code))
+        children = [cls.from_dict(c) for c in kids]
+        try:
+            rule = data.get("rule")
+            return cls(
+                code,
+                maximum=data.get("maximum"),
+                children=children,
+                rule=None if rule is None else rule_from_dict(rule),
+                name=data.get("name", ""),
+                part=data.get("part"),
+                source=data.get("source", ""),
+                notes=data.get("notes", ""),
+            )
+        except DefinitionError as err:
+            raise _about_component(err, code) from None
+
+
+_COMPONENT_KEYS = ("code", "maximum", "name", "part", "source", "notes", "rule", "children")
 
 
 def _lower(value: object) -> float:
@@ -289,24 +344,31 @@ class Grade:
     Grade(label='A', lower=90.0)
     """
 
-    label: str = attrs.field(validator=_check_code)
+    label: str = attrs.field(validator=_check_label)
     lower: float = attrs.field(converter=_lower)
+
+
+def _grade(item: object) -> Grade:
+    if isinstance(item, Grade):
+        return item
+    if isinstance(item, Mapping):
+        _check_keys(item, ("label", "lower"), "a grade")
+        if "label" not in item or "lower" not in item:
+            msg = f"a grade needs a 'label' and a 'lower' bound, got {dict(item)!r}"
+            raise DefinitionError(msg)
+        return Grade(item["label"], item["lower"])
+    if isinstance(item, Sequence) and not isinstance(item, (str, bytes)) and len(item) == 2:
+        return Grade(item[0], item[1])
+    msg = f"a grade is a Grade, a mapping with 'label' and 'lower', or a (label, lower) pair, got {item!r}"
+    raise DefinitionError(msg)
 
 
 def _to_grades(value: object) -> tuple[Grade, ...]:
     items = value.items() if isinstance(value, Mapping) else value
-    if not isinstance(items, Iterable) or isinstance(items, str):
+    if not isinstance(items, Iterable) or isinstance(items, (str, bytes)):
         msg = f"grades are a sequence of Grade or (label, lower), got {value!r}"
         raise DefinitionError(msg)
-    out = []
-    for item in items:
-        if isinstance(item, Grade):
-            out.append(item)
-        elif isinstance(item, Mapping):
-            out.append(Grade(item.get("label"), item.get("lower")))  # type: ignore[arg-type]
-        else:
-            out.append(Grade(*item))
-    return tuple(sorted(out, key=lambda g: -g.lower))
+    return tuple(sorted((_grade(item) for item in items), key=lambda g: -g.lower))
 
 
 def _check_grades(_instance: object, _attribute: object, value: tuple[Grade, ...]) -> None:
@@ -430,10 +492,12 @@ class Structure:
 
         Examples
         --------
-        >>> sorted(load_structure("pci-2016").to_dict())
-        ['code', 'components', 'default_part', 'grades', 'name', 'notes', 'source']
+        >>> list(load_structure("pci-2016").to_dict())[:3]
+        ['schema_version', 'kind', 'code']
         """
         return {
+            "schema_version": _SCHEMA_VERSION,
+            "kind": _KIND,
             "code": self.code,
             "name": self.name,
             "source": self.source,
@@ -447,10 +511,14 @@ class Structure:
     def from_dict(cls, data: Mapping[str, Any]) -> Structure:
         """Rebuild a structure from the data of :meth:`to_dict`.
 
+        ``schema_version`` (1) and ``kind`` (``"points_structure"``) may be
+        left out; if given they are checked.
+
         Raises
         ------
         DefinitionError
-            If the data are not a valid structure.
+            If the data are not a valid structure, hold a key that is not a
+            structure's, or are of another version or kind.
 
         Examples
         --------
@@ -458,23 +526,56 @@ class Structure:
         Traceback (most recent call last):
         ...
         cchc_indicators.errors.DefinitionError: a structure is a mapping with 'code' and 'components', got {'code': 'x'}
+        >>> Structure.from_dict({"kind": "composite_index", "code": "x", "components": []})
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: structure 'x': 'kind' must be 'points_structure', got 'composite_index'
         """
         if not isinstance(data, Mapping) or "code" not in data or "components" not in data:
             msg = f"a structure is a mapping with 'code' and 'components', got {data!r}"
             raise DefinitionError(msg)
+        where = f"structure {data['code']!r}"
+        version = data.get("schema_version", _SCHEMA_VERSION)
+        if isinstance(version, bool) or version != _SCHEMA_VERSION:
+            msg = f"{where}: unsupported schema_version {version!r}; this version reads {_SCHEMA_VERSION}"
+            raise DefinitionError(msg)
+        kind = data.get("kind", _KIND)
+        if kind != _KIND:
+            msg = f"{where}: 'kind' must be {_KIND!r}, got {kind!r}"
+            raise DefinitionError(msg)
+        _check_keys(data, _STRUCTURE_KEYS, where)
         components = data["components"]
         if isinstance(components, (str, bytes, Mapping)) or not isinstance(components, Iterable):
-            msg = f"structure {data['code']!r}: 'components' must be a list, got {components!r}"
+            msg = f"{where}: 'components' must be a list, got {components!r}"
             raise DefinitionError(msg)
-        return cls(
-            data["code"],
-            components=[Component.from_dict(c) for c in components],
-            name=data.get("name", ""),
-            source=data.get("source", ""),
-            notes=data.get("notes", ""),
-            grades=data.get("grades", ()),
-            default_part=data.get("default_part", "main"),
-        )
+        built = [Component.from_dict(c) for c in components]
+        try:
+            return cls(
+                data["code"],
+                components=built,
+                name=data.get("name", ""),
+                source=data.get("source", ""),
+                notes=data.get("notes", ""),
+                grades=data.get("grades", ()),
+                default_part=data.get("default_part", "main"),
+            )
+        except DefinitionError as err:
+            if err.message.startswith(where):
+                raise
+            raise err.in_context(where) from None
+
+
+_STRUCTURE_KEYS = (
+    "schema_version",
+    "kind",
+    "code",
+    "name",
+    "source",
+    "notes",
+    "default_part",
+    "grades",
+    "components",
+)
 
 
 def schema() -> dict[str, Any]:

@@ -1,12 +1,18 @@
-"""Definitions of composite indices: :class:`Method`, :class:`Node`, :class:`CompositeIndex`."""
+"""Definitions of composite indices: :class:`Node` and :class:`CompositeIndex`.
+
+The methods an index names (:class:`~cchc_indicators._index_methods.Method`,
+the tables of valid names and options, :func:`check_method`) are defined in
+:mod:`cchc_indicators._index_methods` and imported here, so that this module
+still offers them; the reader of flat metadata sheets behind
+:meth:`CompositeIndex.from_records` and :meth:`CompositeIndex.from_csv` is in
+:mod:`cchc_indicators._index_sheet`.
+"""
 
 from __future__ import annotations
 
 import difflib
 import json
 import math
-import numbers
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -14,7 +20,17 @@ from typing import Any
 
 import attrs
 
-from ._validate import read_csv
+from ._index_methods import (
+    AGGREGATIONS,
+    IMPUTATIONS,
+    NORMALISATIONS,
+    Method,
+    _aggregations,
+    _imputation,
+    _method_or_none,
+    _normalisation,
+    check_method,
+)
 from .errors import DefinitionError, UnknownIndicatorError
 
 __all__ = [
@@ -25,6 +41,7 @@ __all__ = [
     "CompositeIndex",
     "Method",
     "Node",
+    "check_method",
     "index_names",
     "load_index",
     "schema",
@@ -35,177 +52,6 @@ SCHEMA_VERSION = 1
 
 # The "kind" of the JSON form, telling an index from a points structure.
 _KIND = "composite_index"
-
-#: Normalisation methods of an index and the options each takes.
-NORMALISATIONS: Mapping[str, frozenset[str]] = {
-    "minmax": frozenset({"low", "high", "over"}),
-    "zscore": frozenset({"mean", "sd", "over"}),
-    "goalposts": frozenset({"truncate", "scale"}),
-    "distance_to_target": frozenset({"cap", "over"}),
-    "distance_to_best": frozenset({"over"}),
-    "percentile_rank": frozenset({"ties", "scale"}),
-    "none": frozenset(),
-}
-
-#: Aggregation methods and the options each takes.
-AGGREGATIONS: Mapping[str, frozenset[str]] = {
-    "arithmetic": frozenset(),
-    "geometric": frozenset({"shift"}),
-    "harmonic": frozenset(),
-    "generalised": frozenset({"p"}),
-    "median": frozenset(),
-    "copeland": frozenset(),
-}
-
-#: Imputation methods and the options each takes.
-IMPUTATIONS: Mapping[str, frozenset[str]] = {
-    "none": frozenset(),
-    "mean": frozenset(),
-    "median": frozenset(),
-    "group_mean": frozenset(),
-    "locf": frozenset(),
-}
-
-_ROLES = {
-    "normalisation": NORMALISATIONS,
-    "aggregation": AGGREGATIONS,
-    "imputation": IMPUTATIONS,
-}
-
-
-def _options(value: Mapping[Any, Any]) -> tuple[tuple[str, Any], ...]:
-    # Method.__init__ hands over a dict: its options and keywords merged.
-    items = list(value.items())
-    for key, v in items:
-        if not isinstance(key, str):
-            msg = f"method option names must be text, got {key!r}"
-            raise DefinitionError(msg)
-        if not (v is None or isinstance(v, (bool, int, float, str))):
-            msg = f"method option {key!r} must be a number, true/false or text, got {v!r}"
-            raise DefinitionError(msg)
-        if isinstance(v, float) and not math.isfinite(v):
-            msg = f"method option {key!r} must be finite, got {v!r}"
-            raise DefinitionError(msg)
-    return tuple(sorted(items))
-
-
-@attrs.frozen(repr=False, init=False)
-class Method:
-    """A method by name with its options, e.g. ``Method("minmax", low=1, high=100)``.
-
-    Which names and options are valid depends on the role (normalisation,
-    aggregation or imputation); :class:`CompositeIndex` checks them.
-
-    Parameters
-    ----------
-    name
-        The method's name.
-    options
-        Its options, as keyword arguments or a mapping.
-
-    Examples
-    --------
-    >>> m = Method("generalised", p=0.5)
-    >>> m, m.kwargs
-    (Method(name='generalised', options={'p': 0.5}), {'p': 0.5})
-    >>> Method.parse("geometric") == Method("geometric")
-    True
-    >>> Method.parse({"name": "minmax", "low": 1, "high": 100}).kwargs
-    {'high': 100, 'low': 1}
-    """
-
-    name: str
-    options: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_options)
-
-    def __init__(self, name: str, options: object = None, **kwargs: Any) -> None:
-        if not isinstance(name, str) or not name:
-            msg = f"a method needs a name, got {name!r}"
-            raise DefinitionError(msg)
-        if options is not None and not isinstance(options, Mapping):
-            msg = f"method options must be a mapping of names to values, got {options!r}"
-            raise DefinitionError(msg)
-        self.__attrs_init__(name, {**(options or {}), **kwargs})
-
-    @property
-    def kwargs(self) -> dict[str, Any]:
-        """The options as a dictionary."""
-        return dict(self.options)
-
-    def __repr__(self) -> str:
-        return f"Method(name={self.name!r}, options={self.kwargs})"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"name": ..., **options}``."""
-        return {"name": self.name, **self.kwargs}
-
-    @classmethod
-    def parse(cls, value: object) -> Method:
-        """Build a method from a name, a mapping with ``name``, or a method.
-
-        Raises
-        ------
-        DefinitionError
-            For anything else.
-        """
-        if isinstance(value, Method):
-            return value
-        if isinstance(value, str):
-            return cls(value)
-        if isinstance(value, Mapping) and isinstance(value.get("name"), str):
-            return cls(value["name"], {k: v for k, v in value.items() if k != "name"})
-        msg = f"a method is a name or a mapping with 'name', got {value!r}"
-        raise DefinitionError(msg)
-
-
-def check_method(method: Method, role: str, where: str) -> Method:
-    """Refuse a method or option unknown in ``role``; the message says where."""
-    table = _ROLES[role]
-    if method.name not in table:
-        hint = ""
-        if role == "normalisation" and method.name == "rank":
-            hint = " ('rank' scores 1 for the best, which would reverse the index; use 'percentile_rank')"
-        known = ", ".join(sorted(table))
-        msg = f"{where}: unknown {role} method {method.name!r}{hint}; the methods are {known}"
-        raise DefinitionError(msg)
-    extra = sorted(set(method.kwargs) - table[method.name])
-    if extra:
-        allowed = ", ".join(sorted(table[method.name])) or "none"
-        msg = (
-            f"{where}: {role} {method.name!r} takes no option {extra[0]!r} (its options: {allowed})"
-        )
-        raise DefinitionError(msg)
-    opts = method.kwargs
-    if "over" in opts and opts["over"] not in ("period", "panel"):
-        msg = f"{where}: option 'over' must be 'period' or 'panel', got {opts['over']!r}"
-        raise DefinitionError(msg)
-    if method.name == "generalised" and not isinstance(opts.get("p"), (int, float)):
-        msg = f"{where}: aggregation 'generalised' needs a number 'p'"
-        raise DefinitionError(msg)
-    for key in ("low", "high", "mean", "sd", "scale", "shift", "p"):
-        if key in opts and (isinstance(opts[key], (bool, str)) or opts[key] is None):
-            msg = f"{where}: option {key!r} must be a number, got {opts[key]!r}"
-            raise DefinitionError(msg)
-    for key in ("truncate", "cap"):
-        if key in opts and not isinstance(opts[key], bool):
-            msg = f"{where}: option {key!r} must be true or false, got {opts[key]!r}"
-            raise DefinitionError(msg)
-    if "ties" in opts and opts["ties"] not in ("average", "min", "max"):
-        msg = f"{where}: option 'ties' must be 'average', 'min' or 'max', got {opts['ties']!r}"
-        raise DefinitionError(msg)
-    if method.name == "minmax":
-        # The defaults of normalise.minmax: the worst unit scores 0, the best 100.
-        low, high = opts.get("low", 0), opts.get("high", 100)
-        if not low < high:
-            msg = f"{where}: normalisation 'minmax' needs 'low' < 'high', got low={low!r}, high={high!r}"
-            raise DefinitionError(msg)
-    for key in ("sd", "scale"):
-        if key in opts and not opts[key] > 0:
-            msg = f"{where}: option {key!r} must be > 0, got {opts[key]!r}"
-            raise DefinitionError(msg)
-    if "shift" in opts and not opts["shift"] >= 0:
-        msg = f"{where}: option 'shift' must be >= 0, got {opts['shift']!r}"
-        raise DefinitionError(msg)
-    return method
 
 
 def _unknown(key: object, known: Iterable[str]) -> str:
@@ -219,26 +65,6 @@ def _about_node(err: DefinitionError, code: object) -> DefinitionError:
     if not isinstance(code, str) or err.message.startswith(f"node {code!r}"):
         return err
     return err.in_context(f"node {code!r}", code=code)
-
-
-def _parse_as(value: object, field: str) -> Method:
-    """Parse a method, an error naming the field it is given for."""
-    try:
-        return Method.parse(value)
-    except DefinitionError as err:
-        raise err.in_context(repr(field)) from None
-
-
-def _normalisation(value: object) -> Method:
-    return _parse_as(value, "normalisation")
-
-
-def _imputation(value: object) -> Method:
-    return _parse_as(value, "imputation")
-
-
-def _method_or_none(value: object) -> Method | None:
-    return None if value is None else _parse_as(value, "aggregation")
 
 
 def _code(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -455,17 +281,6 @@ class Node:
             return cls(code, children=children, **kwargs)
         except DefinitionError as err:
             raise _about_node(err, code) from None
-
-
-def _aggregations(value: object) -> tuple[Method, ...]:
-    if isinstance(value, (str, Method, Mapping)):
-        return (_parse_as(value, "aggregation"),)
-    if isinstance(value, Iterable):
-        out = tuple(_parse_as(v, "aggregation") for v in value)
-        if out:
-            return out
-    msg = f"'aggregation' must be a method or a sequence of one method per level, got {value!r}"
-    raise DefinitionError(msg)
 
 
 def _weight_sets(value: object) -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
@@ -826,7 +641,9 @@ class CompositeIndex:
         ...
         cchc_indicators.errors.DefinitionError: index 'i': nodes 'a' (row 0), 'b' (row 1) form a cycle (each is its own ancestor)
         """
-        return cls._from_table(code, enumerate(records), settings)
+        from ._index_sheet import from_table  # imported when called: it imports this module
+
+        return from_table(cls, code, enumerate(records), settings)
 
     @classmethod
     def from_csv(cls, code: str, path: str | Path, **settings: Any) -> CompositeIndex:
@@ -864,187 +681,9 @@ class CompositeIndex:
         ...
         cchc_indicators.errors.DefinitionError: ...meta.csv: index 'i', row 3, column 'weight': node 'x': a node's 'weight' must be >= 0, got -2
         """
-        p = Path(path)
-        if not p.is_file():
-            msg = f"{p}: cannot read the index: no such file"
-            raise DefinitionError(msg)
-        header, records, row_numbers = read_csv(p)
-        missing = [c for c in ("code", "parent") if c not in header]
-        if missing:
-            shown = ", ".join(repr(c) for c in missing)
-            msg = f"{p}: row 1: missing column(s) {shown}; the columns are {', '.join(_COLUMNS)}"
-            raise DefinitionError(msg)
-        unknown = [h for h in header if h and h not in _COLUMNS]
-        if unknown:
-            msg = (
-                f"{p}: row 1, column {unknown[0]!r}: unknown column "
-                f"{_unknown(unknown[0], _COLUMNS)}; the columns are {', '.join(_COLUMNS)}"
-            )
-            raise DefinitionError(msg)
-        # A column without a name (a trailing comma in the header) must be empty.
-        rows = []
-        for number, record in zip(row_numbers.tolist(), records, strict=True):
-            cells = dict(zip(header, record, strict=False))
-            if cells.pop("", "").strip():
-                msg = f"{p}: row {number}: a value in a column without a name in the header"
-                raise DefinitionError(msg)
-            rows.append((number, cells))
-        try:
-            return cls._from_table(code, rows, settings)
-        except DefinitionError as err:
-            raise err.in_context(str(p)) from None
+        from ._index_sheet import from_csv  # imported when called: it imports this module
 
-    @classmethod
-    def _from_table(
-        cls, code: str, numbered: Iterable[tuple[int, Any]], settings: Mapping[str, Any]
-    ) -> CompositeIndex:
-        where = f"index {code!r}"
-        rows: dict[str, tuple[int, dict[str, Any]]] = {}
-        for n, record in numbered:
-            if not isinstance(record, Mapping):
-                msg = f"{where}, row {n}: a record is a mapping, got {record!r}"
-                raise DefinitionError(msg)
-            fields = _record_fields(record, f"{where}, row {n}")
-            for key in ("code", "parent"):
-                if key not in fields:
-                    msg = f"{where}, row {n}: field {key!r} is required"
-                    raise DefinitionError(msg)
-            c = fields["code"]
-            if c in rows or c == code:
-                first = f" (first in row {rows[c][0]})" if c in rows else " (the index's code)"
-                msg = f"{where}, row {n}: node code {c!r} appears twice{first}"
-                raise DefinitionError(msg, code=c)
-            rows[c] = (n, fields)
-        children_of: dict[str, list[str]] = {}
-        for c, (n, fields) in rows.items():
-            parent = fields["parent"]
-            if parent != code and parent not in rows:
-                msg = f"{where}, row {n}: parent {parent!r} of {c!r} is not a node"
-                raise DefinitionError(msg, code=c)
-            children_of.setdefault(parent, []).append(c)
-        reachable = {code}
-        todo = [code]
-        while todo:
-            kids = children_of.get(todo.pop(), [])
-            reachable.update(kids)
-            todo.extend(kids)
-        # The nodes cut off from the index hang below a cycle; name those on it:
-        # following parents from them comes back to them.
-        cycle = []
-        for start in sorted(set(rows) - reachable, key=lambda c: rows[c][0]):
-            seen, node = set(), start
-            while node in rows and node not in seen:
-                seen.add(node)
-                node = rows[node][1]["parent"]
-            if node == start:
-                cycle.append(start)
-        if cycle:
-            shown = ", ".join(f"{c!r} (row {rows[c][0]})" for c in cycle)
-            msg = f"{where}: nodes {shown} form a cycle (each is its own ancestor)"
-            raise DefinitionError(msg, code=cycle[0])
-
-        def build(c: str) -> Node:
-            n, fields = rows[c]
-            kids = [build(k) for k in children_of.get(c, [])]
-            options = {k: v for k, v in fields.items() if k not in ("code", "parent")}
-            try:
-                return Node(c, children=kids, **options)
-            except DefinitionError as err:
-                row = f"{where}, row {n}"
-                raise _about_node(err, c).in_context(row) from None
-
-        top = [build(c) for c in children_of.get(code, [])]
-        return cls(code, children=top, **settings)
-
-
-#: The columns of a flat table of nodes (:meth:`CompositeIndex.from_records`).
-_COLUMNS = (
-    "code",
-    "parent",
-    "name",
-    "weight",
-    "direction",
-    "lower",
-    "upper",
-    "target",
-    "aggregation",
-    "min_share",
-    "source",
-)
-
-_FIELD_CHECKS: Mapping[str, Any] = {
-    "weight": _weight,
-    "direction": _direction,
-    "lower": _optional_number,
-    "upper": _optional_number,
-    "target": _optional_number,
-    "min_share": _share,
-}
-
-
-_WHOLE = re.compile(r"[+-]?[0-9]+")
-
-
-def _cell(key: str, value: object) -> object:
-    """Read one cell of a flat table: ``None`` for a blank, numbers from text, a method from JSON."""
-    if isinstance(value, bool) or not isinstance(value, (str, numbers.Real)):
-        return value
-    if not isinstance(value, str):
-        if math.isnan(value):
-            return None  # a blank cell as pandas reads it
-        return float(value) if key in _FIELD_CHECKS else value
-    text = value.strip()
-    if not text:
-        return None
-    if key in _FIELD_CHECKS:
-        if _WHOLE.fullmatch(text):
-            return int(text)  # so that errors show "-2", not "-2.0"
-        try:
-            return float(text)
-        except ValueError:
-            return text  # the field's check names it
-    if key == "aggregation" and text.startswith("{"):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as err:
-            msg = f"a method written as JSON is not valid JSON: {err.msg} (column {err.colno})"
-            raise DefinitionError(msg) from None
-    return text
-
-
-def _record_fields(record: Mapping[Any, Any], where: str) -> dict[str, Any]:
-    """Check and convert the cells of one record; blank cells are left out."""
-    code = _cell("code", record.get("code"))
-    node = code if isinstance(code, str) else None
-    about = "" if node is None else f": node {node!r}"
-    fields: dict[str, Any] = {}
-    for key, value in record.items():
-        if key is None:  # csv.DictReader's key for cells beyond the header
-            msg = f"{where}{about}: the row has more cells than the header has columns"
-            raise DefinitionError(msg, code=node)
-        place = f"{where}, column {key!r}{about}"
-        if key not in _COLUMNS:
-            msg = f"{place}: unknown column {_unknown(key, _COLUMNS)}; the columns are {', '.join(_COLUMNS)}"
-            raise DefinitionError(msg, code=node)
-        try:
-            cell = _cell(key, value)
-            if key in _FIELD_CHECKS and cell is not None:
-                cell = _FIELD_CHECKS[key](cell)
-            elif key == "aggregation" and cell is not None:
-                cell = Method.parse(cell)
-            elif not (cell is None or isinstance(cell, str)):
-                msg = f"{key!r} must be text, got {cell!r}"
-                raise DefinitionError(msg)
-        except DefinitionError as err:
-            raise err.in_context(place, code=node) from None
-        if isinstance(cell, Method):
-            try:
-                check_method(cell, "aggregation", place)
-            except DefinitionError as err:
-                raise DefinitionError(err.message, code=node) from None
-        if cell is not None:
-            fields[key] = cell
-    return fields
+        return from_csv(cls, code, path, settings)
 
 
 def check_leaf_options(index: CompositeIndex, method: Method, where: str) -> None:

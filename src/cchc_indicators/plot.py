@@ -905,6 +905,8 @@ def tier_chart(
 from ._plot_index import (  # noqa: E402  (they use the helpers above, imported when called)
     index_contributions,
     index_scores,
+)
+from ._plot_uncertainty import (  # noqa: E402  (the same)
     rank_intervals,
     score_intervals,
     sensitivity_bars,

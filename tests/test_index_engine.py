@@ -1696,3 +1696,53 @@ class TestRatioPartsRefused:
         """A record with a numerator is refused even when it also has a value."""
         with pytest.raises(InvalidDataError, match="numerator and denominator are not read"):
             Observations.from_records([{"indicator": "a", "unit": "u", "value": 1, "numerator": 5}])
+
+
+class TestObservationsOut:
+    """Observations write back the long form they read, and show themselves briefly."""
+
+    def test_to_records_leaves_out_missing_values(self) -> None:
+        """One record per value present, in period, indicator, unit order."""
+        obs = Observations.from_values(
+            {"a": [1.5, NAN], "b": [NAN, 2.0]}, ["u1", "u2"], period="2024"
+        )
+        assert obs.to_records() == [
+            {"indicator": "a", "unit": "u1", "period": "2024", "value": 1.5},
+            {"indicator": "b", "unit": "u2", "period": "2024", "value": 2.0},
+        ]
+
+    def test_csv_round_trip(self, tmp_path: Path) -> None:
+        """to_csv then from_csv gives the same values for every indicator, unit and period."""
+        obs = datasets.index_observations()
+        path = tmp_path / "obs.csv"
+        obs.to_csv(path)
+        back = Observations.from_csv(path, note=obs.note)
+        assert back.periods == obs.periods
+        assert sorted(back.units) == sorted(obs.units)
+        assert sorted(map(tuple, (r.values() for r in back.to_records()))) == sorted(
+            map(tuple, (r.values() for r in obs.to_records()))
+        )
+        assert path.read_text(encoding="utf-8").splitlines()[0] == "indicator,unit,period,value"
+
+    def test_to_frame(self) -> None:
+        """to_frame has the four columns (pandas extra)."""
+        pytest.importorskip("pandas")
+        frame = Observations.from_values({"a": [1.0, 2.0]}, ["u1", "u2"]).to_frame()
+        assert list(frame.columns) == ["indicator", "unit", "period", "value"]
+        assert frame["value"].tolist() == [1.0, 2.0]
+
+    def test_reprs_are_short(self) -> None:
+        """Observations, results and uncertainty show a one-line summary, not their arrays."""
+        obs = datasets.index_observations()
+        assert repr(obs).startswith(
+            "Observations(indicators=30, units=63, periods=('2022', '2023', '2024'), values="
+        )
+        assert repr(obs).endswith(f"note={datasets.SYNTHETIC_NOTE!r})")
+        r = compute_index(load_index("par-style-demo"), obs)
+        assert repr(r) == (
+            "IndexResult(index='par-style-demo', period='2024', units=63, nodes=54, "
+            f"method={r.method!r}, note={datasets.SYNTHETIC_NOTE!r})"
+        )
+        plain = Observations.from_values({"a": [1.0]}, ["u"])
+        assert repr(plain) == "Observations(indicators=1, units=1, periods=('',), values=1)"
+        assert "note=" not in repr(compute_index(CompositeIndex("i", children=[Node("a")]), plain))

@@ -1422,3 +1422,9 @@ class TestEndToEnd:
             "500 replications, seed 2024; varied: weights noise ±0.25; "
             "aggregation arithmetic | geometric(shift=1)"
         )
+
+
+def test_uncertainty_repr_is_one_line() -> None:
+    """An Uncertainty shows its size, seed, what varied and the note, not its arrays."""
+    u = uncertainty(two_level(), observations(), n=5, seed=2, weights=0.1, nodes=["i"])
+    assert repr(u) == "Uncertainty(n=5, seed=2, units=6, nodes=('i',), varied='weights noise ±0.1')"

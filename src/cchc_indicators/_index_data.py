@@ -46,7 +46,7 @@ def _eq(a: FloatArray, b: FloatArray) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Observations:
     """Indicator values per period and unit, the input of a composite index.
 
@@ -294,6 +294,54 @@ class Observations:
             [uu[x] for x in codes["unit"].tolist()],
         ] = value
         return cls(indicators, units, periods, data, note=note, source=source)
+
+    def __repr__(self) -> str:
+        note = f", note={self.note!r}" if self.note else ""
+        return (
+            f"Observations(indicators={len(self.indicators)}, units={len(self.units)}, "
+            f"periods={self.periods!r}, values={int((~np.isnan(self.values)).sum())}{note})"
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Return one record per value (``indicator``, ``unit``, ``period``, ``value``); missing ones left out.
+
+        The form :meth:`from_records` reads, and :meth:`to_csv` writes.
+
+        Examples
+        --------
+        >>> Observations.from_values({"a": [1.5, float("nan")]}, ["u1", "u2"], period="2024").to_records()
+        [{'indicator': 'a', 'unit': 'u1', 'period': '2024', 'value': 1.5}]
+        """
+        p, i, u = np.nonzero(~np.isnan(self.values))
+        values = self.values[p, i, u].tolist()
+        return [
+            {
+                "indicator": self.indicators[b],
+                "unit": self.units[c],
+                "period": self.periods[a],
+                "value": v,
+            }
+            for a, b, c, v in zip(p.tolist(), i.tolist(), u.tolist(), values, strict=True)
+        ]
+
+    def to_csv(self, path: str | Path) -> None:
+        """Write the observations as a long CSV file, ``indicator,unit,period,value`` (UTF-8).
+
+        :meth:`from_csv` reads it back (the note is not written: give it
+        again, or use ``cchc index --note``).
+        """
+        import csv
+
+        with Path(path).open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(_COLUMNS), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(self.to_records())
+
+    def to_frame(self) -> Any:
+        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        from .panel import _pandas
+
+        return _pandas().DataFrame.from_records(self.to_records(), columns=list(_COLUMNS))
 
     def period(self, period: str | int | None = None) -> str:
         """Return the label of ``period`` (default: the latest).

@@ -79,7 +79,7 @@ def text_table(head: Sequence[str], body: Sequence[Sequence[str]], right: set[in
     return [line(head), "-" * (sum(widths) + 2 * (len(widths) - 1)), *(line(b) for b in body)]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class IndexResult:
     """Scores, ranks and contributions of every unit at every node of an index.
 
@@ -141,6 +141,13 @@ class IndexResult:
     imputation: Method
     weight_set: str | None
     note: str = ""
+
+    def __repr__(self) -> str:
+        note = f", note={self.note!r}" if self.note else ""
+        return (
+            f"IndexResult(index={self.index!r}, period={self.period!r}, units={len(self.units)}, "
+            f"nodes={len(self.nodes)}, method={self.method!r}{note})"
+        )
 
     def _row(self, node: str | None) -> int:
         code = self.index if node is None else node

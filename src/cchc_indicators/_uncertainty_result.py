@@ -33,7 +33,7 @@ def _check_coverage(coverage: float) -> None:
         raise DefinitionError(msg)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Uncertainty:
     """The distribution of scores and ranks over Monte Carlo replications.
 
@@ -71,6 +71,13 @@ class Uncertainty:
     settings: Mapping[str, str] = attrs.field(eq=False)
     rank_target: int | None = None
     note: str = ""
+
+    def __repr__(self) -> str:
+        note = f", note={self.note!r}" if self.note else ""
+        return (
+            f"Uncertainty(n={self.n}, seed={self.seed!r}, units={len(self.units)}, "
+            f"nodes={self.nodes!r}, varied={self.varied!r}{note})"
+        )
 
     def _row(self, node: str | None) -> int:
         code = self.nodes[0] if node is None else node

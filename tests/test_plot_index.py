@@ -994,13 +994,21 @@ class TestNoteAndAxes:
         assert [ax_of(f).get_title() for f in figures] == ["Đóng góp", "Xếp hạng", "Độ nhạy"]
 
     def test_default_titles_without_a_seed(self) -> None:
-        """Without a seed, the default titles do not mention one."""
+        """Without a seed given, the titles report the seed drawn for the run."""
         idx = CompositeIndex("i", children=[Node("a"), Node("b")])
         data = Observations.from_values({"a": [3, 2, 1], "b": [1, 3, 2]}, ["A", "B", "C"])
         u = uncertainty(idx, data, n=20, weights=0.5)
         s = sensitivity(idx, data, n=20, weights=0.5, bootstrap=0)
-        assert ax_of(rank_intervals(u)).get_title().startswith("ranks at i over 20 replications\n")
-        assert ax_of(sensitivity_bars(s)).get_title().endswith("at node 'i'; 60 runs (n = 20)")
+        assert (
+            ax_of(rank_intervals(u))
+            .get_title()
+            .startswith(f"ranks at i over 20 replications (seed {u.seed})\n")
+        )
+        assert (
+            ax_of(sensitivity_bars(s))
+            .get_title()
+            .endswith(f"at node 'i'; 60 runs (n = 20), seed {s.seed}")
+        )
 
     def test_new_figures_grow_with_the_units(
         self, small: IndexResult, synthetic: IndexResult

@@ -1428,3 +1428,13 @@ def test_uncertainty_repr_is_one_line() -> None:
     """An Uncertainty shows its size, seed, what varied and the note, not its arrays."""
     u = uncertainty(two_level(), observations(), n=5, seed=2, weights=0.1, nodes=["i"])
     assert repr(u) == "Uncertainty(n=5, seed=2, units=6, nodes=('i',), varied='weights noise ±0.1')"
+
+
+def test_without_a_seed_one_is_drawn_and_reported() -> None:
+    """seed=None draws a seed, reports it, and that seed repeats the run exactly."""
+    first = uncertainty(two_level(), observations(), n=30, weights=0.3)
+    assert isinstance(first.seed, int)
+    assert first.seed >= 0
+    again = uncertainty(two_level(), observations(), n=30, weights=0.3, seed=first.seed)
+    np.testing.assert_array_equal(again.scores, first.scores)
+    assert f"seed {first.seed};" in first.table()

@@ -145,7 +145,8 @@ INTERVAL_KEYS = (
     "rank_p95",
 )
 #: The keys that say how the replications were made, after the intervals: the
-#: number of replications, the seed (``null`` without ``--seed``) and what varied.
+#: number of replications, the seed (drawn and reported when ``--seed`` is not given) and
+#: what varied.
 REPLICATION_KEYS = ("replications", "seed", "varied")
 #: How a points structure scores (the ``method`` of its records).
 POINTS_RULE = "index = points / applicable maximum x 100; a leaf without a value scores 0"
@@ -235,7 +236,10 @@ def add_parser(subparsers: Subparsers) -> None:
     p.add_argument(
         "--seed",
         default=None,
-        help="seed of the replications, a whole number >= 0 (needs --uncertainty)",
+        help=(
+            "seed of the replications, a whole number >= 0 (needs --uncertainty); "
+            "without it a seed is drawn and reported"
+        ),
     )
     p.add_argument(
         "--noise",

@@ -120,9 +120,15 @@ def _chunk(design: _Design, chunk: int | None) -> int:
     return max(1, CHUNK_CELLS // int(cells))
 
 
-def _check_seed(seed: object) -> int | None:
-    """A seed is a whole number >= 0 or None: a result must say how to reproduce it."""
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+def _check_seed(seed: object) -> int:
+    """A seed is a whole number >= 0; None draws one from the system, so the result can say it.
+
+    A result must say how to reproduce it: with ``seed=None`` the seed drawn
+    (:class:`numpy.random.SeedSequence`'s entropy) is the one used and reported.
+    """
+    if seed is None:
+        return int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         msg = f"'seed' must be a whole number >= 0 or None, got {seed!r}"
         raise DefinitionError(msg)
     return seed
@@ -179,7 +185,9 @@ def uncertainty(
         The number of replications.
     seed
         Seeds :func:`numpy.random.default_rng`; the same seed gives the same
-        result (whatever ``chunk``).
+        result (whatever ``chunk``). ``None`` draws a seed from the system
+        and reports it in :attr:`Uncertainty.seed`, so the run can be
+        repeated.
     weights
         ``None`` (nominal weights), a noise factor (as :class:`WeightNoise`),
         :class:`WeightNoise` or :class:`Dirichlet`.

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._plot_common import _axes, _fonts, _mark, _matplotlib, _wrap
 from .errors import DefinitionError, UnknownUnitError
 from .hierarchy import Hierarchy
 
@@ -233,7 +234,6 @@ def index_scores(
     >>> [t.get_text() for t in fig.texts] == [result.note]  # synthetic data stay labelled
     True
     """
-    from .plot import _axes, _fonts, _mark, _matplotlib, _wrap
 
     code = result.index if node is None else node
     scores = result.score(code)  # UnknownIndicatorError for a node not in the index
@@ -382,7 +382,6 @@ def index_contributions(
     >>> round(float(total), 1) == round(float(result.score().max()), 1)
     True
     """
-    from .plot import _axes, _fonts, _mark, _matplotlib, _wrap
 
     code = result.index if node is None else node
     scores = result.score(code)  # UnknownIndicatorError for a node not in the index

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._plot_common import _axes, _fonts, _mark, _matplotlib, _wrap
 from ._plot_index import (
     _HIGHLIGHT_COLOR,
     _MISSING_COLOR,
@@ -158,7 +159,6 @@ def rank_intervals(
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['5–95 % interval', 'nominal rank', 'median rank', 'top 2']
     """
-    from .plot import _axes, _fonts, _mark, _matplotlib, _wrap
 
     if not 0 < coverage < 1:
         msg = f"'coverage' must be between 0 and 1, got {coverage!r}"
@@ -380,7 +380,6 @@ def score_intervals(
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['5–95 % interval', 'nominal score', 'median score']
     """
-    from .plot import _axes, _fonts, _mark, _matplotlib, _wrap
 
     lo, hi = uncertainty.score_interval(node, coverage=coverage)  # UnknownIndicatorError
     median = uncertainty.score_median(node)
@@ -566,7 +565,6 @@ def sensitivity_bars(
     the nominal ranks
     at node 'i'; 2000 runs (n = 500), seed 1
     """
-    from .plot import _axes, _fonts, _mark, _matplotlib, _wrap
 
     factors = list(sensitivity.factors)
     x = np.arange(len(factors), dtype=np.float64)

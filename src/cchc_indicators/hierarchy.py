@@ -41,8 +41,19 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._validate import read_csv
-from .errors import DefinitionError, HierarchyError, Problem, UnknownLevelError, UnknownUnitError
+from ._hierarchy_build import (
+    _COLUMNS,
+    _ancestor_tables,
+    _array_eq,
+    _check_levels,
+    _csv_columns,
+    _readonly,
+    _record_columns,
+    _subtree_fields,
+    _to_tuple,
+    _validate,
+)
+from .errors import UnknownLevelError, UnknownUnitError
 
 __all__ = ["DEFAULT_LEVELS", "TWO_TIER_LEVELS", "Hierarchy", "Unit"]
 
@@ -53,8 +64,6 @@ T = TypeVar("T")
 DEFAULT_LEVELS = ("province", "district", "commune")
 #: The two-tier structure in force from 1 July 2025.
 TWO_TIER_LEVELS = ("province", "commune")
-
-_COLUMNS = ("code", "name", "level", "parent")
 
 
 @attrs.frozen
@@ -82,20 +91,6 @@ class Unit:
     name: str
     level: str
     parent: str | None = None
-
-
-def _readonly(a: NDArray[Any]) -> NDArray[Any]:
-    a = np.array(a, copy=True)
-    a.flags.writeable = False
-    return a
-
-
-def _to_tuple(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(items)
-
-
-def _array_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
-    return bool(np.array_equal(a, b))
 
 
 @attrs.frozen
@@ -159,20 +154,9 @@ class Hierarchy:
         if np.any(np.diff(self.level_of) < 0):
             msg = "units must be ordered by level (use Hierarchy.from_records)"
             raise ValueError(msg)
-        counts = np.bincount(self.level_of, minlength=len(self.levels))
-        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        object.__setattr__(self, "_offsets", _readonly(offsets))
-        anc: dict[tuple[int, int], IntArray] = {}
-        for k in range(len(self.levels)):
-            size = int(counts[k])
-            anc[(k, k)] = _readonly(np.arange(size, dtype=np.int64))
-            if k == 0:
-                continue
-            parent_pos = self.parent_of[offsets[k] : offsets[k + 1]] - offsets[k - 1]
-            for a in range(k):
-                above = anc[(k - 1, a)]
-                anc[(k, a)] = _readonly(above[parent_pos])
-        object.__setattr__(self, "_ancestors", anc)
+        offsets, ancestors = _ancestor_tables(self.level_of, self.parent_of, len(self.levels))
+        object.__setattr__(self, "_offsets", offsets)
+        object.__setattr__(self, "_ancestors", ancestors)
         object.__setattr__(self, "_index", dict(zip(self.codes, range(n), strict=True)))
         object.__setattr__(self, "_memo", {})
 
@@ -221,25 +205,9 @@ class Hierarchy:
           row 0, field 'parent': a unit on the top level 'province' cannot have a parent, got '00'
         """
         levels = _check_levels(levels)
-        rows = list(records)
-        bad = [i for i, r in enumerate(rows) if not isinstance(r, Mapping)]
-        if bad:
-            problems = [
-                Problem(
-                    "a unit record is a mapping such as {'code': ..., 'name': ..., 'level': ...}, "
-                    f"got {type(rows[i]).__name__}",
-                    row=first_row + i,
-                    kind="not_a_record",
-                )
-                for i in bad[:20]
-            ]
-            raise HierarchyError(problems, source=source)
-        codes = [_text(r.get("code")) for r in rows]
-        names = [_text(r.get("name")) for r in rows]
-        level_names = [_text(r.get("level")) for r in rows]
-        parents = [_text(r.get("parent")) for r in rows]
-        numbers = first_row + np.arange(len(codes), dtype=np.int64)
-        return cls._build(codes, names, level_names, parents, levels, edition, source, numbers)
+        codes, names, level_names, parents, numbers = _record_columns(records, source, first_row)
+        fields = _validate(codes, names, level_names, parents, levels, source, numbers)
+        return cls(**fields, edition=edition)
 
     @classmethod
     def from_csv(
@@ -280,133 +248,10 @@ class Hierarchy:
         """
         path = Path(path)
         levels = _check_levels(levels)
-        header, records, row_numbers = read_csv(path)
-        missing = [c for c in _COLUMNS if c not in header]
-        if missing:
-            problem = Problem(
-                f"missing column(s) {', '.join(missing)}; the header must include "
-                f"{','.join(_COLUMNS)}, got {','.join(header) or '(empty file)'}",
-                row=1,
-                kind="missing_column",
-            )
-            raise HierarchyError([problem], source=str(path))
-        cols = [header.index(c) for c in _COLUMNS]
-        table = [[row[i].strip() if i < len(row) else "" for i in cols] for row in records]
-        codes, names, level_names, parents = ([t[j] for t in table] for j in range(4))
-        h = cls._build(codes, names, level_names, parents, levels, edition, str(path), row_numbers)
+        codes, names, level_names, parents, row_numbers = _csv_columns(path)
+        fields = _validate(codes, names, level_names, parents, levels, str(path), row_numbers)
+        h = cls(**fields, edition=edition)
         return h if within is None else h.subtree(within)
-
-    @classmethod
-    def _build(
-        cls,
-        codes_list: list[str],
-        names: list[str],
-        level_names: list[str],
-        parents_list: list[str],
-        levels: tuple[str, ...],
-        edition: str | None,
-        source: str,
-        row_numbers: IntArray,
-    ) -> Hierarchy:
-        n = len(codes_list)
-        codes = np.array(codes_list, dtype=str) if n else np.array([], dtype="<U1")
-        parents = np.array(parents_list, dtype=str) if n else np.array([], dtype="<U1")
-        level_pos = {name: i for i, name in enumerate(levels)}
-        lvl = np.array([level_pos.get(x, -1) for x in level_names], dtype=np.int64)
-        problems: list[tuple[int, Problem]] = []
-
-        def report(mask: NDArray[np.bool_], kind: str, field: str, message: Any) -> None:
-            problems.extend(
-                (i, Problem(message(i), row=int(row_numbers[i]), field=field, kind=kind))
-                for i in np.flatnonzero(mask).tolist()
-            )
-
-        empty = codes == ""
-        report(empty, "empty_code", "code", lambda i: "the unit code is empty")
-        # duplicates: every occurrence after the first of a non-empty code
-        uniq, first_idx, inverse = np.unique(codes, return_index=True, return_inverse=True)
-        first_of = first_idx[inverse]
-        dup = (first_of != np.arange(n)) & ~empty
-        report(
-            dup,
-            "duplicate_code",
-            "code",
-            lambda i: (
-                f"duplicate code {str(codes[i])!r}, first seen in row {int(row_numbers[first_of[i]])}"
-            ),
-        )
-        bad_level = lvl < 0
-        shown = ", ".join(repr(x) for x in levels)
-        report(
-            bad_level,
-            "unknown_level",
-            "level",
-            lambda i: f"unknown level {level_names[i]!r}; the levels are {shown}",
-        )
-        has_parent = parents != ""
-        top_with_parent = (lvl == 0) & has_parent
-        report(
-            top_with_parent,
-            "top_with_parent",
-            "parent",
-            lambda i: (
-                f"a unit on the top level {levels[0]!r} cannot have a parent, got {str(parents[i])!r}"
-            ),
-        )
-        no_parent = (lvl > 0) & ~has_parent
-        report(
-            no_parent,
-            "missing_parent",
-            "parent",
-            lambda i: (
-                f"a unit on level {levels[lvl[i]]!r} needs a parent on level {levels[lvl[i] - 1]!r}"
-            ),
-        )
-        # parent lookup: position of the first row holding each parent code
-        pos = np.searchsorted(uniq, parents) if n else np.array([], dtype=np.int64)
-        pos_clipped = np.minimum(pos, max(len(uniq) - 1, 0))
-        found = has_parent & (uniq[pos_clipped] == parents) if len(uniq) else has_parent & False
-        parent_row = np.where(found, first_idx[pos_clipped] if len(uniq) else 0, -1)
-        unknown_parent = has_parent & ~found & (lvl != 0)
-        report(
-            unknown_parent,
-            "unknown_parent",
-            "parent",
-            lambda i: f"parent {str(parents[i])!r} is not a unit in this list",
-        )
-        wrong_level = (
-            found
-            & (lvl > 0)
-            & (lvl[np.maximum(parent_row, 0)] >= 0)
-            & (lvl[np.maximum(parent_row, 0)] != lvl - 1)
-        )
-        report(
-            wrong_level,
-            "parent_level",
-            "parent",
-            lambda i: (
-                f"parent {str(parents[i])!r} is on level {levels[lvl[parent_row[i]]]!r}, "
-                f"not on {levels[lvl[i] - 1]!r}, the level directly above {levels[lvl[i]]!r}"
-            ),
-        )
-        if problems:
-            problems.sort(key=lambda t: t[0])
-            raise HierarchyError([p for _, p in problems], source=source)
-
-        order = np.lexsort((codes, lvl))
-        new_index = np.empty(n, dtype=np.int64)
-        new_index[order] = np.arange(n)
-        parent_of = np.where(
-            parent_row[order] >= 0, new_index[np.maximum(parent_row[order], 0)], -1
-        )
-        return cls(
-            levels=levels,
-            codes=tuple(codes[order].tolist()),
-            names=tuple(np.array(names, dtype=object)[order].tolist()) if n else (),
-            level_of=lvl[order],
-            parent_of=parent_of,
-            edition=edition,
-        )
 
     # ------------------------------------------------------------------ lookups
 
@@ -921,22 +766,7 @@ class Hierarchy:
         >>> h.subtree("26")
         Hierarchy(edition=None, levels=('province', 'district', 'commune'), units=1/1/0)
         """
-        i = self.position(code)
-        k = int(self.level_of[i])
-        keep = np.concatenate([[i], self.descendant_positions(code)]).astype(np.int64)
-        keep.sort()
-        new_index = np.full(len(self), -1, dtype=np.int64)
-        new_index[keep] = np.arange(len(keep))
-        parents = self.parent_of[keep]
-        parent_of = np.where(parents >= 0, new_index[np.maximum(parents, 0)], -1)
-        return Hierarchy(
-            levels=self.levels[k:],
-            codes=[self.codes[j] for j in keep.tolist()],
-            names=[self.names[j] for j in keep.tolist()],
-            level_of=self.level_of[keep] - k,
-            parent_of=parent_of,
-            edition=self.edition,
-        )
+        return Hierarchy(**_subtree_fields(self, code), edition=self.edition)
 
     def to_records(self) -> list[dict[str, str]]:
         """Return one ``{code, name, level, parent}`` dict per unit (parent ``""`` on top).
@@ -986,18 +816,3 @@ class Hierarchy:
             writer = csv.DictWriter(fh, fieldnames=list(_COLUMNS))
             writer.writeheader()
             writer.writerows(self.to_records())
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _check_levels(levels: Sequence[str]) -> tuple[str, ...]:
-    out = tuple(levels)
-    if isinstance(levels, str) or not out or not all(isinstance(x, str) and x for x in out):
-        msg = f"levels must be a non-empty sequence of level names, top first; got {levels!r}"
-        raise DefinitionError(msg)
-    if len(set(out)) != len(out):
-        msg = f"level names must be distinct; got {out!r}"
-        raise DefinitionError(msg)
-    return out

@@ -45,7 +45,6 @@ Panel(indicators=1, units=2, periods=('2024',), observations=2)
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -55,16 +54,18 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ._periods import GRANULARITIES, axis_sort_key, granularity, normalise_period
-from ._validate import (
-    Problems,
-    check_measures,
-    factorize,
-    parse_numbers,
-    parse_periods,
-    read_csv,
+from ._panel_data import IndicatorData
+from ._panel_read import (
+    _array_columns,
+    _check_definitions,
+    _csv_columns,
+    _definitions,
+    _parse_columns,
+    _record_columns,
+    _validate,
 )
-from .errors import DefinitionError, PanelError, Problem, UnknownIndicatorError
+from ._periods import GRANULARITIES, granularity, normalise_period
+from .errors import UnknownIndicatorError
 from .hierarchy import Hierarchy
 from .indicators import Indicator
 
@@ -77,180 +78,9 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-_KEY_COLUMNS = ("indicator", "unit", "period")
-_NUMBER_COLUMNS = ("value", "numerator", "denominator", "weight")
-
-
-def _readonly(a: NDArray[Any]) -> NDArray[Any]:
-    a = np.ascontiguousarray(a)
-    a.flags.writeable = False
-    return a
-
 
 def _labels(periods: Iterable[str]) -> tuple[str, ...]:
     return tuple(periods)
-
-
-def _nan_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
-    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
-
-
-@attrs.frozen
-class IndicatorData:
-    """The observations of one indicator: dense arrays of shape (units, periods).
-
-    Rows follow :attr:`Hierarchy.codes <cchc_indicators.Hierarchy.codes>`,
-    columns :attr:`Panel.periods`. NaN means "not given".
-
-    Parameters
-    ----------
-    value
-        Values given directly.
-    numerator, denominator
-        Ratio parts, where given.
-    weight
-        The weight column, where given.
-    row
-        The source row of each observation (-1 where there is none), so later
-        errors can name it.
-
-    Examples
-    --------
-    >>> d = IndicatorData.empty(2, 1)
-    >>> d.observed.tolist()
-    [[False], [False]]
-    """
-
-    value: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
-    numerator: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
-    denominator: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
-    weight: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
-    row: IntArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
-    any_value: bool = attrs.field(init=False, eq=False, repr=False)
-    any_bare_value: bool = attrs.field(init=False, eq=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        if np.any((self.denominator == 0) & (self.numerator > 0)):
-            msg = "a positive numerator over a denominator of 0 has no meaning"
-            raise ValueError(msg)
-        given = ~np.isnan(self.value)
-        object.__setattr__(self, "any_value", bool(given.any()))
-        bare = self.any_value and bool((given & np.isnan(self.denominator)).any())
-        object.__setattr__(self, "any_bare_value", bare)
-
-    @property
-    def bare_value(self) -> BoolArray:
-        """Where the observation gave a value without numerator and denominator.
-
-        Such cells cannot be pooled by ``ratio_of_sums``.
-
-        Examples
-        --------
-        >>> from cchc_indicators.datasets import vinh_phuc_units
-        >>> p = Panel.from_records(
-        ...     [
-        ...         {"indicator": "files", "unit": "26", "period": 2024, "value": 95.0},
-        ...         {"indicator": "files", "unit": "243", "period": 2024, "numerator": 45, "denominator": 50},
-        ...     ],
-        ...     vinh_phuc_units(),
-        ... )
-        >>> d = p.data_of("files")  # rows: 26, 243, 244, ... (hierarchy order)
-        >>> d.bare_value[:3].tolist()
-        [[True], [False], [False]]
-        """
-        out: BoolArray = ~np.isnan(self.value) & np.isnan(self.denominator)
-        return out
-
-    @classmethod
-    def empty(cls, n_units: int, n_periods: int) -> IndicatorData:
-        """Arrays with no observation.
-
-        Parameters
-        ----------
-        n_units, n_periods
-            The shape of the arrays.
-
-        Returns
-        -------
-        IndicatorData
-            NaN in every number array, -1 in :attr:`row`.
-
-        Examples
-        --------
-        >>> d = IndicatorData.empty(2, 3)
-        >>> d.value.shape, d.row[0].tolist(), bool(d.observed.any())
-        ((2, 3), [-1, -1, -1], False)
-        """
-        nan = np.full((n_units, n_periods), np.nan)
-        return cls(nan, nan, nan, nan, np.full((n_units, n_periods), -1, dtype=np.int64))
-
-    @property
-    def has_parts(self) -> BoolArray:
-        """Where the observation gave a numerator and a denominator.
-
-        Examples
-        --------
-        >>> from cchc_indicators.datasets import vinh_phuc_units
-        >>> p = Panel.from_records(
-        ...     [
-        ...         {"indicator": "files", "unit": "26", "period": 2024, "value": 95.0},
-        ...         {"indicator": "files", "unit": "243", "period": 2024, "numerator": 45, "denominator": 50},
-        ...     ],
-        ...     vinh_phuc_units(),
-        ... )
-        >>> d = p.data_of("files")  # rows: 26, 243, 244, ... (hierarchy order)
-        >>> d.has_parts[:3].tolist()
-        [[False], [True], [False]]
-        """
-        out: BoolArray = ~np.isnan(self.denominator)
-        return out
-
-    @property
-    def observed(self) -> BoolArray:
-        """Where there is an observation (a value or parts).
-
-        Examples
-        --------
-        >>> from cchc_indicators.datasets import vinh_phuc_units
-        >>> p = Panel.from_records(
-        ...     [
-        ...         {"indicator": "files", "unit": "26", "period": 2024, "value": 95.0},
-        ...         {"indicator": "files", "unit": "243", "period": 2024, "numerator": 45, "denominator": 50},
-        ...     ],
-        ...     vinh_phuc_units(),
-        ... )
-        >>> d = p.data_of("files")  # rows: 26, 243, 244, ... (hierarchy order)
-        >>> d.observed[:3].tolist(), int(d.observed.sum())
-        ([[True], [True], [False]], 2)
-        """
-        out: BoolArray = self.row >= 0
-        return out
-
-    def values(self, scale: float | None) -> FloatArray:
-        """Each cell's value: the value given, or numerator / denominator x ``scale``.
-
-        A denominator of 0 gives NaN. ``scale=None`` means the parts are not
-        turned into values (cells holding only parts are NaN).
-
-        Examples
-        --------
-        >>> d = IndicatorData(
-        ...     value=[[np.nan, 7.0]], numerator=[[3.0, np.nan]], denominator=[[4.0, np.nan]],
-        ...     weight=[[np.nan, np.nan]], row=[[0, 1]],
-        ... )
-        >>> d.values(100).tolist()
-        [[75.0, 7.0]]
-        """
-        if scale is None:
-            return self.value
-        # 0 of 0 gives NaN, and a positive numerator over 0 is refused on construction,
-        # so plain division is exact here; scaling first keeps 57 of 100 at exactly 57
-        num = self.numerator * scale if scale != 1.0 else self.numerator
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out: FloatArray = num / self.denominator
-        if self.any_bare_value:  # where parts were given they win over a value given with them
-            out = np.where(np.isnan(self.denominator), self.value, out)
-        return out
 
 
 @attrs.frozen(eq=False)
@@ -607,17 +437,10 @@ class Panel:
         cchc_indicators.errors.PanelError: <records>: 1 problem
           row 0, field 'denominator': a numerator needs a denominator
         """
-        rows = list(records)
-        _check_mappings(rows, source, first_row)
-        columns = {c: [r.get(c) for r in rows] for c in _KEY_COLUMNS + _NUMBER_COLUMNS}
-        return cls._from_raw(
-            columns,
-            len(rows),
-            hierarchy,
-            indicators,
-            require_parts,
-            source,
-            first_row + np.arange(len(rows), dtype=np.int64),
+        columns, n, row_numbers = _record_columns(records, source, first_row)
+        keys, numbers, bad_text = _parse_columns(columns, n)
+        return cls._build(
+            keys, numbers, n, hierarchy, indicators, require_parts, source, row_numbers, bad_text
         )
 
     @classmethod
@@ -649,26 +472,10 @@ class Panel:
           row 2, field 'value': not a number: 'abc'
         """
         path = Path(path)
-        header, table, row_numbers = read_csv(path)
-        missing = [c for c in _KEY_COLUMNS if c not in header]
-        if not missing and not ({"value", "numerator", "denominator"} & set(header)):
-            missing = ["value (or numerator,denominator)"]
-        if missing:
-            problem = Problem(
-                f"missing column(s) {', '.join(missing)}; got {','.join(header) or '(empty file)'}",
-                row=1,
-                kind="missing_column",
-            )
-            raise PanelError([problem], source=str(path))
-        columns: dict[str, list[Any]] = {}
-        for c in _KEY_COLUMNS + _NUMBER_COLUMNS:
-            if c in header:
-                j = header.index(c)
-                columns[c] = [row[j] if j < len(row) else "" for row in table]
-            else:
-                columns[c] = [None] * len(table)
-        return cls._from_raw(
-            columns, len(table), hierarchy, indicators, require_parts, str(path), row_numbers
+        columns, n, row_numbers = _csv_columns(path)
+        keys, numbers, bad_text = _parse_columns(columns, n)
+        return cls._build(
+            keys, numbers, n, hierarchy, indicators, require_parts, str(path), row_numbers, bad_text
         )
 
     @classmethod
@@ -703,63 +510,14 @@ class Panel:
         >>> p.data_of("a").value.tolist()
         [[1.0, 2.0]]
         """
-        n = len(indicator)
-        lengths = {"unit": len(unit), "period": len(period)}
-        for name, length in lengths.items():
-            if length != n:
-                msg = f"column {name!r} has {length} rows, expected {n} like 'indicator'"
-                raise ValueError(msg)
-        numbers: dict[str, tuple[FloatArray, BoolArray, BoolArray]] = {}
-        for name, col in (
-            ("value", value),
-            ("numerator", numerator),
-            ("denominator", denominator),
-            ("weight", weight),
-        ):
-            if col is None:
-                numbers[name] = (np.full(n, np.nan), np.zeros(n, bool), np.zeros(n, bool))
-                continue
-            arr = np.asarray(col, dtype=np.float64)
-            if arr.shape != (n,):
-                msg = f"column {name!r} has {arr.shape[0] if arr.ndim else 0} rows, expected {n}"
-                raise ValueError(msg)
-            given = ~np.isnan(arr)
-            numbers[name] = (arr, given, given & ~np.isfinite(arr))
-        keys = {
-            "indicator": np.asarray(indicator, dtype=str),
-            "unit": np.asarray(unit, dtype=str),
-            "period": period,
-        }
+        keys, numbers, n = _array_columns(
+            indicator,
+            unit,
+            period,
+            {"value": value, "numerator": numerator, "denominator": denominator, "weight": weight},
+        )
         rows = np.arange(n, dtype=np.int64)
         return cls._build(keys, numbers, n, hierarchy, indicators, require_parts, source, rows, {})
-
-    @classmethod
-    def _from_raw(
-        cls,
-        columns: Mapping[str, list[Any]],
-        n: int,
-        hierarchy: Hierarchy,
-        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None,
-        require_parts: bool,
-        source: str,
-        row_numbers: IntArray,
-    ) -> Panel:
-        numbers: dict[str, tuple[FloatArray, BoolArray, BoolArray]] = {}
-        bad_text: dict[str, dict[int, str]] = {}
-        for name in _NUMBER_COLUMNS:
-            numbers[name], bad_text[name] = parse_numbers(columns[name])
-        keys = {
-            "indicator": np.array([_text(x) for x in columns["indicator"]], dtype=str)
-            if n
-            else np.array([], dtype=str),
-            "unit": np.array([_text(x) for x in columns["unit"]], dtype=str)
-            if n
-            else np.array([], dtype=str),
-            "period": columns["period"],
-        }
-        return cls._build(
-            keys, numbers, n, hierarchy, indicators, require_parts, source, row_numbers, bad_text
-        )
 
     @classmethod
     def _build(
@@ -775,187 +533,9 @@ class Panel:
         bad_text: Mapping[str, Mapping[int, str]],
     ) -> Panel:
         defs = _definitions(indicators)
-        problems = Problems(row_numbers)
-        ind_col: NDArray[np.str_] = keys["indicator"]
-        unit_col: NDArray[np.str_] = keys["unit"]
-
-        # ---- keys
-        problems.add(ind_col == "", "empty_field", "indicator", lambda i: "the indicator is empty")
-        problems.add(unit_col == "", "empty_field", "unit", lambda i: "the unit is empty")
-        unit_idx, unit_found = hierarchy.positions(unit_col)
-        problems.add(
-            ~unit_found & (unit_col != ""),
-            "unknown_unit",
-            "unit",
-            lambda i: (
-                f"unknown unit {str(unit_col[i])!r} (not in the hierarchy, edition {hierarchy.edition})"
-            ),
+        codes, periods, arrays, row_dense = _validate(
+            keys, numbers, n, hierarchy, defs, require_parts, source, row_numbers, bad_text
         )
-        codes, ind_idx = factorize(ind_col)
-        if defs is not None:
-            known = np.array([c in defs for c in codes.tolist()], dtype=bool)
-            held = ", ".join(repr(c) for c in sorted(defs)) or "none"
-            problems.add(
-                ~known[ind_idx] & (ind_col != "") if n else np.zeros(0, bool),
-                "unknown_indicator",
-                "indicator",
-                lambda i: (
-                    f"unknown indicator {str(ind_col[i])!r}; the definitions given are {held}"
-                ),
-            )
-        labels, grains, period_text = parse_periods(keys["period"])
-        period_ok = labels != ""
-        problems.add(
-            ~period_ok,
-            "bad_period",
-            "period",
-            lambda i: (
-                f"not a period: {str(period_text[i])!r} (expected a year such as '2024', "
-                "a quarter '2024-Q2' or a month '2024-06')"
-            ),
-        )
-        # one granularity per (indicator, unit): the first sound row of each pair sets it
-        n_units = len(hierarchy)
-        key_ok = unit_found & period_ok & (ind_col != "")
-        series = np.where(
-            key_ok, ind_idx.astype(np.int64) * n_units + np.maximum(unit_idx, 0), -1 - np.arange(n)
-        )
-        first_of_series = _first_occurrence(series)
-        problems.add(
-            key_ok & (grains != grains[first_of_series]),
-            "mixed_periods",
-            "period",
-            lambda i: (
-                f"period {str(labels[i])!r} is a {grains[i]!s}, but row "
-                f"{int(row_numbers[first_of_series[i]])} gives {grains[first_of_series[i]]!s}s of "
-                f"indicator {str(ind_col[i])!r} for unit {str(unit_col[i])!r}; give each "
-                "indicator and unit in one granularity (years, quarters or months)"
-            ),
-        )
-
-        # ---- numbers
-        value, v_given, v_bad = numbers["value"]
-        num, n_given, n_bad = numbers["numerator"]
-        den, d_given, d_bad = numbers["denominator"]
-        weight, w_given, w_bad = numbers["weight"]
-        for name, bad in (
-            ("value", v_bad),
-            ("numerator", n_bad),
-            ("denominator", d_bad),
-            ("weight", w_bad),
-        ):
-            texts = bad_text.get(name, {})
-            problems.add(
-                bad,
-                "not_a_number",
-                name,
-                lambda i, t=texts, a=numbers[name][0]: (
-                    f"not a number: {t[i]!r}" if i in t else f"not a finite number: {float(a[i])!r}"
-                ),
-            )
-        v_ok, n_ok, d_ok, w_ok = (
-            v_given & ~v_bad,
-            n_given & ~n_bad,
-            d_given & ~d_bad,
-            w_given & ~w_bad,
-        )
-        problems.add(
-            ~v_given & ~n_given & ~d_given,
-            "no_value",
-            "value",
-            lambda i: "the row gives no value and no numerator/denominator",
-        )
-        problems.add(
-            n_given & ~d_given,
-            "incomplete_parts",
-            "denominator",
-            lambda i: "a numerator needs a denominator",
-        )
-        problems.add(
-            d_given & ~n_given,
-            "incomplete_parts",
-            "numerator",
-            lambda i: "a denominator needs a numerator",
-        )
-        parts = n_ok & d_ok
-        problems.add(
-            d_ok & (den < 0),
-            "negative_denominator",
-            "denominator",
-            lambda i: f"the denominator must be >= 0, got {den[i]:g}",
-        )
-        problems.add(
-            n_ok & (num < 0),
-            "negative_numerator",
-            "numerator",
-            lambda i: f"the numerator must be >= 0, got {num[i]:g}",
-        )
-        problems.add(
-            parts & (den == 0) & (num > 0),
-            "positive_over_zero",
-            "denominator",
-            lambda i: (
-                f"a numerator of {num[i]:g} over a denominator of 0 has no meaning; "
-                "check the row (0 of 0 is allowed: it reports no activity)"
-            ),
-        )
-        problems.add(
-            w_ok & (weight < 0),
-            "negative_weight",
-            "weight",
-            lambda i: f"the weight must be >= 0, got {weight[i]:g}",
-        )
-
-        # ---- duplicates among rows whose key is sound
-        periods = sorted(set(labels[key_ok].tolist()), key=axis_sort_key)
-        column_of = {p: j for j, p in enumerate(periods)}
-        per_idx = np.fromiter(
-            map(column_of.get, labels.tolist(), itertools.repeat(0)), dtype=np.int64, count=n
-        )
-        n_periods = max(len(periods), 1)
-        flat = (ind_idx.astype(np.int64) * n_units + np.maximum(unit_idx, 0)) * n_periods + per_idx
-        flat = np.where(key_ok, flat, -1 - np.arange(n))  # unsound keys never collide
-        first_of = _first_occurrence(flat)
-        problems.add(
-            first_of != np.arange(n),
-            "duplicate_key",
-            "period",
-            lambda i: (
-                f"duplicate observation of ({str(ind_col[i])!r}, {str(unit_col[i])!r}, "
-                f"{str(labels[i])!r}); first given in row {int(row_numbers[first_of[i]])}"
-            ),
-        )
-
-        # ---- checks against the measures, where definitions are known
-        rows = row_numbers
-        check_measures(
-            problems,
-            ind_col,
-            ind_idx,
-            codes,
-            defs or {},
-            require_parts,
-            np.where(v_ok, value, np.nan),
-            np.where(parts, num, np.nan),
-            np.where(parts, den, np.nan),
-            v_ok & parts,
-        )
-        problems.raise_if_any(source)
-
-        # ---- dense arrays: one fancy assignment per field
-        shape = (len(codes), n_units, len(periods))
-        arrays = {}
-        for name, arr, ok in (
-            ("value", value, v_ok),
-            ("numerator", num, parts),
-            ("denominator", den, parts),
-            ("weight", weight, w_ok),
-        ):
-            dense = np.full(shape, np.nan)
-            dense[ind_idx, unit_idx, per_idx] = np.where(ok, arr, np.nan)
-            arrays[name] = dense
-        row_dense = np.full(shape, -1, dtype=np.int64)
-        row_dense[ind_idx, unit_idx, per_idx] = rows
         data = {
             code: IndicatorData(
                 arrays["value"][k],
@@ -964,7 +544,7 @@ class Panel:
                 arrays["weight"][k],
                 row_dense[k],
             )
-            for k, code in enumerate(codes.tolist())
+            for k, code in enumerate(codes)
         }
         used = {c: d for c, d in (defs or {}).items() if c in data}
         return cls(hierarchy, tuple(periods), data, used, source)
@@ -995,27 +575,7 @@ class Panel:
           row 0, field 'value': a percent must lie in [0, 100], got 120
         """
         defs = _definitions(indicators) or {}
-        problems = Problems(np.zeros(0, dtype=np.int64))
-        relevant = [c for c in self.data if c in defs]
-        for code in relevant:
-            d = self.data[code]
-            cells = d.observed
-            codes = np.array([code])
-            n = int(cells.sum())
-            problems.rows = d.row[cells]
-            check_measures(
-                problems,
-                np.full(n, code),
-                np.zeros(n, dtype=np.int64),
-                codes,
-                defs,
-                require_parts,
-                d.value[cells],
-                d.numerator[cells],
-                d.denominator[cells],
-                ~np.isnan(d.value[cells]) & ~np.isnan(d.denominator[cells]),
-            )
-        problems.raise_if_any(self.source)
+        relevant = _check_definitions(self.data, defs, require_parts, self.source)
         merged = dict(self.indicators)
         merged.update({c: defs[c] for c in relevant})
         return attrs.evolve(self, indicators=merged)
@@ -1122,52 +682,3 @@ def _pandas() -> Any:
         msg = "this needs pandas: pip install 'cchc-indicators[pandas]'"
         raise ImportError(msg) from exc
     return pd
-
-
-def _first_occurrence(keys: IntArray) -> IntArray:
-    """For each row, the first row holding the same key (itself when it is the first)."""
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    run_start = np.ones(len(keys), dtype=bool)
-    run_start[1:] = ordered[1:] != ordered[:-1]
-    first_in_order = order[np.maximum.accumulate(np.where(run_start, np.arange(len(keys)), 0))]
-    out = np.empty(len(keys), dtype=np.int64)
-    out[order] = first_in_order
-    return out
-
-
-def _check_mappings(rows: Sequence[object], source: str, first_row: int) -> None:
-    bad = [i for i, r in enumerate(rows) if not isinstance(r, Mapping)]
-    if bad:
-        problems = [
-            Problem(
-                f"a record is a mapping such as {{'indicator': ..., 'unit': ..., 'period': ...}}, "
-                f"got {type(rows[i]).__name__}",
-                row=first_row + i,
-                kind="not_a_record",
-            )
-            for i in bad[:20]
-        ]
-        raise PanelError(problems, source=source)
-
-
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _definitions(
-    indicators: Iterable[Indicator] | Mapping[str, Indicator] | None,
-) -> dict[str, Indicator] | None:
-    if indicators is None:
-        return None
-    items = list(indicators.values()) if isinstance(indicators, Mapping) else list(indicators)
-    out: dict[str, Indicator] = {}
-    for ind in items:
-        if not isinstance(ind, Indicator):
-            msg = f"indicators must be Indicator objects, got {ind!r}"
-            raise DefinitionError(msg)
-        if ind.code in out and out[ind.code] != ind:
-            msg = f"two different definitions of indicator {ind.code!r}"
-            raise DefinitionError(msg, code=ind.code)
-        out[ind.code] = ind
-    return out

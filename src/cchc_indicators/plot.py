@@ -51,37 +51,41 @@ True
 
 from __future__ import annotations
 
-import contextlib
-import math
-import textwrap
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import attrs
 import numpy as np
-from numpy.typing import NDArray
 
-from ._periods import (
-    deadline_on_axis,
-    decimal_year,
-    granularity,
-    normalise_period,
-    period_end_key,
-    period_sort_key,
+from ._plot_common import (
+    _DEADLINE_COLOR,
+    _OBSERVED_COLOR,
+    _TARGET_COLOR,
+    _axes,
+    _fonts,
+    _mark,
+    _matplotlib,
+    _period,
+    _with_unit,
+    _wrap,
 )
-from .errors import (
-    DefinitionError,
-    UnknownIndicatorError,
-    UnknownLevelError,
-    UnknownPeriodError,
-    UnknownUnitError,
+from ._plot_index import index_contributions, index_scores
+from ._plot_plan import (
+    _bar_label,
+    _heatmap_units,
+    _plan_target,
+    _resolve_indicator,
+    _target_line,
+    _tier_rows,
+    _Trajectory,
 )
+from ._plot_uncertainty import rank_intervals, score_intervals, sensitivity_bars
+from .errors import UnknownPeriodError
 from .evaluate import STATUSES
 from .indicators import Indicator
 from .panel import Panel
 from .plan import Plan
 from .rollup import rollup
-from .rules import Rule, ShareMeeting
+from .rules import Rule
 from .scopes import Scope
 from .targets import Target
 
@@ -103,8 +107,6 @@ __all__ = [
     "trajectory",
 ]
 
-FloatArray = NDArray[np.float64]
-
 #: The colour of each status in the heat-map and the tier chart (greens for good news,
 #: orange and red for bad, blue and grey where the data say too little).
 STATUS_COLORS: Mapping[str, str] = {
@@ -116,242 +118,7 @@ STATUS_COLORS: Mapping[str, str] = {
     "no_data": "#bababa",
 }
 
-#: The font that draws every Vietnamese letter (matplotlib ships it); used as a fallback.
-_FALLBACK_FONT = "DejaVu Sans"
-#: The gid of the text that carries a figure's note, so it is added once per figure.
-_NOTE_GID = "cchc-note"
-_NOTE_COLOR = "#b2182b"
-_TARGET_COLOR = "#2b2b2b"
-_DEADLINE_COLOR = "#7b3294"
-_OBSERVED_COLOR = "#2166ac"
-_INSTALL = "pip install 'cchc-indicators[plot]'"
-
-
-# ---------------------------------------------------------------------- helpers
-
-
-def _matplotlib() -> Any:
-    """Import matplotlib, or say how to install it."""
-    try:
-        import matplotlib
-    except ImportError as exc:
-        msg = f"plotting needs matplotlib, an optional dependency: {_INSTALL}"
-        raise ImportError(msg) from exc
-    return matplotlib
-
-
-def _families() -> list[str]:
-    """The current font families, then DejaVu Sans for letters they lack."""
-    families = list(_matplotlib().rcParams["font.family"])
-    return families if _FALLBACK_FONT in families else [*families, _FALLBACK_FONT]
-
-
-@contextlib.contextmanager
-def _fonts() -> Iterator[list[str]]:
-    """Draw text created inside with the current fonts and DejaVu Sans as fallback."""
-    families = _families()
-    with _matplotlib().rc_context({"font.family": families}):
-        yield families
-
-
-def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Axes, Figure]:
-    """``ax`` and its (top-level) figure, or a new figure of ``size`` inches with one axes."""
-    _matplotlib()
-    from matplotlib.figure import Figure
-
-    if ax is None:
-        ax = Figure(figsize=size, layout="constrained").add_subplot()
-    root: Any = ax.figure
-    while not isinstance(root, Figure):  # a SubFigure: its parent, up to the figure
-        root = root.figure
-    # tick labels are created lazily; make the first ones now, with the fonts in force
-    ax.get_xticklabels(which="both")
-    ax.get_yticklabels(which="both")
-    return ax, root
-
-
-def _mark(fig: Figure, note: str, families: list[str]) -> None:
-    """Write ``note`` (such as the synthetic-data warning) at the bottom of ``fig``, once.
-
-    A constrained layout that fills the figure is told to leave a strip for it.
-    """
-    if not note or any(t.get_gid() == _NOTE_GID for t in fig.texts):
-        return
-    from matplotlib.layout_engine import ConstrainedLayoutEngine
-
-    engine = fig.get_layout_engine()
-    if isinstance(engine, ConstrainedLayoutEngine) and tuple(engine.get()["rect"]) == (0, 0, 1, 1):
-        strip = min(0.15, 0.3 / fig.get_figheight())  # about 0.3 inch
-        engine.set(rect=(0.0, strip, 1.0, 1.0 - strip))
-    fig.text(
-        0.5,
-        0.01,
-        note,
-        ha="center",
-        va="bottom",
-        fontsize="small",
-        fontweight="bold",
-        color=_NOTE_COLOR,
-        fontfamily=families,
-        gid=_NOTE_GID,
-    )
-
-
-def _wrap(text: str, width: int = 70) -> str:
-    return textwrap.fill(text, width=width)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.1f}" if abs(x - round(x)) > 1e-9 else f"{x:.0f}"
-
-
-def _with_unit(x: float, unit: str) -> str:
-    return f"{_fmt(x)} {unit}".strip()
-
-
-def _period(value: object, what: str) -> str:
-    try:
-        return normalise_period(value)
-    except ValueError as exc:
-        msg = f"{what}: {exc}"
-        raise DefinitionError(msg) from None
-
-
 # ---------------------------------------------------------------------- trajectory
-
-
-def _resolve_indicator(panel: Panel, indicator: Indicator | str, plan: Plan | None) -> Indicator:
-    code = indicator.code if isinstance(indicator, Indicator) else indicator
-    panel.data_of(code)  # UnknownIndicatorError naming what the panel holds
-    if isinstance(indicator, Indicator):
-        return indicator
-    if plan is not None and code in plan.codes:
-        return plan.indicator(code)
-    return panel.indicator(code)
-
-
-def _plan_target(plan: Plan, ind: Indicator, panel: Panel, pos: int, scope: Scope) -> Target | None:
-    """The target of ``ind`` that judges unit ``pos`` on ``scope``, as :func:`evaluate` picks it."""
-    h = panel.hierarchy
-    level = int(h.level_of[pos])
-    if plan.unit is not None:
-        plan_pos = h.position(plan.unit)
-        plan_level, is_plan_unit = int(h.level_of[plan_pos]), pos == plan_pos
-    else:  # every top-level unit is a plan unit
-        plan_level, is_plan_unit = 0, level == 0
-    for t in ind.targets:
-        if t.tier is not None and t.tier not in h.levels:
-            continue  # a tier this hierarchy does not have judges no unit of it
-        tier_level = None if t.tier is None else h.levels.index(t.tier)
-        if tier_level is None or tier_level <= plan_level:  # the plan unit itself
-            judged = is_plan_unit and scope == (t.scope or Scope("own"))
-        else:  # a tier below: pooled on the plan unit, and each unit of the tier on its own
-            judged = (is_plan_unit and scope == Scope("tier", str(t.tier))) or (
-                scope.kind == "own"
-                and level == tier_level
-                and (plan.unit is None or pos in h.descendant_positions(plan.unit, t.tier))
-            )
-        if judged:
-            return t
-    return None
-
-
-def _target_line(
-    target: Target | float | None,
-    ind: Indicator,
-    scope: Scope,
-    values: Any,
-    periods: Sequence[str],
-) -> tuple[float | None, str]:
-    """The target as a level on the value axis (``None`` when it has none) and its label."""
-    if target is None:
-        return None, ""
-    if not isinstance(target, Target):
-        if isinstance(target, bool) or not isinstance(target, (int, float)):
-            msg = f"target must be a Target or a number, got {target!r}"
-            raise DefinitionError(msg, code=ind.code)
-        level = float(target)
-        return level, f"target {_with_unit(level, ind.unit)}"
-    if isinstance(target.rule, ShareMeeting) and scope.kind == "own":
-        c = target.rule.condition
-        return c.threshold, f"target {c.op} {_with_unit(c.threshold, ind.unit)} (own)"
-    text = f"target {target.describe(ind.unit, with_tier=False)}"
-    if target.kind == "rank_at_most":
-        return None, f"{text} (a rank: not on this axis)"
-    if not target.relative:
-        return target.bound, text
-    assert target.baseline is not None
-    base = values[periods.index(target.baseline)] if target.baseline in periods else math.nan
-    if math.isnan(base) or base == 0:
-        return None, f"{text} (no baseline value to draw it from)"
-    return base + target.bound * abs(base) / 100.0, text
-
-
-@attrs.frozen
-class _Trajectory:
-    """What :func:`trajectory` draws: the points, the projection line, the deadline, the ticks."""
-
-    x: FloatArray
-    y: FloatArray
-    projection: tuple[tuple[float, float], tuple[float, float]] | None
-    x_deadline: float | None
-    ticks: list[tuple[float, str]]
-
-    @classmethod
-    def compute(
-        cls,
-        periods: Sequence[str],
-        values: FloatArray,
-        period: str,
-        start: str | None,
-        deadline: str | None,
-    ) -> _Trajectory:
-        """The unit's values up to ``period`` and, before ``deadline``, the projection.
-
-        The projection is evaluate()'s: a least-squares line through the values
-        from ``start`` to ``period``, evaluated where the deadline sits on the
-        data's time axis (the last period of the data's kind in the deadline).
-        """
-        shown = [
-            j
-            for j, p in enumerate(periods)
-            if period_sort_key(p) <= period_sort_key(period) and not math.isnan(values[j])
-        ]
-        x = np.array([decimal_year(periods[j]) for j in shown])
-        y = values[shown]
-        labels = [periods[j] for j in shown]
-        if deadline is None:
-            return cls(x, y, None, None, _ticks(labels, x.tolist()))
-        x_end, end_label = deadline_on_axis(deadline, period)
-        ticks = _ticks([*labels, end_label], [*x.tolist(), x_end])
-        projection = None
-        if period_end_key(period) < period_end_key(deadline):
-            fit = [
-                k
-                for k, j in enumerate(shown)
-                if start is None or period_sort_key(periods[j]) >= period_sort_key(start)
-            ]
-            if len(fit) >= 2:
-                slope, intercept = np.polyfit(x[fit], y[fit], 1)
-                x0 = decimal_year(start) if start is not None else float(x[fit][0])
-                projection = (
-                    (x0, x_end),
-                    (float(slope * x0 + intercept), float(slope * x_end + intercept)),
-                )
-        return cls(x, y, projection, x_end, ticks)
-
-
-def _ticks(labels: Sequence[str], xs: Sequence[float]) -> list[tuple[float, str]]:
-    """Ticks at the given periods (every year between, for years), at most about 12."""
-    if not labels:
-        return []
-    if all(granularity(t) == "year" for t in labels):
-        years = range(int(min(labels)), int(max(labels)) + 1)
-        ticks = [(float(y), str(y)) for y in years]
-    else:
-        ticks = sorted(dict(zip(xs, labels, strict=True)).items())
-    step = math.ceil(len(ticks) / 12)
-    return ticks[::step]
 
 
 def trajectory(
@@ -534,49 +301,6 @@ def trajectory(
 # ---------------------------------------------------------------------- heat-map
 
 
-def _check_rows(evaluation: Evaluation) -> Sequence[Mapping[str, Any]]:
-    if not evaluation.rows:
-        msg = (
-            f"the evaluation of plan {evaluation.plan.code!r} in {evaluation.period} has no rows "
-            "to plot"
-        )
-        raise DefinitionError(msg, code=evaluation.plan.code)
-    return evaluation.rows
-
-
-def _heatmap_units(
-    evaluation: Evaluation, units: str | Sequence[str] | None
-) -> tuple[list[str], dict[str, str]]:
-    """The unit codes of the columns, and every unit's name."""
-    rows = _check_rows(evaluation)
-    names = {r["unit"]: r["unit_name"] for r in rows}
-    level_of = {r["unit"]: r["level"] for r in rows}
-    levels = list(dict.fromkeys(level_of.values()))
-    if units is None:
-        plan_units = list(dict.fromkeys(r["unit"] for r in evaluation.plan_rows()))
-        plan_levels = {r["level"] for r in rows if r["unit"] in plan_units}
-        below = [lv for lv in levels if lv not in plan_levels][:1]
-        return plan_units + [u for u in names if level_of[u] in below], names
-    if isinstance(units, str):
-        if units not in levels:
-            msg = (
-                f"unknown level {units!r}; the evaluation has rows on the levels "
-                f"{', '.join(repr(lv) for lv in levels)} (pass unit codes as a list)"
-            )
-            raise UnknownLevelError(msg, key=units)
-        return [u for u in names if level_of[u] == units], names
-    chosen = list(dict.fromkeys(units))
-    missing = [u for u in chosen if u not in names]
-    if missing:
-        shown = ", ".join(repr(u) for u in missing)
-        msg = f"the evaluation has no rows for unit {shown}; it has rows for {len(names)} units"
-        raise UnknownUnitError(msg, key=str(missing[0]))
-    if not chosen:
-        msg = "no unit to plot: 'units' is empty"
-        raise DefinitionError(msg)
-    return chosen, names
-
-
 def scorecard_heatmap(
     evaluation: Evaluation,
     *,
@@ -691,56 +415,6 @@ def scorecard_heatmap(
 
 
 # ---------------------------------------------------------------------- tiers
-
-
-def _tier_rows(evaluation: Evaluation, indicator: str, unit: str | None) -> list[Mapping[str, Any]]:
-    rows = _check_rows(evaluation)
-    mine = [r for r in rows if r["indicator"] == indicator]
-    if not mine:
-        held = ", ".join(dict.fromkeys(r["indicator"] for r in rows))
-        msg = f"the evaluation has no rows for indicator {indicator!r}; it has {held}"
-        raise UnknownIndicatorError(msg, key=indicator)
-    plan_units = list(dict.fromkeys(r["unit"] for r in evaluation.plan_rows()))
-    if unit is None:
-        candidates = [u for u in plan_units if any(r["unit"] == u for r in mine)]
-        if len(candidates) > 1:
-            shown = ", ".join(repr(u) for u in candidates[:5])
-            msg = (
-                f"the plan has several units ({shown}, ...); name the one to chart with "
-                "unit='<code>'"
-            )
-            raise DefinitionError(msg, code=indicator)
-        unit = candidates[0] if candidates else plan_units[0]
-    elif unit not in plan_units:
-        msg = (
-            f"unit {unit!r} is not a unit of the plan in this evaluation; its units are "
-            f"{', '.join(repr(u) for u in plan_units[:5])}"
-        )
-        raise UnknownUnitError(msg, key=unit)
-    bars = [r for r in mine if r["unit"] == unit and r["tier"] is not None]
-    if not any(r["scope"].startswith("tier:") for r in bars):
-        per_tier = dict.fromkeys(
-            r["indicator"] for r in rows if r["unit"] == unit and r["scope"].startswith("tier:")
-        )
-        tiers = ", ".join(dict.fromkeys(str(r["tier"]) for r in bars)) or "none"
-        msg = (
-            f"indicator {indicator!r} has no per-tier target (a tier below unit {unit!r}, pooled); "
-            f"its targets' tiers on that unit: {tiers}. Indicators with per-tier targets: "
-            f"{', '.join(per_tier) or 'none'}"
-        )
-        raise DefinitionError(msg, code=indicator)
-    return bars
-
-
-def _bar_label(r: Mapping[str, Any]) -> str:
-    scope = str(r["scope"])
-    if scope == "own":
-        how = "own"
-    elif str(r["rule"] or "").startswith("share_meeting"):
-        how = "share of units"
-    else:
-        how = "pooled"
-    return f"{r['tier']}\n({how})"
 
 
 def tier_chart(
@@ -898,16 +572,3 @@ def tier_chart(
         )
         _mark(fig, evaluation.note, families)
     return fig
-
-
-# ---------------------------------------------------------------------- composite indices
-
-from ._plot_index import (  # noqa: E402  (they use the helpers above, imported when called)
-    index_contributions,
-    index_scores,
-)
-from ._plot_uncertainty import (  # noqa: E402  (the same)
-    rank_intervals,
-    score_intervals,
-    sensitivity_bars,
-)

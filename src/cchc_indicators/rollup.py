@@ -44,7 +44,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,27 +52,25 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._periods import axis_sort_key
-from .errors import (
-    DefinitionError,
-    IncompatibleStatesError,
-    PanelError,
-    Problem,
-    UnknownPeriodError,
+
+# The survey statistics pool their states the same way: re-exported explicitly.
+from ._rollup_engine import _by_scope as _by_scope
+from ._rollup_engine import (
+    _combine_table,
+    _empty,
+    _finalize,
+    _merged,
+    _provenance,
+    _reasons,
+    _resolve,
+    _scope_fields,
 )
+from ._rollup_result import _records, _table
+from .errors import DefinitionError, IncompatibleStatesError, UnknownPeriodError
 from .hierarchy import Hierarchy
 from .indicators import Indicator
 from .panel import Panel, _pandas
-from .rules import (
-    REASON_BELOW_MIN_COVERAGE,
-    REASON_NO_DATA,
-    REASON_NOT_APPLICABLE,
-    REASON_OK,
-    REASON_ZERO_DENOMINATOR,
-    REASONS,
-    Cells,
-    Combine,
-    Rule,
-)
+from .rules import Combine, Rule
 from .scopes import Scope, own, territory, tier
 
 __all__ = [
@@ -94,153 +91,6 @@ State = dict[str, FloatArray]
 
 #: Provenance labels, indexed by the codes stored in :attr:`Rollup.provenance`.
 PROVENANCE = ("missing", "observed", "derived")
-_MISSING, _OBSERVED, _DERIVED = 0, 1, 2
-_OWN_FIELDS: tuple[tuple[str, Combine], ...] = (("value", "add"), ("undefined", "add"))
-
-# ---------------------------------------------------------------------- state algebra
-
-
-def _combine_table(rule: Rule | None) -> dict[str, Combine]:
-    fields = _OWN_FIELDS if rule is None else rule.fields
-    return {**dict(fields), "n": "add"}
-
-
-def _identity(op: Combine) -> float:
-    return 0.0 if op == "add" else (math.inf if op == "min" else -math.inf)
-
-
-def _flat_index(h: Hierarchy, level: int, n_periods: int) -> IntArray:
-    """Flat (parent, period) cell numbers of the units of ``level``, for np.bincount."""
-
-    def compute() -> IntArray:
-        parent = h.ancestors(level, level - 1)
-        idx = (parent[:, None] * n_periods + np.arange(n_periods)).ravel()
-        idx.flags.writeable = False
-        return idx
-
-    return h.memo(("flat_index", level, n_periods), compute)
-
-
-def _pool(state: State, combine: Mapping[str, Combine], idx: IntArray, size: int) -> State:
-    """Pool the rows of ``state`` into ``size`` parents; ``idx`` is from :func:`_flat_index`."""
-    n_periods = next(iter(state.values())).shape[1]
-    out: State = {}
-    for name, arr in state.items():
-        op = combine[name]
-        pooled: FloatArray
-        if op == "add":
-            pooled = np.bincount(idx, weights=arr.ravel(), minlength=size * n_periods).astype(
-                np.float64, copy=False
-            )
-        else:
-            pooled = np.full(size * n_periods, _identity(op))
-            (np.minimum if op == "min" else np.maximum).at(pooled, idx, arr.ravel())
-        out[name] = pooled.reshape(size, n_periods)
-    return out
-
-
-def _merge_into(a: State, b: State, combine: Mapping[str, Combine]) -> None:
-    """Merge ``b`` into ``a`` in place (arrays of the same shape)."""
-    for name, arr in a.items():
-        op = combine[name]
-        if op == "add":
-            arr += b[name]
-        else:
-            (np.minimum if op == "min" else np.maximum)(arr, b[name], out=arr)
-
-
-def _merged(a: State, b: State, combine: Mapping[str, Combine]) -> State:
-    out = {name: arr.copy() for name, arr in a.items()}
-    _merge_into(out, b, combine)
-    return out
-
-
-def _empty(combine: Mapping[str, Combine], rows: int, n_periods: int) -> State:
-    return {name: np.full((rows, n_periods), _identity(op)) for name, op in combine.items()}
-
-
-def _by_scope(
-    unit_state: State, combine: Mapping[str, Combine], h: Hierarchy, scope: Scope
-) -> State:
-    """Turn per-unit states into scope states, one level at a time, bottom up, in place.
-
-    ``unit_state`` must hold fresh arrays (a rule's ``init`` makes new ones):
-    the rows of each level are overwritten with the pooled states.
-    """
-    if scope.kind == "own":
-        return unit_state
-    n_periods = next(iter(unit_state.values())).shape[1]
-    if scope.kind == "territory":
-        start = len(h.levels) - 2
-    else:
-        assert scope.level is not None
-        t = h.level_number(scope.level)
-        below = h.level_slice(t).stop
-        for name, arr in unit_state.items():
-            arr[below:] = _identity(combine[name])
-        start = t - 1
-    for k in range(start, -1, -1):
-        child, here = h.level_slice(k + 1), h.level_slice(k)
-        pooled = _pool(
-            {name: arr[child] for name, arr in unit_state.items()},
-            combine,
-            _flat_index(h, k + 1, n_periods),
-            h.level_size(k),
-        )
-        if scope.kind == "territory":
-            _merge_into({name: arr[here] for name, arr in unit_state.items()}, pooled, combine)
-        else:
-            for name, arr in unit_state.items():
-                arr[here] = pooled[name]
-    return unit_state
-
-
-def _scope_sizes(h: Hierarchy, scope: Scope) -> FloatArray:
-    """How many units each unit's scope holds (0 where the scope does not apply); cached."""
-
-    def compute() -> FloatArray:
-        if scope.kind == "own":
-            sizes = np.ones(len(h))
-        else:
-            ones: State = {"n": np.ones((len(h), 1))}
-            sizes = _by_scope(ones, {"n": "add"}, h, scope)["n"][:, 0]
-        if scope.kind == "tier":
-            assert scope.level is not None
-            below = h.level_slice(h.level_number(scope.level)).stop
-            sizes[below:] = 0.0
-        sizes.flags.writeable = False
-        return sizes
-
-    return h.memo(("scope_sizes", scope), compute)
-
-
-def _short_of(n: FloatArray, sizes: NDArray[Any], min_coverage: float) -> NDArray[np.bool_]:
-    """Where coverage n / sizes is below ``min_coverage`` (computed as the coverage is shown)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: NDArray[np.bool_] = (n / sizes[:, None]) < min_coverage
-    return out
-
-
-def _is_self_scope(h: Hierarchy, scope: Scope) -> NDArray[np.bool_]:
-    """Units whose scope holds only themselves: their value is their own observation.
-
-    ``own`` always; ``territory`` for a unit with no descendants; ``tier:<level>``
-    for the units on that level (a unit pooling a single descendant is not one).
-    """
-
-    def compute() -> NDArray[np.bool_]:
-        if scope.kind == "own":
-            out = np.ones(len(h), dtype=bool)
-        elif scope.kind == "territory":
-            out = _scope_sizes(h, scope) == 1
-        else:
-            assert scope.level is not None
-            out = np.zeros(len(h), dtype=bool)
-            out[h.level_slice(scope.level)] = True
-        out.flags.writeable = False
-        return out
-
-    return h.memo(("self_scope", scope), compute)
 
 
 # ---------------------------------------------------------------------- public engine
@@ -402,21 +252,9 @@ class RollupState:
         ):
             msg = f"min_coverage is a share between 0 and 1, got {min_coverage!r}"
             raise DefinitionError(msg)
-        n = self.fields["n"]
-        sizes = _scope_sizes(self.hierarchy, self.scope)
-        measure = self.indicator.measure
-        scale = measure.scale if measure.kind == "ratio" and measure.scale else 1.0
-        if self.rule is None:
-            if np.any(n > 1):
-                msg = "the merged chunks hold the same observation twice; chunks must partition the rows"
-                raise IncompatibleStatesError(msg)
-            value = np.where(
-                (n == 1) & (self.fields["undefined"] == 0), self.fields["value"], np.nan
-            )
-        else:
-            value = self.rule.finalize(dict(self.fields), n, sizes[:, None], scale)
-        if min_coverage > 0:
-            value[_short_of(n, sizes, min_coverage)] = np.nan
+        value, sizes = _finalize(
+            self.indicator, self.rule, self.scope, self.hierarchy, self.fields, min_coverage
+        )
         return Rollup(
             indicator=self.indicator,
             rule=self.rule,
@@ -457,24 +295,7 @@ def rollup_state(
     if the_scope.level is not None:
         h.level_number(the_scope.level)  # raises UnknownLevelError
     the_rule = None if the_scope.kind == "own" else (ind.check_rule(rule) if rule else ind.rule)
-    data = panel.data_of(ind.code)
-    scale = ind.measure.scale if ind.measure.kind == "ratio" else 1.0
-    if the_rule is None:
-        values = data.values(scale)
-        observed = data.observed
-        undefined = observed & np.isnan(values)
-        fields: State = {
-            "value": np.where(observed & ~undefined, values, 0.0),
-            "undefined": undefined.astype(np.float64),
-            "n": observed.astype(np.float64),
-        }
-    else:
-        if the_rule.needs_parts and data.any_bare_value:
-            _require_parts(panel, data.bare_value, ind, the_rule, the_scope)
-        cells = Cells(lambda: data.values(scale), data.numerator, data.denominator, data.weight)
-        fields, has = the_rule.init(cells)
-        fields["n"] = has.astype(np.float64)
-        fields = _by_scope(fields, _combine_table(the_rule), h, the_scope)
+    fields = _scope_fields(panel, ind, the_rule, the_scope)
     return RollupState(ind, the_rule, the_scope, h, panel.periods, fields)
 
 
@@ -534,41 +355,6 @@ def rollup(
     """
     state = rollup_state(panel, indicator, scope=scope, rule=rule)
     return state.finalize(min_coverage)
-
-
-def _resolve(panel: Panel, indicator: Indicator | str) -> tuple[Indicator, Panel]:
-    if isinstance(indicator, Indicator):
-        known = panel.indicators.get(indicator.code)
-        if known != indicator:
-            panel = panel.with_indicators([indicator])
-        return indicator, panel
-    return panel.indicator(indicator), panel
-
-
-def _require_parts(
-    panel: Panel, value_only: NDArray[np.bool_], ind: Indicator, rule: Rule, scope: Scope
-) -> None:
-    h = panel.hierarchy
-    if scope.kind == "tier":
-        assert scope.level is not None
-        mask = np.zeros(len(h), dtype=bool)
-        mask[h.level_slice(scope.level)] = True
-        value_only = value_only & mask[:, None]
-    if not value_only.any():
-        return
-    rows = np.sort(panel.data_of(ind.code).row[value_only])
-    problems = [
-        Problem(
-            f"indicator {ind.code!r}: rule {rule.to_spec()!r} pools numerators and denominators, "
-            "but this observation gives only a value; give numerator and denominator, or roll "
-            "up with rule 'mean' or 'weighted_mean(by=weight)'",
-            row=int(r),
-            field="value",
-            kind="value_without_parts",
-        )
-        for r in rows[:1000].tolist()
-    ]
-    raise PanelError(problems, source=panel.source)
 
 
 @attrs.frozen(eq=False)
@@ -709,23 +495,11 @@ class Rollup:
         >>> [REASONS[k] for k in r.reason[[i, j], 0]]
         ['', 'no_data']
         """
-        if "reason" in self._derived:
-            return self._derived["reason"]
-        n = self.state["n"]
-        reason = np.zeros(self.value.shape, dtype=np.int8)
-        reason[n == 0] = REASON_NO_DATA
-        if self.rule is None:
-            undefined = (self.state["undefined"] > 0) & (n > 0)
-        else:
-            undefined = self.rule.undefined(dict(self.state), n)
-        reason[undefined] = REASON_ZERO_DENOMINATOR
-        if self.min_coverage > 0:
-            short = (n > 0) & _short_of(n, self.n_in_scope, self.min_coverage) & ~undefined
-            reason[short] = REASON_BELOW_MIN_COVERAGE
-        reason[self.n_in_scope == 0, :] = REASON_NOT_APPLICABLE
-        reason[(reason == REASON_OK) & np.isnan(self.value)] = REASON_NO_DATA
-        self._derived["reason"] = reason
-        return reason
+        if "reason" not in self._derived:
+            self._derived["reason"] = _reasons(
+                self.rule, self.state, self.value, self.n_in_scope, self.min_coverage
+            )
+        return self._derived["reason"]
 
     @property
     def provenance(self) -> NDArray[np.int8]:
@@ -745,15 +519,11 @@ class Rollup:
         >>> [PROVENANCE[k] for k in r.provenance[units, 0]]
         ['derived', 'missing', 'observed']
         """
-        if "provenance" in self._derived:
-            return self._derived["provenance"]
-        provenance = np.full(self.value.shape, _DERIVED, dtype=np.int8)
-        provenance[(self.state["n"] == 1) & _is_self_scope(self.hierarchy, self.scope)[:, None]] = (
-            _OBSERVED
-        )
-        provenance[self.reason != REASON_OK] = _MISSING
-        self._derived["provenance"] = provenance
-        return provenance
+        if "provenance" not in self._derived:
+            self._derived["provenance"] = _provenance(
+                self.hierarchy, self.scope, self.state, self.reason
+            )
+        return self._derived["provenance"]
 
     def _cell(self, unit: str, period: object) -> tuple[int, int]:
         from ._periods import normalise_period
@@ -844,7 +614,7 @@ class Rollup:
         'no_data'
         """
         i, j = self._cell(unit, period)
-        return self._records(np.array([i]), [j])[0]
+        return _records(self, np.array([i]), [j])[0]
 
     def array(self, level: str) -> FloatArray:
         """Return the values of the units of ``level`` (units x periods).
@@ -924,38 +694,7 @@ class Rollup:
             if level is None
             else np.arange(h.level_slice(level).start, h.level_slice(level).stop)
         )
-        return self._records(rows, range(len(self.periods)))
-
-    def _records(self, rows: IntArray, cols: Any) -> list[dict[str, Any]]:
-        h = self.hierarchy
-        rule = self.rule.to_spec() if self.rule else None
-        scope = str(self.scope)
-        coverage = self.coverage
-        out = []
-        for i in rows.tolist():
-            level = h.levels[int(h.level_of[i])]
-            for j in cols:
-                v = float(self.value[i, j])
-                c = float(coverage[i, j])
-                out.append(
-                    {
-                        "indicator": self.indicator.code,
-                        "unit": h.codes[i],
-                        "name": h.names[i],
-                        "level": level,
-                        "period": self.periods[j],
-                        "value": None if math.isnan(v) else v,
-                        "unit_label": self.indicator.unit,
-                        "rule": rule,
-                        "scope": scope,
-                        "coverage": None if math.isnan(c) else c,
-                        "n_with_data": int(self.n_with_data[i, j]),
-                        "n_in_scope": int(self.n_in_scope[i]),
-                        "provenance": PROVENANCE[int(self.provenance[i, j])],
-                        "reason": REASONS[int(self.reason[i, j])] or None,
-                    }
-                )
-        return out
+        return _records(self, rows, range(len(self.periods)))
 
     def to_frame(self, level: str | None = None) -> Any:
         """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra).
@@ -1021,33 +760,4 @@ class Rollup:
           Thành phố Phúc Yên (244)  — no data
         ...
         """
-        h = self.hierarchy
-        rows = self.to_records(level)
-        by_unit: dict[str, dict[str, str]] = {}
-        for r in rows:
-            cell = (
-                f"{r['value']:.{digits}f}"
-                if r["value"] is not None
-                else "— " + (r["reason"] or "").replace("_", " ")
-            )
-            key = f"{'  ' * h.level_number(r['level'])}{r['name']} ({r['unit']})"
-            by_unit.setdefault(key, {})[r["period"]] = cell
-        width = max([len(k) for k in by_unit] + [4])
-        widths = [
-            max([len(p)] + [len(v.get(p, "")) for v in by_unit.values()]) for p in self.periods
-        ]
-        head = (
-            "unit".ljust(width)
-            + "  "
-            + "  ".join(p.rjust(w) for p, w in zip(self.periods, widths, strict=True))
-        )
-        lines = [head, "-" * len(head)]
-        for key, cells in by_unit.items():
-            lines.append(
-                key.ljust(width)
-                + "  "
-                + "  ".join(
-                    cells.get(p, "").rjust(w) for p, w in zip(self.periods, widths, strict=True)
-                )
-            )
-        return "\n".join(lines)
+        return _table(self, level, digits)

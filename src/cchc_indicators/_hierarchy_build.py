@@ -1,0 +1,253 @@
+"""Building a :class:`~cchc_indicators.hierarchy.Hierarchy`: reading, checking, indexing units.
+
+:meth:`Hierarchy.from_records <cchc_indicators.hierarchy.Hierarchy.from_records>`
+and :meth:`~cchc_indicators.hierarchy.Hierarchy.from_csv` turn their input into
+columns of text; :func:`_validate` checks every unit at once (codes, levels,
+parents), collects every problem with its row number, and returns the arrays
+of the hierarchy in canonical order (by level, then code). Once built, a
+hierarchy keeps :func:`_ancestor_tables`: for every pair of levels, each
+unit's ancestor, which is what the roll-up engine pools over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ._validate import read_csv
+from .errors import DefinitionError, HierarchyError, Problem
+
+if TYPE_CHECKING:
+    from .hierarchy import Hierarchy
+
+IntArray = NDArray[np.int64]
+#: The columns of a file of units, in the order they are written.
+_COLUMNS = ("code", "name", "level", "parent")
+Columns = tuple[list[str], list[str], list[str], list[str], IntArray]
+
+
+def _readonly(a: NDArray[Any]) -> NDArray[Any]:
+    a = np.array(a, copy=True)
+    a.flags.writeable = False
+    return a
+
+
+def _to_tuple(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
+def _array_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
+    return bool(np.array_equal(a, b))
+
+
+def _record_columns(records: Iterable[Mapping[str, Any]], source: str, first_row: int) -> Columns:
+    """Codes, names, levels and parents of mappings, and their row numbers (from ``first_row``)."""
+    rows = list(records)
+    bad = [i for i, r in enumerate(rows) if not isinstance(r, Mapping)]
+    if bad:
+        problems = [
+            Problem(
+                "a unit record is a mapping such as {'code': ..., 'name': ..., 'level': ...}, "
+                f"got {type(rows[i]).__name__}",
+                row=first_row + i,
+                kind="not_a_record",
+            )
+            for i in bad[:20]
+        ]
+        raise HierarchyError(problems, source=source)
+    codes = [_text(r.get("code")) for r in rows]
+    names = [_text(r.get("name")) for r in rows]
+    level_names = [_text(r.get("level")) for r in rows]
+    parents = [_text(r.get("parent")) for r in rows]
+    numbers = first_row + np.arange(len(codes), dtype=np.int64)
+    return codes, names, level_names, parents, numbers
+
+
+def _csv_columns(path: Path) -> Columns:
+    """Codes, names, levels and parents read from a CSV file, and the rows' numbers."""
+    header, records, row_numbers = read_csv(path)
+    missing = [c for c in _COLUMNS if c not in header]
+    if missing:
+        problem = Problem(
+            f"missing column(s) {', '.join(missing)}; the header must include "
+            f"{','.join(_COLUMNS)}, got {','.join(header) or '(empty file)'}",
+            row=1,
+            kind="missing_column",
+        )
+        raise HierarchyError([problem], source=str(path))
+    cols = [header.index(c) for c in _COLUMNS]
+    table = [[row[i].strip() if i < len(row) else "" for i in cols] for row in records]
+    codes, names, level_names, parents = ([t[j] for t in table] for j in range(4))
+    return codes, names, level_names, parents, row_numbers
+
+
+def _validate(
+    codes_list: list[str],
+    names: list[str],
+    level_names: list[str],
+    parents_list: list[str],
+    levels: tuple[str, ...],
+    source: str,
+    row_numbers: IntArray,
+) -> dict[str, Any]:
+    """Check every unit; return the fields of the hierarchy, ordered by level then code.
+
+    Raises a :class:`~cchc_indicators.errors.HierarchyError` listing every problem found.
+    """
+    n = len(codes_list)
+    codes = np.array(codes_list, dtype=str) if n else np.array([], dtype="<U1")
+    parents = np.array(parents_list, dtype=str) if n else np.array([], dtype="<U1")
+    level_pos = {name: i for i, name in enumerate(levels)}
+    lvl = np.array([level_pos.get(x, -1) for x in level_names], dtype=np.int64)
+    problems: list[tuple[int, Problem]] = []
+
+    def report(mask: NDArray[np.bool_], kind: str, field: str, message: Any) -> None:
+        problems.extend(
+            (i, Problem(message(i), row=int(row_numbers[i]), field=field, kind=kind))
+            for i in np.flatnonzero(mask).tolist()
+        )
+
+    empty = codes == ""
+    report(empty, "empty_code", "code", lambda i: "the unit code is empty")
+    # duplicates: every occurrence after the first of a non-empty code
+    uniq, first_idx, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    first_of = first_idx[inverse]
+    dup = (first_of != np.arange(n)) & ~empty
+    report(
+        dup,
+        "duplicate_code",
+        "code",
+        lambda i: (
+            f"duplicate code {str(codes[i])!r}, first seen in row {int(row_numbers[first_of[i]])}"
+        ),
+    )
+    bad_level = lvl < 0
+    shown = ", ".join(repr(x) for x in levels)
+    report(
+        bad_level,
+        "unknown_level",
+        "level",
+        lambda i: f"unknown level {level_names[i]!r}; the levels are {shown}",
+    )
+    has_parent = parents != ""
+    top_with_parent = (lvl == 0) & has_parent
+    report(
+        top_with_parent,
+        "top_with_parent",
+        "parent",
+        lambda i: (
+            f"a unit on the top level {levels[0]!r} cannot have a parent, got {str(parents[i])!r}"
+        ),
+    )
+    no_parent = (lvl > 0) & ~has_parent
+    report(
+        no_parent,
+        "missing_parent",
+        "parent",
+        lambda i: (
+            f"a unit on level {levels[lvl[i]]!r} needs a parent on level {levels[lvl[i] - 1]!r}"
+        ),
+    )
+    # parent lookup: position of the first row holding each parent code
+    pos = np.searchsorted(uniq, parents) if n else np.array([], dtype=np.int64)
+    pos_clipped = np.minimum(pos, max(len(uniq) - 1, 0))
+    found = has_parent & (uniq[pos_clipped] == parents) if len(uniq) else has_parent & False
+    parent_row = np.where(found, first_idx[pos_clipped] if len(uniq) else 0, -1)
+    unknown_parent = has_parent & ~found & (lvl != 0)
+    report(
+        unknown_parent,
+        "unknown_parent",
+        "parent",
+        lambda i: f"parent {str(parents[i])!r} is not a unit in this list",
+    )
+    wrong_level = (
+        found
+        & (lvl > 0)
+        & (lvl[np.maximum(parent_row, 0)] >= 0)
+        & (lvl[np.maximum(parent_row, 0)] != lvl - 1)
+    )
+    report(
+        wrong_level,
+        "parent_level",
+        "parent",
+        lambda i: (
+            f"parent {str(parents[i])!r} is on level {levels[lvl[parent_row[i]]]!r}, "
+            f"not on {levels[lvl[i] - 1]!r}, the level directly above {levels[lvl[i]]!r}"
+        ),
+    )
+    if problems:
+        problems.sort(key=lambda t: t[0])
+        raise HierarchyError([p for _, p in problems], source=source)
+
+    order = np.lexsort((codes, lvl))
+    new_index = np.empty(n, dtype=np.int64)
+    new_index[order] = np.arange(n)
+    parent_of = np.where(parent_row[order] >= 0, new_index[np.maximum(parent_row[order], 0)], -1)
+    return {
+        "levels": levels,
+        "codes": tuple(codes[order].tolist()),
+        "names": tuple(np.array(names, dtype=object)[order].tolist()) if n else (),
+        "level_of": lvl[order],
+        "parent_of": parent_of,
+    }
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _check_levels(levels: Sequence[str]) -> tuple[str, ...]:
+    out = tuple(levels)
+    if isinstance(levels, str) or not out or not all(isinstance(x, str) and x for x in out):
+        msg = f"levels must be a non-empty sequence of level names, top first; got {levels!r}"
+        raise DefinitionError(msg)
+    if len(set(out)) != len(out):
+        msg = f"level names must be distinct; got {out!r}"
+        raise DefinitionError(msg)
+    return out
+
+
+def _ancestor_tables(
+    level_of: IntArray, parent_of: IntArray, n_levels: int
+) -> tuple[IntArray, dict[tuple[int, int], IntArray]]:
+    """Where each level starts, and each unit's ancestor on every level at or above its own.
+
+    ``tables[(k, a)]`` gives, for each unit of level ``k``, the position within
+    level ``a`` of its ancestor there (all read-only).
+    """
+    counts = np.bincount(level_of, minlength=n_levels)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    anc: dict[tuple[int, int], IntArray] = {}
+    for k in range(n_levels):
+        size = int(counts[k])
+        anc[(k, k)] = _readonly(np.arange(size, dtype=np.int64))
+        if k == 0:
+            continue
+        parent_pos = parent_of[offsets[k] : offsets[k + 1]] - offsets[k - 1]
+        for a in range(k):
+            above = anc[(k - 1, a)]
+            anc[(k, a)] = _readonly(above[parent_pos])
+    return _readonly(offsets), anc
+
+
+def _subtree_fields(h: Hierarchy, code: str) -> dict[str, Any]:
+    """The fields of the hierarchy of ``code`` and its descendants, with ``code`` on top."""
+    i = h.position(code)
+    k = int(h.level_of[i])
+    keep = np.concatenate([[i], h.descendant_positions(code)]).astype(np.int64)
+    keep.sort()
+    new_index = np.full(len(h), -1, dtype=np.int64)
+    new_index[keep] = np.arange(len(keep))
+    parents = h.parent_of[keep]
+    parent_of = np.where(parents >= 0, new_index[np.maximum(parents, 0)], -1)
+    return {
+        "levels": h.levels[k:],
+        "codes": [h.codes[j] for j in keep.tolist()],
+        "names": [h.names[j] for j in keep.tolist()],
+        "level_of": h.level_of[keep] - k,
+        "parent_of": parent_of,
+    }

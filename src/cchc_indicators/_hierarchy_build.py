@@ -11,6 +11,8 @@ unit's ancestor, which is what the roll-up engine pools over.
 
 from __future__ import annotations
 
+import csv
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -251,3 +253,60 @@ def _subtree_fields(h: Hierarchy, code: str) -> dict[str, Any]:
         "level_of": h.level_of[keep] - k,
         "parent_of": parent_of,
     }
+
+
+# ---------------------------------------------------------------------- for Hierarchy's methods
+
+
+def _fields_from_records(
+    records: Iterable[Mapping[str, Any]], levels: Sequence[str], source: str, first_row: int
+) -> dict[str, Any]:
+    """The fields of a :class:`Hierarchy` made of unit records, once all are checked."""
+    levels = _check_levels(levels)
+    codes, names, level_names, parents, numbers = _record_columns(records, source, first_row)
+    return _validate(codes, names, level_names, parents, levels, source, numbers)
+
+
+def _fields_from_csv(path: Path, levels: Sequence[str]) -> dict[str, Any]:
+    """The fields of a :class:`Hierarchy` read from a CSV file, once all are checked."""
+    levels = _check_levels(levels)
+    codes, names, level_names, parents, row_numbers = _csv_columns(path)
+    return _validate(codes, names, level_names, parents, levels, str(path), row_numbers)
+
+
+def _derived_fields(h: Hierarchy) -> dict[str, Any]:
+    """A new hierarchy's private fields (ancestor tables, code index), its arrays checked."""
+    n = len(h.codes)
+    if not (len(h.names) == n == len(h.level_of) == len(h.parent_of)):
+        msg = "codes, names, level_of and parent_of must have the same length"
+        raise ValueError(msg)
+    if np.any(np.diff(h.level_of) < 0):
+        msg = "units must be ordered by level (use Hierarchy.from_records)"
+        raise ValueError(msg)
+    offsets, ancestors = _ancestor_tables(h.level_of, h.parent_of, len(h.levels))
+    return {
+        "_offsets": offsets,
+        "_ancestors": ancestors,
+        "_index": dict(zip(h.codes, range(n), strict=True)),
+        "_memo": {},
+    }
+
+
+def _positions(
+    index: Mapping[str, int], codes: Sequence[str] | NDArray[Any]
+) -> tuple[IntArray, NDArray[np.bool_]]:
+    """The positions of ``codes`` in ``index`` (-1 where absent) and where they were found."""
+    query = np.asarray(codes, dtype=str)
+    if query.size == 0:
+        return np.array([], dtype=np.int64), np.array([], dtype=bool)
+    items = query.tolist()
+    out = np.fromiter(map(index.get, items, itertools.repeat(-1)), dtype=np.int64, count=len(items))
+    return out, out >= 0
+
+
+def _write_csv(path: Path, records: list[dict[str, str]]) -> None:
+    """Write unit records as a UTF-8 CSV file with the columns ``code,name,level,parent``."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(_COLUMNS))
+        writer.writeheader()
+        writer.writerows(records)

@@ -3,6 +3,7 @@
 Periods are kept as canonical strings; this module parses them, tells their
 granularity and gives sort keys. A panel may hold periods of several
 granularities (one per indicator and unit); :func:`axis_sort_key` orders them.
+The private helpers at the end place a period within a coarser one.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ __all__ = [
 
 GRANULARITIES = ("year", "quarter", "month")
 _RANK = {"year": 0, "quarter": 1, "month": 2}
+#: How many months a period of each granularity spans.
+_MONTHS = {"year": 12, "quarter": 3, "month": 1}
 
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
@@ -150,3 +153,33 @@ def deadline_on_axis(deadline: str, data_period: str) -> tuple[float, str]:
         quarter = (month - 1) // 3 + 1
         return year + 3 * (quarter - 1) / 12.0, f"{year}-Q{quarter}"
     return year + (month - 1) / 12.0, f"{year}-{month:02d}"
+
+
+# ------------------------------------------------ periods within periods (for periods.py)
+
+
+def _enclosing(label: str, target: str) -> str:
+    year, month = period_sort_key(label)
+    if target == "year":
+        return str(year)
+    if target == "quarter":
+        return f"{year}-Q{(month - 1) // 3 + 1}"
+    return f"{year}-{month:02d}"
+
+
+def _sub_periods(label: str, grain: str, target: str) -> tuple[str, ...]:
+    year, first = period_sort_key(label)
+    step = _MONTHS[target]
+    months = range(first, first + _MONTHS[grain], step)
+    return tuple(_enclosing(f"{year}-{m:02d}", target) for m in months)
+
+
+def _position(label: str, target: str) -> int:
+    """The 0-based position of ``label`` among the sub-periods of its ``target`` period."""
+    _, month = period_sort_key(label)
+    start = period_sort_key(_enclosing(label, target))[1]
+    return (month - start) // _MONTHS[granularity(label)]
+
+
+def _n_sub(grain: str, target: str) -> int:
+    return _MONTHS[target] // _MONTHS[grain]

@@ -9,7 +9,7 @@ The public functions, their documentation and the sources are in
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -595,3 +595,164 @@ def _linear_or_escap(j: Job, weighted: bool) -> Result:
     code = select([~judged, met, better], [3, 0, 1], default=2)
     flag(flags, base_is_target, BASE_IS_TARGET)
     return Result(projected, code, anticipated, current, period, flags)
+
+
+# --------------------------------------------------------------------------- public functions
+# The work of cchc_indicators.progress's functions, once it has checked their arguments.
+
+
+def floats(value: float | Sequence[float] | NDArray[Any]) -> FloatArray:
+    """A read-only float array (an :class:`~cchc_indicators.progress.Assessment` field)."""
+    if isinstance(value, np.ndarray) and value.dtype == np.float64 and not value.flags.writeable:
+        return value
+    out = np.array(value, dtype=np.float64)
+    out.flags.writeable = False
+    return out
+
+
+def texts(value: Sequence[str] | NDArray[Any]) -> TextArray:
+    """A read-only object array of str (an :class:`~cchc_indicators.progress.Assessment` field)."""
+    if isinstance(value, np.ndarray) and value.dtype == object and not value.flags.writeable:
+        return value
+    out = np.array(value, dtype=object)
+    out.flags.writeable = False
+    return out
+
+
+def same(a: NDArray[Any], b: NDArray[Any]) -> bool:
+    """Array equality for attrs, NaN equal to NaN in float arrays."""
+    if a.dtype.kind == "f" and b.dtype.kind == "f":
+        return bool(np.array_equal(a, b, equal_nan=True))
+    return bool(np.array_equal(a, b))
+
+
+def attain(
+    method: str,
+    xa: FloatArray,
+    Ya: FloatArray,
+    T: FloatArray,
+    d: FloatArray,
+    t0: float,
+    hz: float,
+    step: float | None,
+) -> tuple[FloatArray, IntArray]:
+    """When each series' projection by ``method`` (one of :data:`PATHS`) meets ``T``, and notes."""
+    S = Ya.shape[0]
+    flags = np.zeros(S, dtype=np.int64)
+    flag(flags, np.isnan(T), NO_TARGET)
+    if method in ("linear", "time_weighted"):
+        line = fit_line(xa, Ya, step=1.0 if method == "time_weighted" else None)
+        flag(flags, line.n < 2, FEW)
+        period = attain_line(line, T, d, t0, hz, step)
+    else:
+        if method == "cagr":
+            e = endpoints(xa, Ya)
+            rate, more = cagr_core(e.v0, e.v1, e.x1 - e.x0)
+            flag(flags, ~e.enough, FEW)
+            more[~e.enough] = 0
+            v_ref, x_ref = e.v1, e.x1
+        else:
+            line, sign, more = log_line(xa, Ya)
+            rate = np.expm1(line.slope)
+            v_ref, x_ref = sign * np.exp(line.ybar), line.xbar
+        period, stays = attain_exp(v_ref, x_ref, rate, T, d, t0, hz, step)
+        flags |= more | stays
+    return period, flags
+
+
+def required_change(
+    xa: FloatArray, Ya: FloatArray, target: ArrayLike, x_deadline: object, relative: bool
+) -> tuple[FloatArray, IntArray]:
+    """The change per year from each series' last value to ``target`` by ``x_deadline``, and notes."""
+    e = endpoints(xa, Ya)
+    T = per_series(target, Ya.shape[0], "target")
+    years = year(x_deadline, "x_deadline") - e.x1
+    if relative:
+        value, flags = cagr_core(e.v1, T, years)
+        flags[np.isnan(T) & ~np.isnan(e.v1)] = NO_TARGET
+    else:
+        flags = np.zeros(Ya.shape[0], dtype=np.int64)
+        flag(flags, ~e.some, MISSING)
+        flag(flags, np.isnan(T), NO_TARGET)
+        no_time = e.some & ~(years > 0)
+        flag(flags, no_time, NO_TIME)
+        with np.errstate(all="ignore"):
+            value = np.where(no_time, np.nan, (T - e.v1) / years)
+    return value, flags
+
+
+def observed_change(xa: FloatArray, Ya: FloatArray, relative: bool) -> tuple[FloatArray, IntArray]:
+    """The change per year from each series' first to its last value, and notes."""
+    e = endpoints(xa, Ya)
+    few = ~e.enough
+    if relative:
+        value, flags = cagr_core(e.v0, e.v1, e.x1 - e.x0)
+        flags[few] = FEW
+        value[few] = np.nan
+    else:
+        flags = np.zeros(Ya.shape[0], dtype=np.int64)
+        flag(flags, few, FEW)
+        with np.errstate(all="ignore"):
+            value = np.where(few, np.nan, (e.v1 - e.v0) / (e.x1 - e.x0))
+    return value, flags
+
+
+def assess_fields(
+    method: str,
+    names: TextArray,
+    x: ArrayLike,
+    Y: ArrayLike,
+    *,
+    x_now: float,
+    x_deadline: float,
+    target: ArrayLike,
+    higher_is_better: ArrayLike,
+    limit: ArrayLike | None,
+    horizon: float | None,
+    x_base: float | None,
+) -> dict[str, NDArray[Any]]:
+    """The fields of an :class:`~cchc_indicators.progress.Assessment` by a known ``method``.
+
+    ``names`` are the method's categories, best first, then ``''``.
+    """
+    xa, Ya = check_xy(x, Y)
+    S = Ya.shape[0]
+    now = year(x_now, "x_now")
+    deadline = year(x_deadline, "x_deadline")
+    if deadline < now:
+        msg = f"x_deadline ({deadline:g}) is before x_now ({now:g}): a projection looks forward"
+        raise DefinitionError(msg)
+    hz = deadline + HORIZON_YEARS if horizon is None else year(horizon, "horizon")
+    if hz < now:
+        msg = f"horizon ({hz:g}) is before x_now ({now:g})"
+        raise DefinitionError(msg)
+    lo = 0 if x_base is None else int(np.searchsorted(xa, year(x_base, "x_base"), "left"))
+    hi = int(np.searchsorted(xa, now, "right"))
+    xw, Yw = xa[lo:hi], Ya[:, lo:hi]
+    T = per_series(target, S, "target")
+    d = direction(higher_is_better, S)
+    L = per_series(np.nan if limit is None else limit, S, "limit")
+    run = {
+        "open-sdg": open_sdg,
+        "unsd": unsd,
+        "linear": linear,
+        "escap": escap,
+    }[method]
+
+    def part(rows: slice) -> Result:
+        # overflow (a growth rate continued far) gives inf, undefined steps NaN: both expected
+        with np.errstate(all="ignore"):
+            return run(Job(xw, Yw[rows], T[rows], d[rows], L[rows], now, deadline, hz))
+
+    r = Result(*by_chunks(S, part))
+    fields = {
+        "projected": r.projected,
+        "category": names[r.code],
+        "score": r.score,
+        "attainment": r.period,
+        "note": notes(r.flags),
+        "status_index": r.status_index,
+    }
+    for array in fields.values():
+        array.flags.writeable = False  # ours alone: the Assessment keeps them without a copy
+    return fields

@@ -21,6 +21,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from . import units as _units
 from .crosswalk import Crosswalk
 from .hierarchy import Hierarchy
 from .indicators import Indicator
@@ -716,3 +717,61 @@ def unit_lists(
         listed(observed_unit & away),
         tuple(target.codes[i] for i in np.flatnonzero(receiving & ~alloc.reached).tolist()),
     )
+
+
+# ---------------------------------------------------------------------- for rebase.py
+
+
+def same_edition(a: str | None, b: str | None) -> bool:
+    """Whether two edition labels name the same embedded edition (``None`` matches any)."""
+    if a is None or b is None:
+        return True
+    ea, eb = _units.resolve(a), _units.resolve(b)
+    if ea is not None and eb is not None:
+        return ea is eb
+    return a == b
+
+
+def rebase_arrays(
+    panel: Panel,
+    crosswalk: Crosswalk,
+    target: Hierarchy,
+    declared: dict[str, str],
+    district_to: str | None,
+) -> tuple[Crosswalk, BoolArray, Allocation, dict[str, IndicatorData], list[Stats]]:
+    """Re-base every indicator of ``panel``: the crosswalk used, units with data, and results.
+
+    Raises :class:`Refused` where an indicator or a level cannot be re-based.
+    """
+    h = panel.hierarchy
+    pos = positions(crosswalk, h)
+    observed = stack([d.observed for d in panel.data.values()], (len(h), len(panel.periods)))
+    observed_unit: BoolArray = np.logical_or.reduce(observed, axis=0).any(axis=1)
+    crosswalk = link_levels(crosswalk, panel, observed_unit, district_to)
+    plans = [
+        plan_indicator(code, d, panel.indicators.get(code), declared.get(code))
+        for code, d in panel.data.items()
+    ]
+    with_data = np.flatnonzero(observed_unit)
+    rows = (int(with_data[0]), int(with_data[-1]) + 1) if len(with_data) else (0, 0)
+    alloc = allocation(crosswalk, h, pos, target, len(panel.periods), rows)
+    data, stats = run(panel, alloc, plans, observed)
+    return crosswalk, observed_unit, alloc, data, stats
+
+
+def values_of(
+    new: Panel, used: Crosswalk, codes: list[str]
+) -> tuple[dict[str, float], dict[str, tuple[tuple[str, float], ...]]]:
+    """The re-based values of indicator ``"x"`` by new unit, and the old units behind each."""
+    target = new.hierarchy
+    result: dict[str, float] = {}
+    sources: dict[str, tuple[tuple[str, float], ...]] = {}
+    if codes:
+        d = new.data_of("x")
+        for i in np.flatnonzero(d.observed[:, 0]).tolist():
+            result[target.codes[i]] = float(d.value[i, 0])
+    for old_code in codes:
+        for new_code, share in used.successors(old_code):
+            if new_code in result:
+                sources[new_code] = (*sources.get(new_code, ()), (old_code, share))
+    return result, sources

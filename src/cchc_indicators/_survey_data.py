@@ -727,3 +727,24 @@ class Responses:
             writer = csv.DictWriter(fh, fieldnames=fields)
             writer.writeheader()
             writer.writerows(self.to_records())
+
+
+def element_groups(
+    elements: Elements | Mapping[str, Sequence[str]] | None, questions: tuple[str, ...]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if elements is None:
+        return ()
+    el = elements if isinstance(elements, Elements) else Elements(elements)
+    known = set(questions)
+    for name, qs in el.groups:
+        if name in known:
+            msg = f"element {name!r} has the name of a question; give elements their own names"
+            raise DefinitionError(msg)
+        absent = [q for q in qs if q not in known]
+        if absent:
+            msg = (
+                f"element {name!r} names question(s) {', '.join(map(repr, absent))}, which no "
+                "response answers"
+            )
+            raise DefinitionError(msg)
+    return el.groups

@@ -1,4 +1,8 @@
-"""The result of :func:`cchc_indicators.survey.satisfaction` (re-exported and documented there)."""
+"""The result of :func:`cchc_indicators.survey.satisfaction` (re-exported and documented there).
+
+The helpers at the end serve :func:`~cchc_indicators.survey.with_confidence`, which
+judges the rows of an evaluation with a result's intervals.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from numpy.typing import NDArray
 
 from . import _survey_stats as st
 from ._survey_data import Scale
-from .errors import DefinitionError
+from .errors import DefinitionError, Problem
 from .hierarchy import Hierarchy
 from .indicators import Indicator
 from .panel import Panel, _pandas
@@ -411,3 +415,44 @@ class SurveyResult:
             source=f"<survey, scope {self.scope}>",
         )
         return attrs.evolve(panel, note=self.note) if self.note else panel
+
+
+# ---------------------------------------------------------------------- targets with confidence
+
+
+def comparator(target_text: object) -> bool | None:
+    """True for a minimum (>=, >), False for a maximum (<=, <), None where no interval applies."""
+    if not isinstance(target_text, str):
+        return None
+    text = target_text.strip()
+    if " vs " in text or text.startswith("rank") or " % of " in text:
+        return None  # relative, rank and share-of-units targets judge other quantities
+    if text.startswith((">=", ">")):
+        return True
+    if text.startswith(("<=", "<")):
+        return False
+    return None
+
+
+def mismatch(
+    number: int, code: object, unit: object, value: object, share: float | None
+) -> Problem:
+    got = "no respondents" if share is None or math.isnan(share) else f"the share {share:g}"
+    return Problem(
+        f"indicator {code!r}, unit {unit!r}: the evaluated value {value!r} is not the survey's "
+        f"({got}); evaluate the panel made by SurveyResult.to_panel",
+        row=number,
+        field="value",
+        kind="value_mismatch",
+    )
+
+
+def insert_after(row: Mapping[str, Any], key: str, extra: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in row.items():
+        out[k] = v
+        if k == key:
+            out.update(extra)
+    if key not in row:
+        out.update(extra)
+    return out

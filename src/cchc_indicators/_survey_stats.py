@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from statistics import NormalDist
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,6 +22,9 @@ from .errors import DefinitionError
 from .hierarchy import Hierarchy
 from .rollup import _by_scope
 from .scopes import Scope
+
+if TYPE_CHECKING:
+    from ._survey_data import Responses
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -350,3 +353,62 @@ def min_n(p1: float, p0: float, confidence: float, power: float) -> float:
     z_b = NormalDist().inv_cdf(power)
     top = z_a * math.sqrt(p0 * (1.0 - p0)) + z_b * math.sqrt(p1 * (1.0 - p1))
     return top * top / ((p1 - p0) ** 2)
+
+
+# ---------------------------------------------------------------------- answers and replicates
+
+
+def element_of_answer(
+    responses: Responses, groups: tuple[tuple[str, tuple[str, ...]], ...]
+) -> IntArray:
+    """Each answer's element, as a position in ``groups`` (-1 for a question in none)."""
+    q_element = np.full(max(len(responses.questions), 1), -1, dtype=np.int64)
+    for e, (_, qs) in enumerate(groups):
+        q_element[[responses.questions.index(q) for q in qs]] = e
+    out: IntArray = q_element[responses.question]
+    return out
+
+
+def bootstrap(
+    responses: Responses,
+    groups: tuple[tuple[str, tuple[str, ...]], ...],
+    sat_answer: NDArray[np.bool_],
+    w_resp: FloatArray,
+    scope: Scope,
+    replications: int,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """Bootstrap shares, units x items x replications (respondents resampled in unit and stratum)."""
+    h = responses.hierarchy
+    u, q_n, n_resp = len(h), len(responses.questions), len(responses.respondent_ids)
+    w_answer = w_resp[responses.respondent]
+    key = responses.respondent * q_n + responses.question
+    size = n_resp * q_n
+    num_q = bincount(key, weights=w_answer * sat_answer, minlength=size).reshape(n_resp, q_n)
+    den_q = bincount(key, weights=w_answer, minlength=size).reshape(n_resp, q_n)
+    blocks = [num_q, den_q]
+    e_n = len(groups)
+    if e_n:
+        y, m = respondent_moments(
+            responses.respondent, element_of_answer(responses, groups), sat_answer, n_resp, e_n
+        )
+        blocks += [w_resp[:, None] * y, w_resp[:, None] * m]
+    columns = np.concatenate(blocks, axis=1)
+    n_strata = max(len(responses.strata), 1)
+    cells, cell = np.unique(
+        responses.respondent_unit * n_strata + responses.respondent_stratum, return_inverse=True
+    )
+    totals = bootstrap_totals(
+        columns, cell.reshape(-1), cells // n_strata, u, replications, rng
+    )  # units x replications x columns
+    c = columns.shape[1]
+    pooled = pool({"t": totals.reshape(u, replications * c)}, h, scope)["t"]
+    pooled = pooled.reshape(u, replications, c)
+    shares = [percent(pooled[:, :, :q_n], pooled[:, :, q_n : 2 * q_n])]
+    if e_n:
+        a = pooled[:, :, 2 * q_n : 2 * q_n + e_n]
+        b = pooled[:, :, 2 * q_n + e_n :]
+        e_pct = percent(a, b)
+        shares += [e_pct, e_pct.mean(axis=2)[:, :, None]]
+    out: FloatArray = np.concatenate(shares, axis=2).transpose(0, 2, 1).copy()
+    return out

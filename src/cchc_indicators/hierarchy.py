@@ -29,9 +29,7 @@ Hierarchy(edition='2024', levels=('province', 'district', 'commune'), units=1/1/
 
 from __future__ import annotations
 
-import csv
 import datetime
-import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -42,16 +40,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._hierarchy_build import (
-    _COLUMNS,
-    _ancestor_tables,
     _array_eq,
-    _check_levels,
-    _csv_columns,
+    _derived_fields,
+    _fields_from_csv,
+    _fields_from_records,
+    _positions,
     _readonly,
-    _record_columns,
     _subtree_fields,
     _to_tuple,
-    _validate,
+    _write_csv,
 )
 from .errors import UnknownLevelError, UnknownUnitError
 
@@ -147,18 +144,8 @@ class Hierarchy:
     _memo: dict[object, Any] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        n = len(self.codes)
-        if not (len(self.names) == n == len(self.level_of) == len(self.parent_of)):
-            msg = "codes, names, level_of and parent_of must have the same length"
-            raise ValueError(msg)
-        if np.any(np.diff(self.level_of) < 0):
-            msg = "units must be ordered by level (use Hierarchy.from_records)"
-            raise ValueError(msg)
-        offsets, ancestors = _ancestor_tables(self.level_of, self.parent_of, len(self.levels))
-        object.__setattr__(self, "_offsets", offsets)
-        object.__setattr__(self, "_ancestors", ancestors)
-        object.__setattr__(self, "_index", dict(zip(self.codes, range(n), strict=True)))
-        object.__setattr__(self, "_memo", {})
+        for name, value in _derived_fields(self).items():
+            object.__setattr__(self, name, value)
 
     # ------------------------------------------------------------------ building
 
@@ -204,10 +191,7 @@ class Hierarchy:
         cchc_indicators.errors.HierarchyError: <records>: 1 problem
           row 0, field 'parent': a unit on the top level 'province' cannot have a parent, got '00'
         """
-        levels = _check_levels(levels)
-        codes, names, level_names, parents, numbers = _record_columns(records, source, first_row)
-        fields = _validate(codes, names, level_names, parents, levels, source, numbers)
-        return cls(**fields, edition=edition)
+        return cls(**_fields_from_records(records, levels, source, first_row), edition=edition)
 
     @classmethod
     def from_csv(
@@ -246,11 +230,7 @@ class Hierarchy:
         >>> Hierarchy.from_csv(d / "u.csv", levels=("province", "district")).codes
         ('26', '243')
         """
-        path = Path(path)
-        levels = _check_levels(levels)
-        codes, names, level_names, parents, row_numbers = _csv_columns(path)
-        fields = _validate(codes, names, level_names, parents, levels, str(path), row_numbers)
-        h = cls(**fields, edition=edition)
+        h = cls(**_fields_from_csv(Path(path), levels), edition=edition)
         return h if within is None else h.subtree(within)
 
     # ------------------------------------------------------------------ lookups
@@ -740,14 +720,7 @@ class Hierarchy:
         >>> h.positions(["26", "27", "26"])
         (array([ 0, -1,  0]), array([ True, False,  True]))
         """
-        query = np.asarray(codes, dtype=str)
-        if query.size == 0:
-            return np.array([], dtype=np.int64), np.array([], dtype=bool)
-        items = query.tolist()
-        out = np.fromiter(
-            map(self._index.get, items, itertools.repeat(-1)), dtype=np.int64, count=len(items)
-        )
-        return out, out >= 0
+        return _positions(self._index, codes)
 
     def subtree(self, code: str) -> Hierarchy:
         """Return the hierarchy of ``code`` and its descendants, with ``code`` on top.
@@ -812,7 +785,4 @@ class Hierarchy:
         >>> Hierarchy.from_csv(path, levels=("province", "district")) == h
         True
         """
-        with Path(path).open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(_COLUMNS))
-            writer.writeheader()
-            writer.writerows(self.to_records())
+        _write_csv(Path(path), self.to_records())

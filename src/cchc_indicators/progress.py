@@ -471,25 +471,7 @@ def attainment(
     if step is not None and not step > 0:
         msg = f"step must be a positive number of years, got {step!r}"
         raise DefinitionError(msg)
-    flags = np.zeros(S, dtype=np.int64)
-    _p.flag(flags, np.isnan(T), _p.NO_TARGET)
-    if method in ("linear", "time_weighted"):
-        line = _p.fit_line(xa, Ya, step=1.0 if method == "time_weighted" else None)
-        _p.flag(flags, line.n < 2, _p.FEW)
-        period = _p.attain_line(line, T, d, t0, hz, step)
-    else:
-        if method == "cagr":
-            e = _p.endpoints(xa, Ya)
-            rate, more = _p.cagr_core(e.v0, e.v1, e.x1 - e.x0)
-            _p.flag(flags, ~e.enough, _p.FEW)
-            more[~e.enough] = 0
-            v_ref, x_ref = e.v1, e.x1
-        else:
-            line, sign, more = _p.log_line(xa, Ya)
-            rate = np.expm1(line.slope)
-            v_ref, x_ref = sign * np.exp(line.ybar), line.xbar
-        period, stays = _p.attain_exp(v_ref, x_ref, rate, T, d, t0, hz, step)
-        flags |= more | stays
+    period, flags = _p.attain(method, xa, Ya, T, d, t0, hz, step)
     return Attainment(period, _p.notes(flags))
 
 
@@ -535,20 +517,7 @@ def required_annual_change(
     ([0.125, nan], ['', 'zero base value: growth undefined'])
     """
     xa, Ya = _p.check_xy(x, Y)
-    e = _p.endpoints(xa, Ya)
-    T = _p.per_series(target, Ya.shape[0], "target")
-    years = _p.year(x_deadline, "x_deadline") - e.x1
-    if relative:
-        value, flags = _p.cagr_core(e.v1, T, years)
-        flags[np.isnan(T) & ~np.isnan(e.v1)] = _p.NO_TARGET
-    else:
-        flags = np.zeros(Ya.shape[0], dtype=np.int64)
-        _p.flag(flags, ~e.some, _p.MISSING)
-        _p.flag(flags, np.isnan(T), _p.NO_TARGET)
-        no_time = e.some & ~(years > 0)
-        _p.flag(flags, no_time, _p.NO_TIME)
-        with np.errstate(all="ignore"):
-            value = np.where(no_time, np.nan, (T - e.v1) / years)
+    value, flags = _p.required_change(xa, Ya, target, x_deadline, relative)
     return Change(value, _p.notes(flags))
 
 
@@ -581,43 +550,11 @@ def observed_annual_change(x: Periods, Y: Table, *, relative: bool = False) -> C
     ([0.1, nan], ['', 'values change sign: growth undefined'])
     """
     xa, Ya = _p.check_xy(x, Y)
-    e = _p.endpoints(xa, Ya)
-    few = ~e.enough
-    if relative:
-        value, flags = _p.cagr_core(e.v0, e.v1, e.x1 - e.x0)
-        flags[few] = _p.FEW
-        value[few] = np.nan
-    else:
-        flags = np.zeros(Ya.shape[0], dtype=np.int64)
-        _p.flag(flags, few, _p.FEW)
-        with np.errstate(all="ignore"):
-            value = np.where(few, np.nan, (e.v1 - e.v0) / (e.x1 - e.x0))
+    value, flags = _p.observed_change(xa, Ya, relative)
     return Change(value, _p.notes(flags))
 
 
 # --------------------------------------------------------------------------- assessment
-
-
-def _floats(value: Numbers) -> FloatArray:
-    if isinstance(value, np.ndarray) and value.dtype == np.float64 and not value.flags.writeable:
-        return value
-    out = np.array(value, dtype=np.float64)
-    out.flags.writeable = False
-    return out
-
-
-def _texts(value: Sequence[str] | NDArray[Any]) -> TextArray:
-    if isinstance(value, np.ndarray) and value.dtype == object and not value.flags.writeable:
-        return value
-    out = np.array(value, dtype=object)
-    out.flags.writeable = False
-    return out
-
-
-def _same(a: NDArray[Any], b: NDArray[Any]) -> bool:
-    if a.dtype.kind == "f" and b.dtype.kind == "f":
-        return bool(np.array_equal(a, b, equal_nan=True))
-    return bool(np.array_equal(a, b))
 
 
 def _check_method(_instance: object, _attribute: object, value: str) -> None:
@@ -671,12 +608,12 @@ class Assessment:
     """
 
     method: str = attrs.field(validator=_check_method)
-    projected: FloatArray = attrs.field(converter=_floats, eq=attrs.cmp_using(eq=_same))
-    category: TextArray = attrs.field(converter=_texts, eq=attrs.cmp_using(eq=_same))
-    score: FloatArray = attrs.field(converter=_floats, eq=attrs.cmp_using(eq=_same))
-    attainment: FloatArray = attrs.field(converter=_floats, eq=attrs.cmp_using(eq=_same))
-    note: TextArray = attrs.field(converter=_texts, eq=attrs.cmp_using(eq=_same))
-    status_index: FloatArray = attrs.field(converter=_floats, eq=attrs.cmp_using(eq=_same))
+    projected: FloatArray = attrs.field(converter=_p.floats, eq=attrs.cmp_using(eq=_p.same))
+    category: TextArray = attrs.field(converter=_p.texts, eq=attrs.cmp_using(eq=_p.same))
+    score: FloatArray = attrs.field(converter=_p.floats, eq=attrs.cmp_using(eq=_p.same))
+    attainment: FloatArray = attrs.field(converter=_p.floats, eq=attrs.cmp_using(eq=_p.same))
+    note: TextArray = attrs.field(converter=_p.texts, eq=attrs.cmp_using(eq=_p.same))
+    status_index: FloatArray = attrs.field(converter=_p.floats, eq=attrs.cmp_using(eq=_p.same))
 
     def __attrs_post_init__(self) -> None:
         arrays = {f.name: getattr(self, f.name) for f in attrs.fields(Assessment)[1:]}
@@ -843,45 +780,18 @@ def assess(
     if method not in METHODS:
         msg = f"unknown progress method {method!r}; the methods are {', '.join(METHODS)}"
         raise DefinitionError(msg)
-    xa, Ya = _p.check_xy(x, Y)
-    S = Ya.shape[0]
-    now = _p.year(x_now, "x_now")
-    deadline = _p.year(x_deadline, "x_deadline")
-    if deadline < now:
-        msg = f"x_deadline ({deadline:g}) is before x_now ({now:g}): a projection looks forward"
-        raise DefinitionError(msg)
-    hz = deadline + _p.HORIZON_YEARS if horizon is None else _p.year(horizon, "horizon")
-    if hz < now:
-        msg = f"horizon ({hz:g}) is before x_now ({now:g})"
-        raise DefinitionError(msg)
-    lo = 0 if x_base is None else int(np.searchsorted(xa, _p.year(x_base, "x_base"), "left"))
-    hi = int(np.searchsorted(xa, now, "right"))
-    xw, Yw = xa[lo:hi], Ya[:, lo:hi]
-    T = _p.per_series(target, S, "target")
-    d = _p.direction(higher_is_better, S)
-    L = _p.per_series(np.nan if limit is None else limit, S, "limit")
-    run = {
-        "open-sdg": _p.open_sdg,
-        "unsd": _p.unsd,
-        "linear": _p.linear,
-        "escap": _p.escap,
-    }[method]
-
-    def part(rows: slice) -> _p.Result:
-        # overflow (a growth rate continued far) gives inf, undefined steps NaN: both expected
-        with np.errstate(all="ignore"):
-            return run(_p.Job(xw, Yw[rows], T[rows], d[rows], L[rows], now, deadline, hz))
-
-    r = _p.Result(*_p.by_chunks(S, part))
     names = np.array([*CATEGORIES[method], ""], dtype=object)
-    fields = {
-        "projected": r.projected,
-        "category": names[r.code],
-        "score": r.score,
-        "attainment": r.period,
-        "note": _p.notes(r.flags),
-        "status_index": r.status_index,
-    }
-    for array in fields.values():
-        array.flags.writeable = False  # ours alone: the Assessment keeps them without a copy
+    fields = _p.assess_fields(
+        method,
+        names,
+        x,
+        Y,
+        x_now=x_now,
+        x_deadline=x_deadline,
+        target=target,
+        higher_is_better=higher_is_better,
+        limit=limit,
+        horizon=horizon,
+        x_base=x_base,
+    )
     return Assessment(method, **fields)

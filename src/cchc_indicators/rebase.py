@@ -55,7 +55,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _rebase
-from . import units as _units
 from ._rebase import VALUE_METHODS
 from .crosswalk import Crosswalk
 from .errors import CchcError, DefinitionError
@@ -501,15 +500,6 @@ class RebaseReport:
 # ---------------------------------------------------------------------- the operation
 
 
-def _same_edition(a: str | None, b: str | None) -> bool:
-    if a is None or b is None:
-        return True
-    ea, eb = _units.resolve(a), _units.resolve(b)
-    if ea is not None and eb is not None:
-        return ea is eb
-    return a == b
-
-
 def rebase_panel(
     panel: Panel,
     crosswalk: Crosswalk,
@@ -596,14 +586,14 @@ def _rebase_panel(
     district_to: str | None,
     to: Hierarchy | None,
 ) -> tuple[Panel, RebaseReport, Crosswalk]:
-    if not _same_edition(panel.hierarchy.edition, crosswalk.old.edition):
+    if not _rebase.same_edition(panel.hierarchy.edition, crosswalk.old.edition):
         msg = (
             f"the panel's units are edition {panel.hierarchy.edition}, but the crosswalk goes "
             f"from {crosswalk.old.edition}"
         )
         raise RebaseError(msg)
     target = crosswalk.new if to is None else to
-    if not _same_edition(target.edition, crosswalk.new.edition):
+    if not _rebase.same_edition(target.edition, crosswalk.new.edition):
         msg = f"the target units are edition {target.edition}, but the crosswalk goes to {crosswalk.new.edition}"
         raise RebaseError(msg)
     declared = {c: parse_method(m) for c, m in (methods or {}).items()}
@@ -613,20 +603,9 @@ def _rebase_panel(
         raise RebaseError(msg, code=unknown[0])
     h = panel.hierarchy
     try:
-        pos = _rebase.positions(crosswalk, h)
-        observed = _rebase.stack(
-            [d.observed for d in panel.data.values()], (len(h), len(panel.periods))
+        crosswalk, observed_unit, alloc, data, stats = _rebase.rebase_arrays(
+            panel, crosswalk, target, declared, district_to
         )
-        observed_unit: NDArray[np.bool_] = np.logical_or.reduce(observed, axis=0).any(axis=1)
-        crosswalk = _rebase.link_levels(crosswalk, panel, observed_unit, district_to)
-        plans = [
-            _rebase.plan_indicator(code, d, panel.indicators.get(code), declared.get(code))
-            for code, d in panel.data.items()
-        ]
-        with_data = np.flatnonzero(observed_unit)
-        rows = (int(with_data[0]), int(with_data[-1]) + 1) if len(with_data) else (0, 0)
-        alloc = _rebase.allocation(crosswalk, h, pos, target, len(panel.periods), rows)
-        data, stats = _rebase.run(panel, alloc, plans, observed)
     except _rebase.Refused as exc:
         raise RebaseError(exc.message, code=exc.code, level=exc.level) from None
     new = Panel(
@@ -800,16 +779,7 @@ def rebase_values(
         panel, crosswalk, methods={"x": m} if codes else None, district_to=district_to, to=to
     )
     target = new.hierarchy
-    result: dict[str, float] = {}
-    sources: dict[str, tuple[tuple[str, float], ...]] = {}
-    if codes:
-        d = new.data_of("x")
-        for i in np.flatnonzero(d.observed[:, 0]).tolist():
-            result[target.codes[i]] = float(d.value[i, 0])
-    for old_code in codes:
-        for new_code, share in used.successors(old_code):
-            if new_code in result:
-                sources[new_code] = (*sources.get(new_code, ()), (old_code, share))
+    result, sources = _rebase.values_of(new, used, codes)
     return RebasedValues(
         result,
         m,

@@ -34,7 +34,6 @@ ShareMeeting(condition=Condition('>=', 80.0), denominator='with_data')
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from typing import ClassVar, Literal
 
@@ -42,6 +41,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _rules_common as _rc
+from ._rules_common import number_text as number_text
 from .errors import DefinitionError
 from .measures import MEASURE_KINDS, Measure
 
@@ -76,16 +77,6 @@ REASON_ZERO_DENOMINATOR = 2
 REASON_BELOW_MIN_COVERAGE = 3
 REASON_NOT_APPLICABLE = 4
 REASONS = ("", "no_data", "zero_denominator", "below_min_coverage", "not_applicable")
-
-_OPS: dict[str, Callable[[FloatArray, float], BoolArray]] = {
-    ">=": np.greater_equal,
-    ">": np.greater,
-    "<=": np.less_equal,
-    "<": np.less,
-    "==": np.equal,
-    "!=": np.not_equal,
-}
-_CONDITION = re.compile(r"^\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
 
 
 class Cells:
@@ -167,14 +158,8 @@ class Condition:
     '>= 60'
     """
 
-    op: str = attrs.field()
+    op: str = attrs.field(validator=_rc.check_op)
     threshold: float = attrs.field(converter=float)
-
-    @op.validator
-    def _check_op(self, _attribute: object, value: str) -> None:
-        if value not in _OPS:
-            msg = f"unknown comparison {value!r}; use one of {', '.join(_OPS)}"
-            raise DefinitionError(msg)
 
     def __attrs_post_init__(self) -> None:
         if not math.isfinite(self.threshold):
@@ -212,7 +197,7 @@ class Condition:
         """
         if isinstance(text, Condition):
             return text
-        m = _CONDITION.match(str(text))
+        m = _rc.CONDITION.match(str(text))
         if not m:
             msg = (
                 f"cannot read condition {text!r}: write an operator "
@@ -239,7 +224,7 @@ class Condition:
         >>> Condition.parse("!= 0").test(np.array([0.0, 5.0, np.nan]))
         array([False,  True, False])
         """
-        out: BoolArray = _OPS[self.op](values, self.threshold)
+        out: BoolArray = _rc.OPS[self.op](values, self.threshold)
         if self.op == "!=":  # NaN != x is True, but a missing value meets no condition
             out &= ~np.isnan(values)
         return out
@@ -412,34 +397,6 @@ class Rule:
         return self.to_spec()
 
 
-def number_text(x: float) -> str:
-    """Write a number as short text that reads back exactly (``60``, ``66.666667``).
-
-    Examples
-    --------
-    >>> number_text(60.0), number_text(66.666667), number_text(1234567.0)
-    ('60', '66.666667', '1234567')
-    """
-    if x.is_integer() and abs(x) < 2**53:
-        return str(int(x))
-    return repr(float(x))
-
-
-def _divide(num: FloatArray, den: FloatArray, scale: float) -> FloatArray:
-    """(num x scale) / den, NaN where den is not positive; few passes, no warnings.
-
-    Scaling the numerator first keeps exact cases exact: 57 of 100 is 57 %,
-    not 57.00000000000001 %, so a rate equal to a threshold meets it.
-    """
-    out = np.full(num.shape, np.nan)
-    np.divide(num * scale if scale != 1.0 else num, den, out=out, where=den > 0)
-    return out
-
-
-def _valid(cells_value: FloatArray) -> BoolArray:
-    return ~np.isnan(cells_value)
-
-
 @attrs.frozen
 class Sum(Rule):
     """Add up the values (counts; binary facts give the number of units with 1).
@@ -455,7 +412,7 @@ class Sum(Rule):
     measure_kinds: ClassVar[tuple[str, ...]] = ("count", "binary")
 
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
-        ok = _valid(cells.value)
+        ok = _rc.valid(cells.value)
         return {"sum": np.where(ok, cells.value, 0.0)}, ok
 
     def finalize(
@@ -482,7 +439,7 @@ class RatioOfSums(Rule):
     needs_parts: ClassVar[bool] = True
 
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
-        ok = _valid(cells.denominator)  # a panel stores numerator and denominator together
+        ok = _rc.valid(cells.denominator)  # a panel stores numerator and denominator together
         return {
             "num": np.where(ok, cells.numerator, 0.0),
             "den": np.where(ok, cells.denominator, 0.0),
@@ -491,7 +448,7 @@ class RatioOfSums(Rule):
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
     ) -> FloatArray:
-        return _divide(state["num"], state["den"], scale)
+        return _rc.divide(state["num"], state["den"], scale)
 
     def undefined(self, state: State, n: FloatArray) -> BoolArray:
         out: BoolArray = (state["den"] == 0) & (n > 0)
@@ -516,19 +473,13 @@ class Mean(Rule):
     measure_kinds: ClassVar[tuple[str, ...]] = ("ratio", "count", "score")
 
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
-        ok = _valid(cells.value)
+        ok = _rc.valid(cells.value)
         return {"sum": np.where(ok, cells.value, 0.0)}, ok
 
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
     ) -> FloatArray:
-        return _divide(state["sum"], n, 1.0)
-
-
-def _check_by(_instance: object, _attribute: object, value: str) -> None:
-    if value not in ("weight", "denominator"):
-        msg = f"weighted_mean weights 'by' the 'weight' column or the 'denominator', not {value!r}"
-        raise DefinitionError(msg)
+        return _rc.divide(state["sum"], n, 1.0)
 
 
 @attrs.frozen
@@ -549,7 +500,7 @@ class WeightedMean(Rule):
     'weighted_mean(by=denominator)'
     """
 
-    by: str = attrs.field(default="weight", validator=_check_by)
+    by: str = attrs.field(default="weight", validator=_rc.check_by)
     name: ClassVar[str] = "weighted_mean"
     fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("wsum", "add"), ("w", "add"))
     measure_kinds: ClassVar[tuple[str, ...]] = ("ratio", "count", "score")
@@ -581,9 +532,9 @@ class WeightedMean(Rule):
 
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
         w = cells.weight if self.by == "weight" else cells.denominator
-        weighted = _valid(w) & (w > 0)
+        weighted = _rc.valid(w) & (w > 0)
         # a unit of weight 0 (no dossiers at all) has reported: it counts, contributing nothing
-        ok = _valid(w) & (_valid(cells.value) | ~weighted)
+        ok = _rc.valid(w) & (_rc.valid(cells.value) | ~weighted)
         with np.errstate(invalid="ignore"):
             wv = np.where(ok & weighted, cells.value * w, 0.0)
         return {"wsum": wv, "w": np.where(ok, w, 0.0)}, ok
@@ -591,7 +542,7 @@ class WeightedMean(Rule):
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
     ) -> FloatArray:
-        return _divide(state["wsum"], state["w"], 1.0)
+        return _rc.divide(state["wsum"], state["w"], 1.0)
 
     def undefined(self, state: State, n: FloatArray) -> BoolArray:
         out: BoolArray = (state["w"] == 0) & (n > 0)
@@ -619,7 +570,7 @@ class Min(Rule):
     measure_kinds: ClassVar[tuple[str, ...]] = ("ratio", "count", "score", "rank")
 
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
-        ok = _valid(cells.value)
+        ok = _rc.valid(cells.value)
         return {"m": np.where(ok, cells.value, np.inf)}, ok
 
     def finalize(
@@ -643,7 +594,7 @@ class Max(Rule):
     measure_kinds: ClassVar[tuple[str, ...]] = ("ratio", "count", "score", "rank")
 
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
-        ok = _valid(cells.value)
+        ok = _rc.valid(cells.value)
         return {"m": np.where(ok, cells.value, -np.inf)}, ok
 
     def finalize(
@@ -654,12 +605,6 @@ class Max(Rule):
 
 def _to_condition(value: str | Condition) -> Condition:
     return Condition.parse(value)
-
-
-def _check_denominator(_instance: object, _attribute: object, value: str) -> None:
-    if value not in ("with_data", "all"):
-        msg = f"share_meeting's denominator is 'with_data' or 'all', not {value!r}"
-        raise DefinitionError(msg)
 
 
 @attrs.frozen
@@ -682,20 +627,20 @@ class ShareMeeting(Rule):
     """
 
     condition: Condition = attrs.field(converter=_to_condition)
-    denominator: str = attrs.field(default="with_data", validator=_check_denominator)
+    denominator: str = attrs.field(default="with_data", validator=_rc.check_denominator)
     name: ClassVar[str] = "share_meeting"
     fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("met", "add"),)
     measure_kinds: ClassVar[tuple[str, ...]] = MEASURE_KINDS
 
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
-        ok = _valid(cells.value)
+        ok = _rc.valid(cells.value)
         return {"met": self.condition.test(cells.value).astype(np.float64)}, ok
 
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
     ) -> FloatArray:
         den = n if self.denominator == "with_data" else np.where(n > 0, n_scope, 0.0)
-        return _divide(state["met"], den, 100.0)
+        return _rc.divide(state["met"], den, 100.0)
 
     def to_spec(self) -> str:
         if self.denominator == "with_data":
@@ -718,7 +663,7 @@ class AnyTrue(Rule):
     measure_kinds: ClassVar[tuple[str, ...]] = ("binary",)
 
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
-        ok = _valid(cells.value)
+        ok = _rc.valid(cells.value)
         return {"true": (ok & (cells.value == 1)).astype(np.float64)}, ok
 
     def finalize(
@@ -744,7 +689,7 @@ class AllTrue(Rule):
     measure_kinds: ClassVar[tuple[str, ...]] = ("binary",)
 
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
-        ok = _valid(cells.value)
+        ok = _rc.valid(cells.value)
         return {"true": (ok & (cells.value == 1)).astype(np.float64)}, ok
 
     def finalize(
@@ -774,7 +719,6 @@ RULE_NAMES = (
     "any",
     "all",
 )
-_SPEC = re.compile(r"^\s*([a-z_]+)\s*(?:\((.*)\))?\s*$")
 
 _DEFAULTS: dict[str, Rule] = {
     "ratio": RatioOfSums(),
@@ -803,25 +747,12 @@ def parse_rule(spec: str | Rule) -> Rule:
     """
     if isinstance(spec, Rule):
         return spec
-    m = _SPEC.match(str(spec))
-    name = m.group(1) if m else str(spec)
-    if not m or name not in RULE_NAMES:
-        msg = f"unknown rule {name!r}; the rules are {', '.join(RULE_NAMES)}"
-        raise DefinitionError(msg)
-    args = [a.strip() for a in (m.group(2) or "").split(",") if a.strip()]
+    name, positional, kwargs = _rc.split_spec(spec, RULE_NAMES)
     if name in _SIMPLE:
-        if args:
+        if positional or kwargs:
             msg = f"rule {name!r} takes no arguments, got {spec!r}"
             raise DefinitionError(msg)
         return _SIMPLE[name]()
-    kwargs = {}
-    positional = []
-    for arg in args:
-        key, eq, val = arg.partition("=")
-        if eq and key.strip() in ("by", "denominator"):
-            kwargs[key.strip()] = val.strip()
-        else:
-            positional.append(arg)
     if name == "weighted_mean":
         if positional or set(kwargs) - {"by"}:
             msg = f"weighted_mean takes only 'by=weight' or 'by=denominator', got {spec!r}"

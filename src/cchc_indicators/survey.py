@@ -70,10 +70,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _survey_stats as st
-from ._survey_data import Elements, Responses, Scale, parse_satisfied
+from ._survey_data import Elements, Responses, Scale, element_groups, parse_satisfied
 from ._survey_read import OVERALL as _OVERALL
 from ._survey_result import RECORD_KEYS as _RECORD_KEYS
-from ._survey_result import SurveyResult
+from ._survey_result import SurveyResult, comparator, insert_after, mismatch
 from .errors import DefinitionError, InvalidDataError, Problem
 from .hierarchy import Hierarchy
 from .scopes import Scope
@@ -426,7 +426,7 @@ def satisfaction(
     ):
         msg = f"replications is a whole number >= 2, got {replications!r}"
         raise DefinitionError(msg)
-    groups = _element_groups(elements, responses.questions)
+    groups = element_groups(elements, responses.questions)
 
     u, q_n, levels = len(h), len(responses.questions), scale.size
     values = np.arange(scale.low, scale.high + 1, dtype=np.float64)
@@ -465,7 +465,7 @@ def satisfaction(
     if groups:
         e_n = len(groups)
         y, m = st.respondent_moments(
-            responses.respondent, _element_of_answer(responses, groups), sat_answer, n_resp, e_n
+            responses.respondent, st.element_of_answer(responses, groups), sat_answer, n_resp, e_n
         )
         es = st.sum_by_unit(st.element_columns(y, m, w_resp), responses.respondent_unit, u)
         es = st.pool(es, h, the_scope)
@@ -484,7 +484,7 @@ def satisfaction(
     joined = {k: np.concatenate(v, axis=1) for k, v in parts.items()}
     replicates = None
     if interval == "bootstrap":
-        replicates = _bootstrap(
+        replicates = st.bootstrap(
             responses,
             groups,
             sat_answer,
@@ -522,98 +522,7 @@ def satisfaction(
     )
 
 
-def _element_groups(
-    elements: Elements | Mapping[str, Sequence[str]] | None, questions: tuple[str, ...]
-) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    if elements is None:
-        return ()
-    el = elements if isinstance(elements, Elements) else Elements(elements)
-    known = set(questions)
-    for name, qs in el.groups:
-        if name in known:
-            msg = f"element {name!r} has the name of a question; give elements their own names"
-            raise DefinitionError(msg)
-        absent = [q for q in qs if q not in known]
-        if absent:
-            msg = (
-                f"element {name!r} names question(s) {', '.join(map(repr, absent))}, which no "
-                "response answers"
-            )
-            raise DefinitionError(msg)
-    return el.groups
-
-
-def _element_of_answer(
-    responses: Responses, groups: tuple[tuple[str, tuple[str, ...]], ...]
-) -> IntArray:
-    """Each answer's element, as a position in ``groups`` (-1 for a question in none)."""
-    q_element = np.full(max(len(responses.questions), 1), -1, dtype=np.int64)
-    for e, (_, qs) in enumerate(groups):
-        q_element[[responses.questions.index(q) for q in qs]] = e
-    out: IntArray = q_element[responses.question]
-    return out
-
-
-def _bootstrap(
-    responses: Responses,
-    groups: tuple[tuple[str, tuple[str, ...]], ...],
-    sat_answer: NDArray[np.bool_],
-    w_resp: FloatArray,
-    scope: Scope,
-    replications: int,
-    rng: np.random.Generator,
-) -> FloatArray:
-    """Bootstrap shares, units x items x replications (respondents resampled in unit and stratum)."""
-    h = responses.hierarchy
-    u, q_n, n_resp = len(h), len(responses.questions), len(responses.respondent_ids)
-    w_answer = w_resp[responses.respondent]
-    key = responses.respondent * q_n + responses.question
-    size = n_resp * q_n
-    num_q = st.bincount(key, weights=w_answer * sat_answer, minlength=size).reshape(n_resp, q_n)
-    den_q = st.bincount(key, weights=w_answer, minlength=size).reshape(n_resp, q_n)
-    blocks = [num_q, den_q]
-    e_n = len(groups)
-    if e_n:
-        y, m = st.respondent_moments(
-            responses.respondent, _element_of_answer(responses, groups), sat_answer, n_resp, e_n
-        )
-        blocks += [w_resp[:, None] * y, w_resp[:, None] * m]
-    columns = np.concatenate(blocks, axis=1)
-    n_strata = max(len(responses.strata), 1)
-    cells, cell = np.unique(
-        responses.respondent_unit * n_strata + responses.respondent_stratum, return_inverse=True
-    )
-    totals = st.bootstrap_totals(
-        columns, cell.reshape(-1), cells // n_strata, u, replications, rng
-    )  # units x replications x columns
-    c = columns.shape[1]
-    pooled = st.pool({"t": totals.reshape(u, replications * c)}, h, scope)["t"]
-    pooled = pooled.reshape(u, replications, c)
-    shares = [st.percent(pooled[:, :, :q_n], pooled[:, :, q_n : 2 * q_n])]
-    if e_n:
-        a = pooled[:, :, 2 * q_n : 2 * q_n + e_n]
-        b = pooled[:, :, 2 * q_n + e_n :]
-        e_pct = st.percent(a, b)
-        shares += [e_pct, e_pct.mean(axis=2)[:, :, None]]
-    out: FloatArray = np.concatenate(shares, axis=2).transpose(0, 2, 1).copy()
-    return out
-
-
 # ---------------------------------------------------------------------- targets with confidence
-
-
-def _comparator(target_text: object) -> bool | None:
-    """True for a minimum (>=, >), False for a maximum (<=, <), None where no interval applies."""
-    if not isinstance(target_text, str):
-        return None
-    text = target_text.strip()
-    if " vs " in text or text.startswith("rank") or " % of " in text:
-        return None  # relative, rank and share-of-units targets judge other quantities
-    if text.startswith((">=", ">")):
-        return True
-    if text.startswith(("<=", "<")):
-        return False
-    return None
 
 
 def with_confidence(
@@ -696,7 +605,7 @@ def with_confidence(
         code = row.get("indicator")
         item = mapping.get(code, code if codes is None else None)
         holders = [r for r in results if item in r.items]
-        higher = _comparator(row.get("target"))
+        higher = comparator(row.get("target"))
         if holders and higher is not None:
             res = next((r for r in holders if str(r.scope) == row.get("scope")), holders[0])
             value = row.get("value")
@@ -704,14 +613,14 @@ def with_confidence(
             if value is None:
                 extra["confidence_status"] = "no_data"
             elif unit not in res.hierarchy:
-                problems.append(_mismatch(number, code, unit, value, None))
+                problems.append(mismatch(number, code, unit, value, None))
             else:
                 i, k = res.hierarchy.position(unit), res.items.index(item)
                 share = float(res.share[i, k])
                 if math.isnan(share) or not math.isclose(
                     float(value), share, rel_tol=1e-9, abs_tol=1e-9
                 ):
-                    problems.append(_mismatch(number, code, unit, value, share))
+                    problems.append(mismatch(number, code, unit, value, share))
                 else:
                     lo, hi = float(res.lower[i, k]), float(res.upper[i, k])
                     extra["lower"], extra["upper"] = lo, hi
@@ -719,33 +628,9 @@ def with_confidence(
                     extra["confidence_status"] = str(
                         confidence_status(lo, hi, float(row["threshold"]), higher)
                     )
-        out.append(_insert_after(row, "status", extra))
+        out.append(insert_after(row, "status", extra))
     if problems:
         raise InvalidDataError(problems, source="<evaluation>")
-    return out
-
-
-def _mismatch(
-    number: int, code: object, unit: object, value: object, share: float | None
-) -> Problem:
-    got = "no respondents" if share is None or math.isnan(share) else f"the share {share:g}"
-    return Problem(
-        f"indicator {code!r}, unit {unit!r}: the evaluated value {value!r} is not the survey's "
-        f"({got}); evaluate the panel made by SurveyResult.to_panel",
-        row=number,
-        field="value",
-        kind="value_mismatch",
-    )
-
-
-def _insert_after(row: Mapping[str, Any], key: str, extra: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in row.items():
-        out[k] = v
-        if k == key:
-            out.update(extra)
-    if key not in row:
-        out.update(extra)
     return out
 
 

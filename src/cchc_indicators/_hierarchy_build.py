@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._arrays import readonly
 from ._validate import read_csv
 from .errors import DefinitionError, HierarchyError, Problem
 
@@ -32,18 +33,8 @@ _COLUMNS = ("code", "name", "level", "parent")
 Columns = tuple[list[str], list[str], list[str], list[str], IntArray]
 
 
-def _readonly(a: NDArray[Any]) -> NDArray[Any]:
-    a = np.array(a, copy=True)
-    a.flags.writeable = False
-    return a
-
-
 def _to_tuple(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(items)
-
-
-def _array_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
-    return bool(np.array_equal(a, b))
 
 
 def _record_columns(records: Iterable[Mapping[str, Any]], source: str, first_row: int) -> Columns:
@@ -226,14 +217,14 @@ def _ancestor_tables(
     anc: dict[tuple[int, int], IntArray] = {}
     for k in range(n_levels):
         size = int(counts[k])
-        anc[(k, k)] = _readonly(np.arange(size, dtype=np.int64))
+        anc[(k, k)] = readonly(np.arange(size, dtype=np.int64))
         if k == 0:
             continue
         parent_pos = parent_of[offsets[k] : offsets[k + 1]] - offsets[k - 1]
         for a in range(k):
             above = anc[(k - 1, a)]
-            anc[(k, a)] = _readonly(above[parent_pos])
-    return _readonly(offsets), anc
+            anc[(k, a)] = readonly(above[parent_pos])
+    return readonly(offsets), anc
 
 
 def _subtree_fields(h: Hierarchy, code: str) -> dict[str, Any]:

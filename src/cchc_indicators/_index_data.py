@@ -11,6 +11,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ._arrays import ARRAY_EQ, readonly
 from ._validate import Problems, parse_numbers, parse_periods, read_csv
 from .errors import InvalidDataError, Problem
 
@@ -36,14 +37,9 @@ def _codes(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _readonly(value: object) -> FloatArray:
-    out = np.array(value, dtype=np.float64)
-    out.flags.writeable = False
+def _floats(value: object) -> FloatArray:
+    out: FloatArray = readonly(value, np.float64)
     return out
-
-
-def _eq(a: FloatArray, b: FloatArray) -> bool:
-    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
 
 
 @attrs.frozen(repr=False)
@@ -80,7 +76,7 @@ class Observations:
     indicators: tuple[str, ...] = attrs.field(converter=_codes)
     units: tuple[str, ...] = attrs.field(converter=_codes)
     periods: tuple[str, ...] = attrs.field(converter=_codes)
-    values: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_eq))
+    values: FloatArray = attrs.field(converter=_floats, eq=ARRAY_EQ)
     note: str = attrs.field(default="", kw_only=True)
     source: str = attrs.field(default="<records>", kw_only=True)
 

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import aggregate as ag
+from ._arrays import ARRAY_EQ, readonly
 from ._index_data import Observations
 from ._index_def import CompositeIndex, Method, check_method
 from ._index_engine import (
@@ -49,17 +50,7 @@ RECORD_KEYS = (
 )
 
 
-def _readonly(value: object) -> NDArray[Any]:
-    out = np.array(value)
-    out.flags.writeable = False
-    return out
-
-
-def _eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
-    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
-
-
-_ARRAY = {"converter": _readonly, "eq": attrs.cmp_using(eq=_eq)}
+_ARRAY = {"converter": readonly, "eq": ARRAY_EQ}
 
 
 def _number(x: float) -> float | None:

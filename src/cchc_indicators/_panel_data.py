@@ -12,19 +12,18 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ._arrays import ARRAY_EQ
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 
 def _readonly(a: NDArray[Any]) -> NDArray[Any]:
+    # Not _arrays.readonly: a panel's arrays are large and made read-only in place, not copied.
     a = np.ascontiguousarray(a)
     a.flags.writeable = False
     return a
-
-
-def _nan_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
-    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
 
 
 @attrs.frozen
@@ -53,11 +52,11 @@ class IndicatorData:
     [[False], [False]]
     """
 
-    value: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
-    numerator: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
-    denominator: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
-    weight: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
-    row: IntArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_nan_eq))
+    value: FloatArray = attrs.field(converter=_readonly, eq=ARRAY_EQ)
+    numerator: FloatArray = attrs.field(converter=_readonly, eq=ARRAY_EQ)
+    denominator: FloatArray = attrs.field(converter=_readonly, eq=ARRAY_EQ)
+    weight: FloatArray = attrs.field(converter=_readonly, eq=ARRAY_EQ)
+    row: IntArray = attrs.field(converter=_readonly, eq=ARRAY_EQ)
     any_value: bool = attrs.field(init=False, eq=False, repr=False)
     any_bare_value: bool = attrs.field(init=False, eq=False, repr=False)
 

@@ -10,6 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._arrays import ARRAY_EQ, readonly
 from .errors import InvalidDataError, Problem, UnknownIndicatorError
 from .points import Bands, Component, FromRank, GivenPoints, Structure
 
@@ -17,21 +18,6 @@ __all__ = ["PointsResult", "evaluate_points"]
 
 _TOL = 1e-9
 _FloatArray = npt.NDArray[np.float64]
-
-
-def _readonly(value: object) -> npt.NDArray[Any]:
-    arr = np.array(value)
-    arr.flags.writeable = False
-    return arr
-
-
-def _array_eq(a: npt.NDArray[Any], b: npt.NDArray[Any]) -> bool:
-    if a.dtype.kind == "f" and b.dtype.kind == "f":
-        return bool(np.array_equal(a, b, equal_nan=True))
-    return bool(np.array_equal(a, b))
-
-
-_ARRAY_EQ = attrs.cmp_using(eq=_array_eq)
 
 
 def _number_or_none(x: object) -> float | None:
@@ -86,14 +72,14 @@ class PointsResult:
     grade: tuple[str | None, ...]
     missing: tuple[tuple[str, str], ...]
     not_applicable: tuple[tuple[str, str], ...]
-    points: npt.NDArray[np.float64] = attrs.field(converter=_readonly, eq=_ARRAY_EQ)
-    applicable: npt.NDArray[np.float64] = attrs.field(converter=_readonly, eq=_ARRAY_EQ)
-    capped: npt.NDArray[np.bool_] = attrs.field(converter=_readonly, eq=_ARRAY_EQ)
-    part_points: npt.NDArray[np.float64] = attrs.field(converter=_readonly, eq=_ARRAY_EQ)
-    total: npt.NDArray[np.float64] = attrs.field(converter=_readonly, eq=_ARRAY_EQ)
-    applicable_maximum: npt.NDArray[np.float64] = attrs.field(converter=_readonly, eq=_ARRAY_EQ)
-    index: npt.NDArray[np.float64] = attrs.field(converter=_readonly, eq=_ARRAY_EQ)
-    rank: npt.NDArray[np.int64] = attrs.field(converter=_readonly, eq=_ARRAY_EQ)
+    points: npt.NDArray[np.float64] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    applicable: npt.NDArray[np.float64] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    capped: npt.NDArray[np.bool_] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    part_points: npt.NDArray[np.float64] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    total: npt.NDArray[np.float64] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    applicable_maximum: npt.NDArray[np.float64] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    index: npt.NDArray[np.float64] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    rank: npt.NDArray[np.int64] = attrs.field(converter=readonly, eq=ARRAY_EQ)
 
     def node_points(self, code: str) -> npt.NDArray[np.float64]:
         """Return the points of component ``code`` per unit.

@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ._arrays import ARRAY_EQ, readonly
 from ._survey_read import (
     ELEMENT_COLUMNS,
     OPTIONAL_COLUMNS,
@@ -36,22 +37,14 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 
-def _readonly(a: Any, dtype: Any) -> NDArray[Any]:
-    out = np.array(a, dtype=dtype, copy=True)
-    out.flags.writeable = False
+def _ints(a: Any) -> IntArray:
+    out: IntArray = readonly(a, np.int64)
     return out
 
 
-def _ints(a: Any) -> IntArray:
-    return _readonly(a, np.int64)
-
-
 def _floats(a: Any) -> FloatArray:
-    return _readonly(a, np.float64)
-
-
-def _array_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
-    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+    out: FloatArray = readonly(a, np.float64)
+    return out
 
 
 # ---------------------------------------------------------------------- definitions
@@ -398,13 +391,13 @@ class Responses:
     scale: Scale
     questions: tuple[str, ...] = attrs.field(converter=tuple)
     respondent_ids: tuple[str, ...] = attrs.field(converter=tuple, repr=False)
-    respondent_unit: IntArray = attrs.field(converter=_ints, eq=attrs.cmp_using(eq=_array_eq))
-    respondent_weight: FloatArray = attrs.field(converter=_floats, eq=attrs.cmp_using(eq=_array_eq))
-    respondent_stratum: IntArray = attrs.field(converter=_ints, eq=attrs.cmp_using(eq=_array_eq))
+    respondent_unit: IntArray = attrs.field(converter=_ints, eq=ARRAY_EQ)
+    respondent_weight: FloatArray = attrs.field(converter=_floats, eq=ARRAY_EQ)
+    respondent_stratum: IntArray = attrs.field(converter=_ints, eq=ARRAY_EQ)
     strata: tuple[str, ...] = attrs.field(converter=tuple)
-    respondent: IntArray = attrs.field(converter=_ints, eq=attrs.cmp_using(eq=_array_eq))
-    question: IntArray = attrs.field(converter=_ints, eq=attrs.cmp_using(eq=_array_eq))
-    answer: IntArray = attrs.field(converter=_ints, eq=attrs.cmp_using(eq=_array_eq))
+    respondent: IntArray = attrs.field(converter=_ints, eq=ARRAY_EQ)
+    question: IntArray = attrs.field(converter=_ints, eq=ARRAY_EQ)
+    answer: IntArray = attrs.field(converter=_ints, eq=ARRAY_EQ)
     row: IntArray = attrs.field(converter=_ints, eq=False)
     weighted: bool = False
     source: str = attrs.field(default="<records>", eq=False)

@@ -63,6 +63,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ._arrays import ARRAY_EQ, readonly
 from .errors import DefinitionError, InvalidDataError, Problem
 
 __all__ = [
@@ -442,16 +443,6 @@ AGGREGATORS: Mapping[str, Callable[..., FloatArray]] = MappingProxyType(
 )
 
 
-def _readonly(value: Any) -> Any:
-    out = np.array(value)
-    out.flags.writeable = False
-    return out
-
-
-def _equal(a: NDArray[Any], b: NDArray[Any]) -> bool:
-    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
-
-
 @attrs.frozen
 class Aggregation:
     """The result of :func:`aggregate`: the values and why some are missing.
@@ -475,9 +466,9 @@ class Aggregation:
     """
 
     method: str
-    values: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_equal))
-    share: FloatArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_equal))
-    insufficient: BoolArray = attrs.field(converter=_readonly, eq=attrs.cmp_using(eq=_equal))
+    values: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    share: FloatArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
+    insufficient: BoolArray = attrs.field(converter=readonly, eq=ARRAY_EQ)
 
     def __repr__(self) -> str:
         return (

@@ -50,6 +50,7 @@ from numpy.typing import NDArray
 
 from . import _crosswalk
 from . import units as _units
+from ._arrays import ARRAY_EQ, readonly
 from ._crosswalk import Weights
 from ._validate import read_csv
 from .errors import DefinitionError, InvalidDataError, Problem
@@ -107,26 +108,19 @@ class CrosswalkError(InvalidDataError):
     """
 
 
-def _readonly(a: Any, dtype: Any) -> NDArray[Any]:
-    out = np.array(a, dtype=dtype, copy=True)
-    out.flags.writeable = False
+def _ints(a: Any) -> IntArray:
+    out: IntArray = readonly(a, np.int64)
     return out
 
 
-def _ints(a: Any) -> IntArray:
-    return _readonly(a, np.int64)
-
-
 def _floats(a: Any) -> FloatArray:
-    return _readonly(a, np.float64)
+    out: FloatArray = readonly(a, np.float64)
+    return out
 
 
 def _bools(a: Any) -> BoolArray:
-    return _readonly(a, np.bool_)
-
-
-def _array_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
-    return bool(np.array_equal(a, b))
+    out: BoolArray = readonly(a, np.bool_)
+    return out
 
 
 def _edition(h: Hierarchy | str) -> Hierarchy:
@@ -197,10 +191,10 @@ class Crosswalk:
 
     old: Hierarchy
     new: Hierarchy
-    old_index: IntArray = attrs.field(converter=_ints, eq=attrs.cmp_using(eq=_array_eq))
-    new_index: IntArray = attrs.field(converter=_ints, eq=attrs.cmp_using(eq=_array_eq))
-    weight: FloatArray = attrs.field(converter=_floats, eq=attrs.cmp_using(eq=_array_eq))
-    partly: BoolArray = attrs.field(converter=_bools, eq=attrs.cmp_using(eq=_array_eq))
+    old_index: IntArray = attrs.field(converter=_ints, eq=ARRAY_EQ)
+    new_index: IntArray = attrs.field(converter=_ints, eq=ARRAY_EQ)
+    weight: FloatArray = attrs.field(converter=_floats, eq=ARRAY_EQ)
+    partly: BoolArray = attrs.field(converter=_bools, eq=ARRAY_EQ)
     source: str = attrs.field(default="<records>", eq=False)
     weighting: str = attrs.field(default="equal", eq=False)
     ignored: tuple[Problem, ...] = attrs.field(default=(), converter=_problems, eq=False)

@@ -39,13 +39,12 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ._arrays import ARRAY_EQ, readonly
 from ._hierarchy_build import (
-    _array_eq,
     _derived_fields,
     _fields_from_csv,
     _fields_from_records,
     _positions,
-    _readonly,
     _subtree_fields,
     _to_tuple,
     _write_csv,
@@ -131,12 +130,8 @@ class Hierarchy:
     levels: tuple[str, ...] = attrs.field(converter=_to_tuple)
     codes: tuple[str, ...] = attrs.field(converter=_to_tuple, repr=False)
     names: tuple[str, ...] = attrs.field(converter=_to_tuple, repr=False)
-    level_of: IntArray = attrs.field(
-        converter=_readonly, repr=False, eq=attrs.cmp_using(eq=_array_eq)
-    )
-    parent_of: IntArray = attrs.field(
-        converter=_readonly, repr=False, eq=attrs.cmp_using(eq=_array_eq)
-    )
+    level_of: IntArray = attrs.field(converter=readonly, repr=False, eq=ARRAY_EQ)
+    parent_of: IntArray = attrs.field(converter=readonly, repr=False, eq=ARRAY_EQ)
     edition: str | None = None
     _offsets: IntArray = attrs.field(init=False, repr=False, eq=False)
     _ancestors: dict[tuple[int, int], IntArray] = attrs.field(init=False, repr=False, eq=False)

@@ -64,6 +64,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ._arrays import ARRAY_EQ
 from ._periods import _RANK, GRANULARITIES, _enclosing, _sub_periods, normalise_period
 from ._periods import granularity as _granularity
 from ._periods_convert import (
@@ -207,13 +208,10 @@ def sub_periods(period: object, target: str) -> tuple[str, ...]:
 
 
 def _readonly(a: NDArray[Any]) -> NDArray[Any]:
+    # Not _arrays.readonly: large converted arrays are made read-only in place, not copied.
     a = np.ascontiguousarray(a)
     a.flags.writeable = False
     return a
-
-
-def _array_eq(a: NDArray[Any], b: NDArray[Any]) -> bool:
-    return bool(np.array_equal(a, b))
 
 
 def _labels(periods: Iterable[str]) -> tuple[str, ...]:
@@ -291,21 +289,11 @@ class Completeness:
     min_complete: float
     hierarchy: Hierarchy = attrs.field(repr=False)
     periods: tuple[str, ...] = attrs.field(converter=_labels)
-    granularity: NDArray[np.str_] = attrs.field(
-        converter=_readonly, eq=attrs.cmp_using(eq=_array_eq), repr=False
-    )
-    present: IntArray = attrs.field(
-        converter=_readonly, eq=attrs.cmp_using(eq=_array_eq), repr=False
-    )
-    expected: IntArray = attrs.field(
-        converter=_readonly, eq=attrs.cmp_using(eq=_array_eq), repr=False
-    )
-    at_end: BoolArray = attrs.field(
-        converter=_readonly, eq=attrs.cmp_using(eq=_array_eq), repr=False
-    )
-    dropped: BoolArray = attrs.field(
-        converter=_readonly, eq=attrs.cmp_using(eq=_array_eq), repr=False
-    )
+    granularity: NDArray[np.str_] = attrs.field(converter=_readonly, eq=ARRAY_EQ, repr=False)
+    present: IntArray = attrs.field(converter=_readonly, eq=ARRAY_EQ, repr=False)
+    expected: IntArray = attrs.field(converter=_readonly, eq=ARRAY_EQ, repr=False)
+    at_end: BoolArray = attrs.field(converter=_readonly, eq=ARRAY_EQ, repr=False)
+    dropped: BoolArray = attrs.field(converter=_readonly, eq=ARRAY_EQ, repr=False)
 
     @property
     def share(self) -> FloatArray:

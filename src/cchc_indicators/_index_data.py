@@ -138,6 +138,20 @@ class Observations:
             For a missing field, an empty code, a value that is not a finite
             number, a period that is not one, periods of mixed granularity, or
             a repeated indicator–unit–period (naming the first row).
+
+        Examples
+        --------
+        >>> obs = Observations.from_records([
+        ...     {"indicator": "online", "unit": "26", "period": 2024, "value": "71.5"},
+        ...     {"indicator": "online", "unit": "01", "period": 2024, "value": ""},
+        ... ])
+        >>> obs.values.tolist()  # the empty value is missing
+        [[[71.5, nan]]]
+        >>> Observations.from_records([{"indicator": "online", "unit": "26", "value": "n/a"}])
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.PanelError: <records>: 1 problem
+          row 0, field 'value': must be a finite number, got 'n/a'
         """
         rows = list(records)
         for i, r in enumerate(rows):
@@ -162,6 +176,19 @@ class Observations:
         InvalidDataError
             As :meth:`from_records`, naming the file, row and field; a missing
             file or column is one too.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "obs.csv"
+        >>> _ = path.write_text(
+        ...     "indicator,unit,period,value,comment\\n"
+        ...     "online,26,2023,65,\\nonline,26,2024,71.5,checked\\n",
+        ...     encoding="utf-8",
+        ... )
+        >>> obs = Observations.from_csv(path, note="Synthetic data.")
+        >>> obs.periods, obs.values.tolist()
+        (('2023', '2024'), [[[65.0]], [[71.5]]])
         """
         p = Path(path)
         if not p.is_file():
@@ -324,7 +351,22 @@ class Observations:
         """Write the observations as a long CSV file, ``indicator,unit,period,value`` (UTF-8).
 
         :meth:`from_csv` reads it back (the note is not written: give it
-        again, or use ``cchc index --note``).
+        again, or use ``cchc index --note``), provided the data have a
+        period: data without one (as :meth:`from_values` makes them by
+        default) are written with an empty ``period`` cell, which
+        :meth:`from_csv` refuses.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "obs.csv"
+        >>> obs = Observations.from_values({"a": [1.5, float("nan")]}, ["u1", "u2"], period="2024")
+        >>> obs.to_csv(path)
+        >>> print(path.read_text(encoding="utf-8"), end="")
+        indicator,unit,period,value
+        a,u1,2024,1.5
+        >>> Observations.from_csv(path).values.tolist()  # u2, never reported, is not a unit there
+        [[[1.5]]]
         """
         import csv
 
@@ -334,7 +376,15 @@ class Observations:
             writer.writerows(self.to_records())
 
     def to_frame(self) -> Any:
-        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Examples
+        --------
+        >>> obs = Observations.from_values({"a": [1.5, float("nan")], "b": [2, 3]}, ["u1", "u2"], period="2024")
+        >>> frame = obs.to_frame()
+        >>> frame.shape, list(frame.columns)
+        ((3, 4), ['indicator', 'unit', 'period', 'value'])
+        """
         from .panel import _pandas
 
         return _pandas().DataFrame.from_records(self.to_records(), columns=list(_COLUMNS))
@@ -346,6 +396,19 @@ class Observations:
         ------
         InvalidDataError
             If the data have no such period.
+
+        Examples
+        --------
+        >>> obs = Observations.from_records([
+        ...     {"indicator": "a", "unit": "u", "period": p, "value": 1} for p in (2023, 2024)
+        ... ])
+        >>> obs.period(), obs.period(2023)
+        ('2024', '2023')
+        >>> obs.period(2022)
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.InvalidDataError: <records>: 1 problem
+          field 'period': no data for period '2022'; the periods are '2023', '2024'
         """
         if period is None:
             return self.periods[-1]
@@ -361,10 +424,23 @@ class Observations:
     def matrix(self, period: str | int | None, indicators: Sequence[str]) -> FloatArray:
         """Return the values of ``indicators`` in ``period``, shape ``(indicators, units)``.
 
+        ``period`` ``None`` is the latest (see :meth:`period`).
+
         Raises
         ------
         InvalidDataError
-            Naming every indicator the data lack.
+            Naming every indicator the data lack, or for an unknown period.
+
+        Examples
+        --------
+        >>> obs = Observations.from_values({"a": [1, 2], "b": [3, 4]}, ["u1", "u2"], period="2024")
+        >>> obs.matrix(2024, ["b", "a"]).tolist()
+        [[3.0, 4.0], [1.0, 2.0]]
+        >>> obs.matrix(None, ["a", "c", "d"])
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.InvalidDataError: <values>: 1 problem
+          field 'indicator': no observations of indicator(s) 'c', 'd', which the index needs
         """
         out: FloatArray = self.panel(indicators)[self.periods.index(self.period(period))]
         return out
@@ -376,6 +452,16 @@ class Observations:
         ------
         InvalidDataError
             Naming every indicator the data lack.
+
+        Examples
+        --------
+        >>> obs = Observations.from_records([
+        ...     {"indicator": "a", "unit": "u", "period": 2023, "value": 1},
+        ...     {"indicator": "a", "unit": "u", "period": 2024, "value": 2},
+        ...     {"indicator": "b", "unit": "u", "period": 2024, "value": 5},
+        ... ])
+        >>> obs.panel(["b", "a"]).tolist()  # b was not reported in 2023
+        [[[nan], [1.0]], [[5.0], [2.0]]]
         """
         where = {c: j for j, c in enumerate(self.indicators)}
         lacking = [c for c in indicators if c not in where]

@@ -213,15 +213,34 @@ class Node:
 
     @property
     def is_leaf(self) -> bool:
-        """``True`` for an indicator (a node without children)."""
+        """``True`` for an indicator (a node without children).
+
+        Examples
+        --------
+        >>> Node("online").is_leaf, Node("services", children=[Node("online")]).is_leaf
+        (True, False)
+        """
         return not self.children
 
     def walk(self) -> tuple[Node, ...]:
-        """Return this node and its descendants, parents first (depth first)."""
+        """Return this node and its descendants, parents first (depth first).
+
+        Examples
+        --------
+        >>> d = Node("d", children=[Node("x"), Node("e", children=[Node("y")]), Node("z")])
+        >>> [n.code for n in d.walk()]
+        ['d', 'x', 'e', 'y', 'z']
+        """
         return (self, *(n for c in self.children for n in c.walk()))
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the node as JSON-ready data (defaults left out)."""
+        """Return the node as JSON-ready data (defaults left out).
+
+        Examples
+        --------
+        >>> Node("d", children=[Node("x"), Node("y", weight=2, direction=-1)]).to_dict()
+        {'code': 'd', 'children': [{'code': 'x'}, {'code': 'y', 'weight': 2.0, 'direction': -1}]}
+        """
         out: dict[str, Any] = {"code": self.code}
         if self.name:
             out["name"] = self.name
@@ -399,12 +418,27 @@ class CompositeIndex:
 
     @property
     def root(self) -> Node:
-        """The index as a node (its code, its children)."""
+        """The index as a node (its code, its children).
+
+        Examples
+        --------
+        >>> root = CompositeIndex("i", children=[Node("a"), Node("b")]).root
+        >>> root.code, [c.code for c in root.children]
+        ('i', ['a', 'b'])
+        """
         return Node(self.code, children=self.children)
 
     @property
     def depth(self) -> int:
-        """The number of aggregation levels (1 when every top-level node is a leaf)."""
+        """The number of aggregation levels (1 when every top-level node is a leaf).
+
+        Examples
+        --------
+        >>> CompositeIndex("i", children=[Node("a"), Node("b")]).depth
+        1
+        >>> CompositeIndex("i", children=[Node("d", children=[Node("x")]), Node("z")]).depth
+        2
+        """
 
         def height(node: Node) -> int:
             return 0 if node.is_leaf else 1 + max(height(c) for c in node.children)
@@ -412,7 +446,14 @@ class CompositeIndex:
         return height(self.root)
 
     def nodes(self) -> tuple[Node, ...]:
-        """Return the root and every node, level by level (breadth first)."""
+        """Return the root and every node, level by level (breadth first).
+
+        Examples
+        --------
+        >>> idx = CompositeIndex("i", children=[Node("d", children=[Node("x"), Node("y")]), Node("z")])
+        >>> [n.code for n in idx.nodes()]
+        ['i', 'd', 'z', 'x', 'y']
+        """
         out = [self.root]
         i = 0
         while i < len(out):
@@ -421,7 +462,14 @@ class CompositeIndex:
         return tuple(out)
 
     def leaves(self) -> tuple[Node, ...]:
-        """Return the indicators, in depth-first order."""
+        """Return the indicators, in depth-first order.
+
+        Examples
+        --------
+        >>> idx = CompositeIndex("i", children=[Node("d", children=[Node("x"), Node("y")]), Node("z")])
+        >>> [n.code for n in idx.leaves()]
+        ['x', 'y', 'z']
+        """
         return tuple(n for n in self.root.walk() if n.is_leaf)
 
     def node(self, code: str) -> Node:
@@ -431,6 +479,16 @@ class CompositeIndex:
         ------
         UnknownIndicatorError
             If there is none.
+
+        Examples
+        --------
+        >>> idx = CompositeIndex("i", children=[Node("d", children=[Node("x"), Node("y", weight=3)])])
+        >>> idx.node("y").weight, idx.node("i") == idx.root
+        (3.0, True)
+        >>> idx.node("q")
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.UnknownIndicatorError: node 'q' is not in index 'i'
         """
         for n in self.nodes():
             if n.code == code:
@@ -439,7 +497,14 @@ class CompositeIndex:
         raise UnknownIndicatorError(msg, key=code)
 
     def levels(self) -> dict[str, int]:
-        """Return each node's level: 0 for the index, 1 for its children, and so on."""
+        """Return each node's level: 0 for the index, 1 for its children, and so on.
+
+        Examples
+        --------
+        >>> idx = CompositeIndex("i", children=[Node("d", children=[Node("x"), Node("y")]), Node("z")])
+        >>> idx.levels()
+        {'i': 0, 'd': 1, 'z': 1, 'x': 2, 'y': 2}
+        """
         out = {self.code: 0}
         for n in self.nodes():
             for c in n.children:
@@ -447,7 +512,29 @@ class CompositeIndex:
         return out
 
     def aggregation_of(self, code: str) -> Method:
-        """Return the aggregation method of an aggregate node (its own, or its level's)."""
+        """Return the aggregation method of an aggregate node (its own, or its level's).
+
+        Raises
+        ------
+        UnknownIndicatorError
+            For a node not in the index.
+        DefinitionError
+            For a leaf.
+
+        Examples
+        --------
+        >>> idx = CompositeIndex(
+        ...     "i",
+        ...     children=[Node("d", children=[Node("x"), Node("y")]), Node("z")],
+        ...     aggregation=["arithmetic", "geometric"],  # the index's own level first
+        ... )
+        >>> idx.aggregation_of("i").name, idx.aggregation_of("d").name
+        ('arithmetic', 'geometric')
+        >>> idx.aggregation_of("x")
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: node 'x' is a leaf; it is not aggregated
+        """
         node = self.node(code)
         if node.is_leaf:
             msg = f"node {code!r} is a leaf; it is not aggregated"
@@ -458,13 +545,27 @@ class CompositeIndex:
         return self.aggregation[0] if len(self.aggregation) == 1 else self.aggregation[level]
 
     def min_share_of(self, code: str) -> float | None:
-        """Return an aggregate's data threshold (its own, or the index's)."""
+        """Return an aggregate's data threshold (its own, or the index's).
+
+        Examples
+        --------
+        >>> d = Node("d", children=[Node("x"), Node("y")], min_share=0.5)
+        >>> idx = CompositeIndex("i", children=[d, Node("z")], min_share=0.3)
+        >>> idx.min_share_of("d"), idx.min_share_of("i")
+        (0.5, 0.3)
+        """
         node = self.node(code)
         return node.min_share if node.min_share is not None else self.min_share
 
     @property
     def weight_set_names(self) -> tuple[str, ...]:
-        """The names of the weight sets."""
+        """The names of the weight sets.
+
+        Examples
+        --------
+        >>> CompositeIndex("i", children=[Node("a"), Node("b")], weight_sets={"b_only": {"a": 0}}).weight_set_names
+        ('b_only',)
+        """
         return tuple(name for name, _ in self.weight_sets)
 
     def weights(self, weight_set: str | Mapping[str, float] | None = None) -> dict[str, float]:
@@ -475,6 +576,14 @@ class CompositeIndex:
         DefinitionError
             For an unknown set name, a node code not in the index, a negative
             weight, or siblings whose weights sum to 0.
+
+        Examples
+        --------
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)], weight_sets={"equal": {"b": 1}})
+        >>> idx.weights(), idx.weights("equal")
+        ({'i': 1.0, 'a': 1.0, 'b': 3.0}, {'i': 1.0, 'a': 1.0, 'b': 1.0})
+        >>> idx.weights({"a": 2})
+        {'i': 1.0, 'a': 2.0, 'b': 3.0}
         """
         base = {n.code: n.weight for n in self.nodes()}
         where = f"index {self.code!r}"
@@ -502,7 +611,14 @@ class CompositeIndex:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the index as JSON-ready data, with ``schema_version``."""
+        """Return the index as JSON-ready data, with ``schema_version``.
+
+        Examples
+        --------
+        >>> doc = CompositeIndex("i", children=[Node("a"), Node("b", weight=2)]).to_dict()
+        >>> doc["schema_version"], doc["aggregation"], doc["children"]
+        (1, [{'name': 'arithmetic'}], [{'code': 'a'}, {'code': 'b', 'weight': 2.0}])
+        """
         out: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "kind": _KIND,
@@ -520,7 +636,16 @@ class CompositeIndex:
         return out
 
     def to_json(self, path: str | Path | None = None) -> str:
-        """Return the JSON text; with ``path``, also write it there (UTF-8)."""
+        """Return the JSON text; with ``path``, also write it there (UTF-8).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "index.json"
+        >>> text = CompositeIndex("i", children=[Node("a"), Node("b")]).to_json(path)
+        >>> text.splitlines()[:3], path.read_text(encoding="utf-8") == text
+        (['{', '  "schema_version": 1,', '  "kind": "composite_index",'], True)
+        """
         text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
@@ -582,6 +707,17 @@ class CompositeIndex:
         DefinitionError
             If the file is not JSON or not a valid index; the message names
             the file.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", direction=-1)])
+        >>> CompositeIndex.from_json(idx.to_json()) == idx  # from the text
+        True
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "index.json"
+        >>> _ = idx.to_json(path)
+        >>> CompositeIndex.from_json(path).node("b").direction  # from the file
+        -1
         """
         where = "<json>"
         text = str(source)

@@ -119,14 +119,29 @@ class Method:
 
     @property
     def kwargs(self) -> dict[str, Any]:
-        """The options as a dictionary."""
+        """The options as a dictionary (sorted by name).
+
+        Examples
+        --------
+        >>> Method("minmax", low=1, high=100).kwargs
+        {'high': 100, 'low': 1}
+        >>> Method("median").kwargs
+        {}
+        """
         return dict(self.options)
 
     def __repr__(self) -> str:
         return f"Method(name={self.name!r}, options={self.kwargs})"
 
     def to_dict(self) -> dict[str, Any]:
-        """Return ``{"name": ..., **options}``."""
+        """Return ``{"name": ..., **options}``, the form :meth:`parse` reads.
+
+        Examples
+        --------
+        >>> m = Method("generalised", p=0.5)
+        >>> m.to_dict(), Method.parse(m.to_dict()) == m
+        ({'name': 'generalised', 'p': 0.5}, True)
+        """
         return {"name": self.name, **self.kwargs}
 
     @classmethod
@@ -137,6 +152,15 @@ class Method:
         ------
         DefinitionError
             For anything else.
+
+        Examples
+        --------
+        >>> Method.parse("median"), Method.parse({"name": "geometric", "shift": 1})
+        (Method(name='median', options={}), Method(name='geometric', options={'shift': 1}))
+        >>> Method.parse(3)
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: a method is a name or a mapping with 'name', got 3
         """
         if isinstance(value, Method):
             return value

@@ -109,6 +109,19 @@ class IndexResult:
         weights); :attr:`method` says all of it in one line.
     note
         The data's note (e.g. that they are synthetic).
+
+    Examples
+    --------
+    >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+    >>> idx = CompositeIndex("i", children=[Node("d", children=[Node("x"), Node("y", weight=3)]), Node("z")])
+    >>> data = Observations.from_values({"x": [90, 60, 30], "y": [5, 10, float("nan")], "z": [70, 90, 80]}, ["A", "B", "C"])
+    >>> r = compute_index(idx, data)
+    >>> r.nodes, r.parents, r.levels
+    (('i', 'd', 'z', 'x', 'y'), (None, 'i', 'i', 'd', 'd'), (0, 1, 1, 2, 2))
+    >>> r.scores.round(1).tolist()  # C has no y: its d rests on x alone, and C has no rank at y
+    [[12.5, 93.8, 25.0], [25.0, 87.5, 0.0], [0.0, 100.0, 50.0], [100.0, 50.0, 0.0], [0.0, 100.0, nan]]
+    >>> r.ranks[r.nodes.index("y")].tolist()
+    [2, 1, 0]
     """
 
     index: str
@@ -155,6 +168,14 @@ class IndexResult:
         ------
         UnknownIndicatorError
             For a node not in the index.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> r.score().tolist(), r.score("b").tolist()
+        ([25.0, 87.5, 0.0], [0.0, 100.0, nan])
         """
         out: FloatArray = self.scores[self._row(node)]
         return out
@@ -164,6 +185,19 @@ class IndexResult:
 
         A unit without a score has rank 0, so ``rank() <= 15`` would count it
         among the best 15: use :meth:`top` for that question.
+
+        Raises
+        ------
+        UnknownIndicatorError
+            For a node not in the index.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> r.rank().tolist(), r.rank("b").tolist()  # C has no b: rank 0
+        ([2, 1, 3], [2, 1, 0])
         """
         out: NDArray[np.int64] = self.ranks[self._row(node)]
         return out
@@ -211,7 +245,16 @@ class IndexResult:
 
     @property
     def effective_weights(self) -> dict[str, float]:
-        """Each node's weight in the index, the product of sibling-normalised weights from the top."""
+        """Each node's weight in the index, the product of sibling-normalised weights from the top.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("d", children=[Node("x"), Node("y", weight=3)]), Node("z")])
+        >>> data = Observations.from_values({"x": [1, 2], "y": [3, 4], "z": [5, 6]}, ["A", "B"])
+        >>> compute_index(idx, data).effective_weights
+        {'i': 1.0, 'd': 0.5, 'z': 0.5, 'x': 0.125, 'y': 0.375}
+        """
         tree = {
             c: (p or "", self.weights[c]) for c, p in zip(self.nodes, self.parents, strict=True)
         }
@@ -224,6 +267,19 @@ class IndexResult:
 
         Every record says how it was made (``method``) and carries the data's
         ``note`` (such as the synthetic-data warning).
+
+        Raises
+        ------
+        UnknownIndicatorError
+            For a node not in the index.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> [(row["unit"], row["score"], row["rank"], row["reason"]) for row in r.to_records("b")]
+        [('A', 0.0, 2, ''), ('B', 100.0, 1, ''), ('C', None, None, 'no_data')]
         """
         rows = range(len(self.nodes)) if node is None else [self._row(node)]
         method = self.method
@@ -247,7 +303,18 @@ class IndexResult:
         ]
 
     def to_json(self) -> str:
-        """Return :meth:`to_records` as JSON text, with the note and methods."""
+        """Return :meth:`to_records` as JSON text, with the note and methods.
+
+        Examples
+        --------
+        >>> import json
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> doc = json.loads(r.to_json())
+        >>> doc["aggregation"], doc["weights"], len(doc["rows"])
+        ([{'name': 'arithmetic'}], {'i': 1.0, 'a': 1.0, 'b': 3.0}, 9)
+        """
         doc = {
             "index": self.index,
             "period": self.period,
@@ -262,7 +329,17 @@ class IndexResult:
         return json.dumps(doc, ensure_ascii=False, indent=2)
 
     def to_frame(self) -> Any:
-        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> frame = r.to_frame()
+        >>> frame.shape, list(frame.columns[:5])
+        ((9, 12), ['unit', 'node', 'level', 'parent', 'score'])
+        """
         return _pandas().DataFrame.from_records(self.to_records(), columns=list(RECORD_KEYS))
 
     def table(self, node: str | None = None, *, digits: int = 1) -> str:
@@ -271,6 +348,19 @@ class IndexResult:
         Columns: rank, unit, score and the scores of the node's children;
         then a line with the index, node, period and :attr:`method`, and the
         data's note.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> print(r.table())
+        rank  unit  score      a      b
+        -------------------------------
+           1  B      87.5   50.0  100.0
+           2  A      25.0  100.0    0.0
+           3  C       0.0    0.0      —
+        i, period —: normalisation minmax; aggregation arithmetic; imputation none; weights nominal
         """
         i = self._row(node)
         kids = [c for c, p in zip(self.nodes, self.parents, strict=True) if p == self.nodes[i]]
@@ -342,6 +432,18 @@ class IndexResult:
         ------
         DefinitionError
             For an unknown ``kind``.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> [t.get_text() for t in r.plot().axes[0].get_yticklabels()]  # best first
+        ['1. B', '2. A', '3. C']
+        >>> len(r.plot("contributions").axes[0].patches)  # a segment per top-level node and unit
+        6
         """
         from . import plot as plots
 

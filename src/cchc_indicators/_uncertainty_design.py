@@ -97,7 +97,13 @@ class WeightNoise:
 
     @property
     def varies(self) -> bool:
-        """``True`` unless the factor is 0."""
+        """``True`` unless the factor is 0.
+
+        Examples
+        --------
+        >>> WeightNoise(0.25).varies, WeightNoise(0).varies
+        (True, False)
+        """
         return self.factor > 0
 
 
@@ -123,7 +129,14 @@ class Dirichlet:
 
     @property
     def varies(self) -> bool:
-        """``True`` unless the concentration is infinite."""
+        """``True`` unless the concentration is infinite.
+
+        Examples
+        --------
+        >>> import math
+        >>> Dirichlet(50).varies, Dirichlet(math.inf).varies
+        (True, False)
+        """
         return math.isfinite(self.concentration)
 
 

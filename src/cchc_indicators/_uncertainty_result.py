@@ -57,6 +57,17 @@ class Uncertainty:
         ``imputation`` (as text).
     note
         The data's note.
+
+    Examples
+    --------
+    >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+    >>> from cchc_indicators.uncertainty import uncertainty
+    >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+    >>> u = uncertainty(CompositeIndex("i", children=[Node("a"), Node("b")]), data, n=500, seed=1, weights=0.5, rank_target=2)
+    >>> u
+    Uncertainty(n=500, seed=1, units=4, nodes=('i', 'a', 'b'), varied='weights noise ±0.5')
+    >>> u.scores.shape, u.counts.shape  # (n, nodes, units); (nodes, units, rank 0..units)
+    ((500, 3, 4), (3, 4, 5))
     """
 
     nominal: Any
@@ -99,6 +110,23 @@ class Uncertainty:
         """Return the central ``coverage`` interval of the scores at ``node`` (default: the index).
 
         Over the replications where the unit has a score; NaN for a unit that never has one.
+
+        Raises
+        ------
+        DefinitionError
+            For a ``coverage`` not between 0 and 1.
+        UnknownIndicatorError
+            For a node whose replications were not kept.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import uncertainty
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> u = uncertainty(CompositeIndex("i", children=[Node("a"), Node("b")]), data, n=500, seed=1, weights=0.5, rank_target=2)
+        >>> lo, hi = u.score_interval()
+        >>> lo.round(1).tolist(), hi.round(1).tolist()
+        ([32.2, 63.7, 51.8, 26.0], [67.5, 67.7, 77.0, 54.3])
         """
         _check_coverage(coverage)
         S, never = self._scores(node)
@@ -107,13 +135,36 @@ class Uncertainty:
         return np.where(never, np.nan, q[0]), np.where(never, np.nan, q[1])
 
     def score_median(self, node: str | None = None) -> FloatArray:
-        """Return the median score of each unit at ``node`` (NaN for a unit never scored)."""
+        """Return the median score of each unit at ``node`` (NaN for a unit never scored).
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import uncertainty
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> u = uncertainty(CompositeIndex("i", children=[Node("a"), Node("b")]), data, n=500, seed=1, weights=0.5, rank_target=2)
+        >>> u.score_median().round(1).tolist(), u.score_median("a").round(1).tolist()  # a leaf: the weights do not move it
+        ([49.9, 65.7, 64.4, 40.1], [100.0, 71.4, 28.6, 0.0])
+        """
         S, never = self._scores(node)
         out: FloatArray = np.where(never, np.nan, np.nanmedian(S, axis=0))
         return out
 
     def rank_probabilities(self, node: str | None = None) -> FloatArray:
-        """Return P(rank = r) for each unit (rows) and rank r = 1..units (columns)."""
+        """Return P(rank = r) for each unit (rows) and rank r = 1..units (columns).
+
+        A row sums to less than 1 if the unit has no score in some
+        replications.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import uncertainty
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> u = uncertainty(CompositeIndex("i", children=[Node("a"), Node("b")]), data, n=500, seed=1, weights=0.5, rank_target=2)
+        >>> u.rank_probabilities().round(2).tolist()
+        [[0.05, 0.19, 0.47, 0.29], [0.51, 0.49, 0.0, 0.0], [0.44, 0.32, 0.24, 0.0], [0.0, 0.0, 0.29, 0.71]]
+        """
         c = self.counts[self._row(node)]
         out: FloatArray = c[:, 1:] / self.n
         return out
@@ -123,6 +174,20 @@ class Uncertainty:
 
         Ranks are whole numbers, so this is the inverted-CDF quantile; among
         replications where the unit has a rank. 0 where it never has one.
+
+        Raises
+        ------
+        DefinitionError
+            For a ``q`` not from 0 to 1.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import uncertainty
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> u = uncertainty(CompositeIndex("i", children=[Node("a"), Node("b")]), data, n=500, seed=1, weights=0.5, rank_target=2)
+        >>> u.rank_quantile(0.1).tolist(), u.rank_quantile(0.9).tolist()
+        ([2, 1, 1, 3], [4, 2, 3, 4])
         """
         if not 0 <= q <= 1:
             msg = f"a quantile must be from 0 to 1, got {q!r}"
@@ -137,13 +202,34 @@ class Uncertainty:
         return out
 
     def rank_median(self, node: str | None = None) -> IntArray:
-        """Return each unit's median rank at ``node``."""
+        """Return each unit's median rank at ``node``: :meth:`rank_quantile` at 0.5.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import uncertainty
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> u = uncertainty(CompositeIndex("i", children=[Node("a"), Node("b")]), data, n=500, seed=1, weights=0.5, rank_target=2)
+        >>> u.rank_median().tolist()
+        [3, 1, 2, 4]
+        """
         return self.rank_quantile(0.5, node)
 
     def rank_interval(
         self, node: str | None = None, *, coverage: float = 0.9
     ) -> tuple[IntArray, IntArray]:
-        """Return each unit's rank interval: the 5 % and 95 % quantiles by default."""
+        """Return each unit's central ``coverage`` rank interval: the 5 % and 95 % quantiles by default.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import uncertainty
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> u = uncertainty(CompositeIndex("i", children=[Node("a"), Node("b")]), data, n=500, seed=1, weights=0.5, rank_target=2)
+        >>> lo, hi = u.rank_interval()
+        >>> lo.tolist(), hi.tolist()
+        ([2, 1, 1, 3], [4, 2, 3, 4])
+        """
         _check_coverage(coverage)
         tail = (1 - coverage) / 2
         return self.rank_quantile(tail, node), self.rank_quantile(1 - tail, node)
@@ -155,6 +241,20 @@ class Uncertainty:
         score counts as not reaching ``k``; the rank quantiles
         (:meth:`rank_quantile`), by contrast, are taken over the replications
         where the unit has a rank.
+
+        Raises
+        ------
+        DefinitionError
+            For a ``k`` that is not a whole number >= 1.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import uncertainty
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> u = uncertainty(CompositeIndex("i", children=[Node("a"), Node("b")]), data, n=500, seed=1, weights=0.5, rank_target=2)
+        >>> u.p_rank_at_most(1).tolist(), u.p_rank_at_most(2).tolist()
+        ([0.046, 0.514, 0.44, 0.0], [0.236, 1.0, 0.764, 0.0])
         """
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
             msg = f"a rank target must be a whole number >= 1, got {k!r}"
@@ -165,7 +265,17 @@ class Uncertainty:
 
     @property
     def varied(self) -> str:
-        """What varied, in one line (``weights noise ±0.25; aggregation arithmetic | median``)."""
+        """What varied, in one line (``weights noise ±0.25; aggregation arithmetic | median``).
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import Dirichlet, uncertainty
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b")])
+        >>> uncertainty(idx, data, n=100, seed=1, weights=Dirichlet(20), aggregation=["arithmetic", "median"]).varied
+        'weights Dirichlet(20); aggregation arithmetic | median'
+        """
         return "; ".join(f"{k} {v}" for k, v in self.settings.items())
 
     def to_records(self, node: str | None = None) -> list[dict[str, Any]]:
@@ -175,6 +285,16 @@ class Uncertainty:
         ``score_p05``, ``score_median``, ``score_p95``, ``rank_p05``,
         ``rank_median``, ``rank_p95``, ``p_top_K`` with a rank target, then
         ``replications``, ``seed``, ``varied`` and the data's ``note``.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import uncertainty
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> u = uncertainty(CompositeIndex("i", children=[Node("a"), Node("b")]), data, n=500, seed=1, weights=0.5, rank_target=2)
+        >>> row = u.to_records()[0]
+        >>> row["unit"], row["node"], row["score"], row["rank_p05"], row["rank_p95"], row["p_top_2"]
+        ('W', 'i', 50.0, 2, 4, 0.236)
         """
         nodes = self.nodes if node is None else (self.nodes[self._row(node)],)
         out = []
@@ -209,11 +329,38 @@ class Uncertainty:
         return out
 
     def to_frame(self) -> Any:
-        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import uncertainty
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> u = uncertainty(CompositeIndex("i", children=[Node("a"), Node("b")]), data, n=500, seed=1, weights=0.5, rank_target=2)
+        >>> frame = u.to_frame()
+        >>> frame.shape, list(frame.columns[:4])  # 4 units at 3 nodes
+        ((12, 15), ['unit', 'node', 'score', 'rank'])
+        """
         return _pandas().DataFrame.from_records(self.to_records())
 
     def table(self, node: str | None = None, *, digits: int = 1) -> str:
-        """Return a plain-text table at ``node`` (default: the index), best nominal rank first."""
+        """Return a plain-text table at ``node`` (default: the index), best nominal rank first.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import uncertainty
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> u = uncertainty(CompositeIndex("i", children=[Node("a"), Node("b")]), data, n=500, seed=1, weights=0.5, rank_target=2)
+        >>> print(u.table())
+        rank  unit  score  score 5–95 %  median rank  rank 5–95 %  P(top 2)
+        -------------------------------------------------------------------
+           1  X      65.7     63.7–67.7            1          1–2      1.00
+           2  Y      64.3     51.8–77.0            2          1–3      0.76
+           3  W      50.0     32.2–67.5            3          2–4      0.24
+           4  Z      40.0     26.0–54.3            4          3–4      0.00
+        500 replications, seed 1; varied: weights noise ±0.5
+        """
         rows = self.to_records(self.nodes[self._row(node)])
         rows.sort(key=lambda r: (r["rank"] or 1 << 30, r["unit"]))
         target = f"p_top_{self.rank_target}" if self.rank_target is not None else None
@@ -271,6 +418,19 @@ class Uncertainty:
         ------
         DefinitionError
             For an unknown ``kind``.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import uncertainty
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> u = uncertainty(CompositeIndex("i", children=[Node("a"), Node("b")]), data, n=500, seed=1, weights=0.5, rank_target=2)
+        >>> [t.get_text() for t in u.plot().axes[0].get_yticklabels()]  # by nominal rank
+        ['X', 'Y', 'W', 'Z']
+        >>> [t.get_text() for t in u.plot("scores").axes[0].texts]
+        ['rank 1–2', 'rank 1–3', 'rank 2–4', 'rank 3–4']
         """
         from . import plot as plots
 
@@ -302,9 +462,25 @@ class Sensitivity:
     n, runs, seed
         The base sample size, the number of model runs ``n * (factors + 2)``
         and the seed.
+    node
+        The node whose ranks are the output.
     output
         What the indices decompose: the mean absolute rank shift of the units
         from their nominal ranks at ``node``.
+    note
+        The data's note.
+
+    Examples
+    --------
+    >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+    >>> from cchc_indicators.uncertainty import sensitivity
+    >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+    >>> idx = CompositeIndex("i", children=[Node("a"), Node("b")])
+    >>> s = sensitivity(idx, data, n=200, seed=1, weights=0.5, normalisation=["minmax", "zscore"], bootstrap=100)
+    >>> s.factors, s.runs
+    (('weights', 'normalisation'), 800)
+    >>> s.total.round(2).tolist()  # nearly all the rank shifts come from the weights
+    [1.08, 0.03]
     """
 
     factors: tuple[str, ...]
@@ -326,6 +502,16 @@ class Sensitivity:
         The context keys: ``node``, ``output``, ``n``, ``runs``, ``seed`` and
         the data's ``note``. ``level`` is accepted for the command line's
         writer and ignored.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import sensitivity
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b")])
+        >>> s = sensitivity(idx, data, n=200, seed=1, weights=0.5, normalisation=["minmax", "zscore"], bootstrap=100)
+        >>> [(row["factor"], round(row["total_low"], 3), round(row["total_high"], 3)) for row in s.to_records()]
+        [('weights', 0.949, 1.183), ('normalisation', 0.014, 0.047)]
         """
         del level
 
@@ -352,11 +538,38 @@ class Sensitivity:
         ]
 
     def to_frame(self) -> Any:
-        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra)."""
+        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import sensitivity
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b")])
+        >>> s = sensitivity(idx, data, n=200, seed=1, weights=0.5, normalisation=["minmax", "zscore"], bootstrap=100)
+        >>> frame = s.to_frame()
+        >>> frame.shape, list(frame.columns[:3])
+        ((2, 13), ['factor', 'first_order', 'first_order_low'])
+        """
         return _pandas().DataFrame.from_records(self.to_records())
 
     def table(self, level: str | None = None) -> str:
-        """Return a plain-text table of the indices."""
+        """Return a plain-text table of the indices (``level`` is ignored, as in :meth:`to_records`).
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import sensitivity
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b")])
+        >>> s = sensitivity(idx, data, n=200, seed=1, weights=0.5, normalisation=["minmax", "zscore"], bootstrap=100)
+        >>> print(s.table())
+        factor         first order  90 % interval  total  90 % interval
+        ---------------------------------------------------------------
+        weights              1.041    0.848–1.297  1.081    0.949–1.183
+        normalisation       -0.022   -0.076–0.021  0.026    0.014–0.047
+        output: mean absolute rank shift from the nominal ranks at 'i'; 800 runs (n = 200), seed 1
+        """
         del level
 
         def num(x: float | None) -> str:
@@ -383,7 +596,23 @@ class Sensitivity:
         return "\n".join(lines)
 
     def plot(self, **options: Any) -> Any:
-        """Draw the indices as bars (needs the ``plot`` extra)."""
+        """Draw the indices as bars (needs the ``plot`` extra); return the Figure.
+
+        ``options`` are passed on to :func:`cchc_indicators.plot.sensitivity_bars`.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> from cchc_indicators.uncertainty import sensitivity
+        >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b")])
+        >>> s = sensitivity(idx, data, n=200, seed=1, weights=0.5, normalisation=["minmax", "zscore"], bootstrap=100)
+        >>> ax = s.plot().axes[0]
+        >>> [t.get_text() for t in ax.get_xticklabels()], len(ax.patches)  # first order and total per factor
+        (['weights', 'normalisation'], 4)
+        """
         from . import plot as plots
 
         return plots.sensitivity_bars(self, **options)

@@ -1746,3 +1746,14 @@ class TestObservationsOut:
         plain = Observations.from_values({"a": [1.0]}, ["u"])
         assert repr(plain) == "Observations(indicators=1, units=1, periods=('',), values=1)"
         assert "note=" not in repr(compute_index(CompositeIndex("i", children=[Node("a")]), plain))
+
+
+def test_csv_round_trip_without_a_period(tmp_path: Path) -> None:
+    """Data without a period are written without the period column and read back the same."""
+    obs = Observations.from_values({"a": [1.0, 2.0]}, ["u", "v"])
+    path = tmp_path / "obs.csv"
+    obs.to_csv(path)
+    assert path.read_text(encoding="utf-8") == "indicator,unit,value\na,u,1.0\na,v,2.0\n"
+    back = Observations.from_csv(path)
+    assert back.periods == ("",)
+    assert back.values.tolist() == obs.values.tolist()

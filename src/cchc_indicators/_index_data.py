@@ -351,10 +351,9 @@ class Observations:
         """Write the observations as a long CSV file, ``indicator,unit,period,value`` (UTF-8).
 
         :meth:`from_csv` reads it back (the note is not written: give it
-        again, or use ``cchc index --note``), provided the data have a
-        period: data without one (as :meth:`from_values` makes them by
-        default) are written with an empty ``period`` cell, which
-        :meth:`from_csv` refuses.
+        again, or use ``cchc index --note``). Data without a period (as
+        :meth:`from_values` makes them by default) are written without the
+        ``period`` column.
 
         Examples
         --------
@@ -370,10 +369,16 @@ class Observations:
         """
         import csv
 
+        timeless = self.periods == ("",)
+        columns = [c for c in _COLUMNS if not (timeless and c == "period")]
+        records = self.to_records()
+        if timeless:
+            for r in records:
+                del r["period"]
         with Path(path).open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(_COLUMNS), lineterminator="\n")
+            writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
             writer.writeheader()
-            writer.writerows(self.to_records())
+            writer.writerows(records)
 
     def to_frame(self) -> Any:
         """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra).

@@ -104,7 +104,6 @@ class SurveyResult:
     Examples
     --------
     >>> from cchc_indicators.survey import satisfaction, synthetic_survey
-        >>> from cchc_indicators.survey import satisfaction, synthetic_survey
     >>> responses, elements = synthetic_survey(respondents=400, questions=4, elements=2, seed=1)
     >>> satisfaction(responses, (4, 5), scope="own")
     SurveyResult(scope='own', items=('q01', 'q02', 'q03', 'q04'), weighted=True, confidence=0.95, interval='analytic')

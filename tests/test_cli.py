@@ -122,7 +122,9 @@ class TestRollupCommand:
             (["--rule", "sum"], "rule 'sum' does not fit a ratio measure"),
             (["--scope", "tier:ward"], "unknown level 'ward'"),
             (["--indicator", "nothing"], "no observation of indicator 'nothing'"),
-            (["--min-coverage", "2"], "min_coverage is a share between 0 and 1"),
+            (["--min-coverage", "2"], "--min-coverage: a share between 0 and 1, got '2'"),
+            (["--min-coverage", "nan"], "--min-coverage: a share between 0 and 1, got 'nan'"),
+            (["--min-coverage", "half"], "--min-coverage: a share between 0 and 1, got 'half'"),
             (["--level", "ward"], "unknown level 'ward'"),
         ],
     )
@@ -182,7 +184,7 @@ class TestRollupCommand:
             "rollup", "--units", str(tmp_path / "nope.csv"), "--data", "d.csv", "--indicator", "x"
         )
         assert code == 2
-        assert "nope.csv: No such file or directory" in capsys.readouterr().err
+        assert "nope.csv: no such file" in capsys.readouterr().err
 
     def test_unknown_command(self, capsys: pytest.CaptureFixture[str]) -> None:
         """An unknown command is a usage error with exit code 2."""

@@ -374,7 +374,7 @@ class TestEvaluateBadInput:
         missing = tmp_path / "nope.csv"
         code, _ = run("evaluate", "--plan", PLAN, "--data", str(missing))
         assert code == 2
-        assert f"{missing}: No such file or directory" in one_line_error(capsys)
+        assert f"{missing}: no such file" in one_line_error(capsys)
 
     def test_malformed_plan_json(
         self, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -394,7 +394,9 @@ class TestEvaluateBadInput:
         plan.write_text("[1, 2]", encoding="utf-8")
         code, _ = run("evaluate", "--plan", str(plan), "--data", str(data))
         assert code == 2
-        assert f"{plan}: a plan is a JSON object, got list" in one_line_error(capsys)
+        assert f"{plan}: a plan is a JSON object (a mapping), got an array" in one_line_error(
+            capsys
+        )
 
     def test_plan_neither_catalogue_nor_file(
         self, data: Path, capsys: pytest.CaptureFixture[str]

@@ -273,10 +273,10 @@ class TestBadInput:
             cchc(*common(tmp_path), "--plan", "nope")
 
     def test_missing_data_file(self, tmp_path: Path) -> None:
-        """A data file that does not exist is an OSError."""
+        """A data file that does not exist is an InvalidDataError naming it and the cause."""
         argv = common(tmp_path)
         argv[argv.index("--data") + 1] = str(tmp_path / "missing.csv")
-        with pytest.raises(OSError, match=r"missing\.csv"):
+        with pytest.raises(InvalidDataError, match=r"missing\.csv: 1 problem\n  no such file"):
             cchc(*argv)
 
     def test_missing_arguments(self) -> None:

@@ -321,10 +321,10 @@ class TestBadInput:
             run(parse(*base(files)), io.StringIO())
 
     def test_missing_file(self, files: dict[str, Path], tmp_path: Path) -> None:
-        """A missing responses file is an OSError naming it."""
+        """A missing responses file is an InvalidDataError naming it and the cause."""
         args = parse(*base(files))
         args.responses = tmp_path / "nowhere.csv"
-        with pytest.raises(FileNotFoundError):
+        with pytest.raises(InvalidDataError, match=r"nowhere\.csv: 1 problem\n  no such file"):
             run(args, io.StringIO())
 
     def test_every_error_is_one_the_cli_reports(self, files: dict[str, Path]) -> None:

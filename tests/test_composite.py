@@ -849,7 +849,7 @@ class TestJson:
             assert CompositeIndex.from_json(idx.to_json()) == idx
 
     def test_round_trip_file(self, tmp_path: Path) -> None:
-        """to_json(path) writes a UTF-8 file that from_json reads, by Path or by text path."""
+        """to_json(path) writes a UTF-8 file that from_json reads from a Path."""
         idx = CompositeIndex("chỉ-số", name="Chỉ số cải cách", children=[Node("a")])
         path = tmp_path / "index.json"
         text = idx.to_json(path)
@@ -857,7 +857,6 @@ class TestJson:
         assert "Chỉ số cải cách" in text  # not escaped
         assert text.endswith("}\n")
         assert CompositeIndex.from_json(path) == idx
-        assert CompositeIndex.from_json(str(path)) == idx
 
     def test_text_with_leading_space(self) -> None:
         """JSON text is recognised after leading whitespace."""
@@ -865,13 +864,13 @@ class TestJson:
 
     def test_json_array_text_is_not_a_path(self) -> None:
         """JSON text holding an array is read as JSON (and refused as not an index)."""
-        with pytest.raises(DefinitionError, match=r"<json>: a composite index is a mapping"):
+        with pytest.raises(DefinitionError, match=r"<index JSON>: a composite index is a mapping"):
             CompositeIndex.from_json("[1]")
 
     def test_missing_file(self, tmp_path: Path) -> None:
         """A file that cannot be read is named."""
         path = tmp_path / "absent.json"
-        with pytest.raises(DefinitionError, match=r"absent\.json: cannot read the index"):
+        with pytest.raises(DefinitionError, match=r"absent\.json: no such file$"):
             CompositeIndex.from_json(path)
 
     def test_bad_json_names_the_file(self, tmp_path: Path) -> None:
@@ -879,13 +878,13 @@ class TestJson:
         path = tmp_path / "broken.json"
         path.write_text('{"code": "i",\n  "children": [}\n', encoding="utf-8")
         with pytest.raises(
-            DefinitionError, match=r"broken.json: not valid JSON: .*\(line 2, column \d+\)"
+            DefinitionError, match=r"broken.json: not valid JSON at line 2, column \d+: "
         ):
             CompositeIndex.from_json(path)
 
     def test_bad_json_text(self) -> None:
-        """Text that is not JSON is called <json>."""
-        with pytest.raises(DefinitionError, match="<json>: not valid JSON"):
+        """Text that is not JSON is called <index JSON>."""
+        with pytest.raises(DefinitionError, match="<index JSON>: not valid JSON"):
             CompositeIndex.from_json('{"code": ')
 
     def test_errors_wrapped_with_file_name(self, tmp_path: Path) -> None:
@@ -904,7 +903,7 @@ class TestJson:
         data = small_index().to_dict()
         data["children"][0]["children"].append({"code": "a"})
         with pytest.raises(
-            DefinitionError, match="<json>: index 'i': node code 'a' appears twice"
+            DefinitionError, match="<index JSON>: index 'i': node code 'a' appears twice"
         ) as info:
             CompositeIndex.from_json(json.dumps(data))
         assert info.value.code == "a"
@@ -919,7 +918,7 @@ class TestJson:
         """An unknown field of a node is named with the node, and the file."""
         data = small_index().to_dict()
         data["children"][0]["children"][1]["dir"] = -1
-        with pytest.raises(DefinitionError, match="<json>: node 'b': unknown field 'dir'"):
+        with pytest.raises(DefinitionError, match="<index JSON>: node 'b': unknown field 'dir'"):
             CompositeIndex.from_json(json.dumps(data))
 
     @pytest.mark.parametrize("version", [2, 0, "1"])

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cchc_indicators import (
     CchcError,
+    CompositeIndex,
     DefinitionError,
     Hierarchy,
     HierarchyError,
@@ -15,6 +19,7 @@ from cchc_indicators import (
     InvalidDataError,
     Panel,
     PanelError,
+    Plan,
     Problem,
     RuleMismatchError,
     UnknownIndicatorError,
@@ -22,7 +27,8 @@ from cchc_indicators import (
     UnknownUnitError,
     measures,
 )
-from cchc_indicators.errors import MESSAGE_LIMIT
+from cchc_indicators.composite import Node
+from cchc_indicators.errors import MESSAGE_LIMIT, ArgumentTypeError
 
 
 @pytest.fixture
@@ -223,3 +229,201 @@ class TestPickle:
         assert err.problems == info.value.problems
         assert err.problems[0].row == 0
         assert err.problems[0].field == "code"
+
+
+# --- Issue 11 §3: every public entry point raises the library's own errors -------------
+
+
+def _plan_text() -> str:
+    return '{"schema_version": 1, "code": "p", "indicators": []}'
+
+
+def _index_text() -> str:
+    return '{"code": "i", "children": [{"code": "a"}]}'
+
+
+JSON_READERS = [
+    pytest.param(Plan.from_json, "plan", _plan_text, id="plan"),
+    pytest.param(CompositeIndex.from_json, "index", _index_text, id="index"),
+]
+
+
+class TestJsonTextOrPath:
+    """from_json reads a str as JSON text and a path as a file, never one for the other."""
+
+    @pytest.mark.parametrize(("read", "what", "valid"), JSON_READERS)
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("", "not valid JSON at line 1, column 1: Expecting value"),
+            ("\x00", "not valid JSON at line 1, column 1: Expecting value"),
+            ("x" * 300, "not valid JSON at line 1, column 1: Expecting value"),
+            ("{", "not valid JSON at line 1, column 2: Expecting property name"),
+        ],
+    )
+    def test_text_that_is_not_json_is_a_definition_error(
+        self, read: Any, what: str, valid: Any, text: str, expected: str
+    ) -> None:
+        """Text that is not JSON is a DefinitionError naming <what JSON>, not an OSError."""
+        with pytest.raises(DefinitionError) as info:
+            read(text)
+        assert str(info.value).startswith(f"<{what} JSON>: {expected}")
+
+    @pytest.mark.parametrize(("read", "what", "valid"), JSON_READERS)
+    def test_a_str_that_looks_like_a_file_name_says_to_pass_a_path(
+        self, read: Any, what: str, valid: Any
+    ) -> None:
+        """A file name given as a str is read as text; the message says to pass a Path."""
+        with pytest.raises(DefinitionError) as info:
+            read("my-file.json")
+        assert str(info.value) == (
+            f"<{what} JSON>: not valid JSON at line 1, column 1: Expecting value; a str is JSON "
+            "text, not a file name: to read the file, pass pathlib.Path('my-file.json')"
+        )
+
+    @pytest.mark.parametrize(
+        ("text", "kind"),
+        [("null", "null"), ("[]", "an array"), ("3", "a number"), ('"x"', "a string")],
+    )
+    def test_json_that_is_not_an_object_names_its_type(self, text: str, kind: str) -> None:
+        """Valid JSON that is not an object says what is expected and what was given."""
+        with pytest.raises(DefinitionError) as info:
+            Plan.from_json(text)
+        assert str(info.value) == f"<plan JSON>: a plan is a JSON object (a mapping), got {kind}"
+
+    def test_index_json_that_is_not_an_object(self) -> None:
+        """An index that is JSON null is refused, naming what an index is."""
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_json("null")
+        assert str(info.value) == (
+            "<index JSON>: a composite index is a mapping with 'code' and 'children', got None"
+        )
+
+    @pytest.mark.parametrize(("read", "what", "valid"), JSON_READERS)
+    def test_a_path_like_is_a_file(self, read: Any, what: str, valid: Any, tmp_path: Path) -> None:
+        """Any os.PathLike names a file, which is read."""
+
+        class Where:
+            def __fspath__(self) -> str:
+                return str(tmp_path / "def.json")
+
+        (tmp_path / "def.json").write_text(valid(), encoding="utf-8")
+        assert read(Where()) == read(valid())
+
+    @pytest.mark.parametrize(("read", "what", "valid"), JSON_READERS)
+    def test_a_byte_order_mark_is_accepted(
+        self, read: Any, what: str, valid: Any, tmp_path: Path
+    ) -> None:
+        """A JSON file saved with a UTF-8 byte-order mark (as Notepad does) reads as without."""
+        path = tmp_path / "bom.json"
+        path.write_bytes(b"\xef\xbb\xbf" + valid().encode("utf-8"))
+        assert read(path) == read(valid())
+
+    @pytest.mark.parametrize(("read", "what", "valid"), JSON_READERS)
+    def test_missing_file_names_path_and_cause(
+        self, read: Any, what: str, valid: Any, tmp_path: Path
+    ) -> None:
+        """A missing file is a DefinitionError naming the path: no such file."""
+        with pytest.raises(DefinitionError) as info:
+            read(tmp_path / "none.json")
+        assert str(info.value) == f"{tmp_path / 'none.json'}: no such file"
+
+    @pytest.mark.parametrize(("read", "what", "valid"), JSON_READERS)
+    def test_directory_names_path_and_cause(
+        self, read: Any, what: str, valid: Any, tmp_path: Path
+    ) -> None:
+        """A directory is a DefinitionError naming the path: is a directory."""
+        with pytest.raises(DefinitionError) as info:
+            read(tmp_path)
+        assert str(info.value) == f"{tmp_path}: is a directory, not a file"
+
+    @pytest.mark.parametrize(("read", "what", "valid"), JSON_READERS)
+    def test_file_not_utf8_names_path(
+        self, read: Any, what: str, valid: Any, tmp_path: Path
+    ) -> None:
+        """A file in another encoding is a DefinitionError naming the path and the byte."""
+        path = tmp_path / "latin1.json"
+        path.write_bytes('{"code": "Hà Nam"}'.encode("latin-1"))
+        with pytest.raises(DefinitionError) as info:
+            read(path)
+        assert str(info.value).startswith(
+            f"{path}: the file is not UTF-8 text (byte 11 cannot be read: invalid continuation byte)"
+        )
+
+    @pytest.mark.parametrize(("read", "what", "valid"), JSON_READERS)
+    @pytest.mark.parametrize("source", [None, 3, ["{}"], {"code": "p"}])
+    def test_source_of_another_type_is_a_type_error(
+        self, read: Any, what: str, valid: Any, source: object
+    ) -> None:
+        """A source that is neither text nor a path is an ArgumentTypeError (a TypeError)."""
+        with pytest.raises(ArgumentTypeError) as info:
+            read(source)
+        assert isinstance(info.value, TypeError)
+        assert info.value.parameter == "source"
+        assert "'source' must be JSON text (str) or a file (pathlib.Path), got " in str(info.value)
+
+    @pytest.mark.parametrize(("read", "what", "valid"), JSON_READERS)
+    def test_deep_nesting_is_a_definition_error(self, read: Any, what: str, valid: Any) -> None:
+        """JSON nested 100,000 deep is refused with the documented limit, not a RecursionError."""
+        with pytest.raises(DefinitionError) as info:
+            read("[" * 100_000)
+        assert str(info.value) == f"<{what} JSON>: arrays and objects are nested more than 100 deep"
+
+    def test_nesting_just_within_the_limit_is_read(self) -> None:
+        """Arrays nested 100 deep are parsed (and then refused as not a plan)."""
+        with pytest.raises(DefinitionError, match=r"got an array$"):
+            Plan.from_json("[" * 100 + "]" * 100)
+        with pytest.raises(DefinitionError, match="nested more than 100 deep"):
+            Plan.from_json("[" * 101 + "]" * 101)
+
+
+def _chain(depth: int) -> dict[str, Any]:
+    """A node with ``depth`` levels of single children below it."""
+    node: dict[str, Any] = {"code": "leaf"}
+    for i in range(depth):
+        node = {"code": f"n{i}", "children": [node]}
+    return node
+
+
+class TestDeepTrees:
+    """Trees deeper than the documented limit are refused before any recursion."""
+
+    def test_index_dict_400_deep(self) -> None:
+        """A composite index 400 levels deep is a DefinitionError naming the limit."""
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_dict({"code": "i", "children": [_chain(400)]})
+        assert str(info.value) == "index 'i': nodes are nested more than 40 levels deep"
+
+    def test_index_json_deep(self) -> None:
+        """The same tree as JSON text is refused by the JSON nesting limit."""
+        with pytest.raises(DefinitionError, match="nested more than 100 deep"):
+            CompositeIndex.from_json(json.dumps({"code": "i", "children": [_chain(400)]}))
+
+    def test_node_dict_400_deep(self) -> None:
+        """Node.from_dict refuses a deep node too."""
+        with pytest.raises(DefinitionError) as info:
+            Node.from_dict(_chain(400))
+        assert str(info.value) == "node 'n399': nodes are nested more than 40 levels deep"
+
+    def test_index_of_built_nodes_400_deep(self) -> None:
+        """An index built from Node objects 400 deep is refused when built."""
+        node = Node("leaf")
+        for i in range(400):
+            node = Node(f"n{i}", children=[node])
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex("i", children=[node])
+        assert str(info.value) == "index 'i': nodes are nested more than 40 levels deep"
+
+    def test_index_records_400_deep(self) -> None:
+        """A metadata sheet whose parents chain 400 deep is refused."""
+        rows = [{"code": "n0", "parent": "i"}] + [
+            {"code": f"n{k}", "parent": f"n{k - 1}"} for k in range(1, 400)
+        ]
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_records("i", rows)
+        assert str(info.value) == "index 'i': nodes are nested more than 40 levels deep"
+
+    def test_index_at_the_limit_is_built(self) -> None:
+        """An index exactly 40 levels deep (39 below the top node) is accepted."""
+        idx = CompositeIndex.from_dict({"code": "i", "children": [_chain(39)]})
+        assert idx.depth == 40

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from ._args import describe
 from ._index_methods import (
     AGGREGATIONS,
     IMPUTATIONS,
@@ -31,6 +33,7 @@ from ._index_methods import (
     _normalisation,
     check_method,
 )
+from ._loading import check_tree_depth, load_json
 from .errors import DefinitionError, UnknownIndicatorError
 
 __all__ = [
@@ -281,6 +284,12 @@ class Node:
         ...
         cchc_indicators.errors.DefinitionError: node 'x': a node's 'weight' must be >= 0, got -1
         """
+        if isinstance(data, Mapping):
+            check_tree_depth([data], "children", where=f"node {data.get('code')!r}")
+        return cls._from_dict(data)
+
+    @classmethod
+    def _from_dict(cls, data: Mapping[str, Any]) -> Node:
         if not isinstance(data, Mapping) or "code" not in data:
             msg = f"a node is a mapping with a 'code', got {data!r}"
             raise DefinitionError(msg)
@@ -294,7 +303,7 @@ class Node:
         if isinstance(kids, (str, bytes, Mapping)) or not isinstance(kids, Sequence):
             msg = f"node {code!r}: 'children' must be a list of nodes, got {kids!r}"
             raise DefinitionError(msg, code=str(code))
-        children = [cls.from_dict(c) for c in kids]
+        children = [cls._from_dict(c) for c in kids]
         kwargs = {k: v for k, v in data.items() if k not in ("code", "children")}
         try:
             return cls(code, children=children, **kwargs)
@@ -393,6 +402,7 @@ class CompositeIndex:
 
     def __attrs_post_init__(self) -> None:
         where = f"index {self.code!r}"
+        check_tree_depth(self.children, "children", where=where)
         if not self.children:
             msg = f"{where} needs at least one node"
             raise DefinitionError(msg, code=self.code)
@@ -672,7 +682,7 @@ class CompositeIndex:
         cchc_indicators.errors.DefinitionError: node 'x': 'direction' must be 1 (higher is better) or -1 (lower is better), got 2
         """
         if not isinstance(data, Mapping) or "code" not in data or "children" not in data:
-            msg = "a composite index is a mapping with 'code' and 'children'"
+            msg = f"a composite index is a mapping with 'code' and 'children', got {describe(data)}"
             raise DefinitionError(msg)
         where = f"index {data['code']!r}"
         version = data.get("schema_version", SCHEMA_VERSION)
@@ -692,21 +702,31 @@ class CompositeIndex:
         if not isinstance(data["children"], Sequence) or isinstance(data["children"], str):
             msg = "'children' must be a list of nodes"
             raise DefinitionError(msg)
-        kwargs["children"] = [Node.from_dict(c) for c in data["children"]]
+        check_tree_depth(data["children"], "children", where=where)
+        kwargs["children"] = [Node._from_dict(c) for c in data["children"]]
         for key in ("name", "source", "notes"):
             if key in kwargs and kwargs[key] is None:
                 kwargs[key] = ""
         return cls(data["code"], **kwargs)
 
     @classmethod
-    def from_json(cls, source: str | Path) -> CompositeIndex:
-        """Read an index from JSON text or a ``.json`` file.
+    def from_json(cls, source: str | os.PathLike[str]) -> CompositeIndex:
+        """Read an index from a ``.json`` file (a path) or from JSON text (a ``str``).
+
+        A :class:`pathlib.Path` (or any :class:`os.PathLike`) is a file, read
+        as UTF-8 (a byte-order mark is accepted); a :class:`str` is always
+        JSON text, never a file name: to read a file named by a string, pass
+        ``pathlib.Path(name)``.
 
         Raises
         ------
         DefinitionError
-            If the file is not JSON or not a valid index; the message names
-            the file.
+            If the file cannot be read (the message names the path and the
+            cause), the text is not JSON, it nests arrays and objects more
+            than 100 deep, or it is not a valid index; the message names the
+            file.
+        ArgumentTypeError
+            If ``source`` is neither text nor a path.
 
         Examples
         --------
@@ -719,20 +739,7 @@ class CompositeIndex:
         >>> CompositeIndex.from_json(path).node("b").direction  # from the file
         -1
         """
-        where = "<json>"
-        text = str(source)
-        if isinstance(source, Path) or not text.lstrip().startswith(("{", "[")):
-            where = str(source)
-            try:
-                text = Path(source).read_text(encoding="utf-8")
-            except OSError as err:
-                msg = f"{where}: cannot read the index: {err.strerror or err}"
-                raise DefinitionError(msg) from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as err:
-            msg = f"{where}: not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})"
-            raise DefinitionError(msg) from None
+        data, where = load_json(source, what="index", func="CompositeIndex.from_json")
         try:
             return cls.from_dict(data)
         except DefinitionError as err:

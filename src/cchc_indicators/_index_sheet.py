@@ -30,6 +30,7 @@ from ._index_def import (
     _weight,
 )
 from ._index_methods import Method, check_method
+from ._loading import check_tree_depth
 from ._validate import read_csv
 from .errors import DefinitionError
 
@@ -179,6 +180,8 @@ def from_table(
         shown = ", ".join(f"{c!r} (row {rows[c][0]})" for c in cycle)
         msg = f"{where}: nodes {shown} form a cycle (each is its own ancestor)"
         raise DefinitionError(msg, code=cycle[0])
+
+    check_tree_depth(children_of.get(code, []), lambda c: children_of.get(c), where=where)
 
     def build(c: str) -> Node:
         n, fields = rows[c]

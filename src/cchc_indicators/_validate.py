@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ._loading import read_text
 from ._periods import granularity, normalise_period
 from .errors import InvalidDataError, PanelError, Problem
 from .indicators import Indicator
@@ -53,6 +55,10 @@ class Problems:
 def read_csv(path: Path) -> tuple[list[str], list[list[str]], IntArray]:
     """Read a UTF-8 CSV file (a byte-order mark is accepted): header, records, row numbers.
 
+    A file that cannot be read (missing, a directory, not UTF-8) is an
+    :class:`~cchc_indicators.errors.InvalidDataError` naming the path and the
+    cause (see :func:`~cchc_indicators._loading.read_text`).
+
     Blank records (an empty line, a trailing newline) are skipped; row numbers
     are those a spreadsheet shows, the header being row 1. A column named twice
     in the header, or a row with more cells than the header has columns, is an
@@ -60,31 +66,27 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]], IntArray]:
     value would be meant is unknowable.
     """
     problems: list[Problem] = []
+    text = read_text(path)  # a missing file, a directory, not UTF-8: a typed error naming it
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[list[str]] = []
+    numbers: list[int] = []
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            header = [h.strip() for h in next(reader, [])]
-            records: list[list[str]] = []
-            numbers: list[int] = []
-            for number, record in enumerate(reader, start=2):
-                if any(cell.strip() for cell in record):
-                    records.append(record)
-                    numbers.append(number)
-                    if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
-                        problems.append(
-                            Problem(
-                                f"the row has {len(record)} cells but the header names "
-                                f"{len(header)} columns",
-                                row=number,
-                                kind="extra_cells",
-                            )
+        header = [h.strip() for h in next(reader, [])]
+        for number, record in enumerate(reader, start=2):
+            if any(cell.strip() for cell in record):
+                records.append(record)
+                numbers.append(number)
+                if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
+                    problems.append(
+                        Problem(
+                            f"the row has {len(record)} cells but the header names "
+                            f"{len(header)} columns",
+                            row=number,
+                            kind="extra_cells",
                         )
-    except UnicodeDecodeError as exc:
-        problem = Problem(
-            f"the file is not UTF-8 text (byte {exc.start} cannot be read: {exc.reason}); "
-            "save it as CSV UTF-8",
-            kind="not_utf8",
-        )
+                    )
+    except csv.Error as exc:  # a cell longer than csv.field_size_limit()
+        problem = Problem(f"cannot be read as CSV: {exc}", row=reader.line_num, kind="bad_csv")
         raise InvalidDataError([problem], source=str(path)) from None
     twice = sorted({h for h in header if h and header.count(h) > 1})
     if twice:

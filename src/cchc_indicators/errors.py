@@ -27,6 +27,7 @@ from collections.abc import Iterable
 import attrs
 
 __all__ = [
+    "ArgumentTypeError",
     "CchcError",
     "DefinitionError",
     "HierarchyError",
@@ -122,6 +123,41 @@ class RuleMismatchError(DefinitionError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild, (type(self), (self.message,), {"code": self.code, "rule": self.rule}))
+
+
+class ArgumentTypeError(CchcError, TypeError):
+    """An argument of a public function is not of the type it must be.
+
+    The message names the function, the parameter, what is expected and what
+    was given, and, where there is one, how to get the right thing (a
+    catalogue name is loaded with :func:`cchc_indicators.catalog.load`, an
+    edition name with :func:`cchc_indicators.units.load`).
+
+    .. versionadded:: 0.1.0
+
+    Examples
+    --------
+    >>> from cchc_indicators import Plan
+    >>> try:
+    ...     Plan.from_json(2024)
+    ... except ArgumentTypeError as err:
+    ...     print(err.parameter, "|", err)
+    source | Plan.from_json: 'source' must be JSON text (str) or a file (pathlib.Path), got int 2024
+    >>> issubclass(ArgumentTypeError, TypeError)
+    True
+    """
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        #: The parameter at fault, if known.
+        self.parameter = parameter
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self.message,), {"parameter": self.parameter}))
 
 
 class IncompatibleStatesError(CchcError, ValueError):

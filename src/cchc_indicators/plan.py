@@ -35,6 +35,7 @@ from typing import Any
 
 import attrs
 
+from ._loading import json_type, load_json
 from ._periods import normalise_period, period_end_key
 from .errors import DefinitionError, UnknownIndicatorError
 from .indicators import Indicator
@@ -315,7 +316,7 @@ class Plan:
         True
         """
         if not isinstance(data, dict):
-            msg = f"a plan is a JSON object, got {type(data).__name__}"
+            msg = f"a plan is a JSON object (a mapping), got {json_type(data)}"
             raise DefinitionError(msg)
         version = data.get("schema_version")
         if version != SCHEMA_VERSION:
@@ -324,7 +325,7 @@ class Plan:
             )
             raise DefinitionError(msg)
         known = {f.name for f in attrs.fields(cls)} | {"schema_version"}
-        unknown = sorted(set(data) - known)
+        unknown = sorted(set(data) - known, key=str)
         if unknown:
             msg = f"unknown plan keys {unknown}"
             raise DefinitionError(msg)
@@ -353,13 +354,29 @@ class Plan:
 
     @classmethod
     def from_json(cls, source: str | os.PathLike[str]) -> Plan:
-        """Load a plan from a JSON file, or from JSON text.
+        """Load a plan from a JSON file (a path) or from JSON text (a ``str``).
+
+        A :class:`pathlib.Path` (or any :class:`os.PathLike`) is a file, read
+        as UTF-8 (a byte-order mark is accepted); a :class:`str` is always
+        JSON text, never a file name: to read a file named by a string, pass
+        ``pathlib.Path(name)``.
+
+        Parameters
+        ----------
+        source
+            The JSON file, or the JSON text of a plan (an object, as
+            :meth:`to_json` writes it).
 
         Raises
         ------
         DefinitionError
-            If the JSON cannot be read (the message gives the line and column)
-            or the plan is invalid.
+            If the file cannot be read (the message names the path and the
+            cause: no such file, a directory, permission denied, not UTF-8),
+            the text is not JSON (the message gives the line and column), it
+            nests arrays and objects more than 100 deep, it is not a JSON
+            object, or the plan is invalid.
+        ArgumentTypeError
+            If ``source`` is neither text nor a path.
 
         Examples
         --------
@@ -369,28 +386,16 @@ class Plan:
         Traceback (most recent call last):
         ...
         cchc_indicators.errors.DefinitionError: <plan JSON>: not valid JSON at line 1, column 22: Expecting property name enclosed in double quotes
+        >>> Plan.from_json("plan.json")  # a str is JSON text, not a file name
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: <plan JSON>: not valid JSON at line 1, column 1: Expecting value; a str is JSON text, not a file name: to read the file, pass pathlib.Path('plan.json')
         """
-        text, where = _read(source)
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            msg = f"{where}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-            raise DefinitionError(msg) from None
+        data, where = load_json(source, what="plan", func="Plan.from_json")
         try:
             return cls.from_dict(data)
         except DefinitionError as exc:
             raise exc.in_context(where) from None
-
-
-def _read(source: str | os.PathLike[str]) -> tuple[str, str]:
-    if isinstance(source, str) and source.lstrip()[:1] in ("{", "["):
-        return source, "<plan JSON>"
-    path = Path(source)
-    try:
-        return path.read_text(encoding="utf-8"), str(path)
-    except UnicodeDecodeError as exc:
-        msg = f"{path}: the file is not UTF-8 text (byte {exc.start} cannot be read: {exc.reason})"
-        raise DefinitionError(msg) from None
 
 
 def schema() -> dict[str, Any]:

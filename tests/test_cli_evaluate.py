@@ -428,11 +428,13 @@ class TestEvaluateBadInput:
     def test_header_only_data_file_is_named(
         self, data: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """A data file with no observation names the file."""
+        """A data file with a header and no row names the file."""
         data.write_text("indicator,unit,period,value\n", encoding="utf-8")
         code, _ = run("evaluate", "--plan", PLAN, "--data", str(data))
         assert code == 2
-        assert f"{data}: the panel holds no observation to evaluate" in one_line_error(capsys)
+        assert one_line_error(capsys) == (
+            f"cchc: error: {data}: no observations: the file holds a header and no row"
+        )
 
     def test_period_not_in_the_data(self, data: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """A --period the data do not hold names the period and the periods held."""

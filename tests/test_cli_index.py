@@ -32,6 +32,7 @@ from cchc_indicators._cli_index import (
     read_groups,
     run,
 )
+from cchc_indicators._output import OutputError
 from cchc_indicators.cli import main
 from cchc_indicators.uncertainty import uncertainty
 
@@ -897,12 +898,14 @@ class TestBadInput:
     def test_output_into_a_missing_folder(
         self, tiny: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """An --output that cannot be written is an OSError, reported on one line."""
+        """An --output that cannot be written names the option, the file and the missing folder."""
         target = tmp_path / "no" / "out.json"
-        with pytest.raises(FileNotFoundError):
+        with pytest.raises(OutputError):
             run(parse(*tiny, "--output", str(target)), io.StringIO())
         assert main(["index", *tiny, "--output", str(target)], out=io.StringIO()) == 2
-        assert capsys.readouterr().err == f"cchc: error: {target}: No such file or directory\n"
+        assert capsys.readouterr().err == (
+            f"cchc: error: --output {target}: cannot write: no such folder {str(target.parent)!r}\n"
+        )
 
     def test_usage_error(self, capsys: pytest.CaptureFixture[str]) -> None:
         """A missing --structure is a usage error with exit code 2."""

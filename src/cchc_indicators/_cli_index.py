@@ -89,7 +89,7 @@ from . import composite, points
 from ._cli_index_options import DEFAULT_NOISE, Definition, _Options, _options, parse_alternatives
 from ._index_engine import ranks
 from ._index_result import RECORD_KEYS, text_table
-from ._output import write_result
+from ._output import write_output, write_result
 from ._validate import read_csv
 from .errors import DefinitionError, InvalidDataError, Problem
 from .uncertainty import Uncertainty, points_uncertainty, uncertainty
@@ -739,9 +739,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         result = _score_composite(definition, data, opts, groups)
     else:
         result = _score_points(definition, data, opts)
-    if args.output is None:
-        write_result(result, args.format, None, out, fieldnames=result.keys)
-    else:
-        with Path(args.output).open("w", encoding="utf-8", newline="") as fh:
-            write_result(result, args.format, None, fh, fieldnames=result.keys)
+    write_output(
+        lambda fh: write_result(result, args.format, None, fh, fieldnames=result.keys),
+        None if args.output is None else Path(args.output),
+        out,
+    )
     return 0

@@ -58,16 +58,26 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import units
-from .crosswalk import Crosswalk
+from ._cli_common import Option, refuse_empty
+from ._output import write_file
+from ._validate import read_csv
+from .crosswalk import Crosswalk, CrosswalkError
 from .errors import DefinitionError
 from .panel import Panel
 from .plan import Plan
 from .rebase import METHODS, rebase_panel
 from .rules import number_text
 
-__all__ = ["add_parser", "run"]
+__all__ = ["OPTIONS", "add_parser", "run"]
 
 _COLUMNS = ["indicator", "unit", "period", "value", "numerator", "denominator"]
+
+#: The keyword arguments of :func:`~cchc_indicators.rebase.rebase_panel` that
+#: options set, so that a message asking for one names the option instead.
+OPTIONS = {
+    "methods": Option("--method", "METHOD"),
+    "district_to": Option("--district-to"),
+}
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -189,8 +199,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     methods = _methods(args.method)
     definitions = _plan(args.plan).indicators if args.plan is not None else ()
     panel = Panel.from_csv(args.data, units.load(old.name))
+    if not len(panel):
+        refuse_empty(args.data, "observations")
     panel = panel.with_indicators([i for i in definitions if i.code in panel])
     if args.weights is not None:
+        if not len(read_csv(args.weights)[1]):
+            refuse_empty(args.weights, "weights", CrosswalkError)
         if args.district_to == "commune" and "district" not in crosswalk.levels:
             crosswalk = crosswalk.derive("district", "commune")
         crosswalk = crosswalk.with_weights(args.weights)
@@ -226,11 +240,14 @@ def _plan(text: str) -> Plan:
 def _write(panel: Panel, path: Path) -> int:
     records = panel.to_records()
     columns = _COLUMNS + (["weight"] if any("weight" in r for r in records) else [])
-    with path.open("w", encoding="utf-8", newline="") as fh:
+
+    def write(fh: TextIO) -> None:
         writer = csv.DictWriter(fh, fieldnames=columns, restval="")
         writer.writeheader()
         writer.writerows(
             {k: number_text(v) if isinstance(v, float) else v for k, v in r.items()}
             for r in records
         )
+
+    write_file(write, path)
     return len(records)

@@ -39,11 +39,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ._output import write_result
+from ._cli_common import load_units, refuse_empty
+from ._output import write_output, write_result
 from ._survey_data import parse_satisfied
 from ._survey_stats import check_confidence
 from .errors import DefinitionError
-from .hierarchy import DEFAULT_LEVELS, Hierarchy
+from .hierarchy import DEFAULT_LEVELS
 from .scopes import Scope
 from .survey import RECORD_KEYS, Elements, Responses, Scale, SurveyResult, satisfaction
 
@@ -121,9 +122,8 @@ def add_parser(subparsers: Subparsers) -> None:
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
     """Read the options that are not files, each error naming its option."""
-    levels = tuple(x.strip() for x in str(args.levels).split(",") if x.strip())
     if args.units is not None:
-        hierarchy = Hierarchy.from_csv(args.units, levels=levels)
+        hierarchy = load_units(args.units, str(args.levels))
     else:
         from .datasets import vinh_phuc_units
 
@@ -175,6 +175,8 @@ def _replications(text: str) -> int:
 def _compute(args: argparse.Namespace) -> SurveyResult:
     opts = _options(args)
     responses = Responses.from_csv(args.responses, opts["units"], scale=opts["--scale"])
+    if not len(responses):
+        refuse_empty(args.responses, "responses")
     elements = Elements.from_csv(args.elements) if args.elements is not None else None
     try:
         return satisfaction(
@@ -232,9 +234,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     cchc_indicators.errors.DefinitionError: --scale: a scale runs from a low end to a higher one, got 5-1
     """
     result = _compute(args)
-    if args.output is None:
-        write_result(result, args.format, args.level, out, fieldnames=RECORD_KEYS)
-    else:
-        with Path(args.output).open("w", encoding="utf-8", newline="") as fh:
-            write_result(result, args.format, args.level, fh, fieldnames=RECORD_KEYS)
+    write_output(
+        lambda fh: write_result(result, args.format, args.level, fh, fieldnames=RECORD_KEYS),
+        None if args.output is None else Path(args.output),
+        out,
+    )
     return 0

@@ -328,7 +328,7 @@ def _level(h: Hierarchy, level: str, ind: Indicator) -> int:
             )
         else:
             msg += f"; evaluate it on another tier with evaluate(..., tier_map={{{level!r}: ...}})"
-        raise DefinitionError(msg, code=ind.code)
+        raise DefinitionError(msg, code=ind.code, parameter="tier_map")
     return h.levels.index(level)
 
 
@@ -372,7 +372,7 @@ def _rank_target(ctx: _Context, ind: Indicator, t: Target, among: int) -> tuple[
             f"(k = {k}) or rank_k='scaled' (k = {k} x {now}/{then} = {scaled:.1f}, rounded "
             "by rank_rounding)"
         )
-        raise DefinitionError(msg, code=ind.code)
+        raise DefinitionError(msg, code=ind.code, parameter="rank_k")
     if ctx.rank_k == "same":
         return t, f"{judge_text} (k kept: {then} {t.among}s then, {now} now)"
     new_k = max(1, _ROUNDING[ctx.rank_rounding](k * now / then))

@@ -1,11 +1,80 @@
-"""Writing a result as a table, JSON or CSV: shared by the command-line commands."""
+"""Writing a result as a table, JSON or CSV, to the terminal or a file: shared by the commands."""
 
 from __future__ import annotations
 
 import csv
+import errno
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Protocol, TextIO
+
+#: The causes of a failed write, in words (others: the system's own words).
+_CAUSES = {
+    errno.ENOENT: "no such folder",
+    errno.EISDIR: "it is a directory",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOSPC: "no space left on the device",
+    errno.EIO: "input/output error (the disk or network drive failed)",
+}
+
+
+class OutputError(Exception):
+    """A result cannot be written where an option says (the command ends with exit code 2)."""
+
+
+def cannot_write(option: str, path: Path, exc: OSError) -> OutputError:
+    """Return the error for ``exc`` on ``path``: the option, the path and the cause in words.
+
+    Examples
+    --------
+    >>> import errno, pathlib
+    >>> print(cannot_write("--output", pathlib.Path("out.csv"), OSError(errno.EIO, "I/O error")))
+    --output out.csv: cannot write: input/output error (the disk or network drive failed)
+    >>> print(cannot_write("--plot", pathlib.Path("a/b.png"), FileNotFoundError(errno.ENOENT, "x")))
+    --plot a/b.png: cannot write: no such folder 'a'
+    """
+    cause = _CAUSES.get(exc.errno or 0) or (exc.strerror or str(exc)).lower()
+    if exc.errno == errno.ENOENT:
+        cause = f"{cause} {str(path.parent)!r}"
+    return OutputError(f"{option} {path}: cannot write: {cause}")
+
+
+def write_output(write: Callable[[TextIO], object], path: Path | None, out: TextIO) -> None:
+    """Call ``write`` on ``out``, or on the file ``path`` (the ``--output`` option) when given.
+
+    Raises
+    ------
+    OutputError
+        If the file cannot be opened, written or closed: naming ``--output``,
+        the path and the cause.
+
+    Examples
+    --------
+    >>> import io, pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_output(lambda fh: fh.write("x"), folder, io.StringIO())
+    Traceback (most recent call last):
+    ...
+    cchc_indicators._output.OutputError: --output ...: cannot write: it is a directory
+    """
+    if path is None:
+        write(out)
+    else:
+        write_file(write, path)
+
+
+def write_file(write: Callable[[TextIO], object], path: Path, option: str = "--output") -> None:
+    """Call ``write`` on the UTF-8 file ``path``; an error names ``option``, the path and the cause."""
+    try:
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            write(fh)
+    except OSError as exc:
+        if isinstance(exc, IsADirectoryError) or path.is_dir():
+            exc = IsADirectoryError(errno.EISDIR, "is a directory")
+        raise cannot_write(option, path, exc) from None
 
 
 class Tabular(Protocol):

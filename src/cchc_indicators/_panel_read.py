@@ -75,6 +75,24 @@ def _csv_columns(path: Path) -> tuple[dict[str, list[Any]], int, IntArray]:
     return columns, len(table), row_numbers
 
 
+def _only_rows(
+    columns: Mapping[str, list[Any]], row_numbers: IntArray, only: str | Iterable[str]
+) -> tuple[dict[str, list[Any]], int, IntArray, dict[str, int]]:
+    """Keep the rows of the indicators ``only``; count the others, by indicator code.
+
+    A row whose indicator is empty is kept, so that it is reported as an error.
+    Returns the columns kept, their length, their row numbers and ``{code: rows skipped}``.
+    """
+    wanted = np.array(sorted({only} if isinstance(only, str) else set(only)), dtype=str)
+    codes = np.char.strip(np.array(columns["indicator"], dtype=str).reshape(-1))
+    keep = np.isin(codes, wanted) | (codes == "")
+    others, counts = np.unique(codes[~keep], return_counts=True)
+    kept = np.flatnonzero(keep)
+    out = {name: np.asarray(col, dtype=object)[kept].tolist() for name, col in columns.items()}
+    skipped = dict(zip(others.tolist(), counts.tolist(), strict=True))
+    return out, len(kept), row_numbers[kept], skipped
+
+
 def _array_columns(
     indicator: Sequence[str] | NDArray[Any],
     unit: Sequence[str] | NDArray[Any],

@@ -288,9 +288,17 @@ _ALIASES = {"weighted_mean": "weighted_mean(by=weight)"}
 class Refused(Exception):
     """Re-basing cannot go on; the public module raises it as a ``RebaseError``."""
 
-    def __init__(self, message: str, *, code: str | None = None, level: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        level: str | None = None,
+        parameter: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message, self.code, self.level = message, code, level
+        self.parameter = parameter  # the keyword argument the message asks to set
 
 
 def canonical_method(method: str | Rule) -> str | None:
@@ -355,7 +363,9 @@ def plan_indicator(
         method = declared or (method_of(ind) if ind is not None else None)
         if method is None:
             raise Refused(
-                no_method(code, ind, "values without numerator and denominator"), code=code
+                no_method(code, ind, "values without numerator and denominator"),
+                code=code,
+                parameter="methods",
             )
         basis = "declared" if declared else f"rule {ind.rule.name}" if ind else ""
         if method == "weighted_mean(by=denominator)":
@@ -371,7 +381,7 @@ def plan_indicator(
     else:
         found = method_of(ind) if ind is not None else None
         if found is None:
-            raise Refused(no_method(code, ind, "values"), code=code)
+            raise Refused(no_method(code, ind, "values"), code=code, parameter="methods")
         assert ind is not None
         method = found
         basis = "measure count" if kind == "count" else f"rule {ind.rule.name}"
@@ -423,11 +433,11 @@ def link_levels(
                 "district_to='province' (its figures join its new province's) or "
                 "district_to='commune' (shared among the new communes its communes went to)"
             )
-            raise Refused(msg, level=level)
+            raise Refused(msg, level=level, parameter="district_to")
         if district_to not in cw.new.levels:
             shown = ", ".join(repr(x) for x in cw.new.levels)
             msg = f"district_to={district_to!r} is not a level of {cw.new.edition}; use one of {shown}"
-            raise Refused(msg, level=level)
+            raise Refused(msg, level=level, parameter="district_to")
         cw = _cached((cw,), (level, district_to), functools.partial(cw.derive, level, district_to))
     return cw
 

@@ -19,10 +19,13 @@ Commands
     Score units on a composite index or a points structure, with ranks and,
     with ``--uncertainty``, Monte Carlo score and rank intervals.
 
+``cchc --version`` prints the version.
+
 Exit codes: 0 on success, 2 on invalid usage or invalid input (with a
-one-line message naming the file, row and field; never a traceback). A reader
-that closes the output early (``cchc index ... | head``) ends the command
-quietly, with status 0.
+one-line message naming the file, row and field, or the option; never a
+traceback). A file with a header and no row is refused. A reader that closes
+the output early (``cchc index ... | head``) ends the command quietly, with
+status 0.
 
 Examples
 --------
@@ -33,16 +36,19 @@ Examples
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 import attrs
 
-from . import _cli_index, _cli_rebase, _cli_survey, measures
-from ._output import write_result
+from . import __version__, _cli_index, _cli_rebase, _cli_survey, measures
+from ._cli_common import Option, in_options, load_units, refuse_empty, skipped_line
+from ._evaluate_rows import _ROUNDING
+from ._output import OutputError, cannot_write, write_output, write_result
 from ._periods import normalise_period
 from .errors import CchcError, InvalidDataError
 from .evaluate import Evaluation, evaluate
@@ -56,6 +62,19 @@ from .rollup import rollup
 __all__ = ["main"]
 
 _MEASURES = ("percent", "ratio", "count", "score", "binary", "rank")
+
+#: The options of ``cchc evaluate`` that set keyword arguments of
+#: :func:`~cchc_indicators.evaluate.evaluate` a message may ask for.
+_EVALUATE_OPTIONS = {
+    "rank_k": Option("--rank-k"),
+    "rank_rounding": Option("--rank-rounding"),
+    "tier_map": Option("--tier-map", "TIER"),
+}
+#: Per command, the keyword arguments its options set (see :func:`in_options`).
+_OPTIONS: dict[str, Mapping[str, Option]] = {
+    "evaluate": _EVALUATE_OPTIONS,
+    "rebase": _cli_rebase.OPTIONS,
+}
 
 
 class _UsageError(Exception):
@@ -72,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="cchc",
         description="Indicators and roll-ups for monitoring public-administration reform (CCHC).",
     )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser("demo", help="evaluate Vĩnh Phúc's plan on the embedded synthetic data")
     demo.add_argument("--seed", type=int, default=2025, help="seed of the synthetic data")
@@ -96,6 +116,31 @@ def _parser() -> argparse.ArgumentParser:
         default=",".join(DEFAULT_LEVELS),
         help="level names of --units, top first (default: %(default)s)",
     )
+    ev.add_argument(
+        "--rank-k",
+        choices=("same", "scaled"),
+        default=None,
+        help=(
+            "for a rank target (top k) set among more or fewer peers than the units have "
+            "(63 provinces before 1 July 2025, 34 after): keep k (same), or scale it to "
+            "k x peers now / peers then (scaled)"
+        ),
+    )
+    ev.add_argument(
+        "--rank-rounding",
+        choices=tuple(_ROUNDING),
+        default="nearest",
+        help="how a scaled k is rounded, to at least 1 (default: %(default)s)",
+    )
+    ev.add_argument(
+        "--tier-map",
+        default=None,
+        metavar="FROM=TO[,...]",
+        help=(
+            "evaluate the targets of a tier the units lack on another tier, such as "
+            "district=commune since the district tier was abolished"
+        ),
+    )
     _add_output_options(ev)
     r = sub.add_parser("rollup", help="roll one indicator of a long CSV up a unit list")
     r.add_argument("--units", required=True, type=Path, help="units CSV: code,name,level,parent")
@@ -113,7 +158,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--rule", default=None, help="aggregation rule (default: by measure)")
     r.add_argument("--scope", default="territory", help="own, territory or tier:<level>")
-    r.add_argument("--min-coverage", type=float, default=0.0, help="share 0-1 (default 0)")
+    r.add_argument("--min-coverage", type=_share, default=0.0, help="share 0-1 (default 0)")
     r.add_argument("--level", default=None, help="print only the units of this level")
     r.add_argument("--format", choices=("table", "csv", "json"), default="table")
     r.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
@@ -130,7 +175,7 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--min-coverage",
-        type=float,
+        type=_share,
         default=0.0,
         help="share 0-1 of units (or rank peers) that must report for a pooled value",
     )
@@ -146,17 +191,62 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _save_plot(result: Evaluation, path: Path | None) -> None:
+def _share(text: str) -> float:
+    """An argparse type: a share from 0 to 1 (``--min-coverage``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 <= value <= 1.0:
+        msg = f"a share between 0 and 1, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _plot_format(path: Path | None) -> str | None:
+    """Check ``--plot`` before anything is computed or printed; return the image format.
+
+    A name without a suffix is written as PNG under that very name.
+    """
     if path is None:
-        return
+        return None
     try:
         import matplotlib
     except ImportError:
         msg = "--plot needs matplotlib: pip install 'cchc-indicators[plot]'"
         raise _UsageError(msg) from None
     matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if path.is_dir():
+        msg = f"--plot {path}: is a directory; give the name of an image file, such as status.png"
+        raise _UsageError(msg)
+    if not path.parent.is_dir():
+        msg = f"--plot {path}: no such folder {str(path.parent)!r}"
+        raise _UsageError(msg)
+    formats = FigureCanvasAgg.get_supported_filetypes()
+    fmt = path.suffix.lstrip(".").lower() or "png"
+    if fmt not in formats:
+        msg = (
+            f"--plot {path}: unknown image format {fmt!r}; use one of {', '.join(sorted(formats))}"
+        )
+        raise _UsageError(msg)
+    return fmt
+
+
+def _save_plot(result: Evaluation, path: Path | None, fmt: str | None) -> None:
+    if path is None:
+        return
     fig = result.plot("heatmap")
-    fig.savefig(path, dpi=120)
+    try:
+        fig.savefig(path, dpi=120, format=fmt)
+    except OSError as exc:
+        error = cannot_write("--plot", path, exc)
+        raise error from None
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
 
 
 def _measure(text: str) -> Measure:
@@ -184,27 +274,45 @@ def _measure(text: str) -> Measure:
 
 
 def _cmd_rollup(args: argparse.Namespace, out: TextIO) -> int:
-    levels = tuple(x.strip() for x in args.levels.split(",") if x.strip())
-    units = Hierarchy.from_csv(args.units, levels=levels)
+    units = load_units(args.units, args.levels)
     indicator = Indicator(args.indicator, args.indicator, measure=_measure(args.measure))
     if args.rule is not None:
         indicator = attrs.evolve(indicator, rule=args.rule)
-    panel = Panel.from_csv(args.data, units)
-    _require_indicator(panel, indicator.code, args.data)
+    panel, skipped = _read_data(args.data, units, args.units, only=indicator.code)
+    if indicator.code not in panel:
+        held = ", ".join(sorted(skipped)) or "none"
+        msg = f"{args.data}: no observation of indicator {indicator.code!r}; the file holds {held}"
+        raise _UsageError(msg)
+    if skipped:
+        print(f"cchc: {skipped_line(args.data, skipped)}", file=sys.stderr)
     if args.level is not None:
         units.level_number(args.level)
     result = rollup(
         panel, indicator, scope=args.scope, rule=args.rule, min_coverage=args.min_coverage
     )
-    _emit(lambda fh: write_result(result, args.format, args.level, fh), args.output, out)
+    write_output(lambda fh: write_result(result, args.format, args.level, fh), args.output, out)
     return 0
 
 
-def _require_indicator(panel: Panel, code: str, path: Path) -> None:
-    if code not in panel:
-        held = ", ".join(panel.indicator_codes) or "none"
-        msg = f"{path}: no observation of indicator {code!r}; the file holds {held}"
-        raise _UsageError(msg)
+def _read_data(
+    path: Path, units: Hierarchy, units_file: Path | None, **options: Any
+) -> tuple[Panel, dict[str, int]]:
+    """Read ``--data`` (``options`` go to :meth:`Panel.from_csv`); refuse a file without rows.
+
+    Unknown units name the ``--units`` file they were looked for in, if any.
+    """
+    try:
+        panel, skipped = Panel._read_csv(path, units, **options)
+    except InvalidDataError as err:
+        if units_file is None or "unknown_unit" not in err.kinds:
+            raise
+        msg = (
+            f"{err.first_line()}; the units are those of --units {units_file} ({len(units)} units)"
+        )
+        raise _UsageError(msg) from None
+    if not len(panel) and not skipped:
+        refuse_empty(path, "observations")
+    return panel, skipped
 
 
 def _period_option(text: str | None) -> str | None:
@@ -222,6 +330,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     from .datasets import demo_panel
 
     plan = catalog.load("vinh-phuc-2021-2025")
+    fmt = _plot_format(args.plot)
     result = evaluate(
         plan,
         demo_panel(seed=args.seed),
@@ -229,8 +338,8 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
         min_coverage=args.min_coverage,
         method=args.method,
     )
-    _emit(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
-    _save_plot(result, args.plot)
+    _save_plot(result, args.plot, fmt)
+    write_output(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
     return 0
 
 
@@ -259,26 +368,42 @@ def _load_plan(text: str) -> Plan:
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     from .datasets import units as embedded_units
 
+    fmt = _plot_format(args.plot)
+    tier_map = _tier_map(args.tier_map)
     plan = _load_plan(args.plan)
     if args.units is not None:
-        levels = tuple(x.strip() for x in args.levels.split(",") if x.strip())
-        hierarchy = Hierarchy.from_csv(args.units, levels=levels)
+        hierarchy = load_units(args.units, args.levels)
     elif plan.units is not None:
         hierarchy = embedded_units(plan.units)
     else:
         msg = f"plan {plan.code!r} names no embedded units: give --units UNITS.csv"
         raise _UsageError(msg)
-    panel = Panel.from_csv(args.data, hierarchy, indicators=plan.indicators)
+    panel, _ = _read_data(args.data, hierarchy, args.units, indicators=plan.indicators)
     result = evaluate(
         plan,
         panel,
         period=_period_option(args.period),
         min_coverage=args.min_coverage,
         method=args.method,
+        tier_map=tier_map,
+        rank_k=args.rank_k,
+        rank_rounding=args.rank_rounding,
     )
-    _emit(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
-    _save_plot(result, args.plot)
+    _save_plot(result, args.plot, fmt)
+    write_output(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
     return 0
+
+
+def _tier_map(text: str | None) -> dict[str, str]:
+    """Read ``--tier-map FROM=TO[,FROM=TO...]``."""
+    out: dict[str, str] = {}
+    for item in [] if text is None else text.split(","):
+        old, eq, new = (x.strip() for x in item.partition("="))
+        if not (eq and old and new):
+            msg = f"--tier-map: write FROM=TO, such as district=commune; got {text!r}"
+            raise _UsageError(msg)
+        out[old] = new
+    return out
 
 
 def _cmd_catalog(args: argparse.Namespace, out: TextIO) -> int:
@@ -304,14 +429,6 @@ def _cmd_catalog(args: argparse.Namespace, out: TextIO) -> int:
         lines.append(f"{ind.code:<42} {ind.area.value:<19} {targets}")
     out.write("\n".join(lines) + "\n")
     return 0
-
-
-def _emit(write: Any, path: Path | None, out: TextIO) -> None:
-    if path is None:
-        write(out)
-        return
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        write(fh)
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -367,8 +484,16 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list:
         args_list = ["demo"]
+    command = None
     try:
         args = _parser().parse_args(args_list)
+        command = args.command
+        if args.version:
+            out.write(f"cchc {__version__}\n")
+            return 0
+        if command is None:
+            msg = "give a command: demo, catalog, evaluate, rollup, survey, rebase or index"
+            raise _UsageError(msg)
         commands = {
             "demo": _cmd_demo,
             "catalog": _cmd_catalog,
@@ -378,20 +503,24 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             "rebase": _cli_rebase.run,
             "index": _cli_index.run,
         }
-        code = commands[args.command](args, out)
+        code = commands[command](args, out)
         out.flush()  # so that a closed pipe shows here rather than at exit
         return code
     except BrokenPipeError:
         _drop_output(out)
         return 0
-    except _UsageError as exc:
+    except (_UsageError, OutputError) as exc:
         print(f"cchc: error: {exc}", file=sys.stderr)
         return 2
     except InvalidDataError as exc:
         print(f"cchc: error: {exc.first_line()}", file=sys.stderr)
         return 2
     except (CchcError, OSError, KeyError, ValueError) as exc:
-        print(f"cchc: error: {_one_line(exc)}", file=sys.stderr)
+        text = _one_line(exc)
+        options = _OPTIONS.get(command or "", {})
+        if getattr(exc, "parameter", None) in options:
+            text = in_options(text, options)
+        print(f"cchc: error: {text}", file=sys.stderr)
         return 2
 
 

@@ -73,14 +73,20 @@ class DefinitionError(CchcError, ValueError):
     x
     """
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str | None = None, parameter: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         #: The code of the indicator (or other definition) at fault, if any.
         self.code = code
+        #: The keyword argument the message asks to set (``"rank_k"``, ...), if any: the
+        #: command line names its own option for it instead.
+        self.parameter = parameter
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (type(self), (self.message,), {"code": self.code}))
+        kwargs = {"code": self.code, "parameter": self.parameter}
+        return (_rebuild, (type(self), (self.message,), kwargs))
 
     def __str__(self) -> str:
         return self.message
@@ -98,7 +104,9 @@ class DefinitionError(CchcError, ValueError):
         ('RuleMismatchError', "plan.json: rule 'sum' does not fit", 'sum', 'q')
         """
         extra = {"rule": self.rule} if isinstance(self, RuleMismatchError) else {}
-        return type(self)(f"{where}: {self.message}", code=code or self.code, **extra)
+        return type(self)(
+            f"{where}: {self.message}", code=code or self.code, parameter=self.parameter, **extra
+        )
 
 
 class RuleMismatchError(DefinitionError):
@@ -116,13 +124,21 @@ class RuleMismatchError(DefinitionError):
     ratio_of_sums
     """
 
-    def __init__(self, message: str, *, code: str | None = None, rule: str = "") -> None:
-        super().__init__(message, code=code)
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        rule: str = "",
+        parameter: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code, parameter=parameter)
         #: The name of the rejected rule.
         self.rule = rule
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (type(self), (self.message,), {"code": self.code, "rule": self.rule}))
+        kwargs = {"code": self.code, "rule": self.rule, "parameter": self.parameter}
+        return (_rebuild, (type(self), (self.message,), kwargs))
 
 
 class ArgumentTypeError(CchcError, TypeError):

@@ -60,6 +60,7 @@ from ._panel_read import (
     _check_definitions,
     _csv_columns,
     _definitions,
+    _only_rows,
     _parse_columns,
     _record_columns,
     _validate,
@@ -451,12 +452,27 @@ class Panel:
         *,
         indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
         require_parts: bool = False,
+        only: str | Iterable[str] | None = None,
     ) -> Panel:
         """Read a long CSV: ``indicator,unit,period`` then ``value`` and/or ``numerator,denominator``.
 
         A ``weight`` column is optional. Row numbers in errors count the
         header as row 1, as a spreadsheet shows them. See :meth:`from_records`
-        for the parameters.
+        for ``indicators`` and ``require_parts``.
+
+        Parameters
+        ----------
+        path
+            The CSV file.
+        hierarchy
+            The units the observations belong to.
+        indicators, require_parts
+            As for :meth:`from_records`.
+        only
+            An indicator code, or several: only the rows of these indicators
+            are read and checked; the rows of other indicators are skipped
+            unread (a row with an empty indicator is kept, and refused). By
+            default every row is read.
 
         Examples
         --------
@@ -470,13 +486,36 @@ class Panel:
         ...
         cchc_indicators.errors.PanelError: .../obs.csv: 1 problem
           row 2, field 'value': not a number: 'abc'
+
+        With ``only``, the rows of other indicators (here a unit that is not
+        in the hierarchy) are not read:
+
+        >>> _ = f.write_text("indicator,unit,period,value\\na,26,2024,7\\nb,99,2024,1\\n", encoding="utf-8")
+        >>> Panel.from_csv(f, h, only="a").indicator_codes
+        ('a',)
         """
+        return cls._read_csv(path, hierarchy, indicators, require_parts, only)[0]
+
+    @classmethod
+    def _read_csv(
+        cls,
+        path: str | os.PathLike[str],
+        hierarchy: Hierarchy,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
+        require_parts: bool = False,
+        only: str | Iterable[str] | None = None,
+    ) -> tuple[Panel, dict[str, int]]:
+        """:meth:`from_csv`, and how many rows of each other indicator ``only`` skipped."""
         path = Path(path)
         columns, n, row_numbers = _csv_columns(path)
+        skipped: dict[str, int] = {}
+        if only is not None:
+            columns, n, row_numbers, skipped = _only_rows(columns, row_numbers, only)
         keys, numbers, bad_text = _parse_columns(columns, n)
-        return cls._build(
+        panel = cls._build(
             keys, numbers, n, hierarchy, indicators, require_parts, str(path), row_numbers, bad_text
         )
+        return panel, skipped
 
     @classmethod
     def from_columns(

@@ -111,6 +111,9 @@ class RebaseError(CchcError, ValueError):
         The indicator at fault, if any.
     level
         The level at fault, if any.
+    parameter
+        The keyword argument of :func:`rebase_panel` the message asks to set
+        (``"methods"``, ``"district_to"``), if any.
 
     Notes
     -----
@@ -118,28 +121,39 @@ class RebaseError(CchcError, ValueError):
 
     Examples
     --------
-    >>> err = RebaseError("no method", code="par_index")
-    >>> err.code, isinstance(err, ValueError)
-    ('par_index', True)
+    >>> err = RebaseError("no method", code="par_index", parameter="methods")
+    >>> err.code, err.parameter, isinstance(err, ValueError)
+    ('par_index', 'methods', True)
     """
 
-    def __init__(self, message: str, *, code: str | None = None, level: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        level: str | None = None,
+        parameter: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         #: The indicator at fault, if any.
         self.code = code
         #: The level at fault, if any.
         self.level = level
+        #: The keyword argument the message asks to set, if any.
+        self.parameter = parameter
 
     def __str__(self) -> str:
         return self.message
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (self.message, self.code, self.level))
+        return (_rebuild, (self.message, self.code, self.level, self.parameter))
 
 
-def _rebuild(message: str, code: str | None, level: str | None) -> RebaseError:
-    return RebaseError(message, code=code, level=level)
+def _rebuild(
+    message: str, code: str | None, level: str | None, parameter: str | None = None
+) -> RebaseError:
+    return RebaseError(message, code=code, level=level, parameter=parameter)
 
 
 def parse_method(method: str | Rule) -> str:
@@ -600,14 +614,16 @@ def _rebase_panel(
     unknown = sorted(set(declared) - set(panel.data))
     if unknown:
         msg = f"methods= names indicator(s) not in the panel: {', '.join(unknown)}"
-        raise RebaseError(msg, code=unknown[0])
+        raise RebaseError(msg, code=unknown[0], parameter="methods")
     h = panel.hierarchy
     try:
         crosswalk, observed_unit, alloc, data, stats = _rebase.rebase_arrays(
             panel, crosswalk, target, declared, district_to
         )
     except _rebase.Refused as exc:
-        raise RebaseError(exc.message, code=exc.code, level=exc.level) from None
+        raise RebaseError(
+            exc.message, code=exc.code, level=exc.level, parameter=exc.parameter
+        ) from None
     new = Panel(
         target,
         panel.periods,

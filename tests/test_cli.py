@@ -204,3 +204,240 @@ class TestRollupCommand:
         assert proc.returncode == 2
         assert "missing column(s) level, parent" in proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+class TestVersion:
+    def test_version_is_the_package_version(self) -> None:
+        """`cchc --version` prints `cchc` and the package's version, with status 0."""
+        from cchc_indicators import __version__
+
+        assert run("--version") == (0, f"cchc {__version__}\n")
+
+    def test_version_in_a_subprocess(self) -> None:
+        """`python -m cchc_indicators --version` prints the version."""
+        proc = subprocess.run(
+            [sys.executable, "-m", "cchc_indicators", "--version"],
+            capture_output=True, text=True, encoding="utf-8", check=False,
+        )  # fmt: skip
+        assert (proc.returncode, proc.stdout) == (0, "cchc 0.1.0.dev0\n")
+
+
+#: Work files of two communes, and rows of other indicators that rollup --indicator files
+#: does not use: a unit not in the unit list, a value that is no number, a bare value.
+MIXED = """indicator,unit,period,value,numerator,denominator
+files,08707,2024,,90,100
+par_index,01,2024,71.5,,
+files,08710,2024,,10,20
+staff,08707,2024,many,,
+staff,99999,2024,3,,
+par_index,79,2024,80,,
+"""
+
+
+class TestRollupReadsItsIndicatorOnly:
+    def test_rows_of_other_indicators_are_not_checked(
+        self, files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Other indicators' rows (bad units, bad values) are counted on stderr, not refused."""
+        units, data = files
+        data.write_text(MIXED, encoding="utf-8")
+        code, text = run(
+            "rollup", "--units", str(units), "--data", str(data), "--indicator", "files",
+            "--scope", "tier:commune", "--format", "json", "--level", "province",
+        )  # fmt: skip
+        assert code == 0
+        (row,) = json.loads(text)
+        assert row["value"] == pytest.approx(100 / 120 * 100)  # (90 + 10) / (100 + 20)
+        assert capsys.readouterr().err == (
+            f"cchc: {data}: 4 rows of 2 other indicators not read (par_index, staff)\n"
+        )
+
+    def test_no_line_when_every_row_is_read(
+        self, files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A file of the one indicator says nothing on stderr."""
+        units, data = files
+        code, _ = run(
+            "rollup", "--units", str(units), "--data", str(data), "--indicator", "files",
+            "--scope", "tier:commune",
+        )  # fmt: skip
+        assert code == 0
+        assert capsys.readouterr().err == ""
+
+    def test_rows_of_the_indicator_are_still_checked(
+        self, files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A bad row of the indicator rolled up is refused, with its row number in the file."""
+        units, data = files
+        data.write_text(MIXED + "files,09013,2024,,5,\n", encoding="utf-8")
+        code, _ = run("rollup", "--units", str(units), "--data", str(data), "--indicator", "files")
+        assert code == 2
+        assert capsys.readouterr().err == (
+            f"cchc: error: {data}: row 8, field 'denominator': a numerator needs a denominator\n"
+        )
+
+    def test_a_row_without_indicator_is_still_refused(
+        self, files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A row with an empty indicator may be one of ours: it is checked, and refused."""
+        units, data = files
+        data.write_text(MIXED + ",08707,2025,,1,2\n", encoding="utf-8")
+        code, _ = run("rollup", "--units", str(units), "--data", str(data), "--indicator", "files")
+        assert code == 2
+        assert f"{data}: row 8, field 'indicator': the indicator is empty" in (
+            capsys.readouterr().err
+        )
+
+    def test_an_indicator_not_in_the_file_lists_those_it_holds(
+        self, files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Asking for an indicator the file lacks lists the indicators it holds."""
+        units, data = files
+        data.write_text(MIXED, encoding="utf-8")
+        code, _ = run("rollup", "--units", str(units), "--data", str(data), "--indicator", "x")
+        assert code == 2
+        assert capsys.readouterr().err == (
+            f"cchc: error: {data}: no observation of indicator 'x'; "
+            "the file holds files, par_index, staff\n"
+        )
+
+    def test_readme_example_on_the_exported_demo_data(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The README's rollup runs on the demo data of 63 provinces with Vĩnh Phúc's units."""
+        import csv
+
+        from cchc_indicators import datasets
+
+        records = datasets.demo_panel().to_records()
+        data = tmp_path / "observations.csv"
+        with data.open("w", encoding="utf-8", newline="") as fh:
+            columns = ["indicator", "unit", "period", "value", "numerator", "denominator"]
+            writer = csv.DictWriter(fh, columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(records)
+        units = tmp_path / "units.csv"
+        datasets.vinh_phuc_units().to_csv(units)
+        code, text = run(
+            "rollup", "--units", str(units), "--data", str(data),
+            "--indicator", "work_files_online", "--scope", "tier:commune", "--format", "csv",
+        )  # fmt: skip
+        assert code == 0
+        assert text.startswith("indicator,unit,name,level,period,value")
+        others = sum(r["indicator"] != "work_files_online" for r in records)
+        kinds = len({r["indicator"] for r in records}) - 1
+        assert (others, kinds) == (1396, 19)
+        assert capsys.readouterr().err.startswith(
+            f"cchc: {data}: 1,396 rows of 19 other indicators not read (autonomous_units, "
+        )
+
+
+class TestFilesNamed:
+    def test_header_only_data_file(
+        self, files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A data file with a header and no row is refused, naming the file."""
+        units, data = files
+        data.write_text("indicator,unit,period,value\n", encoding="utf-8")
+        code, _ = run("rollup", "--units", str(units), "--data", str(data), "--indicator", "x")
+        assert code == 2
+        assert capsys.readouterr().err == (
+            f"cchc: error: {data}: no observations: the file holds a header and no row\n"
+        )
+
+    def test_header_only_units_file_is_the_units_file_fault(
+        self, files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A units file without units is named, not the data file whose units it lacks."""
+        units, data = files
+        units.write_text("code,name,level,parent\n", encoding="utf-8")
+        code, _ = run("rollup", "--units", str(units), "--data", str(data), "--indicator", "files")
+        assert code == 2
+        assert capsys.readouterr().err == (
+            f"cchc: error: {units}: no units: the file holds a header and no row\n"
+        )
+
+    def test_unknown_units_say_which_units_file_was_read(
+        self, files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Units of the data missing from --units name the data row and the --units file."""
+        units, data = files
+        units.write_text(UNITS.replace("09013,Phường Trưng Trắc,commune,244\n", ""), "utf-8")
+        code, _ = run("rollup", "--units", str(units), "--data", str(data), "--indicator", "files")
+        assert code == 2
+        assert capsys.readouterr().err == (
+            f"cchc: error: {data}: row 4, field 'unit': unknown unit '09013' (not in the "
+            f"hierarchy, edition None); the units are those of --units {units} (5 units)\n"
+        )
+
+    def test_data_directory_is_said_to_be_a_directory(
+        self, files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--data naming a folder says so, rather than 'no such file'."""
+        units, _ = files
+        folder = tmp_path / "folder"
+        folder.mkdir()
+        code, _ = run("rollup", "--units", str(units), "--data", str(folder), "--indicator", "x")
+        assert code == 2
+        assert capsys.readouterr().err == (f"cchc: error: {folder}: is a directory, not a file\n")
+
+    def test_output_directory(
+        self, files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--output naming a folder names the option, the folder and the cause."""
+        units, data = files
+        code, text = run(
+            "rollup", "--units", str(units), "--data", str(data), "--indicator", "files",
+            "--scope", "tier:commune", "--output", str(tmp_path),
+        )  # fmt: skip
+        assert (code, text) == (2, "")
+        assert capsys.readouterr().err == (
+            f"cchc: error: --output {tmp_path}: cannot write: it is a directory\n"
+        )
+
+    @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+    def test_output_on_a_full_device(
+        self, files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A write that fails after the file was opened still names --output and the path."""
+        units, data = files
+        code, _ = run(
+            "rollup", "--units", str(units), "--data", str(data), "--indicator", "files",
+            "--scope", "tier:commune", "--output", "/dev/full",
+        )  # fmt: skip
+        assert code == 2
+        assert capsys.readouterr().err == (
+            "cchc: error: --output /dev/full: cannot write: no space left on the device\n"
+        )
+
+    def test_output_input_output_error(
+        self,
+        files: tuple[Path, Path],
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """An I/O error while writing (a failing disk) names --output, the path and the cause."""
+        import errno
+
+        class Failing(io.StringIO):
+            def write(self, text: str) -> int:
+                raise OSError(errno.EIO, "Input/output error")
+
+        real_open = Path.open
+
+        def open_(self: Path, mode: str = "r", *args: object, **kwargs: object) -> object:
+            return Failing() if "w" in mode else real_open(self, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+        monkeypatch.setattr(Path, "open", open_)
+        units, data = files
+        target = tmp_path / "out.csv"
+        code, _ = run(
+            "rollup", "--units", str(units), "--data", str(data), "--indicator", "files",
+            "--scope", "tier:commune", "--output", str(target),
+        )  # fmt: skip
+        assert code == 2
+        assert capsys.readouterr().err == (
+            f"cchc: error: --output {target}: cannot write: input/output error "
+            "(the disk or network drive failed)\n"
+        )

@@ -491,9 +491,6 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         if args.version:
             out.write(f"cchc {__version__}\n")
             return 0
-        if command is None:
-            msg = "give a command: demo, catalog, evaluate, rollup, survey, rebase or index"
-            raise _UsageError(msg)
         commands = {
             "demo": _cmd_demo,
             "catalog": _cmd_catalog,

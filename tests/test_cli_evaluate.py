@@ -498,3 +498,252 @@ class TestEvaluateBadInput:
         code, _ = run("evaluate", "--plan", PLAN)
         assert code == 2
         assert "--data" in one_line_error(capsys)
+
+
+# --------------------------------------------------------------------------- options for other units
+
+
+@pytest.fixture
+def provinces_2025(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A plan set among the 63 provinces of 2024 (top 15 on 'par'), the 34 provinces of 2025, data.
+
+    Phú Thọ (25) scores 50; eight provinces score 60 and the other 25 score 40, so it ranks 9th.
+    """
+    from cchc_indicators import Indicator, measures, rank_at_most
+    from cchc_indicators import units as editions
+
+    par = Indicator(
+        "par", "PAR", measure=measures.score(), targets=[rank_at_most(15, among="province")]
+    )
+    plan = Plan("rank-plan", unit="25", edition="2024", indicators=[par], deadline="2025")
+    provinces = editions.load("vn-2025").units("province")
+    assert len(provinces) == 34
+    others = [u.code for u in provinces if u.code != "25"]
+    scores = {"25": 50, **dict.fromkeys(others[:8], 60), **dict.fromkeys(others[8:], 40)}
+    plan_path, units_path, data_path = (tmp_path / n for n in ("rank.json", "p34.csv", "par.csv"))
+    plan.to_json(plan_path)
+    units_path.write_text(
+        "code,name,level,parent\n" + "".join(f"{u.code},{u.name},province,\n" for u in provinces),
+        encoding="utf-8",
+    )
+    data_path.write_text(
+        "indicator,unit,period,value\n" + "".join(f"par,{c},2025,{v}\n" for c, v in scores.items()),
+        encoding="utf-8",
+    )
+    return plan_path, units_path, data_path
+
+
+class TestRankAndTierOptions:
+    def args(self, files: tuple[Path, Path, Path], *extra: str) -> list[str]:
+        plan, units, data = files
+        return [
+            "evaluate", "--plan", str(plan), "--units", str(units), "--levels", "province",
+            "--data", str(data), "--format", "json", *extra,
+        ]  # fmt: skip
+
+    def test_without_a_choice_the_message_names_the_options(
+        self, provinces_2025: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Top 15 of 63 evaluated among 34 asks for --rank-k, not for rank_k=."""
+        code, text = run(*self.args(provinces_2025))
+        assert (code, text) == (2, "")
+        assert one_line_error(capsys) == (
+            "cchc: error: plan 'rank-plan': indicator 'par': the target rank <= 15 among "
+            "provinces was set among 63 provinces (edition 2024) and these units have 34: "
+            "choose --rank-k same (k = 15) or --rank-k scaled (k = 15 x 34/63 = 8.1, rounded "
+            "by --rank-rounding)"
+        )
+
+    @pytest.mark.parametrize(
+        ("extra", "threshold", "status"),
+        [
+            (["--rank-k", "same"], 15.0, "achieved"),  # rank 9 <= 15
+            (["--rank-k", "scaled"], 8.0, "not_achieved"),  # 15 x 34 / 63 = 8.10 -> 8
+            (["--rank-k", "scaled", "--rank-rounding", "down"], 8.0, "not_achieved"),
+            (["--rank-k", "scaled", "--rank-rounding", "up"], 9.0, "achieved"),  # 9 <= 9
+        ],
+    )
+    def test_rank_k_and_rounding(
+        self,
+        provinces_2025: tuple[Path, Path, Path],
+        extra: list[str],
+        threshold: float,
+        status: str,
+    ) -> None:
+        """--rank-k same keeps k = 15; scaled gives 8 (nearest, down) or 9 (up); Phú Thọ ranks 9th."""
+        code, text = run(*self.args(provinces_2025, *extra))
+        assert code == 0
+        (row,) = [r for r in json.loads(text) if r["unit"] == "25"]
+        assert (row["value"], row["threshold"], row["status"]) == (9.0, threshold, status)
+
+    def test_bad_rank_k_is_a_usage_error(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--rank-k takes same or scaled only."""
+        code, _ = run("evaluate", "--plan", PLAN, "--data", "d.csv", "--rank-k", "half")
+        assert code == 2
+        assert "argument --rank-k: invalid choice: 'half' (choose from " in one_line_error(capsys)
+
+    def test_tier_map_is_named_and_applied(
+        self, own_plan: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A district target on province/commune units asks for --tier-map, which applies it."""
+        plan, _, _ = own_plan
+        units = tmp_path / "two.csv"
+        units.write_text(
+            "code,name,level,parent\n26,VP,province,\n26001,X,commune,26\n26002,Y,commune,26\n",
+            "utf-8",
+        )
+        data = tmp_path / "two-data.csv"
+        data.write_text(
+            "indicator,unit,period,numerator,denominator\n"
+            "work_files_online,26001,2025,70,100\nwork_files_online,26002,2025,20,100\n",
+            "utf-8",
+        )
+        argv = [
+            "evaluate", "--plan", str(plan), "--units", str(units), "--levels", "province,commune",
+            "--data", str(data), "--format", "json",
+        ]  # fmt: skip
+        assert run(*argv) == (2, "")
+        err = one_line_error(capsys)
+        assert err.endswith(
+            "(the district tier no longer exists since 1 July 2025); evaluate it on another "
+            "tier with --tier-map district=commune"
+        )
+        assert "tier_map" not in err
+        code, text = run(*argv, "--tier-map", "district=commune")
+        assert code == 0
+        # the district target (80 %) on the commune pool (70 + 20) / 200 = 45 %
+        pooled = [r for r in json.loads(text) if r["scope"] == "tier:commune"]
+        assert sorted((r["threshold"], r["value"], r["status"]) for r in pooled) == [
+            (60.0, 45.0, "not_achieved"),
+            (80.0, 45.0, "not_achieved"),
+        ]
+
+    @pytest.mark.parametrize("bad", ["district", "district=", "=commune", "district=commune,"])
+    def test_malformed_tier_map(self, bad: str, capsys: pytest.CaptureFixture[str]) -> None:
+        """--tier-map is FROM=TO[,FROM=TO...]."""
+        code, _ = run("evaluate", "--plan", PLAN, "--data", "d.csv", "--tier-map", bad)
+        assert code == 2
+        assert one_line_error(capsys) == (
+            f"cchc: error: --tier-map: write FROM=TO, such as district=commune; got {bad!r}"
+        )
+
+
+class TestPlotOption:
+    """--plot is checked before anything is printed, and written under the name given."""
+
+    def test_plot_is_written_with_the_table(self, data: Path, tmp_path: Path) -> None:
+        """--plot status.png writes a PNG file and prints the scorecard."""
+        target = tmp_path / "status.png"
+        code, text = run("evaluate", "--plan", PLAN, "--data", str(data), "--plot", str(target))
+        assert code == 0
+        assert "Period: 2023" in text
+        assert target.read_bytes().startswith(b"\x89PNG")
+
+    def test_a_name_without_suffix_is_that_file(self, data: Path, tmp_path: Path) -> None:
+        """--plot status writes 'status' (as PNG), not 'status.png'."""
+        target = tmp_path / "status"
+        code, _ = run("evaluate", "--plan", PLAN, "--data", str(data), "--plot", str(target))
+        assert code == 0
+        assert target.read_bytes().startswith(b"\x89PNG")
+        assert not (tmp_path / "status.png").exists()
+
+    def test_a_directory_is_refused(
+        self, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--plot naming a folder is refused before the table is printed; no '<dir>.png' appears."""
+        folder = tmp_path / "plots"
+        folder.mkdir()
+        code, text = run("evaluate", "--plan", PLAN, "--data", str(data), "--plot", str(folder))
+        assert (code, text) == (2, "")
+        assert one_line_error(capsys) == (
+            f"cchc: error: --plot {folder}: is a directory; give the name of an image file, "
+            "such as status.png"
+        )
+        assert not (tmp_path / "plots.png").exists()
+
+    def test_a_missing_folder_is_found_before_the_table(
+        self, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--plot into a folder that does not exist prints nothing but the error."""
+        target = tmp_path / "no" / "status.png"
+        code, text = run("demo", "--plot", str(target))
+        assert (code, text) == (2, "")
+        assert one_line_error(capsys) == (
+            f"cchc: error: --plot {target}: no such folder {str(target.parent)!r}"
+        )
+
+    def test_an_unknown_format(
+        self, data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--plot with a suffix matplotlib cannot write lists those it can."""
+        target = tmp_path / "status.docx"
+        code, text = run("evaluate", "--plan", PLAN, "--data", str(data), "--plot", str(target))
+        assert (code, text) == (2, "")
+        err = one_line_error(capsys)
+        assert err.startswith(
+            f"cchc: error: --plot {target}: unknown image format 'docx'; use one of "
+        )
+        assert "png" in err
+
+    def test_without_matplotlib_nothing_is_printed(
+        self, data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Without matplotlib, --plot is refused before the table is printed."""
+        monkeypatch.setitem(sys.modules, "matplotlib", None)
+        code, text = run("evaluate", "--plan", PLAN, "--data", str(data), "--plot", "s.png")
+        assert (code, text) == (2, "")
+        assert one_line_error(capsys) == (
+            "cchc: error: --plot needs matplotlib: pip install 'cchc-indicators[plot]'"
+        )
+
+    def test_a_failed_write_names_the_option(
+        self,
+        data: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """A plot that cannot be written (permission) names --plot and the cause; no table."""
+        import errno
+
+        from matplotlib.figure import Figure
+
+        def refuse(self: Figure, *args: object, **kwargs: object) -> None:
+            raise PermissionError(errno.EACCES, "Permission denied")
+
+        monkeypatch.setattr(Figure, "savefig", refuse)
+        target = tmp_path / "status.png"
+        code, text = run("evaluate", "--plan", PLAN, "--data", str(data), "--plot", str(target))
+        assert (code, text) == (2, "")
+        assert one_line_error(capsys) == (
+            f"cchc: error: --plot {target}: cannot write: permission denied"
+        )
+
+
+class TestUnitsFile:
+    """Problems of the --units file are said to be the units file's."""
+
+    def test_units_hint_names_the_units_file(
+        self, own_plan: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A unit of the data that --units lacks names the data row and the units file."""
+        plan, units, data = own_plan
+        units.write_text(UNITS.replace("09013,Phường Trưng Trắc,commune,244\n", ""), "utf-8")
+        code, _ = run("evaluate", "--plan", str(plan), "--units", str(units), "--data", str(data))
+        assert code == 2
+        assert one_line_error(capsys) == (
+            f"cchc: error: {data}: row 6, field 'unit': unknown unit '09013' (not in the "
+            f"hierarchy, edition None); the units are those of --units {units} (4 units)"
+        )
+
+    def test_header_only_units_file(
+        self, own_plan: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A --units file without units is named, not the data file."""
+        plan, units, data = own_plan
+        units.write_text("code,name,level,parent\n", "utf-8")
+        code, _ = run("evaluate", "--plan", str(plan), "--units", str(units), "--data", str(data))
+        assert code == 2
+        assert one_line_error(capsys) == (
+            f"cchc: error: {units}: no units: the file holds a header and no row"
+        )

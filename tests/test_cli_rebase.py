@@ -314,3 +314,82 @@ class TestThroughTheMainCommand:
         err = capsys.readouterr().err
         assert err.startswith("cchc: error:")
         assert len(err.strip().splitlines()) == 1
+
+
+class TestMessagesNameOptions:
+    """Through the cchc command, a message asking for a keyword argument names the option."""
+
+    def main(self, argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+        from cchc_indicators.cli import main
+
+        assert main(["rebase", *argv], out=io.StringIO()) == 2
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1
+        return err
+
+    def test_values_without_a_method_ask_for_method(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Values of an undefined indicator ask for --method x=METHOD, not methods={...}."""
+        data = "indicator,unit,period,value\nx,26,2024,5\n"
+        assert self.main(common(tmp_path, data), capsys) == (
+            "cchc: error: indicator 'x' has values and no definition says how to re-base them: "
+            "define it (as a plan's indicators do) or pass --method x=METHOD with one of sum, "
+            "mean, weighted_mean(by=weight), weighted_mean(by=denominator), min, max, any, all, "
+            "majority\n"
+        )
+
+    def test_district_data_ask_for_district_to(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """District rows ask for --district-to province or commune, not district_to='...'."""
+        err = self.main([*common(tmp_path), "--plan", PLAN], capsys)
+        assert err.endswith(
+            "pass --district-to province (its figures join its new province's) or "
+            "--district-to commune (shared among the new communes its communes went to)\n"
+        )
+        assert "district_to" not in err
+
+    def test_method_for_an_indicator_not_in_the_data(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--method for a code the data lack names --method."""
+        data = "indicator,unit,period,value\nx,26,2024,5\n"
+        argv = [*common(tmp_path, data), "--method", "x=sum", "--method", "y=mean"]
+        assert self.main(argv, capsys) == (
+            "cchc: error: --method names indicator(s) not in the panel: y\n"
+        )
+
+
+class TestEmptyFiles:
+    def test_header_only_data_file(self, tmp_path: Path) -> None:
+        """A data file with a header and no row is refused rather than re-based to nothing."""
+        with pytest.raises(InvalidDataError) as info:
+            cchc(*common(tmp_path, "indicator,unit,period,value\n"))
+        assert info.value.first_line() == (
+            f"{tmp_path / 'data.csv'}: no observations: the file holds a header and no row"
+        )
+        assert not (tmp_path / "out.csv").exists()
+
+    def test_header_only_weights_file(self, tmp_path: Path) -> None:
+        """A weights file with a header and no row is refused rather than read as equal weights."""
+        weights = write(tmp_path / "w.csv", "old_code,new_code,weight\n")
+        data = "indicator,unit,period,value\nstaff,00016,2024,5\n"
+        with pytest.raises(CrosswalkError) as info:
+            cchc(*common(tmp_path, data), "--method", "staff=sum", "--weights", str(weights))
+        assert info.value.first_line() == (
+            f"{weights}: no weights: the file holds a header and no row"
+        )
+
+    def test_output_in_a_missing_folder(self, tmp_path: Path) -> None:
+        """An --output that cannot be written names the option, the path and the folder."""
+        from cchc_indicators._output import OutputError
+
+        argv = common(tmp_path)
+        target = tmp_path / "no" / "out.csv"
+        argv[argv.index("--output") + 1] = str(target)
+        with pytest.raises(OutputError) as info:
+            cchc(*argv, "--plan", PLAN, "--district-to", "province")
+        assert str(info.value) == (
+            f"--output {target}: cannot write: no such folder {str(target.parent)!r}"
+        )

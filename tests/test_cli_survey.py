@@ -357,3 +357,36 @@ class TestThroughTheMainCommand:
         err = capsys.readouterr().err
         assert err.startswith("cchc: error: --scale")
         assert len(err.strip().splitlines()) == 1
+
+
+class TestEmptyFiles:
+    def test_header_only_responses_are_refused(
+        self, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A responses file with a header and no row is refused, not printed as an empty table."""
+        from cchc_indicators.cli import main
+
+        files["responses"].write_text("respondent,unit,question,answer\n", encoding="utf-8")
+        out = io.StringIO()
+        assert main(["survey", *base(files)], out=out) == 2
+        assert out.getvalue() == ""
+        assert capsys.readouterr().err == (
+            f"cchc: error: {files['responses']}: no responses: the file holds a header and no row\n"
+        )
+
+    def test_header_only_units_are_the_units_file_fault(self, files: dict[str, Path]) -> None:
+        """A units file without units is named, not the responses whose units it lacks."""
+        files["units"].write_text("code,name,level,parent\n", encoding="utf-8")
+        with pytest.raises(HierarchyError) as info:
+            run(parse(*base(files)), io.StringIO())
+        assert info.value.first_line() == (
+            f"{files['units']}: no units: the file holds a header and no row"
+        )
+
+    def test_output_directory(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """--output naming a folder names the option, the folder and the cause."""
+        from cchc_indicators._output import OutputError
+
+        with pytest.raises(OutputError) as info:
+            run(parse(*base(files, "--output", str(tmp_path))), io.StringIO())
+        assert str(info.value) == f"--output {tmp_path}: cannot write: it is a directory"

@@ -969,3 +969,51 @@ class TestCsvShape:
         (p,) = info.value.problems
         assert (p.row, p.kind) == (0, "not_a_record")
         assert "got tuple" in p.message
+
+
+class TestOnly:
+    """Panel.from_csv(only=...) reads and checks the rows of some indicators only."""
+
+    TEXT = (
+        "indicator,unit,period,value\n"
+        "pct,243,2024,45\n"
+        "cnt,99,2024,many\n"  # another indicator: unknown unit, not a number
+        "pct,244,2024,60\n"
+        "bin,26,2024,1\n"
+    )
+
+    def test_other_indicators_are_not_read(self, h: Hierarchy, tmp_path: Path) -> None:
+        """Only 'pct' is read; the bad 'cnt' row is not checked."""
+        panel = Panel.from_csv(write(tmp_path / "d.csv", self.TEXT), h, only="pct")
+        assert panel.indicator_codes == ("pct",)
+        assert (panel.value("pct", "243", "2024"), panel.value("pct", "244", "2024")) == (45, 60)
+
+    def test_several_codes_and_the_skipped_counts(self, h: Hierarchy, tmp_path: Path) -> None:
+        """Several codes may be given; the rows of the others are counted by code."""
+        path = write(tmp_path / "d.csv", self.TEXT + "cnt,26,2025,3\n")
+        panel, skipped = Panel._read_csv(path, h, only=["pct", "bin"])
+        assert panel.indicator_codes == ("bin", "pct")
+        assert skipped == {"cnt": 2}
+
+    def test_rows_keep_their_numbers_in_the_file(self, h: Hierarchy, tmp_path: Path) -> None:
+        """A bad row of an indicator read is named by its row in the file (the header is row 1)."""
+        path = write(tmp_path / "d.csv", self.TEXT + "pct,26,2024,abc\n")
+        with pytest.raises(PanelError) as info:
+            Panel.from_csv(path, h, only="pct")
+        assert info.value.first_line() == f"{path}: row 6, field 'value': not a number: 'abc'"
+
+    def test_a_row_without_indicator_is_kept_and_refused(
+        self, h: Hierarchy, tmp_path: Path
+    ) -> None:
+        """A row with an empty indicator may belong to the indicators read: it is refused."""
+        path = write(tmp_path / "d.csv", self.TEXT + " ,26,2024,5\n")
+        with pytest.raises(PanelError) as info:
+            Panel.from_csv(path, h, only="pct")
+        assert info.value.first_line() == (
+            f"{path}: row 6, field 'indicator': the indicator is empty"
+        )
+
+    def test_no_row_of_the_indicators(self, h: Hierarchy, tmp_path: Path) -> None:
+        """Asking for an indicator the file does not hold gives an empty panel."""
+        panel, skipped = Panel._read_csv(write(tmp_path / "d.csv", self.TEXT), h, only="x")
+        assert (len(panel), skipped) == (0, {"bin": 1, "cnt": 1, "pct": 2})

@@ -715,8 +715,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         ``--normalisation`` for a points structure, an unknown method or
         option, an unknown ``--nodes`` code, replications that would not fit
         in memory, ...).
-    OSError
-        A file cannot be written.
+    OutputError
+        ``--output`` cannot be written (naming the option, the path and the cause).
 
     Examples
     --------

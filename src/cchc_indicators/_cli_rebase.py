@@ -15,8 +15,8 @@ observations are written to ``--output`` in the same format, and a summary
 (totals before and after, split and unmapped units) is printed.
 
 Bad input raises the library's errors (:class:`~cchc_indicators.errors.CchcError`
-and its subclasses, or :class:`OSError` for files); the ``cchc`` command prints
-them on one line and exits with status 2.
+and its subclasses; ``OutputError`` for an output file that cannot be written);
+the ``cchc`` command prints them on one line and exits with status 2.
 
 Examples
 --------
@@ -177,8 +177,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     RebaseError
         When observations cannot be re-based as asked (see
         :func:`~cchc_indicators.rebase.rebase_panel`).
-    OSError
-        When a file cannot be read or written.
+    InvalidDataError
+        Also when a data or weights file holds a header and no row.
+    OutputError
+        When ``--output`` cannot be written (naming the option, the path and the cause).
 
     Examples
     --------

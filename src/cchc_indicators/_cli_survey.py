@@ -217,8 +217,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         An option is malformed (``--scale``, ``--satisfied``, ``--confidence``, ...).
     UnknownLevelError
         ``--scope`` or ``--level`` names a level the units do not have.
-    OSError
-        A file cannot be read or written.
+    OutputError
+        ``--output`` cannot be written (naming the option, the path and the cause).
 
     Examples
     --------

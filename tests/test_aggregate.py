@@ -144,6 +144,16 @@ class TestCopeland:
         X = [[1.0, 2.0, NAN], [NAN, 1.0, NAN]]
         same(copeland(X), [-1.0, 1.0, NAN])
 
+    def test_values_within_the_tolerance_do_not_vote(self) -> None:
+        """0.1 + 0.2 (0.30000000000000004) and 0.3 are equal: neither outranks the other."""
+        same(copeland([[0.1 + 0.2, 0.3, 0.1]]), [1.0, 1.0, -2.0])
+
+    def test_a_margin_of_rounding_noise_is_a_tie(self) -> None:
+        """Weights 0.1 and 0.2 for a against 0.3 for b: 0.1 + 0.2 - 0.3 is 5.6e-17, a tie."""
+        X = [[2.0, 1.0], [2.0, 1.0], [1.0, 2.0]]
+        same(copeland(X, [0.1, 0.2, 0.3]), [0.0, 0.0])
+        same(copeland(X, [0.1, 0.2, 0.29]), [1.0, -1.0])
+
 
 class TestAggregate:
     def test_min_share_marks_insufficient_units(self) -> None:

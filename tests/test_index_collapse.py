@@ -106,20 +106,55 @@ def test_zero_weight_child_counts_for_nothing() -> None:
     )
 
 
-def test_siblings_weighing_nothing_give_no_value() -> None:
-    """Siblings whose weights sum to 0 leave their parent without a value (NaN), as the levels do."""
+def test_siblings_weighing_nothing_decline() -> None:
+    """Siblings whose weights sum to 0 leave their parent without a value, which the level
+    above skips unit by unit: collapsing declines, and the levels give the parent NaN and
+    the index the mean of its other children."""
     idx = tree("arithmetic")
     compiled = compile_index(idx, idx.aggregation)
     L = leaves(idx, VALUES)
     w = random_weights(compiled, 3, 3)
     for code in ("a", "b", "c"):
         w[:, compiled.codes.index(code)] = 0.0
-    keep = np.array([compiled.codes.index("d1")])
-    fast = collapse_levels(compiled, L, w, keep)
+    keep = np.array([compiled.codes.index("d1"), 0])
+    assert collapse_levels(compiled, L, w, keep) is None
     slow = run_levels(compiled, L, w, keep=keep).scores
-    assert fast is not None
-    assert np.isnan(fast).all()
-    assert np.isnan(slow).all()
+    assert np.isnan(slow[:, 0]).all()
+    # The index: d2 (= e) and f, with their weights re-normalised.
+    d2, f, e = (compiled.codes.index(c) for c in ("d2", "f", "e"))
+    L_e, L_f = L[compiled.leaves.tolist().index(e)], L[compiled.leaves.tolist().index(f)]
+    expected = (w[:, [d2]] * L_e + w[:, [f]] * L_f) / (w[:, [d2]] + w[:, [f]])
+    np.testing.assert_allclose(slow[:, 1], expected, rtol=1e-12)
+
+
+def test_monte_carlo_with_children_weighing_nothing_matches_the_nominal() -> None:
+    """Replications in which a node's children all weigh 0 are scored level by level, every unit."""
+    idx = tree("arithmetic")
+    data = Observations.from_values(VALUES, UNITS)
+    from cchc_indicators.uncertainty import _design
+
+    design = _design(
+        idx,
+        data,
+        weights=0.5,
+        base_weights=None,
+        normalisation=None,
+        aggregation=None,
+        imputation=None,
+        period=None,
+        units=None,
+        groups=None,
+        nodes=None,
+    )
+    codes = design.compiled[0].codes
+    w = np.broadcast_to(design.base, (4, len(codes))).copy()
+    w[1:, [codes.index(c) for c in "abc"]] = 0.0
+    w[2:, codes.index("f")] = 3.0
+    scores, _ = design.evaluate(w, *(np.zeros(4, dtype=np.int64),) * 3, chunk=2, progress=None)
+    levels = run_levels(design.compiled[0], design.leaf_alternatives[0], w).scores
+    np.testing.assert_array_equal(scores, levels)
+    assert not np.isnan(scores[:, 0]).any()
+    assert np.isnan(scores[1:, codes.index("d1")]).all()
 
 
 @pytest.mark.parametrize(
@@ -268,3 +303,28 @@ def test_units_split_between_the_paths_match_the_loop() -> None:
         np.testing.assert_allclose(u.scores[r], one.scores, rtol=1e-12)
     again = uncertainty(idx, data, n=9, seed=4, weights=0.4, chunk=9)
     np.testing.assert_array_equal(again.scores, u.scores)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.sampled_from(POWER_MEANS),
+    st.lists(st.sampled_from([0.0, 25.0, 50.0, 100.0]), min_size=20, max_size=20),
+    st.integers(0, 2**16),
+)
+def test_ranks_do_not_depend_on_the_engine_path(
+    method: Method, flat: list[float], seed: int
+) -> None:
+    """Law: collapsed and level-by-level scores give the same ranks, ties (frequent here) included."""
+    from cchc_indicators._index_engine import ranks
+
+    values = {code: flat[4 * i : 4 * i + 4] for i, code in enumerate("abcef")}
+    idx = tree(method)
+    compiled = compile_index(idx, idx.aggregation)
+    L = leaves(idx, values)
+    # Weights on a coarse grid, so that equal scores in exact arithmetic are common.
+    w = np.ceil(random_weights(compiled, 6, seed) * 2) / 2
+    keep = np.arange(compiled.size)
+    fast = collapse_levels(compiled, L, w, keep)
+    assert fast is not None
+    slow = run_levels(compiled, L, w, keep=keep).scores
+    assert (ranks(fast) == ranks(slow)).all()

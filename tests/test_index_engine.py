@@ -1254,6 +1254,19 @@ class TestResult:
         data = values({"x": [5.0, 5.0, 1.0, 9.0]})
         assert compute_index(one_leaf(), data, normalisation="none").rank().tolist() == [2, 2, 4, 1]
 
+    def test_scores_equal_in_exact_arithmetic_share_a_rank(self) -> None:
+        """Percentile ranks whose means are equal, but summed in another order, are tied."""
+        # Over 4 units, percentile ranks are 0, 100/3, 200/3, 100. The means of the three:
+        #   A: (200/3 + 0 + 100) / 3 = 500/9    B: (100/3 + 200/3 + 0) / 3 = 300/9
+        #   C: (100 + 100/3 + 100/3) / 3 = 500/9    D: (0 + 100 + 200/3) / 3 = 500/9
+        # A, C and D tie at 55.56 (rank 1); computed, C is one unit in the last place lower.
+        data = values(
+            {"a": [2.0, 1.0, 3.0, 0.0], "b": [0.0, 2.0, 1.0, 3.0], "c": [3.0, 0.0, 1.0, 2.0]}
+        )
+        r = compute_index(flat("abc"), data, normalisation="percentile_rank")
+        same(r.score(), [500 / 9, 300 / 9, 500 / 9, 500 / 9])
+        assert r.rank().tolist() == [1, 4, 1, 1]
+
     def test_ranks_at_every_node(self) -> None:
         """Every node is ranked."""
         r = compute_index(two_level(), values(ABC3))

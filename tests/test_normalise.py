@@ -226,6 +226,13 @@ class TestRank:
         same(rank(X, ties="max"), [4.0, 2.0, 3.0, 2.0])
         same(rank(X, ties="average"), [4.0, 1.5, 3.0, 1.5])
 
+    def test_values_within_the_tolerance_are_tied(self) -> None:
+        """0.1 + 0.2 (0.30000000000000004) and 0.3 share rank 1, for every tie rule."""
+        X = [0.1 + 0.2, 0.3, 0.1]
+        same(rank(X), [1.0, 1.0, 3.0])
+        same(rank(X, ties="max"), [2.0, 2.0, 3.0])
+        same(percentile_rank(X), [50.0, 50.0, 0.0])
+
     def test_lower_is_better_and_missing(self) -> None:
         """Direction -1 ranks the smallest first; a missing unit is NaN and not counted."""
         same(rank([NAN, 10.0, 30.0, 20.0], direction=-1), [NAN, 1.0, 3.0, 2.0])

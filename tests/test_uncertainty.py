@@ -362,6 +362,34 @@ class TestReproducible:
             assert_exactly(other.scores, runs[0].scores)
             assert (other.counts == runs[0].counts).all()
 
+    def test_scores_tied_in_exact_arithmetic_share_rank_1_in_every_chunking(self) -> None:
+        """Issue 11: every unit scores 50.5 exactly, so every unit ranks 1 in every replication."""
+        # d0 = (x00), d1 = (x10, x11). One value per indicator: min-max to 1-100 gives the
+        # midpoint 50.5 to it. U0 has d0 = 50.5 and d1 = 50.5 (x10 alone); U1-U3 have d1 =
+        # 50.5 (x11 alone) and no d0. The index is 50.5 for all four whatever the weights,
+        # but w * 50.5 / w is computed one unit in the last place off in some replications.
+        idx = CompositeIndex(
+            "i",
+            children=[
+                Node("d0", children=[Node("x00")]),
+                Node("d1", children=[Node("x10"), Node("x11")]),
+            ],
+            normalisation=Method("minmax", low=1, high=100),
+        )
+        data = Observations.from_values(
+            {"x00": [0, NAN, NAN, NAN], "x10": [0, NAN, NAN, NAN], "x11": [NAN, 0, 0, 0]},
+            ["U0", "U1", "U2", "U3"],
+        )
+        kw: dict[str, Any] = {"n": 25, "seed": 0, "weights": WeightNoise(1.0)}
+        runs = [uncertainty(idx, data, chunk=c, **kw) for c in (1, 4, None)]
+        for u in runs:
+            np.testing.assert_allclose(u.scores[:, 0], 50.5, rtol=1e-14)
+            assert (u.counts[0, :, 1] == 25).all()
+            assert u.nominal.rank().tolist() == [1, 1, 1, 1]
+        for other in runs[1:]:
+            assert_exactly(other.scores, runs[0].scores)
+            assert (other.counts == runs[0].counts).all()
+
     def test_progress_reports_each_chunk(self) -> None:
         """progress(done, n) is called after each chunk, increasing, ending at n."""
         calls: list[tuple[int, int]] = []
@@ -1262,6 +1290,23 @@ def index_cases(draw: st.DrawFn, *, complete: bool = False) -> tuple[CompositeIn
     return idx, Observations.from_values(values, [f"u{j}" for j in range(n_units)])
 
 
+@st.composite
+def tied_cases(draw: st.DrawFn) -> tuple[CompositeIndex, Observations]:
+    """Like index_cases, with values from 0, 25, 50 and 100 only, so that many scores tie."""
+    n_units = draw(st.integers(2, 6))
+    value = st.sampled_from([0.0, 25.0, 50.0, 100.0, NAN])
+    domains, values = [], {}
+    for d in range(draw(st.integers(1, 3))):
+        kids = []
+        for k in range(draw(st.integers(1, 3))):
+            code = f"x{d}{k}"
+            kids.append(Node(code, weight=draw(st.sampled_from([0.1, 0.2, 0.3, 1.0]))))
+            values[code] = draw(st.lists(value, min_size=n_units, max_size=n_units))
+        domains.append(Node(f"d{d}", children=kids, weight=draw(st.sampled_from([0.1, 0.7, 1.0]))))
+    idx = CompositeIndex("i", children=domains, normalisation=Method("minmax", low=1, high=100))
+    return idx, Observations.from_values(values, [f"u{j}" for j in range(n_units)])
+
+
 NOISE = st.one_of(
     st.floats(0.05, 1.0).map(WeightNoise),
     st.floats(1.0, 100.0).map(Dirichlet),
@@ -1297,6 +1342,31 @@ class TestProperties:
         other = uncertainty(idx, data, **kw)
         assert_exactly(one.scores, other.scores)
         assert (one.counts == other.counts).all()
+
+    @settings(max_examples=30, deadline=None)
+    @given(tied_cases(), NOISE, st.data(), st.integers(0, 2**32 - 1))
+    def test_rank_counts_do_not_depend_on_chunk_size(
+        self,
+        case: tuple[CompositeIndex, Observations],
+        noise: object,
+        data: st.DataObject,
+        seed: int,
+    ) -> None:
+        """Chunks of random sizes give the rank counts of one chunk, with ties everywhere."""
+        idx, obs = case
+        n = 24
+        kw: dict[str, Any] = {
+            "n": n,
+            "seed": seed,
+            "weights": noise,
+            "normalisation": ["percentile_rank", Method("minmax", low=1, high=100)],
+            "aggregation": ["arithmetic", {"name": "geometric", "shift": 1}, "copeland"],
+        }
+        chunk = data.draw(st.integers(1, n), label="chunk")
+        one = uncertainty(idx, obs, chunk=n, **kw)
+        other = uncertainty(idx, obs, chunk=chunk, **kw)
+        assert (one.counts == other.counts).all()
+        assert_exactly(other.scores, one.scores)
 
     @settings(max_examples=30, deadline=None)
     @given(index_cases(complete=True), NOISE, st.integers(0, 2**32 - 1))

@@ -18,6 +18,7 @@ from . import aggregate as ag
 from . import normalise as nz
 from ._index_data import Observations
 from ._index_def import CompositeIndex, Method, check_leaf_options, check_method
+from ._ties import descending_ranks
 from .errors import DefinitionError, InvalidDataError, Problem
 
 FloatArray = NDArray[np.float64]
@@ -370,13 +371,23 @@ def _transform(
 def _sum_products(w: FloatArray, T: FloatArray) -> FloatArray:
     """``sum_j w[r, p, j] * T[., p, j, u]`` for shared (leading 1) or per-replication ``T``.
 
-    One small matrix product per replication and parent, ``(1, j) @ (j, u)``,
-    stacked: numpy computes each with the same kernel whatever the number
-    stacked, so a replication's value does not depend on how many are
-    computed together (the tests check that zero noise gives the nominal
-    result exactly, and that the chunk size changes nothing).
+    The children are added one at a time, in their order, each product and
+    sum rounded once by numpy's element-wise multiply and add. So a
+    replication's value is the same bits whatever the number of replications
+    computed together, the memory layout or the processor: a matrix product
+    (BLAS) would pick its kernel, and with it the order of the additions and
+    the use of fused multiply-adds, by processor and by the sizes and
+    alignment of the arrays, and with AVX-512 kernels a chunk of one
+    replication gave a score one unit in the last place away from the same
+    replication in a larger chunk. The loop runs over a group's widest list
+    of children, never over units or replications.
     """
-    out: FloatArray = np.matmul(w[:, :, np.newaxis, :], T[0] if T.shape[0] == 1 else T)[:, :, 0, :]
+    out: FloatArray = np.multiply(w[..., 0, np.newaxis], T[:, :, 0, :])
+    if w.shape[-1] > 1:
+        term = np.empty_like(out)
+        for j in range(1, w.shape[-1]):
+            np.multiply(w[..., j, np.newaxis], T[:, :, j, :], out=term)
+            out += term
     return out
 
 
@@ -544,8 +555,9 @@ def collapse_levels(
     matrix product of the replications' effective weights with the
     transformed leaves, ``(R, leaves) x (leaves, U)``, instead of one pass per
     level. The result equals :func:`run_levels` up to rounding (the sums are
-    taken in another order). Returns ``None`` when the tree does not qualify:
-    the caller takes the level-by-level path.
+    taken in another order). Returns ``None`` when the tree does not qualify
+    (mixed methods, a missing leaf, or a replication in which the children
+    of a node all weigh 0): the caller takes the level-by-level path.
     """
     method = uniform_power_mean(compiled)
     if method is None or np.isnan(leaf_scores).any():
@@ -562,6 +574,11 @@ def collapse_levels(
     siblings = np.zeros((R, k + 1))
     for c in range(1, k):
         siblings[:, parent[c]] += weights[:, c]
+    inner = np.setdiff1d(np.arange(k), compiled.leaves)
+    if (siblings[:, inner] == 0).any():
+        # A node whose children all weigh 0 has no value, and the level below skips it
+        # with its weight, unit by unit: not a product of shares. The levels handle it.
+        return None
     with np.errstate(invalid="ignore", divide="ignore"):
         share = weights / siblings[:, np.maximum(parent, 0)]
     leaf_row = {int(n): i for i, n in enumerate(compiled.leaves.tolist())}
@@ -595,24 +612,14 @@ def collapse_levels(
 
 
 def ranks(scores: FloatArray) -> IntArray:
-    """Rank along the last axis, 1 = highest, ties share the smallest rank, 0 = no score."""
-    missing = np.isnan(scores)
-    key = np.where(missing, np.inf, -scores)
-    order = np.argsort(key, axis=-1)
-    ordered = np.take_along_axis(key, order, axis=-1)
-    n = scores.shape[-1]
-    position = np.broadcast_to(np.arange(n), ordered.shape)
-    starts = np.ones(ordered.shape, dtype=bool)
-    starts[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
-    first = np.maximum.accumulate(np.where(starts, position, 0), axis=-1)
-    rows = scores.size // n if n else 0
-    flat = np.empty(scores.size, dtype=np.int64)
-    flat[(np.arange(rows) * n)[:, np.newaxis] + order.reshape(rows, n)] = (first + 1).reshape(
-        rows, n
-    )
-    out = flat.reshape(scores.shape)
-    out[missing] = 0
-    return out
+    """Rank along the last axis, 1 = highest, ties share the smallest rank, 0 = no score.
+
+    Scores within ``1e-9`` of the row's largest magnitude of each other are
+    tied (grouped by consecutive gaps; see :mod:`cchc_indicators._ties`), so
+    a rank does not depend on the order of the additions, the engine path or
+    the chunk of replications a score was computed in.
+    """
+    return descending_ranks(scores)
 
 
 def weight_vector(compiled: Compiled, weights: Mapping[str, float]) -> FloatArray:

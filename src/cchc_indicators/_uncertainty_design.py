@@ -251,12 +251,15 @@ class _Design:
         if uniform_power_mean(compiled) is not None:
             complete = ~np.isnan(leaves).any(axis=0)
             quick = np.flatnonzero(complete)
-            if len(quick):
+            fast = (
+                collapse_levels(compiled, leaves[:, quick], weights[rows], self.keep)
+                if len(quick)
+                else None
+            )
+            if fast is not None:
                 # Power means work unit by unit, so units can be split between the paths.
-                fast = collapse_levels(compiled, leaves[:, quick], weights[rows], self.keep)
-                assert fast is not None
                 out[np.ix_(rows, nodes, quick)] = fast
-            slow = np.flatnonzero(~complete)
+                slow = np.flatnonzero(~complete)
         if not len(slow):
             return
         part = leaves[:, slow]

@@ -64,6 +64,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._arrays import ARRAY_EQ, readonly
+from ._ties import RTOL, dense_groups
 from .errors import DefinitionError, InvalidDataError, Problem
 
 __all__ = [
@@ -86,8 +87,9 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 Data = float | Sequence[Any] | NDArray[Any]  # numbers: a scalar, nested lists or an array
 
-# Relative tolerance for "the cumulative weight is exactly one half" in median().
-_HALF_TOLERANCE = 1e-9
+# Relative tolerance for "the cumulative weight is exactly one half" in median(): the
+# library's one tolerance for "equal" (see _ties).
+_HALF_TOLERANCE = RTOL
 
 
 def _data(X: Data) -> FloatArray:
@@ -381,7 +383,10 @@ def copeland(X: Data, weights: Data | None = None) -> FloatArray:
     For each pair of units ``a`` and ``b``, the children where both have a value
     vote: ``a`` outranks ``b`` when the total weight of the children on which
     ``a`` is higher exceeds the total weight of those on which ``b`` is higher
-    (equal values vote for neither). A unit's score is the number of units it
+    (equal values vote for neither; values within ``1e-9`` of the child's
+    largest magnitude of each other are equal, and so are weight totals
+    within ``1e-9`` of the children's total weight, so that rounding noise
+    never decides a comparison). A unit's score is the number of units it
     outranks minus the number that outrank it, from ``-(units - 1)`` to
     ``units - 1``; higher is better. Only the order of values within each child
     matters, so the method is compensatory only through the weights. A unit with
@@ -422,10 +427,15 @@ def copeland(X: Data, weights: Data | None = None) -> FloatArray:
     A = _data(X)
     w = np.broadcast_to(_weights(weights, A), A.shape)
     empty = np.isnan(A).all(axis=-2)
-    # votes[..., k, a, b] = sign(x_ka - x_kb), 0 where either is missing.
-    votes = np.sign(A[..., :, :, np.newaxis] - A[..., :, np.newaxis, :])
+    # Each child's values as tie groups, so that values within the tie tolerance are equal.
+    G = dense_groups(A)
+    # votes[..., k, a, b] = sign(g_ka - g_kb), 0 where either is missing.
+    votes = np.sign(G[..., :, :, np.newaxis] - G[..., :, np.newaxis, :])
     votes = np.where(np.isnan(votes), 0.0, votes)
     margin = (w[..., :, :, np.newaxis] * votes).sum(axis=-3)
+    # A margin within the tolerance of the total weight is a tie (0.1 + 0.2 - 0.3 is not 0).
+    total = w.sum(axis=-2)[..., :, np.newaxis]
+    margin = np.where(np.abs(margin) <= RTOL * total, 0.0, margin)
     out = np.sign(margin).sum(axis=-1)
     return np.where(empty, np.nan, out)
 

@@ -73,6 +73,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ._ties import ascending_counts
 from .errors import DefinitionError, InvalidDataError, Problem
 
 __all__ = [
@@ -559,29 +560,13 @@ def distance_to_best(X: Data, *, direction: Data = 1, params: Params | None = No
 
 
 def _ascending_ranks(V: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per value: how many values of its row are smaller, how many are equal, and how many values there are.
+    """Per value: how many values of its row are below its tie group, its group's size, and how many values there are.
 
-    NaN values are left out of the counts (and get NaN).
+    Values within ``1e-9`` of the row's largest magnitude of each other are
+    tied (see :mod:`cchc_indicators._ties`). NaN values are left out of the
+    counts (and get NaN).
     """
-    m = V.shape[-1]
-    order = np.argsort(V, axis=-1, kind="stable")  # NaN sort last
-    s = np.take_along_axis(V, order, axis=-1)
-    idx = np.broadcast_to(np.arange(m), s.shape)
-    first = np.ones(s.shape, dtype=bool)
-    first[..., 1:] = s[..., 1:] != s[..., :-1]
-    last = np.ones(s.shape, dtype=bool)
-    last[..., :-1] = first[..., 1:]
-    start = np.maximum.accumulate(np.where(first, idx, 0), axis=-1)
-    end = np.minimum.accumulate(np.where(last, idx, m - 1)[..., ::-1], axis=-1)[..., ::-1]
-    below = np.empty(V.shape, dtype=np.float64)
-    equal = np.empty(V.shape, dtype=np.float64)
-    np.put_along_axis(below, order, start, axis=-1)
-    np.put_along_axis(equal, order, end - start + 1, axis=-1)
-    missing = np.isnan(V)
-    n = (~missing).sum(axis=-1, keepdims=True).astype(np.float64)
-    below[missing] = np.nan
-    equal[missing] = np.nan
-    return below, equal, n
+    return ascending_counts(V)
 
 
 def _check_ties(ties: str) -> None:

@@ -184,7 +184,11 @@ class IndexResult:
         """Return the ranks at ``node`` (default: the index), 1 = best, **0 = no score**.
 
         A unit without a score has rank 0, so ``rank() <= 15`` would count it
-        among the best 15: use :meth:`top` for that question.
+        among the best 15: use :meth:`top` for that question. Tied units
+        share the best rank of their group (1, 2, 2, 4); scores within
+        ``1e-9`` of the node's largest magnitude of each other are tied, so
+        that rounding never splits a tie (see the explanation page,
+        "Normalisation and aggregation choices", section "Ties").
 
         Raises
         ------

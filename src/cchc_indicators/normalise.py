@@ -581,8 +581,10 @@ def rank(X: Data, *, ties: Ties = "min", direction: Data = 1) -> FloatArray:
     Tied units share a rank: with ``ties="min"`` (the default, "sport"
     ranking, as in COINr and :mod:`cchc_indicators.points`) the best of their
     ranks (1, 2, 2, 4); with ``"max"`` the worst (1, 3, 3, 4); with
-    ``"average"`` the mean (1, 2.5, 2.5, 4). Missing units get NaN and are not
-    counted. COINr's ``n_rank`` ranks the other way (the highest value gets the
+    ``"average"`` the mean (1, 2.5, 2.5, 4). Values within ``1e-9`` of the
+    row's largest magnitude of each other are tied, so that rounding noise
+    (``0.1 + 0.2`` against ``0.3``) never splits a tie. Missing units get
+    NaN and are not counted. COINr's ``n_rank`` ranks the other way (the highest value gets the
     highest rank) so that it can serve as a score; here 1 is the best, and
     :func:`percentile_rank` is the score.
 
@@ -631,7 +633,8 @@ def percentile_rank(
     share ``r``: with ``ties="min"`` (the default, as COINr's ``n_prank``, and
     the same as :mod:`cchc_indicators.points`: the share of the other units
     strictly worse) the lowest of their ranks; with ``"max"`` the highest; with
-    ``"average"`` the mean. COINr's ``n_prank`` is on a 0–1 scale (``scale=1``)
+    ``"average"`` the mean; values within ``1e-9`` of the row's largest
+    magnitude of each other are tied, as in :func:`rank`. COINr's ``n_prank`` is on a 0–1 scale (``scale=1``)
     and gives NaN for a lone unit; here a lone unit scores ``scale``.
 
     Parameters

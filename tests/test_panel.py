@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cchc_indicators import (
     DefinitionError,
@@ -1017,3 +1019,41 @@ class TestOnly:
         """Asking for an indicator the file does not hold gives an empty panel."""
         panel, skipped = Panel._read_csv(write(tmp_path / "d.csv", self.TEXT), h, only="x")
         assert (len(panel), skipped) == (0, {"bin": 1, "cnt": 1, "pct": 2})
+
+    @given(
+        cells=st.dictionaries(
+            st.tuples(
+                st.sampled_from(["a", "b", "c"]),
+                st.sampled_from(["26", "243", "244", "99"]),
+                st.sampled_from(["2023", "2024"]),
+            ),
+            st.one_of(st.integers(0, 100).map(str), st.just("n/a")),
+            max_size=24,
+        ),
+        wanted=st.sets(st.sampled_from(["a", "b", "c"]), min_size=1),
+    )
+    def test_reading_only_some_indicators_equals_reading_a_file_of_them_alone(
+        self,
+        h: Hierarchy,
+        tmp_path_factory: pytest.TempPathFactory,
+        cells: dict[Any, str],
+        wanted: set[str],
+    ) -> None:
+        """only= gives the panel (or the error) of a file holding the wanted rows alone, whatever the others hold."""
+        folder = tmp_path_factory.mktemp("only")
+        lines = [f"{i},{u},{p},{v}\n" for (i, u, p), v in cells.items()]
+        header = "indicator,unit,period,value\n"
+        full = write(folder / "full.csv", header + "".join(lines))
+        alone = write(
+            folder / "alone.csv",
+            header + "".join(x if x.split(",")[0] in wanted else "\n" for x in lines),
+        )  # blank lines keep the row numbers
+
+        def read(path: Path, **kw: Any) -> Any:
+            try:
+                panel = Panel.from_csv(path, h, **kw)
+            except PanelError as err:
+                return [(p.row, p.field, p.message) for p in err.problems]
+            return panel.to_records()
+
+        assert read(full, only=wanted) == read(alone)

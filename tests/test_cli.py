@@ -145,6 +145,27 @@ class TestRollupCommand:
         assert len(err.strip().splitlines()) == 1
         assert "Traceback" not in err
 
+    def test_min_coverage_leaves_out_thin_pools(self, files: tuple[Path, Path]) -> None:
+        """--min-coverage 0.7 leaves out 26 (2 of 3 communes report) and 243 (1 of 2), not 244."""
+        units, data = files
+        data.write_text(DATA.replace("files,08710,2024,,10,20\n", ""), encoding="utf-8")
+        code, text = run(
+            "rollup", "--units", str(units), "--data", str(data), "--indicator", "files",
+            "--scope", "tier:commune", "--format", "json", "--min-coverage", "0.7",
+        )  # fmt: skip
+        assert code == 0
+        rows = {
+            r["unit"]: (r["value"], r["reason"])
+            for r in json.loads(text)
+            if r["level"] != "commune"
+        }
+        # 26: 2 of 3 communes report (0.67 < 0.7); 243: 1 of 2 (0.5); 244: 1 of 1
+        assert rows == {
+            "26": (None, "below_min_coverage"),
+            "243": (None, "below_min_coverage"),
+            "244": (75.0, None),
+        }
+
     def test_value_only_row_in_a_pooled_ratio_is_named(
         self, files: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -52,6 +52,13 @@ class TestInOptions:
         text = "the methods are sum, mean; reason below_min_coverage"
         assert in_options(text, options) == text
 
+    def test_a_bare_word_value_is_kept_as_written(self) -> None:
+        """district_to=commune (not a Python literal) is --district-to commune."""
+        options = {"district_to": Option("--district-to")}
+        assert (
+            in_options("use district_to=commune or 2", options) == "use --district-to commune or 2"
+        )
+
     def test_a_list_is_written_with_commas(self) -> None:
         """nodes=[...] is --nodes CODE[,CODE...]; a list of codes is joined by commas."""
         options = {"nodes": Option("--nodes", "CODE[,CODE...]")}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -474,6 +475,92 @@ class TestObservationsAccess:
         """matrix refuses an unknown period."""
         with pytest.raises(InvalidDataError, match="no data for period '1999'"):
             self.panel().matrix("1999", ["a"])
+
+
+class TestUnknownIndicators:
+    """Observations of a code the index does not have (issue 11: a typo was silently dropped)."""
+
+    def typo(self) -> Observations:
+        return Observations.from_records(
+            [
+                {"indicator": "a", "unit": "A", "value": 10},
+                {"indicator": "b", "unit": "A", "value": 40},
+                {"indicator": "a", "unit": "B", "value": 30},
+                {"indicator": "bb", "unit": "B", "value": 20},
+                {"indicator": "zz", "unit": "B", "value": 5},
+            ]
+        )
+
+    def test_refused_by_default_naming_code_row_and_closest_indicator(self) -> None:
+        """Every unknown code is named with its first row; a near miss gets a suggestion."""
+        with pytest.raises(InvalidDataError) as info:
+            compute_index(flat("ab"), self.typo())
+        err = info.value
+        assert err.source == "<records>"
+        assert err.kinds == ("not_in_index",)
+        assert [(p.row, p.field) for p in err.problems] == [(3, "indicator"), (4, "indicator")]
+        assert err.problems[0].message == (
+            "indicator 'bb' is not in index 'i' (did you mean 'b'?); correct the code, "
+            "or pass on_unknown='ignore' to leave it out"
+        )
+        assert err.problems[1].message.startswith("indicator 'zz' is not in index 'i';")
+
+    def test_csv_names_the_file_and_the_spreadsheet_row(self, tmp_path: Path) -> None:
+        """Read from a file, the error names it and the row a spreadsheet shows (header = 1)."""
+        path = write(tmp_path / "obs.csv", "indicator,unit,value\na,A,1\na,B,2\nonline,A,3\n")
+        data = Observations.from_csv(path)
+        assert data.first_rows == (2, 4)
+        with pytest.raises(InvalidDataError, match="row 4, field 'indicator': indicator 'online'"):
+            compute_index(one_leaf(), data, normalisation="none")
+        with pytest.raises(InvalidDataError, match=re.escape(str(path))):
+            compute_index(one_leaf(), data, normalisation="none")
+
+    def test_an_aggregate_code_is_not_read(self) -> None:
+        """Values given for an aggregate are refused: its score is computed from its indicators."""
+        data = values({"a": [1.0, 2.0], "b": [3.0, 4.0], "c": [5.0, 6.0], "d1": [9.0, 9.0]})
+        with pytest.raises(InvalidDataError) as info:
+            compute_index(two_level(), data)
+        (problem,) = info.value.problems
+        assert problem.row is None
+        assert problem.message.startswith(
+            "'d1' is an aggregate of index 'i', computed from its indicators, not read from the data"
+        )
+
+    def test_ignore_leaves_them_out_and_says_how_many(self) -> None:
+        """on_unknown='ignore' scores as without those rows; the note counts codes and values."""
+        r = compute_index(flat("ab"), self.typo(), on_unknown="ignore", normalisation="none")
+        # A: (10 + 40) / 2 = 25; B: a = 30 only (b missing) = 30.
+        same(r.score(), [25.0, 30.0])
+        assert (
+            r.note
+            == "2 indicator(s) of the data not in index 'i' ignored (2 value(s)): 'bb', 'zz'."
+        )
+
+    def test_ignore_keeps_the_data_note_first(self) -> None:
+        """The data's own note comes first, then the sentence on the ignored codes."""
+        data = Observations.from_values(
+            {"a": [1.0], "b": [2.0], "x": [3.0]}, ["A"], note="Synthetic."
+        )
+        r = compute_index(flat("ab"), data, on_unknown="ignore")
+        assert (
+            r.note
+            == "Synthetic. 1 indicator(s) of the data not in index 'i' ignored (1 value(s)): 'x'."
+        )
+
+    def test_no_unknown_code_no_note(self) -> None:
+        """Nothing ignored, nothing said."""
+        assert (
+            compute_index(flat("ab"), values({"a": [1.0], "b": [2.0]}), on_unknown="ignore").note
+            == ""
+        )
+
+    def test_bad_on_unknown(self) -> None:
+        """on_unknown is 'raise' or 'ignore'."""
+        with pytest.raises(
+            DefinitionError, match="on_unknown is 'raise' or 'ignore', not 'drop'"
+        ) as info:
+            compute_index(flat("ab"), self.typo(), on_unknown="drop")  # type: ignore[arg-type]
+        assert info.value.parameter == "on_unknown"
 
 
 # --- compute_index: normalisation ------------------------------------------------------------

@@ -714,6 +714,27 @@ class TestUncertaintyOptions:
         with pytest.raises(UnknownIndicatorError, match="node 'zz' is not in index 'i'"):
             uncertainty(two_level(), observations(), n=2, nodes=["i", "zz"])
 
+    def test_an_indicator_not_in_the_index_is_refused(self) -> None:
+        """An observed code the index lacks (a typo) is an error, in uncertainty and sensitivity."""
+        data = observations({**COMPLETE, "ee": [1.0] * 6})
+        for analysis in (uncertainty, sensitivity):
+            with pytest.raises(
+                InvalidDataError, match=r"indicator 'ee' is not in index 'i' \(did you mean 'e'\?\)"
+            ):
+                analysis(two_level(), data, n=2, seed=1, weights=0.2)
+
+    def test_ignored_indicators_are_counted_in_the_note(self) -> None:
+        """With on_unknown='ignore' the result is that of the index's own indicators, and says so."""
+        data = observations({**COMPLETE, "ee": [1.0] * 6})
+        u = uncertainty(two_level(), data, n=20, seed=1, weights=0.2, on_unknown="ignore")
+        plain = uncertainty(two_level(), observations(), n=20, seed=1, weights=0.2)
+        assert_exactly(u.scores, plain.scores)
+        assert u.note == "1 indicator(s) of the data not in index 'i' ignored (6 value(s)): 'ee'."
+        s = sensitivity(
+            two_level(), data, n=20, seed=1, weights=0.2, bootstrap=0, on_unknown="ignore"
+        )
+        assert s.note == u.note
+
     def test_memory_limit(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Keeping too many replicated scores is refused, pointing at nodes=."""
         # all 8 nodes: 100 * 8 * 6 * 8 bytes = 38400; the index alone: 100 * 1 * 6 * 8 = 4800.

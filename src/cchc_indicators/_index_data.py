@@ -37,6 +37,10 @@ def _codes(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _rows(value: Iterable[int]) -> tuple[int, ...]:
+    return tuple(int(x) for x in value)
+
+
 def _floats(value: object) -> FloatArray:
     out: FloatArray = readonly(value, np.float64)
     return out
@@ -62,6 +66,10 @@ class Observations:
         A note every result repeats (e.g. that the data are synthetic).
     source
         Where the data came from (a file name), for messages.
+    first_rows
+        The row at which each indicator first appears in the file or records
+        (numbered as messages number them), for messages; empty when the
+        observations were not read from rows.
 
     Examples
     --------
@@ -79,6 +87,7 @@ class Observations:
     values: FloatArray = attrs.field(converter=_floats, eq=ARRAY_EQ)
     note: str = attrs.field(default="", kw_only=True)
     source: str = attrs.field(default="<records>", kw_only=True)
+    first_rows: tuple[int, ...] = attrs.field(default=(), kw_only=True, eq=False, converter=_rows)
 
     def __attrs_post_init__(self) -> None:
         shape = (len(self.periods), len(self.indicators), len(self.units))
@@ -305,6 +314,8 @@ class Observations:
             msg = "no observations"
             raise InvalidDataError([Problem(msg, kind="empty")], source=source)
         indicators = tuple(dict.fromkeys(codes["indicator"].tolist()))
+        names, first_at = np.unique(codes["indicator"], return_index=True)
+        first_row = dict(zip(names.tolist(), numbers[first_at].tolist(), strict=True))
         units = tuple(dict.fromkeys(codes["unit"].tolist()))
         periods = tuple(sorted(set(labels.tolist())))
         ii = {c: j for j, c in enumerate(indicators)}
@@ -316,7 +327,8 @@ class Observations:
             [ii[x] for x in codes["indicator"].tolist()],
             [uu[x] for x in codes["unit"].tolist()],
         ] = value
-        return cls(indicators, units, periods, data, note=note, source=source)
+        rows = tuple(first_row[c] for c in indicators)
+        return cls(indicators, units, periods, data, note=note, source=source, first_rows=rows)
 
     def __repr__(self) -> str:
         note = f", note={self.note!r}" if self.note else ""

@@ -7,6 +7,7 @@ level's aggregates of every size are computed in one call per method.
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Callable, Mapping, Sequence
 
@@ -643,6 +644,56 @@ def pca_hook(group: Group, X: FloatArray) -> FloatArray:
                 [Problem(msg, kind=err.problems[0].kind)], source="<index>"
             ) from None
     return out
+
+
+#: What to do with observations of codes that are not indicators of the index.
+ON_UNKNOWN = ("raise", "ignore")
+
+
+def check_unknown(index: CompositeIndex, data: Observations, on_unknown: str) -> str:
+    """Refuse (``"raise"``) or count (``"ignore"``) observations of codes the index does not have.
+
+    A code in the data that is not one of the index's indicators is most
+    often a typo, and its values would silently be left out. Returns the
+    sentence a result's note carries when some are ignored (``""`` if none).
+    """
+    if on_unknown not in ON_UNKNOWN:
+        msg = f"on_unknown is 'raise' or 'ignore', not {on_unknown!r}"
+        raise DefinitionError(msg, parameter="on_unknown")
+    leaves = {n.code for n in index.leaves()}
+    unknown = [j for j, c in enumerate(data.indicators) if c not in leaves]
+    if not unknown:
+        return ""
+    codes = [data.indicators[j] for j in unknown]
+    if on_unknown == "ignore":
+        count = int((~np.isnan(data.values[:, unknown, :])).sum())
+        return (
+            f"{len(codes)} indicator(s) of the data not in index {index.code!r} ignored "
+            f"({count} value(s)): {', '.join(repr(c) for c in codes[:10])}"
+            + (f" and {len(codes) - 10} more." if len(codes) > 10 else ".")
+        )
+    aggregates = {n.code for n in index.nodes()} - leaves
+    problems = []
+    for j, code in zip(unknown, codes, strict=True):
+        if code in aggregates:
+            what = (
+                f"{code!r} is an aggregate of index {index.code!r}, computed from its "
+                "indicators, not read from the data"
+            )
+        else:
+            close = difflib.get_close_matches(code, sorted(leaves), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            what = f"indicator {code!r} is not in index {index.code!r}{hint}"
+        row = data.first_rows[j] if data.first_rows else None
+        problems.append(
+            Problem(
+                f"{what}; correct the code, or pass on_unknown='ignore' to leave it out",
+                row=row,
+                field="indicator",
+                kind="not_in_index",
+            )
+        )
+    raise InvalidDataError(problems, source=data.source)
 
 
 def prepare(

@@ -6,7 +6,7 @@ import html
 import json
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import numpy as np
@@ -18,6 +18,7 @@ from ._index_data import Observations
 from ._index_def import CompositeIndex, Method, check_method
 from ._index_engine import (
     aggregation_spec,
+    check_unknown,
     compile_index,
     leaf_scores,
     pca_hook,
@@ -482,6 +483,7 @@ def compute_index(
     aggregation: object = None,
     imputation: str | Method | Mapping[str, Any] | None = None,
     groups: Mapping[str, str] | None = None,
+    on_unknown: Literal["raise", "ignore"] = "raise",
 ) -> IndexResult:
     """Score every unit on a composite index: impute, normalise, weight, aggregate, rank.
 
@@ -524,6 +526,13 @@ def compute_index(
         one method or one per level).
     groups
         ``{unit: group}``, for ``group_mean`` imputation.
+    on_unknown
+        What to do with observations of a code that is not an indicator of
+        the index (most often a typo, whose values would otherwise be left
+        out unseen): ``"raise"`` (the default) refuses them, naming each
+        code (with the closest indicator, and the file and row where the
+        data were read from one); ``"ignore"`` leaves them out and says so,
+        with how many, in the result's :attr:`~IndexResult.note`.
 
     Returns
     -------
@@ -534,9 +543,11 @@ def compute_index(
     DefinitionError
         For an unknown method, option or weight set, or weights summing to 0.
     InvalidDataError
-        For an indicator the data lack, an unknown period or unit, a unit
-        without a group, or data a method cannot take (a zero under
-        geometric aggregation without a shift, incomplete data for PCA).
+        For an indicator the data lack, a code in the data that the index
+        does not have (unless ``on_unknown="ignore"``), an unknown period or
+        unit, a unit without a group, or data a method cannot take (a zero
+        under geometric aggregation without a shift, incomplete data for
+        PCA).
 
     Examples
     --------
@@ -552,7 +563,19 @@ def compute_index(
     ([100.0, 50.0, 0.0], [50.0, 75.0, 25.0], [2, 1, 3])
     >>> r.contributions[r.nodes.index("satisfaction")].tolist()
     [0.0, 50.0, 25.0]
+    >>> typo = Observations.from_records([
+    ...     {"indicator": "online", "unit": "A", "value": 90},
+    ...     {"indicator": "onlien", "unit": "B", "value": 60},
+    ... ])
+    >>> compute_index(CompositeIndex("i", children=[Node("online")]), typo)
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.InvalidDataError: <records>: 1 problem
+      row 1, field 'indicator': indicator 'onlien' is not in index 'i' (did you mean 'online'?); correct the code, or pass on_unknown='ignore' to leave it out
+    >>> compute_index(CompositeIndex("i", children=[Node("online")]), typo, on_unknown="ignore").note
+    "1 indicator(s) of the data not in index 'i' ignored (1 value(s)): 'onlien'."
     """
+    ignored = check_unknown(index, data, on_unknown)
     norm = _normalisation(index, normalisation)
     imp = _imputation(index, imputation)
     agg = aggregation_spec(index, aggregation)
@@ -599,5 +622,5 @@ def compute_index(
         aggregation=agg,
         imputation=imp,
         weight_set=weights if isinstance(weights, str) else None if weights is None else "custom",
-        note=data.note,
+        note=" ".join(t for t in (data.note, ignored) if t),
     )

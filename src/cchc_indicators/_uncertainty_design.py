@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import numpy as np
@@ -333,13 +333,20 @@ def _design(
     units: Sequence[str] | None,
     groups: Mapping[str, str] | None,
     nodes: Sequence[str] | None,
+    on_unknown: Literal["raise", "ignore"] = "raise",
 ) -> _Design:
     spec = _weight_spec(weights)
     norms = _alternatives("normalisation", normalisation, index) or (index.normalisation,)
     aggs = _alternatives("aggregation", aggregation, index) or (index.aggregation,)
     imps = _alternatives("imputation", imputation, index) or (index.imputation,)
     nominal = compute_index(
-        index, data, period=period, units=units, weights=base_weights, groups=groups
+        index,
+        data,
+        period=period,
+        units=units,
+        weights=base_weights,
+        groups=groups,
+        on_unknown=on_unknown,
     )
     _, chosen, panel, at = prepare(index, data, period=period, units=units, groups=groups)
     leaf = np.stack(

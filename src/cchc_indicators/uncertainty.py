@@ -61,7 +61,7 @@ rank  unit  score  score 5–95 %  median rank  rank 5–95 %  P(top 2)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -169,6 +169,7 @@ def uncertainty(
     rank_target: int | None = None,
     progress: Progress | None = None,
     chunk: int | None = None,
+    on_unknown: Literal["raise", "ignore"] = "raise",
 ) -> Uncertainty:
     """Monte Carlo uncertainty analysis of an index's scores and ranks.
 
@@ -209,6 +210,11 @@ def uncertainty(
     chunk
         Replications per chunk of the level-by-level path (default: sized so that a
         level's arrays hold about 250,000 values, about 2 MB, and stay in cache).
+    on_unknown
+        Observations of a code that is not an indicator of the index:
+        ``"raise"`` (the default) refuses them, ``"ignore"`` leaves them out
+        and says so in the note (see
+        :func:`~cchc_indicators.composite.compute_index`).
 
     Returns
     -------
@@ -252,6 +258,7 @@ def uncertainty(
         units=units,
         groups=groups,
         nodes=nodes,
+        on_unknown=on_unknown,
     )
     U = design.leaf_alternatives.shape[-1]
     _check_memory(n, len(design.keep), U)
@@ -315,6 +322,7 @@ def sensitivity(
     bootstrap: int = 500,
     progress: Progress | None = None,
     chunk: int | None = None,
+    on_unknown: Literal["raise", "ignore"] = "raise",
 ) -> Sensitivity:
     """Variance-based sensitivity indices of each uncertain choice (Saltelli design).
 
@@ -377,6 +385,7 @@ def sensitivity(
         units=units,
         groups=groups,
         nodes=[node or index.code],
+        on_unknown=on_unknown,
     )
     factors = []
     if design.spec is not None and design.spec.varies:

@@ -59,6 +59,13 @@ class TestInOptions:
             in_options("use district_to=commune or 2", options) == "use --district-to commune or 2"
         )
 
+    def test_a_switch_is_the_option_alone(self) -> None:
+        """on_unknown='ignore' is --ignore-unknown, an option without argument."""
+        options = {"on_unknown": Option("--ignore-unknown", switch=True)}
+        assert in_options("or pass on_unknown='ignore' to leave it out", options) == (
+            "or pass --ignore-unknown to leave it out"
+        )
+
     def test_a_list_is_written_with_commas(self) -> None:
         """nodes=[...] is --nodes CODE[,CODE...]; a list of codes is joined by commas."""
         options = {"nodes": Option("--nodes", "CODE[,CODE...]")}

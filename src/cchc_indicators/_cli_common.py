@@ -37,6 +37,9 @@ class Option:
     placeholder
         What stands for a value the message leaves open (``...``), such as
         ``"METHOD"`` in ``--method staff=METHOD``.
+    switch
+        The option takes no argument: it is the value the message asks for
+        (``--ignore-unknown`` for ``on_unknown='ignore'``).
 
     Examples
     --------
@@ -48,6 +51,7 @@ class Option:
 
     flag: str
     placeholder: str = "VALUE"
+    switch: bool = False
 
     def render(self, value: object) -> str:
         """Write a Python value as this option's argument: a mapping as ``KEY=VALUE,...``."""
@@ -83,7 +87,7 @@ def in_options(message: str, options: Mapping[str, Option]) -> str:
 
         def flag(match: re.Match[str], option: Option = option) -> str:
             literal = match.group("value")
-            if literal is None:
+            if literal is None or option.switch:
                 return option.flag
             try:
                 value = ast.literal_eval(literal)

@@ -1246,3 +1246,51 @@ class TestClosedPipe:
         proc.stderr.close()
         assert proc.wait(timeout=120) == 0, err
         assert err == ""
+
+
+class TestUnknownIndicators:
+    """Rows of an indicator the structure does not have: refused, or left out with --ignore-unknown."""
+
+    TYPO = "onlien,A,2024,99\nonlien,B,2024,1\n"
+
+    def test_a_misspelt_code_is_refused_naming_the_option(
+        self, tiny: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A code not in the index names its row and asks for --ignore-unknown, not on_unknown."""
+        data = Path(tiny[3])
+        data.write_text(TINY_DATA + self.TYPO, encoding="utf-8")
+        assert main(["index", *tiny], out=io.StringIO()) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"cchc: error: {data}: row 20, field 'indicator': indicator 'onlien'")
+        assert err.endswith("; correct the code, or pass --ignore-unknown to leave it out\n")
+        assert "on_unknown" not in err
+
+    def test_ignored_codes_leave_the_scores_alone_and_are_noted(self, tiny: list[str]) -> None:
+        """With --ignore-unknown the scores are those without the rows, and the note says so."""
+        plain = records(*tiny)
+        Path(tiny[3]).write_text(TINY_DATA + self.TYPO, encoding="utf-8")
+        ignored = records(*tiny, "--ignore-unknown")
+        assert [r["score"] for r in ignored] == [r["score"] for r in plain]
+        assert {r["note"] for r in ignored} == {
+            "1 indicator(s) of the data not in index 'tiny' ignored (2 value(s)): 'onlien'."
+        }
+        table = cchc(*tiny, "--ignore-unknown", "--uncertainty", "20", "--seed", "1")
+        assert table.rstrip().endswith("ignored (2 value(s)): 'onlien'.")
+
+    def test_a_points_structure_refuses_or_ignores_too(
+        self, mini: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A code that is not a leaf is refused, or with --ignore-unknown left out and noted."""
+        plain = records(*mini)
+        data = Path(mini[3])
+        data.write_text(MINI_DATA + "c3,X,2024,1\nc3,Y,2024,0\nc3,Z,2024,\n", encoding="utf-8")
+        assert main(["index", *mini], out=io.StringIO()) == 2
+        assert capsys.readouterr().err.endswith(
+            "; correct the code, or give --ignore-unknown to leave it out\n"
+        )
+        ignored = records(*mini, "--ignore-unknown", "--note", "TEST DATA")
+        assert [r["score"] for r in ignored] == [r["score"] for r in plain]
+        assert {r["note"] for r in ignored} == {
+            "TEST DATA 1 indicator(s) of the data not in structure 'mini' ignored "
+            "(2 value(s)): 'c3'."
+        }

@@ -86,6 +86,7 @@ import attrs
 import numpy as np
 
 from . import composite, points
+from ._cli_common import Option, in_options
 from ._cli_index_options import DEFAULT_NOISE, Definition, _Options, _options, parse_alternatives
 from ._index_engine import ranks
 from ._index_result import RECORD_KEYS, text_table
@@ -100,6 +101,7 @@ if TYPE_CHECKING:  # pragma: no cover - the type of add_subparsers() for annotat
 __all__ = [
     "COMPOSITE_KEYS",
     "INTERVAL_KEYS",
+    "OPTIONS",
     "POINTS_KEYS",
     "REPLICATION_KEYS",
     "add_parser",
@@ -148,6 +150,9 @@ INTERVAL_KEYS = (
 #: number of replications, the seed (drawn and reported when ``--seed`` is not given) and
 #: what varied.
 REPLICATION_KEYS = ("replications", "seed", "varied")
+#: The keyword arguments of the library that options of ``cchc index`` set, so
+#: that a message asking for one names the option instead.
+OPTIONS = {"on_unknown": Option("--ignore-unknown", switch=True)}
 #: How a points structure scores (the ``method`` of its records).
 POINTS_RULE = "index = points / applicable maximum x 100; a leaf without a value scores 0"
 
@@ -214,6 +219,15 @@ def add_parser(subparsers: Subparsers) -> None:
         type=Path,
         metavar="FILE",
         help="CSV unit,group: the group of every unit, for an index imputing by group_mean",
+    )
+    p.add_argument(
+        "--ignore-unknown",
+        action="store_true",
+        help=(
+            "leave out the rows of an indicator the structure does not have, and say how "
+            "many in the note; by default they are refused, naming each code (most often "
+            "it is misspelt)"
+        ),
     )
     p.add_argument(
         "--format",
@@ -510,6 +524,7 @@ def _run_uncertainty(
             groups=groups,
             nodes=opts.nodes,
             rank_target=opts.rank_target,
+            on_unknown=opts.on_unknown,
         )
     except DefinitionError as err:
         if "nodes=[...]" not in err.message:
@@ -527,30 +542,53 @@ def _score_composite(
     opts: _Options,
     groups: Mapping[str, str] | None,
 ) -> _Output:
-    if opts.n is None:
-        result = composite.compute_index(index, data, period=opts.period, groups=groups)
-        return _output(result.table(), result.to_records(), COMPOSITE_KEYS, data.note)
-    unc = _run_uncertainty(index, data, opts, groups)
-    return _output(unc.table(), unc.nominal.to_records(), COMPOSITE_KEYS, data.note, unc)
+    try:
+        if opts.n is None:
+            result = composite.compute_index(
+                index, data, period=opts.period, groups=groups, on_unknown=opts.on_unknown
+            )
+            return _output(result.table(), result.to_records(), COMPOSITE_KEYS, result.note)
+        unc = _run_uncertainty(index, data, opts, groups)
+    except InvalidDataError as err:
+        if "not_in_index" not in err.kinds:
+            raise
+        # The library asks for its keyword argument; say which option does the same.
+        problems = [attrs.evolve(p, message=in_options(p.message, OPTIONS)) for p in err.problems]
+        raise InvalidDataError(problems, source=err.source) from None
+    nominal = unc.nominal
+    return _output(unc.table(), nominal.to_records(), COMPOSITE_KEYS, nominal.note, unc)
 
 
 def _leaf_values(
-    structure: points.Structure, data: composite.Observations, period: str | None
-) -> tuple[str, dict[str, Any], tuple[str, ...]]:
-    """The period, the leaves' values and the units with a value in that period."""
+    structure: points.Structure, data: composite.Observations, opts: _Options
+) -> tuple[str, dict[str, Any], tuple[str, ...], str]:
+    """The period, the leaves' values, the units with a value in that period, and the note.
+
+    With ``--ignore-unknown`` the note also says which indicators that are
+    not leaves were left out, and how many values they had.
+    """
     leaves = [c.code for c in structure.leaves()]
     unknown = [c for c in data.indicators if c not in leaves]
-    if unknown:
-        header, records, numbers = read_csv(Path(data.source))
-        column = header.index("indicator")
-        first: dict[str, int] = {}
-        for record, number in zip(records, numbers.tolist(), strict=True):
-            first.setdefault(record[column].strip(), number)
+    note = data.note
+    if unknown and opts.on_unknown == "ignore":
+        rows = [data.indicators.index(c) for c in unknown]
+        count = int((~np.isnan(data.values[:, rows, :])).sum())
+        shown = ", ".join(repr(c) for c in unknown[:10]) + (
+            " and more" if len(unknown) > 10 else ""
+        )
+        ignored = (
+            f"{len(unknown)} indicator(s) of the data not in structure {structure.code!r} "
+            f"ignored ({count} value(s)): {shown}."
+        )
+        note = f"{note} {ignored}" if note else ignored
+    elif unknown:
+        first = dict(zip(data.indicators, data.first_rows, strict=True)) if data.first_rows else {}
         shown = ", ".join(repr(c) for c in leaves)
         problems = [
             Problem(
                 f"indicator {code!r} is not a leaf of structure {structure.code!r}; "
-                f"its leaves are {shown}",
+                f"its leaves are {shown}; correct the code, or give --ignore-unknown to "
+                "leave it out",
                 row=first.get(code),
                 field="indicator",
                 kind="unknown_indicator",
@@ -558,12 +596,14 @@ def _leaf_values(
             for code in unknown
         ]
         raise InvalidDataError(problems, source=data.source)
-    label = data.period(period)
-    matrix = data.values[data.periods.index(label)]
+    label = data.period(opts.period)
+    read = np.array([c in leaves for c in data.indicators], dtype=bool)
+    matrix = data.values[data.periods.index(label)][read]
     keep = ~np.isnan(matrix).all(axis=0)
-    values = {code: matrix[i, keep] for i, code in enumerate(data.indicators)}
+    codes = [c for c, r in zip(data.indicators, read.tolist(), strict=True) if r]
+    values = {code: matrix[i, keep] for i, code in enumerate(codes)}
     units = tuple(u for u, k in zip(data.units, keep.tolist(), strict=True) if k)
-    return label, values, units
+    return label, values, units, note
 
 
 def points_method(code: str) -> str:
@@ -580,15 +620,15 @@ def points_method(code: str) -> str:
 def _score_points(
     structure: points.Structure, data: composite.Observations, opts: _Options
 ) -> _Output:
-    label, values, units = _leaf_values(structure, data, opts.period)
+    label, values, units, note = _leaf_values(structure, data, opts)
     try:
         result = points.evaluate_points(structure, values, units)
     except InvalidDataError as err:  # values outside a leaf's rule: name the data file
         raise InvalidDataError(err.problems, source=data.source) from None
     records = _points_records(structure, result, label)
     if opts.n is None:
-        text = _points_table(structure.code, label, result, data.note)
-        return _output(text, records, POINTS_KEYS, data.note)
+        text = _points_table(structure.code, label, result, note)
+        return _output(text, records, POINTS_KEYS, note)
     unc = points_uncertainty(
         structure,
         values,
@@ -597,9 +637,9 @@ def _score_points(
         seed=opts.seed,
         weights=opts.weights,
         rank_target=opts.rank_target,
-        note=data.note,
+        note=note,
     )
-    return _output(unc.table(), records, POINTS_KEYS, data.note, unc)
+    return _output(unc.table(), records, POINTS_KEYS, note, unc)
 
 
 def _points_records(

@@ -15,7 +15,7 @@ import argparse
 import functools
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -45,6 +45,7 @@ class _Options:
     aggregation: tuple[composite.Method, ...] | None
     nodes: tuple[str, ...] | None
     rank_target: int | None
+    on_unknown: Literal["raise", "ignore"] = "raise"
 
 
 def _checked(option: str, check: Callable[[], Any]) -> Any:
@@ -284,4 +285,5 @@ def _options(args: argparse.Namespace, definition: Definition) -> _Options:
         rank_target=_optional(
             "--rank-target", args.rank_target, lambda text: _at_least(text, "a rank target")
         ),
+        on_unknown="ignore" if args.ignore_unknown else "raise",
     )

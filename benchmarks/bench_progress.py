@@ -207,6 +207,8 @@ def _open_sdg_one(
     if n == 0:
         return nan, "", nan, nan
     has_target = target == target  # NaN != NaN
+    if target == 0:
+        target = 0.001  # the specification's stand-in, for every use of the target
     x0, v0, x1, v1 = xs[0], vs[0], xs[-1], vs[-1]
     achieved = has_target and d * (v1 - target) >= 0
     category = "target_achieved" if achieved else ""
@@ -227,7 +229,9 @@ def _open_sdg_one(
                     elif sign * d * g < 0 and not achieved:
                         category = "deterioration"
             else:
-                c = 1.0 if limit != limit else _coefficient(base, limit)
+                # only a limit ahead of the base in the desired direction counts
+                behind = limit != limit or d * (base - limit) > 0
+                c = 1.0 if behind else _coefficient(base, limit)
                 score, high, med = sign * d * g, 0.015 * c, 0.005 * c
             if score == score and not achieved:
                 i = 0 if score >= high else 1 if score >= med else 2 if score >= 0 else 3

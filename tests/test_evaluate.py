@@ -1346,6 +1346,22 @@ class TestProgressMethods:
         assert r["status"] == "on_track"
         assert r["attainment_period"] == "2025"  # 576 is crossed at 2024.2: the year 2025
 
+    def test_unsd_one_point_rule_only_for_percentages(self) -> None:
+        """1.2, 1.1, 1.0 % against at most 0 %: met by UNSD's 1-point rule; a score is not."""
+        # the ratio alone: CAGR (1 / 1.2) ** 0.5 - 1; 2025: 1.0 / 1.2 = 0.8333;
+        # (0.8333 - 1.2) / (0 - 1.2) = 0.3056 -> fair progress
+        rows = [(2021, 1.2), (2022, 1.1), (2023, 1.0)]
+        got = {}
+        for measure in (measures.percent(), measures.score()):
+            ind = score("x", at_most(0), measure=measure, direction="lower")
+            p = panel(hierarchy(PROVINCE), [ind], [("x", "26", y, v) for y, v in rows])
+            r = row(evaluate(plan(ind), p, period=2023, method="unsd"), "26")
+            got[measure.unit_label] = (r["category"], r["attainment_period"])
+        assert got == {
+            "%": ("on_track_or_target_met", "2023"),
+            "points": ("fair_progress_acceleration_needed", "not before 2035"),
+        }
+
     def test_no_projection_after_the_deadline(self) -> None:
         """In the deadline year there is no method, category or attainment."""
         ind, p = self.series()

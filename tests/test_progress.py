@@ -19,6 +19,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cchc_indicators import DefinitionError, _progress
+from cchc_indicators.errors import ArgumentTypeError
 from cchc_indicators.progress import (
     CATEGORIES,
     METHODS,
@@ -35,6 +36,10 @@ from cchc_indicators.progress import (
 )
 
 NAN = math.nan
+LIMIT_BEHIND = (
+    "limit ignored: it is not in the desired direction from the base value (Open SDG rule)"
+)
+NEAR_BOUND = "current value within 1 point of a 0 % or 100 % target: met (UNSD rule)"
 #: Three yearly periods, the shape most cases use: base 2021, current 2023, deadline 2025.
 X3 = [2021.0, 2022.0, 2023.0]
 
@@ -286,6 +291,14 @@ class TestAttainment:
         b = attainment(X3, np.array([[50.0, 60.0, 70.0]]), 90, method="time_weighted", horizon=2030)
         assert b.period[0] == pytest.approx(2025.0)
 
+    def test_a_fitted_growth_path_met_at_x_now_is_attained_then(self) -> None:
+        """100, 110, 121 fit 110 * 1.1 ** (t - 2022): 121 in 2023 meets 120 already."""
+        # (with the growth reversed, 110 * 0.9 = 99 would not meet it, and the crossing
+        # 2022 + ln(120 / 110) / ln 1.1 = 2022.91 lies before x_now: never)
+        a = attainment(X3, np.array([[100.0, 110.0, 121.0]]), 120, method="cagr_fitted")
+        assert a.period.tolist() == [2023.0]
+        assert a.note.tolist() == [""]
+
     def test_growth_notes_reach_the_result(self) -> None:
         """Zero, sign change, a lone value and a current zero explain a NaN."""
         Y = np.array(
@@ -526,13 +539,70 @@ class TestOpenSdg:
         )
 
     def test_limit_notes(self) -> None:
-        """A limit is ignored with a target, and a base beyond it is noted."""
+        """A limit is ignored with a target, and one behind the base is ignored and noted."""
         assert (
             one("open-sdg", [40.0, NAN, 48.4], 80, limit=100)["note"]
             == "limit ignored: the series has a target"
         )
         row = one("open-sdg", [105.0, NAN, 106.0], NAN, limit=100)
-        assert row["note"] == "base value beyond the natural limit"
+        assert row["note"] == LIMIT_BEHIND
+
+    def test_a_maximum_limit_of_a_falling_indicator_is_ignored(self) -> None:
+        """A ceiling of 100 for a series to lower bounds nothing: the thresholds stay 1.5 % and 0.5 %."""
+        # 90 -> 88.2: (0.98) ** 0.5 - 1 = -0.0100505, lower is better: +1.005 %, moderate;
+        # applying C = 1 - 0.9 ** 4.44 = 0.373622 would give thresholds 0.5604 % and 0.1868 %
+        # and call it substantial
+        row = one("open-sdg", [90.0, NAN, 88.2], NAN, higher=False, limit=100)
+        assert row["category"] == "moderate_progress"
+        assert row["score"] == approx(1 - 0.98**0.5)
+        assert row["note"] == LIMIT_BEHIND
+
+    def test_a_limit_below_the_base_of_a_rising_indicator_is_ignored(self) -> None:
+        """105 -> 106 with a limit of 100 grows 0.475 % a year: limited, as without a limit."""
+        # (106 / 105) ** 0.5 - 1 = 0.0047506 < 0.5 %; with C = 1 - 0.95 ** 4.44 = 0.203647 the
+        # thresholds would be 0.3055 % and 0.1018 % (substantial)
+        row = one("open-sdg", [105.0, NAN, 106.0], NAN, limit=100)
+        assert row["category"] == "limited_progress"
+        assert row["category"] == one("open-sdg", [105.0, NAN, 106.0], NAN)["category"]
+
+    def test_a_limit_ahead_of_the_base_still_counts_for_a_falling_indicator(self) -> None:
+        """A minimum of 80 ahead of a falling 90: C = 1 - ((160 - 90) / 80) ** 4.44 = 0.447393."""
+        # 90 -> 88.2: +1.005 % in the desired direction; thresholds 1.5 % * 0.447393 = 0.6711 %
+        row = one("open-sdg", [90.0, NAN, 88.2], NAN, higher=False, limit=80)
+        assert row["category"] == "substantial_progress"
+        assert row["note"] == ""
+        assert _progress.limit_coefficient(np.array([90.0]), np.array([80.0]))[0] == approx(
+            1 - (70 / 80) ** 4.44
+        )
+
+    def test_a_zero_target_is_replaced_in_the_target_met_check(self) -> None:
+        """2 -> 0.0005 meets a ceiling of 0, read as 0.001: target achieved, attained now."""
+        # without the replacement 0.0005 > 0 and R = (1 - 0.00025 ** 0.5) / (1 - 0.0005 ** 0.25)
+        # = 0.984189 / 0.850465 = 1.15723 would say substantial_progress
+        row = one("open-sdg", [2.0, NAN, 0.0005], 0, higher=False)
+        assert row["category"] == "target_achieved"
+        assert row["attainment"] == 2023.0
+        assert row["note"] == "zero target replaced by 0.001 (Open SDG rule)"
+        # 0.002 is above 0.001: not met; R = (1 - 0.001 ** 0.5) / (1 - 0.0005 ** 0.25) = 1.13864
+        row = one("open-sdg", [2.0, NAN, 0.002], 0, higher=False)
+        assert row["category"] == "substantial_progress"
+        assert row["score"] == approx((1 - 0.001**0.5) / (1 - 0.0005**0.25))
+
+    def test_a_single_value_meeting_a_zero_target_is_achieved_and_noted(self) -> None:
+        """One observation of 0.0005 against a ceiling of 0: achieved, with both notes."""
+        row = one("open-sdg", [NAN, NAN, 0.0005], 0, higher=False)
+        assert row["category"] == "target_achieved"
+        assert row["note"] == (
+            "fewer than two observations; zero target replaced by 0.001 (Open SDG rule)"
+        )
+
+    def test_a_flat_series_a_rounding_step_below_its_target_is_not_deterioration(self) -> None:
+        """Target 0.1 + 0.2 over a base of 0.3: the required growth rounds to 0; no change is no decline."""
+        # (0.30000000000000004 / 0.3) ** 0.25 == 1.0: base equals target; growth 0, target missed by
+        # one rounding step: unjudged ('' with a note), not deterioration (growth is not negative)
+        row = one("open-sdg", [0.3, NAN, 0.3], 0.1 + 0.2)
+        assert row["category"] == ""
+        assert row["note"] == "base value equals the target"
 
     @pytest.mark.parametrize(
         ("values", "target", "category", "note"),
@@ -559,6 +629,129 @@ class TestOpenSdg:
         assert row["category"] == category
         assert math.isnan(row["score"])
         assert row["note"] == note
+
+
+def sdg_build_reading(
+    years: list[float], values: list[float], target: float, positive: bool, limit: float
+) -> tuple[str, float]:
+    """One series judged as sdg-build's ``ProgressMeasure.py`` does it, written out per series.
+
+    NaN stands for "none" (no target, no limit, no progress value). Returns the
+    status ('' for not available) and the progress value.
+    """
+    seen = [(t, v) for t, v in zip(years, values, strict=True) if not math.isnan(v)]
+    if not seen:
+        return "", NAN
+    (t0, base), (t1, current) = seen[0], seen[-1]
+    has_target = not math.isnan(target)
+    if has_target and target == 0:
+        target = 0.001  # replaced before anything else, the "target met" check included
+    d = 1 if positive else -1
+    achieved = has_target and (current >= target if positive else current <= target)
+    progress = NAN
+    if t1 - t0 >= 1:
+        base = 0.001 if base == 0 else base
+        sign = -1 if base < 0 else 1
+        if base * current >= 0:
+            observed = (current / base) ** (1 / (t1 - t0)) - 1
+            if has_target:
+                required = (target / base) ** (1 / (2025 - t0)) - 1
+                progress = sign * d * observed / abs(required)
+            else:
+                progress = sign * d * observed
+    high, med = (0.95, 0.6) if has_target else (0.015, 0.005)
+    if not has_target and not math.isnan(limit):
+        b, lim = abs(base), abs(limit)
+        if b >= 2 * lim:
+            c = 1.0
+        elif b <= lim:
+            c = 1 - (b / lim) ** 4.44
+        else:
+            c = 1 - ((2 * lim - b) / lim) ** 4.44
+        high, med = high * c, med * c
+    if achieved:
+        return "target_achieved", progress
+    if math.isnan(progress):
+        return "", progress
+    labels = ["substantial_progress", "moderate_progress", "limited_progress", "deterioration"]
+    return labels[
+        0 if progress >= high else 1 if progress >= med else 2 if progress >= 0 else 3
+    ], progress
+
+
+def forty_series() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Forty series over 2021-2023 (values, targets, directions, limits): every case the rules name.
+
+    Seeded random ones and hand-picked ones: targets and none, both directions, a zero
+    base, a zero target, negative values, a natural limit ahead of the base (as the
+    methodology reads it), one value, missing values, targets met now.
+    """
+    rng = np.random.default_rng(20250517)
+    rows: list[tuple[list[float], float, bool, float]] = [
+        ([0.0, NAN, 10.0], 80.0, True, NAN),  # zero base
+        ([20.0, NAN, 16.2], 0.0, False, NAN),  # zero target
+        ([2.0, NAN, 0.0005], 0.0, False, NAN),  # zero target met as 0.001
+        ([NAN, NAN, 0.0005], 0.0, False, NAN),  # one value meeting it
+        ([-100.0, NAN, -81.0], -50.0, True, NAN),  # negative values
+        ([-100.0, -95.0, -94.09], NAN, True, NAN),
+        ([90.0, 91.0, 92.0], NAN, True, 100.0),  # near a maximum
+        ([100.0, NAN, 100.0], NAN, True, 100.0),  # at it
+        ([15.0, NAN, 14.7], NAN, False, 10.0),  # a minimum between one and two times
+        ([40.0, NAN, 85.0], 80.0, True, NAN),  # met now
+        ([NAN, NAN, 50.0], 80.0, True, NAN),  # one value
+        ([10.0, NAN, -5.0], 80.0, True, NAN),  # sign change
+    ]
+    while len(rows) < 40:
+        positive = bool(rng.integers(2))
+        base = float(np.round(rng.uniform(5, 95), 2))
+        values = [base, *np.round(base * rng.uniform(0.8, 1.25, 2), 2).tolist()]
+        if rng.random() < 0.2:
+            values[1] = NAN
+        kind = rng.integers(3)
+        target = (
+            NAN
+            if kind == 0
+            else float(
+                np.round(base * (rng.uniform(1.05, 1.8) if positive else rng.uniform(0.3, 0.95)), 2)
+            )
+        )
+        # a limit ahead of the base in the desired direction: a maximum above, a minimum below
+        limit = (
+            NAN
+            if kind != 0 or rng.random() < 0.5
+            else (100.0 if positive else float(np.round(base * 0.6, 2)))
+        )
+        rows.append((values, target, positive, limit))
+    Y = np.array([r[0] for r in rows])
+    return (
+        Y,
+        np.array([r[1] for r in rows]),
+        np.array([r[2] for r in rows]),
+        np.array([r[3] for r in rows]),
+    )
+
+
+class TestAgreesWithSdgBuild:
+    def test_forty_series_get_sdg_builds_status_and_value(self) -> None:
+        """Open SDG's category and progress value agree with a per-series reading of sdg-build."""
+        Y, target, positive, limit = forty_series()
+        a = assess(
+            "open-sdg",
+            X3,
+            Y,
+            x_now=2023,
+            x_deadline=2025,
+            target=target,
+            higher_is_better=positive,
+            limit=limit,
+        )
+        for i in range(len(Y)):
+            status, value = sdg_build_reading(
+                X3, Y[i].tolist(), target[i], bool(positive[i]), limit[i]
+            )
+            assert a.category[i] == status, (i, Y[i], target[i])
+            assert a.score[i] == approx(value), (i, Y[i], target[i])
+        assert len(set(a.category.tolist())) == 6  # every category, and ''
 
 
 class TestUnsd:
@@ -609,6 +802,71 @@ class TestUnsd:
     ) -> None:
         """Without a target the CAGR in the desired direction meets 2 % and 0.5 %."""
         row = one("unsd", values, NAN, higher=higher)
+        assert row["score"] == score
+
+    @pytest.mark.parametrize(
+        ("values", "target", "higher", "before"),
+        [
+            # 1.2 -> 1.0 against a ceiling of 0: CAGR (1 / 1.2) ** 0.5 - 1; 2025: 1.0 / 1.2 = 0.8333;
+            # ratio (0.8333 - 1.2) / (0 - 1.2) = 0.3056 would score 2; within 1 point: met, 3
+            ([1.2, NAN, 1.0], 0, False, 2),
+            # 98.9 -> 99.0 against a floor of 100: 2025: 99 * 99 / 98.9 = 99.1001;
+            # ratio 0.2001 / 1.1 = 0.1819 would score 2; within 1 point: met, 3
+            ([98.9, NAN, 99.0], 100, True, 2),
+        ],
+    )
+    def test_within_one_point_of_a_0_or_100_percent_target_is_met(
+        self, values: list[float], target: float, higher: bool, before: int
+    ) -> None:
+        """The Progress Chart's rule: a latest value within 1 point of 0 % or 100 % meets the target."""
+        row = one("unsd", values, target, higher=higher)
+        assert (row["score"], row["category"]) == (3, "on_track_or_target_met")
+        assert row["note"] == NEAR_BOUND
+        assert row["attainment"] == 2023.0
+        # the rule is for percentages: other units are judged on the ratio
+        other = one("unsd", values, target, higher=higher, percent=False)
+        assert (other["score"], other["note"]) == (before, "")
+
+    @pytest.mark.parametrize(
+        ("values", "target", "higher"),
+        [
+            # ratios (1.0001 ** 2 / 1.5 - 1.5) / -1.5 = 0.5555, 0.18 and 0.334: score 2
+            ([1.5, NAN, 1.0001], 0, False),  # 1.0001 is more than 1 point above 0
+            ([98.9, NAN, 98.9999], 100, True),
+            ([49.4, NAN, 49.5], 50, True),  # 50 is not 0 % or 100 %
+        ],
+    )
+    def test_the_one_point_rule_stops_at_one_point_and_at_0_and_100(
+        self, values: list[float], target: float, higher: bool
+    ) -> None:
+        """Just over 1 point away, or another target: not met, the ratio decides."""
+        row = one("unsd", values, target, higher=higher)
+        assert (row["score"], row["note"]) == (2, "")
+
+    def test_the_one_point_rule_applies_on_the_projected_path(self) -> None:
+        """3 -> 2 towards a ceiling of 0 reaches 1 (met) in 2026.42, where 0 is never reached."""
+        # CAGR (2 / 3) ** 0.5 - 1; 2 * (2 / 3) ** (t / 2) = 1 -> t = 2 ln 2 / ln 1.5 = 3.4190
+        row = one("unsd", [3.0, NAN, 2.0], 0, higher=False)
+        assert row["attainment"] == approx(2023 + 2 * math.log(2) / math.log(1.5))
+        assert math.isnan(
+            one("unsd", [3.0, NAN, 2.0], 0, higher=False, percent=False)["attainment"]
+        )
+
+    @pytest.mark.parametrize(
+        ("values", "score"),
+        [
+            # deadline = now: projected = current; ratio (78 - 40) / (80 - 40) = 0.95 exactly -> 3
+            ([40.0, NAN, 78.0], 3),
+            # (44 - 40) / 40 = 0.10 exactly -> 2
+            ([40.0, NAN, 44.0], 2),
+        ],
+    )
+    def test_a_ratio_on_a_threshold_takes_the_better_score(
+        self, values: list[float], score: int
+    ) -> None:
+        """Ratios of exactly 0.95 and 0.10 belong to the score above (>=)."""
+        row = one("unsd", values, 80, x_deadline=2023)
+        assert row["projected"] == values[-1]
         assert row["score"] == score
 
     def test_negative_values_flip_the_direction_without_a_target(self) -> None:
@@ -862,6 +1120,56 @@ class TestAssess:
         with pytest.raises(DefinitionError, match=message) as info:
             assess(method, x, Y, **args)
         assert isinstance(info.value, ValueError)
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"target": "80"}, "target must hold numbers, got str '80'"),
+            ({"target": ["80"]}, "target must hold numbers, got str '80'"),
+            ({"limit": "100"}, "limit must hold numbers, got str '100'"),
+            ({"target": [None]}, "target must hold numbers, got NoneType None"),
+            ({"Y": [["1", "2", "3"]]}, "Y must hold numbers, got str '1'"),
+            ({"x": ["2021", "2022", "2023"]}, "x must hold numbers, got str '2021'"),
+        ],
+    )
+    def test_text_is_refused_where_numbers_belong(
+        self, kwargs: dict[str, Any], message: str
+    ) -> None:
+        """A target of "80" is not read as 80: an ArgumentTypeError (a TypeError) names the argument."""
+        args: dict[str, Any] = {"x": X3, "Y": [[1.0, 2.0, 3.0]], "target": 80, **kwargs}
+        for method in METHODS:
+            with pytest.raises(ArgumentTypeError, match=re.escape(message)) as info:
+                assess(
+                    method,
+                    args["x"],
+                    args["Y"],
+                    x_now=2023,
+                    x_deadline=2025,
+                    target=args["target"],
+                    higher_is_better=True,
+                    limit=args.get("limit"),
+                )
+            assert isinstance(info.value, TypeError)
+            assert info.value.parameter == next(iter(kwargs))
+
+    def test_percent_is_one_truth_value_or_one_per_series(self) -> None:
+        """percent=1 or a wrong length is a DefinitionError naming it."""
+        kw: dict[str, Any] = {
+            "x_now": 2023,
+            "x_deadline": 2025,
+            "target": 0,
+            "higher_is_better": False,
+        }
+        with pytest.raises(
+            DefinitionError, match="percent must be True/False, or one per series, got dtype int64"
+        ):
+            assess("unsd", X3, [[3.0, 2.0, 1.0]], percent=1, **kw)
+        with pytest.raises(
+            DefinitionError, match=r"percent must be one value or one per series: got shape \(2,\)"
+        ):
+            assess("unsd", X3, [[3.0, 2.0, 1.0]], percent=[True, False], **kw)
+        a = assess("unsd", X3, [[3.0, 2.0, 1.0], [3.0, 2.0, 1.0]], percent=[True, False], **kw)
+        assert a.note.tolist() == [NEAR_BOUND, ""]
 
 
 class TestAssessment:

@@ -126,12 +126,14 @@ def _assess(
     baseline_value: FloatArray,
     window: BoolArray,
     deadline: str,
+    percent: bool,
 ) -> tuple[FloatArray, FloatArray, NDArray[np.object_], NDArray[np.object_]]:
     """Project every row to the deadline with the evaluation's method, all rows at once.
 
     A relative target is assessed on the values themselves, against the value
     it asks for (the baseline x (1 - 10 %) for "10 % fewer"), since growth of a
     change that starts at 0 is undefined; its projection is then shown as a change.
+    ``percent`` says whether the series assessed are percentages (``unsd``'s 1-point rule).
     """
     x_deadline = deadline_on_axis(deadline, ctx.period)[0]
     x_now = float(ctx.x[ctx.j])
@@ -152,6 +154,7 @@ def _assess(
         target=target,
         higher_is_better=judge.higher_is_better,
         horizon=x_deadline + _HORIZON_YEARS,
+        percent=percent,
     )
     projected = a.projected
     if t.relative:
@@ -514,8 +517,11 @@ def _finish(
             series = np.where(window[None, :], q, np.nan)
             projected, points = _project(series, ctx.x, deadline_on_axis(deadline, ctx.period)[0])
         else:
+            # the series assessed are percentages: a percent indicator's values, or a share of units
+            share = isinstance(t.rule, ShareMeeting) and scope.kind != "own" and not t.relative
+            percent = t.kind != "rank_at_most" and (ind.measure.is_percent or share)
             projected, points, category, attained = _assess(
-                ctx, t, judge, q, v, baseline_value, window, deadline
+                ctx, t, judge, q, v, baseline_value, window, deadline, percent
             )
     on_track = judge.holds(projected) & ~np.isnan(projected)
     status = np.where(

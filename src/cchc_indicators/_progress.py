@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .errors import DefinitionError
+from .errors import ArgumentTypeError, DefinitionError
 
 __all__ = [
     "CHUNK",
@@ -40,12 +40,14 @@ __all__ = [
     "escap",
     "fit_line",
     "flag",
+    "flags_per_series",
     "infinite",
     "linear",
     "log_line",
     "meets",
     "no_infinity",
     "notes",
+    "numbers",
     "open_sdg",
     "per_series",
     "unsd",
@@ -72,6 +74,9 @@ OSDG_ZERO = 0.001
 # a target, on the observed CAGR in the desired direction.
 UNSD_RATIO = (0.95, 0.10)
 UNSD_GROWTH = (0.02, 0.005)
+# UNSD Progress Chart: a latest value within this many points of a 0 % or 100 % target meets it.
+UNSD_BOUNDS = (0.0, 100.0)
+UNSD_TOLERANCE = 1.0
 #: How many series are worked on together (see :func:`by_chunks`).
 CHUNK = 16384
 #: How far past the deadline :func:`assess` looks for attainment by default, in years.
@@ -90,7 +95,7 @@ NOTES = (
     "target and base value differ in sign: required growth undefined",
     "base value equals the target",
     "no target",
-    "base value beyond the natural limit",
+    "limit ignored: it is not in the desired direction from the base value (Open SDG rule)",
     "limit ignored: the series has a target",
     "current value meets the target",
     "no time between the two values",
@@ -98,6 +103,7 @@ NOTES = (
     "missing value",
     "negative values: growth of the magnitude",
     "current value is zero: an exponential path stays at zero",
+    "current value within 1 point of a 0 % or 100 % target: met (UNSD rule)",
 )
 (
     FEW,
@@ -109,7 +115,7 @@ NOTES = (
     TARGET_SIGN,
     BASE_IS_TARGET,
     NO_TARGET,
-    BEYOND_LIMIT,
+    LIMIT_BEHIND,
     LIMIT_IGNORED,
     MET_NOW,
     NO_TIME,
@@ -117,6 +123,7 @@ NOTES = (
     MISSING,
     MAGNITUDE,
     STAYS_ZERO,
+    NEAR_BOUND,
 ) = (1 << i for i in range(len(NOTES)))
 
 
@@ -144,8 +151,8 @@ def notes(flags: IntArray) -> TextArray:
 
 
 def check_xy(x: ArrayLike, Y: ArrayLike) -> tuple[FloatArray, FloatArray]:
-    xa = np.asarray(x, dtype=np.float64)
-    Ya = np.asarray(Y, dtype=np.float64)
+    xa = numbers(x, "x")
+    Ya = numbers(Y, "Y")
     if xa.ndim != 1:
         msg = f"x must be one-dimensional (one decimal year per period), got shape {xa.shape}"
         raise DefinitionError(msg)
@@ -181,8 +188,21 @@ def infinite(what: str = "Y") -> DefinitionError:
     )
 
 
+def numbers(value: object, name: str) -> FloatArray:
+    """``value`` as a float array; text (``"80"``) and other non-numbers are refused."""
+    raw = np.asarray(value)
+    if raw.dtype.kind not in "biuf":
+        bad = [v for v in raw.ravel().tolist() if not isinstance(v, (int, float))]
+        if bad or raw.dtype.kind != "O":
+            shown = bad[0] if bad else raw.ravel()[0]
+            msg = f"{name} must hold numbers, got {type(shown).__name__} {shown!r}"
+            raise ArgumentTypeError(msg, parameter=name)
+    out: FloatArray = raw.astype(np.float64, copy=False)
+    return out
+
+
 def per_series(value: ArrayLike, n: int, name: str) -> FloatArray:
-    a = np.asarray(value, dtype=np.float64)
+    a = numbers(value, name)
     if a.ndim == 0:
         return np.full(n, float(a))
     if a.shape != (n,):
@@ -191,16 +211,21 @@ def per_series(value: ArrayLike, n: int, name: str) -> FloatArray:
     return a
 
 
-def direction(value: ArrayLike, n: int) -> FloatArray:
-    """+1 where higher is better, -1 where lower is."""
+def flags_per_series(value: ArrayLike, n: int, name: str) -> BoolArray:
+    """One truth value per series, from one value or one per series."""
     a = np.asarray(value)
     if a.dtype != np.bool_:
-        msg = f"higher_is_better must be True/False, or one per series, got dtype {a.dtype}"
+        msg = f"{name} must be True/False, or one per series, got dtype {a.dtype}"
         raise DefinitionError(msg)
     if a.ndim != 0 and a.shape != (n,):
-        msg = f"higher_is_better must be one value or one per series: got shape {a.shape} for {n} series"
+        msg = f"{name} must be one value or one per series: got shape {a.shape} for {n} series"
         raise DefinitionError(msg)
-    return np.broadcast_to(np.where(a, 1.0, -1.0), (n,))
+    return np.broadcast_to(a, (n,))
+
+
+def direction(value: ArrayLike, n: int) -> FloatArray:
+    """+1 where higher is better, -1 where lower is."""
+    return np.where(flags_per_series(value, n, "higher_is_better"), 1.0, -1.0)
 
 
 def year(value: object, name: str) -> float:
@@ -467,6 +492,7 @@ class Job(NamedTuple):
     x_now: float
     x_deadline: float
     horizon: float
+    percent: BoolArray  # whether the values are percentages (unsd's 1-point rule)
 
 
 def open_sdg(j: Job) -> Result:
@@ -475,8 +501,10 @@ def open_sdg(j: Job) -> Result:
     S = T.shape[0]
     has_t = ~np.isnan(T)
     enough = e.enough
+    # the specification replaces a zero target by 0.001 everywhere, the "target met" check included
+    Tz = np.where(T == 0, OSDG_ZERO, T)
     with np.errstate(all="ignore"):
-        achieved = d * (e.v1 - T) >= 0  # False where either is NaN
+        achieved = d * (e.v1 - Tz) >= 0  # False where either is NaN
         zero_base = enough & (e.v0 == 0)
         v0 = np.where(zero_base, OSDG_ZERO, e.v0)
         q = e.v1 / v0
@@ -484,7 +512,7 @@ def open_sdg(j: Job) -> Result:
         g = q ** (1.0 / (e.x1 - e.x0)) - 1.0
         g[~ok] = np.nan
         growth = np.where(v0 < 0, -d, d) * g  # the sign flip for negative values
-        qt = np.where(T == 0, OSDG_ZERO, T) / v0
+        qt = Tz / v0
         required = qt ** (1.0 / (xT - e.x0)) - 1.0
         progress = np.where(has_t, growth / np.abs(required), growth)
         target_sign = ok & has_t & ~(qt > 0)
@@ -493,7 +521,11 @@ def open_sdg(j: Job) -> Result:
         progress[~valid] = np.nan
         high = np.where(has_t, OSDG_RATIO[0], OSDG_GROWTH[0])
         med = np.where(has_t, OSDG_RATIO[1], OSDG_GROWTH[1])
-        near = ~has_t & ~np.isnan(j.limit) & ok
+        # only a limit ahead of the base in the desired direction bounds progress (a maximum
+        # for a rising indicator, a minimum for a falling one); the methodology ignores others
+        has_limit = ~np.isnan(j.limit)
+        behind = ~has_t & has_limit & (d * (v0 - j.limit) > 0)
+        near = ~has_t & has_limit & ok & ~behind
         if near.any():
             coef = limit_coefficient(v0[near], j.limit[near])
             high[near] *= coef
@@ -507,17 +539,16 @@ def open_sdg(j: Job) -> Result:
     flags = np.zeros(S, dtype=np.int64)
     flag(flags, ~enough, FEW)
     flag(flags, zero_base, OSDG_ZERO_BASE)
-    flag(flags, enough & (T == 0), OSDG_ZERO_TARGET)
+    flag(flags, e.some & (T == 0), OSDG_ZERO_TARGET)
     flag(flags, enough & ~(q >= 0), SIGN)
     flag(flags, valid & (v0 < 0), FLIPPED)
     flag(flags, target_sign, TARGET_SIGN)
     flag(flags, base_is_target, BASE_IS_TARGET)
-    has_limit = ~np.isnan(j.limit)
     flag(flags, has_t & has_limit, LIMIT_IGNORED)
-    flag(flags, ~has_t & has_limit & enough & (d * (e.v0 - j.limit) > 0), BEYOND_LIMIT)
+    flag(flags, enough & behind, LIMIT_BEHIND)
     with np.errstate(all="ignore"):
         projected = e.v1 * (1.0 + g) ** (xT - e.x1)
-    period, stays = attain_exp(e.v1, e.x1, g, T, d, j.x_now, j.horizon, None)
+    period, stays = attain_exp(e.v1, e.x1, g, Tz, d, j.x_now, j.horizon, None)
     flags |= stays
     return Result(projected, code.astype(np.int64), progress, np.full(S, np.nan), period, flags)
 
@@ -528,7 +559,11 @@ def unsd(j: Job) -> Result:
     flags = np.zeros(S, dtype=np.int64)
     has_t = ~np.isnan(T)
     enough = e.enough
-    met_now = has_t & meets(e.v1, T, d)
+    # within 1 point of a 0 % or 100 % target counts as met: the target of the "met" checks
+    # (now and on the projected path) moves one point towards the value
+    near_bound = j.percent & np.isin(T, UNSD_BOUNDS)
+    T_met = np.where(near_bound, T - d * UNSD_TOLERANCE, T)
+    met_now = has_t & meets(e.v1, T_met, d)
     g, growth_flags = cagr_core(e.v0, e.v1, e.x1 - e.x0)
     ok = enough & ~np.isnan(g)
     with np.errstate(all="ignore"):
@@ -556,8 +591,10 @@ def unsd(j: Job) -> Result:
     flag(flags, ok & (e.v0 < 0) & has_t, MAGNITUDE)
     flag(flags, ok & (e.v0 < 0) & ~has_t, FLIPPED)
     flag(flags, base_is_target & ~met_now, BASE_IS_TARGET)
-    flag(flags, met_now, MET_NOW)
-    period, stays = attain_exp(e.v1, e.x1, g, T, d, j.x_now, j.horizon, None)
+    met_exactly = has_t & meets(e.v1, T, d)
+    flag(flags, met_exactly, MET_NOW)
+    flag(flags, met_now & ~met_exactly, NEAR_BOUND)
+    period, stays = attain_exp(e.v1, e.x1, g, T_met, d, j.x_now, j.horizon, None)
     flags |= stays
     return Result(projected, code, score, np.full(S, np.nan), period, flags)
 
@@ -702,7 +739,6 @@ def assess_fields(
     names: TextArray,
     x: ArrayLike,
     Y: ArrayLike,
-    *,
     x_now: float,
     x_deadline: float,
     target: ArrayLike,
@@ -710,6 +746,7 @@ def assess_fields(
     limit: ArrayLike | None,
     horizon: float | None,
     x_base: float | None,
+    percent: ArrayLike,
 ) -> dict[str, NDArray[Any]]:
     """The fields of an :class:`~cchc_indicators.progress.Assessment` by a known ``method``.
 
@@ -732,6 +769,7 @@ def assess_fields(
     T = per_series(target, S, "target")
     d = direction(higher_is_better, S)
     L = per_series(np.nan if limit is None else limit, S, "limit")
+    pct = flags_per_series(percent, S, "percent")
     run = {
         "open-sdg": open_sdg,
         "unsd": unsd,
@@ -742,7 +780,7 @@ def assess_fields(
     def part(rows: slice) -> Result:
         # overflow (a growth rate continued far) gives inf, undefined steps NaN: both expected
         with np.errstate(all="ignore"):
-            return run(Job(xw, Yw[rows], T[rows], d[rows], L[rows], now, deadline, hz))
+            return run(Job(xw, Yw[rows], T[rows], d[rows], L[rows], now, deadline, hz, pct[rows]))
 
     r = Result(*by_chunks(S, part))
     fields = {

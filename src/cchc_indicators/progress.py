@@ -91,7 +91,6 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
 TextArray = NDArray[Any]  # of str (object dtype)
 # What the functions accept (anything numpy turns into arrays of the right shape), spelled out
@@ -124,7 +123,6 @@ CATEGORIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
-#: The projection methods of :func:`attainment`.
 # --------------------------------------------------------------------------- trends
 
 
@@ -661,6 +659,7 @@ def assess(
     limit: Numbers | None = None,
     horizon: float | None = None,
     x_base: float | None = None,
+    percent: Flags = True,
 ) -> Assessment:
     """Judge every series' progress towards its target with one published method.
 
@@ -688,10 +687,13 @@ def assess(
         Without a target the score is ``s * d * CAGR_observed``, with thresholds
         0.015 and 0.005 multiplied by ``C = 1 - (|base| / |limit|) ** 4.44``
         (``1 - ((2|limit| - |base|) / |limit|) ** 4.44`` between one and two
-        times the limit, 1 beyond) when a natural ``limit`` such as 100 % is
-        given. As the specification says, a zero base or target is replaced by
-        0.001, and the note says so. Projected: the observed CAGR continued to
-        the deadline (Open SDG itself does not project).
+        times the limit, 1 beyond) when a natural ``limit`` such as 100 % lies
+        ahead of the base in the desired direction; a limit behind the base (a
+        maximum of 100 for a falling indicator) is ignored, as the methodology
+        says, and noted. As the specification says, a zero base or target is
+        replaced by 0.001, the "target met" check included (2 falling to 0.0005
+        meets a ceiling of 0), and the note says so. Projected: the observed
+        CAGR continued to the deadline (Open SDG itself does not project).
     ``unsd``
         The UN Statistics Division's Progress Chart (Technical Note 2023,
         https://unstats.un.org/sdgs/files/report/2023/Progress_Chart_Technical_Note_2023.pdf).
@@ -701,9 +703,10 @@ def assess(
         (``on_track_or_target_met``, ratio >= 0.95), 2
         (``fair_progress_acceleration_needed``, 0.10 <= ratio < 0.95) or 1
         (``stagnation_or_regression``); a current value that meets the target
-        scores 3. Without a target the CAGR in the desired direction scores 3
-        from +2 % a year, 2 from +0.5 %, 1 below. A zero base leaves the series
-        unjudged (no replacement).
+        scores 3, and so does one within 1 point of a target of 0 % or 100 %
+        (the Progress Chart's rule, for ``percent`` series). Without a target the
+        CAGR in the desired direction scores 3 from +2 % a year, 2 from +0.5 %,
+        1 below. A zero base leaves the series unjudged (no replacement).
     ``escap``
         UN ESCAP's indices (Asia and the Pacific SDG Progress Report, technical
         notes). The value at the deadline is projected with
@@ -740,6 +743,10 @@ def assess(
         the deadline).
     x_base
         The first decimal year to use (default: the first period of ``x``).
+    percent
+        Whether the values are percentages: one value, or one per series. Only
+        ``unsd`` uses it, for its 1-point rule at targets of 0 % and 100 %; pass
+        False for counts and other units, where 0 and 100 are ordinary targets.
 
     Returns
     -------
@@ -751,6 +758,8 @@ def assess(
     DefinitionError
         For an unknown method (the message lists :data:`METHODS`), arrays of the
         wrong shape, ``x`` not increasing, or a deadline before ``x_now``.
+    ArgumentTypeError
+        For text where numbers belong (a target of ``"80"``).
 
     Examples
     --------
@@ -777,21 +786,7 @@ def assess(
     >>> a.category.tolist(), a.note.tolist()
     ([''], ['zero base value: growth undefined'])
     """
-    if method not in METHODS:
-        msg = f"unknown progress method {method!r}; the methods are {', '.join(METHODS)}"
-        raise DefinitionError(msg)
+    _check_method(None, None, method)
     names = np.array([*CATEGORIES[method], ""], dtype=object)
-    fields = _p.assess_fields(
-        method,
-        names,
-        x,
-        Y,
-        x_now=x_now,
-        x_deadline=x_deadline,
-        target=target,
-        higher_is_better=higher_is_better,
-        limit=limit,
-        horizon=horizon,
-        x_base=x_base,
-    )
-    return Assessment(method, **fields)
+    args = (x, Y, x_now, x_deadline, target, higher_is_better, limit, horizon, x_base, percent)
+    return Assessment(method, **_p.assess_fields(method, names, *args))

@@ -259,7 +259,7 @@ def test_fixed_weights_repeat_the_nominal_path_exactly() -> None:
     """No weight noise with method alternatives: each replication is a nominal result, bit for bit."""
     idx = tree("arithmetic")
     data = Observations.from_values(VALUES, UNITS)
-    u = uncertainty(idx, data, n=30, seed=2, aggregation=["arithmetic", "harmonic"])
+    u = uncertainty(idx, data, n=30, seed=2, weights=None, aggregation=["arithmetic", "harmonic"])
     expected = [compute_index(idx, data, aggregation=a).scores for a in ("arithmetic", "harmonic")]
     for rep in u.scores:
         assert any(np.array_equal(rep, e) for e in expected)

@@ -537,15 +537,12 @@ class TestUnknownIndicators:
         )
 
     def test_ignore_keeps_the_data_note_first(self) -> None:
-        """The data's own note comes first, then the sentence on the ignored codes."""
-        data = Observations.from_values(
-            {"a": [1.0], "b": [2.0], "x": [3.0]}, ["A"], note="Synthetic."
-        )
-        r = compute_index(flat("ab"), data, on_unknown="ignore")
-        assert (
-            r.note
-            == "Synthetic. 1 indicator(s) of the data not in index 'i' ignored (1 value(s)): 'x'."
-        )
+        """The data's own note comes first, a full stop after it, then the ignored codes."""
+        said = "1 indicator(s) of the data not in index 'i' ignored (1 value(s)): 'x'."
+        for note in ("Synthetic.", "Synthetic"):
+            data = Observations.from_values({"a": [1.0], "b": [2.0], "x": [3.0]}, ["A"], note=note)
+            r = compute_index(flat("ab"), data, on_unknown="ignore")
+            assert r.note == f"Synthetic. {said}"
 
     def test_no_unknown_code_no_note(self) -> None:
         """Nothing ignored, nothing said."""

@@ -276,7 +276,7 @@ class TestNominalReproduced:
         """Without noise or alternatives every replication is the nominal result, bit for bit."""
         idx = two_level(aggregation, min_share=min_share)
         data = observations(values)
-        u = uncertainty(idx, data, n=9, seed=4, chunk=4)
+        u = uncertainty(idx, data, n=9, seed=4, chunk=4, weights=None)
         assert u.nominal == compute_index(idx, data)
         assert_exactly(u.scores, u.nominal.scores)
         assert_ranks_nominal(u)
@@ -302,14 +302,14 @@ class TestNominalReproduced:
     def test_per_level_aggregation_nominal(self) -> None:
         """An index with one method per level is also reproduced exactly."""
         idx = two_level(["copeland", {"name": "geometric", "shift": 1}])
-        u = uncertainty(idx, observations(GAPPY), n=6, seed=2)
+        u = uncertainty(idx, observations(GAPPY), n=6, seed=2, weights=None)
         assert_exactly(u.scores, u.nominal.scores)
 
     @pytest.mark.parametrize("base_weights", ["flat", {"d1": 2, "f": 1}, "pca"])
     def test_base_weights(self, base_weights: object) -> None:
         """The nominal result uses base_weights (a set, a mapping or PCA) and is reproduced."""
         idx, data = two_level(), observations()
-        u = uncertainty(idx, data, n=4, seed=0, base_weights=base_weights)  # type: ignore[arg-type]
+        u = uncertainty(idx, data, n=4, seed=0, weights=None, base_weights=base_weights)  # type: ignore[arg-type]
         assert u.nominal == compute_index(idx, data, weights=base_weights)  # type: ignore[arg-type]
         assert (u.scores == u.nominal.scores).all()
         if base_weights == "flat":
@@ -429,7 +429,14 @@ class TestRankStatistics:
     def test_two_alternatives_split_the_ranks(self) -> None:
         """Arithmetic or geometric, drawn evenly: X and Y share ranks 1 and 2 about half each."""
         n = 4000
-        u = uncertainty(SWAP_INDEX, SWAP_DATA, n=n, seed=3, aggregation=["arithmetic", "geometric"])
+        u = uncertainty(
+            SWAP_INDEX,
+            SWAP_DATA,
+            n=n,
+            seed=3,
+            weights=None,
+            aggregation=["arithmetic", "geometric"],
+        )
         p = u.rank_probabilities()
         # P(X first) is binomial(n, 1/2) / n: standard error sqrt(0.25 / n) = 0.0079.
         assert abs(p[0, 0] - 0.5) < 4 * math.sqrt(0.25 / n)
@@ -449,7 +456,9 @@ class TestRankStatistics:
 
     def test_single_alternative_gives_one_ranking(self) -> None:
         """aggregation=["geometric"] always ranks X, Y, Z: probabilities 0/1 and exact quantiles."""
-        u = uncertainty(SWAP_INDEX, SWAP_DATA, n=50, seed=0, aggregation=["geometric"])
+        u = uncertainty(
+            SWAP_INDEX, SWAP_DATA, n=50, seed=0, weights=None, aggregation=["geometric"]
+        )
         # geometric: X sqrt(10 * 10) = 10, Y sqrt(1 * 21) = 4.583, Z sqrt(2 * 2) = 2
         np.testing.assert_allclose(u.scores[:, 0], [[10.0, math.sqrt(21), 2.0]] * 50, rtol=1e-12)
         assert u.rank_probabilities().tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
@@ -591,7 +600,7 @@ class TestConstructed:
 
     def test_scores_without_nan_use_plain_quantiles(self) -> None:
         """Complete scores: the interval and median are the ordinary ones."""
-        u = uncertainty(SWAP_INDEX, SWAP_DATA, n=3, seed=0, aggregation=["geometric"])
+        u = uncertainty(SWAP_INDEX, SWAP_DATA, n=3, seed=0, weights=None, aggregation=["geometric"])
         lo, hi = u.score_interval()
         assert (lo == hi).all()
         assert u.score_median().tolist() == lo.tolist()
@@ -714,6 +723,21 @@ class TestUncertaintyOptions:
         with pytest.raises(UnknownIndicatorError, match="node 'zz' is not in index 'i'"):
             uncertainty(two_level(), observations(), n=2, nodes=["i", "zz"])
 
+    def test_by_default_the_weights_vary_as_in_the_cli(self) -> None:
+        """Issue 11: the default varies the weights by ±25 %, as cchc index --uncertainty does."""
+        from cchc_indicators._cli_index_options import DEFAULT_NOISE as CLI_NOISE
+
+        assert unc_module.DEFAULT_NOISE == CLI_NOISE == 0.25
+        idx, data = two_level(), observations()
+        u = uncertainty(idx, data, n=200, seed=3)
+        assert u.settings == {"weights": "noise ±0.25"}
+        assert u == uncertainty(idx, data, n=200, seed=3, weights=WeightNoise(0.25))
+        lo, hi = u.score_interval()
+        assert (hi - lo > 0).all()
+        assert u.scores[:, 0].std(axis=0).min() > 0
+        s = sensitivity(idx, data, n=50, seed=3, bootstrap=0)
+        assert s.factors == ("weights",)
+
     def test_an_indicator_not_in_the_index_is_refused(self) -> None:
         """An observed code the index lacks (a typo) is an error, in uncertainty and sensitivity."""
         data = observations({**COMPLETE, "ee": [1.0] * 6})
@@ -820,7 +844,7 @@ class TestUncertaintyOptions:
     def test_each_replication_is_one_alternative(self, role: str, alternatives: list[Any]) -> None:
         """Every replication equals compute_index with one of the alternatives, and each occurs."""
         idx, data = two_level(), observations(GAPPY)
-        u = uncertainty(idx, data, n=60, seed=9, **{role: alternatives})
+        u = uncertainty(idx, data, n=60, seed=9, weights=None, **{role: alternatives})
         expected = [compute_index(idx, data, **{role: a}).scores for a in alternatives]
         seen = set()
         for rep in u.scores:
@@ -838,10 +862,12 @@ class TestUncertaintyOptions:
     def test_one_alternative_given_as_a_single_method(self) -> None:
         """A lone method name or mapping is one alternative, not a list of characters."""
         idx, data = two_level(), observations()
-        u = uncertainty(idx, data, n=3, seed=0, aggregation={"name": "generalised", "p": 2})
+        u = uncertainty(
+            idx, data, n=3, seed=0, weights=None, aggregation={"name": "generalised", "p": 2}
+        )
         expected = compute_index(idx, data, aggregation={"name": "generalised", "p": 2})
         assert (u.scores == expected.scores).all()
-        u = uncertainty(idx, data, n=3, seed=0, normalisation=Method("zscore"))
+        u = uncertainty(idx, data, n=3, seed=0, weights=None, normalisation=Method("zscore"))
         assert (u.scores == compute_index(idx, data, normalisation="zscore").scores).all()
 
     def test_group_mean_needs_groups(self) -> None:
@@ -850,7 +876,9 @@ class TestUncertaintyOptions:
         with pytest.raises(DefinitionError, match="imputation 'group_mean' needs groups"):
             uncertainty(idx, data, n=2, imputation=["mean", "group_mean"])
         groups = dict(zip(UNITS, "NNNSSS", strict=True))
-        u = uncertainty(idx, data, n=40, seed=2, imputation=["mean", "group_mean"], groups=groups)
+        u = uncertainty(
+            idx, data, n=40, seed=2, weights=None, imputation=["mean", "group_mean"], groups=groups
+        )
         want = compute_index(idx, data, imputation="group_mean", groups=groups).scores
         assert any(np.array_equal(rep, want, equal_nan=True) for rep in u.scores)
 
@@ -962,7 +990,7 @@ FLAT = CompositeIndex("i", children=[Node("a"), Node("b"), Node("c")])
 class TestSensitivity:
     def test_nothing_varies(self) -> None:
         """Without noise or two alternatives there is nothing to analyse."""
-        for kw in ({}, {"weights": 0}, {"normalisation": ["minmax"]}):
+        for kw in ({"weights": None}, {"weights": 0}, {"weights": 0, "normalisation": ["minmax"]}):
             with pytest.raises(
                 DefinitionError,
                 match="nothing varies: give weight noise or at least two alternatives",

@@ -669,8 +669,8 @@ def check_unknown(index: CompositeIndex, data: Observations, on_unknown: str) ->
         count = int((~np.isnan(data.values[:, unknown, :])).sum())
         return (
             f"{len(codes)} indicator(s) of the data not in index {index.code!r} ignored "
-            f"({count} value(s)): {', '.join(repr(c) for c in codes[:10])}"
-            + (f" and {len(codes) - 10} more." if len(codes) > 10 else ".")
+            f"({count} value(s)): {', '.join(repr(c) for c in codes[:5])}"
+            + (f" and {len(codes) - 5} more." if len(codes) > 5 else ".")
         )
     aggregates = {n.code for n in index.nodes()} - leaves
     problems = []

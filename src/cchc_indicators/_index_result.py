@@ -472,6 +472,15 @@ def _imputation(index: CompositeIndex, value: object) -> Method:
     return check_method(Method.parse(value), "imputation", f"index {index.code!r}")
 
 
+def _joined(note: str, more: str) -> str:
+    """The data's note, then a sentence more, as one text (a full stop between them)."""
+    if not more:
+        return note
+    if not note:
+        return more
+    return f"{note}{'' if note.rstrip().endswith(('.', '!', '?')) else '.'} {more}"
+
+
 def compute_index(
     index: CompositeIndex,
     data: Observations,
@@ -622,5 +631,5 @@ def compute_index(
         aggregation=agg,
         imputation=imp,
         weight_set=weights if isinstance(weights, str) else None if weights is None else "custom",
-        note=" ".join(t for t in (data.note, ignored) if t),
+        note=_joined(data.note, ignored),
     )

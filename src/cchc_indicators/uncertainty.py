@@ -100,6 +100,9 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 
+#: The weight noise factor varied by default: each weight times ``1 + 0.25 u``, ``u`` uniform
+#: on [-1, 1] (COINr's customary noise factor), as ``cchc index --uncertainty`` varies them.
+DEFAULT_NOISE = 0.25
 #: Refuse to keep more replicated scores than this many bytes (choose fewer ``nodes``).
 MEMORY_LIMIT = 1 << 30
 #: Default number of values (replications × children × units) aggregated at once: small
@@ -157,7 +160,7 @@ def uncertainty(
     *,
     n: int = 1000,
     seed: int | None = None,
-    weights: WeightSpec = None,
+    weights: WeightSpec = DEFAULT_NOISE,
     normalisation: object = None,
     aggregation: object = None,
     imputation: object = None,
@@ -178,6 +181,14 @@ def uncertainty(
     among those given; ``None`` keeps the index's own), then scores and
     ranks every unit. All replications of a chunk are computed together.
 
+    By default the weights vary by ±25 % (:data:`DEFAULT_NOISE`), as with
+    ``cchc index --uncertainty``, and nothing else: an analysis that varied
+    nothing would only repeat the nominal result (intervals of zero width,
+    P(top k) of 0 or 1). To vary only the methods, pass ``weights=None``
+    with alternatives; with ``weights=None`` and no alternatives every
+    replication is the nominal result, and :attr:`Uncertainty.settings`
+    says that nothing varied.
+
     Parameters
     ----------
     index, data
@@ -190,8 +201,9 @@ def uncertainty(
         and reports it in :attr:`Uncertainty.seed`, so the run can be
         repeated.
     weights
-        ``None`` (nominal weights), a noise factor (as :class:`WeightNoise`),
-        :class:`WeightNoise` or :class:`Dirichlet`.
+        A noise factor (as :class:`WeightNoise`; default 0.25),
+        :class:`WeightNoise`, :class:`Dirichlet`, or ``None`` (or 0): the
+        nominal weights in every replication.
     normalisation, aggregation, imputation
         Alternatives to draw from (method names,
         :class:`~cchc_indicators.composite.Method` objects; for
@@ -235,9 +247,11 @@ def uncertainty(
     >>> lo, hi = u.rank_interval()
     >>> lo.tolist(), hi.tolist()
     ([2, 1, 1, 3], [4, 2, 3, 4])
-    >>> same = uncertainty(idx, data, n=100, seed=3)        # nothing varies: the nominal result
-    >>> bool((same.scores == same.nominal.scores).all())
-    True
+    >>> uncertainty(idx, data, n=100, seed=3).settings     # by default: the weights, ±25 %
+    {'weights': 'noise ±0.25'}
+    >>> same = uncertainty(idx, data, n=100, seed=3, weights=None)   # nothing varies: the nominal result
+    >>> bool((same.scores == same.nominal.scores).all()), same.settings
+    (True, {'nothing': '(nominal only)'})
     """
     n = _check_n(n)
     seed = _check_seed(seed)
@@ -310,7 +324,7 @@ def sensitivity(
     *,
     n: int = 1000,
     seed: int | None = None,
-    weights: WeightSpec = None,
+    weights: WeightSpec = DEFAULT_NOISE,
     normalisation: object = None,
     aggregation: object = None,
     imputation: object = None,
@@ -335,7 +349,9 @@ def sensitivity(
     * first order ``S_i = mean(f(B) * (f(A_B^(i)) - f(A))) / V``;
     * total ``ST_i = mean((f(A) - f(A_B^(i)))**2) / (2 V)``.
 
-    The weights count as one factor (all weights together), as in COINr.
+    The weights count as one factor (all weights together), as in COINr;
+    by default they vary by ±25 %, as in :func:`uncertainty` (pass
+    ``weights=None`` to vary only the methods given).
 
     Parameters
     ----------
@@ -456,7 +472,7 @@ def points_uncertainty(
     *,
     n: int = 1000,
     seed: int | None = None,
-    weights: WeightNoise | Dirichlet | float = 0.25,
+    weights: WeightNoise | Dirichlet | float = DEFAULT_NOISE,
     not_applicable: Mapping[str, Any] | None = None,
     peers: Any = None,
     rank_target: int | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,6 +32,7 @@ from cchc_indicators import (
 )
 from cchc_indicators.rollup import PROVENANCE
 from cchc_indicators.rules import REASONS
+from cchc_indicators.testing import assert_rollup_equal
 
 # The tree (canonical order P, D1, D2, C1, C2, C3):
 #
@@ -596,6 +598,95 @@ class TestMerge:
         assert sorted(rollup_state(panel, FILES, scope="own").fields) == ["n", "undefined", "value"]
 
 
+class TestExtremeMagnitudes:
+    """Parts, values and weights near the float limits give the true value, or the reason overflow."""
+
+    @pytest.fixture(autouse=True)
+    def _no_warning_escapes(self) -> Any:
+        """numpy's warnings are attributed to numpy, so pytest's filter would not see them."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            yield
+
+    def panel(self, h: Hierarchy, *rows: dict[str, Any]) -> Panel:
+        return Panel.from_records(list(rows), h, indicators=DEFS)
+
+    def test_ratio_of_parts_near_the_float_maximum(self, h: Hierarchy) -> None:
+        """1.5e308 of 1.6e308 is 93.75 % (not inf); the pool 1.8e308 / 3.2e308 is 56.25 %."""
+        p = self.panel(
+            h,
+            obs("files", "C1", numerator=1.5e308, denominator=1.6e308),
+            obs("files", "C2", numerator=3e307, denominator=1.6e308),
+        )
+        own_value = rollup(p, FILES, scope="own").get("C1", 2024)
+        r = rollup(p, FILES, scope="tier:commune")
+        assert own_value == 93.75
+        assert math.isclose(r.get("D1", 2024), 56.25, rel_tol=1e-15)
+        assert math.isclose(r.get("P", 2024), 56.25, rel_tol=1e-15)
+        assert (r.row("D1", 2024)["coverage"], r.row("D1", 2024)["reason"]) == (1.0, None)
+
+    def test_sum_beyond_the_float_range_is_an_overflow(self, h: Hierarchy) -> None:
+        """1.5e308 + 1e308 is beyond the largest float: no value, reason overflow, not inf."""
+        p = self.panel(h, obs("staff", "C1", value=1.5e308), obs("staff", "C2", value=1e308))
+        r = rollup(p, STAFF, scope="tier:commune")
+        row = r.row("D1", 2024)
+        assert (row["value"], row["reason"], row["coverage"]) == (None, "overflow", 1.0)
+        assert row["provenance"] == "missing"
+        assert math.isnan(r.get("P", 2024))
+        assert r.row("C1", 2024)["value"] == 1.5e308
+        assert "— overflow" in r.table("district")
+
+    def test_overflow_wins_over_min_coverage(self, h: Hierarchy) -> None:
+        """A value beyond the float range says so even where the coverage is short (2 of 6 units)."""
+        p = self.panel(h, obs("staff", "C1", value=1.5e308), obs("staff", "C2", value=1e308))
+        row = rollup(p, STAFF, min_coverage=1.0).row("P", 2024)
+        assert (row["reason"], row["coverage"]) == ("overflow", 2 / 6)
+
+    def test_sum_near_the_float_maximum_is_the_float_sum(self, h: Hierarchy) -> None:
+        """1e308 + 5e307 stays within the range: the sum is 1.5e308, as Python adds it."""
+        p = self.panel(h, obs("staff", "C1", value=1e308), obs("staff", "C2", value=5e307))
+        assert rollup(p, STAFF).get("P", 2024) == 1e308 + 5e307
+
+    def test_mean_of_huge_values_is_finite(self, h: Hierarchy) -> None:
+        """The mean of 1.5e308 and 1.7e308 is 1.6e308, although their sum is beyond the range."""
+        p = self.panel(h, obs("staff", "C1", value=1.5e308), obs("staff", "C2", value=1.7e308))
+        assert math.isclose(rollup(p, STAFF, rule="mean").get("P", 2024), 1.6e308, rel_tol=1e-15)
+
+    def test_weighted_mean_with_huge_weights(self, h: Hierarchy) -> None:
+        """Weights 1.2e308 and 6e307 on 60 and 90: (72 + 54) / 1.8 = 70, not no_data."""
+        p = self.panel(
+            h,
+            obs("score", "C1", value=60, weight=1.2e308),
+            obs("score", "C2", value=90, weight=6e307),
+        )
+        r = rollup(p, SCORE, rule="weighted_mean", scope="tier:commune")
+        assert math.isclose(r.get("D1", 2024), 70.0, rel_tol=1e-15)
+
+    def test_weighted_mean_with_subnormal_weights(self, h: Hierarchy) -> None:
+        """Weights 5e-324 and 1e-323 (1 and 2 of the smallest float) on 60.5 and 90.25: 241 / 3."""
+        p = self.panel(
+            h,
+            obs("score", "C1", value=60.5, weight=5e-324),
+            obs("score", "C2", value=90.25, weight=1e-323),
+        )
+        r = rollup(p, SCORE, rule="weighted_mean", scope="tier:commune")
+        assert math.isclose(r.get("D1", 2024), 241 / 3, rel_tol=1e-15)
+
+    def test_merged_huge_chunks_equal_one_pass(self, h: Hierarchy) -> None:
+        """Chunks whose pooled sums need exponents merge, over periods too, into the one-pass result."""
+        rows = [
+            obs("files", "C1", numerator=1.5e308, denominator=1.6e308),
+            obs("files", "C2", numerator=3e307, denominator=1.6e308),
+            obs("files", "C3", numerator=5, denominator=10),
+            obs("files", "C3", 2025, numerator=1, denominator=4),
+        ]
+        states = [rollup_state(self.panel(h, row), FILES) for row in rows]
+        merged = states[3].merge(states[0]).merge(states[2]).merge(states[1])
+        assert {"num_exp", "den_exp"} <= set(merged.fields)
+        assert_rollup_equal(merged.finalize(), rollup(self.panel(h, *rows), FILES), rtol=1e-15)
+        assert merged.finalize().get("C3", 2025) == 25.0
+
+
 class TestOutput:
     """Roll-ups give values as arrays, records, frames and text."""
 
@@ -721,4 +812,5 @@ class TestOutput:
             "zero_denominator",
             "below_min_coverage",
             "not_applicable",
+            "overflow",
         )

@@ -10,12 +10,15 @@ from __future__ import annotations
 import functools
 import math
 import operator
+import sys
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
 import attrs
+import numpy as np
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -27,6 +30,7 @@ from cchc_indicators import (
     Indicator,
     Panel,
     PanelError,
+    _wide,
     measures,
     rollup,
     rollup_state,
@@ -462,6 +466,141 @@ class TestMinCoverage:
             else:
                 same = {k: row[k] for k in ("value", "provenance", "reason", "n_with_data")}
                 check_cell(strict, unit, period, **same)
+
+
+def _factor(draw: st.DrawFn, largest: float) -> float:
+    """A scale factor far from 1: tiny (1e-300 .. 1e-250) or huge, keeping ``largest`` x it finite."""
+    ceiling = 1.7e308 / max(largest, 1.0)
+    huge = st.floats(1e250, ceiling) | st.just(ceiling)
+    return draw(st.floats(1e-300, 1e-250) | huge)
+
+
+def _scaled(case: Case, fields: Sequence[str], factor: float) -> Case:
+    records = [{k: v * factor if k in fields else v for k, v in x.items()} for x in case.records]
+    return attrs.evolve(case, records=records)
+
+
+class TestExtremeMagnitudes:
+    """Results do not depend on the scale of parts, values or weights, near the float limits too."""
+
+    @given(
+        cases(kinds=["ratio"], rules=["ratio_of_sums"], scopes=["own", "territory", "tier"]),
+        st.data(),
+    )
+    def test_pooled_ratio_does_not_depend_on_scale_of_parts(
+        self, case: Case, data: st.DataObject
+    ) -> None:
+        """Multiplying every numerator and denominator by one factor leaves every value as it was."""
+        factor = data.draw(
+            st.composite(_factor)(max(max(x["numerator"], x["denominator"]) for x in case.records))
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            scaled = _scaled(case, ("numerator", "denominator"), factor).rollup()
+        assert_rollup_equal(scaled, case.rollup(), rtol=1e-12)
+
+    @given(cases(kinds=["count"], rules=["mean"], parts=None), st.data())
+    def test_mean_scales_with_the_values(self, case: Case, data: st.DataObject) -> None:
+        """The mean of values times a factor is the mean times the factor, even where sums overflow."""
+        factor = data.draw(st.composite(_factor)(max(x["value"] for x in case.records)))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            scaled = _scaled(case, ("value",), factor).rollup()
+        plain = case.rollup()
+        assert np.array_equal(scaled.reason, plain.reason)
+        assert np.allclose(scaled.value, plain.value * factor, rtol=1e-12, atol=0, equal_nan=True)
+
+    @given(cases(kinds=["count", "score"], rules=["weighted_mean"], parts=None), st.data())
+    def test_weighted_mean_does_not_depend_on_scale_of_weights(
+        self, case: Case, data: st.DataObject
+    ) -> None:
+        """Multiplying every weight by one factor, huge or tiny, leaves every value as it was."""
+        weights = [x.get("weight") or 0 for x in case.records]
+        factor = data.draw(st.composite(_factor)(max(weights)))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            scaled = _scaled(case, ("weight",), factor).rollup()
+        assert_rollup_equal(scaled, case.rollup(), rtol=1e-12)
+
+    @given(
+        cases(kinds=["count"], rules=["sum"], parts=None, scopes=["territory", "tier"]), st.data()
+    )
+    def test_sum_is_the_exact_sum_or_an_overflow(self, case: Case, data: st.DataObject) -> None:
+        """A sum is the exact sum of its scope's values, or missing for reason overflow when beyond the range."""
+        factor = data.draw(st.composite(_factor)(max(x["value"] for x in case.records)))
+        case = _scaled(case, ("value",), factor)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            r = case.rollup()
+        largest = Fraction(sys.float_info.max)
+        for unit, period, units, recs in case.cells():
+            exact = sum((Fraction(x["value"]) for x in recs), Fraction(0))
+            if not recs:
+                check_cell(r, unit, period, **_missing_row(units, "no_data"))
+            elif abs(exact / largest - 1) < Fraction(1, 10**12):
+                continue  # within rounding of the largest float: either answer is right
+            elif exact > largest:
+                check_cell(r, unit, period, value=None, reason="overflow", provenance="missing")
+            else:
+                check_cell(r, unit, period, value=float(exact), reason=None)
+
+
+@st.composite
+def _wide_cells(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, int]:
+    """Finite floats of any magnitude, from subnormal to the largest, and a group for each."""
+    groups = draw(st.integers(1, 4))
+    magnitude = st.floats(allow_nan=False, allow_infinity=False)
+    values = draw(
+        st.lists(magnitude | st.sampled_from([1.7e308, -1.7e308, 5e-324]), min_size=1, max_size=30)
+    )
+    idx = draw(st.lists(st.integers(0, groups - 1), min_size=len(values), max_size=len(values)))
+    return np.array(values), np.array(idx, dtype=np.int64), groups
+
+
+class TestWideSums:
+    """The extended-range sums of the mergeable states (mantissa and binary exponent)."""
+
+    @given(_wide_cells())
+    def test_pooled_sum_is_a_float_sum_of_any_magnitude(
+        self, cells: tuple[np.ndarray, np.ndarray, int]
+    ) -> None:
+        """Each group's pooled sum is the exact sum, to the error of float summation, never inf or NaN."""
+        values, idx, groups = cells
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            m, e = _wide.pool(values, None, idx, groups)
+        for g in range(groups):
+            mine = [Fraction(float(v)) for v in values[idx == g]]
+            exact, size = sum(mine, Fraction(0)), sum((abs(v) for v in mine), Fraction(0))
+            got = Fraction(float(m[g])) * Fraction(2) ** int(0 if e is None else e[g])
+            assert (
+                abs(got - exact) <= size * Fraction(len(values) * 4, 2**53) + Fraction(2) ** -1070
+            )
+
+    @given(_wide_cells(), st.data())
+    def test_merged_partial_sums_equal_one_pool(
+        self, cells: tuple[np.ndarray, np.ndarray, int], data: st.DataObject
+    ) -> None:
+        """Pooling two parts of the cells and adding the results gives the pool of all of them."""
+        values, idx, groups = cells
+        part = np.array(
+            data.draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values)))
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            whole = _scaled_down(_wide.pool(values, None, idx, groups))
+            a = _wide.pool(values[part], None, idx[part], groups)
+            b = _wide.pool(values[~part], None, idx[~part], groups)
+            merged = _scaled_down(_wide.add(*a, *b))
+        # compared at 2**-64 of their size, so that sums beyond the float range compare too
+        size = np.bincount(idx, weights=np.abs(values) * 2.0**-64, minlength=groups)
+        assert (np.abs(merged - whole) <= size * len(values) * 2.0**-50 + 2.0**-1070).all()
+
+
+def _scaled_down(pooled: tuple[np.ndarray, np.ndarray | None]) -> np.ndarray:
+    """The plain value of an extended-range sum times 2**-64."""
+    m, e = pooled
+    return _wide.value(m, (np.zeros(m.shape) if e is None else e) - 64)
 
 
 class TestOwnScope:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from cchc_indicators import Condition, DefinitionError, measures, parse_rule
+from cchc_indicators._rollup_engine import _combine_table, _pool
 from cchc_indicators.measures import Measure
 from cchc_indicators.rules import (
     RULE_NAMES,
@@ -53,10 +54,10 @@ DEFINED, UNDEFINED = False, True
 def pool(rule: Rule, c: Cells, *, n_scope: float | None = None, scale: float = 1.0) -> tuple:
     """Pool all units of ``c`` into one, as the engine does; return (value, undefined, n)."""
     state, has = rule.init(c)
-    ops = dict(rule.fields)
-    reduce = {"add": np.sum, "min": np.min, "max": np.max}
-    merged = {k: reduce[ops[k]](v, axis=0, keepdims=True) for k, v in state.items()}
-    n = has.sum(axis=0, keepdims=True).astype(float)
+    state["n"] = has.astype(float)
+    idx = np.zeros(c.value.shape[0], dtype=np.int64)  # one period: every unit into cell 0
+    merged = _pool(state, _combine_table(rule), idx, 1)
+    n = merged.pop("n")
     size = np.full_like(n, c.value.shape[0] if n_scope is None else n_scope)
     value = rule.finalize(merged, n, size, scale)
     undefined = rule.undefined(merged, n)

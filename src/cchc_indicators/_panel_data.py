@@ -12,6 +12,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _wide
 from ._arrays import ARRAY_EQ
 
 FloatArray = NDArray[np.float64]
@@ -177,11 +178,9 @@ class IndicatorData:
         """
         if scale is None:
             return self.value
-        # 0 of 0 gives NaN, and a positive numerator over 0 is refused on construction,
-        # so plain division is exact here; scaling first keeps 57 of 100 at exactly 57
-        num = self.numerator * scale if scale != 1.0 else self.numerator
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out: FloatArray = num / self.denominator
+        # 0 of 0 gives NaN (a positive numerator over 0 is refused on construction);
+        # scaling first keeps 57 of 100 at exactly 57, dividing first where that overflows
+        out: FloatArray = _wide.divide(self.numerator, self.denominator, scale)
         if self.any_bare_value:  # where parts were given they win over a value given with them
             out = np.where(np.isnan(self.denominator), self.value, out)
         return out

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _wide
 from .errors import IncompatibleStatesError, PanelError, Problem
 from .hierarchy import Hierarchy
 from .indicators import Indicator
@@ -26,6 +27,7 @@ from .rules import (
     REASON_NO_DATA,
     REASON_NOT_APPLICABLE,
     REASON_OK,
+    REASON_OVERFLOW,
     REASON_ZERO_DENOMINATOR,
     Cells,
     Combine,
@@ -50,7 +52,7 @@ def _combine_table(rule: Rule | None) -> dict[str, Combine]:
 
 
 def _identity(op: Combine) -> float:
-    return 0.0 if op == "add" else (math.inf if op == "min" else -math.inf)
+    return 0.0 if op in ("add", "wide_add") else (math.inf if op == "min" else -math.inf)
 
 
 def _flat_index(h: Hierarchy, level: int, n_periods: int) -> IntArray:
@@ -66,41 +68,72 @@ def _flat_index(h: Hierarchy, level: int, n_periods: int) -> IntArray:
 
 
 def _pool(state: State, combine: Mapping[str, Combine], idx: IntArray, size: int) -> State:
-    """Pool the rows of ``state`` into ``size`` parents; ``idx`` is from :func:`_flat_index`."""
-    n_periods = next(iter(state.values())).shape[1]
+    """Pool the rows of ``state`` into ``size`` parents; ``idx`` is from :func:`_flat_index`.
+
+    A ``wide_add`` field is added plainly; only if a sum leaves the plain range
+    (see :mod:`cchc_indicators._wide`) is it pooled again with exponents, and
+    the result then holds the field's exponent array too.
+    """
+    n_periods = state[next(iter(combine))].shape[1]
+    cells = size * n_periods
     out: State = {}
-    for name, arr in state.items():
-        op = combine[name]
+    for name, op in combine.items():
+        arr = state[name]
         pooled: FloatArray
-        if op == "add":
-            pooled = np.bincount(idx, weights=arr.ravel(), minlength=size * n_periods).astype(
+        if op == "wide_add":
+            exp = state.get(_wide.exp_key(name))
+            pooled_exp = None
+            if exp is None:
+                pooled = np.bincount(idx, weights=arr.ravel(), minlength=cells).astype(
+                    np.float64, copy=False
+                )
+            if exp is not None or not _wide.fits_plain(pooled):
+                pooled, pooled_exp = _wide.pool(
+                    arr.ravel(), None if exp is None else exp.ravel(), idx, cells
+                )
+            if pooled_exp is not None:
+                out[_wide.exp_key(name)] = pooled_exp.reshape(size, n_periods)
+        elif op == "add":
+            pooled = np.bincount(idx, weights=arr.ravel(), minlength=cells).astype(
                 np.float64, copy=False
             )
         else:
-            pooled = np.full(size * n_periods, _identity(op))
+            pooled = np.full(cells, _identity(op))
             (np.minimum if op == "min" else np.maximum).at(pooled, idx, arr.ravel())
         out[name] = pooled.reshape(size, n_periods)
     return out
 
 
-def _merge_into(a: State, b: State, combine: Mapping[str, Combine]) -> None:
-    """Merge ``b`` into ``a`` in place (arrays of the same shape)."""
-    for name, arr in a.items():
-        op = combine[name]
-        if op == "add":
-            arr += b[name]
-        else:
-            (np.minimum if op == "min" else np.maximum)(arr, b[name], out=arr)
-
-
 def _merged(a: State, b: State, combine: Mapping[str, Combine]) -> State:
-    out = {name: arr.copy() for name, arr in a.items()}
-    _merge_into(out, b, combine)
+    """The merge of two states of the same shape, as new arrays (neither input changes)."""
+    out: State = {}
+    for name, op in combine.items():
+        if op == "wide_add":
+            key = _wide.exp_key(name)
+            m, e = _wide.add(a[name], a.get(key), b[name], b.get(key))
+            out[name] = m
+            if e is not None:
+                out[key] = e
+        elif op == "add":
+            out[name] = a[name] + b[name]
+        else:
+            out[name] = (np.minimum if op == "min" else np.maximum)(a[name], b[name])
     return out
 
 
 def _empty(combine: Mapping[str, Combine], rows: int, n_periods: int) -> State:
     return {name: np.full((rows, n_periods), _identity(op)) for name, op in combine.items()}
+
+
+def _put_rows(state: State, rows: slice, part: State) -> None:
+    """Write ``part`` into ``rows`` of ``state``, adding or zeroing exponent arrays as needed."""
+    for name, arr in part.items():
+        if name not in state:  # an exponent array the state did not need so far
+            state[name] = np.zeros(next(iter(state.values())).shape)
+        state[name][rows] = arr
+    for name, arr in state.items():
+        if name not in part:  # an exponent array the part does not need: all 0
+            arr[rows] = 0.0
 
 
 def _by_scope(
@@ -109,11 +142,11 @@ def _by_scope(
     """Turn per-unit states into scope states, one level at a time, bottom up, in place.
 
     ``unit_state`` must hold fresh arrays (a rule's ``init`` makes new ones):
-    the rows of each level are overwritten with the pooled states.
+    the rows of each level are overwritten with the pooled states (and
+    exponent arrays of ``wide_add`` fields are added when a sum needs them).
     """
     if scope.kind == "own":
         return unit_state
-    n_periods = next(iter(unit_state.values())).shape[1]
     if scope.kind == "territory":
         start = len(h.levels) - 2
     else:
@@ -121,8 +154,9 @@ def _by_scope(
         t = h.level_number(scope.level)
         below = h.level_slice(t).stop
         for name, arr in unit_state.items():
-            arr[below:] = _identity(combine[name])
+            arr[below:] = _identity(combine.get(name, "add"))  # exponent arrays: 0
         start = t - 1
+    n_periods = next(iter(unit_state.values())).shape[1]
     for k in range(start, -1, -1):
         child, here = h.level_slice(k + 1), h.level_slice(k)
         pooled = _pool(
@@ -132,10 +166,8 @@ def _by_scope(
             h.level_size(k),
         )
         if scope.kind == "territory":
-            _merge_into({name: arr[here] for name, arr in unit_state.items()}, pooled, combine)
-        else:
-            for name, arr in unit_state.items():
-                arr[here] = pooled[name]
+            pooled = _merged({name: arr[here] for name, arr in unit_state.items()}, pooled, combine)
+        _put_rows(unit_state, here, pooled)
     return unit_state
 
 
@@ -257,8 +289,13 @@ def _finalize(
     h: Hierarchy,
     fields: Mapping[str, FloatArray],
     min_coverage: float,
-) -> tuple[FloatArray, FloatArray]:
-    """The values of a state (NaN below ``min_coverage``) and how many units each scope holds."""
+) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
+    """The values of a state, how many units each scope holds, and where a value overflowed.
+
+    A value is NaN below ``min_coverage``, and NaN where it lies beyond the
+    float range (the rule gave ``±inf``): the third array marks those cells,
+    reported with the reason ``overflow``.
+    """
     n = fields["n"]
     sizes = _scope_sizes(h, scope)
     measure = ind.measure
@@ -272,9 +309,12 @@ def _finalize(
         value = np.where((n == 1) & (fields["undefined"] == 0), fields["value"], np.nan)
     else:
         value = rule.finalize(dict(fields), n, sizes[:, None], scale)
+    overflow = np.isinf(value)
+    if overflow.any():
+        value = np.where(overflow, np.nan, value)
     if min_coverage > 0:
         value[_short_of(n, sizes, min_coverage)] = np.nan
-    return value, sizes
+    return value, sizes, overflow
 
 
 def _reasons(
@@ -283,8 +323,13 @@ def _reasons(
     value: FloatArray,
     n_in_scope: IntArray,
     min_coverage: float,
+    overflow: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.int8]:
-    """Why each missing value is missing, as codes into ``REASONS`` (0 where there is a value)."""
+    """Why each missing value is missing, as codes into ``REASONS`` (0 where there is a value).
+
+    ``zero_denominator`` and ``overflow`` are facts about the value and win over
+    ``below_min_coverage``; ``not_applicable`` (an empty scope) wins over all.
+    """
     n = state["n"]
     reason = np.zeros(value.shape, dtype=np.int8)
     reason[n == 0] = REASON_NO_DATA
@@ -293,6 +338,10 @@ def _reasons(
     else:
         undefined = rule.undefined(dict(state), n)
     reason[undefined] = REASON_ZERO_DENOMINATOR
+    if overflow is not None:
+        overflow = overflow & (n > 0) & ~undefined
+        reason[overflow] = REASON_OVERFLOW
+        undefined = undefined | overflow
     if min_coverage > 0:
         short = (n > 0) & _short_of(n, n_in_scope, min_coverage) & ~undefined
         reason[short] = REASON_BELOW_MIN_COVERAGE

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _wide
 from .errors import DefinitionError
 
 FloatArray = NDArray[np.float64]
@@ -49,11 +50,16 @@ def divide(num: FloatArray, den: FloatArray, scale: float) -> FloatArray:
     """(num x scale) / den, NaN where den is not positive; few passes, no warnings.
 
     Scaling the numerator first keeps exact cases exact: 57 of 100 is 57 %,
-    not 57.00000000000001 %, so a rate equal to a threshold meets it.
+    not 57.00000000000001 %, so a rate equal to a threshold meets it. Where
+    that product or the quotient would overflow, the quotient is taken first
+    (see :func:`cchc_indicators._wide.divide`): 1.5e308 of 1.6e308 is 93.75 %.
+
+    Examples
+    --------
+    >>> divide(np.array([57.0, 1.5e308, 1.0]), np.array([100.0, 1.6e308, 0.0]), 100.0)
+    array([57.  , 93.75,   nan])
     """
-    out = np.full(num.shape, np.nan)
-    np.divide(num * scale if scale != 1.0 else num, den, out=out, where=den > 0)
-    return out
+    return _wide.divide(num, den, scale)
 
 
 def valid(cells_value: FloatArray) -> BoolArray:

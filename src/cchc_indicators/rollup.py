@@ -207,6 +207,8 @@ class RollupState:
         cols = [periods.index(p) for p in self.periods]
         out = _empty(combine, len(self.hierarchy), len(periods))
         for name, arr in self.fields.items():
+            if name not in out:  # the exponents of a wide sum (0 in the periods added)
+                out[name] = np.zeros((len(self.hierarchy), len(periods)))
             out[name][:, cols] = arr
         return out
 
@@ -252,7 +254,7 @@ class RollupState:
         ):
             msg = f"min_coverage is a share between 0 and 1, got {min_coverage!r}"
             raise DefinitionError(msg)
-        value, sizes = _finalize(
+        value, sizes, overflow = _finalize(
             self.indicator, self.rule, self.scope, self.hierarchy, self.fields, min_coverage
         )
         return Rollup(
@@ -265,6 +267,7 @@ class RollupState:
             n_in_scope=sizes.astype(np.int64),
             min_coverage=float(min_coverage),
             state=self.fields,
+            overflow=overflow,
         )
 
 
@@ -388,6 +391,9 @@ class Rollup:
         The minimum coverage applied.
     state : dict
         The merged state the values were computed from (see :class:`RollupState`).
+    overflow : numpy.ndarray or None
+        Where the value lies beyond the float range (units x periods; ``None``:
+        nowhere); such a value is NaN with the reason ``overflow``.
 
     Examples
     --------
@@ -418,6 +424,7 @@ class Rollup:
     n_in_scope: IntArray
     min_coverage: float
     state: Mapping[str, FloatArray] = attrs.field(repr=False)
+    overflow: NDArray[np.bool_] | None = attrs.field(default=None, kw_only=True, repr=False)
     _derived: dict[str, NDArray[Any]] = attrs.field(factory=dict, init=False, repr=False)
 
     def __repr__(self) -> str:
@@ -478,7 +485,9 @@ class Rollup:
 
         ``no_data`` (no unit in scope had data), ``zero_denominator`` (data,
         but the pooled denominator or weight is 0), ``below_min_coverage``,
-        ``not_applicable`` (the scope is empty: a tier below the unit's own).
+        ``not_applicable`` (the scope is empty: a tier below the unit's own),
+        ``overflow`` (the value lies beyond the largest float, about 1.8e308,
+        such as a sum of two counts of 1e308).
 
         Examples
         --------
@@ -497,7 +506,12 @@ class Rollup:
         """
         if "reason" not in self._derived:
             self._derived["reason"] = _reasons(
-                self.rule, self.state, self.value, self.n_in_scope, self.min_coverage
+                self.rule,
+                self.state,
+                self.value,
+                self.n_in_scope,
+                self.min_coverage,
+                self.overflow,
             )
         return self._derived["reason"]
 

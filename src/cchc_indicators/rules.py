@@ -42,6 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _rules_common as _rc
+from . import _wide
 from ._rules_common import number_text as number_text
 from .errors import DefinitionError
 from .measures import MEASURE_KINDS, Measure
@@ -67,7 +68,7 @@ __all__ = [
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
-Combine = Literal["add", "min", "max"]
+Combine = Literal["add", "wide_add", "min", "max"]
 State = dict[str, FloatArray]
 
 #: Reason codes for a missing value (stored as small integers in results).
@@ -76,7 +77,15 @@ REASON_NO_DATA = 1
 REASON_ZERO_DENOMINATOR = 2
 REASON_BELOW_MIN_COVERAGE = 3
 REASON_NOT_APPLICABLE = 4
-REASONS = ("", "no_data", "zero_denominator", "below_min_coverage", "not_applicable")
+REASON_OVERFLOW = 5
+REASONS = (
+    "",
+    "no_data",
+    "zero_denominator",
+    "below_min_coverage",
+    "not_applicable",
+    "overflow",
+)
 
 
 class Cells:
@@ -240,8 +249,15 @@ class Rule:
     """Base class of aggregation rules.
 
     A rule declares the state fields it keeps and how each merges
-    (``add``, ``min`` or ``max``), turns unit cells into a state
+    (``add``, ``wide_add``, ``min`` or ``max``), turns unit cells into a state
     (:meth:`init`) and a merged state into values (:meth:`finalize`).
+
+    ``wide_add`` adds like ``add`` but never overflows: where a sum passes
+    2**960 (about 1e289) the state also holds the field ``<name>_exp`` and the
+    sum is ``state[name] * 2**state[name + "_exp"]`` (see
+    :doc:`/explanation/mergeable-states`). The built-in rules keep their sums
+    so; :meth:`finalize` then returns ``±inf`` for a value beyond the float
+    range, which the engine reports as missing with the reason ``overflow``.
 
     Examples
     --------
@@ -408,7 +424,7 @@ class Sum(Rule):
     """
 
     name: ClassVar[str] = "sum"
-    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("sum", "add"),)
+    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("sum", "wide_add"),)
     measure_kinds: ClassVar[tuple[str, ...]] = ("count", "binary")
 
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
@@ -418,7 +434,8 @@ class Sum(Rule):
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
     ) -> FloatArray:
-        return np.where(n > 0, state["sum"], np.nan)
+        total = _wide.value(state["sum"], state.get("sum_exp"))
+        return np.where(n > 0, total, np.nan)
 
 
 @attrs.frozen
@@ -434,7 +451,7 @@ class RatioOfSums(Rule):
     """
 
     name: ClassVar[str] = "ratio_of_sums"
-    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("num", "add"), ("den", "add"))
+    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("num", "wide_add"), ("den", "wide_add"))
     measure_kinds: ClassVar[tuple[str, ...]] = ("ratio",)
     needs_parts: ClassVar[bool] = True
 
@@ -448,7 +465,9 @@ class RatioOfSums(Rule):
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
     ) -> FloatArray:
-        return _rc.divide(state["num"], state["den"], scale)
+        return _wide.divide(
+            state["num"], state["den"], scale, state.get("num_exp"), state.get("den_exp")
+        )
 
     def undefined(self, state: State, n: FloatArray) -> BoolArray:
         out: BoolArray = (state["den"] == 0) & (n > 0)
@@ -469,7 +488,7 @@ class Mean(Rule):
     """
 
     name: ClassVar[str] = "mean"
-    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("sum", "add"),)
+    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("sum", "wide_add"),)
     measure_kinds: ClassVar[tuple[str, ...]] = ("ratio", "count", "score")
 
     def init(self, cells: Cells) -> tuple[State, BoolArray]:
@@ -479,7 +498,7 @@ class Mean(Rule):
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
     ) -> FloatArray:
-        return _rc.divide(state["sum"], n, 1.0)
+        return _wide.divide(state["sum"], n, 1.0, state.get("sum_exp"))
 
 
 @attrs.frozen
@@ -502,7 +521,7 @@ class WeightedMean(Rule):
 
     by: str = attrs.field(default="weight", validator=_rc.check_by)
     name: ClassVar[str] = "weighted_mean"
-    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("wsum", "add"), ("w", "add"))
+    fields: ClassVar[tuple[tuple[str, Combine], ...]] = (("wsum", "wide_add"), ("w", "wide_add"))
     measure_kinds: ClassVar[tuple[str, ...]] = ("ratio", "count", "score")
 
     @property
@@ -535,14 +554,24 @@ class WeightedMean(Rule):
         weighted = _rc.valid(w) & (w > 0)
         # a unit of weight 0 (no dossiers at all) has reported: it counts, contributing nothing
         ok = _rc.valid(w) & (_rc.valid(cells.value) | ~weighted)
-        with np.errstate(invalid="ignore"):
-            wv = np.where(ok & weighted, cells.value * w, 0.0)
-        return {"wsum": wv, "w": np.where(ok, w, 0.0)}, ok
+        used = ok & weighted
+        value = np.where(used, cells.value, 0.0)
+        with np.errstate(over="ignore", under="ignore"):
+            wv = np.where(used, value * w, 0.0)
+        state = {"wsum": wv, "w": np.where(ok, w, 0.0)}
+        if not _wide.product_fits_plain(wv, value):  # huge or tiny weights: keep the exponents
+            wv, exp = _wide.product(value, np.where(used, w, 0.0))
+            state["wsum"] = wv
+            if exp is not None:
+                state["wsum_exp"] = exp
+        return state, ok
 
     def finalize(
         self, state: State, n: FloatArray, n_scope: FloatArray, scale: float
     ) -> FloatArray:
-        return _rc.divide(state["wsum"], state["w"], 1.0)
+        return _wide.divide(
+            state["wsum"], state["w"], 1.0, state.get("wsum_exp"), state.get("w_exp")
+        )
 
     def undefined(self, state: State, n: FloatArray) -> BoolArray:
         out: BoolArray = (state["w"] == 0) & (n > 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import pickle
 import re
+import warnings
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -392,6 +393,47 @@ class TestMeasureErrors:
         assert (
             p.message == "the value 50 disagrees with numerator/denominator (1/3 x 100 = 33.3333)"
         )
+
+    def test_ratio_beyond_the_float_range(self, h: Hierarchy, tmp_path: Path) -> None:
+        """1 over 5e-324, per 1,000, is beyond the largest float: refused, naming the row; no warning."""
+        message = (
+            "numerator/denominator x scale (1/4.94066e-324 x 1000) lies beyond the largest "
+            "number (1.79769e+308); check the numerator and the denominator"
+        )
+        path = write(
+            tmp_path / "obs.csv",
+            "indicator,unit,period,numerator,denominator\nper1000,243,2024,1,5e-324\n",
+        )
+        records = [rec(indicator="per1000", numerator=1, denominator=5e-324)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # numpy's warnings are not the package's
+            from_records = one_problem(h, records)
+            with pytest.raises(PanelError) as from_csv:
+                Panel.from_csv(path, h, indicators=DEFS)
+            with pytest.raises(PanelError) as later:
+                Panel.from_records(records, h).with_indicators([PER_1000])
+        for err in [from_records, from_csv.value, later.value]:
+            (p,) = err.problems
+            assert (p.field, p.kind, p.message) == ("denominator", "ratio_overflow", message)
+        assert from_csv.value.problems[0].row == 2
+
+    def test_tiny_denominator_of_a_percent_gives_no_warning(self, h: Hierarchy) -> None:
+        """1 of 5e-324 is a numerator above its denominator, and only that: no numpy warning."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            err = one_problem(h, [rec(numerator=1, denominator=5e-324)])
+        assert err.kinds == ("numerator_exceeds_denominator",)
+
+    def test_parts_near_the_float_maximum(self, h: Hierarchy) -> None:
+        """1.5e308 of 1.6e308 is 93.75 %, with or without a value given beside it."""
+        records = [
+            rec(numerator=1.5e308, denominator=1.6e308),
+            rec(unit="244", numerator=1.5e308, denominator=1.6e308, value=93.75),
+        ]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            p = Panel.from_records(records, h, indicators=DEFS)
+            assert (p.value("pct", "243", 2024), p.value("pct", "244", 2024)) == (93.75, 93.75)
 
     def test_value_agreeing_with_parts_is_stored_as_parts(self, h: Hierarchy) -> None:
         """A value equal to its parts' ratio is accepted; both are kept, the parts are used."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _wide
 from ._loading import read_text
 from ._periods import granularity, normalise_period
 from .errors import InvalidDataError, PanelError, Problem
@@ -253,13 +255,22 @@ def check_measures(
         "denominator",
         lambda i: f"'denominator' must be >= 'numerator' for a share: {den[i]:g} < {num[i]:g}",
     )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        implied = np.where(has_parts & (den > 0), num / np.where(den > 0, den, 1.0) * scale, np.nan)
+    # NaN without parts or over 0, inf where the ratio lies beyond the float range; no warnings
+    implied = _wide.divide(num, den, scale)
+    problems.add(
+        is_ratio & np.isinf(implied) & ~(bounded_ratio & (num > den)),
+        "ratio_overflow",
+        "denominator",
+        lambda i: (
+            f"numerator/denominator x scale ({num[i]:g}/{den[i]:g} x {scale[i]:g}) lies beyond "
+            f"the largest number ({sys.float_info.max:g}); check the numerator and the denominator"
+        ),
+    )
     disagree = (
         both
         & is_ratio
         & has_value
-        & ~np.isnan(implied)
+        & np.isfinite(implied)
         & ~np.isclose(value, implied, rtol=VALUE_RTOL, atol=1e-9)
     )
     problems.add(

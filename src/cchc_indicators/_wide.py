@@ -25,8 +25,6 @@ plain sum left the range, and costs a :func:`numpy.maximum.at` and a few passes.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -221,11 +219,13 @@ def product_fits_plain(p: FloatArray, a: FloatArray) -> bool:
 def divide(
     num: FloatArray,
     den: FloatArray,
-    scale: float,
+    scale: float | FloatArray,
     num_exp: FloatArray | None = None,
     den_exp: FloatArray | None = None,
 ) -> FloatArray:
     """``num * 2**num_exp * scale / (den * 2**den_exp)``: NaN where den is not positive.
+
+    ``scale`` is positive: one number, or one per cell.
 
     Where the plain ``(num x scale) / den`` is exact enough (no exponents, no
     overflow of the product or the quotient, no underflow of the product) it
@@ -239,15 +239,18 @@ def divide(
     array([57.  , 93.75])
     >>> divide(np.array([1.0, 1.0]), np.array([5e-324, 0.0]), 1000.0)
     array([inf, nan])
+    >>> divide(np.array([1e308, 3.0]), np.array([0.5, 4.0]), np.array([0.001, 100.0])).tolist()
+    [2e+305, 75.0]
     """
+    plain_scale = np.ndim(scale) == 0 and scale == 1.0
     with np.errstate(all="ignore"):
-        scaled = num * scale if scale != 1.0 else num
+        scaled = num if plain_scale else num * scale
         out: FloatArray = scaled / den
     not_positive = den <= 0
     if not_positive.any():
         out[not_positive] = np.nan
     redo = np.isinf(out)  # the product or the quotient overflowed
-    if scale < 1.0:  # the product may have lost digits to underflow
+    if np.any(np.less(scale, 1.0)):  # the product may have lost digits to underflow
         redo |= (np.abs(scaled) < np.finfo(np.float64).tiny) & (num != 0) & (den > 0)
     for exp in (num_exp, den_exp):
         if exp is not None:
@@ -255,7 +258,7 @@ def divide(
     if redo.any():
         fn, en = np.frexp(num[redo])
         fd, ed = np.frexp(den[redo])
-        fs, es = math.frexp(scale)
+        fs, es = np.frexp(np.broadcast_to(np.asarray(scale, dtype=np.float64), out.shape)[redo])
         shift = (en - ed + es).astype(np.float64)
         if num_exp is not None:
             shift += num_exp[redo]

@@ -539,6 +539,18 @@ class TestShareOfUnits:
         assert row(ev, "243")["status"] == "achieved"
         assert (row(ev, "248")["status"], row(ev, "248")["projected"]) == ("off_track", 0.0)
 
+    def test_each_unit_is_projected_on_its_own_line(self) -> None:
+        """Under == 50 (no direction) a straight line per district: 10, 20, 30 and 50, 50, 50 both reach 50."""
+        # 243: mean 20 at 2022, slope 10: 2025 -> 50; 244: slope 0 -> 50. Pooling the slopes
+        # (20 + 0) / (2 + 2) = 5 would project 35 for 243; a common slope of 10 gives 80 for 244.
+        x = score("x", at_least(50, tier="district", rule="share_meeting(== 50)"))
+        values = {"243": (10, 20, 30), "244": (50, 50, 50)}
+        rows = [("x", u, 2021 + k, v) for u, vs in values.items() for k, v in enumerate(vs)]
+        ev = evaluate(plan(x), panel(hierarchy(TIERS[:3]), [x], rows))
+        assert row(ev, "243")["projected"] == pytest.approx(50.0)
+        assert row(ev, "244")["projected"] == pytest.approx(50.0)
+        assert row(ev, "243")["status"] == "on_track"
+
     @pytest.mark.parametrize(
         ("condition", "gaps", "statuses"),
         [
@@ -1180,6 +1192,16 @@ class TestDeadlineIsTheEndOfItsPeriod:
         r = row(evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], rows)), "26")
         assert (r["status"], r["projected"], r["method"]) == ("not_achieved", None, None)
 
+    def test_attainment_in_quarters_names_the_quarter(self) -> None:
+        """50, 55, 60, 65 in 2023's quarters: +20 a year meets 80 at 2024.5, the start of 2024-Q3."""
+        ind = score("x", at_least(80, deadline="2025"))
+        quarters = [("2023-Q1", 50), ("2023-Q2", 55), ("2023-Q3", 60), ("2023-Q4", 65)]
+        rows = [("x", "26", p, v) for p, v in quarters]
+        r = row(evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], rows)), "26")
+        # 65 at 2023.75 + 20 a year * 0.75 = 80 at 2024.5: the quarter starting then is Q3
+        assert r["attainment_period"] == "2024-Q3"
+        assert r["status"] == "on_track"
+
     def test_yearly_data_against_a_quarter_deadline_are_final(self) -> None:
         """Data for the year 2025 end with the deadline 2025-Q4: a final status."""
         ind = score("x", at_least(80, deadline="2025-Q4"))
@@ -1216,6 +1238,19 @@ class TestMinimumCoverage:
         assert (loose["value"], loose["coverage"]) == (2.0, pytest.approx(2 / 63))
         strict = row(evaluate(plan(ind), p, min_coverage=0.9), "26")
         assert (strict["status"], strict["reason"]) == ("no_data", "below_min_coverage")
+
+    def test_own_rows_are_not_held_to_the_minimum(self) -> None:
+        """A unit's own value rests on itself: a district without one is no_data, not below_min_coverage."""
+        ind = Indicator("wf", "WF", targets=[at_least(80, tier="district")])
+        p = panel(hierarchy(FIVE_DISTRICTS), [ind], [("wf", "243", 2025, 90, 100)])
+        ev = evaluate(plan(ind), p, min_coverage=0.5)
+        assert (row(ev, "243")["status"], row(ev, "243")["coverage"]) == ("achieved", 1.0)
+        missing = row(ev, "244")
+        assert (missing["status"], missing["reason"], missing["coverage"]) == (
+            "no_data",
+            "no_data",
+            0.0,
+        )
 
     @pytest.mark.parametrize("bad", [-0.1, 1.5, True, "0.5"])
     def test_bad_min_coverage(self, bad: object) -> None:

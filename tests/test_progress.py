@@ -251,6 +251,12 @@ class TestCagrFitted:
             "negative values: growth of the magnitude",
         ]
 
+    def test_a_series_without_values_is_only_too_short(self) -> None:
+        """No observation at all: fewer than two, and nothing said about negative values."""
+        g = cagr_fitted(X3, np.array([[NAN, NAN, NAN]]))
+        assert np.isnan(g.rate[0])
+        assert g.note.tolist() == ["fewer than two observations"]
+
 
 class TestAttainment:
     def test_linear_paths_by_hand(self) -> None:

@@ -427,6 +427,28 @@ def new_values(panel: Panel, code: str, **kw: Any) -> dict[str, float]:
     return {u: new.value(code, u, 2024) for u in "ABC"}
 
 
+class TestOutsideShares:
+    def test_the_part_of_a_split_unit_going_outside_counts_by_its_share(self) -> None:
+        """c splits half to B, half to C; with only A and B as targets, 0.5 x 10 + d's 4 go outside."""
+        _old, new = small()
+        to = Hierarchy.from_records(
+            [r for r in new.to_records() if r["code"] in ("P", "A", "B")], levels=TWO, edition="new"
+        )
+        panel = values_panel(STAFF, {"a": 1, "b": 2, "c": 10, "d": 4})
+        got, report = rebase_panel(panel, small_crosswalk(), to=to)
+        assert {u: got.value("staff", u, 2024) for u in "AB"} == {"A": 3.0, "B": 5.0}
+        total = report.indicator("staff").totals["value"]
+        # 17 before = 8 after + 9 outside (half of c's 10, all of d's 4)
+        assert (total.before, total.after, total.outside, total.unmapped) == (17.0, 8.0, 9.0, 0.0)
+        assert total.conserved
+        assert report.outside == ("c", "d")
+
+    def test_levels_are_those_with_data(self) -> None:
+        """Data on communes only: the report lists the commune level, not the province."""
+        _new, report = rebase_panel(values_panel(STAFF, {"a": 1, "c": 2}), small_crosswalk())
+        assert report.levels == {"commune": "commune"}
+
+
 class TestMethods:
     def test_mean_by_allocated_share(self) -> None:
         """A score is averaged; a split unit counts by its share in each part."""

@@ -267,7 +267,8 @@ class _Context:
                     ind,
                     scope=scope,
                     rule=rule,
-                    min_coverage=self.min_coverage if scope.kind != "own" else 0.0,
+                    # an own value covers its unit (coverage 0 or 1): the minimum never drops it
+                    min_coverage=self.min_coverage,
                 )
         return self._cache[key]
 

@@ -17,18 +17,25 @@ from cchc_indicators import (
     HierarchyError,
     Indicator,
     InvalidDataError,
+    Observations,
     Panel,
     PanelError,
     Plan,
     Problem,
     RuleMismatchError,
+    Target,
     UnknownIndicatorError,
     UnknownLevelError,
     UnknownUnitError,
+    datasets,
     measures,
 )
 from cchc_indicators.composite import Node
+from cchc_indicators.crosswalk import Crosswalk
 from cchc_indicators.errors import MESSAGE_LIMIT, ArgumentTypeError
+from cchc_indicators.measures import Measure
+from cchc_indicators.points import Component, Structure
+from cchc_indicators.survey import Elements, Responses
 
 
 @pytest.fixture
@@ -427,3 +434,288 @@ class TestDeepTrees:
         """An index exactly 40 levels deep (39 below the top node) is accepted."""
         idx = CompositeIndex.from_dict({"code": "i", "children": [_chain(39)]})
         assert idx.depth == 40
+
+
+def _province() -> Hierarchy:
+    return Hierarchy.from_records([{"code": "26", "name": "Vĩnh Phúc", "level": "province"}])
+
+
+CSV_READERS = [
+    pytest.param(lambda p: Hierarchy.from_csv(p), id="Hierarchy.from_csv"),
+    pytest.param(lambda p: Panel.from_csv(p, _province()), id="Panel.from_csv"),
+    pytest.param(
+        lambda p: Responses.from_csv(p, _province(), scale="1-5"), id="Responses.from_csv"
+    ),
+    pytest.param(lambda p: Elements.from_csv(p), id="Elements.from_csv"),
+    pytest.param(
+        lambda p: Crosswalk.from_csv(p, old=_province(), new=_province()), id="Crosswalk.from_csv"
+    ),
+    pytest.param(lambda p: Observations.from_csv(p), id="Observations.from_csv"),
+]
+
+
+class TestUnreadableCsvFiles:
+    """Every CSV reader names the path and the cause of a file it cannot read."""
+
+    @pytest.mark.parametrize("read", CSV_READERS)
+    def test_missing_file(self, read: Any, tmp_path: Path) -> None:
+        """A missing file is an InvalidDataError: no such file (not a FileNotFoundError)."""
+        path = tmp_path / "absent.csv"
+        with pytest.raises(InvalidDataError) as info:
+            read(path)
+        assert info.value.first_line() == f"{path}: no such file"
+        assert info.value.kinds == ("no_file",)
+
+    @pytest.mark.parametrize("read", CSV_READERS)
+    def test_directory(self, read: Any, tmp_path: Path) -> None:
+        """A directory is an InvalidDataError: is a directory (not an IsADirectoryError)."""
+        with pytest.raises(InvalidDataError) as info:
+            read(tmp_path)
+        assert info.value.first_line() == f"{tmp_path}: is a directory, not a file"
+        assert info.value.kinds == ("is_directory",)
+
+    @pytest.mark.parametrize("read", CSV_READERS)
+    def test_permission_denied(
+        self, read: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A file the user may not read is an InvalidDataError: permission denied."""
+        path = tmp_path / "secret.csv"
+        path.write_text("code\n", encoding="utf-8")
+
+        def refuse(self: Path) -> bytes:
+            raise PermissionError(13, "Permission denied", str(self))
+
+        monkeypatch.setattr(Path, "read_bytes", refuse)
+        with pytest.raises(InvalidDataError) as info:
+            read(path)
+        assert info.value.first_line() == (f"{path}: permission denied: the file may not be read")
+        assert info.value.kinds == ("permission_denied",)
+
+    @pytest.mark.parametrize("read", CSV_READERS)
+    def test_not_utf8(self, read: Any, tmp_path: Path) -> None:
+        """A file in another encoding names the byte that cannot be read."""
+        path = tmp_path / "latin1.csv"
+        path.write_bytes("code,name\n26,Hà Nam\n".encode("latin-1"))
+        with pytest.raises(InvalidDataError) as info:
+            read(path)
+        assert info.value.first_line() == (
+            f"{path}: the file is not UTF-8 text (byte 14 cannot be read: invalid continuation "
+            "byte); save it as UTF-8"
+        )
+
+    def test_a_cell_longer_than_the_csv_limit(self, tmp_path: Path) -> None:
+        """A cell longer than the csv module's limit is an InvalidDataError naming the row."""
+        path = tmp_path / "long.csv"
+        path.write_text('code,name,level\n26,"' + "x" * 200_000 + '",province\n', encoding="utf-8")
+        with pytest.raises(InvalidDataError) as info:
+            Hierarchy.from_csv(path)
+        assert info.value.first_line() == (
+            f"{path}: row 2: cannot be read as CSV: field larger than field limit (131072)"
+        )
+
+
+RECORD_READERS = [
+    pytest.param(Hierarchy.from_records, "Hierarchy.from_records", id="Hierarchy"),
+    pytest.param(lambda r: Panel.from_records(r, _province()), "Panel.from_records", id="Panel"),
+    pytest.param(
+        lambda r: Responses.from_records(r, _province(), scale="1-5"),
+        "Responses.from_records",
+        id="Responses",
+    ),
+    pytest.param(Elements.from_records, "Elements.from_records", id="Elements"),
+    pytest.param(
+        lambda r: Crosswalk.from_records(r, old=_province(), new=_province()),
+        "Crosswalk.from_records",
+        id="Crosswalk",
+    ),
+    pytest.param(Observations.from_records, "Observations.from_records", id="Observations"),
+    pytest.param(
+        lambda r: CompositeIndex.from_records("i", r), "CompositeIndex.from_records", id="Index"
+    ),
+]
+
+
+class TestRecordsOfTheWrongType:
+    """Records that are not an iterable of mappings are refused with a typed error."""
+
+    @pytest.mark.parametrize(("read", "func"), RECORD_READERS)
+    @pytest.mark.parametrize(
+        ("records", "shown"),
+        [(None, "None"), (3, "int 3"), ({"code": "26"}, "dict {'code': '26'}")],
+    )
+    def test_not_an_iterable_of_rows(
+        self, read: Any, func: str, records: object, shown: str
+    ) -> None:
+        """None, a number or a single mapping is an ArgumentTypeError naming the function."""
+        with pytest.raises(ArgumentTypeError) as info:
+            read(records)
+        assert str(info.value) == (
+            f"{func}: 'records' must be an iterable of mappings (one per row), got {shown}"
+        )
+        assert info.value.parameter == "records"
+
+    @pytest.mark.parametrize(
+        "read",
+        [
+            lambda r: Responses.from_records(r, _province(), scale="1-5"),
+            Elements.from_records,
+            lambda r: Crosswalk.from_records(r, old=_province(), new=_province()),
+        ],
+        ids=["Responses", "Elements", "Crosswalk"],
+    )
+    def test_a_row_that_is_not_a_mapping(self, read: Any) -> None:
+        """A row that is not a mapping is an InvalidDataError naming the row (not AttributeError)."""
+        with pytest.raises(InvalidDataError) as info:
+            read([None])
+        assert str(info.value) == (
+            "<records>: 1 problem\n"
+            "  row 0: a record is a mapping of column names to values, got None"
+        )
+
+
+class TestHugeIntegers:
+    """Integers too large for a float are refused naming the field, not with OverflowError."""
+
+    def test_panel_value(self) -> None:
+        """A value of 10**400 in a record is not a finite number."""
+        with pytest.raises(PanelError) as info:
+            Panel.from_records(
+                [{"indicator": "a", "unit": "26", "period": "2024", "value": 10**400}], _province()
+            )
+        assert str(info.value) == (
+            "<records>: 1 problem\n  row 0, field 'value': not a finite number: inf"
+        )
+
+    def test_observations_value(self) -> None:
+        """The composite reader says the same of a huge negative integer."""
+        with pytest.raises(InvalidDataError) as info:
+            Observations.from_records([{"indicator": "a", "unit": "u", "value": -(10**400)}])
+        assert str(info.value) == (
+            "<records>: 1 problem\n  row 0, field 'value': must be a finite number, got '-inf'"
+        )
+
+    def test_node_weight(self) -> None:
+        """A node's weight of 10**400 names the node and the field."""
+        with pytest.raises(DefinitionError) as info:
+            Node.from_dict({"code": "x", "weight": 10**400})
+        assert str(info.value) == (
+            "node 'x': a node's 'weight' must be a finite number, got an integer too large "
+            "for a float"
+        )
+
+    def test_index_sheet_weight(self) -> None:
+        """The same weight in a metadata sheet names row, column and node."""
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_records("i", [{"code": "x", "parent": "i", "weight": 10**400}])
+        assert str(info.value) == (
+            "index 'i', row 0, column 'weight': node 'x': a node's 'weight' must be a finite "
+            "number, got inf"
+        )
+
+    def test_plan_threshold_in_json(self) -> None:
+        """A 400-digit threshold in plan JSON is refused naming the indicator."""
+        doc = (
+            '{"schema_version": 1, "code": "p", "indicators": [{"code": "a", "name": "A", '
+            '"targets": [{"kind": "at_least", "threshold": ' + "9" * 400 + "}]}]}"
+        )
+        with pytest.raises(DefinitionError) as info:
+            Plan.from_json(doc)
+        assert str(info.value) == (
+            "<plan JSON>: indicator 'a': a target's threshold must be finite, got inf"
+        )
+
+    def test_measure_maximum(self) -> None:
+        """A score maximum of 10**400 is refused."""
+        with pytest.raises(DefinitionError, match=r"^score bounds must be finite$"):
+            Measure.from_dict({"kind": "score", "minimum": 0, "maximum": 10**400})
+
+    def test_points_maximum(self) -> None:
+        """A component's maximum of 10**400 is refused naming the component."""
+        with pytest.raises(DefinitionError) as info:
+            Component.from_dict({"code": "c", "maximum": 10**400, "rule": {"kind": "yes_no"}})
+        assert str(info.value) == (
+            "component 'c': a component's maximum must be a positive number of points, got inf"
+        )
+
+    def test_points_band_bound(self) -> None:
+        """A band bound of -10**400 is read as -inf (an open band), not an OverflowError."""
+        rule = {"kind": "bands", "bands": [[-(10**400), 50, 0.5], [50, 10**400, 1.0]]}
+        component = Component.from_dict({"code": "c", "maximum": 2, "rule": rule})
+        assert component.maximum == 2.0
+
+
+def _nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+class TestDeepValues:
+    """A value nested thousands deep in a definition is refused before any repr or recursion."""
+
+    @pytest.mark.parametrize(
+        ("read", "doc", "where"),
+        [
+            (Plan.from_dict, {"schema_version": 1, "code": "p", "title": None}, "plan"),
+            (Indicator.from_dict, {"code": "a", "name": "A"}, "indicator"),
+            (Target.from_dict, {"kind": "at_least", "threshold": 1}, "target"),
+            (Measure.from_dict, {"kind": "count"}, "measure"),
+            (Node.from_dict, {"code": "x"}, "node"),
+            (Component.from_dict, {"code": "c", "maximum": 1}, "component"),
+            (Structure.from_dict, {"code": "s", "components": []}, "structure"),
+        ],
+    )
+    def test_value_nested_5000_deep(self, read: Any, doc: dict[str, Any], where: str) -> None:
+        """The definition is a DefinitionError saying how deep values may nest."""
+        bad = {**doc, "code" if "code" in doc else "kind": _nested(5000)}
+        with pytest.raises(DefinitionError) as info:
+            read(bad)
+        assert str(info.value) == f"{where}: lists and mappings are nested more than 100 deep"
+
+    def test_points_structure_400_deep(self) -> None:
+        """A points structure 400 levels deep is refused with the tree limit."""
+        component: dict[str, Any] = {"code": "leaf", "maximum": 1, "rule": {"kind": "yes_no"}}
+        for i in range(400):
+            component = {"code": f"c{i}", "maximum": 1, "children": [component]}
+        with pytest.raises(DefinitionError) as info:
+            Structure.from_dict({"code": "s", "components": [component]})
+        assert str(info.value) == "structure 's': nodes are nested more than 40 levels deep"
+
+
+class TestWrongArgumentTypes:
+    """A newcomer's wrong argument gets an ArgumentTypeError saying what to pass."""
+
+    def test_panel_with_a_unit_list_name(self) -> None:
+        """A unit-list name where a hierarchy is expected says how to load it."""
+        records = [{"indicator": "a", "unit": "26", "period": "2024", "value": 1}]
+        with pytest.raises(ArgumentTypeError) as info:
+            Panel.from_records(records, "vinh-phuc-2024")  # type: ignore[arg-type]
+        assert str(info.value) == (
+            "Panel: 'hierarchy' must be a Hierarchy, got str 'vinh-phuc-2024'; load the embedded "
+            "unit list with cchc_indicators.datasets.units('vinh-phuc-2024')"
+        )
+        assert isinstance(info.value, TypeError)
+
+    def test_panel_with_an_edition_name(self) -> None:
+        """An edition name where a hierarchy is expected says to use units.load."""
+        with pytest.raises(ArgumentTypeError) as info:
+            Panel.from_records([], "vn-2025")  # type: ignore[arg-type]
+        assert str(info.value).endswith(
+            "; load an edition of the national unit list with cchc_indicators.units.load('vn-2025')"
+        )
+
+    @pytest.mark.parametrize("old", [None, 3])
+    def test_crosswalk_edition_of_another_type(self, old: object) -> None:
+        """A crosswalk's old edition must be a hierarchy or an edition name."""
+        with pytest.raises(ArgumentTypeError) as info:
+            Crosswalk.from_records([], old=old, new="vn-2025")  # type: ignore[arg-type]
+        assert str(info.value).startswith(
+            "Crosswalk: 'old' must be a Hierarchy or the name of an embedded edition "
+            "('vn-2024', 'vn-2025'), got "
+        )
+
+    def test_unit_list_name_of_another_type(self) -> None:
+        """datasets.units([]) is an unknown unit list, not a TypeError about hashing."""
+        with pytest.raises(DefinitionError, match=r"^unknown unit list \[\]; the unit lists are"):
+            datasets.units([])  # type: ignore[arg-type]

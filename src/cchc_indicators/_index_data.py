@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._arrays import ARRAY_EQ, readonly
+from ._loading import as_records
 from ._validate import Problems, parse_numbers, parse_periods, read_csv
 from .errors import InvalidDataError, Problem
 
@@ -162,7 +163,7 @@ class Observations:
         cchc_indicators.errors.PanelError: <records>: 1 problem
           row 0, field 'value': must be a finite number, got 'n/a'
         """
-        rows = list(records)
+        rows = as_records(records, func="Observations.from_records")
         for i, r in enumerate(rows):
             if not isinstance(r, Mapping):
                 msg = f"a record is a mapping, got {type(r).__name__}"
@@ -200,10 +201,7 @@ class Observations:
         (('2023', '2024'), [[[65.0]], [[71.5]]])
         """
         p = Path(path)
-        if not p.is_file():
-            msg = "no such file"
-            raise InvalidDataError([Problem(msg, kind="no_file")], source=str(p))
-        header, records, numbers = read_csv(p)
+        header, records, numbers = read_csv(p)  # a missing file, a folder: named with the cause
         columns = {
             k: [rec[header.index(k)] if header.index(k) < len(rec) else "" for rec in records]
             for k in (*_COLUMNS, *_PARTS)

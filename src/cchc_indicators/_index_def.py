@@ -33,7 +33,7 @@ from ._index_methods import (
     _normalisation,
     check_method,
 )
-from ._loading import check_tree_depth, load_json
+from ._loading import as_float, as_records, check_nesting, check_tree_depth, load_json
 from .errors import DefinitionError, UnknownIndicatorError
 
 __all__ = [
@@ -85,10 +85,16 @@ def _text(_instance: object, attribute: attrs.Attribute[str], value: object) -> 
 def _finite(value: object, what: str, *, optional: bool = True) -> float | None:
     if value is None and optional:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        msg = f"{what} must be a finite number, got {value!r}"
+    x = as_float(value) if isinstance(value, (int, float)) else math.nan
+    if isinstance(value, bool) or not math.isfinite(x):
+        shown = (
+            "an integer too large for a float"
+            if math.isinf(x) and isinstance(value, int)
+            else repr(value)
+        )
+        msg = f"{what} must be a finite number, got {shown}"
         raise DefinitionError(msg)
-    return float(value)
+    return x
 
 
 def _weight(value: object) -> float:
@@ -285,7 +291,10 @@ class Node:
         cchc_indicators.errors.DefinitionError: node 'x': a node's 'weight' must be >= 0, got -1
         """
         if isinstance(data, Mapping):
-            check_tree_depth([data], "children", where=f"node {data.get('code')!r}")
+            code = data.get("code")
+            where = f"node {code!r}" if isinstance(code, str) else "node"
+            check_tree_depth([data], "children", where=where)
+            check_nesting(data, where)
         return cls._from_dict(data)
 
     @classmethod
@@ -684,7 +693,7 @@ class CompositeIndex:
         if not isinstance(data, Mapping) or "code" not in data or "children" not in data:
             msg = f"a composite index is a mapping with 'code' and 'children', got {describe(data)}"
             raise DefinitionError(msg)
-        where = f"index {data['code']!r}"
+        where = f"index {data['code']!r}" if isinstance(data["code"], str) else "index"
         version = data.get("schema_version", SCHEMA_VERSION)
         if isinstance(version, bool) or version != SCHEMA_VERSION:
             msg = f"{where}: unsupported schema_version {version!r}; this version reads {SCHEMA_VERSION}"
@@ -703,6 +712,7 @@ class CompositeIndex:
             msg = "'children' must be a list of nodes"
             raise DefinitionError(msg)
         check_tree_depth(data["children"], "children", where=where)
+        check_nesting(data, where)
         kwargs["children"] = [Node._from_dict(c) for c in data["children"]]
         for key in ("name", "source", "notes"):
             if key in kwargs and kwargs[key] is None:
@@ -786,7 +796,8 @@ class CompositeIndex:
         """
         from ._index_sheet import from_table  # imported when called: it imports this module
 
-        return from_table(cls, code, enumerate(records), settings)
+        rows = as_records(records, func="CompositeIndex.from_records")
+        return from_table(cls, code, enumerate(rows), settings)
 
     @classmethod
     def from_csv(cls, code: str, path: str | Path, **settings: Any) -> CompositeIndex:

@@ -30,7 +30,7 @@ from ._index_def import (
     _weight,
 )
 from ._index_methods import Method, check_method
-from ._loading import check_tree_depth
+from ._loading import as_float, check_tree_depth
 from ._validate import read_csv
 from .errors import DefinitionError
 
@@ -69,9 +69,10 @@ def _cell(key: str, value: object) -> object:
     if isinstance(value, bool) or not isinstance(value, (str, numbers.Real)):
         return value
     if not isinstance(value, str):
-        if math.isnan(value):
+        x = as_float(value)  # an integer too large for a float is infinite, refused by the check
+        if math.isnan(x):
             return None  # a blank cell as pandas reads it
-        return float(value) if key in _FIELD_CHECKS else value
+        return x if key in _FIELD_CHECKS else value
     text = value.strip()
     if not text:
         return None

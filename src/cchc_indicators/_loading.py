@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import json
+import math
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -177,7 +178,8 @@ def _parse_int(text: str) -> int | float:
 
 def _deeper_than(data: object, limit: int) -> bool:
     """Whether ``data`` nests lists and dicts more than ``limit`` deep (level by level, no recursion)."""
-    level = [data] if isinstance(data, (dict, list)) else []
+    containers = (Mapping, list, tuple)
+    level = [data] if isinstance(data, containers) else []
     depth = 1
     while level:
         if depth > limit:
@@ -185,8 +187,8 @@ def _deeper_than(data: object, limit: int) -> bool:
         level = [
             x
             for item in level
-            for x in (item.values() if isinstance(item, dict) else item)
-            if isinstance(x, (dict, list))
+            for x in (item.values() if isinstance(item, Mapping) else item)
+            if isinstance(x, containers)
         ]
         depth += 1
     return False
@@ -258,3 +260,106 @@ def _children(item: object, key: str | Callable[[Any], object]) -> object:
 
 def _items(value: object) -> list[object]:
     return list(value) if isinstance(value, (list, tuple)) else []
+
+
+def as_records(records: object, *, func: str) -> list[Any]:
+    """Return ``records`` as a list, refusing what is not an iterable of records.
+
+    Text, bytes and a single mapping are iterable, but not records; they are
+    refused too. Whether each item is a mapping is the reader's check, which
+    names the row.
+
+    Raises
+    ------
+    ArgumentTypeError
+        If ``records`` is not an iterable of rows.
+
+    Examples
+    --------
+    >>> as_records(({"a": 1},), func="f")
+    [{'a': 1}]
+    >>> as_records(None, func="Hierarchy.from_records")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.ArgumentTypeError: Hierarchy.from_records: 'records' must be an iterable of mappings (one per row), got None
+    """
+    if not isinstance(records, (str, bytes, bytearray, Mapping)):
+        try:
+            rows = iter(records)  # type: ignore[call-overload]
+        except TypeError:
+            pass
+        else:
+            return list(rows)
+    msg = (
+        f"{func}: 'records' must be an iterable of mappings (one per row), got {describe(records)}"
+    )
+    raise ArgumentTypeError(msg, parameter="records")
+
+
+def check_mappings(
+    rows: list[Any],
+    *,
+    source: str,
+    first_row: int = 0,
+    error: type[InvalidDataError] = InvalidDataError,
+) -> None:
+    """Refuse rows that are not mappings, naming each (up to 20) by its row number.
+
+    Examples
+    --------
+    >>> check_mappings([{"a": 1}, 7], source="<records>")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.InvalidDataError: <records>: 1 problem
+      row 1: a record is a mapping of column names to values, got int 7
+    """
+    bad = [i for i, r in enumerate(rows) if not isinstance(r, Mapping)]
+    if bad:
+        problems = [
+            Problem(
+                f"a record is a mapping of column names to values, got {describe(rows[i])}",
+                row=first_row + i,
+                kind="not_a_record",
+            )
+            for i in bad[:20]
+        ]
+        raise error(problems, source=source)
+
+
+def as_float(value: Any) -> float:
+    """Return a number as a float; an integer too large for one becomes an infinity of its sign.
+
+    So that ``10**400`` in a definition is refused by the check of finite
+    numbers, which names the field, rather than raising :class:`OverflowError`.
+
+    Examples
+    --------
+    >>> as_float(3), as_float(-(10**400))
+    (3.0, -inf)
+    """
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def check_nesting(data: object, where: str) -> None:
+    """Refuse a definition whose lists and mappings nest more than :data:`MAX_JSON_DEPTH` deep.
+
+    Checked level by level, before any recursive reading (or message) can
+    overflow the stack.
+
+    Examples
+    --------
+    >>> check_nesting({"code": [[[1]]]}, "index 'i'")
+    >>> deep: list[object] = []
+    >>> for _ in range(150):
+    ...     deep = [deep]
+    >>> check_nesting({"code": deep}, "index 'i'")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: index 'i': lists and mappings are nested more than 100 deep
+    """
+    if _deeper_than(data, MAX_JSON_DEPTH):
+        msg = f"{where}: lists and mappings are nested more than {MAX_JSON_DEPTH} deep"
+        raise DefinitionError(msg)

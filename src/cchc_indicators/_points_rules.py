@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._loading import as_float
 from .errors import DefinitionError
 
 __all__ = [
@@ -42,10 +43,12 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def number(value: object, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+    # an integer too large for a float is infinite (and refused where a bound must be finite)
+    x = as_float(value) if isinstance(value, (int, float)) else math.nan
+    if isinstance(value, bool) or math.isnan(x):
         msg = f"{what} must be a number, got {value!r}"
         raise DefinitionError(msg)
-    return float(value)
+    return x
 
 
 def _bound(value: object, infinity: float, what: str) -> float:

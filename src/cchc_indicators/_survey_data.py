@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._arrays import ARRAY_EQ, readonly
+from ._loading import as_records, check_mappings
 from ._survey_read import (
     ELEMENT_COLUMNS,
     OPTIONAL_COLUMNS,
@@ -258,7 +259,8 @@ class Elements:
         cchc_indicators.errors.InvalidDataError: <records>: 1 problem
           row 0, field 'element': 'overall' names the overall index (the mean of the elements); rename the element
         """
-        rows = list(records)
+        rows = as_records(records, func="Elements.from_records")
+        check_mappings(rows, source=source, first_row=first_row)
         el = ["" if r.get("element") is None else str(r.get("element")) for r in rows]
         qu = ["" if r.get("question") is None else str(r.get("question")) for r in rows]
         numbers = first_row + np.arange(len(rows), dtype=np.int64)
@@ -581,7 +583,8 @@ class Responses:
           row 0, field 'answer': the answer 6 is not a whole number on the scale 1-5
           row 1, field 'unit': unknown unit '27'; it is not in the units (edition None, 1 units)
         """
-        rows = list(records)
+        rows = as_records(records, func="Responses.from_records")
+        check_mappings(rows, source=source, first_row=first_row)
         keys = set().union(*(r.keys() for r in rows)) if rows else set()
 
         def column(name: str) -> list[Any]:

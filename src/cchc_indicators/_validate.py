@@ -134,7 +134,10 @@ def parse_numbers(
                 continue
         elif isinstance(x, (int, float, np.integer, np.floating)):
             given[i] = True
-            out[i] = float(x)
+            try:
+                out[i] = float(x)
+            except OverflowError:  # an int beyond 1.8e308 is as far from finite as inf
+                out[i] = np.inf if x > 0 else -np.inf
         else:
             given[i] = True
             bad[i] = True

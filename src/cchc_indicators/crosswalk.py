@@ -50,8 +50,10 @@ from numpy.typing import NDArray
 
 from . import _crosswalk
 from . import units as _units
+from ._args import check_type
 from ._arrays import ARRAY_EQ, readonly
 from ._crosswalk import Weights
+from ._loading import as_records, check_mappings
 from ._validate import read_csv
 from .errors import DefinitionError, InvalidDataError, Problem
 from .hierarchy import Hierarchy
@@ -123,7 +125,14 @@ def _bools(a: Any) -> BoolArray:
     return out
 
 
-def _edition(h: Hierarchy | str) -> Hierarchy:
+def _edition(h: Hierarchy | str, parameter: str = "hierarchy") -> Hierarchy:
+    check_type(
+        h,
+        (Hierarchy, str),
+        func="Crosswalk",
+        parameter=parameter,
+        expected="a Hierarchy or the name of an embedded edition ('vn-2024', 'vn-2025')",
+    )
     return _units.load(h) if isinstance(h, str) else h
 
 
@@ -308,12 +317,15 @@ class Crosswalk:
         cchc_indicators.crosswalk.CrosswalkError: <records>: 1 problem
           row 0, field 'weight': the weights of old unit '08707' sum to 0.9, not 1 (08707: 0.5, 08716: 0.4)
         """
-        rows = list(records)
+        rows = as_records(records, func="Crosswalk.from_records")
+        check_mappings(rows, source=source, first_row=first_row, error=CrosswalkError)
         columns = {
             c: [r.get(c) for r in rows] for c in ("old_code", "new_code", "partly", "weight")
         }
         numbers = first_row + np.arange(len(rows), dtype=np.int64)
-        return cls._build(columns, numbers, _edition(old), _edition(new), source, on_unknown)
+        return cls._build(
+            columns, numbers, _edition(old, "old"), _edition(new, "new"), source, on_unknown
+        )
 
     @classmethod
     def from_csv(
@@ -355,7 +367,9 @@ class Crosswalk:
         for c in ("old_code", "new_code", "partly", "weight"):
             j = header.index(c) if c in header else -1
             columns[c] = [row[j] if 0 <= j < len(row) else None for row in table]
-        return cls._build(columns, row_numbers, _edition(old), _edition(new), str(path), on_unknown)
+        return cls._build(
+            columns, row_numbers, _edition(old, "old"), _edition(new, "new"), str(path), on_unknown
+        )
 
     @classmethod
     def identity(cls, hierarchy: Hierarchy | str) -> Crosswalk:

@@ -49,6 +49,7 @@ from ._hierarchy_build import (
     _to_tuple,
     _write_csv,
 )
+from ._loading import as_records
 from .errors import UnknownLevelError, UnknownUnitError
 
 __all__ = ["DEFAULT_LEVELS", "TWO_TIER_LEVELS", "Hierarchy", "Unit"]
@@ -186,7 +187,8 @@ class Hierarchy:
         cchc_indicators.errors.HierarchyError: <records>: 1 problem
           row 0, field 'parent': a unit on the top level 'province' cannot have a parent, got '00'
         """
-        return cls(**_fields_from_records(records, levels, source, first_row), edition=edition)
+        rows = as_records(records, func="Hierarchy.from_records")
+        return cls(**_fields_from_records(rows, levels, source, first_row), edition=edition)
 
     @classmethod
     def from_csv(

@@ -23,6 +23,7 @@ from typing import Any
 
 import attrs
 
+from ._loading import check_nesting
 from .errors import DefinitionError, RuleMismatchError
 from .measures import Measure, percent
 from .rules import Rule, ShareMeeting, default_rule, parse_rule, rules_for
@@ -443,11 +444,13 @@ class Indicator:
         ...
         cchc_indicators.errors.DefinitionError: indicator 'staff': unknown keys ['weight']
         """
+        if isinstance(data, dict):
+            check_nesting(data, "indicator")
         if not isinstance(data, dict) or "code" not in data or "name" not in data:
             msg = f"an indicator needs at least 'code' and 'name', got {data!r}"
             raise DefinitionError(msg)
         known = {f.name for f in attrs.fields(cls)}
-        unknown = sorted(set(data) - known)
+        unknown = sorted(set(data) - known, key=str)
         if unknown:
             msg = f"indicator {data['code']!r}: unknown keys {unknown}"
             raise DefinitionError(msg, code=str(data["code"]))

@@ -25,10 +25,12 @@ Measure(kind='ratio', scale=100.0, bounded=True)
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Literal
 
 import attrs
 
+from ._loading import as_float, check_nesting
 from .errors import DefinitionError
 
 __all__ = ["MEASURE_KINDS", "Measure", "binary", "count", "percent", "rank", "ratio", "score"]
@@ -223,6 +225,11 @@ class Measure:
         ...
         cchc_indicators.errors.DefinitionError: unknown measure kind 'percent'; expected one of ratio, count, score, binary, rank
         """
+        raw: object = data  # typed as a dict, but read from JSON: anything may come
+        if not isinstance(raw, Mapping):
+            msg = f"a measure is a mapping with a 'kind', got {raw!r}"
+            raise DefinitionError(msg)
+        check_nesting(data, "measure")
         kind = data.get("kind")
         if kind not in MEASURE_KINDS:
             msg = f"unknown measure kind {kind!r}; expected one of {', '.join(MEASURE_KINDS)}"
@@ -241,7 +248,7 @@ def _num(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         msg = f"expected a number, got {value!r}"
         raise DefinitionError(msg)
-    return float(value)
+    return as_float(value)  # an integer too large for a float is infinite, refused later
 
 
 def percent() -> Measure:

@@ -54,6 +54,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ._args import check_type
+from ._loading import as_records
 from ._panel_data import IndicatorData
 from ._panel_read import (
     _array_columns,
@@ -438,7 +440,8 @@ class Panel:
         cchc_indicators.errors.PanelError: <records>: 1 problem
           row 0, field 'denominator': a numerator needs a denominator
         """
-        columns, n, row_numbers = _record_columns(records, source, first_row)
+        rows = as_records(records, func="Panel.from_records")
+        columns, n, row_numbers = _record_columns(rows, source, first_row)
         keys, numbers, bad_text = _parse_columns(columns, n)
         return cls._build(
             keys, numbers, n, hierarchy, indicators, require_parts, source, row_numbers, bad_text
@@ -571,6 +574,7 @@ class Panel:
         row_numbers: IntArray,
         bad_text: Mapping[str, Mapping[int, str]],
     ) -> Panel:
+        check_type(hierarchy, Hierarchy, func="Panel", parameter="hierarchy")
         defs = _definitions(indicators)
         codes, periods, arrays, row_dense = _validate(
             keys, numbers, n, hierarchy, defs, require_parts, source, row_numbers, bad_text

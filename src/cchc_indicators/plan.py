@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from ._loading import json_type, load_json
+from ._loading import check_nesting, json_type, load_json
 from ._periods import normalise_period, period_end_key
 from .errors import DefinitionError, UnknownIndicatorError
 from .indicators import Indicator
@@ -318,6 +318,7 @@ class Plan:
         if not isinstance(data, dict):
             msg = f"a plan is a JSON object (a mapping), got {json_type(data)}"
             raise DefinitionError(msg)
+        check_nesting(data, "plan")
         version = data.get("schema_version")
         if version != SCHEMA_VERSION:
             msg = (

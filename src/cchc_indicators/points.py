@@ -61,6 +61,7 @@ from typing import Any
 
 import attrs
 
+from ._loading import check_nesting, check_tree_depth
 from ._points_rules import (
     RULE_KINDS,
     Band,
@@ -296,6 +297,15 @@ class Component:
         ...
         cchc_indicators.errors.DefinitionError: component 'c': unknown field 'prat' (did you mean 'part'?); the fields are code, maximum, name, part, source, notes, rule, children
         """
+        if isinstance(data, Mapping):
+            code = data.get("code")
+            where = f"component {code!r}" if isinstance(code, str) else "component"
+            check_nesting(data, where)
+            check_tree_depth([data], "children", where=where)
+        return cls._from_dict(data)
+
+    @classmethod
+    def _from_dict(cls, data: Mapping[str, Any]) -> Component:
         if not isinstance(data, Mapping) or "code" not in data:
             msg = f"a component is a mapping with a 'code', got {data!r}"
             raise DefinitionError(msg)
@@ -306,7 +316,7 @@ class Component:
         if isinstance(kids, (str, bytes, Mapping)) or not isinstance(kids, Sequence):
             msg = f"{where}: 'children' must be a list of components, got {kids!r}"
             raise DefinitionError(msg, code=str(code))
-        children = [cls.from_dict(c) for c in kids]
+        children = [cls._from_dict(c) for c in kids]
         try:
             rule = data.get("rule")
             return cls(
@@ -427,6 +437,7 @@ class Structure:
     default_part: str = attrs.field(default="main", validator=_check_code, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
+        check_tree_depth(self.components, "children", where=f"structure {self.code!r}")
         if not self.components:
             msg = f"structure {self.code!r} needs at least one component"
             raise DefinitionError(msg, code=self.code)
@@ -534,7 +545,10 @@ class Structure:
         if not isinstance(data, Mapping) or "code" not in data or "components" not in data:
             msg = f"a structure is a mapping with 'code' and 'components', got {data!r}"
             raise DefinitionError(msg)
-        where = f"structure {data['code']!r}"
+        code = data["code"]
+        where = f"structure {code!r}" if isinstance(code, str) else "structure"
+        check_tree_depth(data["components"], "children", where=where)
+        check_nesting(data, where)
         version = data.get("schema_version", _SCHEMA_VERSION)
         if isinstance(version, bool) or version != _SCHEMA_VERSION:
             msg = f"{where}: unsupported schema_version {version!r}; this version reads {_SCHEMA_VERSION}"
@@ -548,7 +562,7 @@ class Structure:
         if isinstance(components, (str, bytes, Mapping)) or not isinstance(components, Iterable):
             msg = f"{where}: 'components' must be a list, got {components!r}"
             raise DefinitionError(msg)
-        built = [Component.from_dict(c) for c in components]
+        built = [Component._from_dict(c) for c in components]
         try:
             return cls(
                 data["code"],

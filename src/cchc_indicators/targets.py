@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 import attrs
 
+from ._loading import as_float, check_nesting
 from ._periods import normalise_period, period_end_key
 from .errors import DefinitionError
 from .rules import Rule, ShareMeeting, number_text, parse_rule
@@ -106,7 +107,7 @@ def _to_float(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         msg = f"a target's threshold must be a number, got {value!r}"
         raise DefinitionError(msg)
-    return float(value)
+    return as_float(value)  # an integer too large for a float is infinite, refused later
 
 
 @attrs.frozen
@@ -347,11 +348,13 @@ class Target:
         >>> Target.from_dict({"kind": "at_most", "threshold": 5, "tier": "commune"})
         Target(kind='at_most', threshold=5.0, tier='commune', scope=None, rule=None, baseline=None, among=None, deadline=None, source='')
         """
+        if isinstance(data, dict):
+            check_nesting(data, "target")
         if not isinstance(data, dict) or "kind" not in data or "threshold" not in data:
             msg = f"a target needs at least 'kind' and 'threshold', got {data!r}"
             raise DefinitionError(msg)
         known = {f.name for f in attrs.fields(cls)}
-        unknown = sorted(set(data) - known)
+        unknown = sorted(set(data) - known, key=str)
         if unknown:
             msg = f"unknown target keys {unknown}; the keys are {sorted(known)}"
             raise DefinitionError(msg)

@@ -172,7 +172,7 @@ def units(name: str) -> Hierarchy:
     ...
     cchc_indicators.errors.DefinitionError: unknown unit list 'vinh-phuc-2025'; the unit lists are 'provinces-2024', 'vinh-phuc-2024', 'vinh-phuc-only-2024'
     """
-    build = _UNIT_LISTS.get(name)
+    build = _UNIT_LISTS.get(name) if isinstance(name, str) else None
     if build is None:
         shown = ", ".join(repr(n) for n in _UNIT_LISTS)
         msg = f"unknown unit list {name!r}; the unit lists are {shown}"

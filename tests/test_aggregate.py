@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import pickle
 import re
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -402,4 +403,58 @@ class TestProperties:
             same(
                 aggregate(name, X[:, order], w, **kwargs).values,
                 aggregate(name, X, w, **kwargs).values[order],
+            )
+
+
+class TestExtremeWeightsAndValues:
+    """Issue 11: huge or subnormal weights and values near the ends of the floats."""
+
+    X: ClassVar[list[list[float]]] = [[1.0, 2.0], [3.0, 4.0]]
+
+    @pytest.mark.parametrize("w", [1e300, 1e308, 1.7e308, 5e-324, 1e-320])
+    def test_equal_weights_of_any_size_are_equal_weights(self, w: float) -> None:
+        """Two equal weights of 1e308 (sum overflows) or 5e-324 (products underflow) count as 1, 1."""
+        expected = {
+            "arithmetic": [2.0, 3.0],
+            "geometric": [math.sqrt(3), math.sqrt(8)],
+            "harmonic": [1.5, 8 / 3],
+            "median": [2.0, 3.0],
+            "copeland": [-1.0, 1.0],
+        }
+        for name, want in expected.items():
+            same(AGGREGATORS[name](self.X, [w, w]), want)
+        same(generalised(self.X, [w, w], p=2), [math.sqrt(5), math.sqrt(10)])
+
+    def test_weights_far_apart(self) -> None:
+        """1.7e308 against 5e-324: the second child counts for nothing."""
+        same(arithmetic(self.X, [1.7e308, 5e-324]), [1.0, 2.0])
+
+    def test_normalise_and_effective_weights_of_huge_and_subnormal_weights(self) -> None:
+        """normalise_weights and effective_weights scale each family before summing it."""
+        assert normalise_weights([1e308, 1e308]).tolist() == [0.5, 0.5]
+        same(normalise_weights([5e-324, 1e-323]), [1 / 3, 2 / 3])
+        got = effective_weights({"a": ("r", 1e308), "b": ("r", 1e308), "c": ("a", 5e-324)})
+        assert got == {"r": 1.0, "a": 0.5, "b": 0.5, "c": 0.5}
+
+    def test_means_of_values_near_the_ends_of_the_floats(self) -> None:
+        """Means of 1.7e308 or of 5e-324 are those values, not inf or 0."""
+        assert arithmetic([[1e308], [1e308]]).tolist() == [1e308]
+        assert median([[1.7e308], [1.7e308]]).tolist() == [1.7e308]
+        assert generalised([[1.7e308], [1.7e308]], p=3).tolist() == [1.7e308]
+        assert generalised([[1e-200], [1e-200]], p=-2).tolist() == [1e-200]
+        # 2 / (1 / 5e-324 + 1 / 1) = 1e-323 (the 1 counts for nothing beside 2e323)
+        assert harmonic([[5e-324], [1.0]]).tolist() == [1e-323]
+
+    @given(data_and_weights(), st.sampled_from([1e300, 2.0**1000, 1e-300, 2.0**-1000]))
+    def test_aggregate_does_not_depend_on_scale_of_weights(
+        self, case: tuple[np.ndarray, np.ndarray], factor: float
+    ) -> None:
+        """Multiplying every weight by 1e300 or 1e-300 changes no aggregate."""
+        X, w = case
+        for name in AGGREGATORS:
+            kwargs = {"p": 2.0} if name == "generalised" else {}
+            np.testing.assert_allclose(
+                aggregate(name, X, w * factor, **kwargs).values,
+                aggregate(name, X, w, **kwargs).values,
+                rtol=1e-9,
             )

@@ -1652,6 +1652,25 @@ class TestProperties:
             assert ranks[0] == 1, method
             assert (ranks[1:] > 1).all(), method
 
+    @given(
+        M=matrices(),
+        factor=st.sampled_from([1e300, 2.0**1020, 1e-300, 2.0**-1020]),
+        method=st.sampled_from(["arithmetic", "median", "copeland", Method("generalised", p=-0.5)]),
+    )
+    @settings(max_examples=50, deadline=None)
+    def test_index_does_not_depend_on_scale_of_weights(
+        self, M: np.ndarray, factor: float, method: object
+    ) -> None:
+        """Multiplying every weight by 1e300 or 2**-1020 changes no score or rank."""
+        idx = tree(M.shape[0])
+        obs = observations(M)
+        norm = Method("minmax", low=1, high=100)
+        base = compute_index(idx, obs, normalisation=norm, aggregation=method)
+        scaled = {code: w * factor for code, w in base.weights.items()}
+        got = compute_index(idx, obs, normalisation=norm, aggregation=method, weights=scaled)
+        np.testing.assert_allclose(got.scores, base.scores, rtol=1e-9)
+        assert (got.ranks == base.ranks).all()
+
     @given(M=matrices())
     @settings(max_examples=50, deadline=None)
     def test_geometric_index_never_exceeds_arithmetic(self, M: np.ndarray) -> None:

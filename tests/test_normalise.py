@@ -422,3 +422,77 @@ class TestDispatcher:
             "unknown normalisation method 'log'; the methods are distance_to_best, "
             "distance_to_target, goalposts, minmax, none, percentile_rank, rank, zscore"
         )
+
+
+class TestExtremeValues:
+    """Issue 11: values near the ends of the floats give the result, not inf, NaN or 0."""
+
+    def test_minmax_of_values_near_the_largest_float(self) -> None:
+        """[-1e308, 0, 1e308]: the span 2e308 overflows, the result [0, 50, 100] does not."""
+        assert minmax([-1e308, 0.0, 1e308]).tolist() == [0.0, 50.0, 100.0]
+        assert minmax([-1e308, 0.0, 1e308], low=-1e308, high=1e308).tolist() == [
+            -1e308,
+            0.0,
+            1e308,
+        ]
+
+    def test_minmax_of_subnormal_values(self) -> None:
+        """5e-324 steps are exact: 0, 50, 100."""
+        assert minmax([5e-324, 1e-323, 1.5e-323]).tolist() == [0.0, 50.0, 100.0]
+
+    def test_zscore_of_huge_values(self) -> None:
+        """1e300, 2e300, 3e300 (squares overflow): z = -1, 0, 1; also across +-1.7e308."""
+        assert zscore([1e300, 2e300, 3e300]).tolist() == [-1.0, 0.0, 1.0]
+        np.testing.assert_allclose(zscore([-1.7e308, 0.0, 1.7e308]), [-1, 0, 1], atol=1e-12)
+
+    def test_zscore_of_a_constant_row_is_the_mean(self) -> None:
+        """1.9, 1.9, 1.9: the mean is 1.9 exactly, sd 0, every z the target mean (was 0.816)."""
+        assert zscore([1.9, 1.9, 1.9]).tolist() == [0.0, 0.0, 0.0]
+        assert zscore([[0.1, 0.1, 0.1]], mean=50).tolist() == [[50.0, 50.0, 50.0]]
+        assert fit_params([0.7, 0.7, 0.7]).mean.tolist() == [0.7]
+
+    def test_fit_params_of_huge_values(self) -> None:
+        """The mean of [1e308, 1e308] is 1e308 (their sum overflows); sd of 1e300, 3e300 is sqrt(2)e300."""
+        p = fit_params([[1e308, 1e308], [1e300, 3e300]])
+        assert p.mean.ravel().tolist() == [1e308, 2e300]
+        same(p.sd.ravel(), [0.0, math.sqrt(2) * 1e300])
+
+    def test_fit_params_refuses_an_sd_beyond_the_floats(self) -> None:
+        """sd of +-1.7e308 is 2.4e308: not representable, a typed error, not inf."""
+        with pytest.raises(
+            InvalidDataError, match="standard deviation is beyond the largest float"
+        ) as info:
+            fit_params([-1.7e308, 1.7e308])
+        assert info.value.kinds == ("overflow",)
+
+    def test_goalposts_and_distances_near_the_largest_float(self) -> None:
+        """Goalposts +-1.5e308, target 1.5e308, best 1e308: shares computed from halves."""
+        same(goalposts([-1e308, 0.0, 1e308], -1.5e308, 1.5e308), [100 / 6, 50.0, 500 / 6])
+        same(distance_to_target([-1e308, 0.0, 1e308], 1.5e308), [0.0, 0.4, 0.8])
+        same(distance_to_best([-1e308, 0.0, 1e308]), [0.0, 0.5, 1.0])
+
+    def test_a_result_beyond_the_floats_is_refused(self) -> None:
+        """Fixed params 0-1e-300 put 1e308 at 1e610 % of the range: a typed error naming the value."""
+        with pytest.raises(
+            InvalidDataError,
+            match=r"minmax: the result for 1 value\(s\) \(first: np.float64\(1e\+308\)\) is beyond the largest float",
+        ) as info:
+            minmax([0.0, 1e308], params=Params(min=0.0, max=1e-300))
+        assert info.value.kinds == ("overflow",)
+        for f, kw in (
+            (zscore, {"params": Params(mean=0.0, sd=1e-300)}),
+            (goalposts, {"lower": 0.0, "upper": 1e-300, "truncate": False}),
+        ):
+            with pytest.raises(InvalidDataError, match=f"{f.__name__}: the result"):
+                f([0.0, 1e308], **kw)  # type: ignore[operator]
+
+    @given(
+        hnp.arrays(np.float64, st.integers(2, 6), elements=st.integers(-(10**6), 10**6).map(float)),
+        st.sampled_from([1e-300, 2.0**-1000, 1e300, 2.0**1000]),
+    )
+    def test_minmax_does_not_depend_on_scale_of_data(self, x: np.ndarray, factor: float) -> None:
+        """minmax, distance_to_best, zscore and rank of c * x equal those of x, for c up to 1e+-300."""
+        for f in (minmax, distance_to_best, zscore, rank, percentile_rank):
+            base = f(x)
+            got = f(x * factor)
+            np.testing.assert_allclose(got, base, rtol=1e-9, atol=1e-9)

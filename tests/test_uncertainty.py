@@ -738,6 +738,22 @@ class TestUncertaintyOptions:
         s = sensitivity(idx, data, n=50, seed=3, bootstrap=0)
         assert s.factors == ("weights",)
 
+    @pytest.mark.parametrize("factor", [1e300, 1.7e308 / 3, 5e-324, 1e-300])
+    @pytest.mark.parametrize("noise", [WeightNoise(0.3), Dirichlet(20)])
+    def test_monte_carlo_does_not_depend_on_scale_of_weights(
+        self, factor: float, noise: object
+    ) -> None:
+        """Every weight times 1e300, 5.7e307 (sums overflow) or 5e-324 (no noise survives in a
+        subnormal weight): the same replications, as each family is scaled by a power of two."""
+        idx, data = two_level(), observations(GAPPY)
+        kw: dict[str, Any] = {"n": 30, "seed": 4, "weights": noise}
+        plain = uncertainty(idx, data, **kw)
+        base = dict.fromkeys(plain.nominal.weights, factor)
+        scaled = uncertainty(idx, data, base_weights=base, **kw)
+        ones = uncertainty(idx, data, base_weights=dict.fromkeys(base, 1.0), **kw)
+        np.testing.assert_allclose(scaled.scores, ones.scores, rtol=1e-12)
+        assert (scaled.counts == ones.counts).all()
+
     def test_an_indicator_not_in_the_index_is_refused(self) -> None:
         """An observed code the index lacks (a typo) is an error, in uncertainty and sensitivity."""
         data = observations({**COMPLETE, "ee": [1.0] * 6})

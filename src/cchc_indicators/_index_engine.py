@@ -460,6 +460,41 @@ def _aggregate_group(
     return out, count, None
 
 
+def _exponents_to_unit(largest: FloatArray) -> IntArray:
+    """The power of two ``e`` with ``largest * 2**e`` in [1, 2); 0 where ``largest`` is 0 or not finite."""
+    ok = np.isfinite(largest) & (largest > 0)
+    _, exponent = np.frexp(np.where(ok, largest, 1.0))
+    out: IntArray = np.where(ok, 1 - exponent, 0).astype(np.int64)
+    return out
+
+
+def _relative(w: FloatArray) -> FloatArray:
+    """Siblings' weights ``(..., width)`` scaled by a power of two so that the largest is in [1, 2).
+
+    Weights are relative, and the sums of products cannot then overflow (weights
+    of 1e300 or 1e308) nor lose subnormal weights (5e-324). Exact, so ordinary
+    weights give the same bits as unscaled.
+    """
+    out: FloatArray = np.ldexp(w, _exponents_to_unit(w.max(axis=-1, keepdims=True)))
+    return out
+
+
+def scaled_by_family(weights: FloatArray, parent: IntArray) -> FloatArray:
+    """Weights ``(R, k)`` with each family (the children of one node) scaled by a power of two.
+
+    The power of two brings the family's largest weight into [1, 2); the root
+    (``parent`` -1) is left as it is. Only the ratios of siblings' weights
+    matter, and multiplying by a power of two is exact, so the result is the
+    same index; but sums, products and drawn noise no longer overflow
+    (weights of 1e308) or lose their precision (subnormal weights of 5e-324).
+    """
+    largest = np.zeros((weights.shape[1], weights.shape[0]))
+    np.maximum.at(largest, parent[1:], weights[:, 1:].T)
+    shift = np.where(parent >= 0, _exponents_to_unit(largest.T)[:, np.maximum(parent, 0)], 0)
+    out: FloatArray = np.ldexp(weights, shift)
+    return out
+
+
 def run_levels(
     compiled: Compiled,
     leaf_scores: FloatArray,
@@ -493,7 +528,7 @@ def run_levels(
                 [values.node(group.children[:, j]) for j in range(group.children.shape[1])], axis=-2
             )
             W[:, group.children] = weight_hook(group, X)[np.newaxis]
-        w = W[:, group.children]  # (R, P, width)
+        w = _relative(W[:, group.children])  # (R, P, width)
         limited = bool((group.min_share > -np.inf).any())
         try:
             out, count, parts = _aggregate_group(values, group, w, detail, limited)
@@ -571,7 +606,9 @@ def collapse_levels(
     T = T[0, 0]
     R, k = weights.shape
     parent = compiled.parent
-    # Each node's share among its siblings, per replication.
+    # Each node's share among its siblings, per replication, from weights scaled per family
+    # by a power of two (exact), so that their sums neither overflow nor underflow.
+    weights = scaled_by_family(weights, parent)
     siblings = np.zeros((R, k + 1))
     for c in range(1, k):
         siblings[:, parent[c]] += weights[:, c]

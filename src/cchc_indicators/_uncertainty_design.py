@@ -31,6 +31,7 @@ from ._index_engine import (
     prepare,
     ranks,
     run_levels,
+    scaled_by_family,
     uniform_power_mean,
     weight_vector,
 )
@@ -362,7 +363,9 @@ def _design(
             msg = f"node {lacking[0]!r} is not in index {index.code!r}"
             raise UnknownIndicatorError(msg, key=lacking[0])
         keep = np.array([codes.index(c) for c in nodes], dtype=np.int64)
-    base = weight_vector(compiled[0], nominal.weights)[0]
+    # Each family's weights scaled by a power of two (the same index, exactly), so that the
+    # noise drawn on them neither overflows (1e308) nor vanishes in rounding (5e-324).
+    base = scaled_by_family(weight_vector(compiled[0], nominal.weights), compiled[0].parent)[0]
 
     def label(m: Method) -> str:
         return m.name + (f"({', '.join(f'{k}={v}' for k, v in m.options)})" if m.options else "")

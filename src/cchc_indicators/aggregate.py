@@ -137,10 +137,24 @@ def _weights(weights: Data | None, X: FloatArray) -> FloatArray:
         )
         raise DefinitionError(msg)
     _check_weights(w)
-    if (w.sum(axis=-2) == 0).any():
+    if (w.max(axis=-2) == 0).any():
         msg = f"weights must not sum to 0: {w.tolist()}"
         raise DefinitionError(msg)
-    return w
+    return _pow2_scaled(w, w.max(axis=-2, keepdims=True))
+
+
+def _pow2_scaled(w: FloatArray, largest: FloatArray) -> FloatArray:
+    """``w`` times the power of two that brings ``largest`` into [1, 2) (as is where it is 0).
+
+    Weights are relative, so they are scaled so before anything is summed:
+    weights of 1e300 (whose sum overflows) or of 5e-324 (whose products
+    underflow) then give the same result as weights of 1. Multiplying by a
+    power of two is exact, so ordinary weights give the same bits as before.
+    """
+    ok = np.isfinite(largest) & (largest > 0)
+    _, exponent = np.frexp(np.where(ok, largest, 1.0))
+    out: FloatArray = np.ldexp(w, np.where(ok, 1 - exponent, 0))
+    return out
 
 
 def _shares(X: FloatArray, weights: Data | None) -> tuple[FloatArray, BoolArray]:
@@ -274,10 +288,32 @@ def harmonic(X: Data, weights: Data | None = None) -> FloatArray:
     A = _data(X)
     _require(A, strict=True, method="the harmonic mean", hint="normalise to > 0 first")
     shares, empty = _shares(A, weights)
-    inverse = (shares / np.where(np.isnan(A), 1.0, A)).sum(axis=-2)
+    # The mean is homogeneous: taken of the values over a power of two of each unit's
+    # smallest, so that 1 / x cannot overflow (a value of 5e-324); exact, same bits otherwise.
+    s = _unit_scale(A, smallest=True)
+    with np.errstate(over="ignore"):  # a value far above the smallest counts for 0
+        inverse = (shares / np.where(np.isnan(A), 1.0, A / s)).sum(axis=-2)
     with np.errstate(divide="ignore"):
-        out = 1.0 / inverse
+        out = s[..., 0, :] / inverse
     return np.where(empty, np.nan, out)
+
+
+def _unit_scale(A: FloatArray, *, smallest: bool) -> FloatArray:
+    """Per unit, a power of two near its smallest (or largest) value present, shape ``(..., 1, units)``.
+
+    Power means are homogeneous (``M(c x) = c M(x)``): computed on ``A / s``
+    and multiplied by ``s``, they keep ``x ** p`` and ``1 / x`` in range for
+    values near the ends of the floats. 1 for a unit without values.
+    """
+    present = ~np.isnan(A)
+    if smallest:
+        end = np.where(present, np.abs(A), np.inf).min(axis=-2, keepdims=True)
+    else:
+        end = np.where(present, np.abs(A), 0.0).max(axis=-2, keepdims=True)
+    ok = np.isfinite(end) & (end > 0)
+    _, exponent = np.frexp(np.where(ok, end, 1.0))
+    out: FloatArray = np.ldexp(1.0, np.where(ok, exponent - 1, 0))
+    return out
 
 
 def generalised(X: Data, weights: Data | None = None, *, p: float) -> FloatArray:
@@ -328,9 +364,13 @@ def generalised(X: Data, weights: Data | None = None, *, p: float) -> FloatArray
         hint="normalise to a positive range first",
     )
     shares, empty = _shares(A, weights)
-    with np.errstate(divide="ignore"):
-        powers = np.where(np.isnan(A), 0.0, A) ** p
-        out = (shares * powers).sum(axis=-2) ** (1.0 / p)
+    # Homogeneous: over a power of two of each unit's largest value (p > 0) or smallest
+    # (p < 0), so that x ** p neither overflows nor underflows to 0 for values near the
+    # ends of the floats.
+    s = _unit_scale(A, smallest=p < 0)
+    with np.errstate(divide="ignore", over="ignore"):
+        powers = np.where(np.isnan(A), 0.0, A / s) ** p
+        out = (shares * powers).sum(axis=-2) ** (1.0 / p) * s[..., 0, :]
     return np.where(empty, np.nan, out)
 
 
@@ -374,7 +414,10 @@ def median(X: Data, weights: Data | None = None) -> FloatArray:
     high = np.argmax(cumulative > 0.5 + _HALF_TOLERANCE, axis=-2)[..., np.newaxis, :]
     lo = np.take_along_axis(values, low, axis=-2)[..., 0, :]
     hi = np.take_along_axis(values, high, axis=-2)[..., 0, :]
-    return np.where(empty, np.nan, (lo + hi) / 2)
+    with np.errstate(over="ignore"):
+        middle = (lo + hi) / 2
+    middle = np.where(np.isinf(middle), lo / 2 + hi / 2, middle)  # two values near 1.8e308
+    return np.where(empty, np.nan, middle)
 
 
 def copeland(X: Data, weights: Data | None = None) -> FloatArray:
@@ -615,14 +658,17 @@ def normalise_weights(weights: Data, *, axis: int = -1) -> FloatArray:
     w = np.array(weights, dtype=np.float64, ndmin=1)
     _check_weights(w)
     try:
-        total = w.sum(axis=axis, keepdims=True)
+        largest = w.max(axis=axis, keepdims=True, initial=0.0)
     except np.exceptions.AxisError as err:
         msg = f"axis {axis} is not valid for weights of shape {w.shape}: {err}"
         raise DefinitionError(msg) from None
-    if (total == 0).any():
+    if (largest == 0).any():
         msg = f"weights must not sum to 0: {w.tolist()}"
         raise DefinitionError(msg)
-    out: FloatArray = w / total
+    # Scaled by a power of two of the largest first, so the sum neither overflows nor
+    # underflows: [1e308, 1e308] gives [0.5, 0.5].
+    w = _pow2_scaled(w, largest)
+    out: FloatArray = w / w.sum(axis=axis, keepdims=True)
     return out
 
 
@@ -660,13 +706,20 @@ def effective_weights(tree_weights: Mapping[str, tuple[str, float]]) -> dict[str
     >>> {k: round(v, 4) for k, v in effective_weights(tree).items()}
     {'index': 1.0, 'd1': 0.6667, 'd2': 0.3333, 'a': 0.3333, 'b': 0.3333, 'c': 0.3333}
     """
-    siblings: dict[str, float] = {}
+    largest: dict[str, float] = {}
     for child, (parent, weight) in tree_weights.items():
         w = float(weight)
         if not math.isfinite(w) or w < 0:
             msg = f"effective_weights: the weight of {child!r} must be a number >= 0: {weight!r}"
             raise DefinitionError(msg, code=child)
-        siblings[parent] = siblings.get(parent, 0.0) + w
+        largest[parent] = max(largest.get(parent, 0.0), w)
+    # Each family's weights scaled by a power of two of its largest (exact), so that their
+    # sum neither overflows (1e308 + 1e308) nor loses subnormal weights.
+    shift = {p: 1 - math.frexp(m)[1] if m > 0 else 0 for p, m in largest.items()}
+    scaled = {c: math.ldexp(float(w), shift[p]) for c, (p, w) in tree_weights.items()}
+    siblings: dict[str, float] = {}
+    for child, (parent, _) in tree_weights.items():
+        siblings[parent] = siblings.get(parent, 0.0) + scaled[child]
     for parent, total in siblings.items():
         if total == 0:
             children = [c for c, (p, _) in tree_weights.items() if p == parent]
@@ -684,8 +737,8 @@ def effective_weights(tree_weights: Mapping[str, tuple[str, float]]) -> dict[str
             cycle = " -> ".join((*path[path.index(node) :], node))
             msg = f"effective_weights: the tree has a cycle: {cycle}"
             raise DefinitionError(msg, code=node)
-        parent, weight = tree_weights[node]
-        value = float(weight) / siblings[parent] * resolve(parent, (*path, node))
+        parent, _ = tree_weights[node]
+        value = scaled[node] / siblings[parent] * resolve(parent, (*path, node))
         out[node] = value
         return value
 

@@ -234,6 +234,79 @@ def _range(X: FloatArray, d: FloatArray, params: Params | None) -> tuple[FloatAr
     return np.where(d > 0, lo, -hi), np.where(d > 0, hi, -lo)
 
 
+def _pow2_below(largest: FloatArray) -> FloatArray:
+    """A power of two ``s`` with ``largest / s`` in [1, 2) (1 where ``largest`` is 0 or NaN).
+
+    Dividing by a power of two is exact (short of the subnormal range), so a
+    computation done on ``X / s`` and scaled back gives the same bits as on
+    ``X`` wherever that does not overflow, and a representable result where
+    it does.
+    """
+    ok = np.isfinite(largest) & (largest > 0)
+    _, exponent = np.frexp(np.where(ok, largest, 1.0))
+    out: FloatArray = np.where(ok, np.ldexp(1.0, exponent - 1), 1.0)
+    return out
+
+
+def _ratio(a: FloatArray, b: FloatArray, c: FloatArray, d: FloatArray) -> FloatArray:
+    """``(a - b) / (c - d)``, without overflow where the result is representable.
+
+    Computed as written; where a difference overflows (``1e308 - -1e308``),
+    again from halves (``(a/2 - b/2) / (c/2 - d/2)``), which is the same
+    ratio. Halving is exact for such large numbers, and the first form is
+    kept everywhere else, so ordinary results are unchanged to the bit.
+    """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        top, bottom = a - b, c - d
+        out: FloatArray = top / bottom
+        redo = (np.isinf(top) | np.isinf(bottom)) & ~np.isnan(top) & ~np.isnan(bottom)
+        if redo.any():
+            halves = (a * 0.5 - b * 0.5) / (c * 0.5 - d * 0.5)
+            out = np.where(redo, halves, out)
+    return out
+
+
+def _representable(out: FloatArray, A: FloatArray, method: str) -> FloatArray:
+    """Refuse a result that overflowed (infinite or NaN where the value was a number)."""
+    bad = ~np.isfinite(out) & ~np.isnan(np.broadcast_to(A, out.shape))
+    if bad.any():
+        first = np.broadcast_to(A, out.shape)[bad].flat[0]
+        msg = (
+            f"{method}: the result for {int(bad.sum())} value(s) (first: {first!r}) is beyond "
+            "the largest float (about 1.8e308); rescale the data or the parameters"
+        )
+        raise InvalidDataError([Problem(msg, kind="overflow")], source="<array>")
+    return out
+
+
+def _moments(
+    A: FloatArray, axis: int | tuple[int, ...]
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Count, scale ``s`` (a power of two), mean / ``s`` and sd / ``s`` over ``axis`` (NaN left out).
+
+    The sums are taken of ``A / s``, ``s`` the power of two just below the
+    largest magnitude, so they cannot overflow (``[1e308, 1e308]`` has mean
+    1e308, and the squares of 1e300 do not reach infinity). The mean is
+    taken as the smallest value plus the mean of the excesses over it, so
+    that a constant row's mean is its value exactly.
+    """
+    missing = np.isnan(A)
+    n = (~missing).sum(axis=axis, keepdims=True)
+    largest = np.where(missing, 0.0, np.abs(A)).max(axis=axis, keepdims=True, initial=0.0)
+    scale = _pow2_below(largest)
+    S = A / scale
+    # Summed from the smallest value, so that a constant row has its value as its mean
+    # exactly (and a standard deviation of 0), not a mean one rounding away from it.
+    low = np.where(missing, np.inf, S).min(axis=axis, keepdims=True, initial=np.inf)
+    low = np.where(np.isfinite(low), low, 0.0)
+    total = np.where(missing, 0.0, S - low).sum(axis=axis, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = low + total / n
+        squares = np.where(missing, 0.0, (S - mean) ** 2).sum(axis=axis, keepdims=True)
+        sd = np.sqrt(squares / (n - 1))
+    return n, scale, mean, np.where(n < 2, np.nan, sd)
+
+
 def fit_params(X: Data, *, axis: int | tuple[int, ...] = -1) -> Params:
     """Compute the minimum, maximum, mean and standard deviation of ``X`` over ``axis``.
 
@@ -268,24 +341,26 @@ def fit_params(X: Data, *, axis: int | tuple[int, ...] = -1) -> Params:
     """
     A = _data(X)
     try:
-        missing = np.isnan(A)
-        n = (~missing).sum(axis=axis, keepdims=True)
+        n, scale, mean, sd = _moments(A, axis)
     except (np.exceptions.AxisError, ValueError) as err:
         msg = f"axis {axis!r} is not valid for X of shape {A.shape}: {err}"
         raise DefinitionError(msg) from None
+    missing = np.isnan(A)
     empty = n == 0
     lo = np.where(missing, np.inf, A).min(axis=axis, keepdims=True, initial=np.inf)
     hi = np.where(missing, -np.inf, A).max(axis=axis, keepdims=True, initial=-np.inf)
-    total = np.where(missing, 0.0, A).sum(axis=axis, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean = total / n
-        squares = np.where(missing, 0.0, (A - mean) ** 2).sum(axis=axis, keepdims=True)
-        sd = np.sqrt(squares / (n - 1))
-    sd = np.where(n < 2, np.nan, sd)
+    with np.errstate(over="ignore"):
+        sd = sd * scale
+    if np.isinf(sd).any():
+        msg = (
+            "fit_params: a standard deviation is beyond the largest float (about 1.8e308): "
+            f"{int(np.isinf(sd).sum())} row(s) of values spread too wide; rescale the data"
+        )
+        raise InvalidDataError([Problem(msg, kind="overflow")], source="<array>")
     return Params(
         min=np.where(empty, np.nan, lo),
         max=np.where(empty, np.nan, hi),
-        mean=np.where(empty, np.nan, mean),
+        mean=np.where(empty, np.nan, mean * scale),
         sd=sd,
     )
 
@@ -339,10 +414,17 @@ def minmax(
     d = _direction(direction, A)
     V = A * d
     worst, best = _range(A, d, params)
-    span = best - worst
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = low + (V - worst) / span * (high - low)
-    return np.where((span == 0) & ~np.isnan(V), (low + high) / 2, out)
+    share = _ratio(V, worst, best, worst)
+    with np.errstate(over="ignore", invalid="ignore"):
+        width = high - low
+        out = (
+            low + share * width
+            if np.isfinite(width)
+            else 2 * (low / 2 + share * (high / 2 - low / 2))
+        )
+        mid = low / 2 + high / 2
+    out = np.where((best == worst) & ~np.isnan(V), mid, out)
+    return _representable(out, A, "minmax")
 
 
 def zscore(
@@ -390,13 +472,18 @@ def zscore(
     d = _direction(direction, A)
     V = A * d
     if params is None:
-        params = fit_params(A)
-    m = _param(params, "mean", A) * d
-    s = _param(params, "sd", A)
+        # In units of a power of two of the row's largest magnitude, so that neither the
+        # moments nor the differences overflow: the same bits as the plain formula otherwise.
+        _, scale, m, s = _moments(A, -1)
+        z = _ratio(V / scale, m * d, s, np.zeros_like(s))
+    else:
+        m = _param(params, "mean", A) * d
+        s = _param(params, "sd", A)
+        z = _ratio(V, m, s, np.zeros_like(s))
     flat = (s == 0) | np.isnan(s)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = (V - m) / s * sd + mean
-    return np.where(flat & ~np.isnan(V), mean, out)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = z * sd + mean
+    return _representable(np.where(flat & ~np.isnan(V), mean, out), A, "zscore")
 
 
 def goalposts(
@@ -457,10 +544,11 @@ def goalposts(
         raise DefinitionError(msg)
     V = A * d
     worst, best = np.where(d > 0, lo, -hi), np.where(d > 0, hi, -lo)
-    out: FloatArray = (V - worst) / (best - worst)
+    out: FloatArray = _ratio(V, worst, best, worst)
     if truncate:
         out = np.clip(out, 0.0, 1.0)
-    return out * scale
+    with np.errstate(over="ignore"):
+        return _representable(out * scale, A, "goalposts")
 
 
 def distance_to_target(
@@ -513,12 +601,11 @@ def distance_to_target(
     t = _per_row(target, A, "target") * d
     V = A * d
     worst, _ = _range(A, d, params)
-    denom = t - worst
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = (V - worst) / denom
+    out = _ratio(V, worst, t, worst)
     if cap:
         out = np.minimum(out, 1.0)
-    return np.where((denom <= 0) & ~np.isnan(V), 1.0, out)
+    out = np.where((t <= worst) & ~np.isnan(V), 1.0, out)
+    return _representable(out, A, "distance_to_target")
 
 
 def distance_to_best(X: Data, *, direction: Data = 1, params: Params | None = None) -> FloatArray:
@@ -553,10 +640,9 @@ def distance_to_best(X: Data, *, direction: Data = 1, params: Params | None = No
     d = _direction(direction, A)
     V = A * d
     worst, best = _range(A, d, params)
-    span = best - worst
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = 1.0 - (best - V) / span
-    return np.where((span == 0) & ~np.isnan(V), 1.0, out)
+    out = 1.0 - _ratio(best, V, best, worst)
+    out = np.where((best == worst) & ~np.isnan(V), 1.0, out)
+    return _representable(out, A, "distance_to_best")
 
 
 def _ascending_ranks(V: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:

@@ -200,6 +200,8 @@ class TestCagr:
             (0.0, 5.0, 2.0, NAN, "zero base value: growth undefined"),
             (10.0, -5.0, 2.0, NAN, "values change sign: growth undefined"),
             (-10.0, 5.0, 2.0, NAN, "values change sign: growth undefined"),
+            # over one year (-5 / 10) ** 1 - 1 = -1.5 would be a number: still undefined
+            (10.0, -5.0, 1.0, NAN, "values change sign: growth undefined"),
             (10.0, 12.0, 0.0, NAN, "no time between the two values"),
             (10.0, NAN, 2.0, NAN, "missing value"),
         ],
@@ -275,6 +277,12 @@ class TestAttainment:
         """A ceiling: 30 falling 5 a year reaches 15 in 2026."""
         a = attainment(X3, np.array([[40.0, 35.0, 30.0]]), 15, False, horizon=2030)
         assert a.period.tolist() == [2026.0]
+
+    def test_a_crossing_at_the_horizon_itself_counts(self) -> None:
+        """50, 60, 70 cross 80 at 2024.0 exactly: within a horizon of 2024, not of 2023.9."""
+        Y = np.array([[50.0, 60.0, 70.0]])
+        assert attainment(X3, Y, 80, horizon=2024).period.tolist() == [2024.0]
+        assert np.isnan(attainment(X3, Y, 80, horizon=2023.9).period[0])
 
     def test_step_rounds_up_to_the_next_period(self) -> None:
         """58 + 9 a year (from mean 49.33 at 2022) crosses 80 at 2025.41; quarters give 2025.5."""
@@ -936,6 +944,15 @@ class TestEscap:
         assert row["category"] == "reverse_trend"
         assert row["score"] == approx((39.9 - 50) / 30)
 
+    def test_small_moves_still_have_a_direction(self) -> None:
+        """A line rising 0.2 a year moves towards 80 (accelerate); falling 0.1, away (reverse)."""
+        # exact lines: 50 + 0.2 (t - 2021) is 50.8 in 2025, 0.8 above the base;
+        # 50 - 0.1 (t - 2021) is 49.6, 0.4 below it
+        up = one("escap", [50.0, 50.2, 50.4], 80)
+        assert (up["projected"], up["category"]) == (approx(50.8), "accelerate_progress")
+        down = one("escap", [50.0, 49.9, 49.8], 80)
+        assert (down["projected"], down["category"]) == (approx(49.6), "reverse_trend")
+
     def test_ceiling(self) -> None:
         """A ceiling: 40, 35, 30 project 20 <= 25: maintain."""
         # weights 1, 2, 3: mean y = (40 + 70 + 90) / 6 = 33.333, slope -5, 2025: 33.333 - 13.333 = 20
@@ -1089,6 +1106,14 @@ class TestAssess:
             ({"x_now": True}, "x_now must be a decimal year such as 2025 or 2025.75, got True"),
             ({"x_now": math.inf}, "x_now must be finite, got inf"),
             (
+                {"target": []},
+                r"target must be one number or one per series: got shape \(0,\) for 1 series",
+            ),
+            (
+                {"target": [[80.0]]},
+                r"target must be one number or one per series: got shape \(1, 1\) for 1 series",
+            ),
+            (
                 {"target": [80, 90]},
                 r"target must be one number or one per series: got shape \(2,\) for 1 series",
             ),
@@ -1216,6 +1241,15 @@ class TestAssessment:
         p[0] = 2.0
         assert a.projected.tolist() == [1.0]
         assert not a.projected.flags.writeable
+
+    def test_read_only_arrays_of_the_right_type_are_kept_without_a_copy(self) -> None:
+        """assess hands over read-only arrays it made: the Assessment keeps those very arrays."""
+        p = np.array([1.0])
+        c = np.array(["on_track"], dtype=object)
+        p.flags.writeable = c.flags.writeable = False
+        a = Assessment("linear", p, c, [0.0], [NAN], [""], [NAN])
+        assert a.projected is p
+        assert a.category is c
 
     def test_bad_construction(self) -> None:
         """An unknown method or arrays of different lengths are refused."""

@@ -20,6 +20,7 @@ from cchc_indicators import (
     Observations,
     Panel,
     PanelError,
+    PeriodError,
     Plan,
     Problem,
     RuleMismatchError,
@@ -27,8 +28,16 @@ from cchc_indicators import (
     UnknownIndicatorError,
     UnknownLevelError,
     UnknownUnitError,
+    catalog,
+    composite,
+    compute_index,
     datasets,
+    evaluate,
     measures,
+    points,
+    rebase,
+    rollup,
+    uncertainty,
 )
 from cchc_indicators.composite import Node
 from cchc_indicators.crosswalk import Crosswalk
@@ -719,3 +728,66 @@ class TestWrongArgumentTypes:
         """datasets.units([]) is an unknown unit list, not a TypeError about hashing."""
         with pytest.raises(DefinitionError, match=r"^unknown unit list \[\]; the unit lists are"):
             datasets.units([])  # type: ignore[arg-type]
+
+
+class TestWrongMainArguments:
+    """The main entry points say what they expect when given a name or another object."""
+
+    def test_evaluate_with_a_catalogue_name(self) -> None:
+        """evaluate('vinh-phuc-2021-2025', panel) says to load the catalogue."""
+        with pytest.raises(ArgumentTypeError) as info:
+            evaluate("vinh-phuc-2021-2025", datasets.demo_panel())  # type: ignore[arg-type]
+        assert str(info.value) == (
+            "evaluate: 'plan' must be a Plan, got str 'vinh-phuc-2021-2025'; load the catalogue "
+            "with cchc_indicators.catalog.load('vinh-phuc-2021-2025')"
+        )
+
+    def test_evaluate_with_no_panel(self) -> None:
+        """evaluate(plan, None) names the panel parameter."""
+        with pytest.raises(
+            ArgumentTypeError, match=r"^evaluate: 'panel' must be a Panel, got None$"
+        ):
+            evaluate(catalog.load("vinh-phuc-2021-2025"), None)  # type: ignore[arg-type]
+
+    def test_evaluate_with_a_period_that_is_not_one(self) -> None:
+        """A period that is not one is a PeriodError, not a bare ValueError."""
+        with pytest.raises(PeriodError, match=r"^not a period: 'x'"):
+            evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel(), period="x")
+
+    def test_compute_index_with_a_panel(self) -> None:
+        """compute_index(index, panel) says a composite index reads Observations."""
+        with pytest.raises(ArgumentTypeError) as info:
+            compute_index(composite.load_index("par-style-demo"), datasets.demo_panel())  # type: ignore[arg-type]
+        assert str(info.value).startswith(
+            "compute_index: 'data' must be a Observations, got Panel "
+        )
+        assert str(info.value).endswith(
+            "; a Panel holds a plan's data: read a composite index's data with "
+            "Observations.from_csv or Observations.from_records"
+        )
+
+    @pytest.mark.parametrize("func", [uncertainty.uncertainty, uncertainty.sensitivity])
+    def test_uncertainty_with_a_plan(self, func: Any) -> None:
+        """uncertainty and sensitivity name the index parameter."""
+        with pytest.raises(ArgumentTypeError, match=r"'index' must be a CompositeIndex, got Plan"):
+            func(catalog.load("vinh-phuc-2021-2025"), datasets.index_observations())
+
+    def test_rebase_panel_with_an_edition_name(self) -> None:
+        """rebase_panel(panel, 'vn-2025') says how to build the crosswalk."""
+        with pytest.raises(ArgumentTypeError) as info:
+            rebase.rebase_panel(datasets.demo_panel(), "vn-2025")  # type: ignore[arg-type]
+        assert str(info.value) == (
+            "rebase_panel: 'crosswalk' must be a Crosswalk, got str 'vn-2025'; build the crosswalk "
+            "between two editions with cchc_indicators.crosswalk.Crosswalk.official('vn-2024', "
+            "'vn-2025')"
+        )
+
+    def test_rollup_with_a_plan(self) -> None:
+        """rollup(plan, ...) names the panel parameter."""
+        with pytest.raises(ArgumentTypeError, match=r"^rollup: 'panel' must be a Panel, got Plan"):
+            rollup(catalog.load("vinh-phuc-2021-2025"), "work_files_online")  # type: ignore[arg-type]
+
+    def test_evaluate_points_with_no_structure(self) -> None:
+        """evaluate_points(None, ...) names the structure parameter."""
+        with pytest.raises(ArgumentTypeError, match=r"'structure' must be a Structure, got None"):
+            points.evaluate_points(None, {}, ["u"])  # type: ignore[arg-type]

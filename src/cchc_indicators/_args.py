@@ -55,6 +55,12 @@ def check_type(
 
 def _hint(value: object, types: type | tuple[type, ...]) -> str:
     """How to get the expected object from a name, when ``value`` is a known name."""
+    wanted_names = {t.__name__ for t in (types if isinstance(types, tuple) else (types,))}
+    if "Observations" in wanted_names and type(value).__name__ == "Panel":
+        return (
+            "; a Panel holds a plan's data: read a composite index's data with "
+            "Observations.from_csv or Observations.from_records"
+        )
     if not isinstance(value, str):
         return ""
     wanted = {t.__name__ for t in (types if isinstance(types, tuple) else (types,))}
@@ -76,6 +82,11 @@ def _hint(value: object, types: type | tuple[type, ...]) -> str:
         if value in catalog.names():
             return f"; load the catalogue with cchc_indicators.catalog.load({value!r})"
         return "; read a plan file with Plan.from_json(pathlib.Path(...))"
+    if "Crosswalk" in wanted:
+        return (
+            "; build the crosswalk between two editions with "
+            "cchc_indicators.crosswalk.Crosswalk.official('vn-2024', 'vn-2025')"
+        )
     if "CompositeIndex" in wanted:
         from ._index_def import index_names
 

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import aggregate as ag
+from ._args import check_type
 from ._arrays import ARRAY_EQ, readonly
 from ._index_data import Observations
 from ._index_def import CompositeIndex, Method, check_method
@@ -584,6 +585,8 @@ def compute_index(
     >>> compute_index(CompositeIndex("i", children=[Node("online")]), typo, on_unknown="ignore").note
     "1 indicator(s) of the data not in index 'i' ignored (1 value(s)): 'onlien'."
     """
+    check_type(index, CompositeIndex, func="compute_index", parameter="index")
+    check_type(data, Observations, func="compute_index", parameter="data")
     ignored = check_unknown(index, data, on_unknown)
     norm = _normalisation(index, normalisation)
     imp = _imputation(index, imputation)

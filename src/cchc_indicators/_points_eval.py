@@ -10,6 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ._args import check_type
 from ._arrays import ARRAY_EQ, readonly
 from .errors import InvalidDataError, Problem, UnknownIndicatorError
 from .points import Bands, Component, FromRank, GivenPoints, Structure
@@ -361,6 +362,14 @@ def evaluate_points(
     >>> r.missing, r.not_applicable
     ((('y', 'c2'),), (('z', 'c2'),))
     """
+    check_type(structure, Structure, func="evaluate_points", parameter="structure")
+    check_type(
+        values,
+        Mapping,
+        func="evaluate_points",
+        parameter="values",
+        expected="a mapping of leaf codes to one value per unit",
+    )
     unit_codes = _check_units(units)
     n = len(unit_codes)
     problems: list[Problem] = []

@@ -55,9 +55,10 @@ from typing import Any
 
 import attrs
 
+from ._args import check_type
 from ._evaluate_rows import _ROUNDING, _Context, _target_rows
 from ._periods import normalise_period
-from .errors import DefinitionError, UnknownPeriodError
+from .errors import DefinitionError, PeriodError, UnknownPeriodError
 from .hierarchy import Hierarchy
 from .indicators import Area
 from .panel import Panel, _pandas
@@ -193,6 +194,22 @@ def evaluate(
     >>> r["indicator"], r["value"], r["status"], r["category"], r["attainment_period"]
     ('sipas', 21.0, 'off_track', 'moderate_progress', '2027')
     """
+    check_type(plan, Plan, func="evaluate", parameter="plan")
+    check_type(panel, Panel, func="evaluate", parameter="panel")
+    check_type(
+        hierarchy,
+        (Hierarchy, type(None)),
+        func="evaluate",
+        parameter="hierarchy",
+        expected="a Hierarchy or None",
+    )
+    check_type(
+        tier_map,
+        (Mapping, type(None)),
+        func="evaluate",
+        parameter="tier_map",
+        expected="a mapping of tier names to levels, or None",
+    )
     if hierarchy is not None and hierarchy is not panel.hierarchy and hierarchy != panel.hierarchy:
         msg = "the panel was built on a different hierarchy than the one given"
         raise DefinitionError(msg)
@@ -202,7 +219,10 @@ def evaluate(
     if period is None:
         label = panel.periods[-1]
     else:
-        label = normalise_period(period)
+        try:
+            label = normalise_period(period)
+        except ValueError as exc:
+            raise PeriodError(str(exc)) from None
         if label not in panel.periods:
             msg = f"period {label!r} is not in the panel; it holds {', '.join(panel.periods)}"
             raise UnknownPeriodError(msg, key=label)
@@ -224,7 +244,7 @@ def evaluate(
     if rank_k not in (None, "same", "scaled"):
         msg = f"rank_k is 'same' or 'scaled', got {rank_k!r}"
         raise DefinitionError(msg)
-    if rank_rounding not in _ROUNDING:
+    if not isinstance(rank_rounding, str) or rank_rounding not in _ROUNDING:
         msg = f"rank_rounding is one of {', '.join(_ROUNDING)}, got {rank_rounding!r}"
         raise DefinitionError(msg)
     ctx = _Context(plan, panel, label, float(min_coverage), method)

@@ -55,6 +55,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _rebase
+from ._args import check_type
 from ._rebase import VALUE_METHODS
 from .crosswalk import Crosswalk
 from .errors import CchcError, DefinitionError
@@ -600,6 +601,22 @@ def _rebase_panel(
     district_to: str | None,
     to: Hierarchy | None,
 ) -> tuple[Panel, RebaseReport, Crosswalk]:
+    check_type(panel, Panel, func="rebase_panel", parameter="panel")
+    check_type(crosswalk, Crosswalk, func="rebase_panel", parameter="crosswalk")
+    check_type(
+        methods,
+        (Mapping, type(None)),
+        func="rebase_panel",
+        parameter="methods",
+        expected="a mapping of indicator codes to methods, or None",
+    )
+    check_type(
+        to,
+        (Hierarchy, type(None)),
+        func="rebase_panel",
+        parameter="to",
+        expected="a Hierarchy or None",
+    )
     if not _rebase.same_edition(panel.hierarchy.edition, crosswalk.old.edition):
         msg = (
             f"the panel's units are edition {panel.hierarchy.edition}, but the crosswalk goes "

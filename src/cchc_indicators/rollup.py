@@ -51,6 +51,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ._args import check_type
 from ._periods import axis_sort_key
 
 # The survey statistics pool their states the same way: re-exported explicitly.
@@ -292,6 +293,14 @@ def rollup_state(
     >>> sorted(s.fields)
     ['n', 'sum']
     """
+    check_type(panel, Panel, func="rollup", parameter="panel")
+    check_type(
+        indicator,
+        (Indicator, str),
+        func="rollup",
+        parameter="indicator",
+        expected="an Indicator or an indicator code (str)",
+    )
     ind, panel = _resolve(panel, indicator)
     the_scope = Scope.parse(scope)
     h = panel.hierarchy

@@ -66,6 +66,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from ._args import check_type
 from ._index_data import Observations
 from ._index_def import CompositeIndex
 from ._index_engine import ranks
@@ -253,6 +254,8 @@ def uncertainty(
     >>> bool((same.scores == same.nominal.scores).all()), same.settings
     (True, {'nothing': '(nominal only)'})
     """
+    check_type(index, CompositeIndex, func="uncertainty", parameter="index")
+    check_type(data, Observations, func="uncertainty", parameter="data")
     n = _check_n(n)
     seed = _check_seed(seed)
     if rank_target is not None and (
@@ -384,6 +387,8 @@ def sensitivity(
     >>> bool(s.total[0] > s.total[1])    # the weights matter more than the normaliser here
     True
     """
+    check_type(index, CompositeIndex, func="sensitivity", parameter="index")
+    check_type(data, Observations, func="sensitivity", parameter="data")
     n = _check_n(n)
     seed = _check_seed(seed)
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, int) or bootstrap < 0:

@@ -129,6 +129,41 @@ class TestMedian:
         same(median([[1.0, NAN], [NAN, NAN], [3.0, NAN]]), [2.0, NAN])
 
 
+class TestUnitsWithoutChildren:
+    """Issue 11, mutation testing: a unit whose children are all missing gets NaN, never 0 or 1."""
+
+    @pytest.mark.parametrize(
+        ("method", "kwargs"),
+        [
+            ("arithmetic", {}),
+            ("geometric", {}),
+            ("geometric", {"shift": 1.0}),
+            ("harmonic", {}),
+            ("generalised", {"p": 2.0}),
+            ("generalised", {"p": -1.5}),
+            ("median", {}),
+            ("copeland", {}),
+        ],
+    )
+    def test_all_children_missing_gives_nan(self, method: str, kwargs: dict[str, float]) -> None:
+        """The second unit has no child: NaN (the geometric mean of nothing would be exp(0) = 1)."""
+        X = [[4.0, NAN, 1.0], [9.0, NAN, 2.0]]
+        out = AGGREGATORS[method](X, [1.0, 3.0], **kwargs)
+        assert math.isnan(out[1])
+        assert not np.isnan(out[[0, 2]]).any()
+
+
+class TestMedianBoundary:
+    def test_cumulative_weight_at_the_lower_edge_of_one_half_averages(self) -> None:
+        """Weights 0.5 - 1e-9 and 0.5 + 1e-9: the first reaches one half within 1e-9, so the
+        median is the mean of the two values, (1 + 3) / 2."""
+        same(median([[1.0], [3.0]], [0.5 - 1e-9, 0.5 + 1e-9]), [2.0])
+
+    def test_cumulative_weight_below_the_tolerance_does_not(self) -> None:
+        """Weights 0.5 - 1e-8 and 0.5 + 1e-8: the first stays below one half; the median is 3."""
+        same(median([[1.0], [3.0]], [0.5 - 1e-8, 0.5 + 1e-8]), [3.0])
+
+
 class TestCopeland:
     def test_hand_computed(self) -> None:
         """Score = units outranked minus units outranking, from weighted votes."""

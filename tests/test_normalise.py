@@ -338,6 +338,19 @@ class TestFitParams:
             fit_params([1.0, 2.0], axis=3)
 
 
+class TestTwoPoints:
+    def test_two_values_have_a_standard_deviation(self) -> None:
+        """With exactly 2 values, sd = sqrt(((1 - 2)**2 + (3 - 2)**2) / 1) = sqrt(2); z = -+1/sqrt(2)."""
+        p = fit_params([1.0, 3.0])
+        same(p.sd, [math.sqrt(2)])
+        same(zscore([1.0, 3.0]), [-1 / math.sqrt(2), 1 / math.sqrt(2)])
+
+    def test_one_value_has_none(self) -> None:
+        """With 1 value the sd is NaN (undefined), and zscore gives the target mean."""
+        assert math.isnan(fit_params([[5.0, NAN]]).sd[0, 0])
+        same(zscore([[5.0, NAN]], mean=10), [[10.0, NAN]])
+
+
 class TestParams:
     def test_frozen_equal_and_picklable(self) -> None:
         """Params compare by value (NaN equal to NaN), are read-only and pickle."""

@@ -369,7 +369,8 @@ def generalised(X: Data, weights: Data | None = None, *, p: float) -> FloatArray
     # ends of the floats.
     s = _unit_scale(A, smallest=p < 0)
     with np.errstate(divide="ignore", over="ignore"):
-        powers = np.where(np.isnan(A), 0.0, A / s) ** p
+        # A missing child has share 0; 1 in its place keeps 0 ** p (infinite for p < 0) out.
+        powers = np.where(np.isnan(A), 1.0, A / s) ** p
         out = (shares * powers).sum(axis=-2) ** (1.0 / p) * s[..., 0, :]
     return np.where(empty, np.nan, out)
 

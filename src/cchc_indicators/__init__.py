@@ -31,6 +31,7 @@ from . import (
 )
 from .composite import CompositeIndex, IndexResult, Observations, compute_index
 from .errors import (
+    ArgumentTypeError,
     CchcError,
     DefinitionError,
     HierarchyError,
@@ -61,6 +62,7 @@ __all__ = [
     "DEFAULT_LEVELS",
     "TWO_TIER_LEVELS",
     "Area",
+    "ArgumentTypeError",
     "CchcError",
     "CompositeIndex",
     "Condition",

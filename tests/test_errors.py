@@ -791,3 +791,29 @@ class TestWrongMainArguments:
         """evaluate_points(None, ...) names the structure parameter."""
         with pytest.raises(ArgumentTypeError, match=r"'structure' must be a Structure, got None"):
             points.evaluate_points(None, {}, ["u"])  # type: ignore[arg-type]
+
+
+class TestWrongKeywordArguments:
+    """Keyword arguments of the wrong type are refused with the library's errors."""
+
+    def test_hierarchy_levels_none(self) -> None:
+        """levels=None is a DefinitionError, not a TypeError about iteration."""
+        with pytest.raises(DefinitionError, match=r"^levels must be a non-empty sequence"):
+            Hierarchy.from_records([], levels=None)  # type: ignore[arg-type]
+
+    def test_panel_indicators_a_number(self) -> None:
+        """indicators=3 is a DefinitionError naming what is expected."""
+        with pytest.raises(DefinitionError) as info:
+            Panel.from_records([], _province(), indicators=3)  # type: ignore[arg-type]
+        assert str(info.value) == (
+            "indicators must be Indicator objects (a list or a mapping), got 3"
+        )
+
+    def test_units_province_a_number(self) -> None:
+        """units.load(province=3) is a DefinitionError, not a TypeError."""
+        from cchc_indicators import units
+
+        with pytest.raises(
+            DefinitionError, match=r"^'province' is a province code or codes, got 3$"
+        ):
+            units.load("vn-2025", province=3)  # type: ignore[arg-type]

@@ -194,7 +194,7 @@ def _text(value: object) -> str:
 
 
 def _check_levels(levels: Sequence[str]) -> tuple[str, ...]:
-    out = tuple(levels)
+    out = tuple(levels) if isinstance(levels, Iterable) else ()
     if isinstance(levels, str) or not out or not all(isinstance(x, str) and x for x in out):
         msg = f"levels must be a non-empty sequence of level names, top first; got {levels!r}"
         raise DefinitionError(msg)

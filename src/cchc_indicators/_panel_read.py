@@ -408,7 +408,14 @@ def _definitions(
 ) -> dict[str, Indicator] | None:
     if indicators is None:
         return None
-    items = list(indicators.values()) if isinstance(indicators, Mapping) else list(indicators)
+    given: object = indicators  # typed, but callers may pass anything
+    if isinstance(given, Mapping):
+        items = list(given.values())
+    elif isinstance(given, Iterable) and not isinstance(given, str):
+        items = list(given)
+    else:
+        msg = f"indicators must be Indicator objects (a list or a mapping), got {indicators!r}"
+        raise DefinitionError(msg)
     out: dict[str, Indicator] = {}
     for ind in items:
         if not isinstance(ind, Indicator):

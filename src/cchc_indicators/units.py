@@ -354,6 +354,10 @@ def load(name: str, *, province: str | Iterable[str] | None = None) -> Hierarchy
     h = _national(e.name)
     if province is None:
         return h
+    given: object = province  # typed, but callers may pass anything
+    if not isinstance(given, (str, Iterable)):
+        msg = f"'province' is a province code or codes, got {given!r}"
+        raise DefinitionError(msg)
     codes = (province,) if isinstance(province, str) else tuple(province)
     top = set(h.codes[h.level_slice(0)])
     for code in codes:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import pickle
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import numpy as np
@@ -27,6 +28,7 @@ from cchc_indicators import (
     rollup,
 )
 from cchc_indicators.datasets import SYNTHETIC_NOTE, vinh_phuc_units
+from cchc_indicators.errors import ArgumentTypeError
 from cchc_indicators.plan import Plan
 from cchc_indicators.survey import (
     CONFIDENCE_STATUSES,
@@ -511,6 +513,41 @@ class TestWilsonInterval:
         with pytest.raises(DefinitionError, match="confidence level"):
             wilson_interval(50, 10, confidence)
 
+    @pytest.mark.parametrize(
+        ("share", "n", "message"),
+        [
+            (-1, 3, "wilson_interval: 'share' must be a percent between 0 and 100, got -1"),
+            (150, 10, "wilson_interval: 'share' must be a percent between 0 and 100, got 150"),
+            (
+                [50, 101],
+                10,
+                "wilson_interval: 'share' must be a percent between 0 and 100, got 101 (position 1)",
+            ),
+            (50, -1, "wilson_interval: 'n' must be a number of trials >= 0, got -1"),
+            (50, math.inf, "wilson_interval: 'n' must be a number of trials >= 0, got inf"),
+        ],
+    )
+    def test_share_and_n_are_checked(self, share: Any, n: Any, message: str) -> None:
+        """A share outside [0, 100] or a negative or infinite n is refused, naming the value."""
+        with pytest.raises(DefinitionError) as info:
+            wilson_interval(share, n)
+        assert str(info.value) == message
+
+    def test_text_is_not_a_share(self) -> None:
+        """A share given as text is an ArgumentTypeError (a TypeError) saying numbers are expected."""
+        with pytest.raises(ArgumentTypeError) as info:
+            wilson_interval("50", 10)
+        assert isinstance(info.value, TypeError)
+        assert str(info.value) == (
+            "wilson_interval: 'share' must be a number or a sequence of numbers, got str '50'"
+        )
+
+    def test_missing_share_or_n_gives_nan(self) -> None:
+        """NaN (a missing share or size) gives NaN bounds, like n = 0."""
+        lo, hi = wilson_interval([np.nan, 50.0], [10, np.nan])
+        assert np.isnan(lo).all()
+        assert np.isnan(hi).all()
+
     @given(x=st.integers(0, 500), extra=st.integers(0, 500))
     def test_interval_contains_share_and_lies_in_0_100(self, x: int, extra: int) -> None:
         """Law: 0 <= lower <= share <= upper <= 100."""
@@ -541,8 +578,49 @@ class TestKish:
         assert kish_effective_size([1, 2, 3]) == pytest.approx(36 / 14)
 
     def test_no_respondent(self) -> None:
-        """No weight gives 0."""
+        """No weight gives 0, and so do weights that are all 0."""
         assert kish_effective_size([]) == 0.0
+        assert kish_effective_size([0.0, 0.0]) == 0.0
+
+    @pytest.mark.parametrize("weight", [1e200, 1e-300, 5e-324, 0.1, 1.7e308])
+    def test_equal_weights_of_any_size_give_the_count_exactly(self, weight: float) -> None:
+        """Three equal weights give exactly 3.0, whether 1e200 (whose square overflows) or 5e-324."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert kish_effective_size([weight] * 3) == 3.0
+
+    def test_squared_weights_are_counted(self) -> None:
+        """Weights 1, 1, 1, 5: (8 / 5)**2 / (3 / 25 + 1) = 2.56 / 1.12 (kills a cube for the square)."""
+        assert kish_effective_size([1.0, 1.0, 1.0, 5.0]) == pytest.approx(2.56 / 1.12, rel=1e-15)
+
+    @given(
+        st.lists(st.floats(0.01, 100.0), min_size=1, max_size=20),
+        st.floats(1e-300, 1e-200) | st.floats(1e200, 1e300),
+    )
+    def test_kish_does_not_depend_on_scale_of_weights(
+        self, weights: list[float], factor: float
+    ) -> None:
+        """Law: multiplying every weight by one factor, huge or tiny, keeps the effective size."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            scaled = kish_effective_size([w * factor for w in weights])
+        assert scaled == pytest.approx(kish_effective_size(weights), rel=1e-12)
+
+    @pytest.mark.parametrize(
+        ("weights", "message"),
+        [
+            ([1.0, -1.0], "got -1 (position 1)"),
+            ([1.0, math.nan], "got nan (position 1)"),
+            ([math.inf], "got inf (position 0)"),
+        ],
+    )
+    def test_bad_weights_are_refused(self, weights: list[float], message: str) -> None:
+        """A negative, NaN or infinite weight is a DefinitionError naming it."""
+        with pytest.raises(DefinitionError) as info:
+            kish_effective_size(weights)
+        assert (
+            str(info.value) == f"kish_effective_size: 'weights' must be finite and >= 0, {message}"
+        )
 
 
 class TestConfidenceStatus:
@@ -563,6 +641,31 @@ class TestConfidenceStatus:
         got = confidence_status([91.0, 91.0], [95.0, 95.0], [90.0, 90.0], [True, False])
         assert got.tolist() == ["achieved", "not_achieved"]
 
+    def test_lower_above_upper_is_refused(self) -> None:
+        """Bounds in the wrong order are an error, not 'achieved' (95 to 85 against 90)."""
+        with pytest.raises(DefinitionError) as info:
+            confidence_status(95, 85, 90)
+        assert str(info.value) == (
+            "confidence_status: a lower bound lies above its upper bound: 95 > 85"
+        )
+        with pytest.raises(DefinitionError, match=r"upper bound \(position 1\): 95 > 85"):
+            confidence_status([80.0, 95.0], [90.0, 85.0], 90)
+
+    def test_mismatched_lengths_are_refused(self) -> None:
+        """Three lower bounds and two upper bounds are a DefinitionError saying what is expected."""
+        with pytest.raises(DefinitionError) as info:
+            confidence_status([85.0, 88.0, 91.0], [95.0, 96.0], 90)
+        assert str(info.value) == (
+            "confidence_status: lower, upper, threshold and higher_is_better must have one "
+            "length (a single value goes with any); got lower length 3, upper length 2, "
+            "threshold a single value, higher_is_better a single value"
+        )
+
+    def test_text_bounds_are_refused(self) -> None:
+        """A bound given as text is an ArgumentTypeError naming the parameter."""
+        with pytest.raises(ArgumentTypeError, match="confidence_status: 'upper' must be a number"):
+            confidence_status(85.0, "95", 90)
+
     def test_missing_bounds_give_no_data(self) -> None:
         """A NaN bound or threshold gives no_data."""
         got = confidence_status([np.nan, 91.0], [np.nan, 95.0], [90.0, np.nan])
@@ -574,6 +677,20 @@ class TestMinSampleSize:
     def test_hand_computed(self) -> None:
         """93 % against 90 %: (1.96*0.3 + 0.8416*0.2551)^2 / 0.03^2 = 715.97, so 716."""
         assert min_sample_size(93, 90) == 716
+
+    def test_rates_as_shares(self) -> None:
+        """rates='share': 0.95 against 0.9 is (1.96*0.3 + 0.8416*0.2179)^2 / 0.05^2 = 238.03, so 239."""
+        assert min_sample_size(0.95, 0.9, rates="share") == 239 == min_sample_size(95, 90)
+
+    def test_two_rates_below_1_percent_are_ambiguous(self) -> None:
+        """0.95 and 0.9 could be shares as well as percents (284,602 as percents): refused."""
+        with pytest.raises(DefinitionError) as info:
+            min_sample_size(0.95, 0.9)
+        assert str(info.value) == (
+            "true_rate and threshold are percents, and both are below 1 (0.95 and 0.9 read as "
+            "0.95 % and 0.9 %): for 95 % and 90 % write 95 and 90, or pass rates='share'"
+        )
+        assert min_sample_size(0.0095, 0.009, rates="share") == 284_602  # 0.95 % and 0.9 %
 
     def test_design_effect_multiplies(self) -> None:
         """A design effect of 2 doubles the unrounded size."""
@@ -605,6 +722,11 @@ class TestMinSampleSize:
             ({"true_rate": 93, "threshold": 90, "design_effect": 0}, "design_effect is a positive"),
             ({"true_rate": 93, "threshold": 90, "design_effect": math.inf}, "design_effect"),
             ({"true_rate": 93, "threshold": 90, "confidence": 95}, "confidence level"),
+            ({"true_rate": 93, "threshold": 90, "rates": "shares"}, "rates is 'percent'"),
+            (
+                {"true_rate": 93, "threshold": 0.9, "rates": "share"},
+                r"true_rate is a share strictly between 0 and 1 \(rates='share'\), got 93",
+            ),
         ],
     )
     def test_invalid_arguments(self, kwargs: dict[str, Any], message: str) -> None:
@@ -657,6 +779,26 @@ class TestSatisfaction:
         r = Responses.from_records(answers("A", [4]), h, scale="1-5")
         with pytest.raises(DefinitionError, match=message):
             satisfaction(r, satisfied)
+
+    def test_a_single_number_is_not_a_set_of_answers(self, h: Hierarchy) -> None:
+        """satisfied=4 is ambiguous (4 only, or 4 and above?): an ArgumentTypeError saying what to pass."""
+        r = Responses.from_records(answers("A", [4]), h, scale="1-5")
+        with pytest.raises(ArgumentTypeError) as info:
+            satisfaction(r, 4)  # type: ignore[arg-type]
+        assert isinstance(info.value, TypeError)
+        assert str(info.value) == (
+            "satisfaction: 'satisfied' must be the answers counted as satisfied, as text such as "
+            "'4,5' or '4-5' or as whole numbers such as (4, 5), got int 4"
+        )
+
+    def test_responses_must_be_responses(self) -> None:
+        """A file name where the responses belong is an ArgumentTypeError saying how to read them."""
+        with pytest.raises(ArgumentTypeError) as info:
+            satisfaction("survey.csv", "4,5")  # type: ignore[arg-type]
+        assert str(info.value) == (
+            "satisfaction: 'responses' must be a Responses (read one with Responses.from_csv or "
+            "Responses.from_records), got str 'survey.csv'"
+        )
 
     def test_scopes(self, h: Hierarchy) -> None:
         """own, tier and territory pool the respondents each names."""
@@ -892,6 +1034,89 @@ class TestElementsAndOverall:
             (q["lower"], q["upper"], q["n_eff"])
         )
 
+    def test_design_effective_sizes_equal_the_linearised_variance_by_hand(
+        self, h: Hierarchy
+    ) -> None:
+        """n_eff = p(1 - p) / v, v the respondent-clustered linearised variance, written out by hand.
+
+        Six weighted respondents answer q1, q2 (element e1) and q3 (element e2),
+        some skipping a question. For element e, R_e = Σ w y_e / Σ w m_e and
+        z_e = w (y_e - R_e m_e) / Σ w m_e per respondent; v_e = Σ z_e**2 and the
+        overall index (R_1 + R_2) / 2 has v = Σ ((z_1 + z_2) / 2)**2.
+        """
+        weights = [1.0, 2.0, 0.5, 3.0, 1.5, 1.0]
+        sheet = [  # answers to q1, q2, q3 (None: skipped)
+            (5, 5, 4),
+            (1, 2, None),
+            (4, 5, 2),
+            (2, None, 5),
+            (1, 1, 1),
+            (5, 4, 5),
+        ]
+        rec = [
+            {"respondent": f"r{i}", "unit": "A", "question": f"q{q + 1}", "answer": a, "weight": w}
+            for i, (row, w) in enumerate(zip(sheet, weights, strict=True))
+            for q, a in enumerate(row)
+            if a is not None
+        ]
+        res = satisfaction(
+            Responses.from_records(rec, h, scale="1-5"),
+            "4,5",
+            elements={"e1": ["q1", "q2"], "e2": ["q3"]},
+            scope="own",
+        )
+        groups = {"e1": (0, 1), "e2": (2,)}
+        y = {
+            e: [sum(1 for q in qs if row[q] in (4, 5)) for row in sheet] for e, qs in groups.items()
+        }
+        m = {
+            e: [sum(1 for q in qs if row[q] is not None) for row in sheet]
+            for e, qs in groups.items()
+        }
+        big_b = {e: sum(w * k for w, k in zip(weights, m[e], strict=True)) for e in groups}
+        share = {
+            e: sum(w * k for w, k in zip(weights, y[e], strict=True)) / big_b[e] for e in groups
+        }
+        z = {
+            e: [
+                w * (yy - share[e] * mm) / big_b[e]
+                for w, yy, mm in zip(weights, y[e], m[e], strict=True)
+            ]
+            for e in groups
+        }
+        for e in groups:
+            v = sum(x * x for x in z[e])
+            assert res.row("A", e)["n_eff"] == pytest.approx(
+                share[e] * (1 - share[e]) / v, rel=1e-12
+            )
+        p = (share["e1"] + share["e2"]) / 2
+        v_all = sum(((a + b) / 2) ** 2 for a, b in zip(z["e1"], z["e2"], strict=True))
+        overall = res.row("A", OVERALL)
+        assert overall["share"] == pytest.approx(100 * p, rel=1e-12)
+        assert overall["n_eff"] == pytest.approx(p * (1 - p) / v_all, rel=1e-12)
+        assert overall["n_eff"] < 16  # the size is not capped at the 16 answers
+        lo, hi = wilson_by_hand(p * overall["n_eff"], overall["n_eff"])
+        assert (overall["lower"], overall["upper"]) == pytest.approx((lo, hi), rel=1e-12)
+
+    def test_all_satisfied_weighted_falls_back_to_kish(self, h: Hierarchy) -> None:
+        """All satisfied, weights 1, 1, 1, 5: elements and overall use Kish's (8/5)**2 / 1.12 = 2.2857.
+
+        A fifth respondent (weight 7) answers only q3, which is in no element:
+        it counts in no element's or the overall index's size.
+        """
+        rec = [
+            {"respondent": f"r{i}", "unit": "A", "question": q, "answer": 5, "weight": w}
+            for i, w in enumerate([1.0, 1.0, 1.0, 5.0])
+            for q in ("q1", "q2")
+        ] + [{"respondent": "r4", "unit": "A", "question": "q3", "answer": 5, "weight": 7.0}]
+        res = satisfaction(
+            Responses.from_records(rec, h, scale="1-5"),
+            "4,5",
+            elements={"a": ["q1"], "b": ["q2"]},
+        )
+        for item in ("a", "b", OVERALL):
+            assert res.row("A", item)["n_eff"] == pytest.approx(2.56 / 1.12, rel=1e-12), item
+
     def test_all_satisfied_falls_back_to_respondents(self, h: Hierarchy) -> None:
         """With every answer satisfied the design variance is 0: n_eff is the respondent count."""
         rec = answers("A", [5, 5, 5]) + answers("A", [4, 4, 4], question="q2")
@@ -979,6 +1204,25 @@ class TestBootstrap:
             len(a.items),
             100,
         )
+
+    def test_bounds_are_the_quantiles_of_the_replications(self) -> None:
+        """At 90 % the bounds are the 5 % and 95 % quantiles of each row of replications."""
+        responses, elements = synthetic_survey(respondents=300, questions=3, elements=1, seed=2)
+        res = satisfaction(
+            responses,
+            "4,5",
+            elements=elements,
+            interval="bootstrap",
+            replications=101,
+            seed=5,
+            confidence=0.9,
+        )
+        assert res.replicates is not None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows of units without data
+            lo, hi = np.nanquantile(res.replicates, [0.05, 0.95], axis=-1)
+        np.testing.assert_allclose(res.lower, lo, rtol=1e-12, equal_nan=True)
+        np.testing.assert_allclose(res.upper, hi, rtol=1e-12, equal_nan=True)
 
     def test_large_sample_approaches_wilson(self, h: Hierarchy) -> None:
         """With 4,000 respondents the percentile bounds are within 0.4 points of Wilson's."""
@@ -1095,6 +1339,40 @@ class TestLaws:
         assert np.all(
             (res.lower[ok] >= 0) & (res.upper[ok] <= 100) & (res.lower[ok] <= res.upper[ok])
         )
+
+    @given(
+        rows=st.lists(ROW, min_size=1, max_size=15),
+        factor=st.sampled_from([1e200, 1e-300]) | st.floats(1e-300, 1e300),
+        interval=st.sampled_from(["analytic", "bootstrap"]),
+        scope=st.sampled_from(["own", "territory", "tier:commune"]),
+    )
+    def test_survey_interval_does_not_depend_on_scale_of_weights(
+        self,
+        rows: list[tuple[str, list[int | None], float, str]],
+        factor: float,
+        interval: Literal["analytic", "bootstrap"],
+        scope: str,
+    ) -> None:
+        """Law: weights times one factor (1e200, 1e-300, ...) keep shares, intervals and sizes."""
+        r1 = survey_from(rows, True)
+        if not r1.questions:
+            return
+        scaled_rows = [(u, v, w * factor, s) for u, v, w, s in rows]
+        e = {"e": list(r1.questions)}
+        kw: dict[str, Any] = {"elements": e, "interval": interval, "scope": scope}
+        kw["replications"] = 20
+        a = satisfaction(r1, "4,5", **kw)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # numpy's warnings are not the package's
+            b = satisfaction(survey_from(scaled_rows, True), "4,5", **kw)
+        for field in ("share", "lower", "upper", "n_eff", "mean"):
+            np.testing.assert_allclose(
+                getattr(b, field), getattr(a, field), rtol=1e-9, err_msg=field
+            )
+        for field in ("numerator", "denominator"):
+            np.testing.assert_allclose(
+                getattr(b, field), getattr(a, field) * factor, rtol=1e-9, err_msg=field
+            )
 
     @given(rows=st.lists(ROW, min_size=2, max_size=15), weighted=st.booleans())
     def test_duplicating_respondents_narrows_intervals(

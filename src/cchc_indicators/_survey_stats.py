@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import DefinitionError
+from ._args import describe
+from .errors import ArgumentTypeError, DefinitionError
 from .hierarchy import Hierarchy
 from .rollup import _by_scope
 from .scopes import Scope
@@ -47,6 +48,85 @@ def check_confidence(confidence: object) -> float:
         msg = f"the confidence level must lie strictly between 0 and 1 (0.95 for 95 %), got {confidence!r}"
         raise DefinitionError(msg)
     return float(confidence)
+
+
+def numbers(x: object, *, func: str, parameter: str) -> FloatArray:
+    """``x`` as a float array, or an ArgumentTypeError saying numbers are expected.
+
+    Examples
+    --------
+    >>> numbers([1, 2.5], func="f", parameter="x")
+    array([1. , 2.5])
+    >>> numbers("90", func="f", parameter="x")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.ArgumentTypeError: f: 'x' must be a number or a sequence of numbers, got str '90'
+    """
+    if not isinstance(x, (str, bytes)):
+        try:
+            out: FloatArray = np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError):
+            pass
+        else:
+            return out
+    msg = f"{func}: {parameter!r} must be a number or a sequence of numbers, got {describe(x)}"
+    raise ArgumentTypeError(msg, parameter=parameter)
+
+
+def check_range(
+    x: FloatArray,
+    func: str,
+    parameter: str,
+    what: str,
+    low: float,
+    high: float,
+    *,
+    nan: bool = True,
+) -> None:
+    """Raise a DefinitionError naming the first value of ``x`` outside [low, high] or not finite.
+
+    NaN (a missing value) passes when ``nan`` is true.
+
+    Examples
+    --------
+    >>> check_range(np.array([5.0, -1.0]), "f", "share", "a percent", 0.0, 100.0)
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: f: 'share' must be a percent, got -1 (position 1)
+    """
+    with np.errstate(invalid="ignore"):
+        ok = np.isfinite(x) & (x >= low) & (x <= high)
+    if nan:
+        ok |= np.isnan(x)
+    if ok.all():
+        return
+    i = int(np.flatnonzero(~ok.ravel())[0])
+    where = f" (position {i})" if x.ndim else ""
+    msg = f"{func}: {parameter!r} must be {what}, got {float(x.ravel()[i]):g}{where}"
+    raise DefinitionError(msg)
+
+
+def unit_weights(w: FloatArray) -> tuple[FloatArray, int]:
+    """Weights scaled by a power of two so the largest lies in [0.5, 1), and that power.
+
+    Shares, effective sizes and variances do not depend on the scale of the
+    weights, but their squares overflow from about 1e154 and vanish below
+    about 1e-162. Scaling by a power of two is exact, so ordinary weights give
+    bit for bit the same results; totals are scaled back with ``ldexp``.
+
+    Examples
+    --------
+    >>> unit_weights(np.array([1e200, 3e200]))[1]
+    666
+    >>> unit_weights(np.array([1.0, 3.0]))
+    (array([0.25, 0.75]), 2)
+    """
+    top = float(np.max(w)) if len(w) else 0.0
+    if not (top > 0 and np.isfinite(top)):
+        return w, 0
+    k = int(np.frexp(top)[1])
+    out: FloatArray = np.ldexp(w, -k)
+    return out, k
 
 
 def bincount(x: IntArray, weights: Any = None, minlength: int = 0) -> FloatArray:

@@ -70,11 +70,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _survey_stats as st
+from ._args import check_type, describe
 from ._survey_data import Elements, Responses, Scale, element_groups, parse_satisfied
 from ._survey_read import OVERALL as _OVERALL
 from ._survey_result import RECORD_KEYS as _RECORD_KEYS
 from ._survey_result import SurveyResult, comparator, insert_after, mismatch
-from .errors import DefinitionError, InvalidDataError, Problem
+from .errors import ArgumentTypeError, DefinitionError, InvalidDataError, Problem
 from .hierarchy import Hierarchy
 from .scopes import Scope
 
@@ -127,8 +128,8 @@ def wilson_interval(
         \\frac{p + z^2/2n \\pm z\\sqrt{p(1-p)/n + z^2/4n^2}}{1 + z^2/n} \\times 100.
 
     The interval lies in [0, 100], contains the share, and narrows as ``n``
-    grows. ``n`` need not be whole (an effective sample size); where it is 0
-    the bounds are NaN.
+    grows. ``n`` need not be whole (an effective sample size); where it is 0,
+    or where the share or ``n`` is NaN (missing), the bounds are NaN.
 
     .. versionadded:: 0.1.0
 
@@ -146,6 +147,14 @@ def wilson_interval(
     tuple of numpy.ndarray
         The lower and upper bounds, in percent.
 
+    Raises
+    ------
+    DefinitionError
+        If a share lies outside [0, 100], ``n`` is negative or infinite, or the
+        confidence level is not strictly between 0 and 1.
+    ArgumentTypeError
+        If ``share`` or ``n`` is not numbers.
+
     Examples
     --------
     Newcombe (1998, Table II) gives 0.2553 to 0.3662 for 81 of 263:
@@ -155,9 +164,17 @@ def wilson_interval(
     (0.2553, 0.3662)
     >>> wilson_interval([90.0, 90.0], [40, 400])[0].round(1)
     array([76.9, 86.7])
+    >>> wilson_interval(150, 10)
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: wilson_interval: 'share' must be a percent between 0 and 100, got 150
     """
     z = st.z_value(st.check_confidence(confidence))
-    lower, upper = st.wilson(np.asarray(share, dtype=np.float64) / 100.0, n, z)
+    p = st.numbers(share, func="wilson_interval", parameter="share")
+    trials = st.numbers(n, func="wilson_interval", parameter="n")
+    st.check_range(p, "wilson_interval", "share", "a percent between 0 and 100", 0.0, 100.0)
+    st.check_range(trials, "wilson_interval", "n", "a number of trials >= 0", 0.0, np.inf)
+    lower, upper = st.wilson(p / 100.0, trials, z)
     return lower * 100.0, upper * 100.0
 
 
@@ -170,26 +187,41 @@ def kish_effective_size(weights: Sequence[float] | FloatArray) -> float:
 
     .. versionadded:: 0.1.0
 
+    The weights are divided by the largest first, so the size does not
+    depend on their scale (weights of 1e200 or 1e-300 give what weights of 1
+    give) and equal weights give exactly the number of respondents.
+
     Parameters
     ----------
     weights
-        The design weights of the respondents (> 0).
+        The design weights of the respondents (finite, >= 0).
 
     Returns
     -------
     float
-        The effective sample size (0 for no respondent).
+        The effective sample size (0 for no respondent, or all weights 0).
+
+    Raises
+    ------
+    DefinitionError
+        If a weight is negative, infinite or NaN.
 
     Examples
     --------
     >>> kish_effective_size([2.0, 2.0, 2.0, 2.0])
     4.0
-    >>> kish_effective_size([1.0, 1.0, 1.0, 5.0])
-    2.2857142857142856
+    >>> kish_effective_size([1.0, 1.0, 1.0, 5.0])  # 1.6**2 / 1.12
+    2.285714285714286
+    >>> kish_effective_size([1e200] * 3)
+    3.0
     """
-    w = np.asarray(weights, dtype=np.float64)
-    s2 = float(np.sum(w * w))
-    return float(np.sum(w)) ** 2 / s2 if s2 > 0 else 0.0
+    w = st.numbers(weights, func="kish_effective_size", parameter="weights").ravel()
+    st.check_range(w, "kish_effective_size", "weights", "finite and >= 0", 0.0, np.inf, nan=False)
+    top = float(w.max()) if len(w) else 0.0
+    if top == 0.0:
+        return 0.0
+    w = w / top  # scale-free: the largest is 1, so no square overflows or underflows to 0
+    return float(np.sum(w)) ** 2 / float(np.sum(w * w))
 
 
 def confidence_status(
@@ -222,22 +254,70 @@ def confidence_status(
     numpy.ndarray
         One status per element of the broadcast inputs.
 
+    Raises
+    ------
+    DefinitionError
+        If the inputs have different lengths (a single value goes with any
+        length), or a lower bound lies above its upper bound.
+    ArgumentTypeError
+        If a bound or threshold is not numbers.
+
     Examples
     --------
     >>> confidence_status([86.6, 91.2, 80.1], [92.0, 96.0, 89.9], 90)
     array(['inconclusive', 'achieved', 'not_achieved'], dtype='<U12')
     >>> confidence_status(1.0, 2.5, 3.0, higher_is_better=False)
     array('achieved', dtype='<U12')
+    >>> confidence_status(95, 85, 90)
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: confidence_status: a lower bound lies above its upper bound: 95 > 85
     """
-    lo = np.asarray(lower, dtype=np.float64)
-    hi = np.asarray(upper, dtype=np.float64)
-    thr = np.asarray(threshold, dtype=np.float64)
+    func = "confidence_status"
+    lo = st.numbers(lower, func=func, parameter="lower")
+    hi = st.numbers(upper, func=func, parameter="upper")
+    thr = st.numbers(threshold, func=func, parameter="threshold")
     up = np.asarray(higher_is_better, dtype=bool)
+    try:
+        np.broadcast_shapes(lo.shape, hi.shape, thr.shape, up.shape)
+    except ValueError:
+        shapes = ", ".join(
+            f"{name} {_shape_text(x)}"
+            for name, x in (
+                ("lower", lo),
+                ("upper", hi),
+                ("threshold", thr),
+                ("higher_is_better", up),
+            )
+        )
+        msg = (
+            f"{func}: lower, upper, threshold and higher_is_better must have one length "
+            f"(a single value goes with any); got {shapes}"
+        )
+        raise DefinitionError(msg) from None
+    with np.errstate(invalid="ignore"):
+        reversed_ = lo > hi
+    if reversed_.any():
+        a, b = np.broadcast_arrays(lo, hi)
+        i = np.flatnonzero(np.broadcast_to(reversed_, a.shape))[0]
+        where = f" (position {i})" if a.ndim else ""
+        msg = (
+            f"{func}: a lower bound lies above its upper bound{where}: "
+            f"{a.flat[i]:g} > {b.flat[i]:g}"
+        )
+        raise DefinitionError(msg)
     met = np.where(up, lo >= thr, hi <= thr)
     missed = np.where(up, hi < thr, lo > thr)
     out = np.where(met, "achieved", np.where(missed, "not_achieved", "inconclusive"))
     out = np.where(np.isnan(lo) | np.isnan(hi) | np.isnan(thr), "no_data", out)
     return out.astype("<U12")
+
+
+def _shape_text(x: NDArray[Any]) -> str:
+    """'a single value', 'length 3' or 'shape (2, 3)', for messages."""
+    if x.ndim == 0:
+        return "a single value"
+    return f"length {x.shape[0]}" if x.ndim == 1 else f"shape {x.shape}"
 
 
 def min_sample_size(
@@ -247,6 +327,7 @@ def min_sample_size(
     power: float = 0.8,
     *,
     design_effect: float = 1.0,
+    rates: Literal["percent", "share"] = "percent",
 ) -> int:
     """The respondents needed to tell a true rate from the threshold with the given power.
 
@@ -268,19 +349,29 @@ def min_sample_size(
 
     .. versionadded:: 0.1.0
 
+    The two rates are read in one convention, ``rates``: percents by default
+    (93 for 93 %), as everywhere in this module, or shares (0.93). The
+    confidence level and the power are probabilities (0.95, 0.8) either way.
+    Rates that are both below 1 in percent mode (``min_sample_size(0.95,
+    0.9)``) could be shares as well as percents, and are refused: they would
+    read as 0.95 % and 0.9 %, which is rarely what is meant; pass
+    ``rates="share"`` for shares (and for two rates below 1 %).
+
     Parameters
     ----------
     true_rate
-        The rate assumed true, in percent (strictly between 0 and 100).
+        The rate assumed true, strictly between 0 and 100 (0 and 1 for shares).
     threshold
-        The target's threshold, in percent (strictly between 0 and 100, not
-        equal to ``true_rate``).
+        The target's threshold, in the same convention (not equal to ``true_rate``).
     confidence
-        The interval's confidence level.
+        The interval's confidence level (strictly between 0 and 1).
     power
         The probability of a conclusive status (strictly between 0 and 1).
     design_effect
         The variance inflation of the design (>= 1 for weighted or clustered samples).
+    rates
+        ``"percent"`` (default) or ``"share"``: how ``true_rate`` and
+        ``threshold`` are written.
 
     Returns
     -------
@@ -290,8 +381,9 @@ def min_sample_size(
     Raises
     ------
     DefinitionError
-        If a rate is not strictly between 0 and 100, the rates are equal, or
-        ``power`` or ``design_effect`` is out of range.
+        If a rate is not strictly between 0 and 100 (0 and 1 for shares), both
+        percents are below 1, the rates are equal, or ``power``,
+        ``design_effect`` or ``rates`` is out of range.
 
     Examples
     --------
@@ -299,12 +391,26 @@ def min_sample_size(
     716
     >>> min_sample_size(91, 90), min_sample_size(85, 90, design_effect=1.5)
     (6870, 474)
+    >>> min_sample_size(0.95, 0.9, rates="share") == min_sample_size(95, 90) == 239
+    True
     """
     conf = st.check_confidence(confidence)
+    if rates not in ("percent", "share"):
+        msg = f"rates is 'percent' (93 for 93 %) or 'share' (0.93), got {rates!r}"
+        raise DefinitionError(msg)
+    top, what = (100.0, "a percent") if rates == "percent" else (1.0, "a share")
     for name, x in (("true_rate", true_rate), ("threshold", threshold)):
-        if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0.0 < float(x) < 100.0:
-            msg = f"{name} is a percent strictly between 0 and 100, got {x!r}"
+        if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0.0 < float(x) < top:
+            msg = f"{name} is {what} strictly between 0 and {top:g} (rates={rates!r}), got {x!r}"
             raise DefinitionError(msg)
+    if rates == "percent" and float(true_rate) < 1.0 and float(threshold) < 1.0:
+        msg = (
+            f"true_rate and threshold are percents, and both are below 1 ({true_rate!r} and "
+            f"{threshold!r} read as {true_rate!r} % and {threshold!r} %): for "
+            f"{_percent_text(true_rate)} % and {_percent_text(threshold)} % write "
+            f"{_percent_text(true_rate)} and {_percent_text(threshold)}, or pass rates='share'"
+        )
+        raise DefinitionError(msg)
     if float(true_rate) == float(threshold):
         msg = f"a true rate equal to the threshold ({threshold!r}) cannot be told from it by any sample"
         raise DefinitionError(msg)
@@ -318,8 +424,13 @@ def min_sample_size(
     ):
         msg = f"design_effect is a positive number (1 for simple random sampling), got {design_effect!r}"
         raise DefinitionError(msg)
-    n = st.min_n(float(true_rate) / 100.0, float(threshold) / 100.0, conf, float(power))
+    n = st.min_n(float(true_rate) / top, float(threshold) / top, conf, float(power))
     return math.ceil(round(n * float(design_effect), 9))
+
+
+def _percent_text(share: float) -> str:
+    """A share as the percent it stands for, briefly: 0.95 -> '95'."""
+    return f"{100.0 * float(share):.10g}"
 
 
 # ---------------------------------------------------------------------- the measure
@@ -389,6 +500,10 @@ def satisfaction(
 
     Raises
     ------
+    ArgumentTypeError
+        If ``responses`` is not a :class:`Responses`, or ``satisfied`` is
+        neither text nor a sequence (a single number such as ``4`` is
+        ambiguous: only 4, or 4 and above?).
     DefinitionError
         If ``satisfied`` is not on the scale, ``weighted=True`` without
         weights, an element names a question no response answers or has the
@@ -407,6 +522,20 @@ def satisfaction(
     >>> boot.row("26", "overall")["method"]
     'bootstrap_percentile'
     """
+    check_type(
+        responses,
+        Responses,
+        func="satisfaction",
+        parameter="responses",
+        expected="a Responses (read one with Responses.from_csv or Responses.from_records)",
+    )
+    given: object = satisfied  # the annotation says what to pass; callers pass anything
+    if not isinstance(given, (str, Iterable)):
+        msg = (
+            "satisfaction: 'satisfied' must be the answers counted as satisfied, as text such "
+            f"as '4,5' or '4-5' or as whole numbers such as (4, 5), got {describe(satisfied)}"
+        )
+        raise ArgumentTypeError(msg, parameter="satisfied")
     scale = responses.scale
     sat_values = parse_satisfied(satisfied, scale)
     conf = st.check_confidence(confidence)
@@ -431,7 +560,10 @@ def satisfaction(
     u, q_n, levels = len(h), len(responses.questions), scale.size
     values = np.arange(scale.low, scale.high + 1, dtype=np.float64)
     sat_mask = np.isin(values, sat_values)
-    w_answer = responses._answer_weight if use_w else None
+    # the results do not depend on the scale of the weights; their squares would overflow
+    # or vanish at 1e200 or 1e-300, so the largest is brought to [0.5, 1) by 2**-k (exact)
+    w_resp, k = st.unit_weights(responses.respondent_weight) if use_w else (None, 0)
+    w_answer = np.ldexp(responses._answer_weight, -k) if use_w else None
 
     # questions: per (unit, question, answer value) counts, then pooled by scope
     counts, wcounts, s2 = st.question_state(
@@ -458,7 +590,8 @@ def satisfaction(
     kinds = ["question"] * q_n
     methods = ["wilson_kish" if use_w else "wilson"] * q_n
     items = list(responses.questions)
-    w_resp = responses.respondent_weight if use_w else np.ones(len(responses.respondent_ids))
+    if w_resp is None:
+        w_resp = np.ones(len(responses.respondent_ids))
     need_answers = bool(groups) or interval == "bootstrap"
     sat_answer = sat_mask[responses.answer - scale.low] if need_answers else sat_mask[:0]
     n_resp = len(responses.respondent_ids)
@@ -510,8 +643,8 @@ def satisfaction(
         confidence=conf,
         n=joined["n"].round().astype(np.int64),
         n_eff=joined["n_eff"],
-        numerator=joined["num"],
-        denominator=joined["den"],
+        numerator=_unscaled(joined["num"], k),
+        denominator=_unscaled(joined["den"], k),
         share=joined["share"],
         lower=lower,
         upper=upper,
@@ -520,6 +653,15 @@ def satisfaction(
         seed=seed if interval == "bootstrap" else None,
         note=responses.note,
     )
+
+
+def _unscaled(totals: FloatArray, k: int) -> FloatArray:
+    """Weighted totals back on the scale of the weights given (see :func:`satisfaction`)."""
+    if k == 0:
+        return totals
+    with np.errstate(over="ignore"):
+        out: FloatArray = np.ldexp(totals, k)
+    return out
 
 
 # ---------------------------------------------------------------------- targets with confidence

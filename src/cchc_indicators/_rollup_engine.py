@@ -172,7 +172,12 @@ def _by_scope(
 
 
 def _scope_sizes(h: Hierarchy, scope: Scope) -> FloatArray:
-    """How many units each unit's scope holds (0 where the scope does not apply); cached."""
+    """How many units each unit's scope holds (0 where the scope does not apply); cached.
+
+    The units are counted as the engine pools: a 1 for every unit, pooled by
+    :func:`_by_scope`, which also gives 0 to the units below a tier's level
+    (their ``tier:<level>`` scope is empty).
+    """
 
     def compute() -> FloatArray:
         if scope.kind == "own":
@@ -180,10 +185,6 @@ def _scope_sizes(h: Hierarchy, scope: Scope) -> FloatArray:
         else:
             ones: State = {"n": np.ones((len(h), 1))}
             sizes = _by_scope(ones, {"n": "add"}, h, scope)["n"][:, 0]
-        if scope.kind == "tier":
-            assert scope.level is not None
-            below = h.level_slice(h.level_number(scope.level)).stop
-            sizes[below:] = 0.0
         sizes.flags.writeable = False
         return sizes
 

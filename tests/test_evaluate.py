@@ -583,6 +583,12 @@ class TestShareOfUnits:
         assert met["gap"] == -5.0  # negative means beyond the threshold
         assert failed["gap"] is None  # no distance would say how far from "not 0" it is
 
+    def test_not_equal_gap_is_the_distance_to_the_threshold(self) -> None:
+        """share_meeting(!= 2): a district at 5 is beyond by |5 - 2| = 3, gap -3."""
+        x = score("x", at_least(50, tier="district", rule="share_meeting(!= 2)"))
+        ev = evaluate(plan(x), panel(hierarchy(TIERS[:3]), [x], [("x", "243", 2025, 5)]))
+        assert (row(ev, "243")["status"], row(ev, "243")["gap"]) == ("achieved", -3.0)
+
 
 # --------------------------------------------------------------------------- status over time
 
@@ -1396,6 +1402,33 @@ class TestProgressMethods:
             "%": ("on_track_or_target_met", "2023"),
             "points": ("fair_progress_acceleration_needed", "not before 2035"),
         }
+
+    def test_attainment_is_sought_ten_years_past_the_deadline(self) -> None:
+        """50, 51, 52: +1 a year meets 80 in 2051, after 2025 + 10: 'not before 2035'."""
+        ind = score("x", at_least(80))
+        p = panel(hierarchy(PROVINCE), [ind], [("x", "26", 2021 + k, 50 + k) for k in range(3)])
+        r = row(evaluate(plan(ind), p, period=2023), "26")
+        assert (r["projected"], r["attainment_period"]) == (54.0, "not before 2035")
+
+    @pytest.mark.parametrize(
+        ("values", "projected"),
+        [
+            # +0.2 a year from 1.0: 1.8 in 2025, (1.8 - 1) / 1 = +80 %
+            ((1.0, 1.2, 1.4), 80.0),
+            # +1 a year from -10: -6 in 2025, (-6 + 10) / |-10| = +40 %
+            ((-10.0, -9.0, -8.0), 40.0),
+            # a baseline of 0: no change in % can be projected
+            ((0.0, 1.0, 2.0), None),
+        ],
+    )
+    def test_a_relative_projection_is_a_change_from_the_baseline(
+        self, values: tuple[float, ...], projected: float | None
+    ) -> None:
+        """The projected value of a relative target is its change from the baseline, in %."""
+        ind = score("x", increase_by(0.5, baseline="2021"))
+        rows = [("x", "26", 2021 + k, v) for k, v in enumerate(values)]
+        r = row(evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], rows), period=2023), "26")
+        assert r["projected"] == (None if projected is None else pytest.approx(projected))
 
     def test_no_projection_after_the_deadline(self) -> None:
         """In the deadline year there is no method, category or attainment."""

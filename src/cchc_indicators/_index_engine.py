@@ -479,6 +479,20 @@ def _relative(w: FloatArray) -> FloatArray:
     return out
 
 
+#: Weights from 2**-30 to 2**30 (about 1e-9 to 1e9) and 0, as nearly all are, are used as
+#: they are: their sums and products with the children's values can only overflow or
+#: underflow where those of scaled weights would too. (Scaling by a power of two is exact.)
+_MODERATE = (2.0**-30, 2.0**30)
+
+
+def _moderate(w: FloatArray) -> bool:
+    """Whether every weight is 0 or from 2**-30 to 2**30 (two quick reductions)."""
+    if not w.size:
+        return True
+    low = float(np.where(w > 0, w, 1.0).min())
+    return bool(low >= _MODERATE[0] and float(w.max()) <= _MODERATE[1])
+
+
 def scaled_by_family(weights: FloatArray, parent: IntArray) -> FloatArray:
     """Weights ``(R, k)`` with each family (the children of one node) scaled by a power of two.
 
@@ -488,9 +502,16 @@ def scaled_by_family(weights: FloatArray, parent: IntArray) -> FloatArray:
     same index; but sums, products and drawn noise no longer overflow
     (weights of 1e308) or lose their precision (subnormal weights of 5e-324).
     """
-    largest = np.zeros((weights.shape[1], weights.shape[0]))
-    np.maximum.at(largest, parent[1:], weights[:, 1:].T)
-    shift = np.where(parent >= 0, _exponents_to_unit(largest.T)[:, np.maximum(parent, 0)], 0)
+    if _moderate(weights):
+        return weights
+    R, k = weights.shape
+    # Each family's largest weight: the children grouped by parent, one reduceat.
+    order = np.argsort(parent[1:], kind="stable") + 1
+    grouped = parent[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    largest = np.zeros((R, k))
+    largest[:, grouped[starts]] = np.maximum.reduceat(weights[:, order], starts, axis=1)
+    shift = np.where(parent >= 0, _exponents_to_unit(largest)[:, np.maximum(parent, 0)], 0)
     out: FloatArray = np.ldexp(weights, shift)
     return out
 
@@ -517,6 +538,8 @@ def run_levels(
     k = compiled.size
     values = _Values(compiled, leaf_scores, R)
     W = np.concatenate([weights, np.zeros((R, 1))], axis=1)
+    # Then no family needs scaling (see _relative); PCA weights are made per group below.
+    moderate = weight_hook is None and _moderate(weights)
     share = np.ones((R, k + 1, U)) if detail else None
     insufficient = np.zeros((R, k + 1, U), dtype=bool) if detail else None
     contributions = np.full((R, k + 1, U), np.nan) if detail else None
@@ -528,7 +551,7 @@ def run_levels(
                 [values.node(group.children[:, j]) for j in range(group.children.shape[1])], axis=-2
             )
             W[:, group.children] = weight_hook(group, X)[np.newaxis]
-        w = _relative(W[:, group.children])  # (R, P, width)
+        w = W[:, group.children] if moderate else _relative(W[:, group.children])  # (R, P, width)
         limited = bool((group.min_share > -np.inf).any())
         try:
             out, count, parts = _aggregate_group(values, group, w, detail, limited)

@@ -150,10 +150,22 @@ def descending_ranks(scores: FloatArray, scale: FloatArray | float | None = None
     order = np.argsort(key, axis=-1)
     ordered = np.take_along_axis(key, order, axis=-1)
     n = scores.shape[-1]
+    if not n:
+        return np.zeros(scores.shape, dtype=np.int64)
+    # The row's largest magnitude is at one end of its sorted scores (missing ones last).
+    last = np.maximum(n - 1 - missing.sum(axis=-1, keepdims=True), 0)
+    ends = np.abs(np.concatenate([ordered[..., :1], np.take_along_axis(ordered, last, -1)], -1))
+    largest = np.where(np.isfinite(ends), ends, 0.0).max(axis=-1, keepdims=True)
+    if scale is not None:
+        largest = np.maximum(largest, scale)
+    starts = group_starts(ordered, RTOL * largest)
     position = np.broadcast_to(np.arange(n), ordered.shape)
-    starts = group_starts(ordered, tolerance(scores, scale))
     first = np.maximum.accumulate(np.where(starts, position, 0), axis=-1)
-    out = np.empty(scores.shape, dtype=np.int64)
-    np.put_along_axis(out, order, first + 1, axis=-1)
+    rows = scores.size // n
+    flat = np.empty(scores.size, dtype=np.int64)
+    flat[(np.arange(rows) * n)[:, np.newaxis] + order.reshape(rows, n)] = (first + 1).reshape(
+        rows, n
+    )
+    out = flat.reshape(scores.shape)
     out[missing] = 0
     return out

@@ -583,6 +583,17 @@ class TestShareOfUnits:
         assert met["gap"] == -5.0  # negative means beyond the threshold
         assert failed["gap"] is None  # no distance would say how far from "not 0" it is
 
+    def test_a_territory_target_pools_by_its_own_rule_and_own_targets_ignore_theirs(self) -> None:
+        """Territory with rule max: 70 of 50, 40, 70; an own target with a rule: its own 50, no rule."""
+        h = hierarchy(TIERS[:3])
+        facts = [("x", "26", 2025, 50), ("x", "243", 2025, 40), ("x", "244", 2025, 70)]
+        got = []
+        for t in (at_least(50, scope="territory", rule="max"), at_least(50, rule="max")):
+            ind = score("x", t)
+            r = evaluate(plan(ind), panel(h, [ind], facts)).rows[0]
+            got.append((r["scope"], r["rule"], r["value"]))
+        assert got == [("territory", "max", 70.0), ("own", None, 50.0)]
+
     def test_not_equal_gap_is_the_distance_to_the_threshold(self) -> None:
         """share_meeting(!= 2): a district at 5 is beyond by |5 - 2| = 3, gap -3."""
         x = score("x", at_least(50, tier="district", rule="share_meeting(!= 2)"))
@@ -795,6 +806,18 @@ class TestDefinitionErrors:
             "evaluate(..., tier_map={'commune': ...})"
         )
         assert info.value.code == "score"
+
+    def test_only_a_missing_district_tier_is_explained_by_the_2025_reform(self) -> None:
+        """A 'ward' tier on a hierarchy with communes gets the general hint, not the district one."""
+        ind = score("score", at_least(90, tier="ward"))
+        p = panel(hierarchy(TIERS), [ind], [("score", "26", 2025, 95)])
+        with pytest.raises(DefinitionError) as info:
+            evaluate(plan(ind), p)
+        assert str(info.value) == (
+            "plan 'test-plan': indicator 'score': a target names level 'ward', but the hierarchy's "
+            "levels are province, district, commune; evaluate it on another tier with "
+            "evaluate(..., tier_map={'ward': ...})"
+        )
 
     def test_peers_not_in_the_hierarchy(self) -> None:
         """A rank target among 'region' units fails the same way."""
@@ -1207,6 +1230,13 @@ class TestDeadlineIsTheEndOfItsPeriod:
         # 65 at 2023.75 + 20 a year * 0.75 = 80 at 2024.5: the quarter starting then is Q3
         assert r["attainment_period"] == "2024-Q3"
         assert r["status"] == "on_track"
+
+    def test_attainment_in_months_names_the_month(self) -> None:
+        """50, 55, 60 in 2025-01..03: +5 a month meets 80 at 2025.5, the start of 2025-07."""
+        ind = score("x", at_least(80, deadline="2025-12"))
+        rows = [("x", "26", p, v) for p, v in [("2025-01", 50), ("2025-02", 55), ("2025-03", 60)]]
+        r = row(evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], rows)), "26")
+        assert r["attainment_period"] == "2025-07"
 
     def test_yearly_data_against_a_quarter_deadline_are_final(self) -> None:
         """Data for the year 2025 end with the deadline 2025-Q4: a final status."""

@@ -817,3 +817,18 @@ class TestWrongKeywordArguments:
             DefinitionError, match=r"^'province' is a province code or codes, got 3$"
         ):
             units.load("vn-2025", province=3)  # type: ignore[arg-type]
+
+
+class TestFoundByFuzzing:
+    """Inputs the fuzz tests found, kept as plain tests."""
+
+    def test_a_5000_digit_weight_in_a_metadata_sheet(self, tmp_path: Path) -> None:
+        """A weight of 5,000 digits is not finite (Python's int() refuses over 4,300 digits)."""
+        path = tmp_path / "meta.csv"
+        path.write_text("code,parent,weight\nx,i," + "9" * 5000 + "\n", encoding="utf-8")
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_csv("i", path)
+        assert str(info.value) == (
+            f"{path}: index 'i', row 2, column 'weight': node 'x': a node's 'weight' must be a "
+            "finite number, got inf"
+        )

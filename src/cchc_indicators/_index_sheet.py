@@ -77,7 +77,7 @@ def _cell(key: str, value: object) -> object:
     if not text:
         return None
     if key in _FIELD_CHECKS:
-        if _WHOLE.fullmatch(text):
+        if _WHOLE.fullmatch(text) and len(text) < 300:
             return int(text)  # so that errors show "-2", not "-2.0"
         try:
             return float(text)

@@ -118,3 +118,15 @@ class TestTests:
             mutation.resolve("cchc_indicators.nothing_here")
         with pytest.raises(SystemExit, match="is not under"):
             mutation.resolve("tools/mutation.py")
+
+
+class TestScore:
+    def test_timeouts_kill_and_invalid_code_is_left_out(self) -> None:
+        """Killed and timed-out mutants count as killed; mutants of invalid code are not counted."""
+
+        def outcome(result: str) -> object:
+            return mutation.Outcome("f.py", 1, "op", 0, result, 0.0, "")
+
+        results = ["killed", "killed", "timeout", "survived", "incompetent"]
+        assert mutation.score([outcome(r) for r in results]) == 3 / 4
+        assert mutation.score([outcome("incompetent")]) == 1.0

@@ -21,8 +21,9 @@ doctests exercise the mutated one) or ``--tests``; they run with one worker,
 ``-x``, no coverage, in a fixed order and under the derandomised Hypothesis
 profile. First the unmutated copy must pass them; a mutant is *killed* when
 they fail (or error), *timeout* when they run past ``--timeout`` seconds
-(default: ten times the unmutated run, at least 60 s; counted as killed), and
-*survived* when they pass.
+(default: ten times the unmutated run, at least 60 s; counted as killed),
+*survived* when they pass, and *incompetent* when cosmic-ray wrote code that does
+not compile (left out of the score).
 
 The report prints the score (killed / sampled) and, for each survivor, its
 file and line, the operator and the diff. ``--json FILE`` writes all of it.
@@ -37,6 +38,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -212,8 +214,15 @@ def test_args(path: Path, root: Path, tests: Sequence[str] | None) -> list[str]:
     return [*files, *mods]
 
 
-def run_tests(copy: Path, args: Sequence[str], timeout: float) -> tuple[str, float]:
-    """Run pytest in the copy: 'passed', 'failed' or 'timeout', and the seconds taken."""
+def run_tests(
+    copy: Path, args: Sequence[str], timeout: float, *, baseline: bool = False
+) -> tuple[str, float]:
+    """Run pytest in the copy: 'passed', 'failed' or 'timeout', and the seconds taken.
+
+    Any failure under a mutant kills it (a failed test, an error while collecting, a
+    conftest that cannot import the mutated package); without a mutant, a usage error
+    or an empty collection is the tool's fault and stops the run.
+    """
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(copy / "src"), env.get("PYTHONPATH", "")]).rstrip(
         os.pathsep
@@ -236,18 +245,25 @@ def run_tests(copy: Path, args: Sequence[str], timeout: float) -> tuple[str, flo
     took = time.perf_counter() - start
     if proc.returncode == 0:
         return "passed", took
-    if proc.returncode in (4, 5):  # usage error, no tests collected: the tool's fault
+    if baseline and proc.returncode in (4, 5):  # usage error, nothing collected: our fault
         msg = f"pytest could not run {' '.join(args)}:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}"
         raise SystemExit(msg)
     return "failed", took
 
 
 def score(outcomes: Sequence[Outcome]) -> float:
-    killed = sum(o.result != "survived" for o in outcomes)
-    return killed / len(outcomes) if outcomes else 1.0
+    """Killed (timeouts included) / valid mutants; incompetent ones (invalid code) left out."""
+    valid = [o for o in outcomes if o.result != "incompetent"]
+    killed = sum(o.result in ("killed", "timeout") for o in valid)
+    return killed / len(valid) if valid else 1.0
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds, so the temporary copy is removed
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("module", help="a module (cchc_indicators.progress) or its path")
     parser.add_argument("--sample", type=int, default=100, help="mutants to draw (default 100)")
@@ -276,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         copy = Path(tmp) / "repo"
         shutil.copytree(ROOT, copy, ignore=IGNORE, symlinks=True)
         target = copy / rel
-        status, base = run_tests(copy, args, timeout=3600)
+        status, base = run_tests(copy, args, timeout=3600, baseline=True)
         if status != "passed":
             print(f"the tests fail without any mutant ({' '.join(args)}): fix them first")
             return 2
@@ -289,9 +305,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if mutated is None:  # cannot happen for an enumerated mutant; say so if it does
                     print(f"  [{i}] {rel}:{m.line} {m.operator}: nothing to mutate, skipped")
                     continue
-                target.write_text(mutated, encoding="utf-8")
-                status, took = run_tests(copy, args, timeout)
-                result = {"failed": "killed", "timeout": "timeout", "passed": "survived"}[status]
+                try:
+                    compile(mutated, rel, "exec")
+                except SyntaxError:
+                    # cosmic-ray can write invalid code (``a & ~b`` -> ``a & not b``): such a
+                    # mutant tests nothing; it is reported and left out of the score
+                    status, took = "incompetent", 0.0
+                else:
+                    target.write_text(mutated, encoding="utf-8")
+                    status, took = run_tests(copy, args, timeout)
+                result = {
+                    "failed": "killed",
+                    "timeout": "timeout",
+                    "passed": "survived",
+                    "incompetent": "incompetent",
+                }[status]
                 outcomes.append(
                     Outcome(rel, m.line, m.operator, m.occurrence, result, round(took, 2),
                             diff(source, mutated, rel))
@@ -301,8 +329,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             target.write_text(source, encoding="utf-8")
 
     survivors = [o for o in outcomes if o.result == "survived"]
-    killed = len(outcomes) - len(survivors)
-    print(f"\nscore {rel}: {killed}/{len(outcomes)} killed = {100 * score(outcomes):.1f} %")
+    invalid = sum(o.result == "incompetent" for o in outcomes)
+    valid = len(outcomes) - invalid
+    killed = valid - len(survivors)
+    print(
+        f"\nscore {rel}: {killed}/{valid} killed = {100 * score(outcomes):.1f} %"
+        + (f" ({invalid} mutant(s) of invalid code left out)" if invalid else "")
+    )
     for o in survivors:
         print(f"\nsurvived {o.file}:{o.line} {o.operator} #{o.occurrence}\n{o.diff}", end="")
     if opts.json:
@@ -312,6 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sample": opts.sample,
             "mutants": len(everything),
             "drawn": len(outcomes),
+            "incompetent": invalid,
             "killed": killed,
             "survived": len(survivors),
             "score": score(outcomes),

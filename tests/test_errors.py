@@ -832,3 +832,46 @@ class TestFoundByFuzzing:
             f"{path}: index 'i', row 2, column 'weight': node 'x': a node's 'weight' must be a "
             "finite number, got inf"
         )
+
+
+class TestMoreArgumentTypes:
+    """More of the sweep over public entry points with arguments of the wrong type."""
+
+    @pytest.mark.parametrize(
+        ("columns", "message"),
+        [
+            (
+                {"indicator": None},
+                "column 'indicator' must be a one-dimensional sequence, got NoneType",
+            ),
+            ({"unit": "26"}, "column 'unit' must be a one-dimensional sequence, got str"),
+            (
+                {"period": ["2024", "2025"]},
+                "column 'period' has 2 rows, expected 1 like 'indicator'",
+            ),
+            ({"value": ["x"]}, "column 'value' must hold numbers (NaN where not given)"),
+            ({"value": [{}]}, "column 'value' must hold numbers (NaN where not given)"),
+            ({"weight": []}, "column 'weight' has 0 rows, expected 1"),
+        ],
+    )
+    def test_panel_from_columns(self, columns: dict[str, Any], message: str) -> None:
+        """A bad column is a PanelError naming it, not a TypeError, IndexError or bare ValueError."""
+        given = {"indicator": ["a"], "unit": ["26"], "period": ["2024"], "value": [1.0], **columns}
+        with pytest.raises(PanelError) as info:
+            Panel.from_columns(_province(), **given)
+        assert info.value.problems[0].message == message
+        assert info.value.problems[0].field == next(iter(columns))
+
+    @pytest.mark.parametrize("survey", ["x", 3, [None]])
+    def test_evaluate_survey_of_another_type(self, survey: object) -> None:
+        """survey= that is not survey results is an ArgumentTypeError."""
+        with pytest.raises(ArgumentTypeError, match=r"^evaluate: 'survey' must be a SurveyResult"):
+            evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel(), survey=survey)
+
+    def test_evaluate_rebased_of_another_type(self) -> None:
+        """rebased= that is not a RebaseReport is an ArgumentTypeError."""
+        with pytest.raises(ArgumentTypeError) as info:
+            evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel(), rebased="x")
+        assert str(info.value) == (
+            "evaluate: 'rebased' must be the RebaseReport of rebase_panel, or None, got str 'x'"
+        )

@@ -99,22 +99,41 @@ def _array_columns(
     period: Sequence[object] | NDArray[Any],
     columns: Mapping[str, Sequence[float] | NDArray[Any] | None],
 ) -> tuple[dict[str, Any], Numbers, int]:
-    """Keys and number columns from equal-length columns (NaN: not given)."""
+    """Keys and number columns from equal-length columns (NaN: not given).
+
+    A column that is not a one-dimensional sequence, a number column that is
+    not numbers, or columns of different lengths are a
+    :class:`~cchc_indicators.errors.PanelError` naming the column.
+    """
+
+    def refuse(name: str, message: str) -> PanelError:
+        problem = Problem(message, field=name, kind="bad_column")
+        return PanelError([problem], source="<columns>")
+
+    keys_in = {"indicator": indicator, "unit": unit, "period": period}
+    for name, col in keys_in.items():
+        if isinstance(col, (str, bytes, Mapping)) or np.ndim(col) != 1:  # type: ignore[arg-type]
+            msg = f"column {name!r} must be a one-dimensional sequence, got {type(col).__name__}"
+            raise refuse(name, msg)
     n = len(indicator)
-    lengths = {"unit": len(unit), "period": len(period)}
-    for name, length in lengths.items():
+    for name in ("unit", "period"):
+        length = len(keys_in[name])
         if length != n:
             msg = f"column {name!r} has {length} rows, expected {n} like 'indicator'"
-            raise ValueError(msg)
+            raise refuse(name, msg)
     numbers: dict[str, tuple[FloatArray, BoolArray, BoolArray]] = {}
-    for name, col in columns.items():
-        if col is None:
+    for name, values in columns.items():
+        if values is None:
             numbers[name] = (np.full(n, np.nan), np.zeros(n, bool), np.zeros(n, bool))
             continue
-        arr = np.asarray(col, dtype=np.float64)
+        try:
+            arr = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError, OverflowError):
+            msg = f"column {name!r} must hold numbers (NaN where not given)"
+            raise refuse(name, msg) from None
         if arr.shape != (n,):
             msg = f"column {name!r} has {arr.shape[0] if arr.ndim else 0} rows, expected {n}"
-            raise ValueError(msg)
+            raise refuse(name, msg)
         given = ~np.isnan(arr)
         numbers[name] = (arr, given, given & ~np.isfinite(arr))
     keys = {

@@ -55,10 +55,10 @@ from typing import Any
 
 import attrs
 
-from ._args import check_type
+from ._args import check_type, describe
 from ._evaluate_rows import _ROUNDING, _Context, _target_rows
 from ._periods import normalise_period
-from .errors import DefinitionError, PeriodError, UnknownPeriodError
+from .errors import ArgumentTypeError, DefinitionError, PeriodError, UnknownPeriodError
 from .hierarchy import Hierarchy
 from .indicators import Area
 from .panel import Panel, _pandas
@@ -101,6 +101,32 @@ COLUMNS = (
     "source",
     "note",
 )
+
+
+def _check_survey_and_rebased(survey: object, rebased: object) -> None:
+    """Refuse a ``survey`` that is not survey results, a ``rebased`` that is not a report."""
+    from .rebase import RebaseReport  # imported when called: rebase imports this module
+    from .survey import SurveyResult
+
+    if survey is not None and not isinstance(survey, SurveyResult):
+        items = (
+            list(survey)
+            if isinstance(survey, Sequence) and not isinstance(survey, (str, bytes))
+            else [survey]
+        )
+        if not items or not all(isinstance(r, SurveyResult) for r in items):
+            msg = (
+                "evaluate: 'survey' must be a SurveyResult or a list of them (see "
+                f"cchc_indicators.survey.satisfaction), got {describe(survey)}"
+            )
+            raise ArgumentTypeError(msg, parameter="survey")
+    check_type(
+        rebased,
+        (RebaseReport, type(None)),
+        func="evaluate",
+        parameter="rebased",
+        expected="the RebaseReport of rebase_panel, or None",
+    )
 
 
 def evaluate(
@@ -210,6 +236,7 @@ def evaluate(
         parameter="tier_map",
         expected="a mapping of tier names to levels, or None",
     )
+    _check_survey_and_rebased(survey, rebased)
     if hierarchy is not None and hierarchy is not panel.hierarchy and hierarchy != panel.hierarchy:
         msg = "the panel was built on a different hierarchy than the one given"
         raise DefinitionError(msg)

@@ -1570,6 +1570,26 @@ class TestAcrossEditions:
         )
         assert row(evaluate(ours, p, rank_k="scaled", rank_rounding="up"), "25")["threshold"] == 9.0
 
+    def test_rank_among_34_evaluated_among_63_is_an_explicit_choice_too(self) -> None:
+        """More peers than when the target was set is a change as well: 15 x 63/34 = 27.8."""
+        from cchc_indicators import units
+
+        h = hierarchy(
+            tuple(
+                (u.code, u.name, "province", None) for u in units.load("vn-2024").units("province")
+            ),
+            levels=("province",),
+        )
+        ind = score("par", rank_at_most(15, among="province"))
+        rows = [("par", u.code, 2025, 50 + k) for k, u in enumerate(h.units("province"))]
+        with pytest.raises(DefinitionError) as info:
+            evaluate(plan(ind, unit="26", edition="2025"), panel(h, [ind], rows))
+        assert str(info.value) == (
+            "plan 'test-plan': indicator 'par': the target rank <= 15 among provinces was set "
+            "among 34 provinces (edition 2025) and these units have 63: choose rank_k='same' "
+            "(k = 15) or rank_k='scaled' (k = 15 x 63/34 = 27.8, rounded by rank_rounding)"
+        )
+
     @pytest.mark.parametrize(("key", "bad"), [("rank_k", "half"), ("rank_rounding", "banker")])
     def test_bad_rank_options(self, key: str, bad: str) -> None:
         """rank_k and rank_rounding take their documented values only."""

@@ -258,9 +258,14 @@ def _index_text() -> str:
     return '{"code": "i", "children": [{"code": "a"}]}'
 
 
+def _structure_text() -> str:
+    return '{"code": "s", "components": [{"code": "a", "maximum": 1, "rule": {"kind": "yes_no"}}]}'
+
+
 JSON_READERS = [
     pytest.param(Plan.from_json, "plan", _plan_text, id="plan"),
     pytest.param(CompositeIndex.from_json, "index", _index_text, id="index"),
+    pytest.param(Structure.from_json, "structure", _structure_text, id="structure"),
 ]
 
 

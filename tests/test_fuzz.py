@@ -492,6 +492,7 @@ DICT_LOADERS: list[Any] = [
 JSON_LOADERS: list[Any] = [
     pytest.param(PLAN_DOC, Plan.from_json, id="Plan.from_json"),
     pytest.param(INDEX_DOC, CompositeIndex.from_json, id="CompositeIndex.from_json"),
+    pytest.param(STRUCTURE_DOC, points.Structure.from_json, id="Structure.from_json"),
 ]
 
 

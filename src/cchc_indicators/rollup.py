@@ -118,7 +118,9 @@ class RollupState:
     periods : tuple of str
         The period labels (columns).
     fields : dict
-        The state arrays (units x periods), including ``n``, the units with data.
+        The state arrays (units x periods), including ``n``, the units with data,
+        and, only where a sum passed 2**960, its binary exponents (``num_exp``
+        beside ``num``: see :doc:`/explanation/mergeable-states`).
 
     Examples
     --------

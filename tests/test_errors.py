@@ -880,3 +880,14 @@ class TestMoreArgumentTypes:
         assert str(info.value) == (
             "evaluate: 'rebased' must be the RebaseReport of rebase_panel, or None, got str 'x'"
         )
+
+    def test_compute_index_weights_of_another_type(self) -> None:
+        """weights=3 is an ArgumentTypeError naming what weights may be."""
+        with pytest.raises(ArgumentTypeError) as info:
+            compute_index(
+                composite.load_index("par-style-demo"), datasets.index_observations(), weights=3
+            )  # type: ignore[arg-type]
+        assert str(info.value) == (
+            "CompositeIndex.weights: 'weights' must be a weight set's name, a mapping of node "
+            "codes to weights, or None, got int 3"
+        )

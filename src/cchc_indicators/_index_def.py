@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from ._args import describe
+from ._args import check_type, describe
 from ._index_methods import (
     AGGREGATIONS,
     IMPUTATIONS,
@@ -617,6 +617,13 @@ class CompositeIndex:
             changes: Mapping[str, float] = dict(sets[weight_set])
             where = f"{where}, weight set {weight_set!r}"
         else:
+            check_type(
+                weight_set,
+                Mapping,
+                func="CompositeIndex.weights",
+                parameter="weights",
+                expected="a weight set's name, a mapping of node codes to weights, or None",
+            )
             changes = {str(k): _weight(v) for k, v in weight_set.items()}
         for code in changes:
             if code not in base:

@@ -780,6 +780,34 @@ class TestSatisfaction:
         with pytest.raises(DefinitionError, match=message):
             satisfaction(r, satisfied)
 
+    def test_weights_too_far_apart_are_refused(self, h: Hierarchy) -> None:
+        """Weights 1e-200 and 1e100 cannot be squared on one scale: a DefinitionError naming them."""
+        rec = answers("A", [5, 1], weight=1e-200)[:1] + answers("B", [4], weight=1e100)
+        r = Responses.from_records(rec, h, scale="1-5")
+        with pytest.raises(DefinitionError) as info:
+            satisfaction(r, "4,5")
+        assert str(info.value) == (
+            "<records>: the design weights range from 1e-200 to 1e+100, more than 2**500 "
+            "(about 3e150) apart; their squares cannot be taken on one scale in floating point: "
+            "check the weight column"
+        )
+
+    def test_weights_far_apart_within_the_span(self, h: Hierarchy) -> None:
+        """Weights 1e-140 and 1e5 (1e145 apart) keep their intervals, as weights 1e-145 and 1 do."""
+
+        def result(small: float, large: float) -> SurveyResult:
+            rec = answers("A", [5, 1, 4], weight=small) + answers("B", [4, 2], weight=large)
+            return satisfaction(
+                Responses.from_records(rec, h, scale="1-5"), "4,5", elements={"e": ["q1"]}
+            )
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            a, b = result(1e-140, 1e5), result(1e-145, 1.0)
+        assert not np.isnan(a.lower[a.hierarchy.position("P")]).any()
+        np.testing.assert_allclose(a.lower, b.lower, rtol=1e-12)
+        np.testing.assert_allclose(a.n_eff, b.n_eff, rtol=1e-12)
+
     def test_a_single_number_is_not_a_set_of_answers(self, h: Hierarchy) -> None:
         """satisfied=4 is ambiguous (4 only, or 4 and above?): an ArgumentTypeError saying what to pass."""
         r = Responses.from_records(answers("A", [4]), h, scale="1-5")

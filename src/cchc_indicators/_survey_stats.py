@@ -106,6 +106,33 @@ def check_range(
     raise DefinitionError(msg)
 
 
+#: How many binary orders of magnitude design weights may span: scaled to at most 1, the
+#: smallest then squares to a normal float (2**-1000), so no variance term is lost.
+WEIGHT_SPAN = 500
+
+
+def check_weight_span(w: FloatArray, source: str) -> None:
+    """Refuse weights more than 2**500 (about 3e150) apart: their squares cannot share a scale.
+
+    Examples
+    --------
+    >>> check_weight_span(np.array([1e-200, 1e-50, 1e100]), "<records>")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: <records>: the design weights range from 1e-200 to 1e+100, more than 2**500 (about 3e150) apart; their squares cannot be taken on one scale in floating point: check the weight column
+    """
+    if not len(w):
+        return
+    low, high = float(np.min(w)), float(np.max(w))
+    if low > 0 and math.frexp(high)[1] - math.frexp(low)[1] > WEIGHT_SPAN:
+        msg = (
+            f"{source}: the design weights range from {low:g} to {high:g}, more than 2**500 "
+            "(about 3e150) apart; their squares cannot be taken on one scale in floating point: "
+            "check the weight column"
+        )
+        raise DefinitionError(msg)
+
+
 def unit_weights(w: FloatArray) -> tuple[FloatArray, int]:
     """Weights scaled by a power of two so the largest lies in [0.5, 1), and that power.
 

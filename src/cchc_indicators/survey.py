@@ -505,7 +505,8 @@ def satisfaction(
         neither text nor a sequence (a single number such as ``4`` is
         ambiguous: only 4, or 4 and above?).
     DefinitionError
-        If ``satisfied`` is not on the scale, ``weighted=True`` without
+        If ``satisfied`` is not on the scale, the weights span more than
+        2**500 (about 3e150: their squares cannot share one scale), ``weighted=True`` without
         weights, an element names a question no response answers or has the
         name of a question, the scope's level is unknown, or an option is out
         of range.
@@ -562,6 +563,8 @@ def satisfaction(
     sat_mask = np.isin(values, sat_values)
     # the results do not depend on the scale of the weights; their squares would overflow
     # or vanish at 1e200 or 1e-300, so the largest is brought to [0.5, 1) by 2**-k (exact)
+    if use_w:
+        st.check_weight_span(responses.respondent_weight, responses.source)
     w_resp, k = st.unit_weights(responses.respondent_weight) if use_w else (None, 0)
     w_answer = np.ldexp(responses._answer_weight, -k) if use_w else None
 

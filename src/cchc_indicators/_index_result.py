@@ -110,7 +110,9 @@ class IndexResult:
         ``"pca"``, ``"custom"`` (a mapping) or ``None`` (the nodes' own
         weights); :attr:`method` says all of it in one line.
     note
-        The data's note (e.g. that they are synthetic).
+        The data's note (e.g. that they are synthetic), then, with
+        ``on_unknown="ignore"``, how many codes of the data that are not in
+        the index were left out.
 
     Examples
     --------
@@ -542,7 +544,7 @@ def compute_index(
         out unseen): ``"raise"`` (the default) refuses them, naming each
         code (with the closest indicator, and the file and row where the
         data were read from one); ``"ignore"`` leaves them out and says so,
-        with how many, in the result's :attr:`~IndexResult.note`.
+        with how many, in the result's :attr:`IndexResult.note`.
 
     Returns
     -------

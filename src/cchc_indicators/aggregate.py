@@ -18,8 +18,11 @@ Weights
     broadcasts against ``X`` with the children on the second-to-last axis, such
     as ``(replications, children, 1)`` for weights drawn per Monte Carlo
     replication. ``None`` means equal weights. Weights are relative: only their
-    ratios matter. A negative or non-finite weight, or weights that sum to 0,
-    are a :class:`~cchc_indicators.errors.DefinitionError`.
+    ratios matter, whatever their scale (weights of 1e308, whose sum
+    overflows, or of 5e-324 give the result of weights of 1: they are scaled
+    by a power of two, exactly, before anything is summed). A negative or
+    non-finite weight, or weights that sum to 0, are a
+    :class:`~cchc_indicators.errors.DefinitionError`.
 
 Missing values
     NaN marks a missing value. A missing child is **skipped**, and the weights

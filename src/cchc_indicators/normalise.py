@@ -40,6 +40,15 @@ Zero range
     constant indicator neither drops units from an aggregate nor favours any of
     them; it weighs the same for every unit, so ranks do not change.
 
+Extreme values
+    Values anywhere in the range of floats are normalised without overflow:
+    ``minmax([-1e308, 0, 1e308])`` is ``[0, 50, 100]`` although the range
+    (2e308) is not a float, and the z-scores of 1e300, 2e300, 3e300 are -1,
+    0, 1 although their squares are not. A result that is itself beyond the
+    largest float (fixed parameters far from the data) is an
+    :class:`~cchc_indicators.errors.InvalidDataError` of kind ``overflow``,
+    never ``inf`` or NaN.
+
 Sources
     * OECD/JRC, *Handbook on Constructing Composite Indicators: Methodology and
       User Guide* (2008), section 1.5 and table 3 (normalisation methods).

@@ -182,7 +182,7 @@ def uncertainty(
     among those given; ``None`` keeps the index's own), then scores and
     ranks every unit. All replications of a chunk are computed together.
 
-    By default the weights vary by ±25 % (:data:`DEFAULT_NOISE`), as with
+    By default the weights vary by ±25 % (``DEFAULT_NOISE``), as with
     ``cchc index --uncertainty``, and nothing else: an analysis that varied
     nothing would only repeat the nominal result (intervals of zero width,
     P(top k) of 0 or 1). To vary only the methods, pass ``weights=None``

@@ -758,7 +758,7 @@ def assess(
     DefinitionError
         For an unknown method (the message lists :data:`METHODS`), arrays of the
         wrong shape, ``x`` not increasing, or a deadline before ``x_now``.
-    ArgumentTypeError
+    ~cchc_indicators.errors.ArgumentTypeError
         For text where numbers belong (a target of ``"80"``).
 
     Examples

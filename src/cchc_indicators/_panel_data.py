@@ -179,8 +179,14 @@ class IndicatorData:
         if scale is None:
             return self.value
         # 0 of 0 gives NaN (a positive numerator over 0 is refused on construction);
-        # scaling first keeps 57 of 100 at exactly 57, dividing first where that overflows
-        out: FloatArray = _wide.divide(self.numerator, self.denominator, scale)
+        # scaling first keeps 57 of 100 at exactly 57; where that overflows (or, for a
+        # scale below 1, may underflow) the careful division takes the quotient first
+        with np.errstate(all="ignore"):
+            out: FloatArray = (
+                self.numerator * scale if scale != 1.0 else self.numerator
+            ) / self.denominator
+        if scale < 1.0 or np.isinf(out).any():
+            out = _wide.divide(self.numerator, self.denominator, scale)
         if self.any_bare_value:  # where parts were given they win over a value given with them
             out = np.where(np.isnan(self.denominator), self.value, out)
         return out

@@ -1127,14 +1127,14 @@ class TestElementsAndOverall:
         assert (overall["lower"], overall["upper"]) == pytest.approx((lo, hi), rel=1e-12)
 
     def test_all_satisfied_weighted_falls_back_to_kish(self, h: Hierarchy) -> None:
-        """All satisfied, weights 1, 1, 1, 5: elements and overall use Kish's (8/5)**2 / 1.12 = 2.2857.
+        """All satisfied, weights 1, 1, 2, 5: elements and overall use Kish's 9**2 / 31 = 2.6129.
 
         A fifth respondent (weight 7) answers only q3, which is in no element:
         it counts in no element's or the overall index's size.
         """
         rec = [
             {"respondent": f"r{i}", "unit": "A", "question": q, "answer": 5, "weight": w}
-            for i, w in enumerate([1.0, 1.0, 1.0, 5.0])
+            for i, w in enumerate([1.0, 1.0, 2.0, 5.0])
             for q in ("q1", "q2")
         ] + [{"respondent": "r4", "unit": "A", "question": "q3", "answer": 5, "weight": 7.0}]
         res = satisfaction(
@@ -1143,7 +1143,7 @@ class TestElementsAndOverall:
             elements={"a": ["q1"], "b": ["q2"]},
         )
         for item in ("a", "b", OVERALL):
-            assert res.row("A", item)["n_eff"] == pytest.approx(2.56 / 1.12, rel=1e-12), item
+            assert res.row("A", item)["n_eff"] == pytest.approx(81 / 31, rel=1e-12), item
 
     def test_all_satisfied_falls_back_to_respondents(self, h: Hierarchy) -> None:
         """With every answer satisfied the design variance is 0: n_eff is the respondent count."""

@@ -61,6 +61,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return
     for item in items:
         fn = getattr(item, "obj", None)
+        fn = getattr(fn, "__func__", fn)  # a test written as a method: its function
         own = getattr(fn, "_hypothesis_internal_use_settings", None)
         if own is None or own.max_examples >= settings.default.max_examples:
             continue

@@ -672,6 +672,19 @@ class TestExtremeMagnitudes:
         r = rollup(p, SCORE, rule="weighted_mean", scope="tier:commune")
         assert math.isclose(r.get("D1", 2024), 241 / 3, rel_tol=1e-15)
 
+    def test_a_huge_own_product_does_not_leak_into_the_tier_pool(self, h: Hierarchy) -> None:
+        """P's own 90 at weight 1e300 needs an exponent; its tier:commune pool (60 w1, 90 w2) is 80."""
+        p = self.panel(
+            h,
+            obs("score", "P", value=90, weight=1e300),
+            obs("score", "C1", value=60, weight=1),
+            obs("score", "C2", value=90, weight=2),
+        )
+        r = rollup(p, SCORE, rule="weighted_mean", scope="tier:commune")
+        assert "wsum_exp" in r.state
+        assert (r.get("P", 2024), r.get("D1", 2024)) == (80.0, 80.0)
+        assert rollup(p, SCORE, rule="weighted_mean", scope="own").get("P", 2024) == 90.0
+
     def test_merged_huge_chunks_equal_one_pass(self, h: Hierarchy) -> None:
         """Chunks whose pooled sums need exponents merge, over periods too, into the one-pass result."""
         rows = [

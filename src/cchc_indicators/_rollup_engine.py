@@ -339,8 +339,7 @@ def _reasons(
     else:
         undefined = rule.undefined(dict(state), n)
     reason[undefined] = REASON_ZERO_DENOMINATOR
-    if overflow is not None:
-        overflow = overflow & (n > 0) & ~undefined
+    if overflow is not None:  # only where units have data and the value is defined
         reason[overflow] = REASON_OVERFLOW
         undefined = undefined | overflow
     if min_coverage > 0:

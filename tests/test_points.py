@@ -93,6 +93,24 @@ class TestLeafRules:
         rule = from_percentile(bands((0, 100, 0), (100, None, 1)))
         assert score(rule, [3]) == [10]
 
+    def test_rank_rule_ties_values_one_ulp_apart(self) -> None:
+        """0.1 + 0.2 and 0.3 (one ulp apart, equal in exact arithmetic) share rank 1."""
+        rule = from_rank(bands((1, 2, 1), (2, None, 0)))
+        assert 0.1 + 0.2 != 0.3
+        assert score(rule, [0.1 + 0.2, 0.3, 0.2]) == [10, 10, 0]
+        lower = from_rank(bands((1, 2, 1), (2, None, 0)), higher_is_better=False)
+        assert score(lower, [0.3, 0.1 + 0.2, 0.4]) == [10, 10, 0]
+
+    def test_percentile_rule_ties_values_one_ulp_apart(self) -> None:
+        """Values one ulp apart are tied: neither counts the other as strictly worse."""
+        rule = from_percentile(bands((0, 50, 0), (50, 100, 0.5), (100, None, 1)))
+        # 0.3 and 0.1 + 0.2 are tied above 0.2: each has 1 worse peer of 2, 50 % (half
+        # points), not 100 % for the one that rounded up; 0.2 has none worse, 0 %.
+        assert score(rule, [0.1 + 0.2, 0.3, 0.2]) == [5, 5, 0]
+        scaled = [(0.1 + 0.2) * 1e6, 0.3 * 1e6, 0.2 * 1e6]
+        assert scaled[0] != scaled[1]
+        assert score(rule, scaled) == [5, 5, 0]
+
     def test_rank_among_peer_groups(self) -> None:
         """Ranks are computed within each peer group, missing values left out."""
         rule = from_rank(bands((1, 2, 1), (2, None, 0)))
@@ -444,6 +462,15 @@ class TestEvaluation:
         r = evaluate_points(one_leaf(given_points()), {"x": [5, 9, 5, 1]}, ["a", "b", "c", "d"])
         assert r.rank.tolist() == [2, 1, 2, 4]
 
+    def test_index_ranks_tie_scores_one_ulp_apart(self) -> None:
+        """Indexes equal in exact arithmetic (1.5 and 1.5000000000000002) share rank 1."""
+        s = Structure("s", components=[Component(c, maximum=10, rule=given_points()) for c in "ab"])
+        r = evaluate_points(s, {"a": [0.1, 0.3, 0.2], "b": [0.2, 0.0, 0.0]}, ["x", "y", "z"])
+        # x: 100 (0.1 + 0.2) / 20 = 1.5000000000000002; y: 100 * 0.3 / 20 = 1.5; z: 1.
+        assert r.index[0] != r.index[1]
+        assert r.rank.tolist() == [1, 1, 3]
+        assert [rec["rank"] for rec in r.to_records()] == [1, 1, 3]
+
     def test_grades_allow_rounding(self) -> None:
         """An index that is 90 up to rounding gets the 90 grade."""
         s = Structure("s", components=[leaf(f"l{i}", 0.1) for i in range(10)], grades={"A": 90})
@@ -467,6 +494,35 @@ class TestEvaluation:
             r.total[0] = 3
         assert r == evaluate_points(*args)
         assert r != evaluate_points(one_leaf(yes_no()), {"x": [1]}, ["a"])
+
+
+FRACTIONS = st.sampled_from([0.0, 0.1, 0.2, 0.3, 0.6, 0.7, 1.0])
+
+
+class TestTieProperties:
+    @given(st.integers(2, 5), st.integers(2, 6), st.data())
+    def test_ranks_do_not_depend_on_the_order_of_the_components(
+        self, n_components: int, n_units: int, data: st.DataObject
+    ) -> None:
+        """Reversing the components (so the sums add in another order) keeps every rank."""
+        values = {
+            f"c{i}": data.draw(st.lists(FRACTIONS, min_size=n_units, max_size=n_units))
+            for i in range(n_components)
+        }
+        comps = [Component(f"c{i}", maximum=1, rule=given_points()) for i in range(n_components)]
+        rank_by = Component(
+            "r", maximum=1, rule=from_percentile(bands((0, 50, 0), (50, 100, 0.5), (100, None, 1)))
+        )
+        units = [f"u{j}" for j in range(n_units)]
+        forward = Structure("s", components=comps)
+        backward = Structure("s", components=comps[::-1])
+        one = evaluate_points(forward, values, units)
+        other = evaluate_points(backward, values, units)
+        assert one.rank.tolist() == other.rank.tolist()
+        # The percentile rule over those totals, as they were added in each order.
+        leaf = Structure("p", components=[rank_by])
+        by_one = evaluate_points(leaf, {"r": one.total}, units).total.tolist()
+        assert by_one == evaluate_points(leaf, {"r": other.total}, units).total.tolist()
 
 
 class TestEvaluationErrors:

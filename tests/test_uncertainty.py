@@ -1233,6 +1233,20 @@ class TestPointsUncertainty:
         noisy = points_uncertainty(s, values, units, n=200, seed=1, weights=0.5)
         assert noisy.scores[:, 0].std(axis=0).min() > 0
 
+    def test_nominal_ranks_and_rank_counts_share_the_tie_rule(self) -> None:
+        """Indexes one ulp apart are tied in the nominal ranks and in every replication alike."""
+        s = points.Structure(
+            "s",
+            components=[points.Component(c, maximum=10, rule=points.given_points()) for c in "ab"],
+        )
+        values = {"a": [0.1, 0.3, 0.2], "b": [0.2, 0.0, 0.0]}
+        u = points_uncertainty(s, values, ["x", "y", "z"], n=5, seed=0, weights=0)
+        # x: 100 (0.1 + 0.2) / 20 = 1.5000000000000002 and y: 1.5 share rank 1; z: 1, rank 3.
+        assert u.nominal_scores[0, 0] != u.nominal_scores[0, 1]
+        assert u.nominal_ranks.tolist() == [[1, 1, 3]]
+        assert_ranks_nominal(u)
+        assert u.rank_median().tolist() == [1, 1, 3]
+
     @pytest.mark.parametrize("weights", [WeightNoise(0.8), Dirichlet(3)])
     def test_index_is_a_weighted_mean_of_domain_shares(self, weights: object) -> None:
         """Every replication's index lies between a unit's lowest and highest domain share (x 100)."""

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from ._args import check_type
 from ._arrays import ARRAY_EQ, readonly
+from ._ties import descending_ranks
 from .errors import InvalidDataError, Problem, UnknownIndicatorError
 from .points import Bands, Component, FromRank, GivenPoints, Structure
 
@@ -51,6 +52,8 @@ class PointsResult:
         (NaN when nothing applies).
     rank : numpy.ndarray
         Rank of the index, 1 = best, ties sharing the smallest rank; 0 without an index.
+        Indexes closer than ``1e-9`` times the largest are tied (the tie rule
+        of every ranking in the library).
     grade : tuple of str or None
         The grade of each unit's index, ``None`` below the lowest grade.
     missing, not_applicable : tuple of (unit, code)
@@ -435,10 +438,7 @@ def evaluate_points(
     appl_total = appl[top].sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         index = np.where(appl_total > 0, 100.0 * total / appl_total, np.nan)
-    ranked = ~np.isnan(index)
-    key = np.sort(-index[ranked])
-    rank = np.zeros(n, dtype=np.int64)
-    rank[ranked] = np.searchsorted(key, -index[ranked], side="left") + 1
+    rank = descending_ranks(index)  # the library's tie rule (see _ties), 0 without an index
     lowers = np.array([g.lower for g in structure.grades])
     hits = index[None, :] >= lowers[:, None] - _TOL
     labels = [g.label for g in structure.grades]

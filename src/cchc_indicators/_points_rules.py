@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._loading import as_float
+from ._ties import ascending_counts
 from .errors import DefinitionError
 
 __all__ = [
@@ -341,7 +342,10 @@ class FromRank:
     with a value, the rank is 1 for the best (ties share the smallest rank);
     the percentile rank is 100 × (number of peers strictly worse) / (number of
     peers − 1), so 100 for the best and 0 for the worst (100 for a lone unit).
-    The rank or percentile is then scored by ``bands``.
+    Values closer than ``1e-9`` times the peers' largest magnitude are tied
+    (grouped by consecutive gaps, the tie rule of every ranking in the
+    library), so ``0.1 + 0.2`` and ``0.3`` share a rank. The rank or
+    percentile is then scored by ``bands``.
 
     Examples
     --------
@@ -364,14 +368,17 @@ class FromRank:
         [2.0, 1.0, 2.0]
         >>> from_percentile(bands((0, None, 1))).positions(np.array([5.0, 9.0, 1.0])).tolist()
         [50.0, 100.0, 0.0]
+        >>> from_rank(bands((1, None, 1))).positions(np.array([0.1 + 0.2, 0.3, 0.2])).tolist()
+        [1.0, 1.0, 3.0]
         """
         key = -values if self.higher_is_better else values
-        ordered = np.sort(key)
-        better = np.searchsorted(ordered, key, side="left")
+        # Values within 1e-9 of the peers' largest magnitude of each other are tied
+        # (the library's one tie rule, see _ties): `better` and `worse` leave ties out.
+        better, tied, _ = ascending_counts(key)
         if self.basis == "rank":
-            return (better + 1).astype(np.float64)
+            return better + 1.0
         n = len(values)
-        worse = n - np.searchsorted(ordered, key, side="right")
+        worse = n - better - tied
         return np.full(n, 100.0) if n == 1 else 100.0 * worse / (n - 1)
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,7 +26,10 @@ reports each part and the total. A criterion *not applicable* to a unit leaves
 its maximum out of the unit's denominator; a *missing* value scores 0 and is
 reported; a value given for a criterion declared not applicable is an error.
 The index is points / applicable maximum × 100, ranked (1 = best, ties share
-the smallest rank) and graded by :class:`Grade` bands.
+the smallest rank) and graded by :class:`Grade` bands. Every ranking here (of
+the index, and the rank and percentile rules among peers) ties values closer
+than ``1e-9`` times the largest magnitude ranked, the tie rule of every
+ranking in the library, so rounding noise in the sums does not split a tie.
 
 Two example structures ship with the package (:func:`structure_names`).
 

@@ -246,10 +246,13 @@ def divide(
     with np.errstate(all="ignore"):
         scaled = num if plain_scale else num * scale
         out: FloatArray = scaled / den
-    not_positive = den <= 0
-    if not_positive.any():
-        out[not_positive] = np.nan
-    redo = np.isinf(out)  # the product or the quotient overflowed
+    if den.size and den.min() < 0:  # a negative denominator (0 of 0 is NaN already)
+        out[den < 0] = np.nan
+    redo = np.isinf(out)  # the product or the quotient overflowed, or x / 0
+    if redo.any():
+        zero = redo & (den == 0)
+        out[zero] = np.nan
+        redo &= ~zero
     if np.any(np.less(scale, 1.0)):  # the product may have lost digits to underflow
         redo |= (np.abs(scaled) < np.finfo(np.float64).tiny) & (num != 0) & (den > 0)
     for exp in (num_exp, den_exp):

@@ -253,6 +253,72 @@ class TestDrawWeights:
         assert (w[:, 3:] == BASE[3:]).all()
         assert np.unique(w[:, 1]).size == 100
 
+    def test_dirichlet_tiny_concentration_gives_no_nan(self) -> None:
+        """Dirichlet(0.001) on two equal siblings: every gamma draw may underflow, no weight is NaN.
+
+        Each sibling's shape is 0.001 x 1/2 = 0.0005, and P(Gamma(0.0005) < 1e-308) =
+        about exp(0.0005 ln 1e-308) = 0.70, so about half the draws used to underflow
+        both siblings to 0 and give 0 / 0 (rows 3, 5, 7 and 9 with seed 0).
+        """
+        base = np.array([1.0, 1.0, 1.0])
+        parent = np.array([-1, 0, 0], dtype=np.int64)
+        level = np.array([0, 1, 1], dtype=np.int64)
+        w = draw_weights(Dirichlet(1e-3), base, parent, level, 10, np.random.default_rng(0))
+        assert np.isfinite(w).all()
+        np.testing.assert_allclose(w[:, 1] + w[:, 2], 2.0, rtol=1e-15)
+        assert ((w[:, 1:] >= 0) & (w[:, 1:] <= 2)).all()
+        assert (w[:, 0] == 1.0).all()
+
+    def test_dirichlet_vanishing_concentration_gives_one_sibling_everything(self) -> None:
+        """As the concentration goes to 0, one sibling takes the whole total, with P = its share.
+
+        Dirichlet(5e-324) (the smallest float): shapes 1.25e-324 and 3.75e-324 are
+        subnormal, far below any gamma draw's resolution. Sibling 1 (share 1/4) wins
+        a draw with probability 1/4: in 4000 draws, 1000 +- 5 sqrt(4000 x 3/16) = 1000 +- 137.
+        """
+        base = np.array([1.0, 1.0, 3.0])
+        parent = np.array([-1, 0, 0], dtype=np.int64)
+        level = np.array([0, 1, 1], dtype=np.int64)
+        w = draw_weights(Dirichlet(5e-324), base, parent, level, 4000, np.random.default_rng(1))
+        assert np.isfinite(w).all()
+        assert set(map(tuple, w[:, 1:].tolist())) == {(4.0, 0.0), (0.0, 4.0)}
+        assert abs((w[:, 1] == 4.0).sum() - 1000) < 137
+
+    @pytest.mark.parametrize("c", [1e-3, 0.5])
+    def test_dirichlet_mean_is_the_nominal_share_for_small_concentrations(self, c: float) -> None:
+        """Shapes below 1 (drawn as Gamma(a + 1) U^(1/a)) still average to the nominal shares."""
+        base = np.array([1.0, 0.1, 0.3, 0.6])
+        parent = np.array([-1, 0, 0, 0], dtype=np.int64)
+        level = np.array([0, 1, 1, 1], dtype=np.int64)
+        n = 20000
+        w = draw_weights(Dirichlet(c), base, parent, level, n, np.random.default_rng(9))
+        assert np.isfinite(w).all()
+        for col, share in [(1, 0.1), (2, 0.3), (3, 0.6)]:
+            # Var(share) = s (1 - s) / (c + 1); the mean of n draws has variance Var / n.
+            var = share * (1 - share) / (c + 1)
+            assert abs(w[:, col].mean() - share) < 5 * math.sqrt(var / n)
+            assert w[:, col].var() == pytest.approx(var, rel=0.1)
+
+    def test_dirichlet_on_a_root_alone_keeps_its_weight(self) -> None:
+        """A tree of the root alone has no siblings to share with: its weight stays."""
+        root = np.array([2.0])
+        top = np.array([-1], dtype=np.int64)
+        w = draw_weights(Dirichlet(0.5), root, top, np.array([0]), 3, np.random.default_rng(0))
+        assert w.tolist() == [[2.0], [2.0], [2.0]]
+
+    def test_dirichlet_huge_concentration_stays_at_the_nominal_shares(self) -> None:
+        """Dirichlet(1e308): gamma draws near 1e308 whose sum overflows; the shares are nominal."""
+        w = draw_weights(Dirichlet(1e308), BASE, PARENT, LEVEL, 50, np.random.default_rng(2))
+        np.testing.assert_allclose(w, np.broadcast_to(BASE, w.shape), rtol=1e-9)
+
+    def test_dirichlet_tiny_concentration_index_has_no_nan_score(self) -> None:
+        """uncertainty() with Dirichlet(0.001): a unit with every value has a score in every run."""
+        u = uncertainty(SWAP_INDEX, SWAP_DATA, n=40, seed=0, weights=Dirichlet(1e-3))
+        assert np.isfinite(u.scores).all()
+        # X (10, 10) scores 10 whatever the weights; Y and Z lie between their two values.
+        np.testing.assert_allclose(u.scores[:, 0, 0], 10.0, rtol=1e-12)
+        assert ((u.scores[:, 0, 1] >= 1 - 1e-9) & (u.scores[:, 0, 1] <= 21 + 1e-9)).all()
+
     @pytest.mark.parametrize("spec", [None, WeightNoise(0), Dirichlet(math.inf)])
     def test_no_noise_gives_nominal_weights_exactly(self, spec: object) -> None:
         """No spec, factor 0 and infinite concentration repeat the nominal weights exactly."""
@@ -1386,6 +1452,23 @@ def tied_cases(draw: st.DrawFn) -> tuple[CompositeIndex, Observations]:
     return idx, Observations.from_values(values, [f"u{j}" for j in range(n_units)])
 
 
+@st.composite
+def families(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A root with 1 to 3 families of 1 to 4 siblings, some of weight 0: base, parent, level."""
+    base, parent, level = [1.0], [-1], [0]
+    weight = st.one_of(st.just(0.0), st.floats(1e-3, 1e3))
+    for _ in range(draw(st.integers(1, 3))):
+        top = len(base)
+        base.append(draw(st.floats(0.1, 10.0)))
+        parent.append(0)
+        level.append(1)
+        for _ in range(draw(st.integers(1, 4))):
+            base.append(draw(weight))
+            parent.append(top)
+            level.append(2)
+    return np.array(base), np.array(parent, dtype=np.int64), np.array(level, dtype=np.int64)
+
+
 NOISE = st.one_of(
     st.floats(0.05, 1.0).map(WeightNoise),
     st.floats(1.0, 100.0).map(Dirichlet),
@@ -1393,6 +1476,29 @@ NOISE = st.one_of(
 
 
 class TestProperties:
+    @given(
+        families(),
+        st.one_of(st.floats(5e-324, 1e-300), st.floats(1e-300, 1e308)),
+        st.integers(0, 2**32 - 1),
+    )
+    def test_dirichlet_weights_are_finite_and_sum_to_one(
+        self, tree: tuple[np.ndarray, np.ndarray, np.ndarray], c: float, seed: int
+    ) -> None:
+        """Any concentration: each family's drawn shares are finite, >= 0 and sum to 1."""
+        base, parent, level = tree
+        w = draw_weights(Dirichlet(c), base, parent, level, 20, np.random.default_rng(seed))
+        assert np.isfinite(w).all()
+        assert (w >= 0).all()
+        assert (w[:, base == 0] == 0).all()  # a zero weight stays 0
+        for node in np.unique(parent[parent >= 0]):
+            kids = parent == node
+            total = base[kids].sum()
+            if total == 0:
+                assert (w[:, kids] == 0).all()
+                continue
+            shares = w[:, kids] / total
+            np.testing.assert_allclose(shares.sum(axis=1), 1.0, rtol=1e-12)
+
     @settings(max_examples=30, deadline=None)
     @given(index_cases(), st.integers(0, 2**32 - 1))
     def test_zero_noise_monte_carlo_equals_nominal(

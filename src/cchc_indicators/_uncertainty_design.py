@@ -112,6 +112,14 @@ class WeightNoise:
 class Dirichlet:
     """Dirichlet noise on each node's children's weight shares, centred on the nominal shares.
 
+    The shares of a node's children follow a Dirichlet distribution with
+    parameters ``concentration * share`` (mean: the nominal shares; variance
+    of a share ``s``: ``s (1 - s) / (concentration + 1)``). They are drawn in
+    log space, so a small concentration, whose gamma draws would all be
+    below the smallest float, still gives finite shares that add up to 1
+    (as the concentration goes to 0, one child takes the whole weight, each
+    with the probability of its nominal share).
+
     Parameters
     ----------
     concentration
@@ -177,15 +185,77 @@ def draw_weights(
         base / np.where(sums[np.maximum(parent, 0)] > 0, sums[np.maximum(parent, 0)], 1.0),
         1.0,
     )
-    alpha = spec.concentration * share
-    g = rng.gamma(np.where(alpha > 0, alpha, 1.0), size=(n, k))
-    g = np.where((alpha > 0) & (parent >= 0), g, 0.0)  # the root has no siblings
-    rows = np.repeat(np.arange(n), k)
-    cols = np.tile(np.maximum(parent, 0), n)
-    totals = np.bincount(rows * k + cols, weights=g.ravel(), minlength=n * k).reshape(n, k)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        drawn = g / totals[:, np.maximum(parent, 0)] * sums[np.maximum(parent, 0)]
+    drawn = _dirichlet_shares(spec.concentration, share, parent, n, rng)
+    drawn = drawn * sums[np.maximum(parent, 0)]
     return np.where(chosen & (parent >= 0), drawn, base)
+
+
+def _dirichlet_shares(
+    concentration: float, share: FloatArray, parent: IntArray, n: int, rng: np.random.Generator
+) -> FloatArray:
+    """``n`` draws of Dirichlet shares within each family, shape ``(n, k)``, drawn in log space.
+
+    A node's share is ``G_i / sum(G_j)`` over its family, with ``G_i ~
+    Gamma(a_i)`` and ``a_i = concentration * share_i``. For a small shape most
+    of a gamma's mass lies below the smallest float (``P(Gamma(0.0005) <
+    1e-308)`` is 0.70), so every draw of a family could be 0 and the share
+    0 / 0. The logs are drawn instead:
+
+    * ``log G = log Gamma(a)`` for ``a >= 1``, which does not underflow;
+    * ``log G = log Gamma(a + 1) + log(U) / a`` for ``a < 1``, with ``U``
+      uniform on [0, 1): ``Gamma(a + 1) U^(1/a)`` is exactly ``Gamma(a)``
+      (Marsaglia and Tsang, 2000), and its log does not underflow;
+
+    then each family is normalised with a log-sum-exp: ``exp(log G_i -
+    max_j log G_j)`` is at most 1, and exactly 1 for the family's largest, so
+    their sum is at least 1. ``log(U) / a`` overflows for shapes below about
+    ``4e-306`` (and ``a`` itself underflows for a subnormal concentration), so
+    a family whose shapes are all below 1 works with ``c log G = c log
+    Gamma(a + 1) + log(U) / share`` (``c`` the concentration) and divides the
+    differences by ``c``: as ``c`` goes to 0 one sibling takes the whole
+    family, sibling ``i`` with probability ``share_i``, the Dirichlet's limit.
+
+    A zero share stays 0; the root (no siblings) is left out. The gamma draws
+    are those of ``rng.gamma(a)`` where every shape is at least 1 (as before
+    this method); the uniforms are drawn after them, only when a shape is
+    below 1.
+    """
+    k = share.shape[0]
+    child = parent >= 0
+    if not child.any():
+        alone: FloatArray = np.broadcast_to(share, (n, k)).copy()
+        return alone
+    family = np.maximum(parent, 0)
+    positive = child & (share > 0)
+    alpha = concentration * share
+    small = positive & (alpha < 1.0)
+    g = rng.gamma(np.where(small, alpha + 1.0, np.where(alpha > 0, alpha, 1.0)), size=(n, k))
+    # Families whose largest shape is below 1 are computed times the concentration.
+    largest = np.zeros(k)
+    np.maximum.at(largest, family[positive], alpha[positive])
+    scaled = (largest < 1.0)[family]
+    scale = np.where(scaled, concentration, 1.0)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        log_g = scale * np.log(g)
+        if small.any():
+            per_log_u = np.where(scaled, 1.0 / share, 1.0 / alpha)  # scale / a
+            log_g = log_g + np.where(small, np.log(rng.random((n, k))) * per_log_u, 0.0)
+        log_g = np.where(positive, log_g, -np.inf)
+        # Each family's largest log: the children grouped by parent, one reduceat.
+        order = np.flatnonzero(child)[np.argsort(parent[child], kind="stable")]
+        grouped = parent[order]
+        starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+        top = np.full((n, k), -np.inf)
+        top[:, grouped[starts]] = np.maximum.reduceat(log_g[:, order], starts, axis=1)
+        e = np.exp((log_g - top[:, family]) / scale)
+    e = np.where(positive & ~np.isnan(e), e, 0.0)
+    rows = np.repeat(np.arange(n), k)
+    totals = np.bincount(rows * k + np.tile(family, n), weights=e.ravel(), minlength=n * k)
+    totals = totals.reshape(n, k)[:, family]
+    # A family without a draw above -inf (every weight 0, or U = 0 for every sibling,
+    # which has probability 0) keeps its nominal shares.
+    out: FloatArray = np.where(totals > 0, e / np.where(totals > 0, totals, 1.0), share)
+    return out
 
 
 def _alternatives(role: str, values: object, index: CompositeIndex) -> tuple[Any, ...] | None:

@@ -687,6 +687,18 @@ class TestDeepValues:
             read(bad)
         assert str(info.value) == f"{where}: lists and mappings are nested more than 100 deep"
 
+    @pytest.mark.parametrize("field", ["schema_version", "kind", "name"])
+    def test_index_field_nested_5000_deep(self, field: str) -> None:
+        """A deep value in a field an index's message shows is refused before its repr is made.
+
+        Found by the deep fuzz run: ``schema_version`` and ``kind`` were shown in their
+        messages before the nesting was checked, and the repr overflowed the stack.
+        """
+        doc = {"code": "i", "children": [{"code": "x"}], field: _nested(5000)}
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_dict(doc)
+        assert str(info.value) == "index 'i': lists and mappings are nested more than 100 deep"
+
     def test_points_structure_400_deep(self) -> None:
         """A points structure 400 levels deep is refused with the tree limit."""
         component: dict[str, Any] = {"code": "leaf", "maximum": 1, "rule": {"kind": "yes_no"}}

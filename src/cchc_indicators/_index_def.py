@@ -701,6 +701,9 @@ class CompositeIndex:
             msg = f"a composite index is a mapping with 'code' and 'children', got {describe(data)}"
             raise DefinitionError(msg)
         where = f"index {data['code']!r}" if isinstance(data["code"], str) else "index"
+        # Fields other than the tree first: a message below shows their values, and the
+        # repr of a value nested thousands deep would overflow the stack.
+        check_nesting({k: v for k, v in data.items() if k != "children"}, where)
         version = data.get("schema_version", SCHEMA_VERSION)
         if isinstance(version, bool) or version != SCHEMA_VERSION:
             msg = f"{where}: unsupported schema_version {version!r}; this version reads {SCHEMA_VERSION}"

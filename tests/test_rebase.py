@@ -443,6 +443,18 @@ class TestOutsideShares:
         assert total.conserved
         assert report.outside == ("c", "d")
 
+    def test_every_linked_unit_has_a_predecessor_the_first_one_too(self) -> None:
+        """Data on P and its communes: every new unit, P (the first) included, is reached."""
+        old, _new = small()
+        rows = [
+            {"indicator": "staff", "unit": u, "period": 2024, "value": v}
+            for u, v in {"P": 9, "a": 1, "b": 2, "c": 4, "d": 2}.items()
+        ]
+        panel = Panel.from_records(rows, old, indicators=[STAFF])
+        got, report = rebase_panel(panel, small_crosswalk())
+        assert report.without_predecessor == ()
+        assert got.value("staff", "P", 2024) == 9.0
+
     def test_levels_are_those_with_data(self) -> None:
         """Data on communes only: the report lists the commune level, not the province."""
         _new, report = rebase_panel(values_panel(STAFF, {"a": 1, "c": 2}), small_crosswalk())

@@ -93,6 +93,17 @@ class TestMeans:
         with pytest.raises(InvalidDataError, match=r"needs values >= 0.*first: -1.0"):
             generalised([[-1.0], [1.0]], p=2)
 
+    def test_generalised_exponent_between_0_and_1_accepts_zero(self) -> None:
+        """0 < p < 1 needs values >= 0 only: ((0 ** 0.5 + 4 ** 0.5) / 2) ** 2 = (2 / 2) ** 2 = 1."""
+        same(generalised([[0.0], [4.0]], p=0.5), [1.0])
+
+    def test_generalised_exponent_between_0_and_1_scales_by_the_largest(self) -> None:
+        """1e-300 and 1e300 with p = 0.5: ((1e-150 + 1e150) / 2) ** 2 = 2.5e299, not infinity.
+
+        Scaled by the smallest value, 1e300 / 1e-300 would overflow.
+        """
+        same(generalised([[1e-300], [1e300]], p=0.5), [2.5e299])
+
     def test_generalised_refuses_infinite_exponent(self) -> None:
         """The exponent must be finite."""
         with pytest.raises(DefinitionError, match="'p' must be a finite number: inf"):
@@ -189,6 +200,11 @@ class TestCopeland:
         X = [[2.0, 1.0], [2.0, 1.0], [1.0, 2.0]]
         same(copeland(X, [0.1, 0.2, 0.3]), [0.0, 0.0])
         same(copeland(X, [0.1, 0.2, 0.29]), [1.0, -1.0])
+
+    def test_the_tie_tolerance_is_relative_to_the_total_weight(self) -> None:
+        """Weights 1 and 1 + 1e-9 (total 2): a margin of 1e-9 is within 1e-9 x 2, a tie."""
+        same(copeland([[1.0, 2.0], [2.0, 1.0]], [1.0, 1.0 + 1e-9]), [0.0, 0.0])
+        same(copeland([[1.0, 2.0], [2.0, 1.0]], [1.0, 1.0 + 1e-8]), [1.0, -1.0])
 
 
 class TestAggregate:
@@ -365,6 +381,23 @@ class TestWeightHelpers:
         flipped = X * np.array([[1.0], [-1.0], [1.0]])
         same(pca_weights(X), pca_weights(flipped))
         assert math.isclose(pca_weights(X).sum(), 1.0)
+
+    def test_pca_weights_one_set_per_leading_index(self) -> None:
+        """Stacked data give each stack its own weights, each summing to 1."""
+        X = np.array(
+            [
+                [[1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 8.0], [1.0, 1.0, 2.0, 1.0]],
+                [[1.0, 2.0, 3.0, 4.0], [4.0, 3.0, 2.0, 1.5], [1.0, 5.0, 2.0, 1.0]],
+            ]
+        )
+        W = pca_weights(X)
+        same(W[0], pca_weights(X[0]))
+        same(W[1], pca_weights(X[1]))
+        same(W.sum(axis=-1), [1.0, 1.0])
+
+    def test_pca_weights_of_one_child(self) -> None:
+        """One child gets the whole weight, with no division by zero on the way."""
+        same(pca_weights([[1.0, 2.0, 4.0]]), [1.0])
 
     def test_pca_weights_need_complete_data(self) -> None:
         """Missing values are an error."""

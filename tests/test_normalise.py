@@ -55,6 +55,11 @@ class TestMinmax:
         same(minmax([2.0, 4.0, 10.0]), [0.0, 25.0, 100.0])
         same(minmax([2.0, 4.0, 10.0], low=1, high=5), [1.0, 2.0, 5.0])
 
+    def test_a_constant_row_scores_the_middle_of_the_range(self) -> None:
+        """Every unit equal: the middle of [low, high], 0.5 on 0-1 and 3 on 1-5."""
+        same(minmax([[3.0, 3.0]], low=0, high=1), [[0.5, 0.5]])
+        same(minmax([[3.0, 3.0]], low=1, high=5), [[3.0, 3.0]])
+
     def test_lower_is_better_turns_the_scale(self) -> None:
         """With direction -1 the minimum scores ``high`` and the maximum ``low``."""
         same(minmax([2.0, 4.0, 10.0], direction=-1), [100.0, 75.0, 0.0])
@@ -379,6 +384,11 @@ class TestParams:
         with pytest.raises(DefinitionError, match=re.escape("'sd' must be >= 0: -1.0")):
             Params(sd=-1)
 
+    def test_params_must_not_widen_the_data(self) -> None:
+        """Params broadcasting to a larger shape than the data's are refused too."""
+        with pytest.raises(DefinitionError, match=re.escape("params.min of shape (5, 2, 1)")):
+            minmax(np.zeros((2, 4)), params=Params(min=np.zeros((5, 2, 1)), max=np.ones((5, 2, 1))))
+
     def test_params_shape_must_fit_the_data(self) -> None:
         """Params that do not broadcast to the data's shape are refused."""
         with pytest.raises(DefinitionError, match=re.escape("params.min of shape (3, 1)")):
@@ -452,6 +462,12 @@ class TestExtremeValues:
     def test_minmax_of_subnormal_values(self) -> None:
         """5e-324 steps are exact: 0, 50, 100."""
         assert minmax([5e-324, 1e-323, 1.5e-323]).tolist() == [0.0, 50.0, 100.0]
+
+    def test_zscore_of_subnormal_values(self) -> None:
+        """1 and 3 steps of 5e-324 (or 0 and 1, the smallest float the largest): z = -+0.7071."""
+        z = 1 / math.sqrt(2)
+        np.testing.assert_allclose(zscore([5e-324, 1.5e-323]), [-z, z], rtol=1e-15)
+        np.testing.assert_allclose(zscore([0.0, 5e-324]), [-z, z], rtol=1e-15)
 
     def test_zscore_of_huge_values(self) -> None:
         """1e300, 2e300, 3e300 (squares overflow): z = -1, 0, 1; also across +-1.7e308."""

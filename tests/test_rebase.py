@@ -1098,3 +1098,25 @@ class TestPartialCells:
         )
         _, same = rebase_panel(q, own, district_to="province")
         assert same.indicator("n").partial == ()
+
+    def test_predecessors_outside_the_panel_count_as_silent(self) -> None:
+        """A panel of old province 26 alone: new Phú Thọ (17, 25, 26) gets only 26's 640, partial.
+
+        Old provinces 17 and 25 are not among the panel's units, so they sent nothing.
+        """
+        from cchc_indicators import Indicator, Panel, measures
+        from cchc_indicators.crosswalk import Crosswalk
+        from cchc_indicators.rebase import rebase_panel
+
+        ind = Indicator("n", "N", measure=measures.count())
+        vp = units.load("vn-2024", province="26")
+        assert vp.codes[0] == "26"  # the province is the panel's first row
+        q = Panel.from_records(
+            [{"indicator": "n", "unit": "26", "period": 2021, "value": 640}], vp, indicators=[ind]
+        )
+        new, report = rebase_panel(
+            q, Crosswalk.official("vn-2024", "vn-2025"), district_to="province"
+        )
+        assert new.value("n", "25", 2021) == 640.0
+        assert report.indicator("n").partial == (("25", "2021"),)
+        assert report.indicator("n").partial_cells == 1

@@ -549,10 +549,12 @@ def allocation(
         )
         # predecessors on the new unit's own level (an old province for a province, an old
         # commune for a commune): district-level units folded in by `derive` report other
-        # things, so their silence does not make a value partial
+        # things, so their silence does not make a value partial. A predecessor outside the
+        # panel's units counts too: a panel of old province 26 alone gives new Phú Thọ (17,
+        # 25 and 26 merged) only a part of its value.
         old_level = np.asarray(cw.old.levels)[cw.old.level_of[cw.old_index]]
         new_level = np.asarray(cw.new.levels)[cw.new.level_of[cw.new_index]]
-        linked = (link_row >= 0) & (link_new >= 0) & (old_level == new_level)
+        linked = (link_new >= 0) & (old_level == new_level)
         n_pred = np.bincount(link_new[linked], minlength=len(target)).astype(np.int64)
         return attrs.evolve(built, n_pred=n_pred)
 

@@ -282,8 +282,9 @@ class IndicatorRebase:
     cells_before, cells_after
         Observations in the old and the new panel.
     partial_cells
-        New observations made from only some of their predecessors (the
-        others had no data in that period).
+        New observations made from only some of their predecessors on their
+        own level (the others had no data in that period, or are not among
+        the panel's units).
     mixed_cells
         New observations of a ratio whose predecessors mix parts and bare
         values; the parts are kept, the bare values not counted.

@@ -555,6 +555,56 @@ class TestMethods:
         assert "mixing parts and bare values" in info.describe()
         assert new.data_of("files").row[new.hierarchy.position("B"), 0] == -1
 
+    def test_bare_ratio_values_by_the_indicator_rule(self) -> None:
+        """A ratio whose rule is a mean: its bare values take that method, and the basis says so."""
+        from cchc_indicators.rules import Mean
+
+        ind = Indicator("files", "Hồ sơ công việc xử lý trực tuyến", rule=Mean())
+        old, _ = small()
+        panel = Panel.from_records(
+            [
+                {
+                    "indicator": "files",
+                    "unit": "a",
+                    "period": 2024,
+                    "numerator": 1,
+                    "denominator": 4,
+                },
+                {"indicator": "files", "unit": "b", "period": 2024, "value": 50},
+            ],
+            old,
+            indicators=[ind],
+        )
+        new, report = rebase_panel(panel, small_crosswalk())
+        assert new.value("files", "A", 2024) == 25.0
+        assert report.indicator("files").basis == "parts; bare values by mean (rule mean)"
+
+    def test_weights_stay_missing_where_no_predecessor_had_one(self) -> None:
+        """Weights are added up where they were given: A gets a's 2; C (d, no weight) none, not 0."""
+        old, _ = small()
+        panel = Panel.from_records(
+            [
+                {"indicator": "par", "unit": "a", "period": 2024, "value": 50, "weight": 2},
+                {"indicator": "par", "unit": "b", "period": 2024, "value": 70},
+                {"indicator": "par", "unit": "d", "period": 2024, "value": 30},
+            ],
+            old,
+            indicators=[SCORE],
+        )
+        new, report = rebase_panel(panel, small_crosswalk())
+        d, h = new.data_of("par"), new.hierarchy
+        assert new.value("par", "C", 2024) == 30.0
+        assert d.weight[h.position("A"), 0] == 2.0
+        assert math.isnan(d.weight[h.position("C"), 0])
+        assert report.indicator("par").totals["weight"].after == 2.0
+
+    def test_a_method_named_at_run_time(self) -> None:
+        """A method read from a file or the command line (a new string, not the literal) works alike."""
+        panel = values_panel(STAFF, {"a": 3, "b": 4, "d": 5})
+        name = "".join(["s", "um"])  # equal to "sum", another object
+        assert new_values(panel, "staff", methods={"staff": name})["A"] == 7.0
+        assert new_values(panel, "staff", methods={"staff": "".join(["me", "an"])})["A"] == 3.5
+
     def test_weighted_mean_by_denominator(self) -> None:
         """weighted_mean(by=denominator) needs parts; with bare values it is refused."""
         panel = values_panel(FILES, {"a": 50})

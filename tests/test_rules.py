@@ -129,6 +129,36 @@ class TestRuleValues:
         assert undefined == UNDEFINED
         assert n == 2
 
+    def test_sum_of_one_unit(self) -> None:
+        """One unit with data is enough for a sum: 3, n = 1."""
+        assert pool(Sum(), cells([3.0, NAN])) == (3.0, DEFINED, 1)
+
+    def test_weighted_mean_counts_a_unit_of_weight_zero(self) -> None:
+        """Weight 0 and no value (no dossiers at all) has reported: 6x3 / 3 = 6, n = 2."""
+        assert pool(WeightedMean(), cells([6.0, NAN], weight=[3.0, 0.0])) == (6.0, DEFINED, 2)
+
+    def test_weighted_mean_skips_units_without_value(self) -> None:
+        """A weight without a value is no data: 6x3 / 3 = 6, n = 1 (the 2 is not used)."""
+        assert pool(WeightedMean(), cells([6.0, NAN], weight=[3.0, 2.0])) == (6.0, DEFINED, 1)
+
+    def test_weighted_mean_without_data_is_missing_not_undefined(self) -> None:
+        """No unit with data: no value, n = 0, and not the reason zero_denominator."""
+        value, undefined, n = pool(WeightedMean(), cells([NAN, NAN], weight=[NAN, NAN]))
+        assert np.isnan(value)
+        assert (undefined, n) == (DEFINED, 0)
+
+    def test_weighted_mean_parsed_from_text(self) -> None:
+        """A rule read from text (a plan file) weighs as the one built in code: 60 and 80 on PCT."""
+        assert pool(parse_rule("weighted_mean(by=weight)"), PCT) == (60.0, DEFINED, 3)
+        by_denominator = parse_rule("weighted_mean(by=denominator)")
+        assert pool(by_denominator, PCT) == (80.0, DEFINED, 3)
+        assert not by_denominator.fits(measures.count())
+
+    def test_min_and_max_of_one_unit(self) -> None:
+        """One unit with data: its value is the min and the max."""
+        assert pool(Min(), cells([5.0, NAN])) == (5.0, DEFINED, 1)
+        assert pool(Max(), cells([NAN, 5.0])) == (5.0, DEFINED, 1)
+
     def test_min(self) -> None:
         """min is the smallest value among units with data: min(10, 90, 50) = 10."""
         assert pool(Min(), PCT) == (10.0, DEFINED, 3)
@@ -169,6 +199,25 @@ class TestRuleValues:
         assert pool(AllTrue(), cells([1.0, 1.0, NAN])) == (1.0, DEFINED, 2)
         assert pool(AllTrue(), cells([1.0, 0.0, 1.0]))[0] == 0.0
         assert np.isnan(pool(AllTrue(), cells([NAN]))[0])
+
+
+class TestReasons:
+    """The reason codes stored in results index their names."""
+
+    def test_codes_name_their_reasons(self) -> None:
+        from cchc_indicators import rules
+
+        assert rules.REASON_OK == 0  # a zero-filled array of reasons means no reason
+        names = {
+            rules.REASON_OK: "",
+            rules.REASON_NO_DATA: "no_data",
+            rules.REASON_ZERO_DENOMINATOR: "zero_denominator",
+            rules.REASON_BELOW_MIN_COVERAGE: "below_min_coverage",
+            rules.REASON_NOT_APPLICABLE: "not_applicable",
+            rules.REASON_OVERFLOW: "overflow",
+        }
+        assert {code: rules.REASONS[code] for code in names} == names
+        assert len(set(names)) == len(rules.REASONS)
 
 
 class TestCells:

@@ -1326,6 +1326,44 @@ def survey_from(rows: list[tuple[str, list[int | None], float, str]], weighted: 
     return Responses.from_records(rec, h, scale="1-5")
 
 
+class TestEngineKernels:
+    """The array kernels behind satisfaction(), on hand-computed inputs."""
+
+    def test_answers_are_keyed_by_respondent_and_element(self) -> None:
+        """Three elements: respondent 1's element 1 and respondent 0's element 2 are two cells.
+
+        y (satisfied) and m (answers) per respondent x element: r0 answered e2 satisfied,
+        r1 answered e1 not satisfied.
+        """
+        from cchc_indicators._survey_stats import respondent_moments
+
+        y, m = respondent_moments(np.array([0, 1]), np.array([2, 1]), np.array([True, False]), 2, 3)
+        assert y.tolist() == [[0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
+        assert m.tolist() == [[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+
+    def test_every_replication_resamples_every_respondent(self) -> None:
+        """Units of 2 and 3 respondents: each of 3 replications draws 2 and 3 (a column of ones)."""
+        from cchc_indicators._survey_stats import bootstrap_totals
+
+        out = bootstrap_totals(
+            np.ones((5, 1)),
+            np.array([0, 0, 1, 1, 1]),
+            np.array([0, 1]),
+            2,
+            3,
+            np.random.default_rng(0),
+        )
+        assert out[..., 0].tolist() == [[2.0, 2.0, 2.0], [3.0, 3.0, 3.0]]
+
+    def test_weight_span_boundary(self) -> None:
+        """Weights exactly 2**500 apart are accepted; 2**501 apart are refused."""
+        from cchc_indicators._survey_stats import check_weight_span
+
+        check_weight_span(np.array([1.0, 2.0**500]), "<records>")
+        with pytest.raises(DefinitionError, match="more than 2\\*\\*500"):
+            check_weight_span(np.array([1.0, 2.0**501]), "<records>")
+
+
 class TestLaws:
     @given(
         rows=st.lists(ROW, min_size=1, max_size=25),

@@ -733,6 +733,29 @@ class TestErrors:
             "and unit in one granularity"
         )
 
+    def test_mixed_granularity_past_the_limit_is_counted(self) -> None:
+        """1,001 units holding years and quarters: 1,000 named, the last one counted."""
+        recs = [{"code": "P", "name": "P", "level": "province"}] + [
+            {"code": f"C{i}", "name": f"C{i}", "level": "commune", "parent": "P"}
+            for i in range(1001)
+        ]
+        big = Hierarchy.from_records(recs, levels=("province", "commune"))
+        value = np.vstack([np.full((1, 2), NAN), np.ones((1001, 2))])
+        rows = np.vstack([[[-1, -1]], np.arange(2002).reshape(1001, 2)])
+        nan = np.full((1002, 2), NAN)
+        data = IndicatorData(value, nan, nan, nan, rows)
+        p = Panel(big, ("2024", "2024-Q1"), {"dossiers": data}, {"dossiers": DOSSIERS}, "arrays")
+        with pytest.raises(PanelError) as info:
+            p.to_granularity("year")
+        problems = info.value.problems
+        assert len(problems) == 1001
+        assert problems[0].row == 0
+        assert {q.kind for q in problems[:1000]} == {"mixed_periods"}
+        assert (problems[-1].kind, problems[-1].message) == (
+            "truncated",
+            "... 1 more problems not listed",
+        )
+
     def test_converting_to_a_finer_granularity(self, h: Hierarchy) -> None:
         """Years cannot become quarters: PeriodError naming indicator, unit, period and row."""
         p = Panel.from_records(

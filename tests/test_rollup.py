@@ -118,6 +118,38 @@ def column(r: Rollup, key: str, period: int = 2024) -> dict[str, Any]:
     return {rec["unit"]: rec[key] for rec in r.to_records() if rec["period"] == str(period)}
 
 
+class TestEngineDetails:
+    """Details of the engine that its results rest on."""
+
+    def test_a_scope_named_at_run_time(self, h: Hierarchy) -> None:
+        """A scope whose kind was read from a file (a new string) gives the same provenance."""
+        kind = "".join(["terri", "tory"])  # equal to "territory", another object
+        panel = Panel.from_records(
+            [
+                {
+                    "indicator": "files",
+                    "unit": "C1",
+                    "period": 2024,
+                    "numerator": 1,
+                    "denominator": 2,
+                }
+            ],
+            h,
+            indicators=[FILES],
+        )
+        r = rollup(panel, "files", scope=Scope(kind))
+        assert r.row("C1", 2024)["provenance"] == "observed"
+        assert r.row("D1", 2024)["provenance"] == "derived"
+
+    def test_cached_scope_sizes_are_read_only(self, h: Hierarchy) -> None:
+        """The engine caches scope sizes per hierarchy; the cached array cannot be changed."""
+        from cchc_indicators._rollup_engine import _scope_sizes
+
+        sizes = _scope_sizes(h, territory())
+        assert not sizes.flags.writeable
+        assert _scope_sizes(h, territory()) is sizes
+
+
 class TestPoolingVersusAveraging:
     """A percent pools its parts; averaging percentages happens only when the rule says so."""
 
@@ -473,6 +505,28 @@ class TestValueWithoutParts:
             "observation gives only a value; give numerator and denominator, or roll up with rule "
             "'mean' or 'weighted_mean(by=weight)'"
         )
+
+    def test_past_the_limit_problems_are_counted(self) -> None:
+        """1,001 value-only rows: the first 1,000 are named, the last one counted, not dropped."""
+        recs = [{"code": "P", "name": "P", "level": "province"}] + [
+            {"code": f"C{i}", "name": f"C{i}", "level": "commune", "parent": "P"}
+            for i in range(1001)
+        ]
+        big = Hierarchy.from_records(recs, levels=("province", "commune"))
+        p = Panel.from_records(
+            [
+                {"indicator": "files", "unit": f"C{i}", "period": 2024, "value": 50}
+                for i in range(1001)
+            ],
+            big,
+            indicators=[FILES],
+        )
+        with pytest.raises(PanelError) as info:
+            rollup(p, "files")
+        problems = info.value.problems
+        assert [q.row for q in problems[:1000]] == list(range(1000))
+        assert problems[-1].kind == "truncated"
+        assert problems[-1].message == "... 1 more problems not listed"
 
     def test_only_rows_in_the_tier_count(self, csv_panel: Panel) -> None:
         """tier:district names only the district row; tier:commune only the commune row."""

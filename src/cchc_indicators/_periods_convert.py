@@ -104,12 +104,13 @@ def _unit_granularity(
         raise PeriodError(msg, code=code, granularity=grains[j], target=target)
     mixed = held.sum(axis=1) > 1
     if mixed.any():
-        units = np.flatnonzero(mixed)[:PROBLEM_LIMIT]
-        # name each unit once, at its first observation in the panel's period order
+        units = np.flatnonzero(mixed)
+        # name each unit once, at its first observation in the panel's period order; the
+        # problems beyond PROBLEM_LIMIT are counted, not named
         problems = Problems(d.row[units, np.argmax(observed[units], axis=1)])
         names = [
             " and ".join(f"{GRANULARITIES[g]}s" for g in range(3) if held[i, g])
-            for i in units.tolist()
+            for i in units[:PROBLEM_LIMIT].tolist()
         ]
         problems.add(
             np.ones(len(units), dtype=bool),

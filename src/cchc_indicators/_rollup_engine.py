@@ -18,7 +18,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _wide
-from .errors import IncompatibleStatesError, PanelError, Problem
+from ._validate import Problems
+from .errors import IncompatibleStatesError
 from .hierarchy import Hierarchy
 from .indicators import Indicator
 from .panel import Panel
@@ -241,18 +242,18 @@ def _require_parts(
     if not value_only.any():
         return
     rows = np.sort(panel.data_of(ind.code).row[value_only])
-    problems = [
-        Problem(
+    problems = Problems(rows)  # the first PROBLEM_LIMIT named, the others counted
+    problems.add(
+        np.ones(len(rows), dtype=bool),
+        "value_without_parts",
+        "value",
+        lambda _: (
             f"indicator {ind.code!r}: rule {rule.to_spec()!r} pools numerators and denominators, "
             "but this observation gives only a value; give numerator and denominator, or roll "
-            "up with rule 'mean' or 'weighted_mean(by=weight)'",
-            row=int(r),
-            field="value",
-            kind="value_without_parts",
-        )
-        for r in rows[:1000].tolist()
-    ]
-    raise PanelError(problems, source=panel.source)
+            "up with rule 'mean' or 'weighted_mean(by=weight)'"
+        ),
+    )
+    problems.raise_if_any(panel.source)
 
 
 # ---------------------------------------------------------------------- from data to values

@@ -1126,6 +1126,30 @@ class TestElementsAndOverall:
         lo, hi = wilson_by_hand(p * overall["n_eff"], overall["n_eff"])
         assert (overall["lower"], overall["upper"]) == pytest.approx((lo, hi), rel=1e-12)
 
+    def test_design_effective_size_of_two_opposite_respondents(self, h: Hierarchy) -> None:
+        """Five elements of one question; r0 satisfied with all, r1 with none.
+
+        Each element: share 1/2, z = w (y - R m) / B = +-(1 - 1/2) / 2 = +-0.25, v = 2 x 0.0625
+        = 0.125, n_eff = (1/2 x 1/2) / 0.125 = 2. Overall: the mean of the z is +-0.25 again,
+        so v = 0.125 and n_eff = 2, well below the 10 answers (the answers move together).
+        """
+        rec = [
+            {"respondent": r, "unit": "A", "question": f"q{k}", "answer": a}
+            for r, a in (("r0", 5), ("r1", 1))
+            for k in range(5)
+        ]
+        res = satisfaction(
+            Responses.from_records(rec, h, scale="1-5"),
+            "4,5",
+            elements={f"e{k}": [f"q{k}"] for k in range(5)},
+            scope="own",
+        )
+        for k in range(5):
+            assert res.row("A", f"e{k}")["n_eff"] == pytest.approx(2.0, rel=1e-12)
+        overall = res.row("A", OVERALL)
+        assert overall["share"] == pytest.approx(50.0, rel=1e-12)
+        assert overall["n_eff"] == pytest.approx(2.0, rel=1e-12)
+
     def test_all_satisfied_weighted_falls_back_to_kish(self, h: Hierarchy) -> None:
         """All satisfied, weights 1, 1, 2, 5: elements and overall use Kish's 9**2 / 31 = 2.6129.
 

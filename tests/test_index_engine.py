@@ -602,6 +602,11 @@ class TestNormalisation:
         same(r.score("x"), expected)
         same(r.score(), expected)  # a single child: the index is its score
         same(r.raw, [X["x"]])
+        if isinstance(method, str):  # the name as read from a file: equal, another object
+            named = "".join(list(method))
+            assert named == method
+            r = compute_index(one_leaf(**leaf), values(X), normalisation=named)
+            same(r.score(), expected)
 
     def test_zscore(self) -> None:
         """zscore with mean 100, sd 10: mean of 2, 4, 6 is 4, sample sd is 2."""
@@ -671,6 +676,9 @@ class TestNormalisation:
         r = compute_index(one_leaf(**leaf), self.panel(), normalisation=method)
         assert r.period == "2024"
         same(r.score(), expected)
+        # the same method as read from a plan file: its strings are equal, other objects
+        read = Method.parse(json.loads(json.dumps(method.to_dict())))
+        same(compute_index(one_leaf(**leaf), self.panel(), normalisation=read).score(), expected)
 
     def test_zscore_over_panel(self) -> None:
         """zscore over the panel uses the mean and sd of both periods."""
@@ -1217,6 +1225,20 @@ class TestImputation:
         )
         same(r.raw, [[NAN, NAN, 3, 5], [1, 3, 6, 6]])
         assert r.imputed.tolist() == [[False, False, False, False], [False, False, True, False]]
+
+    def test_group_mean_more_indicators_than_groups(self) -> None:
+        """Three indicators, two groups: each filled from its own group's mean."""
+        groups = {"A": "n", "B": "n", "C": "s", "D": "s"}
+        r = compute_index(
+            flat("abc"),
+            values(
+                {"a": [NAN, 2.0, 3.0, 5.0], "b": [1.0, 3.0, NAN, 6.0], "c": [4.0, NAN, 8.0, NAN]}
+            ),
+            normalisation="none",
+            imputation="group_mean",
+            groups=groups,
+        )
+        same(r.raw, [[2, 2, 3, 5], [1, 3, 6, 6], [4, 4, 8, 8]])
 
     def test_group_mean_needs_groups(self) -> None:
         """group_mean without groups is refused."""

@@ -328,3 +328,44 @@ def test_ranks_do_not_depend_on_the_engine_path(
     assert fast is not None
     slow = run_levels(compiled, L, w, keep=keep).scores
     assert (ranks(fast) == ranks(slow)).all()
+
+
+def test_leaves_per_replication_give_each_replication_its_scores() -> None:
+    """Leaves of shape (R, L, U), one set per replication, score as R separate runs."""
+    idx = tree("arithmetic")
+    compiled = compile_index(idx, idx.aggregation)
+    L = leaves(idx, VALUES)
+    other = L[:, ::-1].copy()
+    other[0, 1] = np.nan  # a missing leaf: the level-by-level path with padding
+    stacked = np.stack([L, other])
+    w = random_weights(compiled, 2, 4)
+    together = run_levels(compiled, stacked, w).scores
+    for r in range(2):
+        alone = run_levels(compiled, stacked[r], w[r : r + 1]).scores[0]
+        np.testing.assert_allclose(together[r], alone, rtol=1e-15)
+
+
+def test_aggregates_of_unequal_widths_over_aggregates() -> None:
+    """i -> g1 (d1 (a, b), d2 (c)), g2 (d3 (e)): g2 has one aggregate child beside g1's two.
+
+    Arithmetic means of the raw values: d1 = (a + b) / 2 = 55, 60, 55, 40; g1 = (d1 + c) / 2
+    = 30, 30.5, 28.5, 23.5; g2 = e; i = (g1 + e) / 2 = 31.5, 55.25, 19.25, 32.25.
+    """
+    idx = CompositeIndex(
+        "i",
+        children=[
+            Node(
+                "g1",
+                children=[
+                    Node("d1", children=[Node("a"), Node("b")]),
+                    Node("d2", children=[Node("c")]),
+                ],
+            ),
+            Node("g2", children=[Node("d3", children=[Node("e")])]),
+        ],
+        normalisation=Method("none"),
+    )
+    data = Observations.from_values({k: VALUES[k] for k in "abce"}, UNITS)
+    r = compute_index(idx, data)
+    np.testing.assert_allclose(r.score("g1"), [30.0, 30.5, 28.5, 23.5], rtol=1e-15)
+    np.testing.assert_allclose(r.score(), [31.5, 55.25, 19.25, 32.25], rtol=1e-15)

@@ -1895,3 +1895,35 @@ def test_csv_round_trip_without_a_period(tmp_path: Path) -> None:
     back = Observations.from_csv(path)
     assert back.periods == ("",)
     assert back.values.tolist() == obs.values.tolist()
+
+
+class TestMessagesNamingMany:
+    """Messages name the first five codes and count the others."""
+
+    def test_an_aggregation_error_names_five_nodes_and_counts_the_rest(self) -> None:
+        """Seven domains aggregated together, one with a 0 under a geometric mean."""
+        idx = CompositeIndex(
+            "i",
+            children=[Node(f"d{j}", children=[Node(f"x{j}")]) for j in range(7)],
+            aggregation="geometric",
+            normalisation=Method("none"),
+        )
+        data = Observations.from_values(
+            {f"x{j}": ([0.0, 1.0] if j == 0 else [1.0, 2.0]) for j in range(7)}, ["A", "B"]
+        )
+        with pytest.raises(InvalidDataError) as info:
+            compute_index(idx, data)
+        assert info.value.problems[0].message.startswith(
+            "aggregating node(s) 'd0', 'd1', 'd2', 'd3', 'd4' (and 2 more): the geometric mean"
+        )
+
+    def test_ignored_codes_name_five_and_count_the_rest(self) -> None:
+        """Seven codes not in the index, ignored: five named, 'and 2 more'."""
+        data = Observations.from_values(
+            {"x": [1.0, 2.0], **{f"u{j}": [1.0, 2.0] for j in range(7)}}, ["A", "B"]
+        )
+        r = compute_index(one_leaf(), data, on_unknown="ignore")
+        assert r.note == (
+            "7 indicator(s) of the data not in index 'i' ignored (14 value(s)): "
+            "'u0', 'u1', 'u2', 'u3', 'u4' and 2 more."
+        )

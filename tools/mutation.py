@@ -66,7 +66,12 @@ TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "normalise": (("tests/test_normalise.py",), ()),
     "_survey_stats": (("tests/test_survey.py",), ("survey",)),
     "_index_engine": (
-        ("tests/test_index_engine.py", "tests/test_index_collapse.py", "tests/test_composite.py"),
+        (
+            "tests/test_index_engine.py",
+            "tests/test_index_collapse.py",
+            "tests/test_composite.py",
+            "tests/test_uncertainty.py",  # the Monte Carlo path: weights scaled per family
+        ),
         ("composite",),
     ),
 }

@@ -12,7 +12,7 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -1927,3 +1927,62 @@ class TestMessagesNamingMany:
             "7 indicator(s) of the data not in index 'i' ignored (14 value(s)): "
             "'u0', 'u1', 'u2', 'u3', 'u4' and 2 more."
         )
+
+
+class TestArgumentTypes:
+    """Arguments of the wrong type get a typed error that says what is expected."""
+
+    DATA: ClassVar[dict[str, list[float]]] = {"x": [1.0, 2.0, 3.0]}
+
+    def test_aggregation_that_is_no_method(self) -> None:
+        from cchc_indicators.errors import ArgumentTypeError
+
+        with pytest.raises(ArgumentTypeError, match=r"'aggregation' must be a method .* got int 3"):
+            compute_index(one_leaf(), values(self.DATA), aggregation=3)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        ("units", "given"), [(3, "int 3"), ("AB", "str 'AB'"), ({}, "dict {}")]
+    )
+    def test_units_that_are_no_list(self, units: object, given: str) -> None:
+        """A str would be read as its letters, a mapping as its keys: both are refused."""
+        from cchc_indicators.errors import ArgumentTypeError
+
+        with pytest.raises(
+            ArgumentTypeError, match=f"'units' must be a list of codes, got {re.escape(given)}"
+        ):
+            compute_index(one_leaf(), values(self.DATA), units=units)  # type: ignore[arg-type]
+
+    def test_units_empty(self) -> None:
+        with pytest.raises(DefinitionError, match="'units' is empty: give at least one code"):
+            compute_index(one_leaf(), values(self.DATA), units=[])
+
+    def test_units_any_iterable_of_codes(self) -> None:
+        """A numpy array (or a pandas Index) of codes is a list of codes."""
+        r = compute_index(one_leaf(), values(self.DATA), units=np.array(["C", "A"]))
+        assert r.units == ("C", "A")
+
+    def test_uncertainty_nodes(self) -> None:
+        from cchc_indicators.errors import ArgumentTypeError
+        from cchc_indicators.uncertainty import uncertainty
+
+        with pytest.raises(ArgumentTypeError, match="'nodes' must be a list of codes, got int 3"):
+            uncertainty(one_leaf(), values(self.DATA), nodes=3, n=4)  # type: ignore[arg-type]
+        with pytest.raises(DefinitionError, match="'nodes' is empty"):
+            uncertainty(one_leaf(), values(self.DATA), nodes=[], n=4)
+        with pytest.raises(ArgumentTypeError, match="'units' must be a list of codes, got dict"):
+            uncertainty(one_leaf(), values(self.DATA), units={}, n=4)  # type: ignore[arg-type]
+
+    def test_observations_from_values(self) -> None:
+        from cchc_indicators.errors import ArgumentTypeError
+
+        with pytest.raises(ArgumentTypeError, match=r"'values' must be a mapping .* got NoneType"):
+            Observations.from_values(None, ["A"])  # type: ignore[arg-type]
+        with pytest.raises(
+            ArgumentTypeError, match="'units' must be a list of unit codes, got str"
+        ):
+            Observations.from_values({"x": [1.0]}, "A")
+        with pytest.raises(
+            InvalidDataError, match="indicator 'x': the values must be numbers"
+        ) as info:
+            Observations.from_values({"x": ["many"]}, ["A"])
+        assert info.value.problems[0].kind == "not_a_number"

@@ -8,7 +8,7 @@ import math
 import pickle
 import re
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -16,7 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-from cchc_indicators.errors import DefinitionError, InvalidDataError, UnknownIndicatorError
+from cchc_indicators.errors import (
+    ArgumentTypeError,
+    DefinitionError,
+    InvalidDataError,
+    UnknownIndicatorError,
+)
 from cchc_indicators.points import (
     RULE_KINDS,
     Band,
@@ -1037,3 +1042,39 @@ class TestSchemaAgreement:
     def test_written_structures_validate(self, s: Structure) -> None:
         """Whatever to_dict writes, the schema accepts."""
         structure_validator().validate(json.loads(json.dumps(s.to_dict())))
+
+
+class TestEvaluateArgumentTypes:
+    """evaluate_points refuses arguments of the wrong type with a typed error."""
+
+    S = Structure(
+        "s",
+        components=[
+            Component("a", maximum=1, rule=linear(0, 100)),
+            Component("b", maximum=1, rule=linear(0, 100)),
+        ],
+    )
+    V: ClassVar[dict[str, list[float]]] = {"a": [50.0, 20.0], "b": [10.0, math.nan]}
+
+    def test_not_applicable_must_be_a_mapping(self) -> None:
+        with pytest.raises(
+            ArgumentTypeError, match=r"'not_applicable' must be a mapping .* got str 'x'"
+        ):
+            evaluate_points(self.S, self.V, ["X", "Y"], not_applicable="x")  # type: ignore[arg-type]
+
+    def test_not_applicable_units_are_codes(self) -> None:
+        with pytest.raises(
+            ArgumentTypeError,
+            match=re.escape("not_applicable['b'] must be a unit code or a list of them, got int 3"),
+        ):
+            evaluate_points(self.S, self.V, ["X", "Y"], not_applicable={"b": 3})  # type: ignore[dict-item]
+
+    def test_one_code_is_one_unit(self) -> None:
+        """{"b": "Y"} means unit Y, not the letters of "Y": as ["Y"]."""
+        one = evaluate_points(self.S, self.V, ["X", "Y"], not_applicable={"b": "Y"})
+        listed = evaluate_points(self.S, self.V, ["X", "Y"], not_applicable={"b": ["Y"]})
+        assert one.not_applicable == listed.not_applicable == (("Y", "b"),)
+
+    def test_peers_must_be_a_mapping_or_a_list(self) -> None:
+        with pytest.raises(ArgumentTypeError, match=r"'peers' must be a mapping .* got int 3"):
+            evaluate_points(self.S, self.V, ["X", "Y"], peers=3)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from ._arrays import ARRAY_EQ, readonly
 from ._loading import as_records
 from ._validate import Problems, parse_numbers, parse_periods, read_csv
-from .errors import InvalidDataError, Problem
+from .errors import ArgumentTypeError, InvalidDataError, Problem
 
 __all__ = ["Observations"]
 
@@ -115,15 +115,43 @@ class Observations:
     ) -> Observations:
         """Build one period's observations from ``{indicator: one value per unit}``.
 
+        Raises
+        ------
+        ArgumentTypeError
+            If ``values`` is not a mapping, or ``units`` not a list of codes (a
+            str would be read as its characters).
+        InvalidDataError
+            If an indicator's values are not numbers, or not one per unit.
+
         Examples
         --------
         >>> Observations.from_values({"a": [1, float("nan")]}, ["u1", "u2"]).values.tolist()
         [[[1.0, nan]]]
         """
+        given: object = values  # checked at run time: the annotation is not enforced
+        if not isinstance(given, Mapping):
+            msg = (
+                "Observations.from_values: 'values' must be a mapping {indicator: one value per "
+                f"unit}}, got {type(values).__name__} {values!r}"[:300]
+            )
+            raise ArgumentTypeError(msg, parameter="values")
+        if isinstance(units, (str, bytes, Mapping)) or not isinstance(units, Iterable):
+            msg = (
+                "Observations.from_values: 'units' must be a list of unit codes, got "
+                f"{type(units).__name__} {units!r}"[:300]
+            )
+            raise ArgumentTypeError(msg, parameter="units")
+        units = tuple(str(u) for u in units)
         n = len(units)
         rows = []
         for code, v in values.items():
-            arr = np.asarray(v, dtype=np.float64)
+            try:
+                arr = np.asarray(v, dtype=np.float64)
+            except (TypeError, ValueError) as err:
+                msg = f"indicator {code!r}: the values must be numbers (NaN for missing): {err}"
+                raise InvalidDataError(
+                    [Problem(msg, field=str(code), kind="not_a_number")], source="<values>"
+                ) from None
             if arr.shape != (n,):
                 msg = f"indicator {code!r} has {arr.size} value(s) for {n} unit(s)"
                 raise InvalidDataError(

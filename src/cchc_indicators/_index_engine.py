@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -20,7 +20,7 @@ from . import normalise as nz
 from ._index_data import Observations
 from ._index_def import CompositeIndex, Method, check_leaf_options, check_method
 from ._ties import descending_ranks
-from .errors import DefinitionError, InvalidDataError, Problem
+from .errors import ArgumentTypeError, DefinitionError, InvalidDataError, Problem
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -54,14 +54,38 @@ class Compiled:
         return len(self.codes)
 
 
+def codes_argument(value: object, name: str) -> tuple[str, ...]:
+    """A list of codes given as an argument (``units``, ``nodes``), as a tuple of str.
+
+    A str or a mapping would be read as its characters or its keys, and a
+    number is no list: each is an :class:`~cchc_indicators.errors.ArgumentTypeError`;
+    an empty list chooses nothing and is a
+    :class:`~cchc_indicators.errors.DefinitionError`.
+    """
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        msg = f"{name!r} must be a list of codes, got {type(value).__name__} {value!r}"
+        raise ArgumentTypeError(msg, parameter=name)
+    codes = tuple(str(v) for v in value)
+    if not codes:
+        msg = f"{name!r} is empty: give at least one code, or leave it out for all"
+        raise DefinitionError(msg, parameter=name)
+    return codes
+
+
 def aggregation_spec(index: CompositeIndex, value: object) -> tuple[Method, ...]:
     """Parse and check an aggregation alternative: one method, or one per level."""
     if value is None:
         return index.aggregation
+    if not isinstance(value, (str, Method, Mapping, Sequence)):
+        msg = (
+            "'aggregation' must be a method (a name, a Method or a mapping) or a list of one "
+            f"per level, got {type(value).__name__} {value!r}"
+        )
+        raise ArgumentTypeError(msg, parameter="aggregation")
     methods = (
         (Method.parse(value),)
         if isinstance(value, (str, Method, Mapping))
-        else tuple(Method.parse(v) for v in value)  # type: ignore[attr-defined]
+        else tuple(Method.parse(v) for v in value)
     )
     where = f"index {index.code!r}"
     for m in methods:
@@ -769,7 +793,7 @@ def prepare(
     codes = [n.code for n in index.leaves()]
     panel = data.panel(codes)
     if units is not None:
-        chosen = tuple(str(u) for u in units)
+        chosen = codes_argument(units, "units")
         where = {u: j for j, u in enumerate(data.units)}
         lacking = [u for u in chosen if u not in where]
         if lacking:

@@ -10,10 +10,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ._args import check_type
+from ._args import check_type, describe
 from ._arrays import ARRAY_EQ, readonly
 from ._ties import descending_ranks
-from .errors import InvalidDataError, Problem, UnknownIndicatorError
+from .errors import ArgumentTypeError, InvalidDataError, Problem, UnknownIndicatorError
 from .points import Bands, Component, FromRank, GivenPoints, Structure
 
 __all__ = ["PointsResult", "evaluate_points"]
@@ -236,8 +236,15 @@ def _declared_na(
 ) -> dict[str, npt.NDArray[np.bool_]]:
     out: dict[str, npt.NDArray[np.bool_]] = {}
     position = {u: j for j, u in enumerate(units)}
-    for code, na_units in (not_applicable or {}).items():
+    for code, given in (not_applicable or {}).items():
         structure.node(code)
+        na_units: object = (given,) if isinstance(given, str) else given  # a str: one unit
+        if not isinstance(na_units, Collection):
+            msg = (
+                f"evaluate_points: not_applicable[{code!r}] must be a unit code or a list of "
+                f"them, got {describe(na_units)}"
+            )
+            raise ArgumentTypeError(msg, parameter="not_applicable")
         mask = np.zeros(len(units), dtype=bool)
         for u in na_units:
             if u in position:
@@ -324,9 +331,10 @@ def evaluate_points(
     units
         The unit codes.
     not_applicable
-        For a component code, the units to which it does not apply: its
-        maximum (with its subtree's) leaves their denominator. Giving such a
-        unit a value under that component is an error.
+        For a component code, the units to which it does not apply (a list of
+        codes, or one code): its maximum (with its subtree's) leaves their
+        denominator. Giving such a unit a value under that component is an
+        error.
     peers
         The peer group of each unit (a mapping or one label per unit), for
         the rank and percentile rules; default: all units are peers. The
@@ -345,6 +353,9 @@ def evaluate_points(
         Listing every problem: duplicate units, values of the wrong length or
         not numbers, values outside a rule's range, values for a
         not-applicable component, unknown units, units without a peer group.
+    ArgumentTypeError
+        If ``structure``, ``values``, ``not_applicable`` or ``peers`` is not of
+        the type described above (``peers=3``, ``not_applicable="x"``).
 
     Examples
     --------
@@ -373,6 +384,22 @@ def evaluate_points(
         parameter="values",
         expected="a mapping of leaf codes to one value per unit",
     )
+    if not_applicable is not None:
+        check_type(
+            not_applicable,
+            Mapping,
+            func="evaluate_points",
+            parameter="not_applicable",
+            expected="a mapping of component codes to the units it does not apply to",
+        )
+    if peers is not None:
+        check_type(
+            peers,
+            (Mapping, Sequence),
+            func="evaluate_points",
+            parameter="peers",
+            expected="a mapping {unit: peer group} or one peer group per unit",
+        )
     unit_codes = _check_units(units)
     n = len(unit_codes)
     problems: list[Problem] = []

@@ -25,6 +25,7 @@ from ._index_def import CompositeIndex, Method, check_method
 from ._index_engine import (
     Compiled,
     aggregation_spec,
+    codes_argument,
     collapse_levels,
     compile_index,
     leaf_scores,
@@ -428,6 +429,7 @@ def _design(
     if nodes is None:
         keep = np.arange(len(codes))
     else:
+        nodes = codes_argument(nodes, "nodes")
         lacking = [c for c in nodes if c not in codes]
         if lacking:
             msg = f"node {lacking[0]!r} is not in index {index.code!r}"

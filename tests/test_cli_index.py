@@ -1133,6 +1133,17 @@ class TestGroups:
             [*grouped, "--groups", path], InvalidDataError, f"{path}: no such file", capsys
         )
 
+    def test_groups_file_that_is_a_folder(
+        self, grouped: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A --groups folder is said to be a folder, not a missing file."""
+        TestBadInput.fails(
+            [*grouped, "--groups", str(tmp_path)],
+            InvalidDataError,
+            f"{tmp_path}: is a directory, not a file",
+            capsys,
+        )
+
     def test_many_units_lacking(self, tmp_path: Path) -> None:
         """Five units lacking a group are listed, more are cut short."""
         path = tmp_path / "groups.csv"

@@ -1761,6 +1761,12 @@ class TestFromCsv:
             CompositeIndex.from_csv("i", path)
         assert str(info.value) == f"{path}: cannot read the index: no such file"
 
+    def test_folder_instead_of_a_file(self, tmp_path: Path) -> None:
+        """A folder is said to be one."""
+        with pytest.raises(DefinitionError) as info:
+            CompositeIndex.from_csv("i", tmp_path)
+        assert str(info.value) == f"{tmp_path}: cannot read the index: is a directory, not a file"
+
     def test_not_utf8(self, tmp_path: Path) -> None:
         """A file in another encoding is refused by the project's CSV reader."""
         path = tmp_path / "m.csv"

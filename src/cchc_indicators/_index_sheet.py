@@ -208,7 +208,8 @@ def from_csv(
     """
     p = Path(path)
     if not p.is_file():
-        msg = f"{p}: cannot read the index: no such file"
+        cause = "is a directory, not a file" if p.is_dir() else "no such file"
+        msg = f"{p}: cannot read the index: {cause}"
         raise DefinitionError(msg)
     header, records, row_numbers = read_csv(p)
     missing = [c for c in ("code", "parent") if c not in header]

@@ -231,6 +231,20 @@ class TestRelativeTargets:
         assert r["target"] == ">= 25 % vs 2021"
         assert (r["status"], r["gap"]) == (status, pytest.approx(gap))
 
+    def test_a_change_whose_difference_overflows_is_still_found(self) -> None:
+        """-1e308 -> 1e308: the difference 2e308 overflows, the change (+200 %) does not."""
+        users = score("users", increase_by(0.25, baseline="2021"))
+        p = panel(hierarchy(PROVINCE), [users], series("users", "26", {2021: -1e308, 2025: 1e308}))
+        r = row(evaluate(plan(users), p), "26")
+        assert (r["value"], r["status"], r["reason"]) == (200.0, "achieved", None)
+
+    def test_a_change_beyond_the_floats_is_overflow(self) -> None:
+        """1 -> 1e308 is a change of 1e310 %, beyond the floats: no value, reason overflow."""
+        users = score("users", increase_by(0.25, baseline="2021"))
+        p = panel(hierarchy(PROVINCE), [users], series("users", "26", {2021: 1.0, 2025: 1e308}))
+        r = row(evaluate(plan(users), p), "26")
+        assert (r["value"], r["status"], r["reason"]) == (None, "no_data", "overflow")
+
     def test_reduction_against_2021_is_projected_mid_term(self) -> None:
         """640, 620, 600 are 0, -3.125, -6.25 %: -3.125 a year reaches -12.5 % in 2025, on track."""
         units = score("units", reduce_by(0.10, baseline=2021), direction="lower")

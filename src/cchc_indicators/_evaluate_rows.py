@@ -158,12 +158,8 @@ def _assess(
     )
     projected = a.projected
     if t.relative:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            projected = np.where(
-                baseline_value != 0,
-                (projected - baseline_value) / np.abs(baseline_value) * 100.0,
-                np.nan,
-            )
+        projected = _percent_change(projected, baseline_value)
+        projected = np.where(np.isinf(projected), np.nan, projected)  # beyond the floats
     points = (~np.isnan(series)).sum(axis=1).astype(np.float64)
     kind = granularity(ctx.period)
     horizon_label = _label_at(x_deadline + _HORIZON_YEARS, kind)
@@ -387,6 +383,29 @@ def _rank_target(ctx: _Context, ind: Indicator, t: Target, among: int) -> tuple[
     return attrs.evolve(t, threshold=float(new_k)), text
 
 
+def _percent_change(v: FloatArray, base: FloatArray) -> FloatArray:
+    """``(v - base) / |base| x 100``: NaN where ``base`` is 0 or a value is missing.
+
+    A difference beyond the floats (``1e308 - -1e308``) is taken from halves,
+    which is exact for such numbers, so the change (200 %) is still found; a
+    change that itself lies beyond the floats is ``±inf``, for the caller to
+    report as ``overflow``. No numpy warning escapes.
+
+    Examples
+    --------
+    >>> _percent_change(np.array([560.0, 1e308, 5.0]), np.array([640.0, -1e308, 0.0])).tolist()
+    [-12.5, 200.0, nan]
+    """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        size = np.abs(base)
+        change = (v - base) / size
+        redo = np.isinf(change) & np.isfinite(v) & np.isfinite(base) & (base != 0)
+        if redo.any():
+            change = np.where(redo, (v * 0.5 - base * 0.5) / size * 2.0, change)
+        out: FloatArray = np.where(base != 0, change * 100.0, np.nan)
+    return out
+
+
 def _rows(
     ctx: _Context,
     ind: Indicator,
@@ -404,10 +423,11 @@ def _rows(
         b = ctx.column_of(t.baseline)
         if b is not None:
             baseline_value = v[:, b]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            base = baseline_value[:, None]
-            q = np.where(base != 0, (v - base) / np.abs(base) * 100.0, np.nan)
+        q = _percent_change(v, baseline_value[:, None])
+        beyond = np.isinf(q)
+        q = np.where(beyond, np.nan, q)
         has_now = ~np.isnan(v[:, ctx.j])
+        reason = np.where(has_now & beyond[:, ctx.j], "overflow", reason)
         reason = np.where(has_now & np.isnan(baseline_value), "no_baseline_value", reason)
         reason = np.where(has_now & (baseline_value == 0), "zero_baseline_value", reason)
         partial = _partial_baseline(ctx, ind, t, units)

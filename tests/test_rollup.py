@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import math
 import warnings
 from pathlib import Path
 from typing import Any, ClassVar
 
+import attrs
 import numpy as np
 import pytest
 
@@ -140,6 +143,18 @@ class TestEngineDetails:
         r = rollup(panel, "files", scope=Scope(kind))
         assert r.row("C1", 2024)["provenance"] == "observed"
         assert r.row("D1", 2024)["provenance"] == "derived"
+
+    def test_an_indicator_read_at_run_time(self, panel: Panel) -> None:
+        """An indicator read from a plan file, or whose measure kind was read from the user's own
+        settings (equal strings, other objects), rolls up alike."""
+        read = Indicator.from_dict(json.loads(json.dumps(FILES.to_dict())))
+        kind = "".join(["ra", "tio"])
+        built = attrs.evolve(FILES, measure=measures.Measure(kind, scale=100.0, bounded=True))
+        assert read == built == FILES
+        for scope, other in itertools.product(("own", "territory"), (read, built)):
+            assert values(rollup(panel, other, scope=scope)) == values(
+                rollup(panel, FILES, scope=scope)
+            )
 
     def test_cached_scope_sizes_are_read_only(self, h: Hierarchy) -> None:
         """The engine caches scope sizes per hierarchy; the cached array cannot be changed."""

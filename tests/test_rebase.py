@@ -442,6 +442,7 @@ class TestOutsideShares:
         assert (total.before, total.after, total.outside, total.unmapped) == (17.0, 8.0, 9.0, 0.0)
         assert total.conserved
         assert report.outside == ("c", "d")
+        assert report.splits == ("c",)  # one part inside (B), one outside (C): still split
 
     def test_every_linked_unit_has_a_predecessor_the_first_one_too(self) -> None:
         """Data on P and its communes: every new unit, P (the first) included, is reached."""
@@ -554,6 +555,10 @@ class TestMethods:
         assert info.basis == "parts; bare values by mean (declared)"
         assert "mixing parts and bare values" in info.describe()
         assert new.data_of("files").row[new.hierarchy.position("B"), 0] == -1
+        # A (parts of a, b's bare value left out) and C are observations of the new panel
+        observed = new.data_of("files").observed
+        assert observed[new.hierarchy.position("A"), 0]
+        assert observed[new.hierarchy.position("C"), 0]
 
     def test_bare_ratio_values_by_the_indicator_rule(self) -> None:
         """A ratio whose rule is a mean: its bare values take that method, and the basis says so."""

@@ -1104,6 +1104,10 @@ class TestMissing:
         same(r.share[d], [1, 2 / 3, 1 / 3])
         same(r.score("d"), [2, 2.5, NAN])
         assert r.reason[d].tolist() == ["", "", "insufficient_data"]
+        # C's children contribute nothing to a score d does not have
+        kids = [r.nodes.index(c) for c in "abc"]
+        assert np.isnan(r.contributions[kids, 2]).all()
+        same(np.nansum(r.contributions[kids, :2], axis=0), [2, 2.5])
         # the index: C has e only, 1/2 >= .5: i = e = 3
         same(r.score(), [1.5, 2.25, 3])
         assert r.reason[0].tolist() == ["", "", ""]
@@ -1212,6 +1216,15 @@ class TestImputation:
         # B takes A's 2 (north), not the overall mean 4
         same(r.raw, [[2, 2, 3, 7]])
         assert r.imputed.tolist() == [[False, True, False, False]]
+        # the method's name read from a file (an equal string, another object) works alike
+        named = compute_index(
+            one_leaf(),
+            values({"x": [2.0, NAN, 3.0, 7.0]}),
+            normalisation="none",
+            imputation=json.loads('"group_mean"'),
+            groups=groups,
+        )
+        same(named.raw, [[2, 2, 3, 7]])
 
     def test_group_mean_several_indicators(self) -> None:
         """Each indicator is filled from its own group means; a group with no value leaves gaps."""
@@ -1915,6 +1928,17 @@ class TestMessagesNamingMany:
             compute_index(idx, data)
         assert info.value.problems[0].message.startswith(
             "aggregating node(s) 'd0', 'd1', 'd2', 'd3', 'd4' (and 2 more): the geometric mean"
+        )
+
+    def test_five_ignored_codes_are_all_named(self) -> None:
+        """Five codes not in the index: all five named, no 'and 0 more'."""
+        data = Observations.from_values(
+            {"x": [1.0, 2.0], **{f"u{j}": [1.0, 2.0] for j in range(5)}}, ["A", "B"]
+        )
+        r = compute_index(one_leaf(), data, on_unknown="ignore")
+        assert r.note == (
+            "5 indicator(s) of the data not in index 'i' ignored (10 value(s)): "
+            "'u0', 'u1', 'u2', 'u3', 'u4'."
         )
 
     def test_ignored_codes_name_five_and_count_the_rest(self) -> None:

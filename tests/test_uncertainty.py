@@ -820,6 +820,32 @@ class TestUncertaintyOptions:
         np.testing.assert_allclose(scaled.scores, ones.scores, rtol=1e-12)
         assert (scaled.counts == ones.counts).all()
 
+    @pytest.mark.parametrize("noise", [WeightNoise(0.3), Dirichlet(20)])
+    def test_each_family_is_scaled_by_its_own_largest_weight(self, noise: object) -> None:
+        """d1's children weigh 1e300 times their nominal weights, d2's 1e-300 times, the domains
+        1e150 times: the replications of weights of those families at scale 1."""
+        idx, data = two_level(), observations(GAPPY)
+        kw: dict[str, Any] = {"n": 30, "seed": 4, "weights": noise}
+        plain = uncertainty(idx, data, **kw)
+        factor = {"a": 1e300, "b": 1e300, "c": 1e300, "e": 1e-300, "f": 1e-300}
+        base = {k: w * factor.get(k, 1e150) for k, w in plain.nominal.weights.items()}
+        mixed = uncertainty(idx, data, base_weights=base, **kw)
+        ones = uncertainty(idx, data, base_weights=dict(plain.nominal.weights), **kw)
+        np.testing.assert_allclose(mixed.scores, ones.scores, rtol=1e-12)
+        assert (mixed.counts == ones.counts).all()
+
+    def test_a_family_is_scaled_by_its_largest_weight_wherever_it_stands(self) -> None:
+        """f (the last node) weighs 1e300 beside e's 1e-300: d2 is f's score, as with e at 0.
+
+        Scaling d2's family by e's weight instead of the largest would overflow f's.
+        """
+        idx, data = two_level(), observations(GAPPY)
+        kw: dict[str, Any] = {"n": 30, "seed": 4, "weights": WeightNoise(0.3)}
+        nominal = uncertainty(idx, data, **kw).nominal.weights
+        apart = uncertainty(idx, data, base_weights={**nominal, "e": 1e-300, "f": 1e300}, **kw)
+        alone = uncertainty(idx, data, base_weights={**nominal, "e": 0.0, "f": 1.0}, **kw)
+        np.testing.assert_allclose(apart.scores, alone.scores, rtol=1e-12)
+
     def test_an_indicator_not_in_the_index_is_refused(self) -> None:
         """An observed code the index lacks (a typo) is an error, in uncertainty and sensitivity."""
         data = observations({**COMPLETE, "ee": [1.0] * 6})

@@ -238,6 +238,13 @@ class TestRelativeTargets:
         r = row(evaluate(plan(users), p), "26")
         assert (r["value"], r["status"], r["reason"]) == (200.0, "achieved", None)
 
+    def test_a_fall_whose_difference_overflows_is_still_found(self) -> None:
+        """1e308 -> -1e308: the difference -2e308 overflows, the change (-200 %) does not."""
+        users = score("users", increase_by(0.25, baseline="2021"))
+        p = panel(hierarchy(PROVINCE), [users], series("users", "26", {2021: 1e308, 2025: -1e308}))
+        r = row(evaluate(plan(users), p), "26")
+        assert (r["value"], r["status"], r["reason"]) == (-200.0, "not_achieved", None)
+
     def test_a_change_beyond_the_floats_is_overflow(self) -> None:
         """1 -> 1e308 is a change of 1e310 %, beyond the floats: no value, reason overflow."""
         users = score("users", increase_by(0.25, baseline="2021"))
@@ -1644,6 +1651,71 @@ class TestPartialRebasedBaseline:
         assert (
             row(evaluate(plan(ind, unit="25", edition="2025"), p), "25")["status"] == "not_achieved"
         )
+
+    def test_a_partial_baseline_without_a_value_now_has_no_data(self) -> None:
+        """New Phú Thọ's baseline is partial, and it has no 2025 value: the reason is no_data.
+
+        Evaluated over all 34 new provinces, the others (no baseline) say no_data too.
+        """
+        from cchc_indicators import crosswalk, rebase, units
+
+        ind = Indicator(
+            "psu", "Số đơn vị sự nghiệp", measure=measures.count(), direction="lower",
+            targets=[reduce_by(0.1, baseline="2021")],
+        )  # fmt: skip
+        before = Panel.from_records(
+            [{"indicator": "psu", "unit": "26", "period": 2021, "value": 640}],
+            units.load("vn-2024"), indicators=[ind],
+        )  # fmt: skip
+        moved, report = rebase.rebase_panel(
+            before, crosswalk.Crosswalk.official("vn-2024", "vn-2025")
+        )
+        new_units = units.load("vn-2025")
+        elsewhere = [{"indicator": "psu", "unit": "01", "period": 2025, "value": 100}]
+        p = Panel.from_records(moved.to_records() + elsewhere, new_units, indicators=[ind])
+        r = row(evaluate(plan(ind, unit="25", edition="2025"), p, rebased=report), "25")
+        assert r["period"] == "2025"
+        assert (r["status"], r["reason"]) == ("no_data", "no_data")
+        later = [{"indicator": "psu", "unit": "25", "period": 2025, "value": 1500}]
+        q = Panel.from_records(moved.to_records() + later, new_units, indicators=[ind])
+        ev = evaluate(plan(ind, unit=None, edition="2025"), q, rebased=report)
+        reasons = {r["unit"]: r["reason"] for r in ev.rows if r["scope"] == "own"}
+        assert reasons.pop("25") == "partial_rebased_baseline"
+        assert set(reasons.values()) == {"no_data"}
+
+
+class TestPeriodLabels:
+    """The label of the first period starting at or after a decimal year."""
+
+    @pytest.mark.parametrize(
+        ("x", "kind", "label"),
+        [
+            (2024.0, "year", "2024"),
+            (2024.3, "year", "2025"),
+            (2024.0, "quarter", "2024-Q1"),
+            (2024.25, "quarter", "2024-Q2"),
+            (2024.3, "quarter", "2024-Q3"),
+            (2024.75, "quarter", "2024-Q4"),
+            (2024.0, "month", "2024-01"),
+            (2024 + 1 / 12, "month", "2024-02"),
+            (2024.5, "month", "2024-07"),
+            (2024.875, "month", "2024-12"),
+            (2024.95, "month", "2025-01"),
+        ],
+    )
+    def test_label_at(self, x: float, kind: str, label: str) -> None:
+        from cchc_indicators._evaluate_rows import _label_at
+
+        assert _label_at(x, kind) == label
+
+
+class TestRankCoverage:
+    def test_one_peer_covers_itself(self) -> None:
+        """A rank among the one province there is: rank 1, its coverage 1 (1 of 1 with a value)."""
+        par = score("par", rank_at_most(1, among="province"), measure=measures.score(0, 100))
+        p = panel(hierarchy(PROVINCE), [par], [("par", "26", 2025, 80.0)])
+        r = row(evaluate(plan(par), p), "26")
+        assert (r["value"], r["status"], r["coverage"]) == (1.0, "achieved", 1.0)
 
 
 class TestPlanTierMap:

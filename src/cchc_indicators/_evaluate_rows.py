@@ -399,7 +399,7 @@ def _percent_change(v: FloatArray, base: FloatArray) -> FloatArray:
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         size = np.abs(base)
         change = (v - base) / size
-        redo = np.isinf(change) & np.isfinite(v) & np.isfinite(base) & (base != 0)
+        redo = np.isinf(change) & np.isfinite(v) & np.isfinite(base)  # base 0: NaN below
         if redo.any():
             change = np.where(redo, (v * 0.5 - base * 0.5) / size * 2.0, change)
         out: FloatArray = np.where(base != 0, change * 100.0, np.nan)

@@ -1710,6 +1710,37 @@ class TestPeriodLabels:
 
 
 class TestRankCoverage:
+    def test_a_rank_of_territories_pools_by_the_target_rule(self) -> None:
+        """Ranked by the max over each province's districts: 26 (90, 10) first; by the mean, second."""
+        h = hierarchy(
+            [
+                ("26", "Vĩnh Phúc", "province", None),
+                ("27", "Bắc Ninh", "province", None),
+                ("243", "A", "district", "26"),
+                ("244", "B", "district", "26"),
+                ("256", "C", "district", "27"),
+                ("257", "D", "district", "27"),
+            ]
+        )
+        facts = [("x", u, 2025, v) for u, v in {"243": 90, "244": 10, "256": 60, "257": 60}.items()]
+        by_max = score("x", rank_at_most(1, among="province", scope="territory", rule="max"))
+        r = row(evaluate(plan(by_max), panel(h, [by_max], facts)), "26", scope="territory")
+        assert (r["value"], r["status"]) == (1.0, "achieved")
+        by_mean = score("x", rank_at_most(1, among="province", scope="territory", rule="mean"))
+        r = row(evaluate(plan(by_mean), panel(h, [by_mean], facts)), "26", scope="territory")
+        assert (r["value"], r["status"]) == (2.0, "not_achieved")
+
+    def test_a_rank_among_many_communes_of_the_same_edition_is_not_rescaled(self) -> None:
+        """Ranked among the 3,321 communes of the plan's own edition: no question of rank_k."""
+        from cchc_indicators import units
+
+        h = units.load("vn-2025")
+        commune = h.codes[h.level_slice("commune")][0]
+        x = score("x", rank_at_most(100, among="commune"))
+        p = panel(h, [x], [("x", commune, 2025, 80.0)])
+        r = row(evaluate(plan(x, unit=commune, edition="2025"), p), commune)
+        assert (r["value"], r["status"]) == (1.0, "achieved")
+
     def test_one_peer_covers_itself(self) -> None:
         """A rank among the one province there is: rank 1, its coverage 1 (1 of 1 with a value)."""
         par = score("par", rank_at_most(1, among="province"), measure=measures.score(0, 100))

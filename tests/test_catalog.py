@@ -41,7 +41,7 @@ EXPECTED: dict[str, tuple[str, str, str, list[tuple[Any, ...]]]] = {
     "systems_connected": ("digital_government", "percent", "higher", [("at_least", 80, "province", None, None, None, None)]),
     "meetings_online": ("digital_government", "binary", "higher", [
         ("at_least", 1, "province", None, None, None, None),
-        ("at_least", 80, "district", "share_meeting(== 1)", None, None, None),
+        ("at_least", 80, "district", "share_meeting(== 1, denominator=all)", None, None, None),
     ]),
     "work_files_online": ("digital_government", "percent", "higher", [
         ("at_least", 90, "province", None, None, None, None),
@@ -167,8 +167,9 @@ class TestVinhPhucPlan:
         assert (plan.unit, plan.edition, plan.units) == ("26", "2024", "vinh-phuc-2024")
 
     def test_notes_say_the_wording_is_not_verified(self, plan: Plan) -> None:
-        """The notes warn that the Vietnamese wording is not a verified transcription."""
-        assert "not a verified transcription" in plan.notes
+        """The notes name the source and say the wording was not checked against the signed text."""
+        assert plan.notes.startswith("Source: Decision 2866/QĐ-UBND of 14 October 2021")
+        assert "not been checked word for word against the signed text" in plan.notes
 
     def test_codes_are_exactly_the_public_ones_in_order(self, plan: Plan) -> None:
         """The indicator codes are the 20 public identifiers, in plan order."""
@@ -239,9 +240,12 @@ class TestVinhPhucPlan:
             assert t.source == SOURCE
 
     def test_share_of_district_committees_is_a_share_meeting_rule(self, plan: Plan) -> None:
-        """The district meetings target is the share of district committees whose value is 1."""
+        """The district meetings target is the share of all district committees whose value is 1.
+
+        Over all district-level units, so that one reporting district cannot meet it alone.
+        """
         district = plan.indicator("meetings_online").targets[1]
-        assert district.rule == ShareMeeting("== 1")
+        assert district.rule == ShareMeeting("== 1", denominator="all")
         assert district.describe("%") == ">= 80 % of districts == 1 (district tier)"
 
     def test_dossiers_are_taken_on_the_territory(self, plan: Plan) -> None:
@@ -254,6 +258,53 @@ class TestVinhPhucPlan:
             (t,) = plan.indicator(code).targets
             assert t.bound == -10.0
             assert t.describe() == "<= -10 % vs 2021 (province tier)"
+
+
+class TestDefinitions:
+    """Definitions as Decision 2866/QĐ-UBND (14 October 2021, People's Committee of Vĩnh Phúc) words
+    them, in its published summary; each clause below is the plan's."""
+
+    @pytest.mark.parametrize(
+        ("code", "clause"),
+        [
+            # "... hoặc tự bảo đảm chi thường xuyên và chi đầu tư": investment spending too
+            ("units_converted", "tự bảo đảm chi thường xuyên và chi đầu tư"),
+            # the government's meeting-and-work information system, not a videoconference system
+            ("meetings_online", "Hệ thống thông tin phục vụ họp và xử lý công việc"),
+            # "trong đó, ít nhất 80 %": a share of the procedures offered online at level 3-4
+            ("procedures_on_national_portal", "cung cấp trực tuyến mức độ 3, 4"),
+            ("no_resubmission", "hoặc đã được kết nối, chia sẻ"),
+            ("unit_rearrangement", "thôn, tổ dân phố"),
+        ],
+    )
+    def test_the_plan_clause_is_in_name_and_definition(
+        self, plan: Plan, code: str, clause: str
+    ) -> None:
+        ind = plan.indicator(code)
+        assert clause in ind.name
+        assert clause in ind.description
+
+    def test_portal_share_is_of_level_3_and_4_procedures(self, plan: Plan) -> None:
+        """Numerator and denominator are both the procedures offered online at level 3-4."""
+        text = plan.indicator("procedures_on_national_portal").description
+        assert "/ all administrative procedures offered online at level 3 or 4" in text
+
+    def test_resubmission_says_it_counts_requests_and_why(self, plan: Plan) -> None:
+        text = plan.indicator("no_resubmission").description
+        assert "The plan counts people and businesses" in text
+        assert "systems record requests, not persons" in text
+
+    def test_the_meeting_system_is_not_videoconferencing(self, plan: Plan) -> None:
+        ind = plan.indicator("meetings_online")
+        assert "e-Cabinet" in ind.name_en
+        assert "online meeting system" not in ind.name_en + ind.description
+
+    def test_no_text_about_how_the_catalogue_was_written(self) -> None:
+        text = (
+            resources.files("cchc_indicators") / "catalogs" / "vinh-phuc-2021-2025.json"
+        ).read_text(encoding="utf-8")
+        assert "the project's issue" not in text
+        assert "as described in" not in text
 
 
 class TestPlanUnits:

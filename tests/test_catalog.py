@@ -32,9 +32,9 @@ EXPECTED: dict[str, tuple[str, str, str, list[tuple[Any, ...]]]] = {
     "no_resubmission": ("procedures", "percent", "higher", [("at_least", 80, "province", None, None, None, None)]),
     "public_service_units": ("organisation", "count", "lower", [("reduce_by", 0.10, "province", None, None, "2021", None)]),
     "public_service_staff": ("organisation", "count", "lower", [("reduce_by", 0.10, "province", None, None, "2021", None)]),
-    "autonomous_units": ("public_finance", "percent", "higher", [("at_least", 20, "province", None, None, None, None)]),
+    "autonomous_units": ("organisation", "percent", "higher", [("at_least", 20, "province", None, None, None, None)]),
     "satisfaction_administration": ("civil_service", "percent", "higher", [("at_least", 90, "province", None, None, None, None)]),
-    "satisfaction_health_education": ("public_finance", "percent", "higher", [("at_least", 85, "province", None, None, None, None)]),
+    "satisfaction_health_education": ("organisation", "percent", "higher", [("at_least", 85, "province", None, None, None, None)]),
     "self_financing_units": ("public_finance", "percent", "higher", [("at_least", 20, "province", None, None, None, None)]),
     "units_converted": ("public_finance", "percent", "higher", [("at_least", 100, "province", None, None, None, None)]),
     "eid_online_users": ("digital_government", "percent", "higher", [("at_least", 100, "province", None, None, None, None)]),
@@ -275,6 +275,10 @@ class TestDefinitions:
             ("procedures_on_national_portal", "cung cấp trực tuyến mức độ 3, 4"),
             ("no_resubmission", "hoặc đã được kết nối, chia sẻ"),
             ("unit_rearrangement", "thôn, tổ dân phố"),
+            # the plan's full wording: citizens and organisations
+            ("satisfaction_administration", "người dân, tổ chức"),
+            # a proper noun, capitalised
+            ("systems_connected", "Trục liên thông văn bản quốc gia"),
         ],
     )
     def test_the_plan_clause_is_in_name_and_definition(

@@ -246,7 +246,7 @@ class TestVinhPhucPlan:
         """
         district = plan.indicator("meetings_online").targets[1]
         assert district.rule == ShareMeeting("== 1", denominator="all")
-        assert district.describe("%") == ">= 80 % of districts == 1 (district tier)"
+        assert district.describe("%") == ">= 80 % of all districts == 1 (district tier)"
 
     def test_dossiers_are_taken_on_the_territory(self, plan: Plan) -> None:
         """The online-dossier target is taken on the province's whole territory."""

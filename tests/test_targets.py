@@ -325,7 +325,7 @@ class TestDescribe:
             (
                 at_least(60.5, tier="commune", rule="share_meeting(>= 2.5, denominator=all)"),
                 False,
-                ">= 60.5 % of communes >= 2.5",
+                ">= 60.5 % of all communes >= 2.5",
             ),
         ],
         ids=["tier", "tier omitted", "no tier", "denominator all"],

@@ -294,10 +294,13 @@ class Target:
         '<= 3 days (commune tier)'
         >>> at_least(80, tier="district", rule="share_meeting(== 1)").describe("yes/no")
         '>= 80 % of districts == 1 (district tier)'
+        >>> at_least(80, tier="district", rule="share_meeting(== 1, denominator=all)").describe()
+        '>= 80 % of all districts == 1 (district tier)'
         """
         suffix = f" {unit}" if unit else ""
         if isinstance(self.rule, ShareMeeting):
-            suffix = f" % of {self.tier or 'unit'}s {self.rule.condition}"
+            every = "all " if self.rule.denominator == "all" else ""
+            suffix = f" % of {every}{self.tier or 'unit'}s {self.rule.condition}"
         if self.kind == "at_least":
             text = f">= {number_text(self.threshold)}{suffix}"
         elif self.kind == "at_most":

@@ -720,6 +720,22 @@ class TestOnGivenAxes:
 
 
 class TestVietnamese:
+    @pytest.fixture(autouse=True)
+    def _cmr10_known(self) -> None:
+        """Make sure matplotlib knows its own cmr10, whatever state its shared font cache is in.
+
+        The cache (~/.cache/matplotlib) is shared by every environment of one matplotlib
+        version; one built while another environment was half installed can lack cmr10,
+        and matplotlib then falls back to DejaVu Sans, which has the Vietnamese letters.
+        """
+        from pathlib import Path
+
+        from matplotlib import font_manager
+
+        cmr10 = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "cmr10.ttf"
+        if "cmr10" not in {f.name for f in font_manager.fontManager.ttflist}:
+            font_manager.fontManager.addfont(str(cmr10))
+
     def test_a_font_without_vietnamese_letters_warns(self) -> None:
         """cmr10 (shipped with matplotlib) lacks Vietnamese letters: alone, it warns."""
         fig = Figure()

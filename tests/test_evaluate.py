@@ -1620,24 +1620,30 @@ class TestAcrossEditions:
             evaluate(plan(ind), p, **{key: bad})
 
 
+def only_old_vinh_phuc_rebased() -> tuple[Indicator, Panel, Any]:
+    """Old Vĩnh Phúc (26) alone reported 640 units in 2021, re-based to vn-2025: new Phú Thọ (25)."""
+    from cchc_indicators import crosswalk, rebase, units
+
+    ind = Indicator(
+        "psu", "Số đơn vị sự nghiệp", measure=measures.count(), direction="lower",
+        targets=[reduce_by(0.1, baseline="2021")],
+    )  # fmt: skip
+    before = Panel.from_records(
+        [{"indicator": "psu", "unit": "26", "period": 2021, "value": 640}],
+        units.load("vn-2024"), indicators=[ind],
+    )  # fmt: skip
+    moved, report = rebase.rebase_panel(before, crosswalk.Crosswalk.official("vn-2024", "vn-2025"))
+    return ind, moved, report
+
+
 class TestPartialRebasedBaseline:
     """A baseline re-based from only some predecessors is not compared with a whole unit."""
 
     def test_baseline_of_one_of_three_predecessors_gives_no_status(self) -> None:
         """Only old Vĩnh Phúc (26) reported in 2021: new Phú Thọ's baseline is partial, no judgement."""
-        from cchc_indicators import crosswalk, rebase, units
+        from cchc_indicators import units
 
-        ind = Indicator(
-            "psu", "Số đơn vị sự nghiệp", measure=measures.count(), direction="lower",
-            targets=[reduce_by(0.1, baseline="2021")],
-        )  # fmt: skip
-        before = Panel.from_records(
-            [{"indicator": "psu", "unit": "26", "period": 2021, "value": 640}],
-            units.load("vn-2024"), indicators=[ind],
-        )  # fmt: skip
-        moved, report = rebase.rebase_panel(
-            before, crosswalk.Crosswalk.official("vn-2024", "vn-2025")
-        )
+        ind, moved, report = only_old_vinh_phuc_rebased()
         assert ("25", "2021") in report.indicator("psu").partial
         after = [{"indicator": "psu", "unit": "25", "period": 2025, "value": 1500}]
         p = Panel.from_records(moved.to_records() + after, units.load("vn-2025"), indicators=[ind])
@@ -1657,19 +1663,9 @@ class TestPartialRebasedBaseline:
 
         Evaluated over all 34 new provinces, the others (no baseline) say no_data too.
         """
-        from cchc_indicators import crosswalk, rebase, units
+        from cchc_indicators import units
 
-        ind = Indicator(
-            "psu", "Số đơn vị sự nghiệp", measure=measures.count(), direction="lower",
-            targets=[reduce_by(0.1, baseline="2021")],
-        )  # fmt: skip
-        before = Panel.from_records(
-            [{"indicator": "psu", "unit": "26", "period": 2021, "value": 640}],
-            units.load("vn-2024"), indicators=[ind],
-        )  # fmt: skip
-        moved, report = rebase.rebase_panel(
-            before, crosswalk.Crosswalk.official("vn-2024", "vn-2025")
-        )
+        ind, moved, report = only_old_vinh_phuc_rebased()
         new_units = units.load("vn-2025")
         elsewhere = [{"indicator": "psu", "unit": "01", "period": 2025, "value": 100}]
         p = Panel.from_records(moved.to_records() + elsewhere, new_units, indicators=[ind])

@@ -1999,7 +1999,7 @@ class TestArgumentTypes:
     def test_observations_from_values(self) -> None:
         from cchc_indicators.errors import ArgumentTypeError
 
-        with pytest.raises(ArgumentTypeError, match=r"'values' must be a mapping .* got NoneType"):
+        with pytest.raises(ArgumentTypeError, match=r"'values' must be a mapping .* got None$"):
             Observations.from_values(None, ["A"])  # type: ignore[arg-type]
         with pytest.raises(
             ArgumentTypeError, match="'units' must be a list of unit codes, got str"

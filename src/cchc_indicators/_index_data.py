@@ -11,6 +11,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ._args import describe
 from ._arrays import ARRAY_EQ, readonly
 from ._loading import as_records
 from ._validate import Problems, parse_numbers, parse_periods, read_csv
@@ -132,13 +133,13 @@ class Observations:
         if not isinstance(given, Mapping):
             msg = (
                 "Observations.from_values: 'values' must be a mapping {indicator: one value per "
-                f"unit}}, got {type(values).__name__} {values!r}"[:300]
+                f"unit}}, got {describe(values)}"
             )
             raise ArgumentTypeError(msg, parameter="values")
         if isinstance(units, (str, bytes, Mapping)) or not isinstance(units, Iterable):
             msg = (
                 "Observations.from_values: 'units' must be a list of unit codes, got "
-                f"{type(units).__name__} {units!r}"[:300]
+                f"{describe(units)}"
             )
             raise ArgumentTypeError(msg, parameter="units")
         units = tuple(str(u) for u in units)

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from . import aggregate as ag
 from . import normalise as nz
+from ._args import describe
 from ._index_data import Observations
 from ._index_def import CompositeIndex, Method, check_leaf_options, check_method
 from ._ties import descending_ranks
@@ -63,7 +64,7 @@ def codes_argument(value: object, name: str) -> tuple[str, ...]:
     :class:`~cchc_indicators.errors.DefinitionError`.
     """
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        msg = f"{name!r} must be a list of codes, got {type(value).__name__} {value!r}"
+        msg = f"{name!r} must be a list of codes, got {describe(value)}"
         raise ArgumentTypeError(msg, parameter=name)
     codes = tuple(str(v) for v in value)
     if not codes:
@@ -79,7 +80,7 @@ def aggregation_spec(index: CompositeIndex, value: object) -> tuple[Method, ...]
     if not isinstance(value, (str, Method, Mapping, Sequence)):
         msg = (
             "'aggregation' must be a method (a name, a Method or a mapping) or a list of one "
-            f"per level, got {type(value).__name__} {value!r}"
+            f"per level, got {describe(value)}"
         )
         raise ArgumentTypeError(msg, parameter="aggregation")
     methods = (

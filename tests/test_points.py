@@ -645,7 +645,7 @@ class TestShippedStructures:
         s = load_structure("par-index-2017")
         assert [c.maximum for c in s.components] == [10, 10, 14.5, 11, 16, 7, 16, 15.5]
         assert "2948/QĐ-BNV" in s.source
-        assert "names are ours" in s.notes
+        assert "English domain names are our translations" in s.notes
 
     def test_pci_weights(self) -> None:
         """The PCI 2016 structure holds the ten sub-index weights."""
@@ -809,7 +809,7 @@ class TestComponentNamedInErrors:
             Structure.from_dict(doc(parent(leaf_doc(**{key: "survey"}))))
         assert str(info.value) == (
             f"component 'c': unknown field {key!r}{hint}; "
-            "the fields are code, maximum, name, part, source, notes, rule, children"
+            "the fields are code, maximum, name, name_vi, part, source, notes, rule, children"
         )
 
     def test_unknown_structure_key(self) -> None:

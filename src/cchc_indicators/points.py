@@ -31,7 +31,11 @@ the index, and the rank and percentile rules among peers) ties values closer
 than ``1e-9`` times the largest magnitude ranked, the tie rule of every
 ranking in the library, so rounding noise in the sums does not split a tie.
 
-Two example structures ship with the package (:func:`structure_names`).
+Structures of published indices ship with the package: :func:`structures`
+lists each with its index, the decision that sets it, the years it is in
+force and its source; :func:`structure_for` returns the one in force for a
+year of an index, and refuses when none or more than one is. Nothing here
+picks a structure by year unless asked.
 
 .. versionadded:: 0.1.0
 
@@ -98,6 +102,7 @@ __all__ = [
     "Linear",
     "PointsResult",
     "Structure",
+    "StructureInfo",
     "YesNo",
     "bands",
     "evaluate_points",
@@ -108,7 +113,9 @@ __all__ = [
     "load_structure",
     "rule_from_dict",
     "schema",
+    "structure_for",
     "structure_names",
+    "structures",
     "yes_no",
 ]
 
@@ -209,7 +216,12 @@ class Component:
     rule
         For a leaf (no children), how a value becomes points.
     name
-        A readable name.
+        A readable name (English).
+    name_vi
+        The name in Vietnamese, as the source document writes it (``""`` if
+        not known).
+
+        .. versionadded:: 0.1.0
     part
         The source part of the points (``"survey"``...), inherited by the
         subtree; ``None`` inherits from above (the structure's default part).
@@ -237,6 +249,7 @@ class Component:
     part: str | None = attrs.field(default=None, validator=_check_part, kw_only=True)
     source: str = attrs.field(default="", validator=_check_text, kw_only=True)
     notes: str = attrs.field(default="", validator=_check_text, kw_only=True)
+    name_vi: str = attrs.field(default="", validator=_check_text, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self.children and self.rule is not None:
@@ -273,7 +286,7 @@ class Component:
         {'code': 'c', 'maximum': 2.0, 'rule': {'kind': 'yes_no'}}
         """
         out: dict[str, Any] = {"code": self.code, "maximum": self.maximum}
-        for key in ("name", "part", "source", "notes"):
+        for key in ("name", "name_vi", "part", "source", "notes"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
         if self.rule is not None:
@@ -300,7 +313,7 @@ class Component:
         >>> Component.from_dict({"code": "c", "maximum": 2, "prat": "survey", "rule": {"kind": "yes_no"}})
         Traceback (most recent call last):
         ...
-        cchc_indicators.errors.DefinitionError: component 'c': unknown field 'prat' (did you mean 'part'?); the fields are code, maximum, name, part, source, notes, rule, children
+        cchc_indicators.errors.DefinitionError: component 'c': unknown field 'prat' (did you mean 'part'?); the fields are code, maximum, name, name_vi, part, source, notes, rule, children
         """
         if isinstance(data, Mapping):
             code = data.get("code")
@@ -330,6 +343,7 @@ class Component:
                 children=children,
                 rule=None if rule is None else rule_from_dict(rule),
                 name=data.get("name", ""),
+                name_vi=data.get("name_vi", ""),
                 part=data.get("part"),
                 source=data.get("source", ""),
                 notes=data.get("notes", ""),
@@ -338,7 +352,17 @@ class Component:
             raise _about_component(err, code) from None
 
 
-_COMPONENT_KEYS = ("code", "maximum", "name", "part", "source", "notes", "rule", "children")
+_COMPONENT_KEYS = (
+    "code",
+    "maximum",
+    "name",
+    "name_vi",
+    "part",
+    "source",
+    "notes",
+    "rule",
+    "children",
+)
 
 
 def _lower(value: object) -> float:
@@ -397,6 +421,38 @@ def _check_grades(_instance: object, _attribute: object, value: tuple[Grade, ...
         raise DefinitionError(msg)
 
 
+def _year(value: object, which: str) -> int:
+    # JSON has one kind of number: 2022.0 is the year 2022, as the schema says.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        msg = f"the {which} year in force is a whole year such as 2022, got {value!r}"
+        raise DefinitionError(msg)
+    return value
+
+
+def _to_years(value: object) -> tuple[int, int] | None:
+    """Read the years in force: ``None``, a ``(first, last)`` pair or ``{"from", "to"}``."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        _check_keys(value, ("from", "to"), "'in_force'")
+        if "from" not in value or "to" not in value:
+            msg = f"'in_force' needs both 'from' and 'to', got {dict(value)!r}"
+            raise DefinitionError(msg)
+        pair: tuple[object, object] = (value["from"], value["to"])
+    elif isinstance(value, Sequence) and not isinstance(value, (str, bytes)) and len(value) == 2:
+        pair = (value[0], value[1])
+    else:
+        msg = f"'in_force' is a (first, last) pair of years or {{'from': ..., 'to': ...}}, got {value!r}"
+        raise DefinitionError(msg)
+    first, last = _year(pair[0], "first"), _year(pair[1], "last")
+    if first > last:
+        msg = f"'in_force': the first year {first} is after the last {last}"
+        raise DefinitionError(msg)
+    return (first, last)
+
+
 @attrs.frozen
 class Structure:
     """A points tree: top-level components whose points add up to the index.
@@ -408,18 +464,36 @@ class Structure:
     components
         The top-level components (domains).
     name, source, notes
-        A readable name, the document it comes from, and remarks.
+        A readable name, the document it comes from (title and what it
+        gives), and remarks.
     grades
         Grade bands over the index, as :class:`Grade` or ``(label, lower)``
         pairs (a mapping ``{"A": 90, ...}`` works too); an index below the
         lowest bound gets no grade.
     default_part
         The part of points whose components name none.
+    name_vi
+        The structure's name in Vietnamese.
+    index
+        The index this structure scores (``"par-index"`` for the provincial
+        PAR INDEX, ``"pci"``...); :func:`structure_for` looks structures up
+        by it. ``""`` for a structure of no published index.
+    decision
+        The legal document that sets the structure (``"2948/QĐ-BNV"``).
+    in_force
+        The first and last year (inclusive) of the index the structure scores,
+        as a ``(first, last)`` pair or a mapping ``{"from": ..., "to": ...}``;
+        ``None`` if not stated.
+    source_url
+        The address of the source named in ``source``.
+
+        .. versionadded:: 0.1.0
 
     Raises
     ------
     DefinitionError
-        If two components share a code, or a grade is malformed.
+        If two components share a code, a grade is malformed, or the years in
+        force are not two whole years, the first not after the last.
 
     Examples
     --------
@@ -440,6 +514,11 @@ class Structure:
         default=(), converter=_to_grades, validator=_check_grades, kw_only=True
     )
     default_part: str = attrs.field(default="main", validator=_check_code, kw_only=True)
+    name_vi: str = attrs.field(default="", validator=_check_text, kw_only=True)
+    index: str = attrs.field(default="", validator=_check_text, kw_only=True)
+    decision: str = attrs.field(default="", validator=_check_text, kw_only=True)
+    in_force: tuple[int, int] | None = attrs.field(default=None, converter=_to_years, kw_only=True)
+    source_url: str = attrs.field(default="", validator=_check_text, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         check_tree_depth(self.components, "children", where=f"structure {self.code!r}")
@@ -511,17 +590,29 @@ class Structure:
         >>> list(load_structure("pci-2016").to_dict())[:3]
         ['schema_version', 'kind', 'code']
         """
-        return {
+        out: dict[str, Any] = {
             "schema_version": _SCHEMA_VERSION,
             "kind": _KIND,
             "code": self.code,
             "name": self.name,
-            "source": self.source,
+        }
+        # The fields of the catalogue are written only when set, so that a
+        # structure without them reads as before.
+        for key in ("name_vi", "index", "decision"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        if self.in_force is not None:
+            out["in_force"] = {"from": self.in_force[0], "to": self.in_force[1]}
+        out["source"] = self.source
+        if self.source_url:
+            out["source_url"] = self.source_url
+        out |= {
             "notes": self.notes,
             "default_part": self.default_part,
             "grades": [{"label": g.label, "lower": g.lower} for g in self.grades],
             "components": [c.to_dict() for c in self.components],
         }
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Structure:
@@ -577,6 +668,11 @@ class Structure:
                 notes=data.get("notes", ""),
                 grades=data.get("grades", ()),
                 default_part=data.get("default_part", "main"),
+                name_vi=data.get("name_vi", ""),
+                index=data.get("index", ""),
+                decision=data.get("decision", ""),
+                in_force=data.get("in_force"),
+                source_url=data.get("source_url", ""),
             )
         except DefinitionError as err:
             if err.message.startswith(where):
@@ -637,7 +733,12 @@ _STRUCTURE_KEYS = (
     "kind",
     "code",
     "name",
+    "name_vi",
+    "index",
+    "decision",
+    "in_force",
     "source",
+    "source_url",
     "notes",
     "default_part",
     "grades",
@@ -661,17 +762,22 @@ def schema() -> dict[str, Any]:
 def structure_names() -> tuple[str, ...]:
     """Return the names of the structures shipped with the package, sorted.
 
+    :func:`structures` lists them with their index, decision, years in force
+    and source; :func:`structure_for` finds the one in force for a year.
+
     Examples
     --------
     >>> structure_names()
     ('par-index-2017', 'pci-2016')
     """
     folder = resources.files("cchc_indicators").joinpath(_FOLDER)
+    # A file whose name starts with "_" is the folder's own record (of the
+    # methods not shipped), not a structure.
     return tuple(
         sorted(
             item.name[: -len(_SUFFIX)]
             for item in folder.iterdir()
-            if item.is_file() and item.name.endswith(_SUFFIX)
+            if item.is_file() and item.name.endswith(_SUFFIX) and not item.name.startswith("_")
         )
     )
 
@@ -703,4 +809,5 @@ def load_structure(name: str) -> Structure:
     return Structure.from_dict(json.loads(file.read_text(encoding="utf-8")))
 
 
+from ._points_catalogue import StructureInfo, structure_for, structures  # noqa: E402
 from ._points_eval import PointsResult, evaluate_points  # noqa: E402

@@ -190,17 +190,19 @@ class TestDemo:
 
 class TestCatalog:
     def test_list_in_a_subprocess(self) -> None:
-        """`cchc catalog list` prints each name and its English title."""
+        """`cchc catalog list` prints each name and its English title, one line each."""
         proc = run_process("catalog", "list")
         assert proc.returncode == 0, proc.stderr
-        plan = catalog.load(PLAN)
-        assert proc.stdout.splitlines() == [f"{PLAN}\t{plan.title_en}"]
+        expected = [f"{name}\t{catalog.load(name).title_en}" for name in catalog.names()]
+        assert proc.stdout.splitlines() == expected
+        assert f"{PLAN}\t{catalog.load(PLAN).title_en}" in expected
 
     def test_list(self) -> None:
-        """In-process, `cchc catalog list` prints the same single line."""
+        """In-process, `cchc catalog list` prints the same lines."""
         code, text = run("catalog", "list")
         assert code == 0
-        assert text == f"{PLAN}\t{catalog.load(PLAN).title_en}\n"
+        names = catalog.names()
+        assert text == "".join(f"{name}\t{catalog.load(name).title_en}\n" for name in names)
 
     def test_show_table(self) -> None:
         """`cchc catalog show` prints the titles, the document and each indicator's targets."""

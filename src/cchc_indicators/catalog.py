@@ -10,7 +10,7 @@ Examples
 --------
 >>> from cchc_indicators import catalog
 >>> catalog.names()
-('vinh-phuc-2021-2025',)
+('vinh-phuc-2021-2025', 'vn-par-2021-2030')
 >>> plan = catalog.load("vinh-phuc-2021-2025")
 >>> plan.document, plan.unit, plan.deadline, len(plan.indicators)
 ('2866/QĐ-UBND', '26', '2025', 20)
@@ -79,7 +79,7 @@ def path(name: str) -> Path:
     >>> path("ha-noi-2021-2025")
     Traceback (most recent call last):
     ...
-    cchc_indicators.errors.DefinitionError: unknown catalogue 'ha-noi-2021-2025'; the catalogues are 'vinh-phuc-2021-2025'
+    cchc_indicators.errors.DefinitionError: unknown catalogue 'ha-noi-2021-2025'; the catalogues are 'vinh-phuc-2021-2025', 'vn-par-2021-2030'
     """
     available = names()
     if name not in available:

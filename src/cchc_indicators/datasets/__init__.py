@@ -29,6 +29,7 @@ from ..errors import DefinitionError
 from ..hierarchy import Hierarchy
 from ..indicators import Indicator
 from ..panel import Panel
+from ..units import load as load_edition
 
 __all__ = [
     "SYNTHETIC_NOTE",
@@ -127,7 +128,18 @@ def plan_units() -> Hierarchy:
     )
 
 
+def _national(edition: str) -> Callable[[], Hierarchy]:
+    """Build the whole embedded national edition ``edition`` when called."""
+
+    def build() -> Hierarchy:
+        return load_edition(edition)
+
+    return build
+
+
 _UNIT_LISTS: dict[str, Callable[[], Hierarchy]] = {
+    "national-2024": _national("vn-2024"),
+    "national-2025": _national("vn-2025"),
     "provinces-2024": provinces_2024,
     "vinh-phuc-2024": plan_units,
     "vinh-phuc-only-2024": vinh_phuc_units,
@@ -140,6 +152,12 @@ def units(name: str) -> Hierarchy:
     ========================= ===================================================
     name                      units
     ========================= ===================================================
+    ``"national-2024"``       the national edition ``vn-2024``
+                              (:func:`cchc_indicators.units.load`): 63
+                              provinces, 696 district-level units, 10,051
+                              communes
+    ``"national-2025"``       the national edition ``vn-2025``: 34 provinces,
+                              3,321 communes (from 1 July 2025)
     ``"vinh-phuc-2024"``      :func:`plan_units`: the 63 provinces, and Vĩnh
                               Phúc's districts and communes
     ``"vinh-phuc-only-2024"`` :func:`vinh_phuc_units`: Vĩnh Phúc alone
@@ -156,7 +174,7 @@ def units(name: str) -> Hierarchy:
     Returns
     -------
     Hierarchy
-        The units, 2024 edition.
+        The units: the 2024 edition, or the 2025 edition for ``"national-2025"``.
 
     Raises
     ------
@@ -167,10 +185,12 @@ def units(name: str) -> Hierarchy:
     --------
     >>> units("vinh-phuc-only-2024")
     Hierarchy(edition='2024', levels=('province', 'district', 'commune'), units=1/9/121)
+    >>> units("national-2025")
+    Hierarchy(edition='vn-2025', levels=('province', 'commune'), units=34/3321)
     >>> units("vinh-phuc-2025")
     Traceback (most recent call last):
     ...
-    cchc_indicators.errors.DefinitionError: unknown unit list 'vinh-phuc-2025'; the unit lists are 'provinces-2024', 'vinh-phuc-2024', 'vinh-phuc-only-2024'
+    cchc_indicators.errors.DefinitionError: unknown unit list 'vinh-phuc-2025'; the unit lists are 'national-2024', 'national-2025', 'provinces-2024', 'vinh-phuc-2024', 'vinh-phuc-only-2024'
     """
     build = _UNIT_LISTS.get(name) if isinstance(name, str) else None
     if build is None:

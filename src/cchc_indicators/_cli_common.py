@@ -17,10 +17,17 @@ from pathlib import Path
 
 import attrs
 
-from .errors import HierarchyError, InvalidDataError, Problem
+from .errors import DefinitionError, HierarchyError, InvalidDataError, Problem
 from .hierarchy import Hierarchy
 
-__all__ = ["Option", "in_options", "load_units", "refuse_empty", "skipped_line"]
+__all__ = [
+    "Option",
+    "in_options",
+    "load_units",
+    "refuse_empty",
+    "skipped_line",
+    "units_option",
+]
 
 #: A Python literal as a message writes it: a quoted text, a dict, a list or a word.
 _LITERAL = r"""'[^']*'|"[^"]*"|\{[^{}]*\}|\[[^\[\]]*\]|[\w.+-]+"""
@@ -116,6 +123,44 @@ def load_units(path: Path, levels: str) -> Hierarchy:
     if not len(hierarchy):
         refuse_empty(path, "units", HierarchyError)
     return hierarchy
+
+
+def units_option(text: str, levels: str) -> Hierarchy:
+    """Read ``--units``: the name of an embedded unit list, or a units CSV file.
+
+    A name of :func:`cchc_indicators.datasets.unit_lists` (such as
+    ``national-2024``) is the embedded list, whatever files lie about; any other
+    text is a file, read with the comma-separated ``--levels`` (see
+    :func:`load_units`). To read a file that bears a list's name, write its
+    path, such as ``./national-2024``.
+
+    Raises
+    ------
+    DefinitionError
+        If the text is no list's name and no file (the message lists the names).
+    HierarchyError
+        If the file is not a valid unit list.
+
+    Examples
+    --------
+    >>> units_option("national-2025", "province,district,commune")
+    Hierarchy(edition='vn-2025', levels=('province', 'commune'), units=34/3321)
+    >>> units_option("national-2026", "province")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: --units: 'national-2026' is neither an embedded unit list ('national-2024', 'national-2025', 'provinces-2024', 'vinh-phuc-2024', 'vinh-phuc-only-2024') nor a file
+    """
+    from .datasets import unit_lists, units
+
+    names = unit_lists()
+    if text in names:
+        return units(text)
+    path = Path(text)
+    if not path.exists():
+        shown = ", ".join(repr(n) for n in names)
+        msg = f"--units: {text!r} is neither an embedded unit list ({shown}) nor a file"
+        raise DefinitionError(msg, code=text)
+    return load_units(path, levels)
 
 
 def refuse_empty(

@@ -7,8 +7,9 @@ Commands
     print the scorecard (``--period 2023`` for a mid-term review).
 ``cchc catalog list`` / ``cchc catalog show NAME``
     The plans shipped with the package.
-``cchc evaluate --plan NAME_OR_FILE --data DATA.csv [--units UNITS.csv] [...]``
-    Evaluate a plan on a long observation file.
+``cchc evaluate --plan NAME_OR_FILE --data DATA.csv [--units NAME_OR_FILE] [...]``
+    Evaluate a plan on a long observation file; ``--units`` names an embedded
+    unit list (such as ``national-2024``) or a units CSV file.
 ``cchc rollup --units U.csv --data D.csv --indicator CODE [...]``
     Roll one indicator of a long observation file up a unit list.
 ``cchc survey --responses R.csv --scale 1-5 --satisfied 4,5 [...]``
@@ -46,7 +47,7 @@ from typing import Any, TextIO
 import attrs
 
 from . import __version__, _cli_index, _cli_rebase, _cli_survey, measures
-from ._cli_common import Option, in_options, load_units, refuse_empty, skipped_line
+from ._cli_common import Option, in_options, load_units, refuse_empty, skipped_line, units_option
 from ._evaluate_rows import _ROUNDING
 from ._output import OutputError, cannot_write, write_output, write_result
 from ._periods import normalise_period
@@ -109,12 +110,18 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--plan", required=True, help="a catalogue name or a plan JSON file")
     ev.add_argument("--data", required=True, type=Path, help="observations CSV (long format)")
     ev.add_argument(
-        "--units", type=Path, default=None, help="units CSV (default: the plan's embedded units)"
+        "--units",
+        default=None,
+        metavar="NAME_OR_FILE",
+        help=(
+            "an embedded unit list (national-2024, national-2025, ...) or a units CSV "
+            "(default: the plan's embedded units)"
+        ),
     )
     ev.add_argument(
         "--levels",
         default=",".join(DEFAULT_LEVELS),
-        help="level names of --units, top first (default: %(default)s)",
+        help="level names of a --units file, top first (default: %(default)s)",
     )
     ev.add_argument(
         "--rank-k",
@@ -295,11 +302,11 @@ def _cmd_rollup(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _read_data(
-    path: Path, units: Hierarchy, units_file: Path | None, **options: Any
+    path: Path, units: Hierarchy, units_file: Path | str | None, **options: Any
 ) -> tuple[Panel, dict[str, int]]:
     """Read ``--data`` (``options`` go to :meth:`Panel.from_csv`); refuse a file without rows.
 
-    Unknown units name the ``--units`` file they were looked for in, if any.
+    Unknown units name the ``--units`` file or list they were looked for in, if any.
     """
     try:
         panel, skipped = Panel._read_csv(path, units, **options)
@@ -372,7 +379,7 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     tier_map = _tier_map(args.tier_map)
     plan = _load_plan(args.plan)
     if args.units is not None:
-        hierarchy = load_units(args.units, args.levels)
+        hierarchy = units_option(args.units, args.levels)
     elif plan.units is not None:
         hierarchy = embedded_units(plan.units)
     else:

@@ -39,6 +39,7 @@ __all__ = [
     "plan_units",
     "provinces_2024",
     "sample_panel",
+    "unit_lists",
     "units",
     "vinh_phuc_units",
 ]
@@ -146,6 +147,19 @@ _UNIT_LISTS: dict[str, Callable[[], Hierarchy]] = {
 }
 
 
+def unit_lists() -> tuple[str, ...]:
+    """Return the names of the embedded unit lists, sorted (the names :func:`units` takes).
+
+    .. versionadded:: 0.1.0
+
+    Examples
+    --------
+    >>> unit_lists()
+    ('national-2024', 'national-2025', 'provinces-2024', 'vinh-phuc-2024', 'vinh-phuc-only-2024')
+    """
+    return tuple(sorted(_UNIT_LISTS))
+
+
 def units(name: str) -> Hierarchy:
     """Return an embedded unit list by name (the name a plan's ``units`` field gives).
 
@@ -194,7 +208,7 @@ def units(name: str) -> Hierarchy:
     """
     build = _UNIT_LISTS.get(name) if isinstance(name, str) else None
     if build is None:
-        shown = ", ".join(repr(n) for n in _UNIT_LISTS)
+        shown = ", ".join(repr(n) for n in unit_lists())
         msg = f"unknown unit list {name!r}; the unit lists are {shown}"
         raise DefinitionError(msg, code=str(name))
     return build()

@@ -130,7 +130,7 @@ class TestLoad:
 class TestEditions:
     def test_names_and_aliases(self) -> None:
         """Editions are found by name or alias; resolve() says None for anything else."""
-        assert units.names() == ("vn-2024", "vn-2025")
+        assert units.names() == ("vinh-phuc-2021", "vn-2024", "vn-2025")
         assert units.edition("2024") is units.EDITIONS["vn-2024"]
         assert units.resolve("2025") is units.EDITIONS["vn-2025"]
         assert units.resolve("2026") is None
@@ -145,27 +145,59 @@ class TestEditions:
         assert e.valid_until is None
 
     def test_validity_dates(self) -> None:
-        """vn-2024 ends on 30 June 2025 and vn-2025 starts the next day."""
+        """vn-2024 is the list of 1 January 2025, replaced on 1 March 2025; vn-2025 starts on 1 July 2025.
+
+        Sources: Nghị quyết 1287/NQ-UBTVQH15 (Vĩnh Phúc's merges, in force 1 January 2025,
+        contained in vn-2024) and Nghị quyết 1365/NQ-UBTVQH15 (in force 1 March 2025, not
+        contained); see docs/explanation/editions.md.
+        """
         old, new = units.edition("vn-2024"), units.edition("vn-2025")
-        assert old.valid_until == datetime.date(2025, 6, 30)
-        assert old.valid_from is None
-        assert new.valid_from == old.valid_until + datetime.timedelta(days=1)
-        assert old.is_valid_on("2025-06-30")
-        assert not old.is_valid_on("2025-07-01")
+        assert old.valid_from == datetime.date(2025, 1, 1)
+        assert old.valid_until == datetime.date(2025, 2, 28)
+        assert new.valid_from == datetime.date(2025, 7, 1)
+        assert not old.is_valid_on("2024-12-31")
+        assert old.is_valid_on("2025-02-28")
+        assert not old.is_valid_on("2025-03-01")
+        assert not old.is_valid_on("2025-06-30")
         assert new.is_valid_on(datetime.date(2030, 1, 1))
 
     def test_in_force(self) -> None:
-        """Every day falls in exactly one embedded edition."""
-        assert units.in_force("2021-10-14").name == "vn-2024"
-        assert units.in_force("2025-06-30").name == "vn-2024"
+        """The national edition of a day, if one is embedded; a province's own list before 2025."""
+        assert units.in_force("2025-01-01").name == "vn-2024"
+        assert units.in_force("2025-02-28").name == "vn-2024"
         assert units.in_force("2025-07-01").name == "vn-2025"
+        assert units.in_force("2021-10-14", province="26").name == "vinh-phuc-2021"
+        assert units.in_force("2025-01-01", province="26").name == "vn-2024"
+        assert units.in_force("2025-07-01", province="26").name == "vn-2025"
+
+    @pytest.mark.parametrize("day", ["2021-10-14", "2024-12-31", "2025-03-01", "2025-06-30"])
+    def test_no_national_edition_is_in_force(self, day: str) -> None:
+        """Before 2025 and from March to June 2025 no embedded national list is in force."""
+        with pytest.raises(DefinitionError, match=f"no embedded edition is in force on {day} "):
+            units.in_force(day)
+
+    def test_in_force_of_another_province_before_2025(self) -> None:
+        """Vĩnh Phúc's own list does not answer for another province."""
+        with pytest.raises(DefinitionError, match=r"national or province 25\); the editions cover vn-2024"):
+            units.in_force("2021-10-14", province="25")
+
+    def test_in_force_bad_arguments(self) -> None:
+        """A date that is not a date, or a province that is not a code, is refused."""
+        with pytest.raises(DefinitionError, match="validity dates are dates or"):
+            units.in_force("14/10/2021")
+        with pytest.raises(DefinitionError, match="'date' is a date or 'YYYY-MM-DD' text, got None"):
+            units.in_force(None)  # type: ignore[arg-type]
+        with pytest.raises(DefinitionError, match="'province' is a province code such as '26', got 26"):
+            units.in_force("2021-10-14", province=26)  # type: ignore[arg-type]
 
     def test_describe(self) -> None:
-        """An edition describes itself in one line, saying when its start is not stated."""
+        """An edition describes itself in one line, with its days; vn-2024 says what it is not."""
         text = units.edition("vn-2024").describe()
         assert text.startswith("vn-2024: ")
         assert "district 696" in text
-        assert "(start not stated) to 2025-06-30" in text
+        assert "not the list of 30 June 2025" in text
+        assert "valid 2025-01-01 to 2025-02-28" in text
+        assert "(start not stated)" in units.Edition("x", "X", ("province",), (1,), None, None).describe()
 
     def test_bad_dates(self) -> None:
         """Dates must be dates or ISO text, in order; counts match the levels."""

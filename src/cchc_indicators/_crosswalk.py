@@ -479,3 +479,56 @@ def derive_links(
     partly = np.concatenate([cw.partly, counts[o_new] > 1])
     weights = np.concatenate([cw.weight, w_new])
     return o_all[order], n_all[order], weights[order], partly[order], note
+
+
+def compose_links(
+    first: Crosswalk, second: Crosswalk
+) -> tuple[IntArray, IntArray, FloatArray, BoolArray, tuple[str, ...]]:
+    """Links old -> new of ``first`` followed by ``second``, and the old units left unmapped.
+
+    The middle units are matched by code: every new unit of ``first`` must be
+    an old unit of ``second``. A link's weight is the product of the two
+    weights; links reaching one new unit through several middle units add up.
+    An old unit that reaches a middle unit without links in ``second`` keeps
+    no link at all (its share would otherwise be lost silently); those units
+    are returned.
+    """
+    mid_codes = [first.new.codes[j] for j in range(len(first.new))]
+    missing = [c for c in mid_codes if c not in second.old]
+    if missing:
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        msg = (
+            f"cannot chain crosswalks: {len(missing)} unit(s) of {first.new.edition} that the first "
+            f"crosswalk goes to are not units of the second one's old edition: {shown}"
+        )
+        raise DefinitionError(msg)
+    mid_pos = np.array([second.old.position(c) for c in mid_codes], dtype=np.int64)
+    n_mid2 = len(second.old)
+    starts = np.searchsorted(second.old_index, np.arange(n_mid2))
+    counts = np.bincount(second.old_index, minlength=n_mid2)
+    m = mid_pos[first.new_index]  # middle unit of each first link, in second.old
+    reps = counts[m]
+    dead = np.bincount(first.old_index[reps == 0], minlength=len(first.old)) > 0
+    keep = ~dead[first.old_index]
+    o1, m1, w1, reps = first.old_index[keep], m[keep], first.weight[keep], reps[keep]
+    link2 = np.repeat(starts[m1], reps) + (
+        np.arange(int(reps.sum())) - np.repeat(np.cumsum(reps) - reps, reps)
+    )
+    old = np.repeat(o1, reps)
+    new = second.new_index[link2]
+    weight = np.repeat(w1, reps) * second.weight[link2]
+    key = old * max(len(second.new), 1) + new
+    uniq, inverse = np.unique(key, return_inverse=True)
+    w = np.bincount(inverse, weights=weight)
+    o_out, n_out = uniq // max(len(second.new), 1), uniq % max(len(second.new), 1)
+    several = np.bincount(o_out, minlength=len(first.old))[o_out] > 1
+    p1 = np.bincount(first.old_index, weights=first.partly, minlength=len(first.old)) > 0
+    p2 = np.bincount(second.old_index, weights=second.partly, minlength=n_mid2) > 0
+    via_partly = np.bincount(first.old_index[p2[m]], minlength=len(first.old)) > 0
+    partly = several | p1[o_out] | via_partly[o_out]
+    lost = tuple(first.old.codes[i] for i in np.flatnonzero(dead).tolist())
+    out_w: FloatArray = np.asarray(w, dtype=np.float64)
+    out_p: BoolArray = np.asarray(partly, dtype=np.bool_)
+    return o_out.astype(np.int64), n_out.astype(np.int64), out_w, out_p, lost

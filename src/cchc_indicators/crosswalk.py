@@ -16,7 +16,10 @@ went to are reported too (:meth:`Crosswalk.without_predecessor`).
 
 The official tables of the 1 July 2025 reform are embedded:
 :meth:`Crosswalk.official` links the 10,051 communes and 63 provinces of
-``vn-2024`` to the 3,321 communes and 34 provinces of ``vn-2025``.
+``vn-2024`` to the 3,321 communes and 34 provinces of ``vn-2025``. For
+Vĩnh Phúc it also links the 136 communes of ``vinh-phuc-2021`` to the 121
+of ``vn-2024`` (the merges in force 1 January 2025), and, chaining both
+(:meth:`Crosswalk.then`), to ``vn-2025``.
 District-level units have no successor tier; :meth:`Crosswalk.derive` links
 them to the new provinces or communes through their provinces or communes.
 
@@ -69,6 +72,7 @@ WEIGHT_TOLERANCE = _crosswalk.WEIGHT_TOLERANCE
 
 _COMMUNE_TABLE = "vn_commune_crosswalk_2025.csv"
 _PROVINCE_TABLE = "vn_province_crosswalk_2025.csv"
+_VINH_PHUC_TABLE = "vinh_phuc_crosswalk_2025_01.csv"
 
 #: Rows of the official tables that are not used, and why. Each is
 #: ``(table, old code, new code, reason)``.
@@ -131,7 +135,10 @@ def _edition(h: Hierarchy | str, parameter: str = "hierarchy") -> Hierarchy:
         (Hierarchy, str),
         func="Crosswalk",
         parameter=parameter,
-        expected="a Hierarchy or the name of an embedded edition ('vn-2024', 'vn-2025')",
+        expected=(
+            "a Hierarchy or the name of an embedded edition ('vinh-phuc-2021', 'vn-2024', "
+            "'vn-2025')"
+        ),
     )
     return _units.load(h) if isinstance(h, str) else h
 
@@ -399,6 +406,16 @@ class Crosswalk:
         Weights are equal shares; change them with :meth:`with_weights`.
         From an edition to itself: :meth:`identity`.
 
+        From ``vinh-phuc-2021`` to ``vn-2024``: Vĩnh Phúc's province, its 9
+        district-level units and 133 of its 136 communes, each going whole to
+        one unit of ``vn-2024`` limited to Vĩnh Phúc (the merges of Nghị quyết
+        1287/NQ-UBTVQH15, in force 1 January 2025; each row of the embedded
+        ``vinh_phuc_crosswalk_2025_01.csv`` names its source). Three communes
+        (08821 Nhạo Sơn, 08857 Đình Chu, 09058 Hồng Phương) were merged on
+        that day into units no source at hand names; they stay unmapped.
+        From ``vinh-phuc-2021`` to ``vn-2025``: that crosswalk followed by the
+        official one (:meth:`then`).
+
         Parameters
         ----------
         old, new
@@ -417,7 +434,14 @@ class Crosswalk:
         >>> Crosswalk.official("vn-2025", "vn-2024")
         Traceback (most recent call last):
         ...
-        cchc_indicators.errors.DefinitionError: no official crosswalk from vn-2025 to vn-2024; the package holds one from vn-2024 to vn-2025 (build others with Crosswalk.from_records)
+        cchc_indicators.errors.DefinitionError: no official crosswalk from vn-2025 to vn-2024; the package holds vinh-phuc-2021 -> vn-2024, vinh-phuc-2021 -> vn-2025, vn-2024 -> vn-2025 (build others with Crosswalk.from_records)
+        >>> vp = Crosswalk.official("vinh-phuc-2021", "vn-2024")
+        >>> vp.successors("08734")  # Trưng Trắc went into Hai Bà Trưng (08740)
+        (('08740', 1.0),)
+        >>> vp.unmapped()
+        ('08821', '08857', '09058')
+        >>> Crosswalk.official("vinh-phuc-2021", "vn-2025").successors("08734")  # now Phúc Yên ward
+        (('08740', 1.0),)
         """
         a, b = _units.edition(old).name, _units.edition(new).name
         return _official(a, b)
@@ -493,6 +517,87 @@ class Crosswalk:
         how = f"{where}{' (normalised)' if normalize else ''}"
         weighting = how if self.weighting == "equal" else f"{self.weighting}; {how}"
         return attrs.evolve(self, weight=final, weighting=weighting)
+
+    # ------------------------------------------------------------------ chaining
+
+    def then(self, other: Crosswalk) -> Crosswalk:
+        """Return the crosswalk that follows this one, then ``other``.
+
+        ``other`` must start from the edition this one goes to: each unit this
+        one links to is matched by code to an old unit of ``other`` (so
+        ``other`` may start from a larger list, such as the whole country).
+        A link's weight is the product of the two weights, and links reaching
+        one unit through several intermediate units add up. An old unit with a
+        link to an intermediate unit that ``other`` leaves unmapped keeps no
+        link at all, rather than part of its share: it becomes unmapped and a
+        note names it. The source, weighting and notes of both are kept.
+
+        Parameters
+        ----------
+        other
+            The second crosswalk.
+
+        Returns
+        -------
+        Crosswalk
+            From this crosswalk's old edition to ``other``'s new one.
+
+        Raises
+        ------
+        DefinitionError
+            If ``other`` is not a crosswalk, starts from another edition, or
+            lacks a unit this one links to.
+
+        Examples
+        --------
+        >>> first = Crosswalk.official("vinh-phuc-2021", "vn-2024")
+        >>> both = first.then(Crosswalk.official("vn-2024", "vn-2025"))
+        >>> both
+        Crosswalk('vinh-phuc-2021' -> 'vn-2025', links=134, levels=province->province, commune->commune)
+        >>> both.successors("09094")  # Việt Xuân -> Sao Đại Việt (1 Jan 2025) -> Vĩnh Thành
+        (('09106', 1.0),)
+        >>> both.predecessors("08740")  # the ward Phúc Yên of 2025, from six units of 2021
+        (('08734', 1.0), ('08737', 1.0), ('08740', 1.0), ('08743', 1.0), ('08755', 1.0), ('08758', 1.0))
+        >>> first.then(first)
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.errors.DefinitionError: cannot chain crosswalks: the first goes to vn-2024, the second starts from vinh-phuc-2021
+        """
+        given: object = other  # typed, but callers may pass anything
+        if not isinstance(given, Crosswalk):
+            msg = f"Crosswalk.then: 'other' is a Crosswalk, got {type(given).__name__}"
+            raise DefinitionError(msg)
+        if not _same(self.new.edition, other.old.edition):
+            msg = (
+                f"cannot chain crosswalks: the first goes to {self.new.edition}, the second "
+                f"starts from {other.old.edition}"
+            )
+            raise DefinitionError(msg)
+        o, nw, weights, partly, lost = _crosswalk.compose_links(self, other)
+        notes = [*self.notes, *other.notes]
+        if lost:
+            notes.append(
+                f"chained {self.old.edition} -> {self.new.edition} -> {other.new.edition}: "
+                f"{len(lost)} old unit(s) reach a unit the second crosswalk leaves unmapped and "
+                f"are left unmapped: {', '.join(lost[:10])}{', ...' if len(lost) > 10 else ''}"
+            )
+        weighting = (
+            self.weighting
+            if self.weighting == other.weighting
+            else f"{self.weighting}; then {other.weighting}"
+        )
+        return Crosswalk(
+            self.old,
+            other.new,
+            o,
+            nw,
+            weights,
+            partly,
+            source=f"{self.source}; then {other.source}",
+            weighting=weighting,
+            ignored=(*self.ignored, *other.ignored),
+            notes=tuple(notes),
+        )
 
     # ------------------------------------------------------------------ derived links
 
@@ -759,14 +864,28 @@ class Crosswalk:
         return "\n".join(lines)
 
 
-@functools.lru_cache(maxsize=4)
+def _same(a: str | None, b: str | None) -> bool:
+    if a == b:
+        return True
+    ea, eb = _units.resolve(a), _units.resolve(b)
+    return ea is not None and ea is eb
+
+
+_HELD = ("vinh-phuc-2021 -> vn-2024", "vinh-phuc-2021 -> vn-2025", "vn-2024 -> vn-2025")
+
+
+@functools.lru_cache(maxsize=8)
 def _official(old: str, new: str) -> Crosswalk:
     if old == new:
         return attrs.evolve(Crosswalk.identity(old), source=f"identity ({old})")
+    if (old, new) == ("vinh-phuc-2021", "vn-2024"):
+        return _vinh_phuc_2025_01()
+    if (old, new) == ("vinh-phuc-2021", "vn-2025"):
+        return _official("vinh-phuc-2021", "vn-2024").then(_official("vn-2024", "vn-2025"))
     if (old, new) != ("vn-2024", "vn-2025"):
         msg = (
-            f"no official crosswalk from {old} to {new}; the package holds one from vn-2024 to "
-            "vn-2025 (build others with Crosswalk.from_records)"
+            f"no official crosswalk from {old} to {new}; the package holds {', '.join(_HELD)} "
+            "(build others with Crosswalk.from_records)"
         )
         raise DefinitionError(msg)
     errata = {(t, a, b): why for t, a, b, why in ERRATA}
@@ -804,3 +923,21 @@ def _official(old: str, new: str) -> Crosswalk:
         ignored=tuple(ignored),
         notes=tuple(notes),
     )
+
+
+def _vinh_phuc_2025_01() -> Crosswalk:
+    """Vĩnh Phúc's units of 2021-2024 to its units of vn-2024 (the merges of 1 January 2025)."""
+    cw = Crosswalk.from_records(
+        _units._read_rows(_VINH_PHUC_TABLE),
+        old="vinh-phuc-2021",
+        new=_units.load("vn-2024", province="26"),
+        source=_VINH_PHUC_TABLE,
+        first_row=2,
+    )
+    unmapped = cw.unmapped("commune")
+    note = (
+        f"{_VINH_PHUC_TABLE}: the merges of Nghị quyết 1287/NQ-UBTVQH15 (in force 1 January "
+        f"2025), each row with its source; {len(unmapped)} communes ({', '.join(unmapped)}) "
+        "disappeared that day into units no source at hand names, and stay unmapped"
+    )
+    return attrs.evolve(cw, notes=(note,))

@@ -142,6 +142,7 @@ _UNIT_LISTS: dict[str, Callable[[], Hierarchy]] = {
     "national-2024": _national("vn-2024"),
     "national-2025": _national("vn-2025"),
     "provinces-2024": provinces_2024,
+    "vinh-phuc-2021": _national("vinh-phuc-2021"),
     "vinh-phuc-2024": plan_units,
     "vinh-phuc-only-2024": vinh_phuc_units,
 }
@@ -155,7 +156,7 @@ def unit_lists() -> tuple[str, ...]:
     Examples
     --------
     >>> unit_lists()
-    ('national-2024', 'national-2025', 'provinces-2024', 'vinh-phuc-2024', 'vinh-phuc-only-2024')
+    ('national-2024', 'national-2025', 'provinces-2024', 'vinh-phuc-2021', 'vinh-phuc-2024', 'vinh-phuc-only-2024')
     """
     return tuple(sorted(_UNIT_LISTS))
 
@@ -172,6 +173,9 @@ def units(name: str) -> Hierarchy:
                               communes
     ``"national-2025"``       the national edition ``vn-2025``: 34 provinces,
                               3,321 communes (from 1 July 2025)
+    ``"vinh-phuc-2021"``      the edition ``vinh-phuc-2021``: Vĩnh Phúc's 9
+                              district-level units and 136 communes in force
+                              from 1 February 2020 to 31 December 2024
     ``"vinh-phuc-2024"``      :func:`plan_units`: the 63 provinces, and Vĩnh
                               Phúc's districts and communes
     ``"vinh-phuc-only-2024"`` :func:`vinh_phuc_units`: Vĩnh Phúc alone
@@ -188,7 +192,8 @@ def units(name: str) -> Hierarchy:
     Returns
     -------
     Hierarchy
-        The units: the 2024 edition, or the 2025 edition for ``"national-2025"``.
+        The units: the 2024 edition, the 2025 edition for ``"national-2025"``,
+        or ``vinh-phuc-2021`` for ``"vinh-phuc-2021"``.
 
     Raises
     ------
@@ -204,7 +209,7 @@ def units(name: str) -> Hierarchy:
     >>> units("vinh-phuc-2025")
     Traceback (most recent call last):
     ...
-    cchc_indicators.errors.DefinitionError: unknown unit list 'vinh-phuc-2025'; the unit lists are 'national-2024', 'national-2025', 'provinces-2024', 'vinh-phuc-2024', 'vinh-phuc-only-2024'
+    cchc_indicators.errors.DefinitionError: unknown unit list 'vinh-phuc-2025'; the unit lists are 'national-2024', 'national-2025', 'provinces-2024', 'vinh-phuc-2021', 'vinh-phuc-2024', 'vinh-phuc-only-2024'
     """
     build = _UNIT_LISTS.get(name) if isinstance(name, str) else None
     if build is None:

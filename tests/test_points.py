@@ -943,6 +943,9 @@ VALID_STRUCTURES = {
     ),
     "leaf with empty children": doc(leaf_doc(children=[])),
     "texts": doc(leaf_doc(name="Tên", source="s", notes="n", part="survey"), name="N", source="S", notes="", default_part="self"),
+    "catalogue fields": doc(leaf_doc(name_vi="Tên"), name_vi="Tên", index="par-index", decision="876/QĐ-BNV", in_force={"from": 2022, "to": 2030}, source_url="https://example.org"),
+    "in_force as a pair": doc(in_force=[2016, 2016]),
+    "in_force null": doc(in_force=None),
 }  # fmt: skip
 
 #: Documents both refuse, with a distinctive part of the loader's message.
@@ -981,6 +984,10 @@ INVALID_STRUCTURES = {
     "grade without lower": (doc(grades=[{"label": "A"}]), "a grade needs a 'label' and a 'lower'"),
     "grade extra key": (doc(grades=[{"label": "A", "lower": 1, "x": 0}]), "a grade: unknown field 'x'"),
     "grades null": (doc(grades=None), "grades are a sequence"),
+    "name_vi null": (doc(leaf_doc(name_vi=None)), "'name_vi' is text, got None"),
+    "in_force without to": (doc(in_force={"from": 2022}), "'in_force' needs both 'from' and 'to'"),
+    "in_force year as text": (doc(in_force=["2022", 2030]), "a whole year such as 2022, got '2022'"),
+    "in_force extra key": (doc(in_force={"from": 2022, "to": 2030, "until": 2031}), "unknown field 'until'"),
 }  # fmt: skip
 
 #: Documents the schema accepts but the loader refuses: rules across values (see its $comment).
@@ -993,6 +1000,7 @@ BEYOND_STRUCTURE_SCHEMA = {
     "linear equal goalposts": (doc(leaf_doc(rule={"kind": "linear", "low": 1, "high": 1})), "must be finite and differ"),
     "grades share a bound": (doc(grades=[["A", 90], ["B", 90]]), "share the lower bound 90"),
     "grades share a label": (doc(grades=[["A", 90], ["A", 80]]), "grade labels must differ"),
+    "in_force first after last": (doc(in_force={"from": 2030, "to": 2022}), "the first year 2030 is after the last 2022"),
 }  # fmt: skip
 
 

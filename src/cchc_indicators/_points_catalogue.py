@@ -234,7 +234,7 @@ def structure_for(index: str, year: int) -> Structure:
     >>> structure_for("par-index", 2023)
     Traceback (most recent call last):
     ...
-    cchc_indicators.errors.UnknownPeriodError: no shipped structure of index 'par-index' is in force in 2023; the method in force, Decision 876/QĐ-BNV (2022-2030; issued 10 November 2022; 8 domains, 37 criteria and 88 sub-criteria; 100 points, of which 32 are assessed through the sociological survey), is not shipped: the maximum points of each domain and of each criterion were not found in a public source; the shipped ones are 'par-index-2017' (Decision 2948/QĐ-BNV, in force 2017-2019)
+    cchc_indicators.errors.UnknownPeriodError: no shipped structure of index 'par-index' is in force in 2023; the method in force, Decision 876/QĐ-BNV (2022-2030; issued 10 November 2022; 8 domains, 37 criteria and 88 sub-criteria; 100 points, of which 32 are assessed through the sociological survey and the other 68 by the province's self-assessment), is not shipped: the maximum points of each domain and of each criterion were not found in a public source; the shipped ones are 'par-index-2017' (Decision 2948/QĐ-BNV, in force 2017-2019)
     """
     check_type(index, str, func="structure_for", parameter="index")
     if isinstance(year, bool) or not isinstance(year, int):

@@ -407,7 +407,9 @@ class TestEvaluateBadInput:
         code, _ = run("evaluate", "--plan", "ha-noi-2021-2025", "--data", str(data))
         assert code == 2
         err = one_line_error(capsys)
-        assert f"--plan: 'ha-noi-2021-2025' is neither a catalogue ({PLAN}) nor a file" in err
+        shown = ", ".join(catalog.names())
+        assert f"--plan: 'ha-noi-2021-2025' is neither a catalogue ({shown}) nor a file" in err
+        assert PLAN in shown
 
     def test_plan_without_units(
         self, own_plan: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]

@@ -7,9 +7,10 @@ Commands
     print the scorecard (``--period 2023`` for a mid-term review).
 ``cchc catalog list`` / ``cchc catalog show NAME``
     The plans shipped with the package.
-``cchc evaluate --plan NAME_OR_FILE --data DATA.csv [--units NAME_OR_FILE] [...]``
+``cchc evaluate --plan NAME_OR_FILE --data DATA.csv [--units NAME_OR_FILE] [--by-unit] [...]``
     Evaluate a plan on a long observation file; ``--units`` names an embedded
-    unit list (such as ``national-2024``) or a units CSV file.
+    unit list (such as ``national-2024``) or a units CSV file; ``--by-unit``
+    prints one line per unit, sorted by status.
 ``cchc rollup --units U.csv --data D.csv --indicator CODE [...]``
     Roll one indicator of a long observation file up a unit list.
 ``cchc survey --responses R.csv --scale 1-5 --satisfied 4,5 [...]``
@@ -146,6 +147,14 @@ def _parser() -> argparse.ArgumentParser:
         help=(
             "evaluate the targets of a tier the units lack on another tier, such as "
             "district=commune since the district tier was abolished"
+        ),
+    )
+    ev.add_argument(
+        "--by-unit",
+        action="store_true",
+        help=(
+            "one line per unit with its status on each target, best news first "
+            "(--format table, csv or json); for plans about every province"
         ),
     )
     _add_output_options(ev)
@@ -350,6 +359,27 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _render_by_unit(result: Evaluation, fmt: str) -> str:
+    """``--by-unit``: the units side by side (:mod:`cchc_indicators.scorecard`)."""
+    import csv
+    import io
+    import json
+
+    from .scorecard import by_unit, unit_table
+
+    if fmt == "table":
+        return unit_table(result)
+    records = by_unit(result)
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2)
+    buf = io.StringIO()
+    fields = list(records[0]) if records else ["unit"]
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return buf.getvalue().rstrip("\r\n")
+
+
 def _render(result: Evaluation, fmt: str) -> str:
     if fmt == "table":
         return result.scorecard()
@@ -375,6 +405,9 @@ def _load_plan(text: str) -> Plan:
 def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
     from .datasets import units as embedded_units
 
+    if args.by_unit and args.format not in ("table", "csv", "json"):
+        msg = f"--by-unit writes --format table, csv or json, not {args.format}"
+        raise _UsageError(msg)
     fmt = _plot_format(args.plot)
     tier_map = _tier_map(args.tier_map)
     plan = _load_plan(args.plan)
@@ -397,7 +430,8 @@ def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
         rank_rounding=args.rank_rounding,
     )
     _save_plot(result, args.plot, fmt)
-    write_output(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
+    render = _render_by_unit if args.by_unit else _render
+    write_output(lambda fh: fh.write(render(result, args.format) + "\n"), args.output, out)
     return 0
 
 

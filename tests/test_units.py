@@ -178,16 +178,22 @@ class TestEditions:
 
     def test_in_force_of_another_province_before_2025(self) -> None:
         """Vĩnh Phúc's own list does not answer for another province."""
-        with pytest.raises(DefinitionError, match=r"national or province 25\); the editions cover vn-2024"):
+        with pytest.raises(
+            DefinitionError, match=r"national or province 25\); the editions cover vn-2024"
+        ):
             units.in_force("2021-10-14", province="25")
 
     def test_in_force_bad_arguments(self) -> None:
         """A date that is not a date, or a province that is not a code, is refused."""
         with pytest.raises(DefinitionError, match="validity dates are dates or"):
             units.in_force("14/10/2021")
-        with pytest.raises(DefinitionError, match="'date' is a date or 'YYYY-MM-DD' text, got None"):
+        with pytest.raises(
+            DefinitionError, match="'date' is a date or 'YYYY-MM-DD' text, got None"
+        ):
             units.in_force(None)  # type: ignore[arg-type]
-        with pytest.raises(DefinitionError, match="'province' is a province code such as '26', got 26"):
+        with pytest.raises(
+            DefinitionError, match="'province' is a province code such as '26', got 26"
+        ):
             units.in_force("2021-10-14", province=26)  # type: ignore[arg-type]
 
     def test_describe(self) -> None:
@@ -197,7 +203,10 @@ class TestEditions:
         assert "district 696" in text
         assert "not the list of 30 June 2025" in text
         assert "valid 2025-01-01 to 2025-02-28" in text
-        assert "(start not stated)" in units.Edition("x", "X", ("province",), (1,), None, None).describe()
+        assert (
+            "(start not stated)"
+            in units.Edition("x", "X", ("province",), (1,), None, None).describe()
+        )
 
     def test_bad_dates(self) -> None:
         """Dates must be dates or ISO text, in order; counts match the levels."""

@@ -22,19 +22,36 @@ SOURCE = "Quyết định 2866/QĐ-UBND ngày 14/10/2021 của UBND tỉnh Vĩnh
 
 #: code -> (area, measure, direction, targets as (kind, threshold, tier, rule, scope, baseline, among))
 EXPECTED: dict[str, tuple[str, str, str, list[tuple[Any, ...]]]] = {
-    "par_index": ("overall", "score", "higher", [("rank_at_most", 15, "province", None, None, None, "province")]),
-    "sipas": ("overall", "score", "higher", [("rank_at_most", 15, "province", None, None, None, "province")]),
+    "par_index": ("overall", "score", "higher", [
+        ("rank_at_most", 15, "province", None, None, None, "province"),
+        ("no_worse_than_previous", 0, "province", None, None, None, None),
+    ]),
+    "sipas": ("overall", "score", "higher", [
+        ("rank_at_most", 15, "province", None, None, None, "province"),
+        ("no_worse_than_previous", 0, "province", None, None, None, None),
+    ]),
     "procedures_online": ("procedures", "percent", "higher", [("at_least", 80, "province", None, None, None, None)]),
     "procedures_on_national_portal": ("procedures", "percent", "higher", [("at_least", 80, "province", None, None, None, None)]),
     "dossiers_online": ("procedures", "percent", "higher", [("at_least", 50, "province", None, "territory", None, None)]),
     "satisfaction_procedures": ("procedures", "percent", "higher", [("at_least", 90, "province", None, None, None, None)]),
-    "satisfaction_land_construction_investment": ("procedures", "percent", "higher", [("at_least", 85, "province", None, None, None, None)]),
+    "satisfaction_land_construction_investment": ("procedures", "percent", "higher", [
+        ("at_least", 85, "province", None, None, None, None),
+        ("at_least", 85, "province", None, None, None, None),  # per field
+    ]),
+    "satisfaction_land": ("procedures", "percent", "higher", []),
+    "satisfaction_construction": ("procedures", "percent", "higher", []),
+    "satisfaction_investment": ("procedures", "percent", "higher", []),
     "no_resubmission": ("procedures", "percent", "higher", [("at_least", 80, "province", None, None, None, None)]),
     "public_service_units": ("organisation", "count", "lower", [("reduce_by", 0.10, "province", None, None, "2021", None)]),
     "public_service_staff": ("organisation", "count", "lower", [("reduce_by", 0.10, "province", None, None, "2021", None)]),
     "autonomous_units": ("organisation", "percent", "higher", [("at_least", 20, "province", None, None, None, None)]),
     "satisfaction_administration": ("civil_service", "percent", "higher", [("at_least", 90, "province", None, None, None, None)]),
-    "satisfaction_health_education": ("organisation", "percent", "higher", [("at_least", 85, "province", None, None, None, None)]),
+    "satisfaction_health_education": ("organisation", "percent", "higher", [
+        ("at_least", 85, "province", None, None, None, None),
+        ("at_least", 85, "province", None, None, None, None),  # per field
+    ]),
+    "satisfaction_health": ("organisation", "percent", "higher", []),
+    "satisfaction_education": ("organisation", "percent", "higher", []),
     "self_financing_units": ("public_finance", "percent", "higher", [("at_least", 20, "province", None, None, None, None)]),
     "units_converted": ("public_finance", "percent", "higher", [("at_least", 100, "province", None, None, None, None)]),
     "eid_online_users": ("digital_government", "percent", "higher", [("at_least", 100, "province", None, None, None, None)]),
@@ -60,12 +77,17 @@ TEMPORAL: dict[str, str] = {
     "dossiers_online": "flow",
     "satisfaction_procedures": "flow",
     "satisfaction_land_construction_investment": "flow",
+    "satisfaction_land": "flow",
+    "satisfaction_construction": "flow",
+    "satisfaction_investment": "flow",
     "no_resubmission": "flow",
     "public_service_units": "stock",
     "public_service_staff": "stock",
     "autonomous_units": "stock",
     "satisfaction_administration": "flow",
     "satisfaction_health_education": "flow",
+    "satisfaction_health": "flow",
+    "satisfaction_education": "flow",
     "self_financing_units": "stock",
     "units_converted": "stock",
     "eid_online_users": "stock",
@@ -172,7 +194,7 @@ class TestVinhPhucPlan:
         assert "not been checked word for word against the signed text" in plan.notes
 
     def test_codes_are_exactly_the_public_ones_in_order(self, plan: Plan) -> None:
-        """The indicator codes are the 20 public identifiers, in plan order."""
+        """The indicator codes are the 25 public identifiers, in plan order (fields after their pool)."""
         assert plan.codes == tuple(EXPECTED)
 
     @pytest.mark.parametrize("code", list(EXPECTED))
@@ -247,6 +269,52 @@ class TestVinhPhucPlan:
         district = plan.indicator("meetings_online").targets[1]
         assert district.rule == ShareMeeting("== 1", denominator="all")
         assert district.describe("%") == ">= 80 % of all districts == 1 (district tier)"
+
+    @pytest.mark.parametrize("code", ["par_index", "sipas"])
+    def test_rank_and_score_are_judged_every_year(self, plan: Plan, code: str) -> None:
+        """"duy trì, cải thiện ... thuộc tốp 15 hằng năm": top 15 and no fall, in every year."""
+        rank, change = plan.indicator(code).targets
+        assert rank.each_period and change.each_period
+        assert rank.describe() == "rank <= 15 among provinces, every period (province tier)"
+        assert change.bound == 0.0
+
+    @pytest.mark.parametrize(
+        ("code", "fields"),
+        [
+            (
+                "satisfaction_land_construction_investment",
+                ("satisfaction_land", "satisfaction_construction", "satisfaction_investment"),
+            ),
+            ("satisfaction_health_education", ("satisfaction_health", "satisfaction_education")),
+        ],
+    )
+    def test_pooled_satisfaction_has_both_readings(
+        self, plan: Plan, code: str, fields: tuple[str, ...]
+    ) -> None:
+        """The first target pools the fields, the second holds in each; fields have no target."""
+        pooled, per_field = plan.indicator(code).targets
+        assert (pooled.fields, per_field.fields) == ((), fields)
+        assert pooled.threshold == per_field.threshold == 85.0
+        for field in fields:
+            assert plan.indicator(field).targets == ()
+        text = plan.indicator(code).description
+        assert "Two readings are evaluated: pooled" in text
+        assert "does not say which it means" in text
+
+    @pytest.mark.parametrize(
+        "code", ["procedures_online", "procedures_on_national_portal", "dossiers_online"]
+    )
+    def test_decree_42_names_are_aliases(self, plan: Plan, code: str) -> None:
+        """Level 4/3 became 'toàn trình'/'một phần' (Decree 42/2022/NĐ-CP): aliases, same code."""
+        vi, en = plan.indicator(code).aliases
+        assert "toàn trình, một phần" in vi and "42/2022/NĐ-CP" in vi
+        assert "full or partial online" in en
+
+    def test_the_2025_ranking_is_explained(self, plan: Plan) -> None:
+        """Vĩnh Phúc is no province after 1 July 2025: the docs of the target say what 2025 means."""
+        text = plan.indicator("par_index").description
+        assert "ceased to be a province on 1 July 2025" in text
+        assert "the last year Vĩnh Phúc can be ranked is 2024" in text
 
     def test_dossiers_are_taken_on_the_territory(self, plan: Plan) -> None:
         """The online-dossier target is taken on the province's whole territory."""

@@ -30,7 +30,14 @@ from cchc_indicators import (
 from cchc_indicators.datasets import SYNTHETIC_NOTE
 from cchc_indicators.evaluate import COLUMNS, STATUSES, Evaluation, evaluate
 from cchc_indicators.plan import Plan
-from cchc_indicators.targets import at_least, at_most, increase_by, rank_at_most, reduce_by
+from cchc_indicators.targets import (
+    at_least,
+    at_most,
+    increase_by,
+    no_worse_than_previous,
+    rank_at_most,
+    reduce_by,
+)
 
 Row = Mapping[str, Any]
 Unit = tuple[str, str, str, str | None]
@@ -1163,19 +1170,35 @@ class TestDemo:
     def demo(period: object = None) -> Evaluation:
         return evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel(), period=period)
 
-    def test_2025_mixes_achieved_and_missed_with_one_no_data(self) -> None:
-        """In 2025 the plan rows are achieved or not_achieved, and one has no data."""
+    @staticmethod
+    def kinds(ev: Evaluation, indicator: str) -> dict[str, Row]:
+        """The province's rows of ``indicator``, by the start of their target text."""
+        return {
+            r["target"].split(" ")[0]: r
+            for r in ev.rows
+            if r["unit"] == "26" and r["indicator"] == indicator
+        }
+
+    def test_2025_statuses_are_final_and_say_why_a_row_is_open(self) -> None:
+        """In 2025 no plan row is on or off track: each is final, or says what is missing."""
         ev = self.demo()
         assert ev.period == "2025"
         counts = ev.counts(ev.plan_rows())
         assert counts["achieved"] > 0
         assert counts["not_achieved"] > 0
-        assert counts["achieved"] + counts["not_achieved"] + counts["no_data"] == len(
-            ev.plan_rows()
-        )
-        (missing,) = [r for r in ev.plan_rows() if r["status"] == "no_data"]
-        assert missing["indicator"] == "satisfaction_health_education"
-        assert len(ev.plan_rows()) == 23  # 20 indicators; meetings 2 targets, work files 3
+        assert counts["on_track"] == counts["off_track"] == 0
+        missing = {r["indicator"] for r in ev.plan_rows() if r["status"] == "no_data"}
+        assert missing == {
+            "satisfaction_health_education",
+            "satisfaction_health",
+            "satisfaction_education",
+        }
+        (open_row,) = [r for r in ev.plan_rows() if r["status"] == "insufficient_data"]
+        # SIPAS 2021-2024 rose every year; 2025 has no ranking of Vĩnh Phúc
+        assert (open_row["indicator"], open_row["periods_without_data"]) == ("sipas", "2025")
+        # 25 indicators, 5 of them fields without targets of their own; PAR INDEX and SIPAS
+        # 2 targets each, meetings 2, work files 3, the pooled satisfactions 1 + one per field
+        assert len(ev.plan_rows()) == 20 + 1 + 1 + 1 + 2 + 3 + 2
 
     def test_2025_hand_checked_rows(self) -> None:
         """Public service units 640 -> 585 = -8.59 % (missed); staff 21500 -> 19100 = -11.16 %; 8 of 9 districts meet."""
@@ -1189,23 +1212,62 @@ class TestDemo:
         share = row(ev, "26", "tier:district", "meetings_online")
         assert share["value"] == pytest.approx(800 / 9)
         assert share["status"] == "achieved"
-        assert row(ev, "26", indicator="par_index")["value"] == 12.0
-        assert row(ev, "26", indicator="sipas")["value"] == 18.0
+
+    def test_2025_top_15_every_year(self) -> None:
+        """Demo ranks: PAR INDEX 22, 19, 17, 14 and SIPAS 25, 23, 21, 20 in 2021-2024; none in 2025."""
+        ev = self.demo()
+        par = self.kinds(ev, "par_index")["rank"]
+        assert par["value"] is None  # no 2025 ranking ranks Vĩnh Phúc
+        assert par["status"] == "not_achieved"
+        assert par["periods_not_met"] == "2021, 2022, 2023"
+        assert par["periods_without_data"] == "2025"
+        sipas = self.kinds(ev, "sipas")["rank"]
+        assert sipas["periods_not_met"] == "2021, 2022, 2023, 2024"
+
+    def test_2025_split_reading_of_pooled_satisfaction(self) -> None:
+        """Land 80 %, construction 85 %, investment 89.3 %: pooled 84 % misses, per field land misses.
+
+        Demo answers in 2025: land 400/500, construction 340/400, investment 268/300;
+        pooled (400 + 340 + 268) / 1200 = 84 %.
+        """
+        ev = self.demo()
+        pooled = row(ev, "26", indicator="satisfaction_land_construction_investment")
+        assert pooled["value"] == pytest.approx(84.0)
+        assert pooled["status"] == "not_achieved"
+        fields = {
+            code: row(ev, "26", indicator=code)
+            for code in (
+                "satisfaction_land",
+                "satisfaction_construction",
+                "satisfaction_investment",
+            )
+        }
+        assert fields["satisfaction_land"]["value"] == pytest.approx(80.0)
+        assert fields["satisfaction_construction"]["value"] == pytest.approx(85.0)
+        assert fields["satisfaction_investment"]["value"] == pytest.approx(268 / 3)
+        assert [r["status"] for r in fields.values()] == ["not_achieved", "achieved", "achieved"]
+        assert all(r["target"].startswith(">= 85 % in each field (") for r in fields.values())
 
     def test_2023_mixes_on_track_and_off_track(self) -> None:
-        """The mid-term review has plan rows both on track and off track."""
+        """The mid-term review has rows on and off track; only years already missed are final."""
         ev = self.demo(2023)
         counts = ev.counts(ev.plan_rows())
         assert counts["on_track"] > 0
         assert counts["off_track"] > 0
-        assert counts["not_achieved"] == 0
+        final = {
+            (r["indicator"], r["target"].split(" ")[0])
+            for r in ev.plan_rows()
+            if r["status"] == "not_achieved"
+        }
+        assert final == {("par_index", "rank"), ("par_index", "no"), ("sipas", "rank")}
 
-    def test_2023_rank_projection(self) -> None:
-        """PAR INDEX ranks 22, 19, 17 in 2021-2023: mean 19 1/3, slope -2.5 -> 11.83 by 2025, on track."""
-        r = row(self.demo(2023), "26", indicator="par_index")
+    def test_2023_every_year_targets_are_not_projected(self) -> None:
+        """PAR INDEX rank 17 in 2023 (22, 19 before): missed in every year so far, no projection."""
+        r = self.kinds(self.demo(2023), "par_index")["rank"]
         assert r["value"] == 17.0
-        assert r["projected"] == pytest.approx(58 / 3 - 2.5 * 3)
-        assert r["status"] == "on_track"
+        assert r["projected"] is None
+        assert r["method"] is None
+        assert r["periods_not_met"] == "2021, 2022, 2023"
 
     @pytest.mark.parametrize("period", [None, 2023])
     def test_every_row_says_the_data_are_synthetic(self, period: object) -> None:
@@ -1216,6 +1278,218 @@ class TestDemo:
         lines = ev.scorecard().splitlines()
         assert SYNTHETIC_NOTE in lines[0]
         assert SYNTHETIC_NOTE in lines[-1]
+
+
+# --------------------------------------------------------------------------- every period (issue 12)
+
+
+class TestEveryPeriod:
+    """``each_period``: the target must hold in every period from the baseline to the deadline."""
+
+    def ev(self, values: Mapping[int, float], period: int | None = None, **options: Any) -> Row:
+        ind = score("score", at_least(80, each_period=True, **options))
+        p = panel(hierarchy(PROVINCE), [ind], series("score", "26", values))
+        return row(evaluate(plan(ind), p, period=period), "26")
+
+    def test_held_every_year_is_achieved_at_the_deadline(self) -> None:
+        """81, 82, 80, 85, 90 against >= 80 in every year 2021-2025: achieved."""
+        r = self.ev({2021: 81, 2022: 82, 2023: 80, 2024: 85, 2025: 90})
+        assert (r["status"], r["periods_not_met"], r["periods_without_data"]) == (
+            "achieved",
+            None,
+            None,
+        )
+        assert r["target"] == ">= 80 points, every period"
+
+    def test_held_so_far_is_on_track_before_the_deadline(self) -> None:
+        """81, 82, 80 in 2021-2023: every year so far, but 2024 and 2025 are to come."""
+        r = self.ev({2021: 81, 2022: 82, 2023: 80})
+        assert r["status"] == "on_track"
+        assert r["projected"] is None and r["method"] is None
+
+    def test_one_missed_year_is_final(self) -> None:
+        """79 in 2022 cannot be made good by 95 in 2025: not achieved, 2022 named."""
+        r = self.ev({2021: 81, 2022: 79, 2023: 85, 2024: 85, 2025: 95})
+        assert (r["status"], r["periods_not_met"], r["value"]) == ("not_achieved", "2022", 95.0)
+        # already final at the mid-term, before the deadline
+        mid = self.ev({2021: 81, 2022: 79, 2023: 85})
+        assert (mid["status"], mid["periods_not_met"]) == ("not_achieved", "2022")
+
+    def test_a_year_without_data_leaves_it_open(self) -> None:
+        """No 2023 figure: held in every year with data, but not shown for 2023."""
+        r = self.ev({2021: 81, 2022: 82, 2024: 85, 2025: 90})
+        assert (r["status"], r["periods_without_data"]) == ("insufficient_data", "2023")
+
+    def test_a_missed_year_outweighs_a_missing_one(self) -> None:
+        """Missed 2022 and no 2023: not achieved (a failure is known), both listed."""
+        r = self.ev({2021: 81, 2022: 70, 2024: 85, 2025: 90})
+        assert (r["status"], r["periods_not_met"], r["periods_without_data"]) == (
+            "not_achieved",
+            "2022",
+            "2023",
+        )
+
+    def test_no_data_in_any_year(self) -> None:
+        """Only 2020 (before the baseline) reported, evaluated in 2020: judged on that year alone."""
+        r = self.ev({2020: 85})
+        assert r["status"] == "on_track"
+        assert self.ev({2020: 70})["status"] == "not_achieved"
+
+    def test_years_after_the_deadline_are_not_judged(self) -> None:
+        """Evaluated in 2026 for a 2024 deadline: 2025 and 2026 do not count."""
+        r = self.ev({2021: 81, 2022: 82, 2023: 80, 2024: 85, 2025: 10, 2026: 10}, deadline="2024")
+        assert (r["status"], r["periods_not_met"]) == ("achieved", None)
+
+    def test_quarters_are_the_periods_of_quarterly_data(self) -> None:
+        """Quarterly data: every quarter from 2021-Q1 counts; 2021-Q3 is missing."""
+        ind = score("score", at_least(80, each_period=True))
+        rows = [("score", "26", q, 90) for q in ("2021-Q1", "2021-Q2", "2021-Q4")]
+        r = row(evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], rows)), "26")
+        assert (r["status"], r["periods_without_data"]) == ("insufficient_data", "2021-Q3")
+
+    def test_rank_every_year(self) -> None:
+        """Ranked 1st of 2 in 2021 and 2nd of 2 in 2022 against top 1 every year: 2022 missed."""
+        ind = score("score", rank_at_most(1, among="province", each_period=True))
+        h = hierarchy([("01", "Thành phố Hà Nội", "province", None), *PROVINCE])
+        data = series("score", "26", {2021: 90, 2022: 80}) + series(
+            "score", "01", {2021: 85, 2022: 85}
+        )
+        r = row(evaluate(plan(ind), panel(h, [ind], data)), "26")
+        assert (r["value"], r["status"], r["periods_not_met"]) == (2.0, "not_achieved", "2022")
+
+    def test_per_tier_rows_are_judged_every_year_too(self) -> None:
+        """Commune shares >= 60 % every year: the pooled row and each commune's row."""
+        ind = Indicator(
+            "share",
+            "Share",
+            targets=[at_least(60, tier="commune", each_period=True)],
+        )
+        rows = [
+            ("share", c, y, n, 10)
+            for c, y, n in [
+                ("08707", 2021, 7),
+                ("08707", 2022, 5),
+                ("08710", 2021, 6),
+                ("08710", 2022, 8),
+                ("09013", 2021, 9),
+                ("09013", 2022, 9),
+            ]
+        ]
+        ev = evaluate(plan(ind), panel(hierarchy(TIERS), [ind], rows))
+        assert row(ev, "26", "tier:commune")["status"] == "on_track"  # 22/30, 22/30
+        assert row(ev, "08707")["periods_not_met"] == "2022"  # 5/10
+        assert row(ev, "08710")["status"] == "on_track"
+
+
+class TestNoWorseThanPrevious:
+    """``no_worse_than_previous``: each year after the baseline no worse than the year before."""
+
+    def test_hand_checked_changes(self) -> None:
+        """70, 72, 71.5, 73 (2021-2024): 2023 fell by 0.5, so not achieved; value = 2024's +1.5."""
+        ind = score("score", no_worse_than_previous())
+        p = panel(
+            hierarchy(PROVINCE),
+            [ind],
+            series("score", "26", {2021: 70, 2022: 72, 2023: 71.5, 2024: 73}),
+        )
+        r = row(evaluate(plan(ind), p), "26")
+        assert (r["value"], r["gap"], r["status"], r["periods_not_met"]) == (
+            1.5,
+            -1.5,
+            "not_achieved",
+            "2023",
+        )
+        assert r["unit_label"] == "points"
+        assert r["target"] == "no worse than the period before, every period"
+
+    def test_tolerance(self) -> None:
+        """A fall of 0.5 is within a tolerance of 1: on track in 2023."""
+        ind = score("score", no_worse_than_previous(tolerance=1))
+        p = panel(
+            hierarchy(PROVINCE), [ind], series("score", "26", {2021: 70, 2022: 72, 2023: 71.5})
+        )
+        assert row(evaluate(plan(ind), p), "26")["status"] == "on_track"
+
+    def test_the_baseline_year_is_not_compared_with_the_year_before_it(self) -> None:
+        """The first change judged is 2022's (from 2021): no 2020 figure is needed."""
+        ind = score("score", no_worse_than_previous())
+        p = panel(hierarchy(PROVINCE), [ind], series("score", "26", {2021: 70, 2022: 72}))
+        r = row(evaluate(plan(ind), p), "26")
+        assert (r["status"], r["periods_without_data"]) == ("on_track", None)
+
+    def test_lower_is_better_turns_the_sign(self) -> None:
+        """Days to settle 5 -> 4 -> 4.5: an improvement of 1, then a worsening of 0.5."""
+        days = score("days", no_worse_than_previous(), direction="lower", unit="days")
+        p = panel(hierarchy(PROVINCE), [days], series("days", "26", {2021: 5, 2022: 4, 2023: 4.5}))
+        ev = evaluate(plan(days), p)
+        r = row(ev, "26")
+        assert (r["value"], r["status"], r["periods_not_met"]) == (-0.5, "not_achieved", "2023")
+        assert row(evaluate(plan(days), p, period=2022), "26")["value"] == 1.0
+
+    def test_a_gap_in_the_years_has_no_previous_value(self) -> None:
+        """2021 and 2023 only: 2023 has no 2022 to compare with; 2022 and 2023 are without data."""
+        ind = score("score", no_worse_than_previous())
+        p = panel(hierarchy(PROVINCE), [ind], series("score", "26", {2021: 70, 2023: 75}))
+        r = row(evaluate(plan(ind), p), "26")
+        assert (r["value"], r["reason"], r["status"]) == (None, "no_previous_value", "no_data")
+        assert r["periods_without_data"] == "2022, 2023"
+
+    def test_a_change_beyond_the_floats_is_an_overflow_not_inf(self) -> None:
+        """-1e308 -> 1e308 changes by 2e308, beyond the floats: no value, reason overflow."""
+        ind = score("score", no_worse_than_previous())
+        p = panel(hierarchy(PROVINCE), [ind], series("score", "26", {2021: -1e308, 2022: 1e308}))
+        r = row(evaluate(plan(ind), p), "26")
+        assert (r["value"], r["reason"]) == (None, "overflow")
+
+
+class TestPerField:
+    """``fields``: a pooled target read as holding in each field."""
+
+    def test_pooled_and_per_field_readings(self) -> None:
+        """Land 40/50 = 80 %, investment 45/50 = 90 %: pooled 85/100 = 85 % holds; land misses."""
+        pooled = Indicator(
+            "lci",
+            "Pooled",
+            targets=[at_least(85), at_least(85, fields=["land", "inv"])],
+        )
+        land, inv = Indicator("land", "Land"), Indicator("inv", "Investment")
+        rows = [
+            ("lci", "26", 2025, 85, 100),
+            ("land", "26", 2025, 40, 50),
+            ("inv", "26", 2025, 45, 50),
+        ]
+        ev = evaluate(
+            plan(pooled, land, inv), panel(hierarchy(PROVINCE), [pooled, land, inv], rows)
+        )
+        assert [(r["indicator"], r["value"], r["status"]) for r in ev.rows] == [
+            ("lci", 85.0, "achieved"),
+            ("land", 80.0, "not_achieved"),
+            ("inv", 90.0, "achieved"),
+        ]
+        assert ev.rows[1]["target"] == ">= 85 % in each field (land, inv)"
+
+    def test_a_field_must_be_an_indicator_of_the_plan(self) -> None:
+        """A field the plan does not define is refused when the plan is built."""
+        pooled = Indicator("lci", "Pooled", targets=[at_least(85, fields=["land", "inv"])])
+        with pytest.raises(DefinitionError, match="'inv', which is not an indicator of the plan"):
+            plan(pooled, Indicator("land", "Land"))
+
+    def test_a_field_must_be_measured_as_the_pooled_indicator(self) -> None:
+        """A count cannot be a field of a percentage."""
+        pooled = Indicator("lci", "Pooled", targets=[at_least(85, fields=["land", "inv"])])
+        count = Indicator("inv", "Investment", measure=measures.count())
+        with pytest.raises(DefinitionError, match="field 'inv' of indicator 'lci' is not measured"):
+            plan(pooled, Indicator("land", "Land"), count)
+
+    def test_a_field_is_not_the_indicator_itself(self) -> None:
+        """An indicator cannot be its own field."""
+        with pytest.raises(DefinitionError, match="names the indicator itself as a field"):
+            Indicator("lci", "Pooled", targets=[at_least(85, fields=["lci", "inv"])])
+
+    def test_pooled_and_per_field_targets_may_coexist(self) -> None:
+        """Two at_least targets on one tier are allowed when one is per field."""
+        ind = Indicator("lci", "P", targets=[at_least(85), at_least(85, fields=["a", "b"])])
+        assert len(ind.targets) == 2
 
 
 # --------------------------------------------------------------------------- review findings

@@ -102,9 +102,14 @@ def targets_for(draw: st.DrawFn, measure: Measure, tier: str | None, kind: str) 
         baseline, deadline = draw(period_pairs())
         options["baseline"] = baseline
         options["deadline"] = draw(st.sampled_from([None, deadline]))
+    elif kind == "no_worse_than_previous":
+        threshold = draw(st.floats(0.0, 1e6, allow_nan=False))
+        options["deadline"] = draw(st.none() | _period(draw(st.integers(2000, 2040))))
     else:
         threshold = draw(st.integers(1, 100))
         options["among"] = draw(st.sampled_from(["province", "district"]))
+    if draw(st.booleans()):
+        options["each_period"] = True
     return Target(kind, threshold, **options)  # type: ignore[arg-type]
 
 

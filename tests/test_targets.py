@@ -19,6 +19,7 @@ from cchc_indicators.targets import (
     at_least,
     at_most,
     increase_by,
+    no_worse_than_previous,
     rank_at_most,
     reduce_by,
 )
@@ -60,8 +61,15 @@ class TestFactories:
         assert type(target.threshold) is float
 
     def test_kinds_constant_lists_every_factory(self) -> None:
-        """TARGET_KINDS lists the five kinds, in the order of the factories."""
-        assert TARGET_KINDS == ("at_least", "at_most", "reduce_by", "increase_by", "rank_at_most")
+        """TARGET_KINDS lists the six kinds, in the order of the factories."""
+        assert TARGET_KINDS == (
+            "at_least",
+            "at_most",
+            "reduce_by",
+            "increase_by",
+            "rank_at_most",
+            "no_worse_than_previous",
+        )
 
     def test_defaults(self) -> None:
         """Without options a target has no tier, scope, rule, baseline, peers, deadline or source."""
@@ -792,7 +800,8 @@ class TestTargetDict:
             DefinitionError,
             match=re.escape(
                 "unknown target keys ['by', 'value']; the keys are ['among', 'baseline', "
-                "'deadline', 'kind', 'rule', 'scope', 'source', 'threshold', 'tier']"
+                "'deadline', 'each_period', 'fields', 'kind', 'rule', 'scope', 'source', "
+                "'threshold', 'tier']"
             ),
         ):
             Target.from_dict({"kind": "at_least", "threshold": 80, "value": 1, "by": 2})
@@ -883,3 +892,82 @@ class TestIndicatorDictWithTargets:
                 {"code": "p", "name": "P", "targets": [{"kind": "at_least", "threshold": 120}]}
             )
         assert info.value.code == "p"
+
+
+class TestEachPeriodAndChange:
+    """``each_period``, ``no_worse_than_previous`` and the per-field ``fields`` (issue 12)."""
+
+    def test_no_worse_than_previous_is_judged_on_the_improvement(self) -> None:
+        """Quantity = improvement on the period before; holds at >= -tolerance."""
+        t = no_worse_than_previous()
+        assert (t.bound, t.higher_is_better) == (0.0, True)
+        assert t.holds(0.0) and t.holds(0.5) and not t.holds(-0.01)
+        assert t.gap(-0.25) == 0.25
+        lenient = no_worse_than_previous(tolerance=1.5)
+        assert lenient.holds(-1.5) and not lenient.holds(-1.51)
+        assert not t.holds(NAN)
+
+    def test_no_worse_than_previous_always_applies_to_every_period(self) -> None:
+        """The change from the period before is a per-period condition: each_period is set."""
+        assert no_worse_than_previous().each_period is True
+        t = Target.from_dict({"kind": "no_worse_than_previous", "threshold": 0})
+        assert t.each_period is True
+        assert t.to_dict() == {
+            "kind": "no_worse_than_previous",
+            "threshold": 0.0,
+            "each_period": True,
+        }
+
+    def test_each_period_round_trips_and_is_described(self) -> None:
+        """each_period is written to JSON only when true, and said in words."""
+        t = rank_at_most(15, among="province", each_period=True, deadline="2025")
+        assert t.to_dict()["each_period"] is True
+        assert "each_period" not in rank_at_most(15, among="province").to_dict()
+        assert Target.from_dict(t.to_dict()) == t
+        assert t.describe() == "rank <= 15 among provinces, every period"
+        assert at_least(80, each_period=True, tier="district").describe("%") == (
+            ">= 80 %, every period (district tier)"
+        )
+
+    def test_fields_round_trip_and_are_described(self) -> None:
+        """fields are written as a list and said in words."""
+        t = at_least(85, fields=["land", "construction"], source="QĐ 2866")
+        assert t.fields == ("land", "construction")
+        assert t.to_dict()["fields"] == ["land", "construction"]
+        assert Target.from_dict(t.to_dict()) == t
+        assert t.describe("%") == ">= 85 % in each field (land, construction)"
+
+    @pytest.mark.parametrize(
+        ("options", "message"),
+        [
+            ({"each_period": 1}, "each_period is true or false, got 1"),
+            ({"each_period": "yes"}, "each_period is true or false, got 'yes'"),
+            ({"fields": "land"}, "fields are a list of indicator codes, got 'land'"),
+            ({"fields": ["land", 3]}, "fields are indicator codes (non-empty text), got 3"),
+            ({"fields": ["land", ""]}, "fields are indicator codes (non-empty text), got ''"),
+            ({"fields": ["land", "land"]}, "names a field twice: ['land', 'land']"),
+            ({"fields": ["land"]}, "names at least two fields, got ['land']"),
+        ],
+    )
+    def test_bad_options_are_refused(self, options: dict[str, object], message: str) -> None:
+        """Each bad value gets a DefinitionError saying what is expected."""
+        with pytest.raises(DefinitionError, match=re.escape(message)):
+            at_least(80, **options)
+
+    def test_negative_tolerance_is_refused(self) -> None:
+        """A tolerance is a worsening allowed: never negative."""
+        with pytest.raises(
+            DefinitionError, match=r"tolerance >= 0 \(0: no decline at all\), got -1"
+        ):
+            no_worse_than_previous(tolerance=-1)
+
+    def test_change_target_has_no_fields(self) -> None:
+        """The per-field reading applies to level targets, not to a change target."""
+        with pytest.raises(DefinitionError, match="cannot have fields"):
+            no_worse_than_previous(fields=["a", "b"])
+
+    def test_tolerance_is_described_in_the_indicator_unit(self) -> None:
+        """A tolerance is written with the unit."""
+        assert no_worse_than_previous(tolerance=2).describe("points") == (
+            "no worse than the period before by more than 2 points, every period"
+        )

@@ -24,6 +24,7 @@ from ._periods import (
     granularity,
     period_end_key,
     period_sort_key,
+    previous_period,
 )
 from .errors import DefinitionError
 from .hierarchy import Hierarchy
@@ -112,6 +113,8 @@ def _row_unit_label(t: Target, scope: Scope, ind: Indicator) -> str:
     """The unit of a row's value: a rank, a change in %, a share of units in %, or the indicator's."""
     if t.kind == "rank_at_most":
         return "rank"
+    if t.kind == "no_worse_than_previous":
+        return ind.unit  # the improvement on the period before, in the indicator's unit
     if t.relative or (isinstance(t.rule, ShareMeeting) and scope.kind != "own"):
         return "%"
     return ind.unit
@@ -280,7 +283,15 @@ class _Context:
         return self.panel.periods.index(period)
 
 
-def _target_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any]]:
+def _target_rows(
+    ctx: _Context, ind: Indicator, t: Target, *, field_of: Indicator | None = None
+) -> list[dict[str, Any]]:
+    if t.fields and field_of is None:
+        # the per-field reading: the same target judged on each field's own indicator
+        out: list[dict[str, Any]] = []
+        for code in t.fields:
+            out.extend(_target_rows(ctx, ctx.plan.indicator(code), t, field_of=ind))
+        return out
     h = ctx.h
     plan_level = int(h.level_of[ctx.plan_units[0]])
     if t.tier is not None and t.tier in ctx.tier_map:
@@ -435,6 +446,8 @@ def _rows(
             # a re-based baseline made from only some predecessors would flatter a reduction
             q = np.where(partial[:, None], np.nan, q)
             reason = np.where(has_now & partial, "partial_rebased_baseline", reason)
+    elif t.kind == "no_worse_than_previous":
+        q, reason = _improvement(ctx, ind, v, reason)
     else:
         q = v
     rule_text = r.rule.to_spec() if r is not None and r.rule is not None else None
@@ -443,6 +456,87 @@ def _rows(
     return _finish(
         ctx, ind, t, judge, units, scope, rule_text, q, v, coverage[units], baseline_value, reason
     )
+
+
+def _improvement(
+    ctx: _Context, ind: Indicator, v: FloatArray, reason: NDArray[np.str_]
+) -> tuple[FloatArray, NDArray[np.str_]]:
+    """Each period's improvement on the period just before it, for every row at once.
+
+    The change ``v[t] - v[t-1]``, its sign turned where lower is better; NaN
+    where either value is missing or the period before is not in the panel
+    (reason ``no_previous_value`` for the period evaluated), and where the
+    change lies beyond the floats (reason ``overflow``).
+    """
+    periods = ctx.panel.periods
+    index = {p: k for k, p in enumerate(periods)}
+    before = np.array([index.get(previous_period(p), -1) for p in periods], dtype=np.int64)
+    has_before = before >= 0
+    earlier = np.where(has_before[None, :], v[:, np.where(has_before, before, 0)], np.nan)
+    with np.errstate(over="ignore", invalid="ignore"):
+        q = (v - earlier) * float(ind.direction.sign)
+    beyond = np.isinf(q)
+    q = np.where(beyond, np.nan, q)
+    j = ctx.j
+    has_now = ~np.isnan(v[:, j])
+    reason = np.where(has_now & np.isnan(earlier[:, j]), "no_previous_value", reason)
+    reason = np.where(has_now & beyond[:, j], "overflow", reason)
+    return q, reason
+
+
+def _each_period_window(ctx: _Context, t: Target, deadline: str | None) -> list[str]:
+    """The periods an ``each_period`` target is judged in, up to the one evaluated.
+
+    Periods of the evaluated period's granularity from the plan's baseline (for
+    a change from the period before: from the first period after the baseline)
+    to the deadline, whether or not the panel holds them.
+    """
+    start = ctx.plan.baseline or ctx.panel.periods[0]
+    out: list[str] = []
+    p = ctx.period
+    while True:
+        if t.kind == "no_worse_than_previous":
+            inside = period_sort_key(p) > period_end_key(start)
+        else:
+            inside = period_sort_key(p) >= period_sort_key(start)
+        if not inside:
+            break
+        if deadline is None or period_end_key(p) <= period_end_key(deadline):
+            out.append(p)
+        p = previous_period(p)
+    return out[::-1] or [ctx.period]
+
+
+def _each_period_status(
+    ctx: _Context, t: Target, judge: _Judge, q: FloatArray, due: bool, deadline: str | None
+) -> tuple[NDArray[np.str_], list[str | None], list[str | None]]:
+    """Statuses of an ``each_period`` target, and the periods not met and without data.
+
+    A period in which the target did not hold is not made good later
+    (``not_achieved``); a period without data leaves it open
+    (``insufficient_data``); held in every period: ``achieved`` once due,
+    ``on_track`` before.
+    """
+    window = _each_period_window(ctx, t, deadline)
+    cols = np.array([ctx.column_of(p) if ctx.column_of(p) is not None else -1 for p in window])
+    present = cols >= 0
+    qw = np.where(present[None, :], q[:, np.where(present, cols, 0)], np.nan)
+    known = ~np.isnan(qw)
+    failed = known & ~judge.holds(np.where(known, qw, 0.0))
+    missing = ~known
+    status = np.where(
+        failed.any(axis=1),
+        "not_achieved",
+        np.where(
+            missing.all(axis=1),
+            "no_data",
+            np.where(missing.any(axis=1), "insufficient_data", "achieved" if due else "on_track"),
+        ),
+    )
+    labels = np.array(window, dtype=object)
+    not_met = [", ".join(labels[row].tolist()) or None for row in failed]
+    without = [", ".join(labels[row].tolist()) or None for row in missing]
+    return status, not_met, without
 
 
 def _rank_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any]]:
@@ -531,7 +625,7 @@ def _finish(
     category = np.full(n_rows, "", dtype=object)
     attained = np.full(n_rows, "", dtype=object)
     method = ctx.method
-    if deadline is not None and not due:
+    if deadline is not None and not due and not t.each_period:
         if judge.higher_is_better is None:
             # a condition with no direction (== 1): only a straight line can be drawn
             method = "linear"
@@ -544,22 +638,30 @@ def _finish(
             projected, points, category, attained = _assess(
                 ctx, t, judge, q, v, baseline_value, window, deadline, percent
             )
-    on_track = judge.holds(projected) & ~np.isnan(projected)
-    status = np.where(
-        np.isnan(now),
-        "no_data",
-        np.where(
-            holds,
-            "achieved",
+    not_met: list[str | None] = [None] * n_rows
+    without: list[str | None] = [None] * n_rows
+    if t.each_period:
+        # judged in every period so far: no projection, a missed period is final
+        status, not_met, without = _each_period_status(ctx, t, judge, q, due, deadline)
+    else:
+        on_track = judge.holds(projected) & ~np.isnan(projected)
+        status = np.where(
+            np.isnan(now),
+            "no_data",
             np.where(
-                due,
-                "not_achieved",
+                holds,
+                "achieved",
                 np.where(
-                    points < 2, "insufficient_data", np.where(on_track, "on_track", "off_track")
+                    due,
+                    "not_achieved",
+                    np.where(
+                        points < 2,
+                        "insufficient_data",
+                        np.where(on_track, "on_track", "off_track"),
+                    ),
                 ),
             ),
-        ),
-    )
+        )
     gap = judge.gap(now)
     h = ctx.h
     rebase_text = _rebase_text(ctx, ind) if t.relative else None
@@ -596,6 +698,8 @@ def _finish(
                 "reason": (str(reason[i]) or None) if np.isnan(now[i]) else None,
                 "source": t.source or ind.source,
                 "note": ctx.panel.note or None,
+                "periods_not_met": not_met[i],
+                "periods_without_data": without[i],
             }
         )
     return out

@@ -19,6 +19,7 @@ __all__ = [
     "normalise_period",
     "period_end_key",
     "period_sort_key",
+    "previous_period",
 ]
 
 GRANULARITIES = ("year", "quarter", "month")
@@ -183,3 +184,21 @@ def _position(label: str, target: str) -> int:
 
 def _n_sub(grain: str, target: str) -> int:
     return _MONTHS[target] // _MONTHS[grain]
+
+
+def previous_period(label: str) -> str:
+    """The period of the same granularity just before ``label`` (2024-Q1 -> 2023-Q4).
+
+    Examples
+    --------
+    >>> previous_period("2024"), previous_period("2024-Q1"), previous_period("2024-01")
+    ('2023', '2023-Q4', '2023-12')
+    """
+    year = int(label[:4])
+    kind = granularity(label)
+    if kind == "year":
+        return str(year - 1)
+    sub = int(label[-1]) if kind == "quarter" else int(label[5:])
+    if sub > 1:
+        return f"{year}-Q{sub - 1}" if kind == "quarter" else f"{year}-{sub - 1:02d}"
+    return f"{year - 1}-Q4" if kind == "quarter" else f"{year - 1}-12"

@@ -100,6 +100,8 @@ COLUMNS = (
     "reason",
     "source",
     "note",
+    "periods_not_met",
+    "periods_without_data",
 )
 
 

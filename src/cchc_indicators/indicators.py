@@ -212,6 +212,18 @@ def _to_measure(value: object) -> Measure:
     return value
 
 
+def _to_aliases(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        msg = f"an indicator's aliases are a list of names, got {value!r}"
+        raise DefinitionError(msg)
+    out = tuple(value)
+    for item in out:
+        if not isinstance(item, str) or not item.strip():
+            msg = f"an indicator's aliases are non-empty names, got {item!r}"
+            raise DefinitionError(msg)
+    return out
+
+
 def _to_targets(value: Iterable[object]) -> tuple[Target, ...]:
     out: list[Target] = []
     for target in value:
@@ -279,6 +291,13 @@ class Indicator:
         What exactly is counted.
     source
         The document and clause that define the indicator.
+    aliases
+        Other names of the same indicator, such as the wording of a later
+        legal text (Decree 42/2022/NĐ-CP renamed level 4 online public
+        services "dịch vụ công trực tuyến toàn trình" and level 3 "một
+        phần"). The code and the plan's own ``name`` do not change.
+
+        .. versionadded:: 0.1.0
 
     Examples
     --------
@@ -325,6 +344,7 @@ class Indicator:
     description: str = attrs.field(default="", kw_only=True, validator=_check_text)
     source: str = attrs.field(default="", kw_only=True, validator=_check_text)
     targets: tuple[Target, ...] = attrs.field(factory=tuple, kw_only=True, converter=_to_targets)
+    aliases: tuple[str, ...] = attrs.field(factory=tuple, kw_only=True, converter=_to_aliases)
 
     def __attrs_post_init__(self) -> None:
         if not self.rule.fits(self.measure):
@@ -340,10 +360,10 @@ class Indicator:
                 f"{alternatives}"
             )
             raise DefinitionError(msg, code=self.code)
-        seen: set[tuple[str | None, str]] = set()
+        seen: set[tuple[str | None, str, tuple[str, ...]]] = set()
         for target in self.targets:
             self._check_target(target)
-            key = (target.tier, target.kind)
+            key = (target.tier, target.kind, target.fields)
             if key in seen:
                 msg = (
                     f"indicator {self.code!r} has two {target.kind} targets for "
@@ -355,6 +375,11 @@ class Indicator:
     def _check_target(self, target: Target) -> None:
         if target.rule is not None and not target.rule.fits(self.measure):
             raise _mismatch(self.code, target.rule, self.measure)
+        if self.code in target.fields:
+            msg = (
+                f"indicator {self.code!r}: a per-field target names the indicator itself as a field"
+            )
+            raise DefinitionError(msg, code=self.code)
         if target.kind not in ("at_least", "at_most"):
             return
         if isinstance(target.rule, ShareMeeting):
@@ -406,7 +431,7 @@ class Indicator:
             "description": self.description,
             "source": self.source,
             "targets": [t.to_dict() for t in self.targets],
-        }
+        } | ({"aliases": list(self.aliases)} if self.aliases else {})
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Indicator:

@@ -208,6 +208,32 @@ class Plan:
                 raise DefinitionError(msg, code=ind.code)
             seen.add(ind.code)
             self._check_deadlines(ind)
+        self._check_fields()
+
+    def _check_fields(self) -> None:
+        """A per-field target names indicators of this plan measured as its own indicator."""
+        by_code = {ind.code: ind for ind in self.indicators}
+        for ind in self.indicators:
+            for t in ind.targets:
+                for field in t.fields:
+                    other = by_code.get(field)
+                    if other is None:
+                        msg = (
+                            f"plan {self.code!r}: indicator {ind.code!r} has a per-field target on "
+                            f"{field!r}, which is not an indicator of the plan"
+                        )
+                        raise DefinitionError(msg, code=ind.code)
+                    if (other.measure, other.unit, other.direction) != (
+                        ind.measure,
+                        ind.unit,
+                        ind.direction,
+                    ):
+                        msg = (
+                            f"plan {self.code!r}: field {field!r} of indicator {ind.code!r} is "
+                            "not measured as the indicator (measure, unit and direction must "
+                            "be the same)"
+                        )
+                        raise DefinitionError(msg, code=ind.code)
 
     def _check_deadlines(self, ind: Indicator) -> None:
         """A target cannot fall due before the plan's baseline period has ended."""

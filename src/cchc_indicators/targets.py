@@ -10,12 +10,27 @@ factory                     holds when                       gap (positive = sho
 ``reduce_by(f, baseline)``  change vs baseline <= -100 f %   change - (-100 f)
 ``increase_by(f, ...)``     change vs baseline >= +100 f %   100 f - change
 ``rank_at_most(k, among)``  rank among peers <= k            rank - k
+``no_worse_than_previous``  change from the period before    -change - tolerance
+                            is no worse than ``-tolerance``  (oriented by the
+                                                             indicator's direction)
 =========================== ================================ ======================
 
 A target may name the **tier** it applies to (``"district"``: the plan's
 90/80/60 % per tier), the **scope** its value is taken on, the **rule** that
 pools a tier (``share_meeting(== 1)`` for "80 % of district committees"), a
 **deadline**, and its **source** (document and clause).
+
+Two options change *when* and *on what* a target is judged:
+
+- ``each_period=True``: the target must hold in **every** period from the
+  plan's baseline to the deadline ("in the top 15 every year of the period"),
+  not only at the deadline. A period in which it did not hold cannot be made
+  good later: the row is ``not_achieved`` from then on, and names the periods
+  in ``periods_not_met``. ``no_worse_than_previous`` targets always apply to
+  every period.
+- ``fields=("a", "b")``: the per-field reading of a pooled target. The
+  target is judged on each of the plan's indicators ``a`` and ``b`` (the
+  fields its own indicator pools) rather than on the pooled indicator.
 
 Examples
 --------
@@ -26,6 +41,10 @@ Examples
 '<= -10 % vs 2021'
 >>> rank_at_most(15, among="province").describe("points")
 'rank <= 15 among provinces'
+>>> rank_at_most(15, among="province", each_period=True).describe()
+'rank <= 15 among provinces, every period'
+>>> no_worse_than_previous().describe("points")
+'no worse than the period before, every period'
 """
 
 from __future__ import annotations
@@ -47,17 +66,21 @@ __all__ = [
     "at_least",
     "at_most",
     "increase_by",
+    "no_worse_than_previous",
     "rank_at_most",
     "reduce_by",
 ]
 
-TargetKind = Literal["at_least", "at_most", "reduce_by", "increase_by", "rank_at_most"]
+TargetKind = Literal[
+    "at_least", "at_most", "reduce_by", "increase_by", "rank_at_most", "no_worse_than_previous"
+]
 TARGET_KINDS: tuple[TargetKind, ...] = (
     "at_least",
     "at_most",
     "reduce_by",
     "increase_by",
     "rank_at_most",
+    "no_worse_than_previous",
 )
 
 
@@ -95,6 +118,31 @@ def _text_or_none(value: object) -> str | None:
         msg = f"expected a non-empty name, got {value!r}"
         raise DefinitionError(msg)
     return value
+
+
+def _to_bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        msg = f"a target's each_period is true or false, got {value!r}"
+        raise DefinitionError(msg)
+    return value
+
+
+def _to_fields(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        msg = f"a target's fields are a list of indicator codes, got {value!r}"
+        raise DefinitionError(msg)
+    out = tuple(value)
+    for item in out:
+        if not isinstance(item, str) or not item:
+            msg = f"a target's fields are indicator codes (non-empty text), got {item!r}"
+            raise DefinitionError(msg)
+    if len(set(out)) != len(out):
+        msg = f"a target names a field twice: {list(out)}"
+        raise DefinitionError(msg)
+    if len(out) == 1:
+        msg = f"a per-field target names at least two fields, got {list(out)}"
+        raise DefinitionError(msg)
+    return out
 
 
 def _check_kind(_instance: object, _attribute: object, value: str) -> None:
@@ -141,6 +189,14 @@ class Target:
         The baseline period of a relative target.
     among
         The level whose units are the peers of a rank target.
+    each_period
+        Whether the target must hold in every period from the plan's
+        baseline to the deadline rather than by the deadline (always true for
+        ``no_worse_than_previous``).
+    fields
+        The per-field reading of a target on a pooled indicator: the codes
+        of the plan's indicators (two or more) on each of which the target is
+        judged instead of on its own indicator.
     deadline
         The period by which the target must hold (default: the plan's).
     source
@@ -162,6 +218,8 @@ class Target:
     rule: Rule | None = attrs.field(default=None, kw_only=True, converter=_rule_or_none)
     baseline: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
     among: str | None = attrs.field(default=None, kw_only=True, converter=_text_or_none)
+    each_period: bool = attrs.field(default=False, kw_only=True, converter=_to_bool)
+    fields: tuple[str, ...] = attrs.field(factory=tuple, kw_only=True, converter=_to_fields)
     deadline: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
     source: str = attrs.field(default="", kw_only=True)
 
@@ -190,6 +248,15 @@ class Target:
         elif self.baseline is not None:
             msg = f"only reduce_by and increase_by targets have a baseline, not {self.kind}"
             raise DefinitionError(msg)
+        if self.kind == "no_worse_than_previous":
+            if x < 0:
+                msg = f"no_worse_than_previous takes a tolerance >= 0 (0: no decline at all), got {x:g}"
+                raise DefinitionError(msg)
+            # the change from the period before is a yearly (per-period) condition by nature
+            object.__setattr__(self, "each_period", True)
+            if self.fields:
+                msg = "a no_worse_than_previous target cannot have fields"
+                raise DefinitionError(msg)
         if self.kind == "rank_at_most":
             if x < 1 or not x.is_integer():
                 msg = f"rank_at_most needs a whole k >= 1, got {x:g}"
@@ -226,7 +293,9 @@ class Target:
         """The threshold in the evaluated quantity's terms.
 
         The value for ``at_least``/``at_most``; the change in percent for
-        relative targets (-10 for ``reduce_by(0.10)``); ``k`` for ranks.
+        relative targets (-10 for ``reduce_by(0.10)``); ``k`` for ranks; minus
+        the tolerance for ``no_worse_than_previous``, whose quantity is the
+        improvement on the period before.
 
         Examples
         --------
@@ -235,6 +304,8 @@ class Target:
         """
         if self.kind == "reduce_by":
             return -round(self.threshold * 100.0, 12)
+        if self.kind == "no_worse_than_previous":
+            return 0.0 - self.threshold  # 0.0, not -0.0, without tolerance
         if self.kind == "increase_by":
             return round(self.threshold * 100.0, 12)
         return self.threshold
@@ -248,17 +319,23 @@ class Target:
         >>> at_least(80).higher_is_better, rank_at_most(15, among="province").higher_is_better
         (True, False)
         """
-        return self.kind in ("at_least", "increase_by")
+        return self.kind in ("at_least", "increase_by", "no_worse_than_previous")
 
     def holds(self, quantity: float) -> bool:
         """Whether the evaluated quantity (value, change in percent, or rank) meets the target.
 
         NaN never does.
 
+        For ``no_worse_than_previous`` the quantity is the improvement on the
+        period before (the change, its sign turned for an indicator where
+        lower is better).
+
         Examples
         --------
         >>> at_least(80).holds(80.0), at_most(5).holds(5.5), rank_at_most(15, among="province").holds(15)
         (True, False, True)
+        >>> no_worse_than_previous().holds(0.0), no_worse_than_previous(tolerance=1).holds(-1.5)
+        (True, False)
         """
         if math.isnan(quantity):
             return False
@@ -296,6 +373,10 @@ class Target:
         '>= 80 % of districts == 1 (district tier)'
         >>> at_least(80, tier="district", rule="share_meeting(== 1, denominator=all)").describe()
         '>= 80 % of all districts == 1 (district tier)'
+        >>> no_worse_than_previous(tolerance=0.5).describe("points")
+        'no worse than the period before by more than 0.5 points, every period'
+        >>> at_least(85, fields=("land", "construction")).describe("%")
+        '>= 85 % in each field (land, construction)'
         """
         suffix = f" {unit}" if unit else ""
         if isinstance(self.rule, ShareMeeting):
@@ -307,9 +388,17 @@ class Target:
             text = f"<= {number_text(self.threshold)}{suffix}"
         elif self.kind == "rank_at_most":
             text = f"rank <= {number_text(self.threshold)} among {self.among}s"
+        elif self.kind == "no_worse_than_previous":
+            text = "no worse than the period before"
+            if self.threshold > 0:
+                text += f" by more than {number_text(self.threshold)}{suffix}"
         else:
             sign = "<=" if self.kind == "reduce_by" else ">="
             text = f"{sign} {number_text(self.bound)} % vs {self.baseline}"
+        if self.fields:
+            text += f" in each field ({', '.join(self.fields)})"
+        if self.each_period:
+            text += ", every period"
         if self.tier is not None and with_tier:
             text += f" ({self.tier} tier)"
         return text
@@ -329,10 +418,16 @@ class Target:
         True
         """
         out: dict[str, Any] = {"kind": self.kind, "threshold": self.threshold}
-        for name in ("tier", "scope", "rule", "baseline", "among", "deadline"):
+        for name in ("tier", "scope", "rule", "baseline", "among"):
             v = getattr(self, name)
             if v is not None:
                 out[name] = v.to_spec() if isinstance(v, Rule) else str(v)
+        if self.each_period:
+            out["each_period"] = True
+        if self.fields:
+            out["fields"] = list(self.fields)
+        if self.deadline is not None:
+            out["deadline"] = self.deadline
         if self.source:
             out["source"] = self.source
         return out
@@ -349,7 +444,7 @@ class Target:
         Examples
         --------
         >>> Target.from_dict({"kind": "at_most", "threshold": 5, "tier": "commune"})
-        Target(kind='at_most', threshold=5.0, tier='commune', scope=None, rule=None, baseline=None, among=None, deadline=None, source='')
+        Target(kind='at_most', threshold=5.0, tier='commune', scope=None, rule=None, baseline=None, among=None, each_period=False, fields=(), deadline=None, source='')
         """
         if isinstance(data, dict):
             check_nesting(data, "target")
@@ -424,3 +519,21 @@ def rank_at_most(k: int, *, among: str, **options: Any) -> Target:
     15.0
     """
     return Target("rank_at_most", k, among=among, **options)
+
+
+def no_worse_than_previous(tolerance: float = 0.0, **options: Any) -> Target:
+    """The value must be no worse than in the period before, in every period ("duy trì, cải thiện").
+
+    Worse means lower for an indicator where higher is better (a PAR INDEX
+    score) and higher where lower is better. ``tolerance`` is the largest
+    worsening allowed, in the indicator's unit (0: none). The target applies
+    to every period after the plan's baseline up to the deadline, each
+    compared with the period just before it (``each_period`` is always true).
+
+    Examples
+    --------
+    >>> t = no_worse_than_previous(source="QĐ 2866")
+    >>> t.kind, t.each_period, t.bound
+    ('no_worse_than_previous', True, 0.0)
+    """
+    return Target("no_worse_than_previous", tolerance, **options)

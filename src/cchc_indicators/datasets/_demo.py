@@ -35,6 +35,15 @@ _PROVINCE_PERCENTS: dict[str, tuple[int, tuple[float, ...]]] = {
     "eid_online_users": (50000, (30.0, 55.0, 80.0, 96.0, 100.0)),
     "systems_connected": (40, (50.0, 65.0, 75.0, 82.5, 85.0)),
 }
+#: Per-field split of pooled satisfaction: field -> (pooled indicator, answers per year,
+#: share in percent relative to the pooled share; None = the rest of the pooled answers).
+_FIELDS: dict[str, tuple[str, int, float | None]] = {
+    "satisfaction_land": ("satisfaction_land_construction_investment", 500, -4.0),
+    "satisfaction_construction": ("satisfaction_land_construction_investment", 400, 1.0),
+    "satisfaction_investment": ("satisfaction_land_construction_investment", 300, None),
+    "satisfaction_health": ("satisfaction_health_education", 800, 2.0),
+    "satisfaction_education": ("satisfaction_health_education", 700, None),
+}
 #: Province-own counts for 2021..2025.
 _PROVINCE_COUNTS = {
     "public_service_units": (640.0, 628.0, 611.0, 597.0, 585.0),
@@ -47,8 +56,10 @@ _PROVINCE_BINARY = {
 }
 #: How many of the 9 district People's Committees meet online, 2021..2025.
 _DISTRICTS_MEETING = (2, 4, 6, 7, 8)
-#: Rank of the province among the 63 in each year (the scores are built to give it).
-_RANKS = {"par_index": (22, 19, 17, 14, 12), "sipas": (25, 23, 21, 20, 18)}
+#: Rank of the province among the 63 in each year 2021..2024 (the scores are built to give
+#: it). None for 2025: Vĩnh Phúc is no longer a province after 1 July 2025, and a ranking of
+#: 2025 ranks the 34 provinces of the 2025 edition.
+_RANKS = {"par_index": (22, 19, 17, 14), "sipas": (25, 23, 21, 20)}
 #: Mean share in percent per tier and year: work files and dossiers processed online.
 _TIER_SHARES = {
     "work_files_online": {
@@ -97,6 +108,32 @@ class _Rows:
         self.denominator += (nan if denominator is None else denominator).tolist()
 
 
+def _add_fields(rows: _Rows, years: list[int]) -> None:
+    """Per-field answers whose numerators and denominators add up to the pooled indicator's."""
+    for pooled in {parent for parent, _, _ in _FIELDS.values()}:
+        den, shares = _PROVINCE_PERCENTS[pooled]
+        share = np.array(shares)
+        ok = ~np.isnan(share)
+        left_num = np.round(share[ok] * den / 100.0)
+        left_den = float(den)
+        for code, (parent, answers, offset) in _FIELDS.items():
+            if parent != pooled:
+                continue
+            if offset is None:  # the rest of the pooled answers
+                num, d = left_num, left_den
+            else:
+                num = np.round((share[ok] + offset) * answers / 100.0)
+                d = float(answers)
+                left_num, left_den = left_num - num, left_den - d
+            rows.add(
+                code,
+                [PROVINCE] * int(ok.sum()),
+                [y for y, k in zip(years, ok, strict=True) if k],
+                numerator=num,
+                denominator=np.full(int(ok.sum()), d),
+            )
+
+
 def demo_panel(units: Hierarchy, note: str, seed: int = 2025) -> Panel:
     """Build the synthetic demo panel on ``units`` (the plan's embedded units)."""
     rng = np.random.default_rng(seed)
@@ -114,6 +151,7 @@ def demo_panel(units: Hierarchy, note: str, seed: int = 2025) -> Panel:
             numerator=np.round(share[ok] * d / 100.0),
             denominator=d,
         )
+    _add_fields(rows, years)
     for code, counts in _PROVINCE_COUNTS.items():
         rows.add(code, [PROVINCE] * n_years, years, value=np.array(counts))
     for code, facts in _PROVINCE_BINARY.items():
@@ -133,6 +171,8 @@ def demo_panel(units: Hierarchy, note: str, seed: int = 2025) -> Panel:
             # halfway between the (r-1)-th and r-th best others: exactly r-1 provinces score higher
             score = np.insert(others, mine, (best_first[r - 2] + best_first[r - 1]) / 2.0)
             rows.add(code, provinces, [years[t]] * len(provinces), value=np.round(score, 2))
+        # no 2025 scores; the draws are still made so the later synthetic series stay the same
+        rng.normal(82.0 + 0.8 * len(ranks), 3.5, len(provinces) - 1)
     for code, tiers in _TIER_SHARES.items():
         for level, shares in tiers.items():
             members = (

@@ -135,10 +135,7 @@ def _edition(h: Hierarchy | str, parameter: str = "hierarchy") -> Hierarchy:
         (Hierarchy, str),
         func="Crosswalk",
         parameter=parameter,
-        expected=(
-            "a Hierarchy or the name of an embedded edition ('vinh-phuc-2021', 'vn-2024', "
-            "'vn-2025')"
-        ),
+        expected="a Hierarchy or the name of an embedded edition ('vn-2024', 'vn-2025')",
     )
     return _units.load(h) if isinstance(h, str) else h
 
@@ -434,7 +431,7 @@ class Crosswalk:
         >>> Crosswalk.official("vn-2025", "vn-2024")
         Traceback (most recent call last):
         ...
-        cchc_indicators.errors.DefinitionError: no official crosswalk from vn-2025 to vn-2024; the package holds vinh-phuc-2021 -> vn-2024, vinh-phuc-2021 -> vn-2025, vn-2024 -> vn-2025 (build others with Crosswalk.from_records)
+        cchc_indicators.errors.DefinitionError: no official crosswalk from vn-2025 to vn-2024; the package holds one from vn-2024 to vn-2025 (build others with Crosswalk.from_records)
         >>> vp = Crosswalk.official("vinh-phuc-2021", "vn-2024")
         >>> vp.successors("08734")  # Trưng Trắc went into Hai Bà Trưng (08740)
         (('08740', 1.0),)
@@ -883,8 +880,10 @@ def _official(old: str, new: str) -> Crosswalk:
     if (old, new) == ("vinh-phuc-2021", "vn-2025"):
         return _official("vinh-phuc-2021", "vn-2024").then(_official("vn-2024", "vn-2025"))
     if (old, new) != ("vn-2024", "vn-2025"):
+        provincial = any(_units.EDITIONS[e].province is not None for e in (old, new))
+        held = ", ".join(_HELD) if provincial else "one from vn-2024 to vn-2025"
         msg = (
-            f"no official crosswalk from {old} to {new}; the package holds {', '.join(_HELD)} "
+            f"no official crosswalk from {old} to {new}; the package holds {held} "
             "(build others with Crosswalk.from_records)"
         )
         raise DefinitionError(msg)

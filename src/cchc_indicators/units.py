@@ -212,7 +212,8 @@ EDITIONS: dict[str, Edition] = {
         file="vn_units_2024.csv.gz",
         source=(
             f"{_GSO}, list for 1 January 2025, as kept in the project's reference data "
-            "(vn_units_2024.csv; the same codes, names and parents as release v2.3.0 of "
+            "(vn_units_2024.csv; the same codes, parents and, but for three spellings, names "
+            "as release v2.3.0 of "
             "https://github.com/thanglequoc/vietnamese-provinces-database); from: the "
             "rearrangements in force 1 January 2025 (Nghị quyết 1287/NQ-UBTVQH15 for Vĩnh "
             "Phúc); until: Nghị quyết 1365/NQ-UBTVQH15 (in force 1 March 2025), which it "

@@ -480,3 +480,28 @@ class TestValueObject:
         """Indicators compare by value."""
         assert Indicator("p", "P") == Indicator("p", "P")
         assert Indicator("p", "P") != Indicator("p", "P", rule="mean")
+
+
+class TestAliases:
+    """Other names of an indicator (issue 12: Decree 42/2022/NĐ-CP's 'toàn trình' / 'một phần')."""
+
+    def test_aliases_round_trip_and_are_left_out_when_empty(self) -> None:
+        """Aliases are written only when there are some, and read back equal."""
+        ind = Indicator("p", "P", aliases=["dịch vụ công trực tuyến toàn trình", "full online"])
+        data = ind.to_dict()
+        assert data["aliases"] == ["dịch vụ công trực tuyến toàn trình", "full online"]
+        assert Indicator.from_dict(data) == ind
+        assert "aliases" not in Indicator("p", "P").to_dict()
+
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [
+            ("one name", "aliases are a list of names, got 'one name'"),
+            (["ok", ""], "aliases are non-empty names, got ''"),
+            (["ok", 3], "aliases are non-empty names, got 3"),
+        ],
+    )
+    def test_bad_aliases_are_refused(self, value: object, message: str) -> None:
+        """A bare string, an empty name or a non-text name is a DefinitionError."""
+        with pytest.raises(DefinitionError, match=re.escape(message)):
+            Indicator("p", "P", aliases=value)

@@ -929,3 +929,23 @@ class TestTierMap:
         """A tier maps to another, non-empty tier name."""
         with pytest.raises(DefinitionError, match="tier_map"):
             Plan("p", tier_map=bad)  # type: ignore[arg-type]
+
+
+class TestTwoStages:
+    """Targets of a kind at two deadlines (80 % by 2025, 90 % by 2030) and their collisions."""
+
+    def test_two_deadlines_are_two_targets(self) -> None:
+        """An indicator may hold 80 % by 2025 and 90 % by 2030."""
+        ind = Indicator(
+            "p", "P", targets=[at_least(80, deadline="2025"), at_least(90, deadline="2030")]
+        )
+        p = Plan("two-stages", baseline="2021", deadline="2030", indicators=[ind])
+        assert [t.deadline for t in p.indicator("p").targets] == ["2025", "2030"]
+
+    def test_a_target_without_deadline_takes_the_plans(self) -> None:
+        """No deadline means the plan's 2030: it collides with a target due 2030."""
+        ind = Indicator("p", "P", targets=[at_least(80), at_least(90, deadline="2030")])
+        with pytest.raises(
+            DefinitionError, match="has two at_least targets due 2030 for the same unit"
+        ):
+            Plan("two-stages", baseline="2021", deadline="2030", indicators=[ind])

@@ -675,8 +675,23 @@ class TestIndicatorTargets:
             DefinitionError,
             match=re.escape("indicator 'p' has two at_least targets for the same unit"),
         ) as info:
-            Indicator("p", "P", targets=[at_least(80), at_least(90, deadline="2030")])
+            Indicator("p", "P", targets=[at_least(80), at_least(90)])
         assert info.value.code == "p"
+
+    def test_two_targets_of_a_kind_with_one_deadline(self) -> None:
+        """Two targets of a kind due in the same period are rejected, naming the period."""
+        with pytest.raises(
+            DefinitionError,
+            match=re.escape("indicator 'p' has two at_least targets for the same unit due 2030"),
+        ):
+            Indicator(
+                "p", "P", targets=[at_least(80, deadline="2030"), at_least(90, deadline="2030")]
+            )
+
+    def test_same_kind_with_different_deadlines(self) -> None:
+        """80 % by 2025 and 90 % by 2030 (Resolution 76/NQ-CP's two stages) may coexist."""
+        ts = [at_least(80, deadline="2025"), at_least(90, deadline="2030")]
+        assert len(Indicator("p", "P", targets=ts).targets) == 2
 
     def test_two_targets_of_a_kind_for_a_tier(self) -> None:
         """Two targets of the same kind for the same tier are rejected, naming the tier."""

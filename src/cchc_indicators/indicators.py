@@ -360,14 +360,16 @@ class Indicator:
                 f"{alternatives}"
             )
             raise DefinitionError(msg, code=self.code)
-        seen: set[tuple[str | None, str, tuple[str, ...]]] = set()
+        seen: set[tuple[str | None, str, tuple[str, ...], str | None]] = set()
         for target in self.targets:
             self._check_target(target)
-            key = (target.tier, target.kind, target.fields)
+            # one target of a kind per tier, reading and deadline (80 % by 2025, 90 % by 2030)
+            key = (target.tier, target.kind, target.fields, target.deadline)
             if key in seen:
                 msg = (
                     f"indicator {self.code!r} has two {target.kind} targets for "
                     f"{'tier ' + repr(target.tier) if target.tier else 'the same unit'}"
+                    f"{' due ' + target.deadline if target.deadline else ''}"
                 )
                 raise DefinitionError(msg, code=self.code)
             seen.add(key)

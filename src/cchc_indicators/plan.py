@@ -236,7 +236,22 @@ class Plan:
                         raise DefinitionError(msg, code=ind.code)
 
     def _check_deadlines(self, ind: Indicator) -> None:
-        """A target cannot fall due before the plan's baseline period has ended."""
+        """A target cannot fall due before the plan's baseline period has ended.
+
+        Nor can two targets of a kind, tier and reading fall due together once a
+        target without a deadline takes the plan's.
+        """
+        seen: set[tuple[str | None, str, tuple[str, ...], str | None]] = set()
+        for t in ind.targets:
+            key = (t.tier, t.kind, t.fields, t.deadline or self.deadline)
+            if key in seen:
+                msg = (
+                    f"plan {self.code!r}: indicator {ind.code!r} has two {t.kind} targets due "
+                    f"{key[3]} for {'tier ' + repr(t.tier) if t.tier else 'the same unit'} (a "
+                    "target without a deadline is due at the plan's)"
+                )
+                raise DefinitionError(msg, code=ind.code)
+            seen.add(key)
         if self.baseline is None:
             return
         for t in ind.targets:

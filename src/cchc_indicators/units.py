@@ -196,7 +196,9 @@ EDITIONS: dict[str, Edition] = {
         source=(
             f"{_GSO}, list for 1 November 2021 (archived: https://github.com/daohoangson/dvhcvn/"
             "blob/8c9bf72/data/dvhcvn.json); from: Nghị quyết 868/NQ-UBTVQH14 (in force "
-            "1 February 2020); until: Nghị quyết 1287/NQ-UBTVQH15 (in force 1 January 2025)"
+            "1 February 2020; https://github.com/daohoangson/dvhcvn-historical-data/commit/"
+            "01f3ef59724b69c0855981e3577d445302d516e3); until: Nghị quyết 1287/NQ-UBTVQH15 "
+            "(in force 1 January 2025)"
         ),
         province="26",
     ),

@@ -398,6 +398,44 @@ class TestByUnit:
             "meetings_online >= 80 % of all districts == 1",
         ]
 
+    def test_same_target_on_two_tiers_is_named_by_scope(self) -> None:
+        """Two targets of one indicator that read alike (80 % at two tiers) are told apart by scope."""
+        from cchc_indicators import Hierarchy, Indicator
+        from cchc_indicators.targets import at_least
+
+        h = Hierarchy.from_records(
+            [
+                {"code": "26", "name": "Vĩnh Phúc", "level": "province"},
+                {"code": "243", "name": "Vĩnh Yên", "level": "district", "parent": "26"},
+            ],
+            levels=("province", "district"),
+        )
+        files = Indicator(
+            "files", "Hồ sơ", targets=[at_least(80, tier="province"), at_least(80, tier="district")]
+        )
+        small = Plan("p", unit="26", indicators=[files], baseline="2021", deadline="2025")
+        rec = [
+            {"indicator": "files", "unit": u, "period": 2025, "numerator": n, "denominator": 100}
+            for u, n in [("26", 90), ("243", 70)]
+        ]
+        (record,) = by_unit(evaluate(small, Panel.from_records(rec, h, indicators=[files])))
+        # the province's own 90 % meets 80 %; the district tier pooled (70 %) does not
+        assert record["files >= 80 % [own]"] == "achieved"
+        assert record["files >= 80 % [tier:district]"] == "not_achieved"
+
+    def test_no_rows(self) -> None:
+        """A plan without indicators gives no record and a table that says so."""
+        from cchc_indicators import Hierarchy, Indicator
+
+        h = Hierarchy.from_records(
+            [{"code": "01", "name": "Hà Nội", "level": "province"}], levels=("province",)
+        )
+        ind = Indicator("x", "x")
+        rec = [{"indicator": "x", "unit": "01", "period": 2025, "value": 1}]
+        ev = evaluate(Plan("empty"), Panel.from_records(rec, h, indicators=[ind]))
+        assert by_unit(ev) == []
+        assert unit_table(ev).splitlines()[-1] == "(no rows)"
+
     def test_unit_table(self, plan: Plan) -> None:
         """unit_table heads with the plan and period, keys the columns, and prints one line per unit."""
         text = unit_table(evaluate(plan, national_panel(plan), period="2025"))

@@ -207,8 +207,8 @@ class TestCatalog:
         assert text == "".join(f"{name}\t{catalog.load(name).title_en}\n" for name in names)
 
     def test_show_table(self) -> None:
-        """`cchc catalog show` prints the titles, the document and each indicator's targets."""
-        code, text = run("catalog", "show", PLAN)
+        """`--format table` prints the titles, the document and each indicator's targets."""
+        code, text = run("catalog", "show", PLAN, "--format", "table")
         assert code == 0
         lines = text.splitlines()
         plan = catalog.load(PLAN)
@@ -223,6 +223,35 @@ class TestCatalog:
         assert ">= 80 % (district tier) [district]" in work
         assert ">= 60 % (commune tier) [commune]" in work
         assert len(lines) == 4 + len(plan.indicators)
+
+    def test_show_prints_every_definition_and_source(self) -> None:
+        """The default text has each indicator's names, definition, source and dated targets."""
+        code, text = run("catalog", "show", PLAN)
+        assert code == 0
+        plan = catalog.load(PLAN)
+        assert max(len(line) for line in text.splitlines()) <= 100
+        flat = " ".join(text.split())
+        for ind in plan.indicators:
+            assert f"{ind.code}: {ind.name}" in flat
+            assert " ".join(f"definition: {ind.description}".split()) in flat
+            assert f"source: {ind.source}" in text
+        # the corrected definitions of issue 12 are what the command prints
+        assert "tự bảo đảm chi thường xuyên và chi đầu tư" in flat
+        assert "Hệ thống thông tin phục vụ họp và xử lý công việc" in flat
+        assert "target: rank <= 15 among provinces, every period (province tier), by 2025" in text
+        assert "also: Tỷ lệ thủ tục hành chính đủ điều kiện được cung cấp dưới hình thức" in text
+        assert "satisfaction_land: " in text
+        assert "targets: none of its own" in text
+
+    def test_show_markdown_is_the_docs_page(self) -> None:
+        """`--format markdown` is the docs' catalogue page, byte for byte."""
+        code, text = run("catalog", "show", PLAN, "--format", "markdown")
+        assert code == 0
+        page = Path(__file__).parents[1] / "docs" / "reference" / "catalogues" / f"{PLAN}.md"
+        assert page.read_text(encoding="utf-8") == text, (
+            f"regenerate {page} with: cchc catalog show {PLAN} --format markdown"
+        )
+        assert "| rank <= 15 among provinces, every period (province tier), by 2025 |" in text
 
     def test_show_json_is_the_plan(self) -> None:
         """`--format json` prints the plan's JSON, which reads back as the same plan."""

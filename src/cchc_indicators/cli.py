@@ -101,9 +101,17 @@ def _parser() -> argparse.ArgumentParser:
     cat = sub.add_parser("catalog", help="the plans shipped with the package")
     cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
     cat_sub.add_parser("list", help="list the catalogue names")
-    show = cat_sub.add_parser("show", help="print a catalogue's indicators and targets")
+    show = cat_sub.add_parser(
+        "show", help="print a catalogue's indicators, their definitions and sources, and targets"
+    )
     show.add_argument("name", help="a catalogue name (see 'cchc catalog list')")
-    show.add_argument("--format", choices=("table", "json"), default="table")
+    show.add_argument(
+        "--format",
+        choices=("text", "table", "markdown", "json"),
+        default="text",
+        help="text: every definition, target and source (default); table: one line per "
+        "indicator; markdown: the docs' catalogue page; json: the plan file",
+    )
     _cli_survey.add_parser(sub)
     _cli_rebase.add_parser(sub)
     _cli_index.add_parser(sub)
@@ -461,6 +469,11 @@ def _cmd_catalog(args: argparse.Namespace, out: TextIO) -> int:
     plan = catalog.load(args.name)
     if args.format == "json":
         out.write(plan.to_json())
+        return 0
+    if args.format in ("text", "markdown"):
+        from ._catalog_text import plan_markdown, plan_text
+
+        out.write(plan_text(plan) if args.format == "text" else plan_markdown(plan))
         return 0
     lines = [plan.title, plan.title_en, f"{plan.document} ({plan.issuer}, {plan.date})", ""]
     for ind in plan.indicators:

@@ -19,6 +19,11 @@ __all__ = ["plan_markdown", "plan_text"]
 _WIDTH = 100
 
 
+def _wrap(text: str, width: int, **options: str) -> list[str]:
+    """Lines of at most ``width`` characters, broken at spaces only (codes like NĐ-CP stay whole)."""
+    return textwrap.wrap(text, width, break_on_hyphens=False, **options)  # type: ignore[arg-type]
+
+
 def _measure(ind: Indicator) -> str:
     m = ind.measure
     if m.is_percent:
@@ -60,29 +65,25 @@ def plan_text(plan: Plan) -> str:
     >>> max(len(line) for line in text.splitlines()) <= 100
     True
     """
-    out = [line for text in _heading(plan) for line in textwrap.wrap(text, _WIDTH)]
+    out = [line for text in _heading(plan) for line in _wrap(text, _WIDTH)]
     indent = "    "
     for ind in plan.indicators:
         out.append("")
-        out.extend(textwrap.wrap(f"{ind.code}: {ind.name}", _WIDTH, subsequent_indent=indent))
+        out.extend(_wrap(f"{ind.code}: {ind.name}", _WIDTH, subsequent_indent=indent))
         if ind.name_en:
-            out.extend(
-                textwrap.wrap(ind.name_en, _WIDTH, initial_indent=indent, subsequent_indent=indent)
-            )
+            out.extend(_wrap(ind.name_en, _WIDTH, initial_indent=indent, subsequent_indent=indent))
         facts = (
             f"area {ind.area.value}; {_measure(ind)} ({ind.unit}); rule {ind.rule.to_spec()}; "
             f"{ind.temporal.value}; {ind.direction.value} is better"
         )
-        out.extend(textwrap.wrap(facts, _WIDTH, initial_indent=indent, subsequent_indent=indent))
+        out.extend(_wrap(facts, _WIDTH, initial_indent=indent, subsequent_indent=indent))
         for alias in ind.aliases:
             out.extend(
-                textwrap.wrap(
-                    f"also: {alias}", _WIDTH, initial_indent=indent, subsequent_indent=indent * 2
-                )
+                _wrap(f"also: {alias}", _WIDTH, initial_indent=indent, subsequent_indent=indent * 2)
             )
         if ind.description:
             out.extend(
-                textwrap.wrap(
+                _wrap(
                     f"definition: {ind.description}",
                     _WIDTH,
                     initial_indent=indent,
@@ -91,7 +92,7 @@ def plan_text(plan: Plan) -> str:
             )
         if ind.source:
             out.extend(
-                textwrap.wrap(
+                _wrap(
                     f"source: {ind.source}",
                     _WIDTH,
                     initial_indent=indent,
@@ -104,12 +105,10 @@ def plan_text(plan: Plan) -> str:
             line = f"target: {_target(t, ind, plan)}"
             if t.source and t.source != ind.source:
                 line += f" (source: {t.source})"
-            out.extend(
-                textwrap.wrap(line, _WIDTH, initial_indent=indent, subsequent_indent=indent * 2)
-            )
+            out.extend(_wrap(line, _WIDTH, initial_indent=indent, subsequent_indent=indent * 2))
     if plan.notes:
         out.append("")
-        out.extend(textwrap.wrap(f"Notes: {plan.notes}", _WIDTH))
+        out.extend(_wrap(f"Notes: {plan.notes}", _WIDTH))
     return "\n".join(out) + "\n"
 
 

@@ -659,7 +659,7 @@ class Hierarchy:
         --------
         >>> from cchc_indicators.datasets import vinh_phuc_units
         >>> vinh_phuc_units().valid_until
-        datetime.date(2025, 6, 30)
+        datetime.date(2025, 2, 28)
         """
         from .units import resolve
 

@@ -112,10 +112,17 @@ def by_unit(evaluation: Evaluation) -> list[dict[str, Any]]:
     ... ]
     >>> panel = Panel.from_records(rec, datasets.units("national-2024"), indicators=plan.indicators)
     >>> records = by_unit(evaluate(plan, panel))
-    >>> len(records), [(r["unit"], r["procedures_online"]) for r in records[:3]]
+    >>> len(records), [(r["unit"], r["procedures_online >= 80 %"]) for r in records[:3]]
     (63, [('01', 'achieved'), ('26', 'not_achieved'), ('02', 'no_data')])
-    >>> records[0]["achieved"], records[0]["no_data"]
-    (1, 9)
+
+    ``procedures_online`` has two targets (80 % by 2025, 90 % by 2030), so two
+    columns; in 2025 one value short of 90 % cannot yet say whether 2030's will
+    be met:
+
+    >>> records[0]["procedures_online >= 90 %"]
+    'insufficient_data'
+    >>> records[0]["achieved"], records[0]["insufficient_data"], records[0]["no_data"]
+    (1, 1, 11)
     """
     check_type(evaluation, Evaluation, func="by_unit", parameter="evaluation")
     rows = evaluation.plan_rows()

@@ -951,6 +951,7 @@ class TestEachPeriodAndChange:
         assert t.to_dict()["fields"] == ["land", "construction"]
         assert Target.from_dict(t.to_dict()) == t
         assert t.describe("%") == ">= 85 % in each field (land, construction)"
+        assert t.describe("%", with_fields=False) == ">= 85 % in each field"
 
     @pytest.mark.parametrize(
         ("options", "message"),

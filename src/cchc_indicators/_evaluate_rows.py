@@ -64,7 +64,8 @@ def _judge_target(t: Target, unit_label: str) -> _Judge:
         return (bound - q) if t.higher_is_better else (q - bound)
 
     # the row's scope already says which tier: the text need not repeat it
-    return _Judge(t.describe(unit_label, with_tier=False), bound, holds, gap, t.higher_is_better)
+    text = t.describe(unit_label, with_tier=False, with_fields=False)
+    return _Judge(text, bound, holds, gap, t.higher_is_better)
 
 
 def _judge_condition(c: Condition, unit_label: str) -> _Judge:

@@ -355,7 +355,7 @@ class Target:
             return self.bound - quantity
         return quantity - self.bound
 
-    def describe(self, unit: str = "", *, with_tier: bool = True) -> str:
+    def describe(self, unit: str = "", *, with_tier: bool = True, with_fields: bool = True) -> str:
         """Return the target as readable text, such as ``>= 80 %``.
 
         Parameters
@@ -364,6 +364,9 @@ class Target:
             The indicator's unit label, written after the threshold.
         with_tier
             Add ``(<tier> tier)`` for a per-tier target.
+        with_fields
+            Name the fields of a per-field target (an evaluation's rows, one
+            per field, say only ``in each field``).
 
         Examples
         --------
@@ -377,6 +380,8 @@ class Target:
         'no worse than the period before by more than 0.5 points, every period'
         >>> at_least(85, fields=("land", "construction")).describe("%")
         '>= 85 % in each field (land, construction)'
+        >>> at_least(85, fields=("land", "construction")).describe("%", with_fields=False)
+        '>= 85 % in each field'
         """
         suffix = f" {unit}" if unit else ""
         if isinstance(self.rule, ShareMeeting):
@@ -396,7 +401,9 @@ class Target:
             sign = "<=" if self.kind == "reduce_by" else ">="
             text = f"{sign} {number_text(self.bound)} % vs {self.baseline}"
         if self.fields:
-            text += f" in each field ({', '.join(self.fields)})"
+            text += (
+                f" in each field ({', '.join(self.fields)})" if with_fields else " in each field"
+            )
         if self.each_period:
             text += ", every period"
         if self.tier is not None and with_tier:

@@ -45,7 +45,7 @@ EXPECTED: dict[str, tuple[str, str, str, list[tuple[Any, ...]]]] = {
     "public_service_units": ("organisation", "count", "lower", [("reduce_by", 0.10, "province", None, None, "2021", None)]),
     "public_service_staff": ("organisation", "count", "lower", [("reduce_by", 0.10, "province", None, None, "2021", None)]),
     "autonomous_units": ("organisation", "percent", "higher", [("at_least", 20, "province", None, None, None, None)]),
-    "satisfaction_administration": ("civil_service", "percent", "higher", [("at_least", 90, "province", None, None, None, None)]),
+    "satisfaction_administration": ("organisation", "percent", "higher", [("at_least", 90, "province", None, None, None, None)]),
     "satisfaction_health_education": ("organisation", "percent", "higher", [
         ("at_least", 85, "province", None, None, None, None),
         ("at_least", 85, "province", None, None, None, None),  # per field
@@ -355,6 +355,20 @@ class TestDefinitions:
         ind = plan.indicator(code)
         assert clause in ind.name
         assert clause in ind.description
+
+    def test_autonomy_groups_and_the_2021_base_are_stated(self, plan: Plan) -> None:
+        """Groups 1 and 2 of Article 9 of Decree 60/2021/NĐ-CP count; the base is the units of 2021."""
+        ind = plan.indicator("autonomous_units")
+        assert "so với năm 2021" in ind.name
+        text = ind.description
+        assert "groups 1 and 2 of Article 9 of Decree 60/2021/NĐ-CP" in text
+        assert "groups 3 (part of recurrent spending) and 4 (funded by the State) do not count" in text
+        assert "the denominator is the number of public service units in 2021" in text
+        assert "/ the public service units of 2021" in text
+
+    def test_satisfaction_with_administration_is_not_a_civil_service_target(self, plan: Plan) -> None:
+        """The plan lists it with the organisation targets, beside health and education."""
+        assert plan.indicator("satisfaction_administration").area.value == "organisation"
 
     def test_portal_share_is_of_level_3_and_4_procedures(self, plan: Plan) -> None:
         """Numerator and denominator are both the procedures offered online at level 3-4."""

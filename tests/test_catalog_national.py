@@ -257,7 +257,7 @@ class TestCatalogue:
 
     def test_catalog_show(self) -> None:
         """`cchc catalog show` prints the programme's document and each of its indicators."""
-        code, text = run("catalog", "show", NAME)
+        code, text = run("catalog", "show", NAME, "--format", "table")
         assert code == 0
         lines = text.splitlines()
         assert lines[2] == "76/NQ-CP (Chính phủ, 2021-07-15)"

@@ -243,15 +243,27 @@ class TestCatalog:
         assert "satisfaction_land: " in text
         assert "targets: none of its own" in text
 
-    def test_show_markdown_is_the_docs_page(self) -> None:
-        """`--format markdown` is the docs' catalogue page, byte for byte."""
-        code, text = run("catalog", "show", PLAN, "--format", "markdown")
+    @pytest.mark.parametrize("name", catalog.names())
+    def test_show_markdown_is_the_docs_page(self, name: str) -> None:
+        """`--format markdown` is the docs' catalogue page, byte for byte, for every catalogue."""
+        code, text = run("catalog", "show", name, "--format", "markdown")
         assert code == 0
-        page = Path(__file__).parents[1] / "docs" / "reference" / "catalogues" / f"{PLAN}.md"
+        page = Path(__file__).parents[1] / "docs" / "reference" / "catalogues" / f"{name}.md"
         assert page.read_text(encoding="utf-8") == text, (
-            f"regenerate {page} with: cchc catalog show {PLAN} --format markdown"
+            f"regenerate {page} with: cchc catalog show {name} --format markdown"
         )
-        assert "| rank <= 15 among provinces, every period (province tier), by 2025 |" in text
+        plan = catalog.load(name)
+        for ind in plan.indicators:
+            assert f"## `{ind.code}`" in text
+        assert text.count("\n| ") - text.count("\n| target |") == sum(
+            len(ind.targets) for ind in plan.indicators
+        )
+
+    def test_markdown_page_lists_every_target_with_its_source(self) -> None:
+        """The Vĩnh Phúc page has the every-year rank target with the decision as source."""
+        _, text = run("catalog", "show", PLAN, "--format", "markdown")
+        row = "| rank <= 15 among provinces, every period (province tier), by 2025 | Quyết định 2866"
+        assert row in text
 
     def test_show_json_is_the_plan(self) -> None:
         """`--format json` prints the plan's JSON, which reads back as the same plan."""

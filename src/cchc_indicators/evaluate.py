@@ -218,9 +218,12 @@ def evaluate(
     >>> from cchc_indicators import catalog, datasets
     >>> plan = catalog.load("vinh-phuc-2021-2025")
     >>> ev = evaluate(plan, datasets.demo_panel(), period=2023, method="open-sdg")
-    >>> r = ev.rows[1]
-    >>> r["indicator"], r["value"], r["status"], r["category"], r["attainment_period"]
-    ('sipas', 21.0, 'off_track', 'moderate_progress', '2027')
+    >>> r = next(x for x in ev.rows if x["indicator"] == "satisfaction_procedures")
+    >>> r["value"], r["status"], r["category"], r["attainment_period"]
+    (89.0, 'on_track', 'substantial_progress', '2024')
+    >>> r = ev.rows[0]  # PAR INDEX in the top 15 every year: judged year by year
+    >>> r["indicator"], r["value"], r["status"], r["periods_not_met"]
+    ('par_index', 17.0, 'not_achieved', '2021, 2022, 2023')
     """
     check_type(plan, Plan, func="evaluate", parameter="plan")
     check_type(panel, Panel, func="evaluate", parameter="panel")
@@ -318,7 +321,7 @@ class Evaluation:
     >>> from cchc_indicators import catalog, datasets
     >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel(), period=2023)
     >>> ev.period, len(ev), ev.note == datasets.SYNTHETIC_NOTE
-    ('2023', 162, True)
+    ('2023', 169, True)
     """
 
     plan: Plan
@@ -396,7 +399,7 @@ class Evaluation:
         >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
         >>> overall = ev.summary()[-1]
         >>> overall["area"], overall["achieved"], overall["evaluated"], overall["no_data"]
-        ('all', 14, 22, 1)
+        ('all', 15, 27, 3)
         """
         rows = self.plan_rows()
         out = []
@@ -426,7 +429,7 @@ class Evaluation:
         >>> from cchc_indicators import catalog, datasets
         >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
         >>> ev.to_records()[0]["indicator"], ev.to_records()[0]["status"]
-        ('par_index', 'achieved')
+        ('par_index', 'not_achieved')
         """
         return [dict(r) for r in self.rows]
 
@@ -439,7 +442,7 @@ class Evaluation:
         >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
         >>> import json
         >>> json.loads(ev.to_json())[0]["target"]
-        'rank <= 15 among provinces'
+        'rank <= 15 among provinces, every period'
         """
         return json.dumps(self.to_records(), ensure_ascii=False, indent=2)
 

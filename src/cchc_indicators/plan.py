@@ -312,7 +312,7 @@ class Plan:
         >>> plan = catalog.load("vinh-phuc-2021-2025")
         >>> d = plan.to_dict()
         >>> d["schema_version"], d["document"], len(d["indicators"])
-        (1, '2866/QĐ-UBND', 20)
+        (1, '2866/QĐ-UBND', 25)
         """
         out: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "code": self.code}
         for name in (

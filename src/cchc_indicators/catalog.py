@@ -13,7 +13,7 @@ Examples
 ('vinh-phuc-2021-2025', 'vn-par-2021-2030')
 >>> plan = catalog.load("vinh-phuc-2021-2025")
 >>> plan.document, plan.unit, plan.deadline, len(plan.indicators)
-('2866/QĐ-UBND', '26', '2025', 20)
+('2866/QĐ-UBND', '26', '2025', 25)
 """
 
 from __future__ import annotations

@@ -1261,6 +1261,13 @@ class TestDemo:
         }
         assert final == {("par_index", "rank"), ("par_index", "no"), ("sipas", "rank")}
 
+    def test_scorecard_names_the_years_missed_and_without_data(self) -> None:
+        """Below an every-year row, the scorecard says which years missed and which had no data."""
+        lines = self.demo().scorecard().splitlines()
+        k = next(i for i, x in enumerate(lines) if "rank <= 15 among provinces, every" in x)
+        assert lines[k].lstrip().startswith("par_index")
+        assert lines[k + 1] == "      not met in 2021, 2022, 2023; no data for 2025"
+
     def test_2023_every_year_targets_are_not_projected(self) -> None:
         """PAR INDEX rank 17 in 2023 (22, 19 before): missed in every year so far, no projection."""
         r = self.kinds(self.demo(2023), "par_index")["rank"]

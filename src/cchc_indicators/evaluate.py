@@ -641,6 +641,9 @@ class Evaluation:
                     f"  {r['indicator']:<42}{who} {r['scope']:<14} {_fmt(r['value']):>8}  "
                     f"{r['target']:<28} {r['status']}"
                 )
+                history = _periods_text(r)
+                if history:
+                    lines.append(f"      {history}")
             tiers = _tier_summary(rows)
             lines += [f"  {t}" for t in tiers]
             lines.append("")
@@ -654,6 +657,16 @@ class Evaluation:
         if self.note:
             lines += ["", f"*** {self.note} ***"]
         return "\n".join(lines)
+
+
+def _periods_text(row: Mapping[str, Any]) -> str:
+    """For a target judged in every period: the periods it missed and those without data."""
+    parts = []
+    if row.get("periods_not_met"):
+        parts.append(f"not met in {row['periods_not_met']}")
+    if row.get("periods_without_data"):
+        parts.append(f"no data for {row['periods_without_data']}")
+    return "; ".join(parts)
 
 
 def _tier_summary(rows: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -268,7 +268,8 @@ class TestTrajectory:
         """A rank is not on the score's axis: a legend entry names it, no line is drawn."""
         ax = ax_of(trajectory(panel, "par_index", "26", plan=plan, period="2023"))
         assert "target" not in lines_by_gid(ax)
-        assert "target rank <= 15 among provinces (a rank: not on this axis)" in legend_texts(ax)
+        text = "target rank <= 15 among provinces, every period (a rank: not on this axis)"
+        assert text in legend_texts(ax)
 
     def test_no_projection_at_the_deadline(self, plan: Plan, panel: Panel) -> None:
         """At the deadline there is nothing to project, as in evaluate()."""

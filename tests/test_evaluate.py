@@ -2039,3 +2039,25 @@ class TestPlanTierMap:
         p = panel(h, [ind], [("wf", "08707", 2025, 85, 100)])
         ev = evaluate(plan(ind, unit="25", tier_map={"district": "commune"}), p)
         assert row(ev, "25", "tier:commune")["status"] == "achieved"
+
+
+class TestSideBySide:
+    """Evaluation.by_unit and unit_table are the scorecard module's, on the evaluation."""
+
+    def test_methods_match_the_scorecard_functions(self) -> None:
+        """Three provinces, every one a plan unit: the best news first, in both forms."""
+        from cchc_indicators import scorecard
+
+        ind = score("score", at_least(80))
+        h = hierarchy(
+            [
+                ("01", "Thành phố Hà Nội", "province", None),
+                *PROVINCE,
+                ("02", "Tỉnh Hà Giang", "province", None),
+            ]
+        )
+        p = panel(h, [ind], [("score", "01", 2025, 70), ("score", "26", 2025, 90)])
+        ev = evaluate(plan(ind, unit=None), p)
+        assert ev.by_unit() == scorecard.by_unit(ev)
+        assert [r["unit"] for r in ev.by_unit()] == ["26", "01", "02"]
+        assert ev.unit_table() == scorecard.unit_table(ev)

@@ -607,6 +607,32 @@ class Evaluation:
         """
         return _pandas().DataFrame.from_records(self.to_records(), columns=list(self.columns))
 
+    def by_unit(self) -> list[dict[str, Any]]:
+        """One record per unit judged, with its status on each target, best news first.
+
+        For a plan about every province (``vn-par-2021-2030``): the provinces
+        side by side. See :func:`cchc_indicators.scorecard.by_unit`.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> [r["unit"] for r in ev.by_unit()]  # a plan about one province: one record
+        ['26']
+        """
+        from .scorecard import by_unit
+
+        return by_unit(self)
+
+    def unit_table(self) -> str:
+        """The records of :meth:`by_unit` as a text table, one line per unit.
+
+        See :func:`cchc_indicators.scorecard.unit_table`.
+        """
+        from .scorecard import unit_table
+
+        return unit_table(self)
+
     def scorecard(self) -> str:
         """Return a plain-text scorecard grouped by area, then by tier.
 

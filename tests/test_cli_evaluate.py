@@ -262,7 +262,9 @@ class TestCatalog:
     def test_markdown_page_lists_every_target_with_its_source(self) -> None:
         """The Vĩnh Phúc page has the every-year rank target with the decision as source."""
         _, text = run("catalog", "show", PLAN, "--format", "markdown")
-        row = "| rank <= 15 among provinces, every period (province tier), by 2025 | Quyết định 2866"
+        row = (
+            "| rank <= 15 among provinces, every period (province tier), by 2025 | Quyết định 2866"
+        )
         assert row in text
 
     def test_show_json_is_the_plan(self) -> None:

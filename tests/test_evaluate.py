@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
@@ -1312,7 +1313,8 @@ class TestEveryPeriod:
         """81, 82, 80 in 2021-2023: every year so far, but 2024 and 2025 are to come."""
         r = self.ev({2021: 81, 2022: 82, 2023: 80})
         assert r["status"] == "on_track"
-        assert r["projected"] is None and r["method"] is None
+        assert r["projected"] is None
+        assert r["method"] is None
 
     def test_one_missed_year_is_final(self) -> None:
         """79 in 2022 cannot be made good by 95 in 2025: not achieved, 2022 named."""
@@ -2061,3 +2063,56 @@ class TestSideBySide:
         assert ev.by_unit() == scorecard.by_unit(ev)
         assert [r["unit"] for r in ev.by_unit()] == ["26", "01", "02"]
         assert ev.unit_table() == scorecard.unit_table(ev)
+
+
+#: A yearly series 2021-2025: each year to 2024 a value in [0, 100] or missing; 2025 (the
+#: period evaluated, which the panel must hold) a value.
+YEARLY = st.tuples(
+    st.lists(st.one_of(st.none(), st.floats(0, 100, allow_nan=False)), min_size=4, max_size=4),
+    st.floats(0, 100, allow_nan=False),
+).map(lambda t: [*t[0], t[1]])
+
+
+class TestEveryPeriodLaws:
+    """Laws of targets judged in every period, on random yearly series."""
+
+    @staticmethod
+    def judged(target: Any, values: list[float | None]) -> Row:
+        ind = score("score", target)
+        data = [("score", "26", 2021 + k, v) for k, v in enumerate(values) if v is not None]
+        p = panel(hierarchy(PROVINCE), [ind], data)
+        return row(evaluate(plan(ind), p, period=2025), "26")
+
+    @given(values=YEARLY)
+    def test_every_period_status_is_the_conjunction_of_the_years(
+        self, values: list[float | None]
+    ) -> None:
+        """not_achieved iff some year with data is below 80; otherwise achieved iff no year lacks data."""
+        r = self.judged(at_least(80, each_period=True), values)
+        missed = [str(2021 + k) for k, v in enumerate(values) if v is not None and v < 80]
+        missing = [str(2021 + k) for k, v in enumerate(values) if v is None]
+        assert r["periods_not_met"] == (", ".join(missed) or None)
+        assert r["periods_without_data"] == (", ".join(missing) or None)
+        if missed:
+            assert r["status"] == "not_achieved"
+        elif missing:
+            assert r["status"] == "insufficient_data"
+        else:
+            assert r["status"] == "achieved"
+
+    @given(values=YEARLY, tolerance=st.floats(0, 5, allow_nan=False))
+    def test_no_worse_than_previous_holds_iff_no_step_falls_beyond_the_tolerance(
+        self, values: list[float | None], tolerance: float
+    ) -> None:
+        """Each year after 2021 is judged on its change from the year before; a gap is no data."""
+        r = self.judged(no_worse_than_previous(tolerance=tolerance), values)
+        steps = list(itertools.pairwise(values))
+        missed = [
+            str(2022 + k)
+            for k, (a, b) in enumerate(steps)
+            if a is not None and b is not None and b - a < -tolerance
+        ]
+        unknown = [str(2022 + k) for k, (a, b) in enumerate(steps) if a is None or b is None]
+        assert r["periods_not_met"] == (", ".join(missed) or None)
+        assert r["periods_without_data"] == (", ".join(unknown) or None)
+        assert (r["status"] == "not_achieved") == bool(missed)

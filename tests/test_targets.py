@@ -916,10 +916,13 @@ class TestEachPeriodAndChange:
         """Quantity = improvement on the period before; holds at >= -tolerance."""
         t = no_worse_than_previous()
         assert (t.bound, t.higher_is_better) == (0.0, True)
-        assert t.holds(0.0) and t.holds(0.5) and not t.holds(-0.01)
+        assert t.holds(0.0)
+        assert t.holds(0.5)
+        assert not t.holds(-0.01)
         assert t.gap(-0.25) == 0.25
         lenient = no_worse_than_previous(tolerance=1.5)
-        assert lenient.holds(-1.5) and not lenient.holds(-1.51)
+        assert lenient.holds(-1.5)
+        assert not lenient.holds(-1.51)
         assert not t.holds(NAN)
 
     def test_no_worse_than_previous_always_applies_to_every_period(self) -> None:

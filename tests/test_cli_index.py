@@ -470,6 +470,16 @@ class TestPoints:
             "9 missing values scored 0",
         ]
 
+    def test_a_year_out_of_force_is_noted(
+        self, pci: list[str], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """pci-2016 scored on 2024 data: a note on stderr says it is the method of 2016 only."""
+        cchc(*pci)
+        assert capsys.readouterr().err == (
+            "cchc: note: pci-2016 is the method of the index of 2016, not of 2024 "
+            "(see points.structure_for)\n"
+        )
+
     def test_table_without_missing_values(self, tmp_path: Path) -> None:
         """When every leaf has a value the table has no line about missing values."""
         rows = [f"{leaf},A,2024,{i}" for i, leaf in enumerate(PCI_LEAVES)]

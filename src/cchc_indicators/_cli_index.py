@@ -78,6 +78,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -615,10 +616,37 @@ def points_method(code: str) -> str:
     return f"points structure {code}: {POINTS_RULE}"
 
 
+def _out_of_force(structure: points.Structure, period: str) -> str:
+    """A note when the period scored is not a year the structure was in force (else empty).
+
+    Examples
+    --------
+    >>> _out_of_force(points.load_structure("par-index-2017"), "2024")
+    'par-index-2017 is the method of the indices of 2017-2019 (2948/QĐ-BNV), not of 2024 (see points.structure_for)'
+    >>> _out_of_force(points.load_structure("par-index-2017"), "2018")
+    ''
+    """
+    if structure.in_force is None:
+        return ""
+    first, last = structure.in_force
+    year = int(period[:4])
+    if first <= year <= last:
+        return ""
+    decision = f" ({structure.decision})" if structure.decision else ""
+    years = f"indices of {first}-{last}" if first < last else f"index of {first}"
+    return (
+        f"{structure.code} is the method of the {years}{decision}, not of {year} "
+        "(see points.structure_for)"
+    )
+
+
 def _score_points(
     structure: points.Structure, data: composite.Observations, opts: _Options
 ) -> _Output:
     label, values, units, note = _leaf_values(structure, data, opts)
+    out_of_force = _out_of_force(structure, label)
+    if out_of_force:
+        print(f"cchc: note: {out_of_force}", file=sys.stderr)
     try:
         result = points.evaluate_points(structure, values, units)
     except InvalidDataError as err:  # values outside a leaf's rule: name the data file

@@ -7,7 +7,8 @@ and the mid-term review (2023), after a warm-up.
 
 Baseline: a plain-Python loop over the observation records that computes the
 same rows (pooled tier values, reductions against 2021, ranks among the 63
-provinces, statuses with the linear projection) with dictionaries and no
+provinces, targets judged every year and the change from the year before,
+per-field rows, statuses with the linear projection) with dictionaries and no
 numpy, written independently of the library. Before timing, both are checked
 to give the same value and status on every row.
 """
@@ -100,45 +101,73 @@ def _plain_evaluate(plan: Any, records: list[dict[str, Any]], units: Any, period
         slope = sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
         return "on_track" if holds(my + slope * (int(deadline) - mx)) else "off_track"
 
-    out: dict[tuple[str, str, str], tuple[float, str]] = {}
+    def every_year(
+        series: dict[str, float], holds: Any, deadline: str, start: str, change: bool
+    ) -> str:
+        """A target judged in each year from the baseline (after it, for a change) to now."""
+        first = int(start) + (1 if change else 0)
+        window = [str(y) for y in range(first, min(int(period), int(deadline)) + 1)] or [period]
+        values = [series.get(p, math.nan) for p in window]
+        if any(not math.isnan(v) and not holds(v) for v in values):
+            return "not_achieved"
+        if all(math.isnan(v) for v in values):
+            return "no_data"
+        if any(math.isnan(v) for v in values):
+            return "insufficient_data"
+        return "achieved" if period >= deadline else "on_track"
+
+    out: dict[tuple[str, str, str, int], tuple[float, str]] = {}
+    seen: dict[tuple[str, str, str], int] = {}
     top = plan.unit
-    for ind in plan.indicators:
-        for t in ind.targets:
+    by_code = {ind.code: ind for ind in plan.indicators}
+    for pooled_ind in plan.indicators:
+        for t in pooled_ind.targets:
             deadline, start = t.deadline or plan.deadline, t.baseline or plan.baseline
             bound = t.bound
-            up = t.kind in ("at_least", "increase_by")
+            up = t.kind in ("at_least", "increase_by", "no_worse_than_previous")
 
             def holds(q: float, bound: float = bound, up: bool = up) -> bool:
                 return q >= bound if up else q <= bound
 
-            rows: list[tuple[str, str, dict[str, float], Any]] = []
-            if t.kind == "rank_at_most":
-                series = {p: rank(ind.code, top, p, t.among) for p in periods}
-                rows.append((top, "own", series, holds))
-            elif t.tier in (None, "province"):
-                scope = str(t.scope) if t.scope is not None else "own"
-                if scope == "territory":
-                    series = {p: pooled(ind.code, top, p, None, False) for p in periods}
+            rows: list[tuple[str, str, str, dict[str, float], Any]] = []
+            for ind in [by_code[c] for c in t.fields] or [pooled_ind]:
+                if t.kind == "rank_at_most":
+                    series = {p: rank(ind.code, top, p, t.among) for p in periods}
+                    rows.append((ind.code, top, "own", series, holds))
+                elif t.tier in (None, "province"):
+                    scope = str(t.scope) if t.scope is not None else "own"
+                    if scope == "territory":
+                        series = {p: pooled(ind.code, top, p, None, False) for p in periods}
+                    else:
+                        series = {p: own(ind.code, top, p) for p in periods}
+                    if t.relative:
+                        base = series[t.baseline]
+                        series = {p: (v - base) / abs(base) * 100.0 for p, v in series.items()}
+                    if t.kind == "no_worse_than_previous":
+                        sign = ind.direction.sign
+                        series = {
+                            p: (v - series.get(str(int(p) - 1), math.nan)) * sign
+                            for p, v in series.items()
+                        }
+                    rows.append((ind.code, top, scope, series, holds))
                 else:
-                    series = {p: own(ind.code, top, p) for p in periods}
-                if t.relative:
-                    base = series[t.baseline]
-                    series = {p: (v - base) / abs(base) * 100.0 for p, v in series.items()}
-                rows.append((top, scope, series, holds))
-            else:
-                share = t.rule is not None and t.rule.name == "share_meeting"
-                series = {p: pooled(ind.code, top, p, t.tier, share) for p in periods}
-                rows.append((top, f"tier:{t.tier}", series, holds))
-                for u in level:
-                    if level[u] == t.tier and inside(u, top):
-                        s = {p: own(ind.code, u, p) for p in periods}
-                        judge = (lambda q: q == 1) if share else holds
-                        rows.append((u, "own", s, judge))
-            for unit, scope, series, judge in rows:
-                out[(ind.code, unit, scope)] = (
-                    series[period],
-                    status(series, judge, deadline, start),
-                )
+                    share = t.rule is not None and t.rule.name == "share_meeting"
+                    series = {p: pooled(ind.code, top, p, t.tier, share) for p in periods}
+                    rows.append((ind.code, top, f"tier:{t.tier}", series, holds))
+                    for u in level:
+                        if level[u] == t.tier and inside(u, top):
+                            s = {p: own(ind.code, u, p) for p in periods}
+                            judge = (lambda q: q == 1) if share else holds
+                            rows.append((ind.code, u, "own", s, judge))
+            for code, unit, scope, series, judge in rows:
+                n = seen.get((code, unit, scope), 0)
+                seen[(code, unit, scope)] = n + 1
+                if t.each_period:
+                    change = t.kind == "no_worse_than_previous"
+                    verdict = every_year(series, judge, deadline, start, change)
+                else:
+                    verdict = status(series, judge, deadline, start)
+                out[(code, unit, scope, n)] = (series[period], verdict)
     return out
 
 
@@ -156,9 +185,12 @@ def run(*, quick: bool = False, repeats: int = 7) -> list[Result]:
     for period in ("2025", "2023"):
         ours = evaluate(plan, panel, period=period)
         plain = _plain_evaluate(plan, records, units, period)
-        got = {
-            (r["indicator"], r["unit"], r["scope"]): (r["value"], r["status"]) for r in ours.rows
-        }
+        got: dict[tuple[str, str, str, int], tuple[float | None, str]] = {}
+        seen: dict[tuple[str, str, str], int] = {}
+        for r in ours.rows:  # a unit's n-th row on a scope: targets in plan order
+            key = (r["indicator"], r["unit"], r["scope"])
+            seen[key] = seen.get(key, 0) + 1
+            got[(*key, seen[key] - 1)] = (r["value"], r["status"])
         if set(got) != set(plain):
             msg = f"row sets differ: {sorted(set(got) ^ set(plain))[:5]}"
             raise AssertionError(msg)

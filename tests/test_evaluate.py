@@ -1338,11 +1338,22 @@ class TestEveryPeriod:
             "2023",
         )
 
-    def test_no_data_in_any_year(self) -> None:
-        """Only 2020 (before the baseline) reported, evaluated in 2020: judged on that year alone."""
-        r = self.ev({2020: 85})
-        assert r["status"] == "on_track"
-        assert self.ev({2020: 70})["status"] == "not_achieved"
+    def test_before_the_baseline_nothing_is_judged_yet(self) -> None:
+        """Evaluated in 2020, before the 2021 baseline: insufficient_data, whatever the value."""
+        for value in (85, 70):
+            r = self.ev({2020: value}, period=2020)
+            assert (r["status"], r["periods_not_met"], r["periods_without_data"]) == (
+                "insufficient_data",
+                None,
+                None,
+            )
+
+    def test_a_change_is_not_judged_in_the_baseline_year(self) -> None:
+        """The change from the year before applies from 2022: in 2021 there is nothing to judge."""
+        ind = score("score", no_worse_than_previous())
+        p = panel(hierarchy(PROVINCE), [ind], series("score", "26", {2020: 90, 2021: 70}))
+        r = row(evaluate(plan(ind), p, period=2021), "26")
+        assert (r["value"], r["status"], r["periods_not_met"]) == (-20.0, "insufficient_data", None)
 
     def test_years_after_the_deadline_are_not_judged(self) -> None:
         """Evaluated in 2026 for a 2024 deadline: 2025 and 2026 do not count."""

@@ -104,6 +104,8 @@ def targets_for(draw: st.DrawFn, measure: Measure, tier: str | None, kind: str) 
         options["deadline"] = draw(st.sampled_from([None, deadline]))
     elif kind == "no_worse_than_previous":
         threshold = draw(st.floats(0.0, 1e6, allow_nan=False))
+        if rule and rule.startswith("share_meeting"):
+            options["rule"] = None  # a change is of values, not of a share of units
         options["deadline"] = draw(st.none() | _period(draw(st.integers(2000, 2040))))
     else:
         threshold = draw(st.integers(1, 100))

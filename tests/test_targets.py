@@ -688,6 +688,16 @@ class TestIndicatorTargets:
                 "p", "P", targets=[at_least(80, deadline="2030"), at_least(90, deadline="2030")]
             )
 
+    def test_same_kind_every_year_and_at_the_deadline(self) -> None:
+        """'Top 15 every year' beside 'top 10 in 2025', own beside territory: both allowed."""
+        ts = [
+            rank_at_most(15, among="province", each_period=True),
+            rank_at_most(10, among="province"),
+        ]
+        assert len(Indicator("p", "P", targets=ts).targets) == 2
+        ts = [at_least(80, scope="own"), at_least(50, scope="territory")]
+        assert len(Indicator("p", "P", targets=ts).targets) == 2
+
     def test_same_kind_with_different_deadlines(self) -> None:
         """80 % by 2025 and 90 % by 2030 (Resolution 76/NQ-CP's two stages) may coexist."""
         ts = [at_least(80, deadline="2025"), at_least(90, deadline="2030")]
@@ -979,6 +989,11 @@ class TestEachPeriodAndChange:
             DefinitionError, match=r"tolerance >= 0 \(0: no decline at all\), got -1"
         ):
             no_worse_than_previous(tolerance=-1)
+
+    def test_change_target_has_no_share_meeting_rule(self) -> None:
+        """A share of units meeting a condition has no 'change' per unit: refused."""
+        with pytest.raises(DefinitionError, match="compares values, not a share of units"):
+            no_worse_than_previous(tier="district", rule="share_meeting(== 1)")
 
     def test_change_target_has_no_fields(self) -> None:
         """The per-field reading applies to level targets, not to a change target."""

@@ -505,7 +505,7 @@ def _each_period_window(ctx: _Context, t: Target, deadline: str | None) -> list[
         if deadline is None or period_end_key(p) <= period_end_key(deadline):
             out.append(p)
         p = previous_period(p)
-    return out[::-1] or [ctx.period]
+    return out[::-1]
 
 
 def _each_period_status(
@@ -516,9 +516,16 @@ def _each_period_status(
     A period in which the target did not hold is not made good later
     (``not_achieved``); a period without data leaves it open
     (``insufficient_data``); held in every period: ``achieved`` once due,
-    ``on_track`` before.
+    ``on_track`` before. Evaluated before the first period it applies to (the
+    baseline; for a change, the period after it), nothing is judged yet:
+    ``insufficient_data`` (``no_data`` without a value).
     """
     window = _each_period_window(ctx, t, deadline)
+    if not window:
+        # evaluated before the first period the target applies to: nothing to judge yet
+        now = q[:, ctx.j]
+        early = np.where(np.isnan(now), "no_data", "insufficient_data")
+        return early, [None] * len(now), [None] * len(now)
     cols = np.array([ctx.column_of(p) if ctx.column_of(p) is not None else -1 for p in window])
     present = cols >= 0
     qw = np.where(present[None, :], q[:, np.where(present, cols, 0)], np.nan)

@@ -360,11 +360,19 @@ class Indicator:
                 f"{alternatives}"
             )
             raise DefinitionError(msg, code=self.code)
-        seen: set[tuple[str | None, str, tuple[str, ...], str | None]] = set()
+        seen: set[tuple[object, ...]] = set()
         for target in self.targets:
             self._check_target(target)
-            # one target of a kind per tier, reading and deadline (80 % by 2025, 90 % by 2030)
-            key = (target.tier, target.kind, target.fields, target.deadline)
+            # one target of a kind per tier, scope, reading and deadline (80 % by 2025, 90 % by
+            # 2030; "top 15 every year" beside "top 10 in 2025"; own beside territory)
+            key = (
+                target.tier,
+                target.kind,
+                target.fields,
+                target.deadline,
+                target.each_period,
+                str(target.scope),
+            )
             if key in seen:
                 msg = (
                     f"indicator {self.code!r} has two {target.kind} targets for "

@@ -241,13 +241,20 @@ class Plan:
         Nor can two targets of a kind, tier and reading fall due together once a
         target without a deadline takes the plan's.
         """
-        seen: set[tuple[str | None, str, tuple[str, ...], str | None]] = set()
+        seen: set[tuple[object, ...]] = set()
         for t in ind.targets:
-            key = (t.tier, t.kind, t.fields, t.deadline or self.deadline)
+            key = (
+                t.tier,
+                t.kind,
+                t.fields,
+                t.deadline or self.deadline,
+                t.each_period,
+                str(t.scope),
+            )
             if key in seen:
                 msg = (
                     f"plan {self.code!r}: indicator {ind.code!r} has two {t.kind} targets due "
-                    f"{key[3]} for {'tier ' + repr(t.tier) if t.tier else 'the same unit'} (a "
+                    f"{t.deadline or self.deadline} for {'tier ' + repr(t.tier) if t.tier else 'the same unit'} (a "
                     "target without a deadline is due at the plan's)"
                 )
                 raise DefinitionError(msg, code=ind.code)

@@ -257,6 +257,13 @@ class Target:
             if self.fields:
                 msg = "a no_worse_than_previous target cannot have fields"
                 raise DefinitionError(msg)
+            if isinstance(self.rule, ShareMeeting):
+                # each unit's own row would be judged by the condition on a change, not a value
+                msg = (
+                    "a no_worse_than_previous target compares values, not a share of units "
+                    f"meeting a condition: drop the rule {self.rule.to_spec()!r}"
+                )
+                raise DefinitionError(msg)
         if self.kind == "rank_at_most":
             if x < 1 or not x.is_integer():
                 msg = f"rank_at_most needs a whole k >= 1, got {x:g}"

@@ -317,6 +317,13 @@ class TestVinhPhucPlan:
         text = plan.indicator("par_index").description
         assert "ceased to be a province on 1 July 2025" in text
         assert "the last year Vĩnh Phúc can be ranked is 2024" in text
+        assert "the best these targets can show in 2025 is insufficient_data" in text
+
+    def test_the_change_of_par_index_method_is_said(self, plan: Plan) -> None:
+        """2021 under Decision 1150/QĐ-BNV, 2022 on under 876/QĐ-BNV (structures/_not-shipped.json)."""
+        text = plan.indicator("par_index").description
+        assert "2021 was determined under Decision 1150/QĐ-BNV" in text
+        assert "from 2022 under Decision 876/QĐ-BNV" in text
 
     def test_dossiers_are_taken_on_the_territory(self, plan: Plan) -> None:
         """The online-dossier target is taken on the province's whole territory."""

@@ -1249,6 +1249,15 @@ class TestDemo:
         assert [r["status"] for r in fields.values()] == ["not_achieved", "achieved", "achieved"]
         assert all(r["target"] == ">= 85 % in each field" for r in fields.values())
 
+    def test_scorecard_counts_the_fields_of_a_per_field_target(self) -> None:
+        """Land misses 85 % in 2025, construction and investment meet it: counted below the area."""
+        lines = self.demo().scorecard().splitlines()
+        assert (
+            "      satisfaction_land_construction_investment in each field: 2 achieved, "
+            "1 not_achieved"
+        ) in lines
+        assert "      satisfaction_health_education in each field: 2 no_data" in lines
+
     def test_2023_mixes_on_track_and_off_track(self) -> None:
         """The mid-term review has rows on and off track; only years already missed are final."""
         ev = self.demo(2023)

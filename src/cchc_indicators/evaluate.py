@@ -20,6 +20,15 @@ Status, in order of precedence:
 ``insufficient_data``
     Before the deadline, with fewer than two values to draw the line.
 
+A target judged in every period (``each_period``, and every
+``no_worse_than_previous``) is read differently: ``not_achieved`` as soon as
+one period from the baseline on missed it, even before the deadline;
+``insufficient_data`` when some period has no value (or the period evaluated
+comes before the first one it applies to); ``achieved`` at the deadline and
+``on_track`` before it when every period so far met it. The columns
+``periods_not_met`` and ``periods_without_data`` name the periods. A
+per-field target (``fields``) gives one row per field indicator.
+
 A per-tier target (``tier="district"``) is evaluated pooled on the plan unit's
 row (scope ``tier:district``) and for each unit of the tier on its own row
 (scope ``own``). With a ``share_meeting(<condition>)`` rule, each unit of the
@@ -670,7 +679,7 @@ class Evaluation:
                 history = _periods_text(r)
                 if history:
                     lines.append(f"      {history}")
-            tiers = _tier_summary(rows)
+            tiers = _tier_summary(rows) + _field_summary(self.plan, rows)
             lines += [f"  {t}" for t in tiers]
             lines.append("")
         s = self.summary()
@@ -708,6 +717,31 @@ def _tier_summary(rows: Sequence[Mapping[str, Any]]) -> list[str]:
     for (code, level), counts in groups.items():
         shown = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
         out.append(f"    {code} by {level}: {shown}")
+    return out
+
+
+def _field_summary(plan: Plan, rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """For each per-field target: how its fields' rows on the plan's unit(s) did."""
+    if not rows:
+        return []
+    top = rows[0]["level"]
+    out = []
+    for ind in plan.indicators:
+        for t in ind.targets:
+            if not t.fields:
+                continue
+            counts = dict.fromkeys(STATUSES, 0)
+            for r in rows:
+                if (
+                    r["indicator"] in t.fields
+                    and r["level"] == top
+                    and r["target"].endswith(" in each field")
+                    and r["threshold"] == t.bound
+                ):
+                    counts[r["status"]] += 1
+            shown = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+            if shown:
+                out.append(f"    {ind.code} in each field: {shown}")
     return out
 
 

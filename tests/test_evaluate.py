@@ -2136,3 +2136,30 @@ class TestEveryPeriodLaws:
         assert r["periods_not_met"] == (", ".join(missed) or None)
         assert r["periods_without_data"] == (", ".join(unknown) or None)
         assert (r["status"] == "not_achieved") == bool(missed)
+
+
+class TestEditionNote:
+    """A relative target on units of another edition than the plan's, with no re-basing report."""
+
+    def test_baseline_on_other_units_is_noted(self) -> None:
+        """vn-par-2021-2030 (edition vn-2024) on vn-2025's Phú Thọ: 100 -> 85 is -15 %, and noted."""
+        from cchc_indicators import units
+
+        plan_ = catalog.load("vn-par-2021-2030")
+        ind = plan_.indicator("public_service_units")
+        rec = [
+            {"indicator": ind.code, "unit": "25", "period": y, "value": v}
+            for y, v in [(2021, 100), (2025, 85)]
+        ]
+        p = Panel.from_records(rec, units.load("vn-2025"), indicators=[ind])
+        ev = evaluate(attrs.evolve(plan_, indicators=[ind]), p)
+        r = row(ev, "25")
+        assert r["value"] == -15.0
+        assert r["baseline_rebase"].startswith(
+            "not re-based: the plan is on edition vn-2024 and these units are vn-2025"
+        )
+
+    def test_same_edition_has_no_note(self) -> None:
+        """The demo (edition 2024 on the 2024 units): no note."""
+        ev = TestDemo.demo()
+        assert row(ev, "26", indicator="public_service_units")["baseline_rebase"] is None

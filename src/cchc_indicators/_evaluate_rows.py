@@ -193,10 +193,25 @@ def _partial_baseline(
     return out
 
 
+def _edition_note(ctx: _Context) -> str | None:
+    """A warning when the plan's edition is not the units' and nothing says the data were re-based."""
+    from . import units
+
+    plan_edition = units.resolve(ctx.plan.edition)
+    here = units.resolve(ctx.h)
+    if plan_edition is None or here is None or plan_edition.name == here.name:
+        return None
+    return (
+        f"not re-based: the plan is on edition {plan_edition.name} and these units are "
+        f"{here.name}; the baseline is the value reported on these units (a merged unit's "
+        "baseline is then not its predecessors'; see rebase_panel)"
+    )
+
+
 def _rebase_text(ctx: _Context, ind: Indicator) -> str | None:
     """How the indicator's data (and so its baseline) were re-based, if they were."""
     if ctx.rebased is None:
-        return None
+        return _edition_note(ctx)
     try:
         provenance = ctx.rebased.indicator(ind.code)
     except KeyError:

@@ -363,3 +363,30 @@ def check_nesting(data: object, where: str) -> None:
     if _deeper_than(data, MAX_JSON_DEPTH):
         msg = f"{where}: lists and mappings are nested more than {MAX_JSON_DEPTH} deep"
         raise DefinitionError(msg)
+
+
+def text_tuple(value: object, *, whole: str, each: str) -> tuple[str, ...]:
+    """A JSON list (or tuple) of non-empty texts as a tuple, or a :class:`DefinitionError`.
+
+    ``whole`` and ``each`` say what the list and one item must be, as in
+    ``"an indicator's aliases are a list of names"`` and ``"... are non-empty
+    names"``; the message adds the value found.
+
+    Examples
+    --------
+    >>> text_tuple(["a", "b"], whole="x are a list", each="x are texts")
+    ('a', 'b')
+    >>> text_tuple("ab", whole="x are a list", each="x are texts")
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.errors.DefinitionError: x are a list, got 'ab'
+    """
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        msg = f"{whole}, got {value!r}"
+        raise DefinitionError(msg)
+    out = tuple(value)
+    for item in out:
+        if not isinstance(item, str) or not item.strip():
+            msg = f"{each}, got {item!r}"
+            raise DefinitionError(msg)
+    return out

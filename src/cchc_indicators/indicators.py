@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from ._loading import check_nesting
+from ._loading import check_nesting, text_tuple
 from .errors import DefinitionError, RuleMismatchError
 from .measures import Measure, percent
 from .rules import Rule, ShareMeeting, default_rule, parse_rule, rules_for
@@ -213,15 +213,11 @@ def _to_measure(value: object) -> Measure:
 
 
 def _to_aliases(value: object) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        msg = f"an indicator's aliases are a list of names, got {value!r}"
-        raise DefinitionError(msg)
-    out = tuple(value)
-    for item in out:
-        if not isinstance(item, str) or not item.strip():
-            msg = f"an indicator's aliases are non-empty names, got {item!r}"
-            raise DefinitionError(msg)
-    return out
+    return text_tuple(
+        value,
+        whole="an indicator's aliases are a list of names",
+        each="an indicator's aliases are non-empty names",
+    )
 
 
 def _to_targets(value: Iterable[object]) -> tuple[Target, ...]:

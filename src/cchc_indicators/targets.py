@@ -54,7 +54,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._loading import as_float, check_nesting
+from ._loading import as_float, check_nesting, text_tuple
 from ._periods import normalise_period, period_end_key
 from .errors import DefinitionError
 from .rules import Rule, ShareMeeting, number_text, parse_rule
@@ -128,14 +128,11 @@ def _to_bool(value: object) -> bool:
 
 
 def _to_fields(value: object) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        msg = f"a target's fields are a list of indicator codes, got {value!r}"
-        raise DefinitionError(msg)
-    out = tuple(value)
-    for item in out:
-        if not isinstance(item, str) or not item:
-            msg = f"a target's fields are indicator codes (non-empty text), got {item!r}"
-            raise DefinitionError(msg)
+    out = text_tuple(
+        value,
+        whole="a target's fields are a list of indicator codes",
+        each="a target's fields are indicator codes (non-empty text)",
+    )
     if len(set(out)) != len(out):
         msg = f"a target names a field twice: {list(out)}"
         raise DefinitionError(msg)

@@ -796,3 +796,42 @@ class TestUnitsFile:
         assert one_line_error(capsys) == (
             f"cchc: error: {units}: no units: the file holds a header and no row"
         )
+
+
+class TestCatalogText:
+    """The text and Markdown forms of a plan, on plans with and without their optional parts."""
+
+    def test_target_sources_other_than_the_indicators_are_printed(self) -> None:
+        """vn-par-2021-2030 cites a public account per target: the text prints it after the target."""
+        from cchc_indicators._catalog_text import plan_text
+
+        text = plan_text(catalog.load("vn-par-2021-2030"))
+        assert "(source: Nghị quyết 76/NQ-CP" in text
+        assert "unit every top-level unit" in text
+
+    def test_a_minimal_plan(self) -> None:
+        """No titles, document, dates, notes or deadline: the text says what is missing, no more."""
+        from cchc_indicators._catalog_text import plan_markdown, plan_text
+        from cchc_indicators.indicators import Indicator
+        from cchc_indicators.measures import count, score
+        from cchc_indicators.targets import at_least
+
+        minimal = Plan(
+            "tiny",
+            document="1/QĐ",
+            indicators=[
+                Indicator("n", "Số", measure=count(), targets=[at_least(3)]),
+                Indicator("s", "Điểm", measure=score(0, 10), description="Điểm số"),
+            ],
+        )
+        text = plan_text(minimal)
+        assert text.splitlines()[:2] == [
+            "1/QĐ",
+            "period ?; baseline -; deadline -; unit every top-level unit; units -",
+        ]
+        assert "    target: >= 3 count\n" in text
+        assert "    area overall; score 0–10 (points)" in text
+        page = plan_markdown(minimal)
+        assert "| >= 3 count |  |" in page
+        assert "**Notes.**" not in page
+        assert "No target of its own." in page

@@ -705,9 +705,8 @@ def _periods_text(row: Mapping[str, Any]) -> str:
 
 
 def _tier_summary(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """How the units of each tier did, from one area's rows (never empty)."""
     groups: dict[tuple[str, str], dict[str, int]] = {}
-    if not rows:
-        return []
     top = rows[0]["level"]
     for r in rows:
         if r["scope"] == "own" and r["level"] != top:
@@ -721,9 +720,7 @@ def _tier_summary(rows: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def _field_summary(plan: Plan, rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """For each per-field target: how its fields' rows on the plan's unit(s) did."""
-    if not rows:
-        return []
+    """For each per-field target: how its fields' rows on the plan's unit(s) did (rows: one area's)."""
     top = rows[0]["level"]
     out = []
     for ind in plan.indicators:

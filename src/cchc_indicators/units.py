@@ -304,8 +304,9 @@ def edition(name: str) -> Edition:
 
 def _span(e: Edition) -> str:
     start = e.valid_from.isoformat() if e.valid_from else "(no start)"
-    end = e.valid_until.isoformat() if e.valid_until else "onwards"
-    return f"{e.name} {start} to {end}"
+    if e.valid_until is None:
+        return f"{e.name} from {start} onwards"
+    return f"{e.name} {start} to {e.valid_until.isoformat()}"
 
 
 def in_force(date: datetime.date | str, *, province: str | None = None) -> Edition:
@@ -336,7 +337,7 @@ def in_force(date: datetime.date | str, *, province: str | None = None) -> Editi
     >>> in_force("2025-06-30")
     Traceback (most recent call last):
     ...
-    cchc_indicators.errors.DefinitionError: no embedded edition is in force on 2025-06-30 (national); the editions cover vn-2024 2025-01-01 to 2025-02-28, vn-2025 2025-07-01 to onwards
+    cchc_indicators.errors.DefinitionError: no embedded edition is in force on 2025-06-30 (national); the editions cover vn-2024 2025-01-01 to 2025-02-28, vn-2025 from 2025-07-01 onwards
     """
     day = _date_or_none(date)
     if day is None:

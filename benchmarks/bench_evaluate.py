@@ -27,7 +27,7 @@ if str(HERE) not in sys.path:
 import cchc_indicators as cchc  # noqa: E402
 from _timing import Result, time_alternating  # noqa: E402
 from cchc_indicators import catalog, datasets  # noqa: E402
-from cchc_indicators.evaluate import evaluate  # noqa: E402
+from cchc_indicators.evaluation import evaluate  # noqa: E402
 
 GOAL_S = 0.050
 

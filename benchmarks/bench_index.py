@@ -25,7 +25,7 @@ Two workloads:
 
 Timed:
 
-* ours: :func:`cchc_indicators.uncertainty.uncertainty`, replications as an
+* ours: :func:`cchc_indicators.composite.uncertainty.uncertainty`, replications as an
   array axis. On the complete data every drawn tree is one power mean without
   missing leaves, so each replication's index is the power mean of the 30
   transformed indicators with the replication's effective weights (one
@@ -71,7 +71,7 @@ from cchc_indicators.composite import (  # noqa: E402
     compute_index,
     load_index,
 )
-from cchc_indicators.uncertainty import uncertainty  # noqa: E402
+from cchc_indicators.composite.uncertainty import uncertainty  # noqa: E402
 
 REPLICATIONS = 10_000
 REPLICATIONS_QUICK = 1_000
@@ -102,7 +102,7 @@ def ours(index: CompositeIndex, data: Observations, n: int) -> Any:
 
 def draws(index: CompositeIndex, data: Observations, n: int) -> list[dict[str, Any]]:
     """The replications' parameters, drawn exactly as :func:`uncertainty` draws them."""
-    from cchc_indicators.uncertainty import _design, _draw
+    from cchc_indicators.composite.uncertainty import _design, _draw
 
     design = _design(
         index,
@@ -149,7 +149,7 @@ def check_same(index: CompositeIndex, data: Observations) -> None:
         worst = np.nanmax(np.abs(ours_scores - scores))
         msg = f"ours and the loop disagree on scores (max difference {worst})"
         raise AssertionError(msg)
-    from cchc_indicators._index_engine import ranks as rank_rows
+    from cchc_indicators.composite._engine import ranks as rank_rows
 
     if not np.array_equal(rank_rows(ours_scores), ranks):
         msg = "ours and the loop disagree on ranks"

@@ -13,7 +13,7 @@ observations behind each new cell, and report, per indicator and part, the
 totals before and after and the part of unmapped units, and how many new cells
 were made from only some of their predecessors.
 
-* ``ours``: one :func:`cchc_indicators.rebase.rebase_panel` call on the whole
+* ``ours``: one :func:`cchc_indicators.engine.rebase.rebase_panel` call on the whole
   panel (it builds the new panel and the report);
 * ``pandas, same outputs``: the long frame of commune observations merged
   (left join, to find the unmapped ones) with the crosswalk frame
@@ -52,11 +52,11 @@ import numpy as np
 
 import cchc_indicators as cchc
 from _timing import Result, fmt_seconds, time_alternating
-from cchc_indicators import Hierarchy, Indicator, Panel, measures, units
-from cchc_indicators.crosswalk import Crosswalk
-from cchc_indicators.rebase import RebaseReport, rebase_panel
+from _workloads import YEARS, commune_panel, drop_districts, long_form
+from cchc_indicators import Hierarchy, Panel, units
+from cchc_indicators.engine.rebase import RebaseReport, rebase_panel
+from cchc_indicators.units.crosswalk import Crosswalk
 
-YEARS = (2020, 2021, 2022, 2023, 2024)
 N_INDICATORS = 40
 N_INDICATORS_QUICK = 4
 SEED = 20250701
@@ -81,7 +81,6 @@ def synthetic_columns(h: Hierarchy, n_indicators: int, seed: int) -> dict[str, I
     rng = np.random.default_rng(seed)
     cs = h.level_slice("commune")
     n_c, n_p = cs.stop - cs.start, len(YEARS)
-    c2d = h.ancestors("commune", "district")
     nums, dens, keep = [], [], []
     for k in range(n_indicators):
         top = int(rng.choice([8, 40, 300, 3000]))
@@ -90,19 +89,8 @@ def synthetic_columns(h: Hierarchy, n_indicators: int, seed: int) -> dict[str, I
         nums.append(rng.binomial(den, rate))
         dens.append(den)
         present = rng.random((n_c, n_p)) >= 0.05
-        if k % 3 == 0:  # a few districts report nothing for this indicator
-            gone = rng.choice(h.level_size("district"), size=5, replace=False)
-            present &= ~np.isin(c2d, gone)[:, None]
-        keep.append(present)
-    mask = np.stack(keep)
-    k_idx, c_idx, p_idx = np.nonzero(mask)
-    return {
-        "indicator": k_idx,
-        "commune": c_idx,
-        "year": np.asarray(YEARS)[p_idx],
-        "num": np.stack(nums)[mask].astype(np.float64),
-        "den": np.stack(dens)[mask].astype(np.float64),
-    }
+        keep.append(drop_districts(rng, h, present, k))
+    return long_form(nums, dens, keep)
 
 
 def build(n_indicators: int, seed: int = SEED) -> Workload:
@@ -114,16 +102,7 @@ def build(n_indicators: int, seed: int = SEED) -> Workload:
     codes = tuple(f"ind{k:02d}" for k in range(n_indicators))
     cols = synthetic_columns(h, n_indicators, seed)
     commune_codes = np.array(h.codes[cs])
-    panel = Panel.from_columns(
-        h,
-        indicator=np.array(codes)[cols["indicator"]],
-        unit=commune_codes[cols["commune"]],
-        period=cols["year"].tolist(),
-        numerator=cols["num"],
-        denominator=cols["den"],
-        indicators=[Indicator(c, f"Chỉ tiêu {c}", measure=measures.percent()) for c in codes],
-        source="<synthetic>",
-    )
+    panel = commune_panel(h, codes, cols, "Chỉ tiêu ")
     cw = Crosswalk.official()
     links = pd.DataFrame(
         {

@@ -43,10 +43,10 @@ import numpy as np
 
 import cchc_indicators as cchc
 from _timing import Result, fmt_seconds, time_alternating
-from cchc_indicators import Hierarchy, Indicator, Panel, measures
+from _workloads import YEARS, commune_panel, drop_districts, long_form
+from cchc_indicators import Hierarchy, Panel
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "vn_units_2024.csv"
-YEARS = (2020, 2021, 2022, 2023, 2024)
 N_INDICATORS = 40
 N_INDICATORS_QUICK = 4
 THRESHOLD = 60.0
@@ -87,7 +87,6 @@ def synthetic_columns(
     rng = np.random.default_rng(seed)
     cs = h.level_slice("commune")
     n_c, n_p = cs.stop - cs.start, len(YEARS)
-    c2d = h.ancestors("commune", "district")
     c2p = h.ancestors("commune", "province")
     nums, dens, keep = [], [], []
     for k in range(n_indicators):
@@ -98,24 +97,13 @@ def synthetic_columns(
         base = rng.beta(rng.uniform(2, 6), rng.uniform(1.5, 4), size=n_c)
         rate = np.clip(base[:, None] + rng.normal(0.03, 0.05, size=(n_c, n_p)).cumsum(1), 0, 1)
         num = rng.binomial(den, rate)
-        present = rng.random((n_c, n_p)) >= rng.uniform(0.01, 0.15)
-        if k % 3 == 0:  # a few districts report nothing for this indicator
-            gone = rng.choice(h.level_size("district"), size=5, replace=False)
-            present &= ~np.isin(c2d, gone)[:, None]
+        present = drop_districts(rng, h, rng.random((n_c, n_p)) >= rng.uniform(0.01, 0.15), k)
         if k % 7 == 1:  # a whole province is missing one year
             present[c2p == rng.integers(h.level_size("province")), rng.integers(n_p)] = False
         nums.append(num)
         dens.append(den)
         keep.append(present)
-    mask = np.stack(keep)
-    k_idx, c_idx, p_idx = np.nonzero(mask)
-    return {
-        "indicator": k_idx,
-        "commune": c_idx,
-        "year": np.asarray(YEARS)[p_idx],
-        "num": np.stack(nums)[mask].astype(np.float64),
-        "den": np.stack(dens)[mask].astype(np.float64),
-    }
+    return long_form(nums, dens, keep)
 
 
 def build(n_indicators: int, seed: int = SEED) -> Workload:
@@ -130,17 +118,7 @@ def build(n_indicators: int, seed: int = SEED) -> Workload:
     codes = tuple(f"ind{k:02d}" for k in range(n_indicators))
     cols = synthetic_columns(h, n_indicators, seed)
     commune_codes = np.array(h.codes[cs])
-    indicators = [Indicator(c, f"Chỉ tiêu tổng hợp {c}", measure=measures.percent()) for c in codes]
-    panel = Panel.from_columns(
-        h,
-        indicator=np.array(codes)[cols["indicator"]],
-        unit=commune_codes[cols["commune"]],
-        period=cols["year"].tolist(),
-        numerator=cols["num"],
-        denominator=cols["den"],
-        indicators=indicators,
-        source="<synthetic>",
-    )
+    panel = commune_panel(h, codes, cols, "Chỉ tiêu tổng hợp ")
     idx: dict[str, IntArray] = {}
     sizes: dict[str, int] = {}
     frame_cols: dict[str, Any] = {

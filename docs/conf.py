@@ -85,16 +85,16 @@ napoleon_attr_annotations = False
 napoleon_type_aliases = {
     name: f":py:class:`~{target}`"
     for name, target in {
-        "Indicator": "cchc_indicators.indicators.Indicator",
-        "Rule": "cchc_indicators.rules.Rule",
-        "Scope": "cchc_indicators.scopes.Scope",
-        "Hierarchy": "cchc_indicators.hierarchy.Hierarchy",
-        "Problem": "cchc_indicators.errors.Problem",
-        "Rollup": "cchc_indicators.rollup.Rollup",
-        "Panel": "cchc_indicators.panel.Panel",
-        "Target": "cchc_indicators.targets.Target",
-        "Plan": "cchc_indicators.plan.Plan",
-        "Evaluation": "cchc_indicators.evaluate.Evaluation",
+        "Indicator": "cchc_indicators.core.indicators.Indicator",
+        "Rule": "cchc_indicators.core.rules.Rule",
+        "Scope": "cchc_indicators.core.scopes.Scope",
+        "Hierarchy": "cchc_indicators.units.hierarchy.Hierarchy",
+        "Problem": "cchc_indicators.core.errors.Problem",
+        "Rollup": "cchc_indicators.engine.Rollup",
+        "Panel": "cchc_indicators.data.panel.Panel",
+        "Target": "cchc_indicators.core.targets.Target",
+        "Plan": "cchc_indicators.core.plan.Plan",
+        "Evaluation": "cchc_indicators.evaluation.Evaluation",
     }.items()
 }
 
@@ -155,14 +155,14 @@ def _canonical(target: str) -> str | None:
     """Map ``cchc_indicators[.module].Name[.attr]`` to the module that defines ``Name``.
 
     The package re-exports its public classes at the top level, and some
-    modules re-export names of others (``cchc_indicators.rollup.Scope`` is
-    ``cchc_indicators.scopes.Scope``); docstrings refer to them either way.
+    modules re-export names of others (``cchc_indicators.engine.Scope`` is
+    ``cchc_indicators.core.scopes.Scope``); docstrings refer to them either way.
     autodoc documents each object once, where it is defined.
     """
     parts = target.split(".")
     if len(parts) < 2 or parts[0] != "cchc_indicators":
         return None
-    # The longest importable module prefix: ``cchc_indicators.rollup`` is a
+    # The longest importable module prefix: ``cchc_indicators.engine`` is a
     # module, although the package attribute of that name is the function.
     for start in range(len(parts) - 1, 0, -1):
         try:

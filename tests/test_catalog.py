@@ -12,10 +12,10 @@ import jsonschema
 import pytest
 
 from cchc_indicators import catalog, datasets, measures
-from cchc_indicators.errors import DefinitionError
-from cchc_indicators.plan import Plan, schema
-from cchc_indicators.rules import ShareMeeting
-from cchc_indicators.scopes import Scope
+from cchc_indicators.core.errors import DefinitionError
+from cchc_indicators.core.plan import Plan, schema
+from cchc_indicators.core.rules import ShareMeeting
+from cchc_indicators.core.scopes import Scope
 
 VINH_PHUC = "vinh-phuc-2021-2025"
 SOURCE = "Quyết định 2866/QĐ-UBND ngày 14/10/2021 của UBND tỉnh Vĩnh Phúc"

@@ -15,10 +15,10 @@ import pytest
 
 from cchc_indicators import Panel, catalog, datasets, units
 from cchc_indicators.cli import main
-from cchc_indicators.errors import ArgumentTypeError, DefinitionError
-from cchc_indicators.evaluate import STATUSES, Evaluation, evaluate
-from cchc_indicators.plan import Plan, schema
-from cchc_indicators.scorecard import SYMBOLS, by_unit, unit_table
+from cchc_indicators.core.errors import ArgumentTypeError, DefinitionError
+from cchc_indicators.core.plan import Plan, schema
+from cchc_indicators.evaluation import STATUSES, Evaluation, evaluate
+from cchc_indicators.report.scorecard import SYMBOLS, by_unit, unit_table
 
 NAME = "vn-par-2021-2030"
 
@@ -382,7 +382,7 @@ class TestByUnit:
     def test_better_status_ranks_first(self) -> None:
         """On equal achieved counts, more on track ranks before more off track, and off track before not achieved."""
         from cchc_indicators import Hierarchy, Indicator
-        from cchc_indicators.targets import at_least
+        from cchc_indicators.core.targets import at_least
 
         h = Hierarchy.from_records(
             [{"code": c, "name": c, "level": "province"} for c in ("a", "b", "c")],
@@ -422,7 +422,7 @@ class TestByUnit:
     def test_same_target_on_two_tiers_is_named_by_scope(self) -> None:
         """Two targets of one indicator that read alike (80 % at two tiers) are told apart by scope."""
         from cchc_indicators import Hierarchy, Indicator
-        from cchc_indicators.targets import at_least
+        from cchc_indicators.core.targets import at_least
 
         h = Hierarchy.from_records(
             [

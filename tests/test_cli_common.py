@@ -1,4 +1,4 @@
-"""Tests of what the `cchc` commands share (cchc_indicators._cli_common, _output): options in messages."""
+"""Tests of what the `cchc` commands share (cchc_indicators.cli._common, _output): options in messages."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from cchc_indicators._cli_common import Option, in_options, refuse_empty, skipped_line
-from cchc_indicators._output import cannot_write
-from cchc_indicators.errors import DefinitionError, InvalidDataError, RuleMismatchError
-from cchc_indicators.rebase import RebaseError
+from cchc_indicators.cli._common import Option, in_options, refuse_empty, skipped_line
+from cchc_indicators.cli._output import cannot_write
+from cchc_indicators.core.errors import DefinitionError, InvalidDataError, RuleMismatchError
+from cchc_indicators.engine.rebase import RebaseError
 
 
 class TestInOptions:

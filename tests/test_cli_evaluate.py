@@ -14,9 +14,9 @@ import pytest
 
 from cchc_indicators import catalog
 from cchc_indicators.cli import main
+from cchc_indicators.core.plan import Plan
 from cchc_indicators.datasets import SYNTHETIC_NOTE
-from cchc_indicators.evaluate import COLUMNS
-from cchc_indicators.plan import Plan
+from cchc_indicators.evaluation import COLUMNS
 
 PLAN = "vinh-phuc-2021-2025"
 
@@ -803,7 +803,7 @@ class TestCatalogText:
 
     def test_target_sources_other_than_the_indicators_are_printed(self) -> None:
         """vn-par-2021-2030 cites a public account per target: the text prints it after the target."""
-        from cchc_indicators._catalog_text import plan_text
+        from cchc_indicators.report._catalog_text import plan_text
 
         text = plan_text(catalog.load("vn-par-2021-2030"))
         assert "(source: Nghị quyết 76/NQ-CP" in text
@@ -811,10 +811,10 @@ class TestCatalogText:
 
     def test_a_minimal_plan(self) -> None:
         """No titles, document, dates, notes or deadline: the text says what is missing, no more."""
-        from cchc_indicators._catalog_text import plan_markdown, plan_text
-        from cchc_indicators.indicators import Indicator
-        from cchc_indicators.measures import count, score
-        from cchc_indicators.targets import at_least
+        from cchc_indicators.core.indicators import Indicator
+        from cchc_indicators.core.measures import count, score
+        from cchc_indicators.core.targets import at_least
+        from cchc_indicators.report._catalog_text import plan_markdown, plan_text
 
         minimal = Plan(
             "tiny",

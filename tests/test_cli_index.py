@@ -1,4 +1,4 @@
-"""Tests of the `cchc index` command (cchc_indicators._cli_index): outputs, options, bad input."""
+"""Tests of the `cchc index` command (cchc_indicators.cli._index): outputs, options, bad input."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from cchc_indicators import DefinitionError, InvalidDataError, composite, datasets
 from cchc_indicators import uncertainty as uncertainty_module
-from cchc_indicators._cli_index import (
+from cchc_indicators.cli import main
+from cchc_indicators.cli._index import (
     COMPOSITE_KEYS,
     INTERVAL_KEYS,
     POINTS_KEYS,
@@ -32,9 +33,8 @@ from cchc_indicators._cli_index import (
     read_groups,
     run,
 )
-from cchc_indicators._output import OutputError
-from cchc_indicators.cli import main
-from cchc_indicators.uncertainty import uncertainty
+from cchc_indicators.cli._output import OutputError
+from cchc_indicators.composite.uncertainty import uncertainty
 
 #: Two levels: services (weight 3) = mean of online and waiting_days (lower is better);
 #: satisfaction (weight 1) is a leaf of level 1.

@@ -1,4 +1,4 @@
-"""Tests of `cchc rebase` (the parser and command of cchc_indicators._cli_rebase)."""
+"""Tests of `cchc rebase` (the parser and command of cchc_indicators.cli._rebase)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from cchc_indicators import CchcError, InvalidDataError, Panel, PanelError, catalog, units
-from cchc_indicators._cli_rebase import add_parser
-from cchc_indicators.crosswalk import CrosswalkError
-from cchc_indicators.errors import DefinitionError
-from cchc_indicators.rebase import RebaseError
+from cchc_indicators.cli._rebase import add_parser
+from cchc_indicators.core.errors import DefinitionError
+from cchc_indicators.engine.rebase import RebaseError
+from cchc_indicators.units.crosswalk import CrosswalkError
 
 PLAN = "vinh-phuc-2021-2025"
 
@@ -383,7 +383,7 @@ class TestEmptyFiles:
 
     def test_output_in_a_missing_folder(self, tmp_path: Path) -> None:
         """An --output that cannot be written names the option, the path and the folder."""
-        from cchc_indicators._output import OutputError
+        from cchc_indicators.cli._output import OutputError
 
         argv = common(tmp_path)
         target = tmp_path / "no" / "out.csv"

@@ -1,4 +1,4 @@
-"""Tests of the `cchc survey` command (cchc_indicators._cli_survey): outputs, options, bad input."""
+"""Tests of the `cchc survey` command (cchc_indicators.cli._survey): outputs, options, bad input."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from cchc_indicators import (
     InvalidDataError,
     UnknownLevelError,
 )
-from cchc_indicators._cli_survey import add_parser, run
+from cchc_indicators.cli._survey import add_parser, run
 from cchc_indicators.survey import RECORD_KEYS
 
 UNITS = """code,name,level,parent
@@ -385,7 +385,7 @@ class TestEmptyFiles:
 
     def test_output_directory(self, files: dict[str, Path], tmp_path: Path) -> None:
         """--output naming a folder names the option, the folder and the cause."""
-        from cchc_indicators._output import OutputError
+        from cchc_indicators.cli._output import OutputError
 
         with pytest.raises(OutputError) as info:
             run(parse(*base(files, "--output", str(tmp_path))), io.StringIO())

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from cchc_indicators import DefinitionError, Hierarchy, UnknownLevelError, UnknownUnitError, units
-from cchc_indicators.crosswalk import ERRATA, Crosswalk, CrosswalkError
+from cchc_indicators.units.crosswalk import ERRATA, Crosswalk, CrosswalkError
 
 OLD = Hierarchy.from_records(
     [

@@ -40,11 +40,11 @@ from cchc_indicators import (
     uncertainty,
 )
 from cchc_indicators.composite import Node
-from cchc_indicators.crosswalk import Crosswalk
-from cchc_indicators.errors import MESSAGE_LIMIT, ArgumentTypeError
-from cchc_indicators.measures import Measure
-from cchc_indicators.points import Component, Structure
+from cchc_indicators.composite.points import Component, Structure
+from cchc_indicators.core.errors import MESSAGE_LIMIT, ArgumentTypeError
+from cchc_indicators.core.measures import Measure
 from cchc_indicators.survey import Elements, Responses
+from cchc_indicators.units.crosswalk import Crosswalk
 
 
 @pytest.fixture
@@ -756,7 +756,7 @@ class TestWrongMainArguments:
             evaluate("vinh-phuc-2021-2025", datasets.demo_panel())  # type: ignore[arg-type]
         assert str(info.value) == (
             "evaluate: 'plan' must be a Plan, got str 'vinh-phuc-2021-2025'; load the catalogue "
-            "with cchc_indicators.catalog.load('vinh-phuc-2021-2025')"
+            "with cchc_indicators.core.catalog.load('vinh-phuc-2021-2025')"
         )
 
     def test_evaluate_with_no_panel(self) -> None:
@@ -795,7 +795,7 @@ class TestWrongMainArguments:
             rebase.rebase_panel(datasets.demo_panel(), "vn-2025")  # type: ignore[arg-type]
         assert str(info.value) == (
             "rebase_panel: 'crosswalk' must be a Crosswalk, got str 'vn-2025'; build the crosswalk "
-            "between two editions with cchc_indicators.crosswalk.Crosswalk.official('vn-2024', "
+            "between two editions with cchc_indicators.units.crosswalk.Crosswalk.official('vn-2024', "
             "'vn-2025')"
         )
 

@@ -28,10 +28,8 @@ from cchc_indicators import (
     datasets,
     measures,
 )
-from cchc_indicators.datasets import SYNTHETIC_NOTE
-from cchc_indicators.evaluate import COLUMNS, STATUSES, Evaluation, evaluate
-from cchc_indicators.plan import Plan
-from cchc_indicators.targets import (
+from cchc_indicators.core.plan import Plan
+from cchc_indicators.core.targets import (
     at_least,
     at_most,
     increase_by,
@@ -39,6 +37,8 @@ from cchc_indicators.targets import (
     rank_at_most,
     reduce_by,
 )
+from cchc_indicators.datasets import SYNTHETIC_NOTE
+from cchc_indicators.evaluation import COLUMNS, STATUSES, Evaluation, evaluate
 
 Row = Mapping[str, Any]
 Unit = tuple[str, str, str, str | None]
@@ -2003,7 +2003,7 @@ class TestPeriodLabels:
         ],
     )
     def test_label_at(self, x: float, kind: str, label: str) -> None:
-        from cchc_indicators._evaluate_rows import _label_at
+        from cchc_indicators.evaluation._rows import _label_at
 
         assert _label_at(x, kind) == label
 
@@ -2061,28 +2061,6 @@ class TestPlanTierMap:
         p = panel(h, [ind], [("wf", "08707", 2025, 85, 100)])
         ev = evaluate(plan(ind, unit="25", tier_map={"district": "commune"}), p)
         assert row(ev, "25", "tier:commune")["status"] == "achieved"
-
-
-class TestSideBySide:
-    """Evaluation.by_unit and unit_table are the scorecard module's, on the evaluation."""
-
-    def test_methods_match_the_scorecard_functions(self) -> None:
-        """Three provinces, every one a plan unit: the best news first, in both forms."""
-        from cchc_indicators import scorecard
-
-        ind = score("score", at_least(80))
-        h = hierarchy(
-            [
-                ("01", "Thành phố Hà Nội", "province", None),
-                *PROVINCE,
-                ("02", "Tỉnh Hà Giang", "province", None),
-            ]
-        )
-        p = panel(h, [ind], [("score", "01", 2025, 70), ("score", "26", 2025, 90)])
-        ev = evaluate(plan(ind, unit=None), p)
-        assert ev.by_unit() == scorecard.by_unit(ev)
-        assert [r["unit"] for r in ev.by_unit()] == ["26", "01", "02"]
-        assert ev.unit_table() == scorecard.unit_table(ev)
 
 
 #: A yearly series 2021-2025: each year to 2024 a value in [0, 100] or missing; 2025 (the

@@ -6,7 +6,7 @@ doubled, cells blanked or replaced by huge, negative, NaN or text numbers, a
 byte-order mark, columns lost, JSON values of the wrong type, deep nesting.
 The contract checked for every input (:func:`loads_or_refuses`):
 
-* the loader returns, or raises a :class:`~cchc_indicators.errors.CchcError`;
+* the loader returns, or raises a :class:`~cchc_indicators.core.errors.CchcError`;
   no other exception (``TypeError``, ``OverflowError``, ``RecursionError``, ...);
 * no warning escapes (warnings are errors here);
 * it takes less than a second (Hypothesis' ``deadline``).
@@ -45,9 +45,9 @@ from cchc_indicators import (
     units,
 )
 from cchc_indicators.composite import Node
-from cchc_indicators.crosswalk import Crosswalk
-from cchc_indicators.measures import Measure
+from cchc_indicators.core.measures import Measure
 from cchc_indicators.survey import Elements, Responses
+from cchc_indicators.units.crosswalk import Crosswalk
 
 #: Examples per test in the ``ci`` profile (the ``deep`` profile runs ten times as many).
 EXAMPLES = 60

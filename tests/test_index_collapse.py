@@ -18,7 +18,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cchc_indicators import datasets
-from cchc_indicators._index_engine import collapse_levels, compile_index, run_levels
 from cchc_indicators.composite import (
     CompositeIndex,
     Method,
@@ -27,7 +26,8 @@ from cchc_indicators.composite import (
     compute_index,
     load_index,
 )
-from cchc_indicators.uncertainty import WeightNoise, uncertainty
+from cchc_indicators.composite._engine import collapse_levels, compile_index, run_levels
+from cchc_indicators.composite.uncertainty import WeightNoise, uncertainty
 
 UNITS = ["A", "B", "C", "D"]
 POWER_MEANS: list[Any] = [
@@ -131,7 +131,7 @@ def test_monte_carlo_with_children_weighing_nothing_matches_the_nominal() -> Non
     """Replications in which a node's children all weigh 0 are scored level by level, every unit."""
     idx = tree("arithmetic")
     data = Observations.from_values(VALUES, UNITS)
-    from cchc_indicators.uncertainty import _design
+    from cchc_indicators.composite.uncertainty import _design
 
     design = _design(
         idx,
@@ -209,7 +209,7 @@ def test_monte_carlo_with_noise_matches_the_loop() -> None:
     data = datasets.index_observations()
     u = uncertainty(idx, data, n=12, seed=8, weights=0.3, nodes=[idx.code, "e_government"])
     # Redraw the same weights the engine drew (same generator, same order).
-    from cchc_indicators.uncertainty import _design, _draw
+    from cchc_indicators.composite.uncertainty import _design, _draw
 
     design = _design(
         idx,
@@ -281,7 +281,7 @@ def test_units_split_between_the_paths_match_the_loop() -> None:
     gappy = {**VALUES, "a": [90.0, float("nan"), 40.0, 20.0], "e": [33.0, 80.0, float("nan"), 41.0]}
     data = Observations.from_values(gappy, UNITS)
     u = uncertainty(idx, data, n=9, seed=4, weights=0.4, chunk=2)
-    from cchc_indicators.uncertainty import _design, _draw
+    from cchc_indicators.composite.uncertainty import _design, _draw
 
     design = _design(
         idx,
@@ -315,7 +315,7 @@ def test_ranks_do_not_depend_on_the_engine_path(
     method: Method, flat: list[float], seed: int
 ) -> None:
     """Law: collapsed and level-by-level scores give the same ranks, ties (frequent here) included."""
-    from cchc_indicators._index_engine import ranks
+    from cchc_indicators.composite._engine import ranks
 
     values = {code: flat[4 * i : 4 * i + 4] for i, code in enumerate("abcef")}
     idx = tree(method)

@@ -1959,7 +1959,7 @@ class TestArgumentTypes:
     DATA: ClassVar[dict[str, list[float]]] = {"x": [1.0, 2.0, 3.0]}
 
     def test_aggregation_that_is_no_method(self) -> None:
-        from cchc_indicators.errors import ArgumentTypeError
+        from cchc_indicators.core.errors import ArgumentTypeError
 
         with pytest.raises(ArgumentTypeError, match=r"'aggregation' must be a method .* got int 3"):
             compute_index(one_leaf(), values(self.DATA), aggregation=3)  # type: ignore[arg-type]
@@ -1969,7 +1969,7 @@ class TestArgumentTypes:
     )
     def test_units_that_are_no_list(self, units: object, given: str) -> None:
         """A str would be read as its letters, a mapping as its keys: both are refused."""
-        from cchc_indicators.errors import ArgumentTypeError
+        from cchc_indicators.core.errors import ArgumentTypeError
 
         with pytest.raises(
             ArgumentTypeError, match=f"'units' must be a list of codes, got {re.escape(given)}"
@@ -1986,8 +1986,8 @@ class TestArgumentTypes:
         assert r.units == ("C", "A")
 
     def test_uncertainty_nodes(self) -> None:
-        from cchc_indicators.errors import ArgumentTypeError
-        from cchc_indicators.uncertainty import uncertainty
+        from cchc_indicators.composite.uncertainty import uncertainty
+        from cchc_indicators.core.errors import ArgumentTypeError
 
         with pytest.raises(ArgumentTypeError, match="'nodes' must be a list of codes, got int 3"):
             uncertainty(one_leaf(), values(self.DATA), nodes=3, n=4)  # type: ignore[arg-type]
@@ -1997,7 +1997,7 @@ class TestArgumentTypes:
             uncertainty(one_leaf(), values(self.DATA), units={}, n=4)  # type: ignore[arg-type]
 
     def test_observations_from_values(self) -> None:
-        from cchc_indicators.errors import ArgumentTypeError
+        from cchc_indicators.core.errors import ArgumentTypeError
 
         with pytest.raises(ArgumentTypeError, match=r"'values' must be a mapping .* got None$"):
             Observations.from_values(None, ["A"])  # type: ignore[arg-type]

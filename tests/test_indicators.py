@@ -18,10 +18,10 @@ from cchc_indicators import (
     Temporal,
     measures,
 )
-from cchc_indicators.indicators import TEMPORALS_FOR
-from cchc_indicators.measures import Measure
-from cchc_indicators.plan import schema as plan_schema
-from cchc_indicators.rules import AllTrue, Mean, Min, RatioOfSums, ShareMeeting, Sum
+from cchc_indicators.core.indicators import TEMPORALS_FOR
+from cchc_indicators.core.measures import Measure
+from cchc_indicators.core.plan import schema as plan_schema
+from cchc_indicators.core.rules import AllTrue, Mean, Min, RatioOfSums, ShareMeeting, Sum
 
 
 def full_indicator() -> Indicator:
@@ -141,7 +141,7 @@ class TestCodesAndText:
             Indicator("x", "X", direction="up")
 
     def test_bad_measure_with_explicit_fields(self) -> None:
-        """A measure that is not a Measure is rejected, pointing to cchc_indicators.measures."""
+        """A measure that is not a Measure is rejected, pointing to cchc_indicators.core.measures."""
         with pytest.raises(DefinitionError, match="an indicator's measure must be a Measure"):
             Indicator("x", "X", measure="percent", direction="higher", rule="mean", unit="%")  # type: ignore[arg-type]
 

@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 from cchc_indicators import DefinitionError, measures
-from cchc_indicators.measures import Measure
+from cchc_indicators.core.measures import Measure
 
 ALL_MEASURES = [
     measures.percent(),

@@ -1,4 +1,4 @@
-"""Tests of cchc_indicators.normalise: every normaliser on hand-computed cases, properties, NaN and errors.
+"""Tests of cchc_indicators.composite.normalise: every normaliser on hand-computed cases, properties, NaN and errors.
 
 The arithmetic of each hand-computed case is written out beside it. Properties
 are named after the law they check.
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from cchc_indicators import DefinitionError, InvalidDataError
-from cchc_indicators.normalise import (
+from cchc_indicators.composite.normalise import (
     NORMALISERS,
     TIES,
     Params,

@@ -26,7 +26,7 @@ from cchc_indicators import (
     UnknownUnitError,
     measures,
 )
-from cchc_indicators._validate import PROBLEM_LIMIT
+from cchc_indicators.core._validate import PROBLEM_LIMIT
 
 PCT = Indicator("pct", "Tỷ lệ hồ sơ trực tuyến")
 CNT = Indicator("cnt", "Số biên chế", measure=measures.count())

@@ -33,8 +33,8 @@ from cchc_indicators import (
     rollup,
     territory,
 )
-from cchc_indicators.errors import CchcError, PeriodError
-from cchc_indicators.periods import (
+from cchc_indicators.core.errors import CchcError, PeriodError
+from cchc_indicators.data.periods import (
     GRANULARITIES,
     Completeness,
     enclosing,

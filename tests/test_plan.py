@@ -21,12 +21,12 @@ from cchc_indicators import (
     UnknownIndicatorError,
     measures,
 )
-from cchc_indicators._periods import period_end_key
-from cchc_indicators.indicators import TEMPORALS_FOR
-from cchc_indicators.measures import Measure
-from cchc_indicators.plan import SCHEMA_VERSION, Plan, schema
-from cchc_indicators.rules import number_text, rules_for
-from cchc_indicators.targets import TARGET_KINDS, Target, at_least, rank_at_most
+from cchc_indicators.core._periods import period_end_key
+from cchc_indicators.core.indicators import TEMPORALS_FOR
+from cchc_indicators.core.measures import Measure
+from cchc_indicators.core.plan import SCHEMA_VERSION, Plan, schema
+from cchc_indicators.core.rules import number_text, rules_for
+from cchc_indicators.core.targets import TARGET_KINDS, Target, at_least, rank_at_most
 
 # --------------------------------------------------------------------------- strategies
 

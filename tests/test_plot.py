@@ -39,16 +39,16 @@ from cchc_indicators import (
     measures,
     rollup,
 )
+from cchc_indicators.core.plan import Plan
+from cchc_indicators.core.targets import at_least, reduce_by
 from cchc_indicators.datasets import SYNTHETIC_NOTE
-from cchc_indicators.evaluate import STATUSES, Evaluation
-from cchc_indicators.plan import Plan
-from cchc_indicators.plot import (
+from cchc_indicators.evaluation import STATUSES, Evaluation
+from cchc_indicators.report.plot import (
     STATUS_COLORS,
     scorecard_heatmap,
     tier_chart,
     trajectory,
 )
-from cchc_indicators.targets import at_least, reduce_by
 
 Row = Mapping[str, Any]
 INSTALL = "pip install 'cchc-indicators[plot]'"
@@ -137,7 +137,7 @@ def small_panel(records: Sequence[Mapping[str, Any]], indicators: Sequence[Indic
 class TestWithoutMatplotlib:
     def test_importing_the_module_does_not_import_matplotlib(self) -> None:
         """matplotlib is imported only when a plot is drawn."""
-        code = "import sys, cchc_indicators.plot; print('matplotlib' in sys.modules)"
+        code = "import sys, cchc_indicators.report.plot; print('matplotlib' in sys.modules)"
         out = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )

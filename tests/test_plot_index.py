@@ -46,21 +46,21 @@ from cchc_indicators.composite import (
     compute_index,
     load_index,
 )
-from cchc_indicators.datasets import SYNTHETIC_NOTE
-from cchc_indicators.plot import (
-    index_contributions,
-    index_scores,
-    rank_intervals,
-    score_intervals,
-    sensitivity_bars,
-)
-from cchc_indicators.uncertainty import (
+from cchc_indicators.composite.uncertainty import (
     Sensitivity,
     Uncertainty,
     WeightNoise,
     points_uncertainty,
     sensitivity,
     uncertainty,
+)
+from cchc_indicators.datasets import SYNTHETIC_NOTE
+from cchc_indicators.report.plot import (
+    index_contributions,
+    index_scores,
+    rank_intervals,
+    score_intervals,
+    sensitivity_bars,
 )
 
 NAN = float("nan")
@@ -1083,7 +1083,7 @@ class TestImports:
     def test_the_private_module_can_be_imported_first(self) -> None:
         """Importing _plot_index before plot works (plot re-exports it at its end), without matplotlib."""
         code = (
-            "import sys, cchc_indicators._plot_index as p, cchc_indicators.plot as q; "
+            "import sys, cchc_indicators.report._plot_index as p, cchc_indicators.report.plot as q; "
             "print(q.index_scores is p.index_scores, 'matplotlib' in sys.modules)"
         )
         out = subprocess.run(

@@ -1,4 +1,4 @@
-"""Tests of cchc_indicators.points: points trees, leaf rules, evaluation and shipped structures."""
+"""Tests of cchc_indicators.composite.points: points trees, leaf rules, evaluation and shipped structures."""
 
 from __future__ import annotations
 
@@ -16,13 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-from cchc_indicators.errors import (
-    ArgumentTypeError,
-    DefinitionError,
-    InvalidDataError,
-    UnknownIndicatorError,
-)
-from cchc_indicators.points import (
+from cchc_indicators.composite.points import (
     RULE_KINDS,
     Band,
     Bands,
@@ -41,6 +35,12 @@ from cchc_indicators.points import (
     schema,
     structure_names,
     yes_no,
+)
+from cchc_indicators.core.errors import (
+    ArgumentTypeError,
+    DefinitionError,
+    InvalidDataError,
+    UnknownIndicatorError,
 )
 
 HALF = bands((100, None, 1), (95, 100, 0.5), (None, 95, 0))
@@ -671,7 +671,7 @@ class TestSchema:
 
     def validator(self) -> Any:
         jsonschema = pytest.importorskip("jsonschema")
-        from cchc_indicators.points import schema
+        from cchc_indicators.composite.points import schema
 
         return jsonschema.Draft202012Validator(schema())
 

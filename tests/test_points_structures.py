@@ -28,14 +28,25 @@ import pytest
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from cchc_indicators import points
-from cchc_indicators._points_catalogue import StructureInfo, _not_shipped, _NotShipped, _pick
-from cchc_indicators.errors import (
+from cchc_indicators.composite._points_catalogue import (
+    StructureInfo,
+    _not_shipped,
+    _NotShipped,
+    _pick,
+)
+from cchc_indicators.composite.points import (
+    Component,
+    Structure,
+    load_structure,
+    structure_for,
+    yes_no,
+)
+from cchc_indicators.core.errors import (
     ArgumentTypeError,
     DefinitionError,
     UnknownIndicatorError,
     UnknownPeriodError,
 )
-from cchc_indicators.points import Component, Structure, load_structure, structure_for, yes_no
 
 COURSE_2948 = "https://bonoivu.cls.vn/BoNoiVuTemplate/ChiTietKhoaHoc/22610"
 

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from cchc_indicators import DefinitionError, _progress
-from cchc_indicators.errors import ArgumentTypeError
+from cchc_indicators import DefinitionError
+from cchc_indicators.core.errors import ArgumentTypeError
 from cchc_indicators.progress import (
     CATEGORIES,
     METHODS,
@@ -34,6 +34,7 @@ from cchc_indicators.progress import (
     required_annual_change,
     time_weighted_fit,
 )
+from cchc_indicators.progress import _methods as _progress
 
 NAN = math.nan
 LIMIT_BEHIND = (

@@ -22,9 +22,8 @@ from cchc_indicators import (
     measures,
     units,
 )
-from cchc_indicators.crosswalk import Crosswalk
 from cchc_indicators.datasets import demo_panel, sample_panel
-from cchc_indicators.rebase import (
+from cchc_indicators.engine.rebase import (
     METHODS,
     IndicatorRebase,
     RebaseError,
@@ -35,6 +34,7 @@ from cchc_indicators.rebase import (
     rebase_panel,
     rebase_values,
 )
+from cchc_indicators.units.crosswalk import Crosswalk
 
 TWO = ("province", "commune")
 FILES = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
@@ -562,7 +562,7 @@ class TestMethods:
 
     def test_bare_ratio_values_by_the_indicator_rule(self) -> None:
         """A ratio whose rule is a mean: its bare values take that method, and the basis says so."""
-        from cchc_indicators.rules import Mean
+        from cchc_indicators.core.rules import Mean
 
         ind = Indicator("files", "Hồ sơ công việc xử lý trực tuyến", rule=Mean())
         old, _ = small()
@@ -745,7 +745,7 @@ class TestMethods:
 
     def test_method_names(self) -> None:
         """Methods are named canonically; rules give the method of their name."""
-        from cchc_indicators.rules import AllTrue, Mean, RatioOfSums
+        from cchc_indicators.core.rules import AllTrue, Mean, RatioOfSums
 
         assert parse_method("weighted_mean") == "weighted_mean(by=weight)"
         assert parse_method("weighted_mean(by = weight)") == "weighted_mean(by=weight)"
@@ -977,7 +977,7 @@ class TestReport:
 
     def test_index_sizes_are_kept_for_a_few(self) -> None:
         """The allocation keeps flat indices for a few block counts, not for every one."""
-        from cchc_indicators import _rebase
+        from cchc_indicators.engine import _rebase
 
         old, _ = small()
         cw = small_crosswalk()
@@ -991,7 +991,7 @@ class TestReport:
 
     def test_large_indices_are_not_kept(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Flat indices beyond the memory budget are computed each time, not kept."""
-        from cchc_indicators import _rebase
+        from cchc_indicators.engine import _rebase
 
         monkeypatch.setattr(_rebase, "_INDEX_BUDGET", 30)
         old, _ = small()
@@ -1128,8 +1128,8 @@ class TestPartialCells:
     def test_only_same_level_predecessors_count(self) -> None:
         """Old province 26 alone reported: partial for new Phú Thọ (17, 25, 26 merged), not for 26 -> 26."""
         from cchc_indicators import Indicator, Panel, measures
-        from cchc_indicators.crosswalk import Crosswalk
-        from cchc_indicators.rebase import rebase_panel
+        from cchc_indicators.engine.rebase import rebase_panel
+        from cchc_indicators.units.crosswalk import Crosswalk
 
         ind = Indicator("n", "N", measure=measures.count())
         old = units.load("vn-2024")
@@ -1160,8 +1160,8 @@ class TestPartialCells:
         Old provinces 17 and 25 are not among the panel's units, so they sent nothing.
         """
         from cchc_indicators import Indicator, Panel, measures
-        from cchc_indicators.crosswalk import Crosswalk
-        from cchc_indicators.rebase import rebase_panel
+        from cchc_indicators.engine.rebase import rebase_panel
+        from cchc_indicators.units.crosswalk import Crosswalk
 
         ind = Indicator("n", "N", measure=measures.count())
         vp = units.load("vn-2024", province="26")

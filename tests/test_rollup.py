@@ -33,8 +33,8 @@ from cchc_indicators import (
     territory,
     tier,
 )
-from cchc_indicators.rollup import PROVENANCE
-from cchc_indicators.rules import REASONS
+from cchc_indicators.core.rules import REASONS
+from cchc_indicators.engine import PROVENANCE
 from cchc_indicators.testing import assert_rollup_equal
 
 # The tree (canonical order P, D1, D2, C1, C2, C3):
@@ -158,7 +158,7 @@ class TestEngineDetails:
 
     def test_cached_scope_sizes_are_read_only(self, h: Hierarchy) -> None:
         """The engine caches scope sizes per hierarchy; the cached array cannot be changed."""
-        from cchc_indicators._rollup_engine import _scope_sizes
+        from cchc_indicators.engine._state import _scope_sizes
 
         sizes = _scope_sizes(h, territory())
         assert not sizes.flags.writeable

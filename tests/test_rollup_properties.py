@@ -30,12 +30,12 @@ from cchc_indicators import (
     Indicator,
     Panel,
     PanelError,
-    _wide,
     measures,
     rollup,
     rollup_state,
 )
-from cchc_indicators.measures import MEASURE_KINDS
+from cchc_indicators.core import _wide
+from cchc_indicators.core.measures import MEASURE_KINDS
 from cchc_indicators.testing import (
     assert_rollup_equal,
     hierarchy_records,

@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 
 from cchc_indicators import Condition, DefinitionError, measures, parse_rule
-from cchc_indicators._rollup_engine import _combine_table, _pool
-from cchc_indicators.measures import Measure
-from cchc_indicators.rules import (
+from cchc_indicators.core.measures import Measure
+from cchc_indicators.core.rules import (
     RULE_NAMES,
     AllTrue,
     AnyTrue,
@@ -28,6 +27,7 @@ from cchc_indicators.rules import (
     default_rule,
     rules_for,
 )
+from cchc_indicators.engine._state import _combine_table, _pool
 
 NAN = np.nan
 

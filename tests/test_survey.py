@@ -27,9 +27,9 @@ from cchc_indicators import (
     evaluate,
     rollup,
 )
+from cchc_indicators.core.errors import ArgumentTypeError
+from cchc_indicators.core.plan import Plan
 from cchc_indicators.datasets import SYNTHETIC_NOTE, vinh_phuc_units
-from cchc_indicators.errors import ArgumentTypeError
-from cchc_indicators.plan import Plan
 from cchc_indicators.survey import (
     CONFIDENCE_STATUSES,
     INTERVAL_METHODS,
@@ -1359,7 +1359,7 @@ class TestEngineKernels:
         y (satisfied) and m (answers) per respondent x element: r0 answered e2 satisfied,
         r1 answered e1 not satisfied.
         """
-        from cchc_indicators._survey_stats import respondent_moments
+        from cchc_indicators.survey._stats import respondent_moments
 
         y, m = respondent_moments(np.array([0, 1]), np.array([2, 1]), np.array([True, False]), 2, 3)
         assert y.tolist() == [[0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
@@ -1367,7 +1367,7 @@ class TestEngineKernels:
 
     def test_every_replication_resamples_every_respondent(self) -> None:
         """Units of 2 and 3 respondents: each of 3 replications draws 2 and 3 (a column of ones)."""
-        from cchc_indicators._survey_stats import bootstrap_totals
+        from cchc_indicators.survey._stats import bootstrap_totals
 
         out = bootstrap_totals(
             np.ones((5, 1)),
@@ -1381,7 +1381,7 @@ class TestEngineKernels:
 
     def test_weight_span_boundary(self) -> None:
         """Weights exactly 2**500 apart are accepted; 2**501 apart are refused."""
-        from cchc_indicators._survey_stats import check_weight_span
+        from cchc_indicators.survey._stats import check_weight_span
 
         check_weight_span(np.array([1.0, 2.0**500]), "<records>")
         with pytest.raises(DefinitionError, match="more than 2\\*\\*500"):

@@ -11,9 +11,9 @@ import attrs
 import pytest
 
 from cchc_indicators import DefinitionError, Indicator, RuleMismatchError, measures
-from cchc_indicators.rules import ShareMeeting, Sum
-from cchc_indicators.scopes import Scope, tier
-from cchc_indicators.targets import (
+from cchc_indicators.core.rules import ShareMeeting, Sum
+from cchc_indicators.core.scopes import Scope, tier
+from cchc_indicators.core.targets import (
     TARGET_KINDS,
     Target,
     at_least,
@@ -731,11 +731,11 @@ class TestIndicatorTargets:
 
     @pytest.mark.parametrize("bad", [80, "at_least(80)", {"kind": "at_least", "threshold": 80}])
     def test_non_target_in_targets(self, bad: object) -> None:
-        """Anything but a Target in targets is rejected, pointing to cchc_indicators.targets."""
+        """Anything but a Target in targets is rejected, pointing to cchc_indicators.core.targets."""
         with pytest.raises(
             DefinitionError,
             match=re.escape(
-                "an indicator's targets must be Target objects (see cchc_indicators.targets), "
+                "an indicator's targets must be Target objects (see cchc_indicators.core.targets), "
                 f"got {bad!r}"
             ),
         ) as info:

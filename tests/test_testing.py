@@ -22,7 +22,7 @@ from cchc_indicators import (
     measures,
     rollup,
 )
-from cchc_indicators.rules import RULE_NAMES
+from cchc_indicators.core.rules import RULE_NAMES
 from cchc_indicators.testing import (
     assert_rollup_equal,
     hierarchies,

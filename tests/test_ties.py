@@ -1,4 +1,4 @@
-"""Tests of the tie rule shared by every ranking (cchc_indicators._ties).
+"""Tests of the tie rule shared by every ranking (cchc_indicators.core._ties).
 
 Values of a row within ``RTOL = 1e-9`` times the row's largest magnitude of
 the value before them (sorted) are tied. Expected values are worked out by
@@ -13,8 +13,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cchc_indicators._index_engine import ranks
-from cchc_indicators._ties import (
+from cchc_indicators.composite._engine import ranks
+from cchc_indicators.core._ties import (
     RTOL,
     ascending_counts,
     dense_groups,

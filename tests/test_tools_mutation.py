@@ -91,25 +91,27 @@ class TestDraw:
 
     def test_the_draw_of_a_module_does_not_depend_on_the_run(self) -> None:
         """Listing a module twice gives the same draw (the order is sorted, not hashed)."""
-        source = (ROOT / "src" / "cchc_indicators" / "_arrays.py").read_text(encoding="utf-8")
+        source = (ROOT / "src" / "cchc_indicators" / "core" / "_arrays.py").read_text(
+            encoding="utf-8"
+        )
         first = mutation.draw(mutation.enumerate_mutants(source), 5, seed=0)
         assert first == mutation.draw(mutation.enumerate_mutants(source), 5, seed=0)
 
 
 class TestTests:
     def test_a_private_module_runs_its_tests_and_its_public_modules_doctests(self) -> None:
-        """_progress: tests/test_progress.py, and the doctests of _progress.py and progress.py."""
-        path = mutation.resolve("cchc_indicators._progress")
+        """progress._methods: tests/test_progress.py, and the doctests of the module and progress."""
+        path = mutation.resolve("cchc_indicators.progress._methods")
         assert mutation.test_args(path, ROOT, None) == [
             "tests/test_progress.py",
-            "src/cchc_indicators/_progress.py",
-            "src/cchc_indicators/progress.py",
+            "src/cchc_indicators/progress/_methods.py",
+            "src/cchc_indicators/progress/__init__.py",
         ]
 
     def test_paths_and_dotted_names_name_the_same_file(self) -> None:
         """A path relative to the repository and a dotted name resolve alike."""
-        assert mutation.resolve("src/cchc_indicators/_rebase.py") == mutation.resolve(
-            "cchc_indicators._rebase"
+        assert mutation.resolve("src/cchc_indicators/engine/_rebase.py") == mutation.resolve(
+            "cchc_indicators.engine._rebase"
         )
 
     def test_unknown_modules_and_files_outside_src_are_refused(self) -> None:

@@ -1,4 +1,4 @@
-"""Tests of cchc_indicators.uncertainty: weight noise, Monte Carlo uncertainty, sensitivity, points trees.
+"""Tests of cchc_indicators.composite.uncertainty: weight noise, Monte Carlo uncertainty, sensitivity, points trees.
 
 Expected values are worked out by hand beside each case. Monte Carlo
 estimates are checked against their exact value within a tolerance derived
@@ -31,8 +31,7 @@ from cchc_indicators.composite import (
     compute_index,
     load_index,
 )
-from cchc_indicators.errors import DefinitionError, InvalidDataError, UnknownIndicatorError
-from cchc_indicators.uncertainty import (
+from cchc_indicators.composite.uncertainty import (
     Dirichlet,
     Sensitivity,
     Uncertainty,
@@ -42,8 +41,9 @@ from cchc_indicators.uncertainty import (
     sensitivity,
     uncertainty,
 )
+from cchc_indicators.core.errors import DefinitionError, InvalidDataError, UnknownIndicatorError
 
-unc_module = importlib.import_module("cchc_indicators.uncertainty")
+unc_module = importlib.import_module("cchc_indicators.composite.uncertainty")
 
 NAN = math.nan
 
@@ -791,7 +791,7 @@ class TestUncertaintyOptions:
 
     def test_by_default_the_weights_vary_as_in_the_cli(self) -> None:
         """Issue 11: the default varies the weights by ±25 %, as cchc index --uncertainty does."""
-        from cchc_indicators._cli_index_options import DEFAULT_NOISE as CLI_NOISE
+        from cchc_indicators.cli._index_options import DEFAULT_NOISE as CLI_NOISE
 
         assert unc_module.DEFAULT_NOISE == CLI_NOISE == 0.25
         idx, data = two_level(), observations()

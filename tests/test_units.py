@@ -1,4 +1,4 @@
-"""Tests of the embedded editions of the national unit list (cchc_indicators.units)."""
+"""Tests of the embedded editions of the national unit list (cchc_indicators.units.editions)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from cchc_indicators import DefinitionError, Hierarchy, UnknownUnitError, units
 from cchc_indicators.datasets import vinh_phuc_units
-from cchc_indicators.hierarchy import DEFAULT_LEVELS, TWO_TIER_LEVELS
+from cchc_indicators.units.hierarchy import DEFAULT_LEVELS, TWO_TIER_LEVELS
 
 FILES = {
     "vn-2024": "vn_units_2024.csv",
@@ -230,10 +230,10 @@ class TestEditions:
         """The module reads package data only (no path to the project's reference folder)."""
         import inspect
 
-        import cchc_indicators.crosswalk
-        import cchc_indicators.units
+        import cchc_indicators.units.crosswalk
+        import cchc_indicators.units.editions
 
-        for module in (cchc_indicators.units, cchc_indicators.crosswalk):
+        for module in (cchc_indicators.units.editions, cchc_indicators.units.crosswalk):
             source = inspect.getsource(module)
             assert "shared/data" not in source
             assert "CCHC_SHARED_DATA" not in source

@@ -29,8 +29,8 @@ import numpy as np
 import pytest
 
 from cchc_indicators import DefinitionError, Panel, UnknownUnitError, rebase, units
-from cchc_indicators.crosswalk import Crosswalk
 from cchc_indicators.datasets import units as unit_list
+from cchc_indicators.units.crosswalk import Crosswalk
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

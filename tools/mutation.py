@@ -3,7 +3,7 @@
 Usage::
 
     python tools/mutation.py cchc_indicators.progress [--sample 100] [--seed 0] [--json out.json]
-    python tools/mutation.py src/cchc_indicators/_rebase.py --sample 20 --timeout 120
+    python tools/mutation.py src/cchc_indicators/engine/_rebase.py --sample 20 --timeout 120
 
 The mutants come from cosmic-ray's operators (``pip install -e '.[mutation]'``):
 every position where one of its argument-free ``core/`` operators applies
@@ -51,21 +51,21 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "cchc_indicators"
 
-#: For each module (by its file name without ``.py``): the test files that exercise it, and the
-#: modules whose doctests do (the module's own doctests always run).
+#: For each module (by its dotted name below the package): the test files that exercise it,
+#: and the modules whose doctests do (the module's own doctests always run).
 TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "progress": (("tests/test_progress.py",), ()),
-    "_progress": (("tests/test_progress.py",), ("progress",)),
-    "_evaluate_rows": (("tests/test_evaluate.py",), ("evaluate",)),
-    "evaluate": (("tests/test_evaluate.py",), ()),
-    "_rebase": (("tests/test_rebase.py",), ("rebase",)),
-    "rebase": (("tests/test_rebase.py",), ()),
-    "rules": (("tests/test_rules.py",), ()),
-    "_rollup_engine": (("tests/test_rollup.py", "tests/test_rollup_properties.py"), ("rollup",)),
-    "aggregate": (("tests/test_aggregate.py",), ()),
-    "normalise": (("tests/test_normalise.py",), ()),
-    "_survey_stats": (("tests/test_survey.py",), ("survey",)),
-    "_index_engine": (
+    "progress._methods": (("tests/test_progress.py",), ("progress",)),
+    "evaluation._rows": (("tests/test_evaluate.py",), ("evaluation",)),
+    "evaluation": (("tests/test_evaluate.py",), ()),
+    "engine._rebase": (("tests/test_rebase.py",), ("engine.rebase",)),
+    "engine.rebase": (("tests/test_rebase.py",), ()),
+    "core.rules": (("tests/test_rules.py",), ()),
+    "engine._state": (("tests/test_rollup.py", "tests/test_rollup_properties.py"), ("engine",)),
+    "composite.aggregate": (("tests/test_aggregate.py",), ()),
+    "composite.normalise": (("tests/test_normalise.py",), ()),
+    "survey._stats": (("tests/test_survey.py",), ("survey",)),
+    "composite._engine": (
         (
             "tests/test_index_engine.py",
             "tests/test_index_collapse.py",
@@ -75,6 +75,7 @@ TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("composite",),
     ),
 }
+
 
 #: What is left out of the copy of the repository.
 IGNORE = shutil.ignore_patterns(
@@ -115,6 +116,9 @@ def resolve(module: str, root: Path = ROOT) -> Path:
         path = path if path.is_absolute() else (root / path)
     else:
         path = root / "src" / Path(*module.split(".")).with_suffix(".py")
+        package = root / "src" / Path(*module.split(".")) / "__init__.py"
+        if not path.is_file() and package.is_file():
+            path = package
     path = path.resolve()
     if not path.is_file():
         msg = f"no module file {path} for {module!r}"
@@ -204,8 +208,11 @@ def diff(before: str, after: str, name: str) -> str:
 
 def test_args(path: Path, root: Path, tests: Sequence[str] | None) -> list[str]:
     """The pytest arguments for the mutated module: its test files and doctest modules."""
-    stem = path.stem
-    files, doctests = TESTS.get(stem, ((), ()))
+    below = path.relative_to(root / "src" / PACKAGE).with_suffix("")
+    parts = below.parts[:-1] if below.name == "__init__" else below.parts
+    name = ".".join(parts)
+    stem = parts[-1] if parts else PACKAGE
+    files, doctests = TESTS.get(name, ((), ()))
     if tests:
         files = tuple(tests)
     elif not files:
@@ -215,7 +222,7 @@ def test_args(path: Path, root: Path, tests: Sequence[str] | None) -> list[str]:
             raise SystemExit(msg)
         files = (str(guess.relative_to(root)),)
     here = path.relative_to(root).as_posix()
-    mods = [here, *(str(path.with_name(f"{d}.py").relative_to(root)) for d in doctests)]
+    mods = [here, *(resolve(f"{PACKAGE}.{d}", root).relative_to(root).as_posix() for d in doctests)]
     return [*files, *mods]
 
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from .cli import main
+from cchc_indicators.cli import main
 
 if __name__ == "__main__":  # pragma: no cover - exercised through a subprocess in the tests
     sys.exit(main())

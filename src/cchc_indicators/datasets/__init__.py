@@ -24,12 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .._index_data import Observations
-from ..errors import DefinitionError
-from ..hierarchy import Hierarchy
-from ..indicators import Indicator
-from ..panel import Panel
-from ..units import load as load_edition
+from cchc_indicators.composite._data import Observations
+from cchc_indicators.core._args import register_name_hint
+from cchc_indicators.core._notes import SYNTHETIC_NOTE
+from cchc_indicators.core.errors import DefinitionError
+from cchc_indicators.core.indicators import Indicator
+from cchc_indicators.data.panel import Panel
+from cchc_indicators.units.editions import load as load_edition
+from cchc_indicators.units.hierarchy import Hierarchy
 
 __all__ = [
     "SYNTHETIC_NOTE",
@@ -44,8 +46,6 @@ __all__ = [
     "vinh_phuc_units",
 ]
 
-#: The label every output built on the sample data carries.
-SYNTHETIC_NOTE = "SYNTHETIC DATA: made up for demonstration, not official figures"
 
 #: The indicator of the sample, work files processed online (a percent, pooled).
 WORK_FILES_ONLINE = Indicator(
@@ -148,6 +148,16 @@ _UNIT_LISTS: dict[str, Callable[[], Hierarchy]] = {
 }
 
 
+def _unit_list_hint(name: str) -> str:
+    """How to load an embedded unit list given by name where a Hierarchy was expected."""
+    if name not in _UNIT_LISTS:
+        return ""
+    return f"; load the embedded unit list with cchc_indicators.datasets.units({name!r})"
+
+
+register_name_hint("Hierarchy", _unit_list_hint)
+
+
 def unit_lists() -> tuple[str, ...]:
     """Return the names of the embedded unit lists, sorted (the names :func:`units` takes).
 
@@ -168,7 +178,7 @@ def units(name: str) -> Hierarchy:
     name                      units
     ========================= ===================================================
     ``"national-2024"``       the national edition ``vn-2024``
-                              (:func:`cchc_indicators.units.load`): 63
+                              (:func:`cchc_indicators.units.editions.load`): 63
                               provinces, 696 district-level units, 10,051
                               communes
     ``"national-2025"``       the national edition ``vn-2025``: 34 provinces,
@@ -209,7 +219,7 @@ def units(name: str) -> Hierarchy:
     >>> units("vinh-phuc-2025")
     Traceback (most recent call last):
     ...
-    cchc_indicators.errors.DefinitionError: unknown unit list 'vinh-phuc-2025'; the unit lists are 'national-2024', 'national-2025', 'provinces-2024', 'vinh-phuc-2021', 'vinh-phuc-2024', 'vinh-phuc-only-2024'
+    cchc_indicators.core.errors.DefinitionError: unknown unit list 'vinh-phuc-2025'; the unit lists are 'national-2024', 'national-2025', 'provinces-2024', 'vinh-phuc-2021', 'vinh-phuc-2024', 'vinh-phuc-only-2024'
     """
     build = _UNIT_LISTS.get(name) if isinstance(name, str) else None
     if build is None:
@@ -300,7 +310,7 @@ def demo_panel(seed: int = 2025) -> Panel:
     >>> p.note == SYNTHETIC_NOTE
     True
     """
-    from ._demo import demo_panel as build
+    from cchc_indicators.datasets._demo import demo_panel as build
 
     return build(plan_units(), SYNTHETIC_NOTE, seed)
 
@@ -333,7 +343,7 @@ def index_observations(
     >>> obs.note == SYNTHETIC_NOTE
     True
     """
-    from ..composite import load_index
+    from cchc_indicators.composite import load_index
 
     index = load_index("par-style-demo")
     provinces = provinces_2024()

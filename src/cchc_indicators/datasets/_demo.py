@@ -14,8 +14,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ..hierarchy import Hierarchy
-from ..panel import Panel
+from cchc_indicators.data.panel import Panel
+from cchc_indicators.units.hierarchy import Hierarchy
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
 PROVINCE = "26"
@@ -197,7 +197,7 @@ def demo_panel(units: Hierarchy, note: str, seed: int = 2025) -> Panel:
                     numerator=done[keep],
                     denominator=files[keep],
                 )
-    from ..catalog import load
+    from cchc_indicators.core.catalog import load
 
     plan = load("vinh-phuc-2021-2025")
     panel = Panel.from_columns(

@@ -31,13 +31,13 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from .. import measures
-from ..hierarchy import DEFAULT_LEVELS, Hierarchy
-from ..indicators import TEMPORALS_FOR, Area, Indicator
-from ..measures import MEASURE_KINDS, Measure, percent, score
-from ..panel import Panel
-from ..rollup import PROVENANCE, Rollup
-from ..rules import REASONS, RULE_NAMES, rules_for
+from cchc_indicators.core import measures
+from cchc_indicators.core.indicators import TEMPORALS_FOR, Area, Indicator
+from cchc_indicators.core.measures import MEASURE_KINDS, Measure, percent, score
+from cchc_indicators.core.rules import REASONS, RULE_NAMES, rules_for
+from cchc_indicators.data.panel import Panel
+from cchc_indicators.engine import PROVENANCE, Rollup
+from cchc_indicators.units.hierarchy import DEFAULT_LEVELS, Hierarchy
 
 __all__ = [
     "assert_rollup_equal",

@@ -1,0 +1,837 @@
+"""The vectorised engine of composite indices: imputation, normalisation, one pass per level.
+
+Scores live in one array of shape ``(replications, nodes + 1, units)``; the
+extra node is always NaN and pads the child lists of each level, so that a
+level's aggregates of every size are computed in one call per method.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from cchc_indicators.composite import aggregate as ag
+from cchc_indicators.composite import normalise as nz
+from cchc_indicators.composite._data import Observations
+from cchc_indicators.composite._definition import (
+    CompositeIndex,
+    Method,
+    check_leaf_options,
+    check_method,
+)
+from cchc_indicators.core._args import describe
+from cchc_indicators.core._ties import descending_ranks
+from cchc_indicators.core.errors import (
+    ArgumentTypeError,
+    DefinitionError,
+    InvalidDataError,
+    Problem,
+)
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+@attrs.frozen(eq=False)
+class Group:
+    """The aggregates of one level that share a method."""
+
+    method: Method
+    codes: tuple[str, ...]  # the parents' codes
+    parents: IntArray  # (P,) node positions
+    children: IntArray  # (P, width) node positions, padded with the NaN node
+    count: FloatArray  # (P,) the number of real children
+    min_share: FloatArray  # (P,) the threshold, -inf for none
+
+
+@attrs.frozen(eq=False)
+class Compiled:
+    """An index as arrays: nodes breadth first (the root first), leaves, level groups."""
+
+    codes: tuple[str, ...]
+    parent: IntArray  # (k,) -1 for the root
+    level: IntArray  # (k,)
+    leaves: IntArray  # (L,) node positions of the leaves, in index.leaves() order
+    groups: tuple[Group, ...]  # the deepest level first
+
+    @property
+    def size(self) -> int:
+        return len(self.codes)
+
+
+def codes_argument(value: object, name: str) -> tuple[str, ...]:
+    """A list of codes given as an argument (``units``, ``nodes``), as a tuple of str.
+
+    A str or a mapping would be read as its characters or its keys, and a
+    number is no list: each is an :class:`~cchc_indicators.core.errors.ArgumentTypeError`;
+    an empty list chooses nothing and is a
+    :class:`~cchc_indicators.core.errors.DefinitionError`.
+    """
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        msg = f"{name!r} must be a list of codes, got {describe(value)}"
+        raise ArgumentTypeError(msg, parameter=name)
+    codes = tuple(str(v) for v in value)
+    if not codes:
+        msg = f"{name!r} is empty: give at least one code, or leave it out for all"
+        raise DefinitionError(msg, parameter=name)
+    return codes
+
+
+def aggregation_spec(index: CompositeIndex, value: object) -> tuple[Method, ...]:
+    """Parse and check an aggregation alternative: one method, or one per level."""
+    if value is None:
+        return index.aggregation
+    if not isinstance(value, (str, Method, Mapping, Sequence)):
+        msg = (
+            "'aggregation' must be a method (a name, a Method or a mapping) or a list of one "
+            f"per level, got {describe(value)}"
+        )
+        raise ArgumentTypeError(msg, parameter="aggregation")
+    methods = (
+        (Method.parse(value),)
+        if isinstance(value, (str, Method, Mapping))
+        else tuple(Method.parse(v) for v in value)
+    )
+    where = f"index {index.code!r}"
+    for m in methods:
+        check_method(m, "aggregation", where)
+    if len(methods) not in (1, index.depth):
+        msg = f"{where}: an aggregation alternative gives {len(methods)} methods; give one, or one per level ({index.depth})"
+        raise DefinitionError(msg, code=index.code)
+    return methods
+
+
+@functools.lru_cache(maxsize=64)
+def compile_index(index: CompositeIndex, aggregation: tuple[Method, ...]) -> Compiled:
+    """Lay the tree out as arrays, grouping each level's aggregates by method."""
+    nodes = index.nodes()
+    codes = tuple(n.code for n in nodes)
+    pos = {c: i for i, c in enumerate(codes)}
+    k = len(codes)
+    parent = np.full(k, -1, dtype=np.int64)
+    level = np.zeros(k, dtype=np.int64)
+    for i, n in enumerate(nodes):
+        for c in n.children:
+            parent[pos[c.code]] = i
+            level[pos[c.code]] = level[i] + 1
+    leaves = np.array([pos[n.code] for n in index.leaves()], dtype=np.int64)
+    groups: list[Group] = []
+    for depth in range(int(level.max()) - 1, -1, -1):
+        by_method: dict[Method, list[int]] = {}
+        for i, n in enumerate(nodes):
+            if level[i] != depth or n.is_leaf:
+                continue
+            method = n.aggregation or (
+                aggregation[0] if len(aggregation) == 1 else aggregation[depth]
+            )
+            by_method.setdefault(method, []).append(i)
+        for method, members in by_method.items():
+            width = max(len(nodes[i].children) for i in members)
+            children = np.full((len(members), width), k, dtype=np.int64)
+            for row, i in enumerate(members):
+                kids = [pos[c.code] for c in nodes[i].children]
+                children[row, : len(kids)] = kids
+            shares = [index.min_share_of(codes[i]) for i in members]
+            groups.append(
+                Group(
+                    method=method,
+                    codes=tuple(codes[i] for i in members),
+                    parents=np.array(members, dtype=np.int64),
+                    children=children,
+                    count=np.array([len(nodes[i].children) for i in members], dtype=np.float64),
+                    min_share=np.array([-np.inf if s is None else s for s in shares]),
+                )
+            )
+    return Compiled(codes, parent, level, leaves, tuple(groups))
+
+
+# --- imputation -------------------------------------------------------------------------
+
+
+def impute(
+    method: Method,
+    panel: FloatArray,
+    at: int,
+    units: Sequence[str],
+    groups: Mapping[str, str] | None,
+) -> tuple[FloatArray, BoolArray]:
+    """Fill the missing values of period ``at``: the values and where they were imputed.
+
+    ``panel`` has shape ``(periods, indicators, units)``. ``mean`` and
+    ``median`` are over the units with a value in that period; ``group_mean``
+    over the units of the same group; ``locf`` takes the latest earlier value.
+    A value that cannot be imputed (no unit, group member or earlier period
+    with one) stays missing.
+    """
+    X = panel[at].copy()
+    missing = np.isnan(X)
+    name = method.name
+    if name == "none" or not missing.any():
+        return X, np.zeros(X.shape, dtype=bool)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if name in ("mean", "median"):
+            present = ~missing
+            if name == "mean":
+                fill = np.where(present, X, 0.0).sum(axis=1) / present.sum(axis=1)
+            else:
+                fill = _nanmedian_rows(X)
+            filled = np.where(missing, fill[:, np.newaxis], X)
+        elif name == "group_mean":
+            labels = _group_labels(groups, units)
+            _, code = np.unique(labels, return_inverse=True)
+            n_groups = int(code.max()) + 1
+            present = ~missing
+            flat = code[np.newaxis, :] + n_groups * np.arange(X.shape[0])[:, np.newaxis]
+            size = n_groups * X.shape[0]
+            sums = np.bincount(flat.ravel(), np.where(present, X, 0.0).ravel(), minlength=size)
+            counts = np.bincount(flat.ravel(), present.ravel().astype(np.float64), minlength=size)
+            means = (sums / counts).reshape(X.shape[0], n_groups)
+            filled = np.where(missing, means[:, code], X)
+        else:  # locf
+            earlier = panel[: at + 1]
+            seen = ~np.isnan(earlier)
+            # Index of the latest period with a value, per indicator and unit.
+            latest = np.where(seen, np.arange(at + 1)[:, np.newaxis, np.newaxis], -1).max(axis=0)
+            taken = np.take_along_axis(earlier, np.maximum(latest, 0)[np.newaxis], axis=0)[0]
+            filled = np.where(latest >= 0, taken, np.nan)
+    imputed = missing & ~np.isnan(filled)
+    return filled, imputed
+
+
+def _nanmedian_rows(X: FloatArray) -> FloatArray:
+    out = np.full(X.shape[0], np.nan)
+    ok = ~np.isnan(X).all(axis=1)
+    if ok.any():
+        out[ok] = np.nanmedian(X[ok], axis=1)
+    return out
+
+
+def _group_labels(groups: Mapping[str, str] | None, units: Sequence[str]) -> NDArray[np.str_]:
+    if groups is None:
+        msg = "imputation 'group_mean' needs groups={unit: group}"
+        raise DefinitionError(msg)
+    lacking = [u for u in units if u not in groups]
+    if lacking:
+        msg = f"groups give no group for unit(s) {', '.join(repr(u) for u in lacking[:5])}"
+        raise InvalidDataError([Problem(msg, field="groups", kind="no_group")], source="<groups>")
+    return np.array([str(groups[u]) for u in units], dtype=str)
+
+
+# --- normalisation ----------------------------------------------------------------------
+
+
+def _panel_params(panel: FloatArray) -> nz.Params:
+    p = nz.fit_params(panel, axis=(0, -1))
+
+    def squeeze(a: FloatArray | None) -> FloatArray | None:
+        return None if a is None else a[0]
+
+    return nz.Params(min=squeeze(p.min), max=squeeze(p.max), mean=squeeze(p.mean), sd=squeeze(p.sd))
+
+
+def normalise_leaves(
+    index: CompositeIndex, method: Method, X: FloatArray, panel: FloatArray
+) -> FloatArray:
+    """Normalise the leaves' values ``X`` (indicators × units) by ``method``, direction applied once."""
+    check_leaf_options(index, method, f"index {index.code!r}")
+    leaves = index.leaves()
+    direction = np.array([n.direction for n in leaves], dtype=np.float64)
+    opts = method.kwargs
+    over = opts.pop("over", "period")
+    params = _panel_params(panel) if over == "panel" else None
+    name = method.name
+    if name == "minmax":
+        return nz.minmax(X, direction=direction, params=params, **opts)
+    if name == "zscore":
+        return nz.zscore(X, direction=direction, params=params, **opts)
+    if name == "goalposts":
+        lower = np.array([n.lower for n in leaves], dtype=np.float64)
+        upper = np.array([n.upper for n in leaves], dtype=np.float64)
+        return nz.goalposts(X, lower, upper, direction=direction, **opts)
+    if name == "distance_to_target":
+        target = np.array([n.target for n in leaves], dtype=np.float64)
+        return nz.distance_to_target(X, target, direction=direction, params=params, **opts)
+    if name == "distance_to_best":
+        return nz.distance_to_best(X, direction=direction, params=params)
+    if name == "percentile_rank":
+        return nz.percentile_rank(X, direction=direction, **opts)
+    return nz.none(X, direction=direction)
+
+
+# --- aggregation, level by level --------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class Pass:
+    """What one run of the levels produced."""
+
+    scores: FloatArray  # (R, kept, U)
+    share: FloatArray | None  # (R, k, U) share of children with a value; None unless detailed
+    insufficient: BoolArray | None
+    contributions: FloatArray | None  # child's share of its parent's value (arithmetic only)
+    weights: FloatArray  # (R or 1, k) the weights used
+
+
+WeightHook = Callable[[Group, FloatArray], FloatArray]
+
+
+class _Values:
+    """The values of the nodes during a pass: the leaves (shared or per replication) and the aggregates."""
+
+    def __init__(self, compiled: Compiled, leaves: FloatArray, R: int) -> None:
+        k = compiled.size
+        U = leaves.shape[-1]
+        self.shared = leaves.ndim == 2
+        pad = np.full((*leaves.shape[:-2], 2, U), np.nan)
+        pad[..., 1, :] = 0.0
+        # Row L is the NaN padding (a missing child), row L + 1 a zero (for sums of products).
+        self.leaves = np.concatenate([leaves, pad], axis=-2)
+        self.leaf_row = np.full(k + 1, len(compiled.leaves), dtype=np.int64)
+        self.leaf_row[compiled.leaves] = np.arange(len(compiled.leaves))
+        aggregates = (
+            np.concatenate([g.parents for g in compiled.groups])
+            if compiled.groups
+            else np.zeros(0, np.int64)
+        )
+        self.agg_row = np.full(k + 1, len(aggregates), dtype=np.int64)
+        self.agg_row[aggregates] = np.arange(len(aggregates))
+        self.is_leaf = np.zeros(k + 1, dtype=bool)
+        self.is_leaf[compiled.leaves] = True
+        self.aggs = np.empty((R, len(aggregates) + 2, U))
+        self.aggs[:, -2] = np.nan
+        self.aggs[:, -1] = 0.0
+        self.R = R
+        self.k = k
+
+    def zero_padded(self, children: IntArray) -> FloatArray:
+        """The children's values ``(R or 1, P, width, U)``, the padding as 0 (missing stays NaN)."""
+        leaf = self.is_leaf[children]
+        real = children < self.k
+        if leaf[real].all():
+            rows = np.where(real, self.leaf_row[children], self.leaf_row[-1] + 1)
+            out: FloatArray = self.leaves[..., rows, :]
+            return out[np.newaxis] if self.shared else out
+        if not leaf[real].any():
+            rows = np.where(real, self.agg_row[children], self.aggs.shape[1] - 1)
+            gathered: FloatArray = self.aggs[:, rows]
+            return gathered
+        stacked = np.stack([self.node(children[:, j]) for j in range(children.shape[1])], axis=-2)
+        mixed: FloatArray = np.where(real[..., np.newaxis], stacked, 0.0)
+        return mixed
+
+    def slot(self, positions: IntArray) -> FloatArray:
+        """The values of the nodes at ``positions`` (P,), shape ``(R or 1, P, U)``."""
+        leaf = self.is_leaf[positions]
+        from_leaves = self.leaves[..., self.leaf_row[positions], :]
+        if self.shared:
+            from_leaves = from_leaves[np.newaxis]
+        if leaf.all():
+            return from_leaves
+        from_aggs = self.aggs[:, self.agg_row[positions]]
+        if not leaf.any():
+            return from_aggs
+        out: FloatArray = np.where(leaf[:, np.newaxis], from_leaves, from_aggs)
+        return out
+
+    def node(self, positions: IntArray) -> FloatArray:
+        """The values of the nodes at ``positions``, shape ``(R, P, U)``."""
+        return np.broadcast_to(
+            self.slot(positions), (self.R, len(positions), self.leaves.shape[-1])
+        )
+
+
+def _check_positive(
+    Y: FloatArray, present: BoolArray, plain: bool, *, strict: bool, method: str, hint: str
+) -> None:
+    """Refuse values ``<= 0`` (``strict``) or ``< 0`` among those present, as aggregate does.
+
+    ``plain``: every value of ``Y`` is present and real, so one reduction decides.
+    """
+    if plain:
+        low = float(Y.min()) if Y.size else 1.0
+        if low > 0 or (not strict and low >= 0):
+            return
+    ag._require(Y[np.broadcast_to(present, Y.shape)], strict=strict, method=method, hint=hint)
+
+
+def _transform(
+    method: Method, X: FloatArray, present: BoolArray, plain: bool
+) -> tuple[FloatArray, Callable[[FloatArray], FloatArray]] | None:
+    """A power mean's transformed values (0 where absent) and its inverse; None if not a power mean.
+
+    ``plain``: no value is missing and there is no padding, so the transform
+    is taken on the whole array without masking.
+    """
+    name, opts = method.name, method.kwargs
+    if name == "generalised":
+        p = float(opts["p"])
+        name = "arithmetic" if p == 1 else "geometric" if p == 0 else name
+        opts = {} if p in (0, 1) else opts
+    if name == "arithmetic":
+        return (X if plain else np.where(present, X, 0.0)), lambda m: m
+    if name == "geometric":
+        shift = float(opts.get("shift", 0.0))
+        Y = X + shift
+        _check_positive(
+            Y,
+            present,
+            plain,
+            strict=True,
+            method="the geometric mean",
+            hint="pass shift= or normalise to > 0",
+        )
+        T = np.log(Y, out=Y) if plain else np.where(present, np.log(np.where(present, Y, 1.0)), 0.0)
+        return T, lambda m: np.exp(m) - shift
+    if name == "harmonic":
+        hint = "normalise to > 0 first"
+        _check_positive(X, present, plain, strict=True, method="the harmonic mean", hint=hint)
+        T = np.divide(1.0, X) if plain else np.where(present, 1.0 / np.where(present, X, 1.0), 0.0)
+        return T, lambda m: 1.0 / m
+    if name == "generalised":
+        p = float(opts["p"])
+        what = f"the generalised mean with p = {p}"
+        hint = "normalise to a positive range first"
+        _check_positive(X, present, plain, strict=p < 0, method=what, hint=hint)
+        with np.errstate(divide="ignore"):
+            T = X**p if plain else np.where(present, np.where(present, X, 1.0) ** p, 0.0)
+        return T, lambda m: m ** (1.0 / p)
+    return None
+
+
+def _sum_products(w: FloatArray, T: FloatArray) -> FloatArray:
+    """``sum_j w[r, p, j] * T[., p, j, u]`` for shared (leading 1) or per-replication ``T``.
+
+    The children are added one at a time, in their order, each product and
+    sum rounded once by numpy's element-wise multiply and add. So a
+    replication's value is the same bits whatever the number of replications
+    computed together, the memory layout or the processor: a matrix product
+    (BLAS) would pick its kernel, and with it the order of the additions and
+    the use of fused multiply-adds, by processor and by the sizes and
+    alignment of the arrays, and with AVX-512 kernels a chunk of one
+    replication gave a score one unit in the last place away from the same
+    replication in a larger chunk. The loop runs over a group's widest list
+    of children, never over units or replications.
+    """
+    out: FloatArray = np.multiply(w[..., 0, np.newaxis], T[:, :, 0, :])
+    if w.shape[-1] > 1:
+        term = np.empty_like(out)
+        for j in range(1, w.shape[-1]):
+            np.multiply(w[..., j, np.newaxis], T[:, :, j, :], out=term)
+            out += term
+    return out
+
+
+def _power_mean(
+    values: _Values, group: Group, w: FloatArray, detail: bool, need_count: bool
+) -> tuple[FloatArray, FloatArray | None, FloatArray | None] | None:
+    """Aggregate a group by a power mean (arithmetic, geometric, harmonic, generalised).
+
+    The weighted mean of the transformed values over the children present:
+    ``inverse(sum(w * f(x)) / sum(w))``, both sums by :func:`_sum_products`,
+    so missing children are skipped with their weights. Returns the values,
+    the count of children present (if ``need_count``), and (arithmetic, with ``detail``) each
+    child's part; ``None`` if the method is not a power mean.
+    """
+    X = values.zero_padded(group.children)
+    padded = bool((group.children >= values.k).any())
+    missing = np.isnan(X)
+    complete = not missing.any()
+    plain = complete and not padded
+    if plain:
+        present = np.ones((1, 1, 1, 1), dtype=bool)
+    else:
+        present = np.logical_not(missing, out=missing)
+        if padded:
+            present &= (group.children < values.k)[..., np.newaxis]
+    form = _transform(group.method, X, present, plain)
+    if form is None:
+        return None
+    T, inverse = form
+    num = _sum_products(w, T)
+    count: FloatArray | None = None
+    if complete:
+        den = w.sum(axis=-1, keepdims=True)
+        if need_count:
+            count = group.count[np.newaxis, :, np.newaxis]
+    else:
+        mask = present.astype(np.float64)
+        den = _sum_products(w, mask)
+        if need_count:
+            count = mask.sum(axis=-2)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        # A unit with no child present (or only children of weight 0) has
+        # num = den = 0, and 0 / 0 is NaN: no value.
+        np.divide(num, den, out=num)
+        out = inverse(num)
+        parts = None
+        if detail and group.method.name == "arithmetic":
+            share = np.where(present, w[..., np.newaxis], 0.0) / den[..., np.newaxis, :]
+            parts = np.where(present & (den > 0)[..., np.newaxis, :], share * T, np.nan)
+    return out, count, parts
+
+
+def _aggregate_group(
+    values: _Values, group: Group, w: FloatArray, detail: bool, limited: bool
+) -> tuple[FloatArray, FloatArray | None, FloatArray | None]:
+    """One group's values, count of children present and parts (see :func:`_power_mean`)."""
+    quick = _power_mean(values, group, w, detail, limited or detail)
+    if quick is not None:
+        return quick
+    # Median and Copeland: the general aggregators, units below the threshold left out first.
+    X = np.stack(
+        [values.node(group.children[:, j]) for j in range(group.children.shape[1])], axis=-2
+    )
+    count = (~np.isnan(X)).sum(axis=-2).astype(np.float64)
+    if limited:
+        short = count / group.count[:, np.newaxis] < group.min_share[:, np.newaxis]
+        X = np.where(short[..., np.newaxis, :], np.nan, X)
+    out = ag.AGGREGATORS[group.method.name](X, w[..., np.newaxis], **group.method.kwargs)
+    return out, count, None
+
+
+def _exponents_to_unit(largest: FloatArray) -> IntArray:
+    """The power of two ``e`` with ``largest * 2**e`` in [1, 2); 0 where ``largest`` is 0 or not finite."""
+    ok = np.isfinite(largest) & (largest > 0)
+    _, exponent = np.frexp(np.where(ok, largest, 1.0))
+    out: IntArray = np.where(ok, 1 - exponent, 0).astype(np.int64)
+    return out
+
+
+def _relative(w: FloatArray) -> FloatArray:
+    """Siblings' weights ``(..., width)`` scaled by a power of two so that the largest is in [1, 2).
+
+    Weights are relative, and the sums of products cannot then overflow (weights
+    of 1e300 or 1e308) nor lose subnormal weights (5e-324). Exact, so ordinary
+    weights give the same bits as unscaled.
+    """
+    out: FloatArray = np.ldexp(w, _exponents_to_unit(w.max(axis=-1, keepdims=True)))
+    return out
+
+
+#: Weights from 2**-30 to 2**30 (about 1e-9 to 1e9) and 0, as nearly all are, are used as
+#: they are: their sums and products with the children's values can only overflow or
+#: underflow where those of scaled weights would too. (Scaling by a power of two is exact.)
+_MODERATE = (2.0**-30, 2.0**30)
+
+
+def _moderate(w: FloatArray) -> bool:
+    """Whether every weight is 0 or from 2**-30 to 2**30 (two quick reductions)."""
+    if not w.size:
+        return True
+    low = float(np.where(w > 0, w, 1.0).min())
+    return bool(low >= _MODERATE[0] and float(w.max()) <= _MODERATE[1])
+
+
+def scaled_by_family(weights: FloatArray, parent: IntArray) -> FloatArray:
+    """Weights ``(R, k)`` with each family (the children of one node) scaled by a power of two.
+
+    The power of two brings the family's largest weight into [1, 2); the root
+    (``parent`` -1) is left as it is. Only the ratios of siblings' weights
+    matter, and multiplying by a power of two is exact, so the result is the
+    same index; but sums, products and drawn noise no longer overflow
+    (weights of 1e308) or lose their precision (subnormal weights of 5e-324).
+    """
+    if _moderate(weights):
+        return weights
+    R, k = weights.shape
+    # Each family's largest weight: the children grouped by parent, one reduceat.
+    order = np.argsort(parent[1:], kind="stable") + 1
+    grouped = parent[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    largest = np.zeros((R, k))
+    largest[:, grouped[starts]] = np.maximum.reduceat(weights[:, order], starts, axis=1)
+    shift = np.where(parent >= 0, _exponents_to_unit(largest)[:, np.maximum(parent, 0)], 0)
+    out: FloatArray = np.ldexp(weights, shift)
+    return out
+
+
+def run_levels(
+    compiled: Compiled,
+    leaf_scores: FloatArray,
+    weights: FloatArray,
+    *,
+    keep: IntArray | None = None,
+    detail: bool = False,
+    weight_hook: WeightHook | None = None,
+) -> Pass:
+    """Aggregate the tree bottom-up.
+
+    ``leaf_scores`` has shape ``(L, U)`` (the same for every replication) or
+    ``(R, L, U)``; ``weights`` ``(R, k)``. ``keep`` lists the node positions
+    whose scores are returned (default: all). ``weight_hook(group, X)`` may
+    replace a group's weights from its data (used for PCA weights); it
+    returns shape ``(P, width)``.
+    """
+    R = weights.shape[0]
+    U = leaf_scores.shape[-1]
+    k = compiled.size
+    values = _Values(compiled, leaf_scores, R)
+    W = np.concatenate([weights, np.zeros((R, 1))], axis=1)
+    # Then no family needs scaling (see _relative); PCA weights are made per group below.
+    moderate = weight_hook is None and _moderate(weights)
+    share = np.ones((R, k + 1, U)) if detail else None
+    insufficient = np.zeros((R, k + 1, U), dtype=bool) if detail else None
+    contributions = np.full((R, k + 1, U), np.nan) if detail else None
+    if share is not None:
+        share[:, compiled.leaves] = (~np.isnan(values.node(compiled.leaves))).astype(np.float64)
+    for group in compiled.groups:
+        if weight_hook is not None:
+            X = np.stack(
+                [values.node(group.children[:, j]) for j in range(group.children.shape[1])], axis=-2
+            )
+            W[:, group.children] = weight_hook(group, X)[np.newaxis]
+        w = W[:, group.children] if moderate else _relative(W[:, group.children])  # (R, P, width)
+        limited = bool((group.min_share > -np.inf).any())
+        try:
+            out, count, parts = _aggregate_group(values, group, w, detail, limited)
+        except InvalidDataError as err:
+            names = ", ".join(repr(c) for c in group.codes[:5])
+            if len(group.codes) > 5:
+                names += f" (and {len(group.codes) - 5} more)"
+            problems = [
+                Problem(f"aggregating node(s) {names}: {p.message}", kind=p.kind)
+                for p in err.problems
+            ]
+            raise InvalidDataError(problems, source="<index>") from None
+        if limited or detail:
+            assert count is not None
+            have = count / group.count[:, np.newaxis]  # (1 or R, P, 1 or U)
+            short = have < group.min_share[:, np.newaxis]
+            if limited and short.any():
+                np.copyto(out, np.nan, where=short)
+        values.aggs[:, values.agg_row[group.parents]] = out
+        if share is not None and insufficient is not None and contributions is not None:
+            share[:, group.parents] = have
+            insufficient[:, group.parents] = short
+            if parts is not None:
+                if limited:
+                    parts = np.where(short[..., np.newaxis, :], np.nan, parts)
+                real = group.children < k
+                rows, cols = np.nonzero(real)
+                contributions[:, group.children[rows, cols]] = parts[:, rows, cols]
+    chosen = np.arange(k) if keep is None else keep
+    return Pass(
+        scores=values.node(chosen).copy(),
+        share=None if share is None else share[:, :k],
+        insufficient=None if insufficient is None else insufficient[:, :k],
+        contributions=None if contributions is None else contributions[:, :k],
+        weights=W[:, :k],
+    )
+
+
+def uniform_power_mean(compiled: Compiled) -> Method | None:
+    """The one power mean that aggregates every node, or None (mixed methods, median, Copeland)."""
+    methods = {g.method for g in compiled.groups}
+    if len(methods) != 1:
+        return None
+    (method,) = methods
+    power = ("arithmetic", "geometric", "harmonic", "generalised")
+    return method if method.name in power else None
+
+
+def collapse_levels(
+    compiled: Compiled, leaf_scores: FloatArray, weights: FloatArray, keep: IntArray
+) -> FloatArray | None:
+    """Scores of the ``keep`` nodes ``(R, kept, U)`` of a tree aggregated by one power mean.
+
+    When every node is aggregated by the same power mean and no leaf value
+    is missing, nesting changes nothing: a node is the power mean of the
+    leaves below it, with *effective weights*, the products of the
+    sibling-normalised weights down the tree (the transform of one level is
+    undone by the inverse of the level below it: for the geometric mean with
+    shift ``s``, ``log((exp(m) - s) + s) = m``). Each kept node is then one
+    matrix product of the replications' effective weights with the
+    transformed leaves, ``(R, leaves) x (leaves, U)``, instead of one pass per
+    level. The result equals :func:`run_levels` up to rounding (the sums are
+    taken in another order). Returns ``None`` when the tree does not qualify
+    (mixed methods, a missing leaf, or a replication in which the children
+    of a node all weigh 0): the caller takes the level-by-level path.
+    """
+    method = uniform_power_mean(compiled)
+    if method is None or np.isnan(leaf_scores).any():
+        return None
+    L, U = leaf_scores.shape
+    everything = np.ones((1, 1, L, U), dtype=bool)
+    form = _transform(method, leaf_scores[np.newaxis, np.newaxis], everything, True)
+    assert form is not None
+    T, inverse = form
+    T = T[0, 0]
+    R, k = weights.shape
+    parent = compiled.parent
+    # Each node's share among its siblings, per replication, from weights scaled per family
+    # by a power of two (exact), so that their sums neither overflow nor underflow.
+    weights = scaled_by_family(weights, parent)
+    siblings = np.zeros((R, k + 1))
+    for c in range(1, k):
+        siblings[:, parent[c]] += weights[:, c]
+    inner = np.setdiff1d(np.arange(k), compiled.leaves)
+    if (siblings[:, inner] == 0).any():
+        # A node whose children all weigh 0 has no value, and the level below skips it
+        # with its weight, unit by unit: not a product of shares. The levels handle it.
+        return None
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = weights / siblings[:, np.maximum(parent, 0)]
+    leaf_row = {int(n): i for i, n in enumerate(compiled.leaves.tolist())}
+    children: dict[int, list[int]] = {}
+    for c in range(1, k):
+        children.setdefault(int(parent[c]), []).append(c)
+    out = np.empty((R, len(keep), U))
+    for j, node in enumerate(keep.tolist()):
+        if node in leaf_row:
+            out[:, j] = leaf_scores[leaf_row[node]]
+            continue
+        # Effective weights of the leaves below ``node``, relative to it.
+        effective = {node: np.ones(R)}
+        stack = [node]
+        rows, columns = [], []
+        while stack:
+            here = stack.pop()
+            for c in children.get(here, []):
+                effective[c] = effective[here] * share[:, c]
+                if c in leaf_row:
+                    rows.append(leaf_row[c])
+                    columns.append(effective[c])
+                else:
+                    stack.append(c)
+        E = np.stack(columns, axis=1)  # (R, leaves below)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            # einsum, not BLAS: faster at these sizes, and it sums the leaves in
+            # a fixed order whatever the number of replications.
+            out[:, j] = inverse(np.einsum("rl,lu->ru", E, T[rows]))
+    return out
+
+
+def ranks(scores: FloatArray) -> IntArray:
+    """Rank along the last axis, 1 = highest, ties share the smallest rank, 0 = no score.
+
+    Scores within ``1e-9`` of the row's largest magnitude of each other are
+    tied (grouped by consecutive gaps; see :mod:`cchc_indicators.core._ties`), so
+    a rank does not depend on the order of the additions, the engine path or
+    the chunk of replications a score was computed in.
+    """
+    return descending_ranks(scores)
+
+
+def weight_vector(compiled: Compiled, weights: Mapping[str, float]) -> FloatArray:
+    """The weights of the nodes in compiled order, shape ``(1, k)``."""
+    return np.array([[weights[c] for c in compiled.codes]], dtype=np.float64)
+
+
+def pca_hook(group: Group, X: FloatArray) -> FloatArray:
+    """Weights from the first principal component of each aggregate's children (one run)."""
+    out = np.zeros(group.children.shape)
+    for row in range(group.children.shape[0]):
+        n = int(group.count[row])
+        if n == 1:
+            out[row, 0] = 1.0
+            continue
+        try:
+            out[row, :n] = ag.pca_weights(X[0, row, :n])
+        except InvalidDataError as err:
+            msg = f"PCA weights of the children of {group.codes[row]!r}: {err.problems[0].message}"
+            raise InvalidDataError(
+                [Problem(msg, kind=err.problems[0].kind)], source="<index>"
+            ) from None
+    return out
+
+
+#: What to do with observations of codes that are not indicators of the index.
+ON_UNKNOWN = ("raise", "ignore")
+
+
+def check_unknown(index: CompositeIndex, data: Observations, on_unknown: str) -> str:
+    """Refuse (``"raise"``) or count (``"ignore"``) observations of codes the index does not have.
+
+    A code in the data that is not one of the index's indicators is most
+    often a typo, and its values would silently be left out. Returns the
+    sentence a result's note carries when some are ignored (``""`` if none).
+    """
+    if on_unknown not in ON_UNKNOWN:
+        msg = f"on_unknown is 'raise' or 'ignore', not {on_unknown!r}"
+        raise DefinitionError(msg, parameter="on_unknown")
+    leaves = {n.code for n in index.leaves()}
+    unknown = [j for j, c in enumerate(data.indicators) if c not in leaves]
+    if not unknown:
+        return ""
+    codes = [data.indicators[j] for j in unknown]
+    if on_unknown == "ignore":
+        count = int((~np.isnan(data.values[:, unknown, :])).sum())
+        return (
+            f"{len(codes)} indicator(s) of the data not in index {index.code!r} ignored "
+            f"({count} value(s)): {', '.join(repr(c) for c in codes[:5])}"
+            + (f" and {len(codes) - 5} more." if len(codes) > 5 else ".")
+        )
+    aggregates = {n.code for n in index.nodes()} - leaves
+    problems = []
+    for j, code in zip(unknown, codes, strict=True):
+        if code in aggregates:
+            what = (
+                f"{code!r} is an aggregate of index {index.code!r}, computed from its "
+                "indicators, not read from the data"
+            )
+        else:
+            close = difflib.get_close_matches(code, sorted(leaves), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            what = f"indicator {code!r} is not in index {index.code!r}{hint}"
+        row = data.first_rows[j] if data.first_rows else None
+        problems.append(
+            Problem(
+                f"{what}; correct the code, or pass on_unknown='ignore' to leave it out",
+                row=row,
+                field="indicator",
+                kind="not_in_index",
+            )
+        )
+    raise InvalidDataError(problems, source=data.source)
+
+
+def prepare(
+    index: CompositeIndex,
+    data: Observations,
+    *,
+    period: str | int | None,
+    units: Sequence[str] | None,
+    groups: Mapping[str, str] | None,
+) -> tuple[str, tuple[str, ...], FloatArray, int]:
+    """Select the period and units: (period label, units, panel (P, L, U), period position)."""
+    label = data.period(period)
+    codes = [n.code for n in index.leaves()]
+    panel = data.panel(codes)
+    if units is not None:
+        chosen = codes_argument(units, "units")
+        where = {u: j for j, u in enumerate(data.units)}
+        lacking = [u for u in chosen if u not in where]
+        if lacking:
+            msg = f"unit(s) {', '.join(repr(u) for u in lacking[:5])} have no observations"
+            raise InvalidDataError(
+                [Problem(msg, field="unit", kind="unknown_unit")], source=data.source
+            )
+        if len(set(chosen)) != len(chosen):
+            msg = "a unit is listed twice in 'units'"
+            raise InvalidDataError(
+                [Problem(msg, field="unit", kind="duplicate_unit")], source="<units>"
+            )
+        panel = panel[:, :, [where[u] for u in chosen]]
+    else:
+        chosen = data.units
+    return label, chosen, panel, data.periods.index(label)
+
+
+def leaf_scores(
+    index: CompositeIndex,
+    panel: FloatArray,
+    at: int,
+    units: Sequence[str],
+    normalisation: Method,
+    imputation: Method,
+    groups: Mapping[str, str] | None,
+) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Impute then normalise: (normalised (L, U), raw after imputation (L, U), imputed mask)."""
+    raw, imputed = impute(imputation, panel, at, units, groups)
+    return normalise_leaves(index, normalisation, raw, panel), raw, imputed

@@ -1,0 +1,640 @@
+"""Scoring units on a composite index: :func:`compute_index` and :class:`IndexResult`."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from cchc_indicators.composite import aggregate as ag
+from cchc_indicators.composite._data import Observations
+from cchc_indicators.composite._definition import CompositeIndex, Method, check_method
+from cchc_indicators.composite._engine import (
+    aggregation_spec,
+    check_unknown,
+    compile_index,
+    leaf_scores,
+    pca_hook,
+    prepare,
+    ranks,
+    run_levels,
+    weight_vector,
+)
+from cchc_indicators.core._args import check_type
+from cchc_indicators.core._arrays import ARRAY_EQ, readonly
+from cchc_indicators.core.errors import DefinitionError, UnknownIndicatorError
+from cchc_indicators.data.panel import _pandas
+
+__all__ = ["RECORD_KEYS", "IndexResult", "compute_index", "text_table"]
+
+FloatArray = NDArray[np.float64]
+
+#: The keys of :meth:`IndexResult.to_records`, in order.
+RECORD_KEYS = (
+    "unit",
+    "node",
+    "level",
+    "parent",
+    "score",
+    "rank",
+    "contribution",
+    "share",
+    "reason",
+    "period",
+    "method",
+    "note",
+)
+
+
+_ARRAY = {"converter": readonly, "eq": ARRAY_EQ}
+
+
+def _number(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
+def text_table(head: Sequence[str], body: Sequence[Sequence[str]], right: set[int]) -> list[str]:
+    """Lay out a plain-text table: a header, a rule and the rows."""
+    widths = [max(len(row[c]) for row in [head, *body]) for c in range(len(head))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if j in right else c.ljust(w)
+            for j, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return [line(head), "-" * (sum(widths) + 2 * (len(widths) - 1)), *(line(b) for b in body)]
+
+
+@attrs.frozen(repr=False)
+class IndexResult:
+    """Scores, ranks and contributions of every unit at every node of an index.
+
+    Arrays are ``(nodes, units)``, nodes in :attr:`nodes` order (the index
+    first, then level by level). Ranks are 1 for the highest score, ties
+    share the smallest rank, 0 where there is no score.
+
+    Attributes
+    ----------
+    index, period, units, nodes, parents, levels
+        What was scored: the index code, the period, the units, the node
+        codes with their parents (``None`` for the index) and levels.
+    scores, ranks
+        The score and rank of each unit at each node.
+    contributions
+        Each node's part of its parent's score: its re-normalised weight
+        times its score, so the children's contributions add up to the
+        parent's score. Only defined under arithmetic aggregation (NaN
+        elsewhere, and for the index itself).
+    share
+        The share of a node's children with a value (for a leaf: 1 if the
+        indicator has a value, after imputation).
+    reason
+        Why a unit has no score at a node: ``"no_data"`` or
+        ``"insufficient_data"`` (below the node's ``min_share``); ``""``
+        where it has one.
+    raw, imputed, normalised
+        The leaves' values after imputation, where they were imputed, and
+        their normalised scores, ``(leaves, units)``.
+    weights
+        The weight of each node used, and :attr:`effective_weights` the
+        product of the re-normalised weights down the tree.
+    normalisation, aggregation, imputation, weight_set
+        The methods used and the weights' origin: a weight set's name,
+        ``"pca"``, ``"custom"`` (a mapping) or ``None`` (the nodes' own
+        weights); :attr:`method` says all of it in one line.
+    note
+        The data's note (e.g. that they are synthetic), then, with
+        ``on_unknown="ignore"``, how many codes of the data that are not in
+        the index were left out.
+
+    Examples
+    --------
+    >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+    >>> idx = CompositeIndex("i", children=[Node("d", children=[Node("x"), Node("y", weight=3)]), Node("z")])
+    >>> data = Observations.from_values({"x": [90, 60, 30], "y": [5, 10, float("nan")], "z": [70, 90, 80]}, ["A", "B", "C"])
+    >>> r = compute_index(idx, data)
+    >>> r.nodes, r.parents, r.levels
+    (('i', 'd', 'z', 'x', 'y'), (None, 'i', 'i', 'd', 'd'), (0, 1, 1, 2, 2))
+    >>> r.scores.round(1).tolist()  # C has no y: its d rests on x alone, and C has no rank at y
+    [[12.5, 93.8, 25.0], [25.0, 87.5, 0.0], [0.0, 100.0, 50.0], [100.0, 50.0, 0.0], [0.0, 100.0, nan]]
+    >>> r.ranks[r.nodes.index("y")].tolist()
+    [2, 1, 0]
+    """
+
+    index: str
+    period: str
+    units: tuple[str, ...]
+    nodes: tuple[str, ...]
+    parents: tuple[str | None, ...]
+    levels: tuple[int, ...]
+    leaves: tuple[str, ...]
+    scores: FloatArray = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    ranks: NDArray[np.int64] = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    contributions: FloatArray = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    share: FloatArray = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    reason: NDArray[np.str_] = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    raw: FloatArray = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    imputed: NDArray[np.bool_] = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    normalised: FloatArray = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+    weights: Mapping[str, float] = attrs.field(eq=False)
+    normalisation: Method
+    aggregation: tuple[Method, ...]
+    imputation: Method
+    weight_set: str | None
+    note: str = ""
+
+    def __repr__(self) -> str:
+        note = f", note={self.note!r}" if self.note else ""
+        return (
+            f"IndexResult(index={self.index!r}, period={self.period!r}, units={len(self.units)}, "
+            f"nodes={len(self.nodes)}, method={self.method!r}{note})"
+        )
+
+    def _row(self, node: str | None) -> int:
+        code = self.index if node is None else node
+        try:
+            return self.nodes.index(code)
+        except ValueError:
+            msg = f"node {code!r} is not in index {self.index!r}"
+            raise UnknownIndicatorError(msg, key=code) from None
+
+    def score(self, node: str | None = None) -> FloatArray:
+        """Return the scores at ``node`` (default: the index), one per unit.
+
+        Raises
+        ------
+        UnknownIndicatorError
+            For a node not in the index.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> r.score().tolist(), r.score("b").tolist()
+        ([25.0, 87.5, 0.0], [0.0, 100.0, nan])
+        """
+        out: FloatArray = self.scores[self._row(node)]
+        return out
+
+    def rank(self, node: str | None = None) -> NDArray[np.int64]:
+        """Return the ranks at ``node`` (default: the index), 1 = best, **0 = no score**.
+
+        A unit without a score has rank 0, so ``rank() <= 15`` would count it
+        among the best 15: use :meth:`top` for that question. Tied units
+        share the best rank of their group (1, 2, 2, 4); scores within
+        ``1e-9`` of the node's largest magnitude of each other are tied, so
+        that rounding never splits a tie (see the explanation page,
+        "Normalisation and aggregation choices", section "Ties").
+
+        Raises
+        ------
+        UnknownIndicatorError
+            For a node not in the index.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> r.rank().tolist(), r.rank("b").tolist()  # C has no b: rank 0
+        ([2, 1, 3], [2, 1, 0])
+        """
+        out: NDArray[np.int64] = self.ranks[self._row(node)]
+        return out
+
+    def top(self, k: int, node: str | None = None) -> NDArray[np.bool_]:
+        """Return, per unit, whether it ranks ``k`` or better at ``node`` (units without a score: no).
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a")])
+        >>> r = compute_index(idx, Observations.from_values({"a": [3, float("nan"), 5]}, ["x", "y", "z"]))
+        >>> r.rank().tolist(), r.top(1).tolist()
+        ([2, 0, 1], [False, False, True])
+        """
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            msg = f"a rank target must be a whole number >= 1, got {k!r}"
+            raise DefinitionError(msg)
+        r = self.rank(node)
+        out: NDArray[np.bool_] = (r > 0) & (r <= k)
+        return out
+
+    @property
+    def method(self) -> str:
+        """One line saying how the scores were made (normalisation, aggregation, imputation, weights).
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import load_index
+        >>> from cchc_indicators import datasets
+        >>> compute_index(load_index("par-style-demo"), datasets.index_observations()).method
+        'normalisation minmax(high=100, low=0); aggregation arithmetic; imputation none; weights nominal'
+        """
+
+        def label(m: Method) -> str:
+            opts = ", ".join(f"{k}={v}" for k, v in m.options)
+            return f"{m.name}({opts})" if opts else m.name
+
+        weights = "nominal" if self.weight_set is None else self.weight_set
+        return (
+            f"normalisation {label(self.normalisation)}; "
+            f"aggregation {' / '.join(label(m) for m in self.aggregation)}; "
+            f"imputation {label(self.imputation)}; weights {weights}"
+        )
+
+    @property
+    def effective_weights(self) -> dict[str, float]:
+        """Each node's weight in the index, the product of sibling-normalised weights from the top.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("d", children=[Node("x"), Node("y", weight=3)]), Node("z")])
+        >>> data = Observations.from_values({"x": [1, 2], "y": [3, 4], "z": [5, 6]}, ["A", "B"])
+        >>> compute_index(idx, data).effective_weights
+        {'i': 1.0, 'd': 0.5, 'z': 0.5, 'x': 0.125, 'y': 0.375}
+        """
+        tree = {
+            c: (p or "", self.weights[c]) for c, p in zip(self.nodes, self.parents, strict=True)
+        }
+        tree[self.index] = ("", 1.0)
+        out = ag.effective_weights(tree)
+        return {c: out[c] for c in self.nodes}
+
+    def to_records(self, node: str | None = None) -> list[dict[str, Any]]:
+        """Return one record per unit and node (the keys of :data:`RECORD_KEYS`), or for one ``node``.
+
+        Every record says how it was made (``method``) and carries the data's
+        ``note`` (such as the synthetic-data warning).
+
+        Raises
+        ------
+        UnknownIndicatorError
+            For a node not in the index.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> [(row["unit"], row["score"], row["rank"], row["reason"]) for row in r.to_records("b")]
+        [('A', 0.0, 2, ''), ('B', 100.0, 1, ''), ('C', None, None, 'no_data')]
+        """
+        rows = range(len(self.nodes)) if node is None else [self._row(node)]
+        method = self.method
+        return [
+            {
+                "unit": unit,
+                "node": self.nodes[i],
+                "level": self.levels[i],
+                "parent": self.parents[i],
+                "score": _number(self.scores[i, j]),
+                "rank": int(self.ranks[i, j]) or None,
+                "contribution": _number(self.contributions[i, j]),
+                "share": _number(self.share[i, j]),
+                "reason": str(self.reason[i, j]),
+                "period": self.period,
+                "method": method,
+                "note": self.note,
+            }
+            for j, unit in enumerate(self.units)
+            for i in rows
+        ]
+
+    def to_json(self) -> str:
+        """Return :meth:`to_records` as JSON text, with the note and methods.
+
+        Examples
+        --------
+        >>> import json
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> doc = json.loads(r.to_json())
+        >>> doc["aggregation"], doc["weights"], len(doc["rows"])
+        ([{'name': 'arithmetic'}], {'i': 1.0, 'a': 1.0, 'b': 3.0}, 9)
+        """
+        doc = {
+            "index": self.index,
+            "period": self.period,
+            "note": self.note,
+            "normalisation": self.normalisation.to_dict(),
+            "aggregation": [m.to_dict() for m in self.aggregation],
+            "imputation": self.imputation.to_dict(),
+            "weight_set": self.weight_set,
+            "weights": dict(self.weights),
+            "rows": self.to_records(),
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=2)
+
+    def to_frame(self) -> Any:
+        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> frame = r.to_frame()
+        >>> frame.shape, list(frame.columns[:5])
+        ((9, 12), ['unit', 'node', 'level', 'parent', 'score'])
+        """
+        return _pandas().DataFrame.from_records(self.to_records(), columns=list(RECORD_KEYS))
+
+    def table(self, node: str | None = None, *, digits: int = 1) -> str:
+        """Return a plain-text table of the units at ``node`` (default: the index), best first.
+
+        Columns: rank, unit, score and the scores of the node's children;
+        then a line with the index, node, period and :attr:`method`, and the
+        data's note.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> print(r.table())
+        rank  unit  score      a      b
+        -------------------------------
+           1  B      87.5   50.0  100.0
+           2  A      25.0  100.0    0.0
+           3  C       0.0    0.0      —
+        i, period —: normalisation minmax; aggregation arithmetic; imputation none; weights nominal
+        """
+        i = self._row(node)
+        kids = [c for c, p in zip(self.nodes, self.parents, strict=True) if p == self.nodes[i]]
+        head = ("rank", "unit", "score", *kids)
+        order = np.lexsort(
+            (np.arange(len(self.units)), np.where(self.ranks[i] == 0, 1 << 30, self.ranks[i]))
+        )
+        body = []
+        for j in order.tolist():
+            cells = [self.scores[self._row(c), j] for c in kids]
+            body.append(
+                (
+                    str(self.ranks[i, j] or "—"),
+                    self.units[j],
+                    "—" if math.isnan(self.scores[i, j]) else f"{self.scores[i, j]:.{digits}f}",
+                    *("—" if math.isnan(x) else f"{x:.{digits}f}" for x in cells),
+                )
+            )
+        right = {0, *range(2, len(head))}
+        lines = text_table(head, body, right)
+        where = self.index if i == 0 else f"{self.index}, node {self.nodes[i]}"
+        lines.append(f"{where}, period {self.period or '—'}: {self.method}")
+        if self.note:
+            lines.append(self.note)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        i = self._row(None)
+        kids = [c for c, p in zip(self.nodes, self.parents, strict=True) if p == self.index]
+        order = np.lexsort(
+            (np.arange(len(self.units)), np.where(self.ranks[i] == 0, 1 << 30, self.ranks[i]))
+        )
+        parts = [
+            f"<p><strong>{html.escape(self.index)}</strong>, period {html.escape(self.period or '—')}</p>"
+        ]
+        if self.note:
+            parts.append(f"<p><strong>{html.escape(self.note)}</strong></p>")
+        head = ["rank", "unit", "score", *kids]
+        parts.append(
+            "<table><thead><tr>"
+            + "".join(f"<th>{html.escape(h)}</th>" for h in head)
+            + "</tr></thead><tbody>"
+        )
+        for j in order.tolist():
+            values = [self.scores[self._row(c), j] for c in [self.index, *kids]]
+            cells = [
+                str(self.ranks[i, j] or "—"),
+                self.units[j],
+                *("—" if math.isnan(v) else f"{v:.1f}" for v in values),
+            ]
+            parts.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+        parts.append("</tbody></table>")
+        return "\n".join(parts)
+
+    def plot(self, kind: str = "scores", **options: Any) -> Any:
+        """Draw the result with matplotlib (needs the ``plot`` extra); return the Figure.
+
+        Parameters
+        ----------
+        kind
+            ``"scores"``: the index score of every unit, best first;
+            ``"contributions"``: each top-level node's contribution stacked
+            per unit (arithmetic aggregation only).
+        **options
+            Passed on to :func:`cchc_indicators.report.plot.index_scores` or
+            :func:`cchc_indicators.report.plot.index_contributions`.
+
+        Raises
+        ------
+        DefinitionError
+            For an unknown ``kind``.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", weight=3)])
+        >>> r = compute_index(idx, Observations.from_values({"a": [90, 60, 30], "b": [5, 10, float("nan")]}, ["A", "B", "C"]))
+        >>> [t.get_text() for t in r.plot().axes[0].get_yticklabels()]  # best first
+        ['1. B', '2. A', '3. C']
+        >>> len(r.plot("contributions").axes[0].patches)  # a segment per top-level node and unit
+        6
+        """
+        from cchc_indicators.report import plot as plots
+
+        if kind == "scores":
+            return plots.index_scores(self, **options)
+        if kind == "contributions":
+            return plots.index_contributions(self, **options)
+        msg = f"unknown plot kind {kind!r}; the kinds are 'scores', 'contributions'"
+        raise DefinitionError(msg)
+
+
+def _normalisation(index: CompositeIndex, value: object) -> Method:
+    if value is None:
+        return index.normalisation
+    return check_method(Method.parse(value), "normalisation", f"index {index.code!r}")
+
+
+def _imputation(index: CompositeIndex, value: object) -> Method:
+    if value is None:
+        return index.imputation
+    return check_method(Method.parse(value), "imputation", f"index {index.code!r}")
+
+
+def _joined(note: str, more: str) -> str:
+    """The data's note, then a sentence more, as one text (a full stop between them)."""
+    if not more:
+        return note
+    if not note:
+        return more
+    return f"{note}{'' if note.rstrip().endswith(('.', '!', '?')) else '.'} {more}"
+
+
+def compute_index(
+    index: CompositeIndex,
+    data: Observations,
+    *,
+    period: str | int | None = None,
+    units: Sequence[str] | None = None,
+    weights: str | Mapping[str, float] | None = None,
+    normalisation: str | Method | Mapping[str, Any] | None = None,
+    aggregation: object = None,
+    imputation: str | Method | Mapping[str, Any] | None = None,
+    groups: Mapping[str, str] | None = None,
+    on_unknown: Literal["raise", "ignore"] = "raise",
+) -> IndexResult:
+    """Score every unit on a composite index: impute, normalise, weight, aggregate, rank.
+
+    The steps, in order:
+
+    1. **Imputation** of the period's missing raw values (the index's method
+       unless ``imputation=`` is given): ``none``; ``mean`` or ``median`` of
+       the indicator over the units with a value; ``group_mean`` over the
+       units of the same group (``groups={unit: group}``, e.g. a region);
+       ``locf``, the latest earlier period's value. What cannot be imputed
+       stays missing; imputed cells are flagged in :attr:`IndexResult.imputed`.
+    2. **Normalisation** of each indicator over the units (see
+       :mod:`cchc_indicators.composite.normalise`), the indicator's direction applied
+       once; with the option ``over="panel"``, minimum, maximum, mean and
+       standard deviation come from every period of the data, so that scores
+       are comparable across years.
+    3. **Aggregation** level by level from the bottom, each node by its
+       method, over its children with a value (weights re-normalised over
+       those), after refusing a value to units below the node's
+       ``min_share`` (the reason is kept).
+    4. **Ranks** at every node.
+
+    Parameters
+    ----------
+    index
+        The definition.
+    data
+        The observations; every indicator of the index must be there.
+    period
+        The period to score (default: the latest in the data).
+    units
+        The units to score, in order (default: every unit in the data).
+    weights
+        ``None`` (the nodes' weights), a weight set's name, a mapping
+        ``{node: weight}`` overriding some, or ``"pca"``: each aggregate's
+        children weighted by the squared loadings of their first principal
+        component (needs complete data).
+    normalisation, aggregation, imputation
+        Replace the index's methods for this computation (``aggregation``:
+        one method or one per level).
+    groups
+        ``{unit: group}``, for ``group_mean`` imputation.
+    on_unknown
+        What to do with observations of a code that is not an indicator of
+        the index (most often a typo, whose values would otherwise be left
+        out unseen): ``"raise"`` (the default) refuses them, naming each
+        code (with the closest indicator, and the file and row where the
+        data were read from one); ``"ignore"`` leaves them out and says so,
+        with how many, in the result's :attr:`IndexResult.note`.
+
+    Returns
+    -------
+    IndexResult
+
+    Raises
+    ------
+    DefinitionError
+        For an unknown method, option or weight set, or weights summing to 0.
+    InvalidDataError
+        For an indicator the data lack, a code in the data that the index
+        does not have (unless ``on_unknown="ignore"``), an unknown period or
+        unit, a unit without a group, or data a method cannot take (a zero
+        under geometric aggregation without a shift, incomplete data for
+        PCA).
+
+    Examples
+    --------
+    >>> from cchc_indicators.composite import CompositeIndex, Node, Observations, compute_index
+    >>> idx = CompositeIndex("i", children=[
+    ...     Node("services", children=[Node("online"), Node("days", direction=-1)]),
+    ...     Node("satisfaction")])
+    >>> data = Observations.from_values(
+    ...     {"online": [90, 60, 30], "days": [5, 10, 15], "satisfaction": [70, 90, 80]},
+    ...     units=["A", "B", "C"])
+    >>> r = compute_index(idx, data)
+    >>> r.score("services").tolist(), r.score().tolist(), r.rank().tolist()
+    ([100.0, 50.0, 0.0], [50.0, 75.0, 25.0], [2, 1, 3])
+    >>> r.contributions[r.nodes.index("satisfaction")].tolist()
+    [0.0, 50.0, 25.0]
+    >>> typo = Observations.from_records([
+    ...     {"indicator": "online", "unit": "A", "value": 90},
+    ...     {"indicator": "onlien", "unit": "B", "value": 60},
+    ... ])
+    >>> compute_index(CompositeIndex("i", children=[Node("online")]), typo)
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.core.errors.InvalidDataError: <records>: 1 problem
+      row 1, field 'indicator': indicator 'onlien' is not in index 'i' (did you mean 'online'?); correct the code, or pass on_unknown='ignore' to leave it out
+    >>> compute_index(CompositeIndex("i", children=[Node("online")]), typo, on_unknown="ignore").note
+    "1 indicator(s) of the data not in index 'i' ignored (1 value(s)): 'onlien'."
+    """
+    check_type(index, CompositeIndex, func="compute_index", parameter="index")
+    check_type(data, Observations, func="compute_index", parameter="data")
+    ignored = check_unknown(index, data, on_unknown)
+    norm = _normalisation(index, normalisation)
+    imp = _imputation(index, imputation)
+    agg = aggregation_spec(index, aggregation)
+    label, chosen, panel, at = prepare(index, data, period=period, units=units, groups=groups)
+    compiled = compile_index(index, agg)
+    pca = isinstance(weights, str) and weights == "pca"
+    used = index.weights(None if pca else weights)
+    normalised, raw, imputed = leaf_scores(index, panel, at, chosen, norm, imp, groups)
+    w = weight_vector(compiled, used)
+    result = run_levels(compiled, normalised, w, detail=True, weight_hook=pca_hook if pca else None)
+    if pca:
+        used = {
+            c: float(x) for c, x in zip(compiled.codes, result.weights[0].tolist(), strict=True)
+        }
+    assert result.share is not None
+    assert result.insufficient is not None
+    assert result.contributions is not None
+    scores = result.scores[0]
+    # No child with a value at all is "no_data", whatever the threshold;
+    # some, but fewer than the node's min_share, is "insufficient_data".
+    reason = np.where(
+        ~np.isnan(scores),
+        "",
+        np.where(result.insufficient[0] & (result.share[0] > 0), "insufficient_data", "no_data"),
+    )
+    return IndexResult(
+        index=index.code,
+        period=label,
+        units=chosen,
+        nodes=compiled.codes,
+        parents=tuple(None if p < 0 else compiled.codes[p] for p in compiled.parent.tolist()),
+        levels=tuple(compiled.level.tolist()),
+        leaves=tuple(n.code for n in index.leaves()),
+        scores=scores,
+        ranks=ranks(scores),
+        contributions=result.contributions[0],
+        share=result.share[0],
+        reason=reason,
+        raw=raw,
+        imputed=imputed,
+        normalised=normalised,
+        weights=used,
+        normalisation=norm,
+        aggregation=agg,
+        imputation=imp,
+        weight_set=weights if isinstance(weights, str) else None if weights is None else "custom",
+        note=_joined(data.note, ignored),
+    )

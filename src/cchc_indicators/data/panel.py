@@ -1,0 +1,727 @@
+"""Panels: observations keyed by (indicator, unit, period), stored as dense arrays.
+
+A :class:`Panel` is read from records, a long CSV file or columns. Each row
+gives either a ``value`` or a ``numerator`` and ``denominator`` (both forms may
+be mixed in one file), and optionally a ``weight``. Everything is validated
+before anything is stored: all problems are collected and reported together
+with their row numbers in one :class:`~cchc_indicators.core.errors.PanelError`.
+
+Inside, each indicator is a set of dense arrays (units x periods) with NaN for
+"no observation"; missing is never stored as 0.
+
+Periods may be years, quarters or months. Each indicator and unit is given in
+one granularity (a unit's 2024 cannot sit beside its 2024-Q1 for the same
+indicator: rows doing so are refused as ``mixed_periods``), but different
+indicators, and different units of one indicator, may use different ones. The
+panel then has one period axis holding all of them, in time order (a year
+before its first quarter, a quarter before its first month). Roll-ups and
+evaluations work column by column, so a year column pools only the units that
+gave the year: convert to one granularity first with :meth:`Panel.to_granularity`,
+which combines quarters and months by each indicator's temporal nature.
+:attr:`Panel.granularity` says whether a panel has a single granularity.
+
+Examples
+--------
+>>> from cchc_indicators import Hierarchy, Indicator, Panel
+>>> h = Hierarchy.from_records(
+...     [
+...         {"code": "26", "name": "Vĩnh Phúc", "level": "province"},
+...         {"code": "243", "name": "Vĩnh Yên", "level": "district", "parent": "26"},
+...     ]
+... )
+>>> p = Panel.from_records(
+...     [
+...         {"indicator": "files", "unit": "243", "period": 2024, "numerator": 45, "denominator": 50},
+...         {"indicator": "files", "unit": "26", "period": 2024, "value": 95.0},
+...     ],
+...     h,
+...     indicators=[Indicator("files", "Hồ sơ công việc xử lý trực tuyến")],
+... )
+>>> p
+Panel(indicators=1, units=2, periods=('2024',), observations=2)
+>>> p.value("files", "243", "2024")
+90.0
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from cchc_indicators.core._args import check_type
+from cchc_indicators.core._loading import as_records
+from cchc_indicators.core._periods import GRANULARITIES, granularity, normalise_period
+from cchc_indicators.core.errors import UnknownIndicatorError
+from cchc_indicators.core.indicators import Indicator
+from cchc_indicators.data._panel_data import IndicatorData
+from cchc_indicators.data._panel_read import (
+    _array_columns,
+    _check_definitions,
+    _csv_columns,
+    _definitions,
+    _only_rows,
+    _parse_columns,
+    _record_columns,
+    _validate,
+)
+from cchc_indicators.units.hierarchy import Hierarchy
+
+if TYPE_CHECKING:  # pragma: no cover - imports for annotations only
+    from cchc_indicators.data.periods import Completeness
+
+__all__ = ["IndicatorData", "Panel"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+def _labels(periods: Iterable[str]) -> tuple[str, ...]:
+    return tuple(periods)
+
+
+@attrs.frozen(eq=False)
+class Panel:
+    """Observations keyed by (indicator, unit, period) on one hierarchy.
+
+    Build a panel with :meth:`from_records`, :meth:`from_csv` or
+    :meth:`from_columns`; the constructor takes already-validated arrays.
+
+    Parameters
+    ----------
+    hierarchy
+        The units the observations belong to.
+    periods
+        Period labels in time order (``"2024"``, ``"2024-Q2"``, ``"2024-06"``);
+        where granularities mix, a period comes before the shorter ones it starts.
+    data
+        One :class:`IndicatorData` per indicator code.
+    indicators
+        Definitions of (some of) the indicators, by code.
+    source
+        Where the observations came from (a file name), named in later errors.
+    note
+        A note carried into every output built on this panel, such as a
+        warning that the data are synthetic (set it with ``attrs.evolve(panel, note=...)``).
+    completeness
+        For a panel made by :meth:`to_granularity`: per indicator code, how
+        complete each converted value is
+        (:class:`~cchc_indicators.data.periods.Completeness`); empty otherwise.
+
+        .. versionadded:: 0.1.0
+
+    Examples
+    --------
+    >>> from cchc_indicators import Hierarchy
+    >>> h = Hierarchy.from_records([{"code": "26", "name": "Vĩnh Phúc", "level": "province"}])
+    >>> p = Panel.from_records([{"indicator": "a", "unit": "26", "period": "2023", "value": 5}], h)
+    >>> p.periods, p.indicator_codes, len(p)
+    (('2023',), ('a',), 1)
+    """
+
+    hierarchy: Hierarchy
+    periods: tuple[str, ...] = attrs.field(converter=_labels)
+    data: Mapping[str, IndicatorData] = attrs.field(repr=False)
+    indicators: Mapping[str, Indicator] = attrs.field(factory=dict, repr=False)
+    source: str = "<records>"
+    note: str = ""
+    completeness: Mapping[str, Completeness] = attrs.field(factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"Panel(indicators={len(self.data)}, units={len(self.hierarchy)}, "
+            f"periods={self.periods!r}, observations={len(self)})"
+        )
+
+    def __len__(self) -> int:
+        return int(sum(int(d.observed.sum()) for d in self.data.values()))
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.data
+
+    @property
+    def indicator_codes(self) -> tuple[str, ...]:
+        """The codes of the indicators with data, in sorted order.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> p = Panel.from_records(
+        ...     [
+        ...         {"indicator": "work_files_online", "unit": "26", "period": 2024, "value": 80},
+        ...         {"indicator": "procedures_online", "unit": "26", "period": 2024, "value": 60},
+        ...     ],
+        ...     h,
+        ... )
+        >>> p.indicator_codes
+        ('procedures_online', 'work_files_online')
+        """
+        return tuple(self.data)
+
+    @property
+    def granularity(self) -> str | None:
+        """The granularity of all the periods, or ``None`` when they mix granularities or there are none.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> p = Panel.from_records(
+        ...     [
+        ...         {"indicator": "par_index", "unit": "26", "period": 2024, "value": 85.1},
+        ...         {"indicator": "dossiers", "unit": "26", "period": "2024-Q1", "value": 1200},
+        ...     ],
+        ...     h,
+        ... )
+        >>> p.periods, p.granularity
+        (('2024', '2024-Q1'), None)
+        >>> p.granularities
+        {'dossiers': ('quarter',), 'par_index': ('year',)}
+        """
+        grains = {granularity(p) for p in self.periods}
+        return grains.pop() if len(grains) == 1 else None
+
+    @property
+    def granularities(self) -> dict[str, tuple[str, ...]]:
+        """The granularities each indicator's observations are given in, coarsest first.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> p = Panel.from_records([{"indicator": "a", "unit": "26", "period": "2024-06", "value": 1}], h)
+        >>> p.granularities
+        {'a': ('month',)}
+        """
+        grains = np.array([granularity(p) for p in self.periods], dtype=str)
+        out = {}
+        for code, d in self.data.items():
+            held = set(grains[d.observed.any(axis=0)].tolist())
+            out[code] = tuple(g for g in GRANULARITIES if g in held)
+        return out
+
+    def data_of(self, code: str) -> IndicatorData:
+        """Return the arrays of indicator ``code``.
+
+        Parameters
+        ----------
+        code
+            An indicator code.
+
+        Returns
+        -------
+        IndicatorData
+            Its observations, units x periods.
+
+        Raises
+        ------
+        UnknownIndicatorError
+            If the panel has no data for ``code``.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> p = Panel.from_records(
+        ...     [{"indicator": "files", "unit": "26", "period": 2024, "numerator": 45, "denominator": 50}],
+        ...     h,
+        ... )
+        >>> d = p.data_of("files")
+        >>> d.numerator.tolist(), d.denominator.tolist()
+        ([[45.0]], [[50.0]])
+        >>> p.data_of("staff")
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.core.errors.UnknownIndicatorError: indicator 'staff' is not in the panel; it holds 'files'
+        """
+        try:
+            return self.data[code]
+        except KeyError:
+            held = ", ".join(repr(c) for c in self.data) or "no indicator"
+            msg = f"indicator {code!r} is not in the panel; it holds {held}"
+            raise UnknownIndicatorError(msg, key=code) from None
+
+    def indicator(self, code: str) -> Indicator:
+        """Return the definition of indicator ``code``.
+
+        Parameters
+        ----------
+        code
+            An indicator code.
+
+        Returns
+        -------
+        Indicator
+            The definition passed with ``indicators=`` when the panel was built.
+
+        Raises
+        ------
+        UnknownIndicatorError
+            If the panel was built without a definition for ``code``.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> rec = [{"indicator": "files", "unit": "26", "period": 2024, "value": 90}]
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> Panel.from_records(rec, h, indicators=[files]).indicator("files").unit
+        '%'
+        >>> Panel.from_records(rec, h).indicator("files")
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.core.errors.UnknownIndicatorError: the panel has no definition of indicator 'files'; pass indicators= when building it, or pass the Indicator itself
+        """
+        try:
+            return self.indicators[code]
+        except KeyError:
+            msg = (
+                f"the panel has no definition of indicator {code!r}; pass indicators= when "
+                "building it, or pass the Indicator itself"
+            )
+            raise UnknownIndicatorError(msg, key=code) from None
+
+    def period_index(self, period: object) -> int:
+        """Return the column of ``period`` in the arrays.
+
+        Parameters
+        ----------
+        period
+            A period label or a year (``2024`` and ``"2024"`` are the same period).
+
+        Returns
+        -------
+        int
+            The index into :attr:`periods`.
+
+        Raises
+        ------
+        KeyError
+            If the panel has no such period.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> p = Panel.from_records(
+        ...     [
+        ...         {"indicator": "files", "unit": "26", "period": 2023, "value": 80},
+        ...         {"indicator": "files", "unit": "26", "period": 2024, "value": 90},
+        ...     ],
+        ...     h,
+        ... )
+        >>> p.period_index(2024), p.period_index("2023")
+        (1, 0)
+        >>> p.period_index(2025)
+        Traceback (most recent call last):
+        ...
+        KeyError: "period '2025' is not in the panel; it holds 2023, 2024"
+        """
+        label = normalise_period(period)
+        try:
+            return self.periods.index(label)
+        except ValueError:
+            msg = f"period {label!r} is not in the panel; it holds {', '.join(self.periods)}"
+            raise KeyError(msg) from None
+
+    def value(self, code: str, unit: str, period: object) -> float:
+        """Return one observed value (NaN when there is none).
+
+        For a ratio given as parts the value is numerator / denominator x scale,
+        using the indicator's definition (which the panel must hold).
+
+        Parameters
+        ----------
+        code
+            An indicator code.
+        unit
+            A unit code.
+        period
+            A period label or a year.
+
+        Returns
+        -------
+        float
+            The value, or NaN when the unit has no observation in the period.
+
+        Raises
+        ------
+        UnknownIndicatorError
+            If the panel has no data for ``code``.
+        UnknownUnitError
+            If ``unit`` is not in the hierarchy.
+        KeyError
+            If the panel has no such period.
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+        >>> p = Panel.from_records(
+        ...     [{"indicator": "files", "unit": "243", "period": 2024, "numerator": 45, "denominator": 50}],
+        ...     vinh_phuc_units(),
+        ...     indicators=[files],
+        ... )
+        >>> p.value("files", "243", 2024), p.value("files", "244", 2024)
+        (90.0, nan)
+        """
+        d = self.data_of(code)
+        scale = self._scale(code)
+        i, j = self.hierarchy.position(unit), self.period_index(period)
+        return float(d.values(scale)[i, j])
+
+    def _scale(self, code: str) -> float | None:
+        ind = self.indicators.get(code)
+        if ind is None:
+            return None
+        return ind.measure.scale if ind.measure.kind == "ratio" else 1.0
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        hierarchy: Hierarchy,
+        *,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
+        require_parts: bool = False,
+        source: str = "<records>",
+        first_row: int = 0,
+    ) -> Panel:
+        """Build a panel from mappings with keys ``indicator``, ``unit``, ``period`` and numbers.
+
+        Each record gives ``value``, or ``numerator`` and ``denominator``, and
+        optionally ``weight``. ``None`` or ``""`` means "not given"; numbers may
+        be numbers or text.
+
+        Parameters
+        ----------
+        records
+            The observations.
+        hierarchy
+            The units they belong to.
+        indicators
+            Definitions; when given, an indicator code without a definition is
+            an error and each observation is checked against its measure
+            (bounds, parts, sign).
+        require_parts
+            Reject a bare ``value`` for a ratio indicator: only parts can be pooled.
+        source
+            Named in error messages.
+        first_row
+            The number of the first record in messages.
+
+        Raises
+        ------
+        PanelError
+            Listing every problem found, with row numbers. Nothing is loaded.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> Panel.from_records(
+        ...     [{"indicator": "a", "unit": "26", "period": "2024", "numerator": 5}], h
+        ... )
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.core.errors.PanelError: <records>: 1 problem
+          row 0, field 'denominator': a numerator needs a denominator
+        """
+        rows = as_records(records, func="Panel.from_records")
+        columns, n, row_numbers = _record_columns(rows, source, first_row)
+        keys, numbers, bad_text = _parse_columns(columns, n)
+        return cls._build(
+            keys, numbers, n, hierarchy, indicators, require_parts, source, row_numbers, bad_text
+        )
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: str | os.PathLike[str],
+        hierarchy: Hierarchy,
+        *,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
+        require_parts: bool = False,
+        only: str | Iterable[str] | None = None,
+    ) -> Panel:
+        """Read a long CSV: ``indicator,unit,period`` then ``value`` and/or ``numerator,denominator``.
+
+        A ``weight`` column is optional. Row numbers in errors count the
+        header as row 1, as a spreadsheet shows them. See :meth:`from_records`
+        for ``indicators`` and ``require_parts``.
+
+        Parameters
+        ----------
+        path
+            The CSV file.
+        hierarchy
+            The units the observations belong to.
+        indicators, require_parts
+            As for :meth:`from_records`.
+        only
+            An indicator code, or several: only the rows of these indicators
+            are read and checked; the rows of other indicators are skipped
+            unread (a row with an empty indicator is kept, and refused). By
+            default every row is read.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "obs.csv"
+        >>> _ = f.write_text("indicator,unit,period,value\\na,26,2024,abc\\n", encoding="utf-8")
+        >>> Panel.from_csv(f, h)
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.core.errors.PanelError: .../obs.csv: 1 problem
+          row 2, field 'value': not a number: 'abc'
+
+        With ``only``, the rows of other indicators (here a unit that is not
+        in the hierarchy) are not read:
+
+        >>> _ = f.write_text("indicator,unit,period,value\\na,26,2024,7\\nb,99,2024,1\\n", encoding="utf-8")
+        >>> Panel.from_csv(f, h, only="a").indicator_codes
+        ('a',)
+        """
+        return cls._read_csv(path, hierarchy, indicators, require_parts, only)[0]
+
+    @classmethod
+    def _read_csv(
+        cls,
+        path: str | os.PathLike[str],
+        hierarchy: Hierarchy,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
+        require_parts: bool = False,
+        only: str | Iterable[str] | None = None,
+    ) -> tuple[Panel, dict[str, int]]:
+        """:meth:`from_csv`, and how many rows of each other indicator ``only`` skipped."""
+        path = Path(path)
+        columns, n, row_numbers = _csv_columns(path)
+        skipped: dict[str, int] = {}
+        if only is not None:
+            columns, n, row_numbers, skipped = _only_rows(columns, row_numbers, only)
+        keys, numbers, bad_text = _parse_columns(columns, n)
+        panel = cls._build(
+            keys, numbers, n, hierarchy, indicators, require_parts, str(path), row_numbers, bad_text
+        )
+        return panel, skipped
+
+    @classmethod
+    def from_columns(
+        cls,
+        hierarchy: Hierarchy,
+        *,
+        indicator: Sequence[str] | NDArray[Any],
+        unit: Sequence[str] | NDArray[Any],
+        period: Sequence[object] | NDArray[Any],
+        value: Sequence[float] | NDArray[Any] | None = None,
+        numerator: Sequence[float] | NDArray[Any] | None = None,
+        denominator: Sequence[float] | NDArray[Any] | None = None,
+        weight: Sequence[float] | NDArray[Any] | None = None,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
+        require_parts: bool = False,
+        source: str = "<columns>",
+    ) -> Panel:
+        """Build a panel from equal-length columns (the fast path for programs).
+
+        Number columns are float arrays where NaN means "not given"; rows are
+        numbered from 0 in errors. See :meth:`from_records` for the rest.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> p = Panel.from_columns(
+        ...     h, indicator=["a", "a"], unit=["26", "26"], period=[2023, 2024],
+        ...     value=np.array([1.0, 2.0]),
+        ... )
+        >>> p.data_of("a").value.tolist()
+        [[1.0, 2.0]]
+        """
+        keys, numbers, n = _array_columns(
+            indicator,
+            unit,
+            period,
+            {"value": value, "numerator": numerator, "denominator": denominator, "weight": weight},
+        )
+        rows = np.arange(n, dtype=np.int64)
+        return cls._build(keys, numbers, n, hierarchy, indicators, require_parts, source, rows, {})
+
+    @classmethod
+    def _build(
+        cls,
+        keys: Mapping[str, Any],
+        numbers: Mapping[str, tuple[FloatArray, BoolArray, BoolArray]],
+        n: int,
+        hierarchy: Hierarchy,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None,
+        require_parts: bool,
+        source: str,
+        row_numbers: IntArray,
+        bad_text: Mapping[str, Mapping[int, str]],
+    ) -> Panel:
+        check_type(hierarchy, Hierarchy, func="Panel", parameter="hierarchy")
+        defs = _definitions(indicators)
+        codes, periods, arrays, row_dense = _validate(
+            keys, numbers, n, hierarchy, defs, require_parts, source, row_numbers, bad_text
+        )
+        data = {
+            code: IndicatorData(
+                arrays["value"][k],
+                arrays["numerator"][k],
+                arrays["denominator"][k],
+                arrays["weight"][k],
+                row_dense[k],
+            )
+            for k, code in enumerate(codes)
+        }
+        used = {c: d for c, d in (defs or {}).items() if c in data}
+        return cls(hierarchy, tuple(periods), data, used, source)
+
+    def with_indicators(
+        self,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator],
+        *,
+        require_parts: bool = False,
+    ) -> Panel:
+        """Return a panel that also holds these definitions, after checking the data against them.
+
+        Raises
+        ------
+        PanelError
+            If an observation does not fit its indicator's measure; rows are
+            those of the original source.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy, Indicator
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> p = Panel.from_records([{"indicator": "a", "unit": "26", "period": 2024, "value": 120}], h)
+        >>> p.with_indicators([Indicator("a", "A")])
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.core.errors.PanelError: <records>: 1 problem
+          row 0, field 'value': a percent must lie in [0, 100], got 120
+        """
+        defs = _definitions(indicators) or {}
+        relevant = _check_definitions(self.data, defs, require_parts, self.source)
+        merged = dict(self.indicators)
+        merged.update({c: defs[c] for c in relevant})
+        return attrs.evolve(self, indicators=merged)
+
+    def to_granularity(
+        self,
+        granularity: str,
+        *,
+        ytd: bool = False,
+        min_complete: float = 1.0,
+        indicators: Iterable[str] | None = None,
+    ) -> Panel:
+        """Return the observations converted to a coarser period by each indicator's temporal nature.
+
+        Flows are summed (a ratio's numerator and denominator separately),
+        stocks take the last value in the period, levels the mean over the
+        sub-periods with data; with ``ytd=True`` the values are to date within
+        each period. Only complete periods get a value unless
+        ``min_complete`` says otherwise; the result's :attr:`completeness`
+        says how complete each value is. See
+        :func:`cchc_indicators.data.periods.to_granularity` for the parameters.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy, Indicator, measures
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "Tỉnh Vĩnh Phúc", "level": "province"}])
+        >>> staff = Indicator("staff", "Số biên chế", measure=measures.count(), temporal="stock")
+        >>> monthly = Panel.from_records(
+        ...     [{"indicator": "staff", "unit": "26", "period": f"2024-{m:02d}", "value": 60 - m}
+        ...      for m in range(1, 13)],
+        ...     h,
+        ...     indicators=[staff],
+        ... )
+        >>> quarterly = monthly.to_granularity("quarter")
+        >>> quarterly.periods
+        ('2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4')
+        >>> quarterly.data_of("staff").value.tolist()
+        [[57.0, 54.0, 51.0, 48.0]]
+        >>> monthly.to_granularity("year").value("staff", "26", 2024)
+        48.0
+        """
+        from cchc_indicators.data.periods import to_granularity
+
+        return to_granularity(
+            self, granularity, ytd=ytd, min_complete=min_complete, indicators=indicators
+        )
+
+    # ------------------------------------------------------------------ output
+
+    def to_records(self) -> list[dict[str, object]]:
+        """Return the observations as long-format rows, the inverse of :meth:`from_records`.
+
+        Rows come by indicator, then unit (hierarchy order), then period.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> rec = [{"indicator": "a", "unit": "26", "period": "2024", "numerator": 1.0,
+        ...         "denominator": 2.0}]
+        >>> Panel.from_records(rec, h).to_records()
+        [{'indicator': 'a', 'unit': '26', 'period': '2024', 'numerator': 1.0, 'denominator': 2.0}]
+        """
+        out: list[dict[str, object]] = []
+        for code, d in self.data.items():
+            for i, j in zip(*np.nonzero(d.observed), strict=True):
+                rec: dict[str, object] = {
+                    "indicator": code,
+                    "unit": self.hierarchy.codes[i],
+                    "period": self.periods[j],
+                }
+                if not np.isnan(d.value[i, j]):
+                    rec["value"] = float(d.value[i, j])
+                if not np.isnan(d.denominator[i, j]):
+                    rec["numerator"] = float(d.numerator[i, j])
+                    rec["denominator"] = float(d.denominator[i, j])
+                if not np.isnan(d.weight[i, j]):
+                    rec["weight"] = float(d.weight[i, j])
+                out.append(rec)
+        return out
+
+    def to_frame(self) -> Any:
+        """Return the observations as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> p = Panel.from_records([{"indicator": "a", "unit": "26", "period": 2024, "value": 1}], h)
+        >>> p.to_frame().columns.tolist()
+        ['indicator', 'unit', 'period', 'value', 'numerator', 'denominator', 'weight']
+        """
+        pd = _pandas()
+        cols = ["indicator", "unit", "period", "value", "numerator", "denominator", "weight"]
+        return pd.DataFrame.from_records(self.to_records(), columns=cols)
+
+
+def _pandas() -> Any:
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        msg = "this needs pandas: pip install 'cchc-indicators[pandas]'"
+        raise ImportError(msg) from exc
+    return pd

@@ -187,7 +187,7 @@ class TestCommandLine:
 
     def test_the_parsers_constants_are_the_librarys(self) -> None:
         """The defaults the parser writes out (to stay light) are the library's own."""
-        from cchc_indicators import cli
+        from cchc_indicators.cli import _main as cli
         from cchc_indicators.evaluation._rows import _ROUNDING
         from cchc_indicators.units.hierarchy import DEFAULT_LEVELS
 
@@ -196,7 +196,7 @@ class TestCommandLine:
 
     def test_a_deferred_command_has_its_full_parser_when_run(self) -> None:
         """``cchc index --help`` shows the index options, loaded on demand; ``cchc --help`` not."""
-        from cchc_indicators import cli
+        from cchc_indicators.cli import _main as cli
 
         def index_options(command: str | None) -> set[str]:
             parser = cli._parser(command)

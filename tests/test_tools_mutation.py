@@ -105,7 +105,7 @@ class TestTests:
         assert mutation.test_args(path, ROOT, None) == [
             "tests/test_progress.py",
             "src/cchc_indicators/progress/_methods.py",
-            "src/cchc_indicators/progress/__init__.py",
+            "src/cchc_indicators/progress/_assess.py",
         ]
 
     def test_paths_and_dotted_names_name_the_same_file(self) -> None:

@@ -54,17 +54,20 @@ PACKAGE = "cchc_indicators"
 #: For each module (by its dotted name below the package): the test files that exercise it,
 #: and the modules whose doctests do (the module's own doctests always run).
 TESTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "progress": (("tests/test_progress.py",), ()),
-    "progress._methods": (("tests/test_progress.py",), ("progress",)),
-    "evaluation._rows": (("tests/test_evaluate.py",), ("evaluation",)),
-    "evaluation": (("tests/test_evaluate.py",), ()),
+    "progress._assess": (("tests/test_progress.py",), ()),
+    "progress._methods": (("tests/test_progress.py",), ("progress._assess",)),
+    "evaluation._rows": (("tests/test_evaluate.py",), ("evaluation._evaluate",)),
+    "evaluation._evaluate": (("tests/test_evaluate.py",), ()),
     "engine._rebase": (("tests/test_rebase.py",), ("engine.rebase",)),
     "engine.rebase": (("tests/test_rebase.py",), ()),
     "core.rules": (("tests/test_rules.py",), ()),
-    "engine._state": (("tests/test_rollup.py", "tests/test_rollup_properties.py"), ("engine",)),
+    "engine._state": (
+        ("tests/test_rollup.py", "tests/test_rollup_properties.py"),
+        ("engine._rollup",),
+    ),
     "composite.aggregate": (("tests/test_aggregate.py",), ()),
     "composite.normalise": (("tests/test_normalise.py",), ()),
-    "survey._stats": (("tests/test_survey.py",), ("survey",)),
+    "survey._stats": (("tests/test_survey.py",), ("survey._satisfaction",)),
     "composite._engine": (
         (
             "tests/test_index_engine.py",

@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 
 from cchc_indicators.composite._data import Observations
+from cchc_indicators.core import _notes
 from cchc_indicators.core._args import register_name_hint
-from cchc_indicators.core._notes import SYNTHETIC_NOTE
 from cchc_indicators.core.errors import DefinitionError
 from cchc_indicators.core.indicators import Indicator
 from cchc_indicators.data.panel import Panel
@@ -46,6 +46,9 @@ __all__ = [
     "vinh_phuc_units",
 ]
 
+
+#: The label every output built on the sample data carries.
+SYNTHETIC_NOTE = _notes.SYNTHETIC_NOTE
 
 #: The indicator of the sample, work files processed online (a percent, pooled).
 WORK_FILES_ONLINE = Indicator(

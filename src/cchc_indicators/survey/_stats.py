@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from cchc_indicators.core._args import describe
 from cchc_indicators.core.errors import ArgumentTypeError, DefinitionError
 from cchc_indicators.core.scopes import Scope
-from cchc_indicators.engine import _by_scope
+from cchc_indicators.engine._state import _by_scope
 from cchc_indicators.units.hierarchy import Hierarchy
 
 if TYPE_CHECKING:

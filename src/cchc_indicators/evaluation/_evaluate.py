@@ -1,0 +1,681 @@
+"""The code of :mod:`cchc_indicators.evaluation`, whose public names it defines (see the package)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from cchc_indicators.core._args import check_type, describe
+from cchc_indicators.core._periods import normalise_period
+from cchc_indicators.core.errors import (
+    ArgumentTypeError,
+    DefinitionError,
+    PeriodError,
+    UnknownPeriodError,
+)
+from cchc_indicators.core.indicators import Area
+from cchc_indicators.core.plan import Plan
+from cchc_indicators.data.panel import Panel, _pandas
+from cchc_indicators.evaluation._rows import _ROUNDING, _Context, _target_rows
+from cchc_indicators.progress import METHODS
+from cchc_indicators.units.hierarchy import Hierarchy
+
+__all__ = ["COLUMNS", "STATUSES", "Evaluation", "evaluate"]
+
+#: Every status, from best to worst news.
+STATUSES = ("achieved", "on_track", "off_track", "not_achieved", "insufficient_data", "no_data")
+#: The keys of each row, in order.
+COLUMNS = (
+    "indicator",
+    "name",
+    "area",
+    "unit",
+    "unit_name",
+    "level",
+    "period",
+    "scope",
+    "rule",
+    "tier",
+    "value",
+    "indicator_value",
+    "unit_label",
+    "threshold",
+    "target",
+    "status",
+    "gap",
+    "coverage",
+    "baseline_period",
+    "baseline_value",
+    "baseline_rebase",
+    "deadline",
+    "projected",
+    "method",
+    "category",
+    "attainment_period",
+    "reason",
+    "source",
+    "note",
+    "periods_not_met",
+    "periods_without_data",
+)
+
+
+def _check_survey_and_rebased(survey: object, rebased: object) -> None:
+    """Refuse a ``survey`` that is not survey results, a ``rebased`` that is not a report."""
+    from cchc_indicators.engine.rebase import (
+        RebaseReport,  # imported when called: rebase imports this module
+    )
+    from cchc_indicators.survey import SurveyResult
+
+    if survey is not None and not isinstance(survey, SurveyResult):
+        items = (
+            list(survey)
+            if isinstance(survey, Sequence) and not isinstance(survey, (str, bytes))
+            else [survey]
+        )
+        if not items or not all(isinstance(r, SurveyResult) for r in items):
+            msg = (
+                "evaluate: 'survey' must be a SurveyResult or a list of them (see "
+                f"cchc_indicators.survey.satisfaction), got {describe(survey)}"
+            )
+            raise ArgumentTypeError(msg, parameter="survey")
+    check_type(
+        rebased,
+        (RebaseReport, type(None)),
+        func="evaluate",
+        parameter="rebased",
+        expected="the RebaseReport of rebase_panel, or None",
+    )
+
+
+def evaluate(
+    plan: Plan,
+    panel: Panel,
+    hierarchy: Hierarchy | None = None,
+    period: object = None,
+    *,
+    min_coverage: float = 0.0,
+    method: str = "linear",
+    survey: Any = None,
+    confidence: float = 0.95,
+    survey_codes: Mapping[str, str] | None = None,
+    tier_map: Mapping[str, str] | None = None,
+    rank_k: str | None = None,
+    rank_rounding: str = "nearest",
+    rebased: Any = None,
+) -> Evaluation:
+    """Evaluate every target of ``plan`` on ``panel`` in one period.
+
+    Parameters
+    ----------
+    plan
+        The plan; its ``unit`` is the unit evaluated (every top-level unit
+        when ``None``); other units of the hierarchy are peers for ranks.
+    panel
+        The observations.
+    hierarchy
+        The units; it must be the panel's (default).
+    period
+        The period evaluated; ``None`` means the latest period in the panel.
+    min_coverage
+        The smallest share (0 to 1) of the units in a pooled scope (or of the
+        peers of a rank) that must have data; below it the row has no value
+        (status ``no_data``, reason ``below_min_coverage``) rather than a
+        value resting on a few reporting units.
+    method
+        How interim values are projected to the deadline and judged: ``linear``
+        (least squares, the default), ``open-sdg`` (Statistics Canada's ratio of
+        observed to required growth), ``unsd`` (the UN Progress Chart) or
+        ``escap`` (ESCAP's time-weighted projection); see
+        :func:`cchc_indicators.progress.assess`. The status is ``on_track`` when
+        the method's projection meets the target; each row also carries the
+        method's own ``category`` and the ``attainment_period``.
+    survey, confidence, survey_codes
+        A :class:`~cchc_indicators.survey.SurveyResult` (or several) behind
+        some indicators (an indicator whose code is a survey question or
+        element, or as mapped by ``survey_codes``): their rows then also get
+        the interval at ``confidence`` (``lower``, ``upper``,
+        ``interval_method``) and a ``confidence_status`` beside the point
+        status — ``achieved`` only when the lower bound meets the threshold,
+        ``not_achieved`` only when the upper bound misses it, otherwise
+        ``inconclusive`` (see :func:`cchc_indicators.survey.with_confidence`).
+    tier_map
+        Targets of a tier the units no longer have, evaluated on another tier
+        instead, such as ``{"district": "commune"}`` after the district tier
+        was abolished on 1 July 2025; added to (and overriding) the plan's own
+        ``tier_map``. Without a mapping such a target is an error that says so.
+    rank_k, rank_rounding
+        For a rank target set among a number of peers (63 provinces in the
+        plan's edition) evaluated among a different number (34 provinces since
+        1 July 2025), the choice must be explicit: ``"same"`` keeps ``k``,
+        ``"scaled"`` uses ``k x now / then`` rounded ``"nearest"``, ``"down"``
+        or ``"up"`` (at least 1); the row's target text says which.
+    rebased
+        The :class:`~cchc_indicators.engine.rebase.RebaseReport` of data re-based
+        onto these units (see :func:`cchc_indicators.engine.rebase.rebase_panel`):
+        rows of relative targets then say, in ``baseline_rebase``, how the
+        baseline value was re-based.
+
+    Returns
+    -------
+    Evaluation
+        One row per (indicator, target, unit, period, scope).
+
+    Raises
+    ------
+    UnknownPeriodError
+        If ``period`` is not in the panel.
+    DefinitionError
+        If ``hierarchy`` is not the panel's, the plan's unit is not in it, a
+        target's tier is not a level at or below the plan's unit, or a rank
+        target's peers are not on the plan unit's level.
+
+    Examples
+    --------
+    >>> from cchc_indicators import catalog, datasets
+    >>> plan = catalog.load("vinh-phuc-2021-2025")
+    >>> ev = evaluate(plan, datasets.demo_panel(), period=2023, method="open-sdg")
+    >>> r = next(x for x in ev.rows if x["indicator"] == "satisfaction_procedures")
+    >>> r["value"], r["status"], r["category"], r["attainment_period"]
+    (89.0, 'on_track', 'substantial_progress', '2024')
+    >>> r = ev.rows[0]  # PAR INDEX in the top 15 every year: judged year by year
+    >>> r["indicator"], r["value"], r["status"], r["periods_not_met"]
+    ('par_index', 17.0, 'not_achieved', '2021, 2022, 2023')
+    """
+    check_type(plan, Plan, func="evaluate", parameter="plan")
+    check_type(panel, Panel, func="evaluate", parameter="panel")
+    check_type(
+        hierarchy,
+        (Hierarchy, type(None)),
+        func="evaluate",
+        parameter="hierarchy",
+        expected="a Hierarchy or None",
+    )
+    check_type(
+        tier_map,
+        (Mapping, type(None)),
+        func="evaluate",
+        parameter="tier_map",
+        expected="a mapping of tier names to levels, or None",
+    )
+    _check_survey_and_rebased(survey, rebased)
+    if hierarchy is not None and hierarchy is not panel.hierarchy and hierarchy != panel.hierarchy:
+        msg = "the panel was built on a different hierarchy than the one given"
+        raise DefinitionError(msg)
+    if not panel.periods:
+        msg = f"{panel.source}: the panel holds no observation to evaluate"
+        raise DefinitionError(msg)
+    if period is None:
+        label = panel.periods[-1]
+    else:
+        try:
+            label = normalise_period(period)
+        except ValueError as exc:
+            raise PeriodError(str(exc)) from None
+        if label not in panel.periods:
+            msg = f"period {label!r} is not in the panel; it holds {', '.join(panel.periods)}"
+            raise UnknownPeriodError(msg, key=label)
+    if isinstance(min_coverage, bool) or not (
+        isinstance(min_coverage, (int, float)) and 0.0 <= min_coverage <= 1.0
+    ):
+        msg = f"min_coverage is a share between 0 and 1, got {min_coverage!r}"
+        raise DefinitionError(msg)
+    if plan.unit is not None and plan.unit not in panel.hierarchy:
+        h = panel.hierarchy
+        msg = (
+            f"plan {plan.code!r} is about unit {plan.unit!r}, which is not in the units "
+            f"(edition {h.edition}, {len(h)} units); evaluate it on a unit list that holds it"
+        )
+        raise DefinitionError(msg)
+    if method not in METHODS:
+        msg = f"unknown method {method!r}; the methods are {', '.join(METHODS)}"
+        raise DefinitionError(msg)
+    if rank_k not in (None, "same", "scaled"):
+        msg = f"rank_k is 'same' or 'scaled', got {rank_k!r}"
+        raise DefinitionError(msg)
+    if not isinstance(rank_rounding, str) or rank_rounding not in _ROUNDING:
+        msg = f"rank_rounding is one of {', '.join(_ROUNDING)}, got {rank_rounding!r}"
+        raise DefinitionError(msg)
+    ctx = _Context(plan, panel, label, float(min_coverage), method)
+    ctx.tier_map = {**dict(plan.tier_map), **dict(tier_map or {})}
+    ctx.rank_k = rank_k
+    ctx.rank_rounding = rank_rounding
+    ctx.rebased = rebased
+    try:
+        rows = [
+            row for ind in plan.indicators for t in ind.targets for row in _target_rows(ctx, ind, t)
+        ]
+    except DefinitionError as exc:
+        where = f"plan {plan.code!r}"
+        raise exc.in_context(where) from None
+    result = Evaluation(plan=plan, period=label, rows=tuple(rows), note=panel.note)
+    if survey is not None:
+        from cchc_indicators.survey import with_confidence
+
+        rows = with_confidence(result, survey, confidence=confidence, codes=survey_codes)
+        result = attrs.evolve(result, rows=tuple(rows))
+    return result
+
+
+@attrs.frozen(eq=False)
+class Evaluation:
+    """The result of :func:`evaluate`: one row per (indicator, target, unit, period, scope).
+
+    Attributes
+    ----------
+    plan : Plan
+        The plan evaluated.
+    period : str
+        The period evaluated.
+    rows : tuple of dict
+        The rows; keys are :data:`COLUMNS`.
+    note : str
+        A note carried from the data into every output (such as a
+        synthetic-data warning); empty when there is none.
+
+    Examples
+    --------
+    >>> from cchc_indicators import catalog, datasets
+    >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel(), period=2023)
+    >>> ev.period, len(ev), ev.note == datasets.SYNTHETIC_NOTE
+    ('2023', 169, True)
+    """
+
+    plan: Plan
+    period: str
+    rows: tuple[Mapping[str, Any], ...]
+    note: str = ""
+
+    def __repr__(self) -> str:
+        counts = self.counts()
+        shown = "".join(f", {k}={v}" for k, v in counts.items() if v)
+        return f"Evaluation(plan={self.plan.code!r}, period={self.period!r}, rows={len(self.rows)}{shown})"
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The keys of the rows, :data:`COLUMNS` and then any added (such as survey intervals).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> ev.columns[:4]
+        ('indicator', 'name', 'area', 'unit')
+        """
+        extra: dict[str, None] = {}
+        for r in self.rows[:1]:
+            extra.update((k, None) for k in r if k not in COLUMNS)
+        if not extra:
+            return COLUMNS
+        first = self.rows[0]
+        return tuple(k for k in first if k in COLUMNS or k in extra)
+
+    def counts(self, rows: Sequence[Mapping[str, Any]] | None = None) -> dict[str, int]:
+        """Count rows by status (all statuses, in :data:`STATUSES` order).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> ev.counts()["achieved"] > 0
+        True
+        """
+        out = dict.fromkeys(STATUSES, 0)
+        for row in self.rows if rows is None else rows:
+            out[row["status"]] += 1
+        return out
+
+    def plan_rows(self) -> list[Mapping[str, Any]]:
+        """The rows of the plan's own unit(s) (not the per-unit rows of a tier).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> {r["unit"] for r in ev.plan_rows()}
+        {'26'}
+        """
+        if self.plan.unit is not None:
+            return [r for r in self.rows if r["unit"] == self.plan.unit]
+        top = {r["level"] for r in self.rows}
+        levels = [r["level"] for r in self.rows]
+        first = levels[0] if levels else None
+        return [r for r in self.rows if r["level"] == first] if top else []
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Per area and overall, on the plan unit's rows: achieved / evaluated / no data.
+
+        ``evaluated`` counts rows with data; each entry also counts every status.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> overall = ev.summary()[-1]
+        >>> overall["area"], overall["achieved"], overall["evaluated"], overall["no_data"]
+        ('all', 15, 27, 3)
+        """
+        rows = self.plan_rows()
+        out = []
+        for area in [a.value for a in Area] + ["all"]:
+            chosen = [r for r in rows if area in ("all", r["area"])]
+            if not chosen:
+                continue
+            counts = self.counts(chosen)
+            out.append(
+                {
+                    "area": area,
+                    "achieved": counts["achieved"],
+                    "evaluated": len(chosen) - counts["no_data"],
+                    "no_data": counts["no_data"],
+                    **{k: v for k, v in counts.items() if k not in ("achieved", "no_data")},
+                }
+            )
+        return out
+
+    # ------------------------------------------------------------------ outputs
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Return the rows as a list of dicts (keys :data:`COLUMNS`).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> ev.to_records()[0]["indicator"], ev.to_records()[0]["status"]
+        ('par_index', 'not_achieved')
+        """
+        return [dict(r) for r in self.rows]
+
+    def to_json(self) -> str:
+        """Return the rows as one JSON array of objects.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> import json
+        >>> json.loads(ev.to_json())[0]["target"]
+        'rank <= 15 among provinces, every period'
+        """
+        return json.dumps(self.to_records(), ensure_ascii=False, indent=2)
+
+    def to_csv(self) -> str:
+        """Return the rows as CSV text with a header (empty cells for missing values).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> ev.to_csv().splitlines()[0].split(",")[:3]
+        ['indicator', 'name', 'area']
+        """
+        buf = io.StringIO()
+        columns = self.columns
+        writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
+        writer.writeheader()
+        for r in self.rows:
+            writer.writerow({k: "" if r.get(k) is None else r[k] for k in columns})
+        return buf.getvalue()
+
+    def _table(self) -> tuple[list[str], list[list[str]]]:
+        head = ["indicator", "unit", "scope", "value", "target", "status", "gap", "projected"]
+        body = [
+            [
+                r["indicator"],
+                f"{r['unit_name']} ({r['unit']})",
+                r["scope"],
+                _fmt(r["value"]),
+                r["target"],
+                r["status"],
+                _fmt(r["gap"]),
+                _fmt(r["projected"]),
+            ]
+            for r in self.rows
+        ]
+        return head, body
+
+    def to_markdown(self) -> str:
+        """Return a Markdown report: title, note, summary by area and the rows as a table.
+
+        Text from the data is escaped, so a name holding ``<b>`` or ``|`` stays text.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> print(ev.to_markdown().splitlines()[2])
+        **SYNTHETIC DATA: made up for demonstration, not official figures**
+        """
+        head, body = self._table()
+        title = self.plan.title_en or self.plan.title or self.plan.code
+        lines = [f"# {_md(title)} — {self.period}", ""]
+        if self.note:
+            lines += [f"**{_md(self.note)}**", ""]
+        summary = self.summary()
+        if summary:
+            lines += ["| area | achieved | evaluated | no data |", "|---|---|---|---|"]
+            lines += [
+                f"| {s['area']} | {s['achieved']} | {s['evaluated']} | {s['no_data']} |"
+                for s in summary
+            ]
+            lines.append("")
+        lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in body]
+        return "\n".join(lines) + "\n"
+
+    def to_html(self) -> str:
+        """Return an HTML fragment: the note and the rows as a table.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> ev.to_html().count("<tr>") == len(ev) + 1
+        True
+        """
+        head, body = self._table()
+        parts = []
+        if self.note:
+            parts.append(f"<p><strong>{html.escape(self.note)}</strong></p>")
+        parts.append("<table>")
+        parts.append(
+            "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr></thead>"
+        )
+        parts.append("<tbody>")
+        status_column = head.index("status")
+        parts.extend(
+            "<tr>"
+            + "".join(
+                f'<td class="status-{html.escape(c)}">{html.escape(c)}</td>'
+                if k == status_column
+                else f"<td>{html.escape(c)}</td>"
+                for k, c in enumerate(row)
+            )
+            + "</tr>"
+            for row in body
+        )
+        parts.append("</tbody></table>")
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def plot(self, kind: str = "heatmap", **options: Any) -> Any:
+        """Draw the evaluation with matplotlib (needs the ``plot`` extra); return the Figure.
+
+        Parameters
+        ----------
+        kind
+            ``"heatmap"``: status by indicator x unit
+            (:func:`~cchc_indicators.report.plot.scorecard_heatmap`); ``"tiers"``: a
+            per-tier target's tiers (:func:`~cchc_indicators.report.plot.tier_chart`,
+            give ``indicator=``); ``"trajectory"``: one indicator's values,
+            projection, target and deadline for one unit
+            (:func:`~cchc_indicators.report.plot.trajectory`, give ``panel=``,
+            ``indicator=`` and ``unit=``; the plan and period are this evaluation's).
+        **options
+            Passed on to the plotting function.
+
+        Raises
+        ------
+        DefinitionError
+            For an unknown ``kind``.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel(), period=2023)
+        >>> fig = ev.plot("tiers", indicator="work_files_online")
+        >>> len(fig.axes[0].patches)  # a bar for the province, its districts and communes
+        3
+        """
+        from cchc_indicators.report import plot as plots
+
+        if kind == "heatmap":
+            return plots.scorecard_heatmap(self, **options)
+        if kind == "tiers":
+            return plots.tier_chart(self, **options)
+        if kind == "trajectory":
+            panel = options.pop("panel", None)
+            if panel is None:
+                msg = "a trajectory needs the data: plot('trajectory', panel=..., indicator=..., unit=...)"
+                raise DefinitionError(msg)
+            options.setdefault("plan", self.plan)
+            options.setdefault("period", self.period)
+            return plots.trajectory(panel, options.pop("indicator"), options.pop("unit"), **options)
+        msg = f"unknown plot kind {kind!r}; the kinds are 'heatmap', 'tiers', 'trajectory'"
+        raise DefinitionError(msg)
+
+    def to_frame(self) -> Any:
+        """Return the rows as a pandas DataFrame (needs the ``pandas`` extra).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> ev.to_frame().shape[0] == len(ev)
+        True
+        """
+        return _pandas().DataFrame.from_records(self.to_records(), columns=list(self.columns))
+
+    def scorecard(self) -> str:
+        """Return a plain-text scorecard grouped by area, then by tier.
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+        >>> print(ev.scorecard().splitlines()[0])
+        *** SYNTHETIC DATA: made up for demonstration, not official figures ***
+        """
+        lines = []
+        title = self.plan.title_en or self.plan.code
+        if self.note:
+            lines += [f"*** {self.note} ***", ""]
+        lines += [
+            f"{title}",
+            f"{self.plan.title}" if self.plan.title else "",
+            f"Period: {self.period}",
+            "",
+        ]
+        for area in [a.value for a in Area]:
+            rows = [r for r in self.rows if r["area"] == area]
+            if not rows:
+                continue
+            lines.append(f"== {area.replace('_', ' ')}")
+            several = len({r["unit"] for r in self.plan_rows()}) > 1
+            for r in rows:
+                if r["scope"] == "own" and r["level"] != rows[0]["level"]:
+                    continue  # per-unit rows are summarised below
+                who = f" {r['unit']:<6}" if several else ""
+                lines.append(
+                    f"  {r['indicator']:<42}{who} {r['scope']:<14} {_fmt(r['value']):>8}  "
+                    f"{r['target']:<28} {r['status']}"
+                )
+                history = _periods_text(r)
+                if history:
+                    lines.append(f"      {history}")
+            tiers = _tier_summary(rows) + _field_summary(self.plan, rows)
+            lines += [f"  {t}" for t in tiers]
+            lines.append("")
+        s = self.summary()
+        if s:
+            total = s[-1]
+            lines.append(
+                f"Overall: {total['achieved']} of {total['evaluated']} targets with data achieved, "
+                f"{total['no_data']} without data."
+            )
+        if self.note:
+            lines += ["", f"*** {self.note} ***"]
+        return "\n".join(lines)
+
+
+def _periods_text(row: Mapping[str, Any]) -> str:
+    """For a target judged in every period: the periods it missed and those without data."""
+    parts = []
+    if row.get("periods_not_met"):
+        parts.append(f"not met in {row['periods_not_met']}")
+    if row.get("periods_without_data"):
+        parts.append(f"no data for {row['periods_without_data']}")
+    return "; ".join(parts)
+
+
+def _tier_summary(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """How the units of each tier did, from one area's rows (never empty)."""
+    groups: dict[tuple[str, str], dict[str, int]] = {}
+    top = rows[0]["level"]
+    for r in rows:
+        if r["scope"] == "own" and r["level"] != top:
+            key = (r["indicator"], r["level"])
+            groups.setdefault(key, dict.fromkeys(STATUSES, 0))[r["status"]] += 1
+    out = []
+    for (code, level), counts in groups.items():
+        shown = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+        out.append(f"    {code} by {level}: {shown}")
+    return out
+
+
+def _field_summary(plan: Plan, rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """For each per-field target: how its fields' rows on the plan's unit(s) did (rows: one area's)."""
+    top = rows[0]["level"]
+    out = []
+    for ind in plan.indicators:
+        for t in ind.targets:
+            if not t.fields:
+                continue
+            counts = dict.fromkeys(STATUSES, 0)
+            for r in rows:
+                if (
+                    r["indicator"] in t.fields
+                    and r["level"] == top
+                    and r["target"].endswith(" in each field")
+                    and r["threshold"] == t.bound
+                ):
+                    counts[r["status"]] += 1
+            shown = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+            if shown:
+                out.append(f"    {ind.code} in each field: {shown}")
+    return out
+
+
+def _md(text: str) -> str:
+    """Escape text for a Markdown table cell: HTML characters and the cell separator."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|")
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{x:.1f}" if abs(x - round(x)) > 1e-9 else f"{x:.0f}"

@@ -61,7 +61,7 @@ def run(*, quick: bool = False, repeats: int = 9) -> list[Result]:
             min_ratio=t["numpy"] / goal_import,
             notes=(
                 f"import: ours {t['ours'] * 1000:.0f} ms, numpy {t['numpy'] * 1000:.0f} ms "
-                f"(goal <= {goal_import * 1000:.0f} ms)",
+                f"(goal <= {goal_import * 1000:.0f} ms); median of {n} fresh interpreters",
             ),
         ),
         Result(
@@ -71,7 +71,10 @@ def run(*, quick: bool = False, repeats: int = 9) -> list[Result]:
             baseline_s=h["bare"],
             goal=f"ours <= {HELP_GOAL_S * 1000:.0f} ms",
             min_ratio=h["bare"] / HELP_GOAL_S,
-            notes=(f"--help: {h['help'] * 1000:.0f} ms (goal <= {HELP_GOAL_S * 1000:.0f} ms)",),
+            notes=(
+                f"--help: {h['help'] * 1000:.0f} ms (goal <= {HELP_GOAL_S * 1000:.0f} ms); "
+                f"median of {n} fresh interpreters",
+            ),
         ),
     ]
 

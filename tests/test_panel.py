@@ -1099,3 +1099,65 @@ class TestOnly:
             return panel.to_records()
 
         assert read(full, only=wanted) == read(alone)
+
+
+class TestToCsv:
+    """Panel.to_csv writes the long CSV that from_csv reads back (issue 14)."""
+
+    def test_the_demo_round_trips(self, tmp_path: Path) -> None:
+        """The synthetic demo (1,925 observations of 25 indicators) reads back cell for cell."""
+        from cchc_indicators import datasets
+
+        panel = datasets.demo_panel()
+        path = tmp_path / "demo.csv"
+        assert panel.to_csv(path) is None
+        back = Panel.from_csv(path, panel.hierarchy, indicators=panel.indicators)
+        assert back.to_records() == panel.to_records()
+        assert len(path.read_text(encoding="utf-8").splitlines()) == 1 + len(panel.to_records())
+
+    def test_numbers_are_written_exactly(self) -> None:
+        """0.1, 1/3, 1e-300 and 1.7e308 read back to the same floats; missing cells are empty."""
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        rec = [
+            {"indicator": "v", "unit": "26", "period": p, "value": v}
+            for p, v in [("2021", 0.1), ("2022", 1 / 3), ("2023", 1e-300), ("2024", 1.7e308)]
+        ]
+        text = Panel.from_records(rec, h).to_csv()
+        assert text is not None
+        lines = text.splitlines()
+        assert lines[0] == "indicator,unit,period,value,numerator,denominator,weight"
+        assert [float(x.split(",")[3]) for x in lines[1:]] == [0.1, 1 / 3, 1e-300, 1.7e308]
+        assert lines[1] == "v,26,2021,0.1,,,"
+
+    def test_texts_with_commas_and_quotes_are_quoted(self) -> None:
+        """A unit name never appears, but a code with a comma or a quote is quoted as CSV wants."""
+        from cchc_indicators.data.panel import _csv_cell, _csv_text
+
+        got = _csv_text(np.array(["26", "a,b", 'say "x"'], dtype=object)).tolist()
+        assert got == ["26", '"a,b"', '"say ""x"""']
+        assert _csv_cell("x,y") == '"x,y"'
+        assert _csv_cell("xy") == "xy"
+
+    def test_an_empty_panel_is_a_header(self) -> None:
+        """No observation: the header line alone."""
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        assert Panel.from_records([], h).to_csv() == (
+            "indicator,unit,period,value,numerator,denominator,weight\n"
+        )
+
+    @given(data=st.data())
+    def test_to_csv_then_from_csv_is_the_identity_on_observations(
+        self, data: st.DataObject
+    ) -> None:
+        """Any valid panel reads back from its CSV with the same records."""
+        import tempfile
+
+        from cchc_indicators.testing import hierarchies, panels
+
+        h = data.draw(hierarchies(max_units_per_level=3))
+        panel = data.draw(panels(h))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "p.csv"
+            panel.to_csv(path)
+            back = Panel.from_csv(path, h, indicators=panel.indicators)
+        assert back.to_records() == panel.to_records()

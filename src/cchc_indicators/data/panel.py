@@ -702,6 +702,71 @@ class Panel:
                 out.append(rec)
         return out
 
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str | None:
+        """Write the observations as the long CSV that :meth:`from_csv` reads back.
+
+        Columns ``indicator,unit,period,value,numerator,denominator,weight``,
+        one row per observed cell, by indicator, then unit (hierarchy order),
+        then period; a missing number is an empty cell. Numbers are written as
+        the shortest text that reads back to the same float, so
+        ``Panel.from_csv(path, panel.hierarchy, indicators=panel.indicators)``
+        gives the same observations. The panel's ``source``, ``note`` and
+        ``completeness`` are not part of the file. The text is built column by
+        column with NumPy, not row by row.
+
+        .. versionadded:: 0.1.0
+
+        Parameters
+        ----------
+        path
+            The file to write (UTF-8); ``None`` returns the text instead.
+
+        Returns
+        -------
+        str or None
+            The CSV text when ``path`` is ``None``.
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> rec = [{"indicator": "a", "unit": "26", "period": "2024", "numerator": 1,
+        ...         "denominator": 3}, {"indicator": "b", "unit": "26", "period": "2024-Q1",
+        ...         "value": 0.1}]
+        >>> print(Panel.from_records(rec, h).to_csv())
+        indicator,unit,period,value,numerator,denominator,weight
+        a,26,2024,,1.0,3.0,
+        b,26,2024-Q1,0.1,,,
+        <BLANKLINE>
+        """
+        header = "indicator,unit,period,value,numerator,denominator,weight"
+        blocks = [header]
+        codes = np.array(self.hierarchy.codes, dtype=object)
+        periods = np.array(self.periods, dtype=object)
+        for code, d in self.data.items():
+            rows, cols = np.nonzero(d.observed)
+            if rows.size == 0:
+                continue
+            parts = [
+                np.full(rows.size, _csv_cell(code), dtype=object),
+                _csv_text(codes[rows]),
+                _csv_text(periods[cols]),
+                _csv_numbers(d.value[rows, cols]),
+                # a numerator is written with its denominator, as from_csv pairs them
+                _csv_numbers(np.where(np.isnan(d.denominator), np.nan, d.numerator)[rows, cols]),
+                _csv_numbers(d.denominator[rows, cols]),
+                _csv_numbers(d.weight[rows, cols]),
+            ]
+            line = parts[0]
+            for part in parts[1:]:
+                line = line + "," + part
+            blocks.append("\n".join(line.tolist()))
+        text = "\n".join(blocks) + "\n"
+        if path is None:
+            return text
+        Path(path).write_text(text, encoding="utf-8")
+        return None
+
     def to_frame(self) -> Any:
         """Return the observations as a pandas DataFrame (needs the ``pandas`` extra).
 
@@ -716,6 +781,36 @@ class Panel:
         pd = _pandas()
         cols = ["indicator", "unit", "period", "value", "numerator", "denominator", "weight"]
         return pd.DataFrame.from_records(self.to_records(), columns=cols)
+
+
+def _csv_cell(text: str) -> str:
+    """One CSV cell: quoted when it holds a comma, a quote or a line break."""
+    if any(c in text for c in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv_text(values: NDArray[Any]) -> NDArray[Any]:
+    """A column of texts as CSV cells (object array), quoting only where needed, in bulk."""
+    texts = values.astype(str)
+    special = (
+        (np.char.find(texts, ",") >= 0)
+        | (np.char.find(texts, '"') >= 0)
+        | (np.char.find(texts, "\n") >= 0)
+        | (np.char.find(texts, "\r") >= 0)
+    )
+    if special.any():
+        quoted = np.char.add(np.char.add('"', np.char.replace(texts, '"', '""')), '"')
+        texts = np.where(special, quoted, texts)
+    out: NDArray[Any] = texts.astype(object)
+    return out
+
+
+def _csv_numbers(values: NDArray[np.float64]) -> NDArray[Any]:
+    """A column of floats as the shortest text that reads back to each (empty for NaN)."""
+    texts = values.astype(str)  # NumPy writes the shortest round-tripping text
+    out: NDArray[Any] = np.where(np.isnan(values), "", texts).astype(object)
+    return out
 
 
 def _pandas() -> Any:

@@ -14,13 +14,14 @@ import ast
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from cchc_indicators.core.errors import DefinitionError, HierarchyError, InvalidDataError, Problem
 
 if TYPE_CHECKING:  # pragma: no cover - for annotations only
+    from cchc_indicators.data.panel import Panel
     from cchc_indicators.units.hierarchy import Hierarchy
 
 __all__ = [
@@ -203,3 +204,31 @@ def skipped_line(path: Path | str, skipped: Mapping[str, int]) -> str:
         f"{path}: {rows:,} row{'s' if rows != 1 else ''} of {n} other "
         f"indicator{'s' if n != 1 else ''} not read ({shown})"
     )
+
+
+def _read_data(
+    path: Path, units: Hierarchy, units_file: Path | str | None, **options: Any
+) -> tuple[Panel, dict[str, int]]:
+    """Read ``--data`` (``options`` go to :meth:`Panel.from_csv`); refuse a file without rows.
+
+    Unknown units name the ``--units`` file or list they were looked for in, if any.
+    """
+    from cchc_indicators.cli._common import refuse_empty
+    from cchc_indicators.data.panel import Panel
+
+    try:
+        panel, skipped = Panel._read_csv(path, units, **options)
+    except InvalidDataError as err:
+        if units_file is None or "unknown_unit" not in err.kinds:
+            raise
+        msg = (
+            f"{err.first_line()}; the units are those of --units {units_file} ({len(units)} units)"
+        )
+        raise _UsageError(msg) from None
+    if not len(panel) and not skipped:
+        refuse_empty(path, "observations")
+    return panel, skipped
+
+
+class _UsageError(Exception):
+    """Invalid command-line usage (exit code 2)."""

@@ -11,30 +11,33 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-import attrs
-
 from cchc_indicators import __version__
 from cchc_indicators.cli._commands import HELP
-from cchc_indicators.cli._common import Option, in_options
+from cchc_indicators.cli._common import Option, _UsageError, in_options
 from cchc_indicators.cli._output import OutputError
 from cchc_indicators.core.errors import CchcError, InvalidDataError
 
 if TYPE_CHECKING:  # pragma: no cover - for annotations; the commands import what they run
-    from cchc_indicators.core.measures import Measure
-    from cchc_indicators.core.plan import Plan
-    from cchc_indicators.data.panel import Panel
-    from cchc_indicators.evaluation import Evaluation
-    from cchc_indicators.units.hierarchy import Hierarchy
+    pass
 
 __all__ = ["main"]
 
-_MEASURES = ("percent", "ratio", "count", "score", "binary", "rank")
 #: The default levels of a units file (``units.hierarchy.DEFAULT_LEVELS``; a test checks they
 #: agree), written here so that building the parser loads no NumPy.
 _LEVELS = ("province", "district", "commune")
 #: How a scaled rank k is rounded (the evaluation's choices; a test checks they agree).
 _ROUNDINGS = ("nearest", "down", "up")
-#: The commands whose module (and parser) is loaded only when they run, in the help's order.
+#: Each command's module (its ``run(args, out)``), loaded only when the command runs.
+_COMMANDS = {
+    "demo": "cchc_indicators.cli._demo",
+    "catalog": "cchc_indicators.cli._catalog",
+    "evaluate": "cchc_indicators.cli._evaluate",
+    "rollup": "cchc_indicators.cli._rollup",
+    "survey": "cchc_indicators.cli._survey",
+    "rebase": "cchc_indicators.cli._rebase",
+    "index": "cchc_indicators.cli._index",
+}
+#: The commands whose parser, too, is loaded only when they run, in the help's order.
 _DEFERRED = {
     "survey": "cchc_indicators.cli._survey",
     "rebase": "cchc_indicators.cli._rebase",
@@ -59,10 +62,6 @@ def _options_of(command: str | None) -> Mapping[str, Option]:
 
         return OPTIONS
     return {}
-
-
-class _UsageError(Exception):
-    """Invalid command-line usage (exit code 2)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -222,285 +221,6 @@ def _share(text: str) -> float:
     return value
 
 
-def _plot_format(path: Path | None) -> str | None:
-    """Check ``--plot`` before anything is computed or printed; return the image format.
-
-    A name without a suffix is written as PNG under that very name.
-    """
-    if path is None:
-        return None
-    try:
-        import matplotlib
-    except ImportError:
-        msg = "--plot needs matplotlib: pip install 'cchc-indicators[plot]'"
-        raise _UsageError(msg) from None
-    matplotlib.use("Agg")
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    if path.is_dir():
-        msg = f"--plot {path}: is a directory; give the name of an image file, such as status.png"
-        raise _UsageError(msg)
-    if not path.parent.is_dir():
-        msg = f"--plot {path}: no such folder {str(path.parent)!r}"
-        raise _UsageError(msg)
-    formats = FigureCanvasAgg.get_supported_filetypes()
-    fmt = path.suffix.lstrip(".").lower() or "png"
-    if fmt not in formats:
-        msg = (
-            f"--plot {path}: unknown image format {fmt!r}; use one of {', '.join(sorted(formats))}"
-        )
-        raise _UsageError(msg)
-    return fmt
-
-
-def _save_plot(result: Evaluation, path: Path | None, fmt: str | None) -> None:
-    from cchc_indicators.cli._output import cannot_write
-
-    if path is None:
-        return
-    fig = result.plot("heatmap")
-    try:
-        fig.savefig(path, dpi=120, format=fmt)
-    except OSError as exc:
-        error = cannot_write("--plot", path, exc)
-        raise error from None
-    finally:
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
-
-
-def _measure(text: str) -> Measure:
-    from cchc_indicators.core import measures
-
-    kind, _, rest = text.partition(":")
-    if kind not in _MEASURES:
-        msg = f"--measure: unknown measure {text!r}; use one of {', '.join(_MEASURES)}"
-        raise _UsageError(msg)
-    try:
-        if kind == "ratio":
-            return measures.ratio(float(rest) if rest else 1.0)
-        if kind == "score" and rest:
-            lo, _, hi = rest.partition(":")
-            return measures.score(float(lo), float(hi))
-    except ValueError:
-        msg = f"--measure: cannot read {text!r}; write ratio:1000 or score:0:100"
-        raise _UsageError(msg) from None
-    factory = {
-        "percent": measures.percent,
-        "count": measures.count,
-        "score": measures.score,
-        "binary": measures.binary,
-        "rank": measures.rank,
-    }[kind]
-    return factory()
-
-
-def _cmd_rollup(args: argparse.Namespace, out: TextIO) -> int:
-    from cchc_indicators.cli._common import load_units, skipped_line
-    from cchc_indicators.cli._output import write_output, write_result
-    from cchc_indicators.core.indicators import Indicator
-    from cchc_indicators.engine import rollup
-
-    units = load_units(args.units, args.levels)
-    indicator = Indicator(args.indicator, args.indicator, measure=_measure(args.measure))
-    if args.rule is not None:
-        indicator = attrs.evolve(indicator, rule=args.rule)
-    panel, skipped = _read_data(args.data, units, args.units, only=indicator.code)
-    if indicator.code not in panel:
-        held = ", ".join(sorted(skipped)) or "none"
-        msg = f"{args.data}: no observation of indicator {indicator.code!r}; the file holds {held}"
-        raise _UsageError(msg)
-    if skipped:
-        print(f"cchc: {skipped_line(args.data, skipped)}", file=sys.stderr)
-    if args.level is not None:
-        units.level_number(args.level)
-    result = rollup(
-        panel, indicator, scope=args.scope, rule=args.rule, min_coverage=args.min_coverage
-    )
-    write_output(lambda fh: write_result(result, args.format, args.level, fh), args.output, out)
-    return 0
-
-
-def _read_data(
-    path: Path, units: Hierarchy, units_file: Path | str | None, **options: Any
-) -> tuple[Panel, dict[str, int]]:
-    """Read ``--data`` (``options`` go to :meth:`Panel.from_csv`); refuse a file without rows.
-
-    Unknown units name the ``--units`` file or list they were looked for in, if any.
-    """
-    from cchc_indicators.cli._common import refuse_empty
-    from cchc_indicators.data.panel import Panel
-
-    try:
-        panel, skipped = Panel._read_csv(path, units, **options)
-    except InvalidDataError as err:
-        if units_file is None or "unknown_unit" not in err.kinds:
-            raise
-        msg = (
-            f"{err.first_line()}; the units are those of --units {units_file} ({len(units)} units)"
-        )
-        raise _UsageError(msg) from None
-    if not len(panel) and not skipped:
-        refuse_empty(path, "observations")
-    return panel, skipped
-
-
-def _period_option(text: str | None) -> str | None:
-    from cchc_indicators.core._periods import normalise_period
-
-    if text is None:
-        return None
-    try:
-        return normalise_period(text)
-    except ValueError as exc:
-        msg = f"--period: {exc}"
-        raise _UsageError(msg) from None
-
-
-def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from cchc_indicators.cli._output import write_output
-    from cchc_indicators.core import catalog
-    from cchc_indicators.datasets import demo_panel
-    from cchc_indicators.evaluation import evaluate
-
-    plan = catalog.load("vinh-phuc-2021-2025")
-    fmt = _plot_format(args.plot)
-    result = evaluate(
-        plan,
-        demo_panel(seed=args.seed),
-        period=_period_option(args.period),
-        min_coverage=args.min_coverage,
-        method=args.method,
-    )
-    _save_plot(result, args.plot, fmt)
-    write_output(lambda fh: fh.write(_render(result, args.format) + "\n"), args.output, out)
-    return 0
-
-
-def _render_by_unit(result: Evaluation, fmt: str) -> str:
-    """``--by-unit``: the units side by side (:mod:`cchc_indicators.report.scorecard`)."""
-    import csv
-    import io
-    import json
-
-    from cchc_indicators.report.scorecard import by_unit, unit_table
-
-    if fmt == "table":
-        return unit_table(result)
-    records = by_unit(result)
-    if fmt == "json":
-        return json.dumps(records, ensure_ascii=False, indent=2)
-    buf = io.StringIO()
-    fields = list(records[0]) if records else ["unit"]
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(records)
-    return buf.getvalue().rstrip("\r\n")
-
-
-def _render(result: Evaluation, fmt: str) -> str:
-    if fmt == "table":
-        return result.scorecard()
-    return {
-        "json": result.to_json,
-        "csv": result.to_csv,
-        "markdown": result.to_markdown,
-        "html": result.to_html,
-    }[fmt]().rstrip("\n")
-
-
-def _load_plan(text: str) -> Plan:
-    from cchc_indicators.core import catalog
-
-    if text in catalog.names():
-        return catalog.load(text)
-    if Path(text).exists():
-        from cchc_indicators.core.plan import Plan
-
-        return Plan.from_json(Path(text))
-    msg = f"--plan: {text!r} is neither a catalogue ({', '.join(catalog.names())}) nor a file"
-    raise _UsageError(msg)
-
-
-def _cmd_evaluate(args: argparse.Namespace, out: TextIO) -> int:
-    from cchc_indicators.cli._common import units_option
-    from cchc_indicators.cli._output import write_output
-    from cchc_indicators.datasets import units as embedded_units
-    from cchc_indicators.evaluation import evaluate
-
-    if args.by_unit and args.format not in ("table", "csv", "json"):
-        msg = f"--by-unit writes --format table, csv or json, not {args.format}"
-        raise _UsageError(msg)
-    fmt = _plot_format(args.plot)
-    tier_map = _tier_map(args.tier_map)
-    plan = _load_plan(args.plan)
-    if args.units is not None:
-        hierarchy = units_option(args.units, args.levels)
-    elif plan.units is not None:
-        hierarchy = embedded_units(plan.units)
-    else:
-        msg = f"plan {plan.code!r} names no embedded units: give --units UNITS.csv"
-        raise _UsageError(msg)
-    panel, _ = _read_data(args.data, hierarchy, args.units, indicators=plan.indicators)
-    result = evaluate(
-        plan,
-        panel,
-        period=_period_option(args.period),
-        min_coverage=args.min_coverage,
-        method=args.method,
-        tier_map=tier_map,
-        rank_k=args.rank_k,
-        rank_rounding=args.rank_rounding,
-    )
-    _save_plot(result, args.plot, fmt)
-    render = _render_by_unit if args.by_unit else _render
-    write_output(lambda fh: fh.write(render(result, args.format) + "\n"), args.output, out)
-    return 0
-
-
-def _tier_map(text: str | None) -> dict[str, str]:
-    """Read ``--tier-map FROM=TO[,FROM=TO...]``."""
-    out: dict[str, str] = {}
-    for item in [] if text is None else text.split(","):
-        old, eq, new = (x.strip() for x in item.partition("="))
-        if not (eq and old and new):
-            msg = f"--tier-map: write FROM=TO, such as district=commune; got {text!r}"
-            raise _UsageError(msg)
-        out[old] = new
-    return out
-
-
-def _cmd_catalog(args: argparse.Namespace, out: TextIO) -> int:
-    from cchc_indicators.core import catalog
-
-    if args.catalog_command == "list":
-        for name in catalog.names():
-            plan = catalog.load(name)
-            out.write(f"{name}\t{plan.title_en or plan.title}\n")
-        return 0
-    if args.name not in catalog.names():
-        msg = f"unknown catalogue {args.name!r}; the catalogues are {', '.join(catalog.names())}"
-        raise _UsageError(msg)
-    plan = catalog.load(args.name)
-    if args.format == "json":
-        out.write(plan.to_json())
-        return 0
-    if args.format in ("text", "markdown"):
-        from cchc_indicators.report._catalog_text import plan_markdown, plan_text
-
-        out.write(plan_text(plan) if args.format == "text" else plan_markdown(plan))
-        return 0
-    lines = [plan.title, plan.title_en, f"{plan.document} ({plan.issuer}, {plan.date})", ""]
-    for ind in plan.indicators:
-        targets = "; ".join(
-            t.describe(ind.unit) + (f" [{t.tier}]" if t.tier else "") for t in ind.targets
-        )
-        lines.append(f"{ind.code:<42} {ind.area.value:<19} {targets}")
-    out.write("\n".join(lines) + "\n")
-    return 0
-
-
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
     """Run the command line; return the exit code.
 
@@ -561,16 +281,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         if args.version:
             out.write(f"cchc {__version__}\n")
             return 0
-        commands = {
-            "demo": _cmd_demo,
-            "catalog": _cmd_catalog,
-            "evaluate": _cmd_evaluate,
-            "rollup": _cmd_rollup,
-        }
-        if command in _DEFERRED:
-            code = int(importlib.import_module(_DEFERRED[command]).run(args, out))
-        else:
-            code = commands[command](args, out)
+        code = int(importlib.import_module(_COMMANDS[command]).run(args, out))
         out.flush()  # so that a closed pipe shows here rather than at exit
         return code
     except BrokenPipeError:

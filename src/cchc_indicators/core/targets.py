@@ -61,6 +61,7 @@ from cchc_indicators.core.rules import Rule, ShareMeeting, number_text, parse_ru
 from cchc_indicators.core.scopes import Scope
 
 __all__ = [
+    "STATUSES",
     "TARGET_KINDS",
     "Target",
     "at_least",
@@ -70,6 +71,10 @@ __all__ = [
     "rank_at_most",
     "reduce_by",
 ]
+
+#: Every status of an evaluated target, from best to worst news (see
+#: :func:`cchc_indicators.evaluation.evaluate`).
+STATUSES = ("achieved", "on_track", "off_track", "not_achieved", "insufficient_data", "no_data")
 
 TargetKind = Literal[
     "at_least", "at_most", "reduce_by", "increase_by", "rank_at_most", "no_worse_than_previous"

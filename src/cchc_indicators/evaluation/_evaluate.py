@@ -21,6 +21,7 @@ from cchc_indicators.core.errors import (
 )
 from cchc_indicators.core.indicators import Area
 from cchc_indicators.core.plan import Plan
+from cchc_indicators.core.targets import STATUSES
 from cchc_indicators.data.panel import Panel, _pandas
 from cchc_indicators.evaluation._rows import _ROUNDING, _Context, _target_rows
 from cchc_indicators.progress import METHODS
@@ -28,8 +29,6 @@ from cchc_indicators.units.hierarchy import Hierarchy
 
 __all__ = ["COLUMNS", "STATUSES", "Evaluation", "evaluate"]
 
-#: Every status, from best to worst news.
-STATUSES = ("achieved", "on_track", "off_track", "not_achieved", "insufficient_data", "no_data")
 #: The keys of each row, in order.
 COLUMNS = (
     "indicator",

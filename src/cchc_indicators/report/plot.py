@@ -61,10 +61,9 @@ from cchc_indicators.core.indicators import Indicator
 from cchc_indicators.core.plan import Plan
 from cchc_indicators.core.rules import Rule
 from cchc_indicators.core.scopes import Scope
-from cchc_indicators.core.targets import Target
+from cchc_indicators.core.targets import STATUSES, Target
 from cchc_indicators.data.panel import Panel
 from cchc_indicators.engine import rollup
-from cchc_indicators.evaluation import STATUSES
 from cchc_indicators.report._plot_common import (
     _DEADLINE_COLOR,
     _OBSERVED_COLOR,

@@ -43,7 +43,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from cchc_indicators.core._args import check_type
-from cchc_indicators.evaluation import STATUSES, Evaluation
+from cchc_indicators.core.targets import STATUSES
+from cchc_indicators.evaluation import Evaluation
 
 __all__ = ["SYMBOLS", "by_unit", "unit_table"]
 

@@ -3,7 +3,7 @@
 Everything here works on whole arrays. Responses are reduced with
 :func:`numpy.bincount` to small per-unit states (sums that merge by addition),
 the states are pooled up the hierarchy by the roll-up engine's
-:func:`~cchc_indicators.engine._by_scope`, and intervals are computed from the
+:func:`~cchc_indicators.engine._state._by_scope`, and intervals are computed from the
 pooled sums. Shares are proportions in [0, 1] here; the public module speaks
 in percent.
 """

@@ -24,11 +24,27 @@ from cchc_indicators.units.hierarchy import Hierarchy
 __all__ = ["EDITIONS", "Edition", "Hierarchy", "edition", "in_force", "load", "names", "resolve"]
 
 
-def _edition_hint(name: str) -> str:
-    """How to load an edition given by name where a Hierarchy was expected."""
-    if resolve(name) is None:
-        return ""
-    return f"; load an edition of the national unit list with cchc_indicators.units.load({name!r})"
+#: The names of the unit lists embedded in ``datasets`` (``datasets.unit_lists()``; a test
+#: checks they agree), so that the hint below needs no import of that higher layer.
+_UNIT_LISTS = (
+    "national-2024",
+    "national-2025",
+    "provinces-2024",
+    "vinh-phuc-2021",
+    "vinh-phuc-2024",
+    "vinh-phuc-only-2024",
+)
 
 
-register_name_hint("Hierarchy", _edition_hint)
+def _hierarchy_hint(name: str) -> str:
+    """How to load the units a name stands for, where a Hierarchy was expected."""
+    if resolve(name) is not None:
+        return (
+            f"; load an edition of the national unit list with cchc_indicators.units.load({name!r})"
+        )
+    if name in _UNIT_LISTS:
+        return f"; load the embedded unit list with cchc_indicators.datasets.units({name!r})"
+    return ""
+
+
+register_name_hint("Hierarchy", _hierarchy_hint)

@@ -365,7 +365,7 @@ def in_force(date: datetime.date | str, *, province: str | None = None) -> Editi
 
 def _read_rows(name: str) -> list[dict[str, str]]:
     """Return the rows of an embedded CSV file under ``cchc_indicators/datasets`` (gzip or not)."""
-    data = resources.files("cchc_indicators.datasets").joinpath(name).read_bytes()
+    data = resources.files("cchc_indicators").joinpath(f"datasets/{name}").read_bytes()
     raw = gzip.decompress(data) if name.endswith(".gz") else data
     text = raw.decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text, newline="")))

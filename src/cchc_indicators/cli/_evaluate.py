@@ -1,0 +1,168 @@
+"""``cchc evaluate``: a plan on a long observation CSV (and what ``cchc demo`` shares)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+from cchc_indicators.cli._common import _read_data, _UsageError
+
+if TYPE_CHECKING:  # pragma: no cover - for annotations only
+    from cchc_indicators.core.plan import Plan
+    from cchc_indicators.evaluation import Evaluation
+
+import argparse
+from pathlib import Path
+
+
+def _plot_format(path: Path | None) -> str | None:
+    """Check ``--plot`` before anything is computed or printed; return the image format.
+
+    A name without a suffix is written as PNG under that very name.
+    """
+    if path is None:
+        return None
+    try:
+        import matplotlib
+    except ImportError:
+        msg = "--plot needs matplotlib: pip install 'cchc-indicators[plot]'"
+        raise _UsageError(msg) from None
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if path.is_dir():
+        msg = f"--plot {path}: is a directory; give the name of an image file, such as status.png"
+        raise _UsageError(msg)
+    if not path.parent.is_dir():
+        msg = f"--plot {path}: no such folder {str(path.parent)!r}"
+        raise _UsageError(msg)
+    formats = FigureCanvasAgg.get_supported_filetypes()
+    fmt = path.suffix.lstrip(".").lower() or "png"
+    if fmt not in formats:
+        msg = (
+            f"--plot {path}: unknown image format {fmt!r}; use one of {', '.join(sorted(formats))}"
+        )
+        raise _UsageError(msg)
+    return fmt
+
+
+def _save_plot(result: Evaluation, path: Path | None, fmt: str | None) -> None:
+    from cchc_indicators.cli._output import cannot_write
+
+    if path is None:
+        return
+    fig = result.plot("heatmap")
+    try:
+        fig.savefig(path, dpi=120, format=fmt)
+    except OSError as exc:
+        error = cannot_write("--plot", path, exc)
+        raise error from None
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+
+
+def _period_option(text: str | None) -> str | None:
+    from cchc_indicators.core._periods import normalise_period
+
+    if text is None:
+        return None
+    try:
+        return normalise_period(text)
+    except ValueError as exc:
+        msg = f"--period: {exc}"
+        raise _UsageError(msg) from None
+
+
+def _render_by_unit(result: Evaluation, fmt: str) -> str:
+    """``--by-unit``: the units side by side (:mod:`cchc_indicators.report.scorecard`)."""
+    import csv
+    import io
+    import json
+
+    from cchc_indicators.report.scorecard import by_unit, unit_table
+
+    if fmt == "table":
+        return unit_table(result)
+    records = by_unit(result)
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=2)
+    buf = io.StringIO()
+    fields = list(records[0]) if records else ["unit"]
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return buf.getvalue().rstrip("\r\n")
+
+
+def _render(result: Evaluation, fmt: str) -> str:
+    if fmt == "table":
+        return result.scorecard()
+    return {
+        "json": result.to_json,
+        "csv": result.to_csv,
+        "markdown": result.to_markdown,
+        "html": result.to_html,
+    }[fmt]().rstrip("\n")
+
+
+def _load_plan(text: str) -> Plan:
+    from cchc_indicators.core import catalog
+
+    if text in catalog.names():
+        return catalog.load(text)
+    if Path(text).exists():
+        from cchc_indicators.core.plan import Plan
+
+        return Plan.from_json(Path(text))
+    msg = f"--plan: {text!r} is neither a catalogue ({', '.join(catalog.names())}) nor a file"
+    raise _UsageError(msg)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run ``cchc evaluate``: a plan on a long observation CSV; return the exit code."""
+    from cchc_indicators.cli._common import units_option
+    from cchc_indicators.cli._output import write_output
+    from cchc_indicators.datasets import units as embedded_units
+    from cchc_indicators.evaluation import evaluate
+
+    if args.by_unit and args.format not in ("table", "csv", "json"):
+        msg = f"--by-unit writes --format table, csv or json, not {args.format}"
+        raise _UsageError(msg)
+    fmt = _plot_format(args.plot)
+    tier_map = _tier_map(args.tier_map)
+    plan = _load_plan(args.plan)
+    if args.units is not None:
+        hierarchy = units_option(args.units, args.levels)
+    elif plan.units is not None:
+        hierarchy = embedded_units(plan.units)
+    else:
+        msg = f"plan {plan.code!r} names no embedded units: give --units UNITS.csv"
+        raise _UsageError(msg)
+    panel, _ = _read_data(args.data, hierarchy, args.units, indicators=plan.indicators)
+    result = evaluate(
+        plan,
+        panel,
+        period=_period_option(args.period),
+        min_coverage=args.min_coverage,
+        method=args.method,
+        tier_map=tier_map,
+        rank_k=args.rank_k,
+        rank_rounding=args.rank_rounding,
+    )
+    _save_plot(result, args.plot, fmt)
+    render = _render_by_unit if args.by_unit else _render
+    write_output(lambda fh: fh.write(render(result, args.format) + "\n"), args.output, out)
+    return 0
+
+
+def _tier_map(text: str | None) -> dict[str, str]:
+    """Read ``--tier-map FROM=TO[,FROM=TO...]``."""
+    out: dict[str, str] = {}
+    for item in [] if text is None else text.split(","):
+        old, eq, new = (x.strip() for x in item.partition("="))
+        if not (eq and old and new):
+            msg = f"--tier-map: write FROM=TO, such as district=commune; got {text!r}"
+            raise _UsageError(msg)
+        out[old] = new
+    return out

@@ -1161,3 +1161,138 @@ class TestToCsv:
             panel.to_csv(path)
             back = Panel.from_csv(path, h, indicators=panel.indicators)
         assert back.to_records() == panel.to_records()
+
+
+class TestParquet:
+    """Panel.to_parquet and Panel.from_parquet (the arrow extra; issue 14)."""
+
+    @pytest.fixture(autouse=True)
+    def _needs_pyarrow(self) -> None:
+        pytest.importorskip("pyarrow")
+
+    def test_the_demo_round_trips(self, tmp_path: Path) -> None:
+        """The synthetic demo reads back from Parquet cell for cell, as from CSV."""
+        from cchc_indicators import datasets
+
+        panel = datasets.demo_panel()
+        path = tmp_path / "demo.parquet"
+        panel.to_parquet(path)
+        back = Panel.from_parquet(path, panel.hierarchy, indicators=panel.indicators)
+        assert back.to_records() == panel.to_records()
+
+    @given(data=st.data())
+    def test_to_parquet_then_from_parquet_is_the_identity_on_observations(
+        self, data: st.DataObject
+    ) -> None:
+        """Any valid panel reads back from its Parquet file with the same records."""
+        import tempfile
+
+        from cchc_indicators.testing import hierarchies, panels
+
+        h = data.draw(hierarchies(max_units_per_level=3))
+        panel = data.draw(panels(h))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "p.parquet"
+            panel.to_parquet(path)
+            back = Panel.from_parquet(path, h, indicators=panel.indicators)
+        assert back.to_records() == panel.to_records()
+
+    @staticmethod
+    def write(path: Path, columns: dict[str, Any]) -> Path:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table(columns), str(path))
+        return path
+
+    def test_integer_codes_and_years_and_nulls(self, tmp_path: Path) -> None:
+        """Integer units and years are read as text; a null number is a missing one."""
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        path = self.write(
+            tmp_path / "ints.parquet",
+            {
+                "indicator": ["a", "a"],
+                "unit": [26, 26],
+                "period": [2023, 2024],
+                "value": [1.5, None],
+                "numerator": [None, 3],
+                "denominator": [None, 4],
+            },
+        )
+        p = Panel.from_parquet(path, h)
+        assert p.to_records() == [
+            {"indicator": "a", "unit": "26", "period": "2023", "value": 1.5},
+            {
+                "indicator": "a",
+                "unit": "26",
+                "period": "2024",
+                "numerator": 3.0,
+                "denominator": 4.0,
+            },
+        ]
+
+    def test_bad_rows_are_named_as_by_every_reader(self, tmp_path: Path) -> None:
+        """An unknown unit is a PanelError naming the file and the row (from 0)."""
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        path = self.write(
+            tmp_path / "bad.parquet",
+            {
+                "indicator": ["a", "a"],
+                "unit": ["26", "99"],
+                "period": ["2024", "2024"],
+                "value": [1.0, 2.0],
+            },
+        )
+        with pytest.raises(PanelError, match=r"bad\.parquet: 1 problem") as info:
+            Panel.from_parquet(path, h)
+        assert info.value.kinds == ("unknown_unit",)
+        assert info.value.problems[0].row == 1
+
+    @pytest.mark.parametrize(
+        ("make", "kind", "text"),
+        [
+            (lambda d: d / "none.parquet", "no_file", "no such file"),
+            (lambda d: d, "is_directory", "is a directory, not a file"),
+        ],
+    )
+    def test_a_file_that_cannot_be_read(
+        self, tmp_path: Path, make: Any, kind: str, text: str
+    ) -> None:
+        """A missing file or a folder: PanelError of one problem, its kind said."""
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        with pytest.raises(PanelError) as info:
+            Panel.from_parquet(make(tmp_path), h)
+        assert info.value.kinds == (kind,)
+        assert text in str(info.value)
+
+    def test_not_a_parquet_file(self, tmp_path: Path) -> None:
+        """A CSV file given to from_parquet is refused as not Parquet."""
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        path = tmp_path / "obs.parquet"
+        path.write_text("indicator,unit,period,value\na,26,2024,1\n", encoding="utf-8")
+        with pytest.raises(PanelError, match="not a Parquet file") as info:
+            Panel.from_parquet(path, h)
+        assert info.value.kinds == ("not_parquet",)
+
+    def test_missing_and_non_numeric_columns(self, tmp_path: Path) -> None:
+        """No period column, or a text 'value' column: each named."""
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        no_period = self.write(tmp_path / "a.parquet", {"indicator": ["a"], "unit": ["26"]})
+        with pytest.raises(
+            PanelError, match="missing column\\(s\\) period; the columns are indicator, unit"
+        ):
+            Panel.from_parquet(no_period, h)
+        text_value = self.write(
+            tmp_path / "b.parquet",
+            {"indicator": ["a"], "unit": ["26"], "period": ["2024"], "value": ["high"]},
+        )
+        with pytest.raises(PanelError, match="column 'value' is not numeric") as info:
+            Panel.from_parquet(text_value, h)
+        assert info.value.kinds == ("not_a_number",)
+
+    def test_an_empty_panel_round_trips(self, tmp_path: Path) -> None:
+        """No observation: a file with the columns and no row, read back as an empty panel."""
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        path = tmp_path / "empty.parquet"
+        Panel.from_records([], h).to_parquet(path)
+        assert Panel.from_parquet(path, h).to_records() == []

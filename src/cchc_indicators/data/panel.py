@@ -45,6 +45,7 @@ Panel(indicators=1, units=2, periods=('2024',), observations=2)
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -55,9 +56,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cchc_indicators.core._args import check_type
-from cchc_indicators.core._loading import as_records
+from cchc_indicators.core._loading import as_records, file_problem
 from cchc_indicators.core._periods import GRANULARITIES, granularity, normalise_period
-from cchc_indicators.core.errors import UnknownIndicatorError
+from cchc_indicators.core.errors import PanelError, Problem, UnknownIndicatorError
 from cchc_indicators.core.indicators import Indicator
 from cchc_indicators.data._panel_data import IndicatorData
 from cchc_indicators.data._panel_read import (
@@ -739,23 +740,14 @@ class Panel:
         b,26,2024-Q1,0.1,,,
         <BLANKLINE>
         """
-        header = "indicator,unit,period,value,numerator,denominator,weight"
+        header = ",".join(_LONG_COLUMNS)
         blocks = [header]
-        codes = np.array(self.hierarchy.codes, dtype=object)
-        periods = np.array(self.periods, dtype=object)
-        for code, d in self.data.items():
-            rows, cols = np.nonzero(d.observed)
-            if rows.size == 0:
-                continue
+        for cols in self._long_columns():
             parts = [
-                np.full(rows.size, _csv_cell(code), dtype=object),
-                _csv_text(codes[rows]),
-                _csv_text(periods[cols]),
-                _csv_numbers(d.value[rows, cols]),
-                # a numerator is written with its denominator, as from_csv pairs them
-                _csv_numbers(np.where(np.isnan(d.denominator), np.nan, d.numerator)[rows, cols]),
-                _csv_numbers(d.denominator[rows, cols]),
-                _csv_numbers(d.weight[rows, cols]),
+                _csv_text(cols["indicator"]),
+                _csv_text(cols["unit"]),
+                _csv_text(cols["period"]),
+                *(_csv_numbers(cols[name]) for name in _LONG_COLUMNS[3:]),
             ]
             line = parts[0]
             for part in parts[1:]:
@@ -766,6 +758,155 @@ class Panel:
             return text
         Path(path).write_text(text, encoding="utf-8")
         return None
+
+    def _long_columns(self) -> list[dict[str, NDArray[Any]]]:
+        """Per indicator with observations, its long columns (object texts, float numbers).
+
+        A numerator is given only with its denominator, as the readers pair them.
+        """
+        out = []
+        codes = np.array(self.hierarchy.codes, dtype=object)
+        periods = np.array(self.periods, dtype=object)
+        for code, d in self.data.items():
+            rows, cols = np.nonzero(d.observed)
+            if rows.size == 0:
+                continue
+            paired = np.where(np.isnan(d.denominator), np.nan, d.numerator)
+            out.append(
+                {
+                    "indicator": np.full(rows.size, code, dtype=object),
+                    "unit": codes[rows],
+                    "period": periods[cols],
+                    "value": d.value[rows, cols],
+                    "numerator": paired[rows, cols],
+                    "denominator": d.denominator[rows, cols],
+                    "weight": d.weight[rows, cols],
+                }
+            )
+        return out
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> None:
+        """Write the observations as a Parquet file in the long layout of :meth:`to_csv`.
+
+        Needs the ``arrow`` extra (pyarrow). Texts are strings, numbers are
+        float64 with nulls where a number is missing; the rows are those of
+        :meth:`to_csv`, and :meth:`from_parquet` reads them back.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> p = Panel.from_records([{"indicator": "a", "unit": "26", "period": 2024, "value": 7}], h)
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "obs.parquet"
+        >>> p.to_parquet(f)
+        >>> Panel.from_parquet(f, h).to_records() == p.to_records()
+        True
+        """
+        pa, pq = _arrow()
+        parts = self._long_columns()
+        columns: dict[str, Any] = {}
+        for name in _LONG_COLUMNS:
+            joined = (
+                np.concatenate([c[name] for c in parts])
+                if parts
+                else np.array([], dtype=object if name in _LONG_COLUMNS[:3] else np.float64)
+            )
+            if name in _LONG_COLUMNS[:3]:
+                columns[name] = pa.array(joined.tolist(), type=pa.string())
+            else:
+                columns[name] = pa.array(joined, type=pa.float64(), mask=np.isnan(joined))
+        pq.write_table(pa.table(columns), str(path))
+
+    @classmethod
+    def from_parquet(
+        cls,
+        path: str | os.PathLike[str],
+        hierarchy: Hierarchy,
+        *,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
+        require_parts: bool = False,
+    ) -> Panel:
+        """Read a Parquet file of long observations, as :meth:`from_csv` reads a CSV file.
+
+        Needs the ``arrow`` extra (pyarrow). Columns ``indicator``, ``unit`` and
+        ``period`` are required; ``value``, ``numerator``, ``denominator`` and
+        ``weight`` are read where present (a null is a missing number). Codes
+        may be strings or integers, periods strings or whole years. The rows go
+        through the same validation as every reader, numbered from 0 in errors.
+
+        .. versionadded:: 0.1.0
+
+        Raises
+        ------
+        PanelError
+            If the file cannot be read, is not Parquet, lacks a required
+            column, or holds invalid rows (every problem is listed).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> Panel.from_parquet(pathlib.Path(tempfile.mkdtemp()) / "none.parquet", h)
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.core.errors.PanelError: .../none.parquet: 1 problem
+          no such file
+        """
+        pa, pq = _arrow()
+        source = Path(path)
+        if not source.is_file():  # pyarrow's own errors carry no errno to say why
+            cause = errno.EISDIR if source.is_dir() else errno.ENOENT
+            problem = file_problem(source, OSError(cause, os.strerror(cause)))
+            raise PanelError([problem], source=str(source))
+        try:
+            table = pq.read_table(str(source))
+        except (OSError, pa.ArrowException) as exc:
+            problem = Problem(f"not a Parquet file: {exc}", kind="not_parquet")
+            raise PanelError([problem], source=str(source)) from None
+        names = set(table.column_names)
+        missing = [c for c in _LONG_COLUMNS[:3] if c not in names]
+        if missing:
+            msg = (
+                f"missing column(s) {', '.join(missing)}; the columns are "
+                f"{', '.join(table.column_names)}"
+            )
+            raise PanelError([Problem(msg, kind="missing_column")], source=str(source))
+        texts = {
+            name: np.array(table.column(name).to_pylist(), dtype=object)
+            for name in _LONG_COLUMNS[:3]
+        }
+        numbers: dict[str, NDArray[np.float64] | None] = {}
+        for name in _LONG_COLUMNS[3:]:
+            if name not in names:
+                numbers[name] = None
+                continue
+            column = table.column(name)
+            try:
+                as_float = column.cast(pa.float64())
+            except pa.ArrowException:
+                msg = f"column {name!r} is not numeric ({column.type})"
+                raise PanelError(
+                    [Problem(msg, field=name, kind="not_a_number")], source=str(source)
+                ) from None
+            numbers[name] = np.asarray(as_float.to_numpy(zero_copy_only=False), dtype=np.float64)
+        unit = texts["unit"]
+        return cls.from_columns(
+            hierarchy,
+            indicator=texts["indicator"],
+            unit=np.array([None if u is None else str(u) for u in unit.tolist()], dtype=object),
+            period=texts["period"],
+            value=numbers["value"],
+            numerator=numbers["numerator"],
+            denominator=numbers["denominator"],
+            weight=numbers["weight"],
+            indicators=indicators,
+            require_parts=require_parts,
+            source=str(source),
+        )
 
     def to_frame(self) -> Any:
         """Return the observations as a pandas DataFrame (needs the ``pandas`` extra).
@@ -811,6 +952,21 @@ def _csv_numbers(values: NDArray[np.float64]) -> NDArray[Any]:
     texts = values.astype(str)  # NumPy writes the shortest round-tripping text
     out: NDArray[Any] = np.where(np.isnan(values), "", texts).astype(object)
     return out
+
+
+#: The columns of the long layout of :meth:`Panel.to_csv` and :meth:`Panel.to_parquet`.
+_LONG_COLUMNS = ("indicator", "unit", "period", "value", "numerator", "denominator", "weight")
+
+
+def _arrow() -> tuple[Any, Any]:
+    """pyarrow and its Parquet module, or an ImportError saying which extra to install."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        msg = "this needs pyarrow: pip install 'cchc-indicators[arrow]'"
+        raise ImportError(msg) from exc
+    return pa, pq
 
 
 def _pandas() -> Any:

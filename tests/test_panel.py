@@ -1296,3 +1296,98 @@ class TestParquet:
         path = tmp_path / "empty.parquet"
         Panel.from_records([], h).to_parquet(path)
         assert Panel.from_parquet(path, h).to_records() == []
+
+
+class TestFrames:
+    """Panel.from_frame and Panel.to_arrow: pandas, polars and pyarrow through Arrow (issue 14)."""
+
+    @pytest.fixture(autouse=True)
+    def _needs_pyarrow(self) -> None:
+        pytest.importorskip("pyarrow")
+
+    @staticmethod
+    def demo() -> Panel:
+        from cchc_indicators import datasets
+
+        return datasets.demo_panel()
+
+    def test_a_pyarrow_table_round_trips(self) -> None:
+        """to_arrow, then from_frame: the demo's records, unchanged."""
+        panel = self.demo()
+        back = Panel.from_frame(panel.to_arrow(), panel.hierarchy, indicators=panel.indicators)
+        assert back.to_records() == panel.to_records()
+
+    def test_a_pandas_frame_round_trips(self) -> None:
+        """to_frame (pandas, NaN for missing numbers), then from_frame: the same records."""
+        panel = self.demo()
+        back = Panel.from_frame(panel.to_frame(), panel.hierarchy, indicators=panel.indicators)
+        assert back.to_records() == panel.to_records()
+
+    def test_a_polars_frame_is_read_through_the_arrow_stream(self) -> None:
+        """A polars frame (integer years) is read like any other; a row of nulls is refused."""
+        pl = pytest.importorskip("polars")
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        columns = {"indicator": ["a", "a"], "unit": ["26", "26"], "period": [2023, 2024]}
+        frame = pl.DataFrame({**columns, "value": [1.0, 2.5]})
+        assert Panel.from_frame(frame, h).to_records() == [
+            {"indicator": "a", "unit": "26", "period": "2023", "value": 1.0},
+            {"indicator": "a", "unit": "26", "period": "2024", "value": 2.5},
+        ]
+        # a null number is a missing one: a row with no number at all, as an empty CSV row
+        with pytest.raises(PanelError, match="row 1, field 'value': the row gives no value"):
+            Panel.from_frame(pl.DataFrame({**columns, "value": [1.0, None]}), h)
+
+    def test_any_object_with_the_arrow_c_stream_is_a_frame(self) -> None:
+        """The protocol alone suffices: an object that only offers ``__arrow_c_stream__``."""
+        import pyarrow as pa
+
+        class Stream:
+            def __init__(self, table: Any) -> None:
+                self.table = table
+
+            def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+                return self.table.__arrow_c_stream__(requested_schema)
+
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        table = pa.table(
+            {"indicator": ["a"], "unit": ["26"], "period": ["2024-Q2"], "value": [3.0]}
+        )
+        assert Panel.from_frame(Stream(table), h).to_records() == [
+            {"indicator": "a", "unit": "26", "period": "2024-Q2", "value": 3.0}
+        ]
+
+    def test_bad_rows_name_the_frame_and_the_row(self) -> None:
+        """A duplicate observation: PanelError naming the frame's source and row 1."""
+        import pandas as pd
+
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        frame = pd.DataFrame(
+            {
+                "indicator": ["a", "a"],
+                "unit": ["26", "26"],
+                "period": ["2024", "2024"],
+                "value": [1.0, 2.0],
+            }
+        )
+        with pytest.raises(PanelError, match="reports: 1 problem") as info:
+            Panel.from_frame(frame, h, source="reports")
+        assert info.value.kinds == ("duplicate_key",)
+        assert info.value.problems[0].row == 1
+
+    def test_a_missing_column_is_named(self) -> None:
+        """No unit column: PanelError listing the frame's columns."""
+        import pandas as pd
+
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        frame = pd.DataFrame({"indicator": ["a"], "period": ["2024"], "value": [1.0]})
+        with pytest.raises(PanelError, match="missing column\\(s\\) unit"):
+            Panel.from_frame(frame, h)
+
+    def test_not_a_frame_is_a_type_error(self) -> None:
+        """Records are not a frame: ArgumentTypeError saying what is expected."""
+        from cchc_indicators.core.errors import ArgumentTypeError
+
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        with pytest.raises(ArgumentTypeError, match="'frame' must be a data frame") as info:
+            Panel.from_frame([{"indicator": "a"}], h)
+        assert info.value.parameter == "frame"

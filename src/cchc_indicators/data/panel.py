@@ -805,20 +805,8 @@ class Panel:
         >>> Panel.from_parquet(f, h).to_records() == p.to_records()
         True
         """
-        pa, pq = _arrow()
-        parts = self._long_columns()
-        columns: dict[str, Any] = {}
-        for name in _LONG_COLUMNS:
-            joined = (
-                np.concatenate([c[name] for c in parts])
-                if parts
-                else np.array([], dtype=object if name in _LONG_COLUMNS[:3] else np.float64)
-            )
-            if name in _LONG_COLUMNS[:3]:
-                columns[name] = pa.array(joined.tolist(), type=pa.string())
-            else:
-                columns[name] = pa.array(joined, type=pa.float64(), mask=np.isnan(joined))
-        pq.write_table(pa.table(columns), str(path))
+        _, pq = _arrow()
+        pq.write_table(self.to_arrow(), str(path))
 
     @classmethod
     def from_parquet(
@@ -867,6 +855,101 @@ class Panel:
         except (OSError, pa.ArrowException) as exc:
             problem = Problem(f"not a Parquet file: {exc}", kind="not_parquet")
             raise PanelError([problem], source=str(source)) from None
+        return cls._from_arrow(table, hierarchy, indicators, require_parts, str(source))
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: Any,
+        hierarchy: Hierarchy,
+        *,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
+        require_parts: bool = False,
+        source: str = "<frame>",
+    ) -> Panel:
+        """Read long observations from a data frame (pandas, polars, pyarrow, Arrow C stream).
+
+        ``frame`` is a pandas or polars data frame, a pyarrow table, or any
+        object that offers the Arrow C stream (``__arrow_c_stream__``). Needs the ``arrow`` extra (pyarrow), through which the frame's columns
+        are read (without a copy where the layout allows). The columns are
+        those of :meth:`from_parquet`; the rows go through the same validation
+        as every reader, numbered from 0 in errors; ``source`` names the frame
+        in messages.
+
+        .. versionadded:: 0.1.0
+
+        Raises
+        ------
+        ArgumentTypeError
+            If ``frame`` is not a data frame.
+        PanelError
+            If a required column is missing or a number column is not numeric,
+            or rows are invalid.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> frame = pd.DataFrame({"indicator": ["a"], "unit": ["26"], "period": [2024], "value": [7.0]})
+        >>> Panel.from_frame(frame, h).to_records()
+        [{'indicator': 'a', 'unit': '26', 'period': '2024', 'value': 7.0}]
+        """
+        pa, _ = _arrow()
+        if not isinstance(frame, pa.Table) and not hasattr(frame, "__arrow_c_stream__"):
+            from cchc_indicators.core.errors import ArgumentTypeError
+
+            msg = (
+                "Panel.from_frame: 'frame' must be a data frame (pandas, polars, a pyarrow "
+                f"table or any object with __arrow_c_stream__), got {type(frame).__name__}"
+            )
+            raise ArgumentTypeError(msg, parameter="frame")
+        table = frame if isinstance(frame, pa.Table) else pa.table(frame)
+        return cls._from_arrow(table, hierarchy, indicators, require_parts, source)
+
+    def to_arrow(self) -> Any:
+        """Return the observations as a pyarrow table in the layout of :meth:`to_parquet`.
+
+        Needs the ``arrow`` extra. Any Arrow-aware library takes it as it is
+        (``polars.from_arrow(table)``, ``table.to_pandas()``, DuckDB).
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> p = Panel.from_records([{"indicator": "a", "unit": "26", "period": 2024, "value": 7}], h)
+        >>> p.to_arrow().column_names
+        ['indicator', 'unit', 'period', 'value', 'numerator', 'denominator', 'weight']
+        """
+        pa, _ = _arrow()
+        parts = self._long_columns()
+        columns: dict[str, Any] = {}
+        for name in _LONG_COLUMNS:
+            texts = name in _LONG_COLUMNS[:3]
+            joined = (
+                np.concatenate([c[name] for c in parts])
+                if parts
+                else np.array([], dtype=object if texts else np.float64)
+            )
+            if texts:
+                columns[name] = pa.array(joined.tolist(), type=pa.string())
+            else:
+                columns[name] = pa.array(joined, type=pa.float64(), mask=np.isnan(joined))
+        return pa.table(columns)
+
+    @classmethod
+    def _from_arrow(
+        cls,
+        table: Any,
+        hierarchy: Hierarchy,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None,
+        require_parts: bool,
+        source: str,
+    ) -> Panel:
+        """Validate and build a panel from a pyarrow table of long observations."""
+        pa, _ = _arrow()
         names = set(table.column_names)
         missing = [c for c in _LONG_COLUMNS[:3] if c not in names]
         if missing:
@@ -874,7 +957,7 @@ class Panel:
                 f"missing column(s) {', '.join(missing)}; the columns are "
                 f"{', '.join(table.column_names)}"
             )
-            raise PanelError([Problem(msg, kind="missing_column")], source=str(source))
+            raise PanelError([Problem(msg, kind="missing_column")], source=source)
         texts = {
             name: np.array(table.column(name).to_pylist(), dtype=object)
             for name in _LONG_COLUMNS[:3]
@@ -890,7 +973,7 @@ class Panel:
             except pa.ArrowException:
                 msg = f"column {name!r} is not numeric ({column.type})"
                 raise PanelError(
-                    [Problem(msg, field=name, kind="not_a_number")], source=str(source)
+                    [Problem(msg, field=name, kind="not_a_number")], source=source
                 ) from None
             numbers[name] = np.asarray(as_float.to_numpy(zero_copy_only=False), dtype=np.float64)
         unit = texts["unit"]
@@ -905,7 +988,7 @@ class Panel:
             weight=numbers["weight"],
             indicators=indicators,
             require_parts=require_parts,
-            source=str(source),
+            source=source,
         )
 
     def to_frame(self) -> Any:

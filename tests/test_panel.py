@@ -1131,12 +1131,11 @@ class TestToCsv:
 
     def test_texts_with_commas_and_quotes_are_quoted(self) -> None:
         """A unit name never appears, but a code with a comma or a quote is quoted as CSV wants."""
-        from cchc_indicators.data.panel import _csv_cell, _csv_text
+        from cchc_indicators.data.panel import _csv_text
 
         got = _csv_text(np.array(["26", "a,b", 'say "x"'], dtype=object)).tolist()
         assert got == ["26", '"a,b"', '"say ""x"""']
-        assert _csv_cell("x,y") == '"x,y"'
-        assert _csv_cell("xy") == "xy"
+        assert _csv_text(np.array(["x\ny", "xy"], dtype=object)).tolist() == ['"x\ny"', "xy"]
 
     def test_an_empty_panel_is_a_header(self) -> None:
         """No observation: the header line alone."""

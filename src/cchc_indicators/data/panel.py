@@ -1007,13 +1007,6 @@ class Panel:
         return pd.DataFrame.from_records(self.to_records(), columns=cols)
 
 
-def _csv_cell(text: str) -> str:
-    """One CSV cell: quoted when it holds a comma, a quote or a line break."""
-    if any(c in text for c in ',"\n\r'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
 def _csv_text(values: NDArray[Any]) -> NDArray[Any]:
     """A column of texts as CSV cells (object array), quoting only where needed, in bulk."""
     texts = values.astype(str)

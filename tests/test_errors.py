@@ -458,6 +458,9 @@ CSV_READERS = [
     pytest.param(lambda p: Hierarchy.from_csv(p), id="Hierarchy.from_csv"),
     pytest.param(lambda p: Panel.from_csv(p, _province()), id="Panel.from_csv"),
     pytest.param(
+        lambda p: Panel.from_csv(p, _province(), engine="numpy"), id="Panel.from_csv-numpy"
+    ),
+    pytest.param(
         lambda p: Responses.from_csv(p, _province(), scale="1-5"), id="Responses.from_csv"
     ),
     pytest.param(lambda p: Elements.from_csv(p), id="Elements.from_csv"),
@@ -496,10 +499,11 @@ class TestUnreadableCsvFiles:
         path = tmp_path / "secret.csv"
         path.write_text("code\n", encoding="utf-8")
 
-        def refuse(self: Path) -> bytes:
+        def refuse(self: Path, *args: object, **kwargs: object) -> bytes:
             raise PermissionError(13, "Permission denied", str(self))
 
         monkeypatch.setattr(Path, "read_bytes", refuse)
+        monkeypatch.setattr(Path, "open", refuse)  # the whole-array readers read by blocks
         with pytest.raises(InvalidDataError) as info:
             read(path)
         assert info.value.first_line() == (f"{path}: permission denied: the file may not be read")

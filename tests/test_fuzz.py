@@ -341,6 +341,16 @@ CSV_LOADERS: list[Any] = [
         PANEL_CSV, lambda p: Panel.from_csv(p, UNITS), id="Panel.from_csv-without-definitions"
     ),
     pytest.param(
+        PANEL_CSV,
+        lambda p: Panel.from_csv(p, UNITS, indicators=INDICATORS, engine="numpy"),
+        id="Panel.from_csv-numpy",
+    ),
+    pytest.param(
+        PANEL_CSV,
+        lambda p: Panel.from_csv(p, UNITS, indicators=INDICATORS, engine="arrow"),
+        id="Panel.from_csv-arrow",
+    ),
+    pytest.param(
         RESPONSES_CSV, lambda p: Responses.from_csv(p, UNITS, scale="1-5"), id="Responses.from_csv"
     ),
     pytest.param(ELEMENTS_CSV, Elements.from_csv, id="Elements.from_csv"),

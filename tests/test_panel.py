@@ -27,6 +27,7 @@ from cchc_indicators import (
     measures,
 )
 from cchc_indicators.core._validate import PROBLEM_LIMIT
+from cchc_indicators.data import panel as panel_module
 
 PCT = Indicator("pct", "Tỷ lệ hồ sơ trực tuyến")
 CNT = Indicator("cnt", "Số biên chế", measure=measures.count())
@@ -36,6 +37,15 @@ RANK = Indicator("rank", "Xếp hạng", measure=measures.rank())
 PER_1000 = Indicator("per1000", "Hồ sơ / 1.000 dân", measure=measures.ratio(1000))
 TENTHS = Indicator("tenths", "Phần mười", measure=measures.ratio(10, bounded=True))
 DEFS = [PCT, CNT, BIN, SCORE, RANK, PER_1000, TENTHS]
+
+
+@pytest.fixture(autouse=True, params=["numpy", "arrow"])
+def csv_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test of this module runs with each CSV engine as the default one."""
+    engine: str = request.param
+    choose = panel_module._csv_engine
+    monkeypatch.setattr(panel_module, "_csv_engine", lambda e: choose(engine if e == "auto" else e))
+    return engine
 
 
 @pytest.fixture(scope="module")

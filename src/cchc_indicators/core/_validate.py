@@ -151,20 +151,55 @@ def parse_numbers(
 def factorize(values: NDArray[Any]) -> tuple[NDArray[Any], IntArray]:
     """Return the sorted distinct values and each value's position among them.
 
-    Same result as ``np.unique(values, return_inverse=True)``, but text is
-    hashed rather than sorted row by row, which is several times faster for
-    millions of rows with few distinct values.
+    Same result as ``np.unique(values, return_inverse=True)``. Text is not
+    sorted row by row: its characters are folded into a 64-bit key per row
+    (checked against the row's text, so that two texts never share a key),
+    the keys are made unique, and only the distinct texts are sorted, which
+    is several times faster for millions of rows.
 
     Examples
     --------
     >>> factorize(np.array(["b", "a", "b"]))
     (array(['a', 'b'], dtype='<U1'), array([1, 0, 1]))
     """
+    values = np.asarray(values)
+    n = len(values)
+    if values.dtype.kind in "US" and n and values.dtype.itemsize:
+        return _factorize_fixed(values)
+    if values.dtype.kind in "iub":
+        distinct, inverse = np.unique(values, return_inverse=True)
+        return distinct, inverse.reshape(-1).astype(np.int64)
     items = values.tolist()
-    distinct = sorted(dict.fromkeys(items))
-    where = {v: i for i, v in enumerate(distinct)}
+    ordered = sorted(dict.fromkeys(items))
+    where = {v: i for i, v in enumerate(ordered)}
     inverse = np.fromiter(map(where.__getitem__, items), dtype=np.int64, count=len(items))
-    return np.array(distinct, dtype=values.dtype), inverse
+    return np.array(ordered, dtype=values.dtype), inverse
+
+
+def _factorize_fixed(values: NDArray[Any]) -> tuple[NDArray[Any], IntArray]:
+    """:func:`factorize` for fixed-width text: 64-bit keys, verified, then sorted distinct values."""
+    n = len(values)
+    unit = 4 if values.dtype.kind == "U" else 1
+    width = values.dtype.itemsize // unit
+    chars = np.ascontiguousarray(values).view(np.uint32 if unit == 4 else np.uint8)
+    chars = chars.reshape(n, width)
+    key = np.zeros(n, dtype=np.uint64)
+    for j in range(width):  # one pass per character position, never per row
+        key = (key * np.uint64(0x100000001B3)) ^ chars[:, j].astype(np.uint64)
+    distinct_keys = np.unique(key)
+    inverse = np.searchsorted(distinct_keys, key)
+    first = np.empty(len(distinct_keys), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(n - 1, -1, -1)
+    same = first[inverse]
+    if not all(np.array_equal(chars[:, j], chars[same, j]) for j in range(width)):
+        # two texts share a key: factorise the characters themselves
+        _, first, inverse = np.unique(chars, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+    distinct = values[first]
+    order = np.argsort(distinct, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return distinct[order], rank[inverse]
 
 
 def _period_text(x: object) -> str:
@@ -204,6 +239,17 @@ def parse_periods(
     return labels, grains, raw
 
 
+class _KindOf:
+    """Row ``i``'s measure kind, for messages."""
+
+    def __init__(self, kinds: NDArray[np.str_], index: IntArray) -> None:
+        self.kinds = kinds
+        self.index = index
+
+    def __getitem__(self, i: int) -> str:
+        return str(self.kinds[int(self.index[i])])
+
+
 def check_measures(
     problems: Problems,
     ind_col: NDArray[np.str_],
@@ -221,19 +267,27 @@ def check_measures(
         return
     measures = [defs[c].measure if c in defs else None for c in codes.tolist()]
 
-    def per_code(fn: Any, default: Any) -> NDArray[Any]:
-        return np.array([default if m is None else fn(m) for m in measures])[ind_idx]
+    def per_code(fn: Any, default: Any, dtype: Any) -> NDArray[Any]:
+        """A property of each code's measure (``default`` without one), then of each row."""
+        return np.array([default if m is None else fn(m) for m in measures], dtype=dtype)
 
-    kind = per_code(lambda m: m.kind, "")
-    scale = per_code(lambda m: m.scale or 1.0, 1.0).astype(float)
-    lo = per_code(lambda m: m.bounds[0] if m.bounds else -np.inf, -np.inf).astype(float)
-    hi = per_code(lambda m: m.bounds[1] if m.bounds else np.inf, np.inf).astype(float)
+    kinds = per_code(lambda m: m.kind, "", object)
+    code_kind = np.array([str(k) for k in kinds.tolist()])
+    lo_code = per_code(lambda m: m.bounds[0] if m.bounds else -np.inf, -np.inf, float)
+    hi_code = per_code(lambda m: m.bounds[1] if m.bounds else np.inf, np.inf, float)
+    kind = _KindOf(code_kind, ind_idx)
+    defined = (code_kind != "")[ind_idx]
+    is_ratio_code = code_kind == "ratio"
+    is_ratio = is_ratio_code[ind_idx]
+    is_count = (code_kind == "count")[ind_idx]
+    is_binary = (code_kind == "binary")[ind_idx]
+    is_rank = (code_kind == "rank")[ind_idx]
+    is_score = (code_kind == "score")[ind_idx]
     has_value = ~np.isnan(value)
     has_parts = ~np.isnan(den)
-    is_ratio = kind == "ratio"
 
     problems.add(
-        has_parts & (kind != "") & ~is_ratio,
+        has_parts & defined & ~is_ratio,
         "parts_for_non_ratio",
         "numerator",
         lambda i: (
@@ -251,49 +305,63 @@ def check_measures(
                 "not a bare value (only parts can be pooled)"
             ),
         )
-    bounded_ratio = is_ratio & np.isfinite(hi)
+    bounded_ratio = (is_ratio_code & np.isfinite(hi_code))[ind_idx]
     problems.add(
         has_parts & bounded_ratio & (num > den),
         "numerator_exceeds_denominator",
         "denominator",
         lambda i: f"'denominator' must be >= 'numerator' for a share: {den[i]:g} < {num[i]:g}",
     )
-    # NaN without parts or over 0, inf where the ratio lies beyond the float range; no warnings
-    implied = _wide.divide(num, den, scale)
+    # the ratio implied by the parts, on the rows that need it only (no memory per row):
+    # it can lie beyond the float range only over a denominator below 1, a huge numerator
+    # or a huge scale; NaN without parts or over 0; no warnings
+    scale_code = per_code(lambda m: m.scale or 1.0, 1.0, float)
+    huge_scale = (scale_code > 1e50)[ind_idx]
+
+    def implied(rows: IntArray) -> FloatArray:
+        out: FloatArray = _wide.divide(num[rows], den[rows], scale_code[ind_idx[rows]])
+        return out
+
+    may_overflow = np.flatnonzero(has_parts & is_ratio & ((den < 1) | (num > 1e250) | huge_scale))
+    over = may_overflow[np.isinf(implied(may_overflow))]
+    overflow = np.zeros(len(num), dtype=bool)
+    overflow[over] = True
     problems.add(
-        is_ratio & np.isinf(implied) & ~(bounded_ratio & (num > den)),
+        overflow & ~(bounded_ratio & (num > den)),
         "ratio_overflow",
         "denominator",
         lambda i: (
-            f"numerator/denominator x scale ({num[i]:g}/{den[i]:g} x {scale[i]:g}) lies beyond "
-            f"the largest number ({sys.float_info.max:g}); check the numerator and the denominator"
+            f"numerator/denominator x scale ({num[i]:g}/{den[i]:g} x "
+            f"{scale_code[ind_idx[i]]:g}) lies beyond the largest number "
+            f"({sys.float_info.max:g}); check the numerator and the denominator"
         ),
     )
-    disagree = (
-        both
-        & is_ratio
-        & has_value
-        & np.isfinite(implied)
-        & ~np.isclose(value, implied, rtol=VALUE_RTOL, atol=1e-9)
-    )
+    compared = np.flatnonzero(both & is_ratio & has_value)
+    ratio = implied(compared)
+    differs = compared[
+        np.isfinite(ratio) & ~np.isclose(value[compared], ratio, rtol=VALUE_RTOL, atol=1e-9)
+    ]
+    disagree = np.zeros(len(num), dtype=bool)
+    disagree[differs] = True
     problems.add(
         disagree,
         "value_disagrees",
         "value",
         lambda i: (
             f"the value {value[i]:g} disagrees with numerator/denominator "
-            f"({num[i]:g}/{den[i]:g} x {scale[i]:g} = {implied[i]:g})"
+            f"({num[i]:g}/{den[i]:g} x {scale_code[ind_idx[i]]:g} = "
+            f"{float(implied(np.array([i]))[0]):g})"
         ),
     )
     checked = has_value & ~both  # rows with parts were checked through their parts
     problems.add(
-        checked & (kind == "count") & (value < 0),
+        checked & is_count & (value < 0),
         "negative_count",
         "value",
         lambda i: f"a count must be >= 0, got {value[i]:g}",
     )
     problems.add(
-        checked & (kind == "binary") & (value != 0) & (value != 1),
+        checked & is_binary & (value != 0) & (value != 1),
         "not_binary",
         "value",
         lambda i: (
@@ -301,20 +369,20 @@ def check_measures(
         ),
     )
     problems.add(
-        checked & (kind == "rank") & ((value < 1) | (value != np.floor(value))),
+        checked & is_rank & ((value < 1) | (value != np.floor(value))),
         "bad_rank",
         "value",
         lambda i: f"a rank must be a whole number >= 1, got {value[i]:g}",
     )
     out_of_bounds = (
-        checked & ((kind == "ratio") | (kind == "score")) & ((value < lo) | (value > hi))
+        checked & (is_ratio | is_score) & ((value < lo_code[ind_idx]) | (value > hi_code[ind_idx]))
     )
     problems.add(
         out_of_bounds,
         "out_of_bounds",
         "value",
         lambda i: (
-            f"a {'percent' if kind[i] == 'ratio' and scale[i] == 100 else kind[i]} must lie "
-            f"in [{lo[i]:g}, {hi[i]:g}], got {value[i]:g}"
+            f"a {'percent' if kind[i] == 'ratio' and scale_code[ind_idx[i]] == 100 else kind[i]} must lie "
+            f"in [{lo_code[ind_idx[i]]:g}, {hi_code[ind_idx[i]]:g}], got {value[i]:g}"
         ),
     )

@@ -60,6 +60,7 @@ from cchc_indicators.core._loading import as_records, file_problem
 from cchc_indicators.core._periods import GRANULARITIES, granularity, normalise_period
 from cchc_indicators.core.errors import PanelError, Problem, UnknownIndicatorError
 from cchc_indicators.core.indicators import Indicator
+from cchc_indicators.data._panel_arrow import have_pyarrow, table_columns
 from cchc_indicators.data._panel_data import IndicatorData
 from cchc_indicators.data._panel_read import (
     _array_columns,
@@ -69,6 +70,7 @@ from cchc_indicators.data._panel_read import (
     _only_rows,
     _parse_columns,
     _record_columns,
+    _stripped,
     _validate,
 )
 from cchc_indicators.units.hierarchy import Hierarchy
@@ -457,6 +459,7 @@ class Panel:
         indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
         require_parts: bool = False,
         only: str | Iterable[str] | None = None,
+        engine: str = "auto",
     ) -> Panel:
         """Read a long CSV: ``indicator,unit,period`` then ``value`` and/or ``numerator,denominator``.
 
@@ -477,6 +480,17 @@ class Panel:
             are read and checked; the rows of other indicators are skipped
             unread (a row with an empty indicator is kept, and refused). By
             default every row is read.
+        engine
+            ``"auto"`` (the default) reads with pyarrow's multi-threaded CSV
+            reader when the ``arrow`` extra is installed, and with the
+            library's own whole-array reader otherwise; ``"numpy"`` always
+            uses the latter; ``"arrow"`` requires pyarrow. Every engine gives
+            the same panel and the same errors: a file pyarrow cannot read
+            with the same row numbers (one with a quote or an empty line) or
+            that holds a problem is read by the whole-array reader, which
+            names each problem's row and field.
+
+            .. versionadded:: 0.1.0
 
         Examples
         --------
@@ -498,7 +512,7 @@ class Panel:
         >>> Panel.from_csv(f, h, only="a").indicator_codes
         ('a',)
         """
-        return cls._read_csv(path, hierarchy, indicators, require_parts, only)[0]
+        return cls._read_csv(path, hierarchy, indicators, require_parts, only, engine)[0]
 
     @classmethod
     def _read_csv(
@@ -508,14 +522,16 @@ class Panel:
         indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
         require_parts: bool = False,
         only: str | Iterable[str] | None = None,
+        engine: str = "auto",
     ) -> tuple[Panel, dict[str, int]]:
         """:meth:`from_csv`, and how many rows of each other indicator ``only`` skipped."""
         path = Path(path)
-        columns, n, row_numbers = _csv_columns(path)
+        keys, numbers, n, row_numbers, bad_text = _csv_columns(path, _csv_engine(engine))
         skipped: dict[str, int] = {}
         if only is not None:
-            columns, n, row_numbers, skipped = _only_rows(columns, row_numbers, only)
-        keys, numbers, bad_text = _parse_columns(columns, n)
+            keys, numbers, n, row_numbers, bad_text, skipped = _only_rows(
+                keys, numbers, row_numbers, bad_text, only
+            )
         panel = cls._build(
             keys, numbers, n, hierarchy, indicators, require_parts, str(path), row_numbers, bad_text
         )
@@ -958,37 +974,33 @@ class Panel:
                 f"{', '.join(table.column_names)}"
             )
             raise PanelError([Problem(msg, kind="missing_column")], source=source)
-        texts = {
-            name: np.array(table.column(name).to_pylist(), dtype=object)
-            for name in _LONG_COLUMNS[:3]
-        }
-        numbers: dict[str, NDArray[np.float64] | None] = {}
+        numbers: dict[str, Any] = {}
         for name in _LONG_COLUMNS[3:]:
             if name not in names:
-                numbers[name] = None
                 continue
             column = table.column(name)
             try:
-                as_float = column.cast(pa.float64())
+                numbers[name] = column.cast(pa.float64())
             except pa.ArrowException:
                 msg = f"column {name!r} is not numeric ({column.type})"
                 raise PanelError(
                     [Problem(msg, field=name, kind="not_a_number")], source=source
                 ) from None
-            numbers[name] = np.asarray(as_float.to_numpy(zero_copy_only=False), dtype=np.float64)
-        unit = texts["unit"]
-        return cls.from_columns(
+        cast = pa.table({**{name: table.column(name) for name in _LONG_COLUMNS[:3]}, **numbers})
+        got = table_columns(cast, _LONG_COLUMNS[3:])
+        assert got is not None  # only CSV files fall back
+        keys, columns, n = got
+        stripped = {name: _stripped(column) for name, column in keys.items()}
+        return cls._build(
+            stripped,
+            columns,
+            n,
             hierarchy,
-            indicator=texts["indicator"],
-            unit=np.array([None if u is None else str(u) for u in unit.tolist()], dtype=object),
-            period=texts["period"],
-            value=numbers["value"],
-            numerator=numbers["numerator"],
-            denominator=numbers["denominator"],
-            weight=numbers["weight"],
-            indicators=indicators,
-            require_parts=require_parts,
-            source=source,
+            indicators,
+            require_parts,
+            source,
+            np.arange(n, dtype=np.int64),
+            {},
         )
 
     def to_frame(self) -> Any:
@@ -1032,6 +1044,18 @@ def _csv_numbers(values: NDArray[np.float64]) -> NDArray[Any]:
 
 #: The columns of the long layout of :meth:`Panel.to_csv` and :meth:`Panel.to_parquet`.
 _LONG_COLUMNS = ("indicator", "unit", "period", "value", "numerator", "denominator", "weight")
+
+
+def _csv_engine(engine: object) -> bool:
+    """Whether to try pyarrow's CSV reader first, from ``engine``; a bad value is an error."""
+    if engine not in ("auto", "numpy", "arrow"):
+        from cchc_indicators.core.errors import DefinitionError
+
+        msg = f"Panel.from_csv: engine must be 'auto', 'numpy' or 'arrow', got {engine!r}"
+        raise DefinitionError(msg)
+    if engine == "arrow":
+        _arrow()
+    return engine != "numpy" and have_pyarrow()
 
 
 def _arrow() -> tuple[Any, Any]:

@@ -14,7 +14,13 @@ from numpy.typing import NDArray
 from cchc_indicators.core._args import describe
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
 from cchc_indicators.core._loading import as_records
-from cchc_indicators.core._validate import Problems, parse_numbers, parse_periods, read_csv
+from cchc_indicators.core._csv_columns import read_text_columns
+from cchc_indicators.core._validate import (
+    Problems,
+    parse_numbers,
+    parse_periods,
+    parse_text_numbers,
+)
 from cchc_indicators.core.errors import ArgumentTypeError, InvalidDataError, Problem
 
 __all__ = ["Observations"]
@@ -33,6 +39,16 @@ def _blank(x: object) -> bool:
     if isinstance(x, str):
         return not x.strip()
     return isinstance(x, (float, np.floating)) and math.isnan(x)
+
+
+def _texts(cells: list[Any] | NDArray[np.str_], n: int) -> NDArray[np.str_]:
+    """Codes as stripped text (None is empty): whole-array for a text array."""
+    if not n:
+        return np.array([], dtype=str)
+    if isinstance(cells, np.ndarray) and cells.dtype.kind == "U":
+        out: NDArray[np.str_] = np.char.strip(cells)
+        return out
+    return np.array(["" if x is None else str(x).strip() for x in cells], dtype=str)
 
 
 def _codes(value: Iterable[str]) -> tuple[str, ...]:
@@ -230,18 +246,14 @@ class Observations:
         (('2023', '2024'), [[[65.0]], [[71.5]]])
         """
         p = Path(path)
-        header, records, numbers = read_csv(p)  # a missing file, a folder: named with the cause
-        columns = {
-            k: [rec[header.index(k)] if header.index(k) < len(rec) else "" for rec in records]
-            for k in (*_COLUMNS, *_PARTS)
-            if k in header
-        }
+        # whole-array, as Panel.from_csv reads; a missing file, a folder: named with the cause
+        header, columns, numbers = read_text_columns(p, (*_COLUMNS, *_PARTS))
         return cls._build(columns, set(header), numbers, note=note, source=str(p))
 
     @classmethod
     def _build(
         cls,
-        columns: Mapping[str, list[Any]],
+        columns: Mapping[str, list[Any] | NDArray[np.str_]],
         present: set[str],
         numbers: NDArray[np.int64],
         *,
@@ -262,14 +274,17 @@ class Observations:
         problems = Problems(numbers)
         codes: dict[str, NDArray[np.str_]] = {}
         for key in ("indicator", "unit"):
-            text = np.array(["" if x is None else str(x).strip() for x in columns[key]], dtype=str)
-            text = text if n else np.array([], dtype=str)
+            text = _texts(columns[key], n)
             problems.add(text == "", "empty", key, lambda i, k=key: f"{k!r} is empty")
             codes[key] = text
         if parts:
             given = np.zeros(n, dtype=bool)
             for key in parts:
-                given |= np.array([not _blank(x) for x in columns[key]], dtype=bool)
+                cells = columns[key]
+                if isinstance(cells, np.ndarray) and cells.dtype.kind == "U":
+                    given |= np.char.strip(cells) != "" if n else given
+                else:
+                    given |= np.array([not _blank(x) for x in cells], dtype=bool)
             problems.add(
                 given,
                 "ratio_parts",
@@ -280,12 +295,17 @@ class Observations:
                     "are combined (cchc rollup pools them by ratio_of_sums)"
                 ),
             )
-        raw_values = list(columns.get("value", [None] * n))
-        # A NaN (as pandas writes a gap) is a missing value, like an empty cell.
-        raw_values = [
-            None if isinstance(x, (float, np.floating)) and math.isnan(x) else x for x in raw_values
-        ]
-        (value, _given, bad), bad_text = parse_numbers(raw_values)
+        raw = columns.get("value")
+        if isinstance(raw, np.ndarray) and raw.dtype.kind == "U":
+            (value, _given, bad), bad_text = parse_text_numbers(raw)
+        else:
+            raw_values = list(raw if raw is not None else [None] * n)
+            # A NaN (as pandas writes a gap) is a missing value, like an empty cell.
+            raw_values = [
+                None if isinstance(x, (float, np.floating)) and math.isnan(x) else x
+                for x in raw_values
+            ]
+            (value, _given, bad), bad_text = parse_numbers(raw_values)
         problems.add(
             bad,
             "not_numeric",

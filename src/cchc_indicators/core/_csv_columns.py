@@ -149,6 +149,25 @@ def read_columns(
     return _read_records(path, texts, numbers, check_header)
 
 
+def read_text_columns(
+    path: Path,
+    names: Sequence[str],
+    *,
+    check_header: Callable[[list[str]], None] | None = None,
+) -> tuple[list[str], dict[str, NDArray[np.str_]], IntArray]:
+    """The header, the columns ``names`` the header has (as stripped text) and the row numbers.
+
+    :func:`read_columns` for readers that check their columns as text
+    arrays: the texts are factorised while reading, then gathered once.
+    """
+    table = read_columns(path, names, (), check_header=check_header)
+    columns = {
+        name: (column.texts[column.index] if table.n else np.array([], dtype=str))
+        for name, column in table.texts.items()
+    }
+    return table.header, columns, table.rows
+
+
 def _read_records(
     path: Path,
     texts: Sequence[str],

@@ -148,6 +148,38 @@ def parse_numbers(
     return (out, given, bad), bad_text
 
 
+def parse_text_numbers(
+    texts: NDArray[np.str_],
+) -> tuple[tuple[FloatArray, BoolArray, BoolArray], dict[int, str]]:
+    """:func:`parse_numbers` for a text array, whole-array: each distinct text is parsed once.
+
+    Examples
+    --------
+    >>> (values, given, bad), bad_text = parse_text_numbers(np.array([" 1.5", "", "x", "1.5"]))
+    >>> values.tolist()[0], given.tolist(), bad.tolist(), bad_text
+    (1.5, [True, False, True, True], [False, False, True, False], {2: 'x'})
+    """
+    n = len(texts)
+    stripped = np.char.strip(texts) if n else np.array([], dtype=str)
+    given = stripped != ""
+    values = np.full(n, np.nan)
+    failed = np.zeros(n, dtype=bool)
+    if given.any():
+        distinct, inverse = factorize(stripped[given])
+        parsed = np.empty(len(distinct))
+        refused = np.zeros(len(distinct), dtype=bool)
+        for k, text in enumerate(distinct.tolist()):  # per distinct text, never per row
+            try:
+                parsed[k] = float(text)
+            except ValueError:
+                parsed[k], refused[k] = np.nan, True
+        values[given] = parsed[inverse]
+        failed[given] = refused[inverse]
+    bad = failed | (given & ~np.isfinite(values))
+    bad_text = {int(i): str(texts[i]) for i in np.flatnonzero(failed)[:PROBLEM_LIMIT].tolist()}
+    return (values, given, bad), bad_text
+
+
 def factorize(values: NDArray[Any]) -> tuple[NDArray[Any], IntArray]:
     """Return the sorted distinct values and each value's position among them.
 

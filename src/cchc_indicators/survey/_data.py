@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
 from cchc_indicators.core._loading import as_records, check_mappings
+from cchc_indicators.core._csv_columns import read_text_columns
 from cchc_indicators.core._validate import read_csv
 from cchc_indicators.core.errors import DefinitionError
 from cchc_indicators.survey._read import (
@@ -639,18 +640,13 @@ class Responses:
           row 3, field 'weight': a design weight must be > 0, got -1
         """
         path = Path(path)
-        header, records, numbers = read_csv(path)
-        missing_columns(header, RESPONSE_COLUMNS, str(path))
-        n = len(records)
-
-        def column(name: str) -> NDArray[np.str_]:
-            i = header.index(name)
-            if not n:
-                return np.array([], dtype=str)
-            return np.array([r[i] if i < len(r) else "" for r in records], dtype=str)
-
-        cols = {c: column(c) for c in RESPONSE_COLUMNS}
-        optional = {c: column(c) for c in OPTIONAL_COLUMNS if c in header}
+        header, columns, numbers = read_text_columns(  # whole-array, as Panel.from_csv reads
+            path,
+            (*RESPONSE_COLUMNS, *OPTIONAL_COLUMNS),
+            check_header=lambda h: missing_columns(h, RESPONSE_COLUMNS, str(path)),
+        )
+        cols = {c: columns[c] for c in RESPONSE_COLUMNS}
+        optional = {c: columns[c] for c in OPTIONAL_COLUMNS if c in header}
         the_scale = Scale.parse(scale)
         data = read_responses(
             hierarchy,

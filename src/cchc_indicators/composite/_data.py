@@ -13,8 +13,8 @@ from numpy.typing import NDArray
 
 from cchc_indicators.core._args import describe
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
-from cchc_indicators.core._loading import as_records
 from cchc_indicators.core._csv_columns import read_text_columns
+from cchc_indicators.core._loading import as_records
 from cchc_indicators.core._validate import (
     Problems,
     parse_numbers,

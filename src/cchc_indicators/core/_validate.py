@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -169,15 +170,19 @@ def parse_text_numbers(
         parsed = np.empty(len(distinct))
         refused = np.zeros(len(distinct), dtype=bool)
         for k, text in enumerate(distinct.tolist()):  # per distinct text, never per row
-            try:
-                parsed[k] = float(text)
-            except ValueError:
-                parsed[k], refused[k] = np.nan, True
+            parsed[k], refused[k] = _float_or_refused(text)
         values[given] = parsed[inverse]
         failed[given] = refused[inverse]
     bad = failed | (given & ~np.isfinite(values))
     bad_text = {int(i): str(texts[i]) for i in np.flatnonzero(failed)[:PROBLEM_LIMIT].tolist()}
     return (values, given, bad), bad_text
+
+
+def _float_or_refused(text: str) -> tuple[float, bool]:
+    try:
+        return float(text), False
+    except ValueError:
+        return math.nan, True
 
 
 def factorize(values: NDArray[Any]) -> tuple[NDArray[Any], IntArray]:

@@ -18,8 +18,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
-from cchc_indicators.core._loading import as_records, check_mappings
 from cchc_indicators.core._csv_columns import read_text_columns
+from cchc_indicators.core._loading import as_records, check_mappings
 from cchc_indicators.core._validate import read_csv
 from cchc_indicators.core.errors import DefinitionError
 from cchc_indicators.survey._read import (

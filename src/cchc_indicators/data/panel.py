@@ -923,6 +923,97 @@ class Panel:
         table = frame if isinstance(frame, pa.Table) else pa.table(frame)
         return cls._from_arrow(table, hierarchy, indicators, require_parts, source)
 
+    @classmethod
+    def from_sql(
+        cls,
+        query: str,
+        connection: Any,
+        hierarchy: Hierarchy,
+        *,
+        indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
+        require_parts: bool = False,
+        params: Sequence[Any] | Mapping[str, Any] | None = None,
+        source: str | None = None,
+    ) -> Panel:
+        """Read long observations from the result of a SQL query.
+
+        ``connection`` is any DB-API 2.0 connection (:func:`sqlite3.connect`,
+        ``psycopg.connect``, DuckDB, ...) or an ADBC connection. The query's
+        columns are those of :meth:`from_parquet`: ``indicator``, ``unit`` and
+        ``period`` (text or integers), then ``value`` and/or ``numerator`` and
+        ``denominator``, and optionally ``weight`` (a NULL is a missing number);
+        other columns are ignored, so alias yours (``SELECT code AS unit``).
+        Where the driver offers the result set as Arrow data (an ADBC cursor's
+        ``fetch_arrow_table``) it is read so; otherwise it is fetched with
+        ``fetchmany`` in batches and turned into arrays column by column. The
+        rows go through the same validation as every reader, numbered from 0
+        (the row of the result set) in errors. The cursor is closed whatever
+        happens; the connection stays open, and in the state the driver leaves
+        it in (after a failed query, a PostgreSQL transaction must be rolled back).
+
+        .. versionadded:: 0.1.0
+
+        Parameters
+        ----------
+        query
+            The SQL query, run once.
+        connection
+            An open DB-API 2.0 or ADBC connection.
+        hierarchy
+            The units the observations belong to.
+        indicators, require_parts
+            As for :meth:`from_records`.
+        params
+            The query's parameters, passed to the driver's ``cursor.execute``
+            (in the driver's placeholder style: ``?`` for sqlite3, ``%s`` for psycopg).
+        source
+            Named in error messages; by default the query.
+
+        Raises
+        ------
+        ArgumentTypeError
+            If ``connection`` is not a DB-API connection, or ``query`` not a string.
+        PanelError
+            If the connection cannot give a cursor (``connection_failed``), the
+            driver refuses the query (``query_failed``, with the driver's
+            message), the result lacks a required column (``missing_column``,
+            listing the query's columns), a number column holds something else
+            (``not_a_number``), or rows are invalid (every problem is listed).
+            Nothing is loaded.
+
+        Examples
+        --------
+        >>> import sqlite3
+        >>> from cchc_indicators import Hierarchy
+        >>> h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        >>> db = sqlite3.connect(":memory:")
+        >>> _ = db.execute("CREATE TABLE obs (ind TEXT, unit TEXT, year INTEGER, n INTEGER, d INTEGER)")
+        >>> _ = db.execute("INSERT INTO obs VALUES ('files', '26', 2024, 45, 50)")
+        >>> query = (
+        ...     "SELECT ind AS indicator, unit, year AS period, n AS numerator, d AS denominator"
+        ...     " FROM obs WHERE year = ?"
+        ... )
+        >>> Panel.from_sql(query, db, h, params=(2024,)).to_records()
+        [{'indicator': 'files', 'unit': '26', 'period': '2024', 'numerator': 45.0, 'denominator': 50.0}]
+        >>> Panel.from_sql("SELECT ind AS indicator, unit, year AS period FROM obs", db, h)
+        Traceback (most recent call last):
+        ...
+        cchc_indicators.core.errors.PanelError: SELECT ind AS indicator, unit, year AS period FROM obs: 1 problem
+          missing column(s) value, or numerator and denominator; the query gives indicator, unit, period
+        """
+        from cchc_indicators.data._panel_sql import read_sql
+
+        return read_sql(
+            cls,
+            query,
+            connection,
+            hierarchy,
+            indicators=indicators,
+            require_parts=require_parts,
+            params=params,
+            source=source,
+        )
+
     def to_arrow(self) -> Any:
         """Return the observations as a pyarrow table in the layout of :meth:`to_parquet`.
 

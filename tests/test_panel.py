@@ -1332,6 +1332,35 @@ class TestFrames:
         back = Panel.from_frame(panel.to_frame(), panel.hierarchy, indicators=panel.indicators)
         assert back.to_records() == panel.to_records()
 
+    def test_a_polars_frame_round_trips(self) -> None:
+        """to_frame("polars"), then from_frame: the same records; "arrow" is to_arrow."""
+        pytest.importorskip("polars")
+        panel = self.demo()
+        frame = panel.to_frame("polars")
+        assert frame.columns == list(panel.to_frame().columns)
+        back = Panel.from_frame(frame, panel.hierarchy, indicators=panel.indicators)
+        assert back.to_records() == panel.to_records()
+        assert panel.to_frame("arrow").equals(panel.to_arrow())
+
+    def test_to_frame_of_another_library_is_a_definition_error(self) -> None:
+        """library must be pandas, polars or arrow."""
+        with pytest.raises(DefinitionError) as info:
+            self.demo().to_frame("spark")
+        assert str(info.value) == (
+            "Panel.to_frame: library must be 'pandas', 'polars' or 'arrow', got 'spark'"
+        )
+
+    def test_codes_that_look_like_numbers_stay_text(self) -> None:
+        """A frame whose units and periods are integers reads them as codes ('2024', '26')."""
+        pd = pytest.importorskip("pandas")
+        h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+        frame = pd.DataFrame(
+            {"indicator": ["a", "a"], "unit": [26, 26], "period": [2023.0, 2024.0], "value": [1, 2]}
+        )
+        panel = Panel.from_frame(frame, h)
+        assert panel.periods == ("2023", "2024")
+        assert panel.value("a", "26", "2024") == 2.0
+
     def test_a_polars_frame_is_read_through_the_arrow_stream(self) -> None:
         """A polars frame (integer years) is read like any other; a row of nulls is refused."""
         pl = pytest.importorskip("polars")

@@ -1040,8 +1040,8 @@ class Panel:
                 if parts
                 else np.array([], dtype=object if texts else np.float64)
             )
-            if texts:
-                columns[name] = pa.array(joined.tolist(), type=pa.string())
+            if texts:  # object arrays of str: pyarrow converts them in C, no list
+                columns[name] = pa.array(joined, type=pa.string())
             else:
                 columns[name] = pa.array(joined, type=pa.float64(), mask=np.isnan(joined))
         return pa.table(columns)
@@ -1094,8 +1094,25 @@ class Panel:
             {},
         )
 
-    def to_frame(self) -> Any:
-        """Return the observations as a pandas DataFrame (needs the ``pandas`` extra).
+    def to_frame(self, library: str = "pandas") -> Any:
+        """Return the observations as a data frame, one row per observation.
+
+        The columns are those of :meth:`to_csv` (NaN or null where a number
+        is missing); :meth:`from_frame` reads the frame back.
+
+        Parameters
+        ----------
+        library
+            ``"pandas"`` (the default; the ``pandas`` extra), ``"polars"``
+            (polars installed, through the ``arrow`` extra) or ``"arrow"`` (a
+            pyarrow table, as :meth:`to_arrow`).
+
+            .. versionadded:: 0.1.0
+
+        Raises
+        ------
+        DefinitionError
+            If ``library`` is none of these.
 
         Examples
         --------
@@ -1104,10 +1121,34 @@ class Panel:
         >>> p = Panel.from_records([{"indicator": "a", "unit": "26", "period": 2024, "value": 1}], h)
         >>> p.to_frame().columns.tolist()
         ['indicator', 'unit', 'period', 'value', 'numerator', 'denominator', 'weight']
+        >>> p.to_frame("polars").shape
+        (1, 7)
         """
+        if library == "arrow":
+            return self.to_arrow()
+        if library == "polars":
+            try:
+                import polars as pl
+            except ImportError as exc:  # pragma: no cover - depends on the environment
+                msg = "Panel.to_frame('polars') needs polars: pip install polars"
+                raise ImportError(msg) from exc
+            return pl.from_arrow(self.to_arrow())
+        if library != "pandas":
+            from cchc_indicators.core.errors import DefinitionError
+
+            msg = f"Panel.to_frame: library must be 'pandas', 'polars' or 'arrow', got {library!r}"
+            raise DefinitionError(msg)
         pd = _pandas()
-        cols = ["indicator", "unit", "period", "value", "numerator", "denominator", "weight"]
-        return pd.DataFrame.from_records(self.to_records(), columns=cols)
+        parts = self._long_columns()
+        columns = {
+            name: (
+                np.concatenate([c[name] for c in parts])
+                if parts
+                else np.array([], dtype=object if name in _LONG_COLUMNS[:3] else np.float64)
+            )
+            for name in _LONG_COLUMNS
+        }
+        return pd.DataFrame(columns, columns=list(_LONG_COLUMNS))
 
 
 def _csv_text(values: NDArray[Any]) -> NDArray[Any]:

@@ -1,0 +1,576 @@
+"""Roll-ups of a Dask DataFrame of long observations: partition states merged in a tree.
+
+Needs the ``dask`` extra. Each partition of the frame (pandas) becomes a
+:class:`~cchc_indicators.Panel` through :meth:`Panel.from_frame
+<cchc_indicators.Panel.from_frame>`, with the same validation as on one
+machine, and then a :class:`~cchc_indicators.engine.RollupState`, computed by
+the same engine as :func:`cchc_indicators.rollup`. The states merge exactly
+(:meth:`RollupState.merge <cchc_indicators.engine.RollupState.merge>` aligns
+partitions that saw different periods) in a tree reduction, ``split_every``
+states at a time; the merged state finalises on the client. The result equals
+``cchc_indicators.rollup(Panel.from_frame(whole), ...)``: exactly wherever the
+state adds whole numbers (counts, numerators and denominators, shares
+meeting a threshold), and up to the last bits of a float sum otherwise (a
+mean of fractional values added in another order).
+
+Checks made on one machine are made here too:
+
+* a partition's invalid rows raise :class:`~cchc_indicators.PanelError` with
+  the row numbers of the whole frame (from 0, as :meth:`Panel.from_frame
+  <cchc_indicators.Panel.from_frame>` numbers them), every partition's problems
+  in one error;
+* the same (indicator, unit, period) in two partitions is a ``duplicate_key``
+  problem naming both rows: each partition also returns where it has
+  observations (one boolean per indicator, unit and period), the reduction
+  checks their overlap without a shuffle, and only then, on the error path,
+  a second pass finds the rows.
+
+The frame is read once on the way to a result; only the columns of the long
+layout are read. Nothing is computed until the call: the function computes
+with the scheduler in use (a :class:`distributed.Client` if one is active).
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from cchc_indicators.core._args import check_type
+from cchc_indicators.core._periods import axis_sort_key
+from cchc_indicators.core._validate import PROBLEM_LIMIT
+from cchc_indicators.core.errors import (
+    DefinitionError,
+    PanelError,
+    Problem,
+    UnknownIndicatorError,
+)
+from cchc_indicators.core.indicators import Indicator
+from cchc_indicators.core.rules import Rule
+from cchc_indicators.core.scopes import Scope
+from cchc_indicators.data._panel_read import _definitions
+from cchc_indicators.data.panel import IndicatorData, Panel
+from cchc_indicators.engine import Rollup, RollupState, rollup_state
+from cchc_indicators.units.hierarchy import Hierarchy
+
+__all__ = ["rollup", "rollup_all"]
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+_COLUMNS = ("indicator", "unit", "period", "value", "numerator", "denominator", "weight")
+_FIRST_ROW = re.compile(r"first given in row (\d+)$")
+_MORE = re.compile(r"^\.\.\. (\d+) more problems not listed$")
+
+
+# ---------------------------------------------------------------------- public functions
+
+
+def rollup(
+    frame: Any,
+    hierarchy: Hierarchy,
+    indicator: Indicator | str,
+    *,
+    scope: Scope | str = "territory",
+    rule: Rule | str | None = None,
+    min_coverage: float = 0.0,
+    indicators: Iterable[Indicator] | Mapping[str, Indicator] | None = None,
+    require_parts: bool = False,
+    split_every: int = 8,
+    source: str = "<frame>",
+) -> Rollup:
+    """Roll an indicator up the hierarchy from a Dask DataFrame of long observations.
+
+    The result is the :class:`~cchc_indicators.engine.Rollup` that
+    :func:`cchc_indicators.rollup` gives for ``Panel.from_frame(whole,
+    hierarchy, indicators=indicators)``, computed partition by partition (see
+    the module's description).
+
+    Parameters
+    ----------
+    frame
+        A :class:`dask.dataframe.DataFrame` with the columns of
+        :meth:`Panel.from_frame <cchc_indicators.Panel.from_frame>`
+        (``indicator``, ``unit``, ``period`` and ``value`` and/or ``numerator``,
+        ``denominator``, ``weight``); other columns are not read.
+    hierarchy
+        The units.
+    indicator
+        The indicator, or its code when ``indicators`` defines it.
+    scope, rule, min_coverage
+        As for :func:`cchc_indicators.rollup`.
+    indicators
+        Definitions the observations are checked against (as for
+        :meth:`Panel.from_frame <cchc_indicators.Panel.from_frame>`).
+    require_parts
+        As for :meth:`Panel.from_frame <cchc_indicators.Panel.from_frame>`.
+    split_every
+        How many states a task of the reduction merges (at least 2).
+    source
+        The name of the frame in error messages.
+
+    Returns
+    -------
+    Rollup
+        Values, coverage, provenance and reasons for every unit and period.
+
+    Raises
+    ------
+    ArgumentTypeError
+        If ``frame`` is not a Dask DataFrame.
+    PanelError
+        If rows are invalid in any partition, or the same observation is in two
+        partitions (rows numbered from 0 over the whole frame), or a required
+        column is missing.
+    UnknownIndicatorError
+        If ``indicator`` is a code ``indicators`` does not define, or the
+        frame has no observation of it.
+    RuleMismatchError, UnknownLevelError, DefinitionError
+        For a rule, scope or ``min_coverage`` :func:`cchc_indicators.rollup`
+        refuses (before any partition is read).
+
+    Examples
+    --------
+    >>> import dask, dask.dataframe as dd, pandas as pd
+    >>> from cchc_indicators import Indicator
+    >>> from cchc_indicators.datasets import vinh_phuc_units
+    >>> whole = pd.DataFrame({
+    ...     "indicator": ["files"] * 3, "unit": ["08707", "08710", "08707"],
+    ...     "period": [2024, 2024, 2025], "numerator": [45, 30, 40], "denominator": [50, 50, 40],
+    ... })
+    >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     r = rollup(dd.from_pandas(whole, npartitions=2), vinh_phuc_units(), files,
+    ...                scope="tier:commune")
+    >>> r
+    Rollup(indicator='files', rule='ratio_of_sums', scope='tier:commune', units=131, periods=('2024', '2025'))
+    >>> r.get("243", 2024), r.get("243", 2025)
+    (75.0, 100.0)
+
+    The same observation in two partitions is refused, as on one machine:
+
+    >>> twice = pd.concat([whole, whole.iloc[:1]])
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     rollup(dd.from_pandas(twice, npartitions=2, sort=False), vinh_phuc_units(), files)
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.core.errors.PanelError: <frame>: 1 problem
+      row 3, field 'period': duplicate observation of ('files', '08707', '2024'); first given in row 0
+    """
+    check_type(
+        indicator,
+        (Indicator, str),
+        func="cchc_indicators.dask.rollup",
+        parameter="indicator",
+        expected="an Indicator or an indicator code (str)",
+    )
+    defs = _definitions(indicators) or {}
+    if isinstance(indicator, str) and indicator not in defs:
+        msg = (
+            f"the panel has no definition of indicator {indicator!r}; pass indicators= "
+            "defining it, or pass the Indicator itself"
+        )
+        raise UnknownIndicatorError(msg, key=indicator)
+    ind = defs[indicator] if isinstance(indicator, str) else indicator
+    out = _rollups(
+        frame,
+        hierarchy,
+        [ind],
+        indicators,
+        scope=scope,
+        rule=rule,
+        min_coverage=min_coverage,
+        require_parts=require_parts,
+        split_every=split_every,
+        source=source,
+        func="cchc_indicators.dask.rollup",
+    )
+    return out[ind.code]
+
+
+def rollup_all(
+    frame: Any,
+    hierarchy: Hierarchy,
+    indicators: Iterable[Indicator] | Mapping[str, Indicator],
+    *,
+    scope: Scope | str = "territory",
+    rule: Rule | str | None = None,
+    min_coverage: float = 0.0,
+    require_parts: bool = False,
+    split_every: int = 8,
+    source: str = "<frame>",
+) -> dict[str, Rollup]:
+    """Roll several indicators up in one pass over a Dask DataFrame.
+
+    Each partition is read and validated once, and gives the states of every
+    indicator; the result for each indicator is that of :func:`rollup`.
+
+    Parameters
+    ----------
+    frame, hierarchy, scope, min_coverage, require_parts, split_every, source
+        As for :func:`rollup`.
+    indicators
+        The indicators to roll up; their definitions check the observations.
+    rule
+        A rule for every indicator (it must fit each measure); ``None``
+        (default) rolls each up with its own rule.
+
+    Returns
+    -------
+    dict
+        A :class:`~cchc_indicators.engine.Rollup` per indicator code, in the
+        order of ``indicators``.
+
+    Raises
+    ------
+    ArgumentTypeError, PanelError, UnknownIndicatorError, RuleMismatchError, DefinitionError
+        As for :func:`rollup`; ``DefinitionError`` also when ``indicators`` is empty.
+
+    Examples
+    --------
+    >>> import dask, dask.dataframe as dd, pandas as pd
+    >>> from cchc_indicators import Indicator, measures
+    >>> from cchc_indicators.datasets import vinh_phuc_units
+    >>> whole = pd.DataFrame({
+    ...     "indicator": ["files", "files", "staff", "staff"],
+    ...     "unit": ["08707", "08710", "08707", "08710"], "period": [2024] * 4,
+    ...     "numerator": [45, 30, None, None], "denominator": [50, 50, None, None],
+    ...     "value": [None, None, 12, 9],
+    ... })
+    >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
+    >>> staff = Indicator("staff", "Biên chế", measure=measures.count())
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     out = rollup_all(dd.from_pandas(whole, npartitions=2), vinh_phuc_units(),
+    ...                      [files, staff])
+    >>> out["files"].get("26", 2024), out["staff"].get("26", 2024)
+    (75.0, 21.0)
+    """
+    defs = _definitions(indicators) or {}
+    if not defs:
+        msg = "rollup_all: 'indicators' names no indicator to roll up"
+        raise DefinitionError(msg)
+    return _rollups(
+        frame,
+        hierarchy,
+        list(defs.values()),
+        indicators,
+        scope=scope,
+        rule=rule,
+        min_coverage=min_coverage,
+        require_parts=require_parts,
+        split_every=split_every,
+        source=source,
+        func="cchc_indicators.dask.rollup_all",
+    )
+
+
+# ---------------------------------------------------------------------- what a partition gives
+
+
+@attrs.frozen
+class _Summary:
+    """What one partition, or a merged group of partitions, gives to the reduction.
+
+    ``lengths``: rows per partition (to number rows over the whole frame).
+    ``problems``: (partition, problem with the partition's row numbers).
+    ``states``: per indicator code, periods and state fields (``None`` after a problem).
+    ``seen``: per indicator code with data, periods and where there are observations.
+    ``twice``: per indicator code, (unit positions, period labels) seen in two partitions.
+    """
+
+    lengths: dict[int, int]
+    problems: tuple[tuple[int, Problem], ...]
+    states: dict[str, tuple[tuple[str, ...], dict[str, FloatArray]]] | None
+    seen: dict[str, tuple[tuple[str, ...], BoolArray]]
+    twice: dict[str, tuple[IntArray, NDArray[Any]]]
+
+
+def _state_of(panel: Panel, template: RollupState) -> tuple[tuple[str, ...], dict[str, FloatArray]]:
+    """The state of ``template``'s roll-up over ``panel`` (identity if it has no such data)."""
+    code = template.indicator.code
+    if code not in panel.data:
+        empty = IndicatorData.empty(len(panel.hierarchy), len(panel.periods))
+        panel = attrs.evolve(panel, data={**panel.data, code: empty})
+    state = rollup_state(panel, template.indicator, scope=template.scope, rule=template.rule)
+    return state.periods, dict(state.fields)
+
+
+def _summarise(
+    frame: Any,
+    k: int,
+    templates: Mapping[str, RollupState],
+    defs: Mapping[str, Indicator] | None,
+    require_parts: bool,
+    source: str,
+) -> _Summary:
+    """Partition ``k``: its panel, its states and where it has observations."""
+    h = next(iter(templates.values())).hierarchy
+    lengths = {k: len(frame)}
+    try:
+        panel = Panel.from_frame(
+            frame, h, indicators=defs, require_parts=require_parts, source=source
+        )
+    except PanelError as err:
+        return _Summary(lengths, tuple((k, p) for p in err.problems), None, {}, {})
+    seen = {code: (panel.periods, d.observed) for code, d in panel.data.items()}
+    try:
+        states = {code: _state_of(panel, t) for code, t in templates.items()}
+    except PanelError as err:
+        return _Summary(lengths, tuple((k, p) for p in err.problems), None, seen, {})
+    return _Summary(lengths, (), states, seen, {})
+
+
+def _aligned(periods: tuple[str, ...], arr: BoolArray, to: tuple[str, ...]) -> BoolArray:
+    if periods == to:
+        return arr
+    out = np.zeros((arr.shape[0], len(to)), dtype=bool)
+    out[:, [to.index(p) for p in periods]] = arr
+    return out
+
+
+def _union(a: Sequence[str], b: Sequence[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(a) | set(b), key=axis_sort_key))
+
+
+def _count(twice: Mapping[str, tuple[IntArray, NDArray[Any]]]) -> int:
+    return sum(len(u) for u, _ in twice.values())
+
+
+def _merge_two(a: _Summary, b: _Summary, templates: Mapping[str, RollupState]) -> _Summary:
+    """Merge the summaries of two disjoint groups of partitions."""
+    seen = dict(a.seen)
+    twice = dict(a.twice)
+    for code, (up, uarr) in b.twice.items():
+        if code in twice:
+            twice[code] = (
+                np.concatenate([twice[code][0], up]),
+                np.concatenate([twice[code][1], uarr]),
+            )
+        else:
+            twice[code] = (up, uarr)
+    for code, (periods_b, obs_b) in b.seen.items():
+        if code not in seen:
+            seen[code] = (periods_b, obs_b)
+            continue
+        periods_a, obs_a = seen[code]
+        periods = _union(periods_a, periods_b)
+        x, y = _aligned(periods_a, obs_a, periods), _aligned(periods_b, obs_b, periods)
+        both = x & y
+        if both.any() and _count(twice) < PROBLEM_LIMIT:
+            units, cols = np.nonzero(both)
+            labels = np.array(periods, dtype=object)[cols]
+            old_u, old_l = twice.get(code, (np.zeros(0, np.int64), np.zeros(0, object)))
+            twice[code] = (
+                np.concatenate([old_u, units.astype(np.int64)]),
+                np.concatenate([old_l, labels]),
+            )
+        seen[code] = (periods, x | y)
+    states = None
+    if a.states is not None and b.states is not None and not twice:
+        states = {}
+        for code, t in templates.items():
+            sa = attrs.evolve(t, periods=a.states[code][0], fields=a.states[code][1])
+            sb = attrs.evolve(t, periods=b.states[code][0], fields=b.states[code][1])
+            merged = sa.merge(sb)
+            states[code] = (merged.periods, dict(merged.fields))
+    return _Summary({**a.lengths, **b.lengths}, a.problems + b.problems, states, seen, twice)
+
+
+def _combine(templates: Mapping[str, RollupState], *summaries: _Summary) -> _Summary:
+    """Merge the summaries of one task of the tree reduction."""
+    out = summaries[0]
+    for s in summaries[1:]:
+        out = _merge_two(out, s, templates)
+    return out
+
+
+def _locate(
+    frame: Any,
+    h: Hierarchy,
+    cells: Mapping[str, tuple[IntArray, NDArray[Any]]],
+    source: str,
+) -> dict[str, IntArray]:
+    """Second pass, on the error path: the rows of partition ``frame`` holding ``cells`` (-1: none)."""
+    out = {code: np.full(len(u), -1, dtype=np.int64) for code, (u, _) in cells.items()}
+    try:
+        panel = Panel.from_frame(frame, h, source=source)
+    except PanelError:  # its own problems are reported already
+        return out
+    column = {p: j for j, p in enumerate(panel.periods)}
+    for code, (units, labels) in cells.items():
+        if code not in panel.data:
+            continue
+        cols = np.array([column.get(lab, -1) for lab in labels.tolist()], dtype=np.int64)
+        here = cols >= 0
+        out[code][here] = panel.data[code].row[units[here], cols[here]]
+    return out
+
+
+# ---------------------------------------------------------------------- the reduction
+
+
+def _dask() -> tuple[Any, Any]:
+    """Dask's ``delayed`` and ``compute`` (imported when called: ``dask`` is an extra)."""
+    from dask.base import compute
+    from dask.delayed import delayed
+
+    return delayed, compute
+
+
+def _rollups(
+    frame: Any,
+    hierarchy: Hierarchy,
+    wanted: Sequence[Indicator],
+    indicators: Iterable[Indicator] | Mapping[str, Indicator] | None,
+    *,
+    scope: Scope | str,
+    rule: Rule | str | None,
+    min_coverage: float,
+    require_parts: bool,
+    split_every: int,
+    source: str,
+    func: str,
+) -> dict[str, Rollup]:
+    import dask.dataframe as dd
+
+    delayed, compute = _dask()
+
+    check_type(frame, dd.DataFrame, func=func, parameter="frame", expected="a Dask DataFrame")
+    check_type(hierarchy, Hierarchy, func=func, parameter="hierarchy")
+    if isinstance(split_every, bool) or not isinstance(split_every, int) or split_every < 2:
+        msg = f"{func}: split_every is a whole number of states merged at a time, >= 2, got {split_every!r}"
+        raise DefinitionError(msg)
+    defs = _definitions(indicators)
+    # the arguments are checked here, on an empty panel, before any partition is read
+    templates: dict[str, RollupState] = {}
+    for ind in wanted:
+        empty = Panel(hierarchy, (), {ind.code: IndicatorData.empty(len(hierarchy), 0)})
+        templates[ind.code] = rollup_state(empty, ind, scope=scope, rule=rule)
+        templates[ind.code].finalize(min_coverage)  # a bad min_coverage: DefinitionError
+    present = [c for c in _COLUMNS if c in frame.columns]
+    missing = [c for c in _COLUMNS[:3] if c not in present]
+    if missing:
+        msg = (
+            f"missing column(s) {', '.join(missing)}; the columns are "
+            f"{', '.join(str(c) for c in frame.columns)}"
+        )
+        raise PanelError([Problem(msg, kind="missing_column")], source=source)
+
+    parts = frame[present].to_delayed()
+    shared = delayed(templates, pure=True, traverse=False)
+    level = [
+        delayed(_summarise, pure=True)(part, k, shared, defs, require_parts, source)
+        for k, part in enumerate(parts)
+    ]
+    while len(level) > 1:
+        level = [
+            delayed(_combine, pure=True)(shared, *level[i : i + split_every])
+            for i in range(0, len(level), split_every)
+        ]
+    (total,) = compute(level[0])
+    return _finish(total, templates, parts, hierarchy, min_coverage, source)
+
+
+def _finish(
+    total: _Summary,
+    templates: Mapping[str, RollupState],
+    parts: Sequence[Any],
+    h: Hierarchy,
+    min_coverage: float,
+    source: str,
+) -> dict[str, Rollup]:
+    """Raise what the partitions found, or finalise the merged states."""
+    order = sorted(total.lengths)
+    starts = np.concatenate([[0], np.cumsum([total.lengths[k] for k in order])])
+    offset = {k: int(starts[i]) for i, k in enumerate(order)}
+    if total.problems or total.twice:
+        problems = _shifted(total.problems, offset)
+        if total.twice:
+            problems += _duplicates(total.twice, parts, offset, order, h, source)
+        raise PanelError(_ordered(problems), source=source)
+    for code in templates:
+        if code not in total.seen:
+            held = ", ".join(repr(c) for c in sorted(total.seen)) or "no indicator"
+            msg = f"indicator {code!r} is not in the panel; it holds {held}"
+            raise UnknownIndicatorError(msg, key=code)
+    assert total.states is not None  # no problem: every partition gave its states
+    return {
+        code: attrs.evolve(t, periods=total.states[code][0], fields=total.states[code][1]).finalize(
+            min_coverage
+        )
+        for code, t in templates.items()
+    }
+
+
+def _shifted(problems: Iterable[tuple[int, Problem]], offset: Mapping[int, int]) -> list[Problem]:
+    """Problems with their rows numbered over the whole frame (row-less ones once each)."""
+    out: list[Problem] = []
+    once: set[tuple[str, str | None, str]] = set()
+    for k, p in problems:
+        if p.row is None:
+            if (p.message, p.field, p.kind) not in once:
+                once.add((p.message, p.field, p.kind))
+                out.append(p)
+            continue
+        shift, message = offset[k], p.message
+        if p.kind == "duplicate_key":  # the first row it names is the partition's too
+            first = _FIRST_ROW.search(message)
+            if first:
+                message = message[: first.start(1)] + str(int(first.group(1)) + shift)
+        out.append(attrs.evolve(p, message=message, row=p.row + shift))
+    return out
+
+
+def _duplicates(
+    twice: Mapping[str, tuple[IntArray, NDArray[Any]]],
+    parts: Sequence[Any],
+    offset: Mapping[int, int],
+    order: Sequence[int],
+    h: Hierarchy,
+    source: str,
+) -> list[Problem]:
+    """The ``duplicate_key`` problems of cells seen in two partitions (a second pass finds the rows)."""
+    delayed, compute = _dask()
+    cells = {}
+    for code, (units, labels) in twice.items():
+        keys = np.unique(np.stack([units.astype(str), labels.astype(str)]), axis=1)
+        cells[code] = (keys[0].astype(np.int64), keys[1].astype(object))
+    found = compute(*[delayed(_locate)(part, h, cells, source) for part in parts])
+    out: list[Problem] = []
+    starts = np.array([offset[k] for k in order], dtype=np.int64)[:, None]
+    for code, (units, labels) in cells.items():
+        local = np.stack([f[code] for f in found])  # partitions x cells
+        rows = np.sort(np.where(local >= 0, starts + local, np.iinfo(np.int64).max), axis=0)
+        for later in range(1, rows.shape[0]):
+            for j in np.flatnonzero(rows[later] < np.iinfo(np.int64).max).tolist():
+                msg = (
+                    f"duplicate observation of ({code!r}, {h.codes[int(units[j])]!r}, "
+                    f"{labels[j]!r}); first given in row {int(rows[0, j])}"
+                )
+                out.append(Problem(msg, int(rows[later, j]), "period", "duplicate_key"))
+    return out
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    """Problems by row (row-less ones first), at most ``PROBLEM_LIMIT``, the rest counted."""
+    more = 0
+    kept: list[Problem] = []
+    for p in problems:
+        m = _MORE.match(p.message) if p.kind == "truncated" else None
+        if m:
+            more += int(m.group(1))
+        else:
+            kept.append(p)
+    kept.sort(key=lambda p: -1 if p.row is None else p.row)
+    more += max(len(kept) - PROBLEM_LIMIT, 0)
+    kept = kept[:PROBLEM_LIMIT]
+    if more:
+        kept.append(Problem(f"... {more} more problems not listed", kind="truncated"))
+    return kept

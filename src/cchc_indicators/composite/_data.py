@@ -218,6 +218,45 @@ class Observations:
         return cls._build(columns, present, np.arange(len(rows)), note=note, source=source)
 
     @classmethod
+    def from_frame(cls, frame: Any, *, note: str = "", source: str = "<frame>") -> Observations:
+        """Read observations from a data frame (pandas, polars, pyarrow, any Arrow C stream).
+
+        Needs the ``arrow`` extra (pyarrow). The columns are those of
+        :meth:`from_csv` (``period`` optional); a null value is missing, and
+        codes that are numbers are read as text (a whole float without its
+        ``.0``). Rows are numbered from 0 in errors.
+
+        .. versionadded:: 0.1.0
+
+        Raises
+        ------
+        ArgumentTypeError
+            If ``frame`` is not a data frame.
+        InvalidDataError
+            As :meth:`from_records`, and for a value column that is not numeric.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"indicator": ["online"], "unit": ["26"], "period": [2024], "value": [71.5]})
+        >>> Observations.from_frame(frame).values.tolist()
+        [[[71.5]]]
+        """
+        from cchc_indicators.data._panel_arrow import float_array, frame_table, text_array
+
+        table = frame_table(frame, "Observations.from_frame")
+        names = set(table.column_names)
+        columns: dict[str, NDArray[Any]] = {}
+        for key in (*_COLUMNS, *_PARTS):
+            if key not in names:
+                continue
+            column = table.column(key)
+            columns[key] = (
+                float_array(column, key, source) if key == "value" else text_array(column)
+            )
+        return cls._build(columns, names, np.arange(table.num_rows), note=note, source=source)
+
+    @classmethod
     def from_csv(cls, path: str | Path, *, note: str = "") -> Observations:
         """Read a long CSV file: ``indicator,unit,period,value`` (``period`` optional).
 
@@ -298,6 +337,9 @@ class Observations:
         raw = columns.get("value")
         if isinstance(raw, np.ndarray) and raw.dtype.kind == "U":
             (value, _given, bad), bad_text = parse_text_numbers(raw)
+        elif isinstance(raw, np.ndarray) and raw.dtype.kind == "f":  # from a data frame
+            value, bad_text = raw.astype(np.float64), {}
+            bad = ~np.isnan(value) & ~np.isfinite(value)
         else:
             raw_values = list(raw if raw is not None else [None] * n)
             # A NaN (as pandas writes a gap) is a missing value, like an empty cell.
@@ -439,8 +481,16 @@ class Observations:
             writer.writeheader()
             writer.writerows(records)
 
-    def to_frame(self) -> Any:
-        """Return :meth:`to_records` as a pandas DataFrame (needs the ``pandas`` extra).
+    def to_frame(self, library: str = "pandas") -> Any:
+        """Return :meth:`to_records` as a data frame: pandas (default), polars or a pyarrow table.
+
+        Parameters
+        ----------
+        library
+            ``"pandas"`` (the ``pandas`` extra), ``"polars"`` or ``"arrow"``
+            (the ``arrow`` extra).
+
+            .. versionadded:: 0.1.0
 
         Examples
         --------
@@ -448,10 +498,14 @@ class Observations:
         >>> frame = obs.to_frame()
         >>> frame.shape, list(frame.columns)
         ((3, 4), ['indicator', 'unit', 'period', 'value'])
+        >>> obs.to_frame("polars").shape
+        (3, 4)
         """
-        from cchc_indicators.data.panel import _pandas
+        from cchc_indicators.data.panel import _frame_of_records
 
-        return _pandas().DataFrame.from_records(self.to_records(), columns=list(_COLUMNS))
+        return _frame_of_records(
+            self.to_records(), list(_COLUMNS), library, "Observations.to_frame"
+        )
 
     def period(self, period: str | int | None = None) -> str:
         """Return the label of ``period`` (default: the latest).

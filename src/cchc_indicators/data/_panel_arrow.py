@@ -174,3 +174,61 @@ def _as_text(column: Any, pa: Any, pc: Any) -> Any:
     if pa.types.is_boolean(column.type):
         return pc.if_else(column, "True", "False")
     return pc.cast(column, pa.string())
+
+
+def frame_table(frame: Any, func: str) -> Any:
+    """``frame`` as a pyarrow table: a pyarrow table, or any object with ``__arrow_c_stream__``.
+
+    pandas (2.2 and later), polars and DuckDB relations offer the Arrow C
+    stream; an older pandas frame is converted by pyarrow itself.
+
+    Raises
+    ------
+    ArgumentTypeError
+        If ``frame`` is not a data frame.
+    """
+    from cchc_indicators.data.panel import _arrow
+
+    pa, _ = _arrow()
+    if isinstance(frame, pa.Table):
+        return frame
+    if hasattr(frame, "__arrow_c_stream__"):
+        return pa.table(frame)
+    if type(frame).__module__.startswith("pandas"):  # pragma: no cover - pandas < 2.2
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    from cchc_indicators.core.errors import ArgumentTypeError
+
+    msg = (
+        f"{func}: 'frame' must be a data frame (pandas, polars, a pyarrow table or any "
+        f"object with __arrow_c_stream__), got {type(frame).__name__}"
+    )
+    raise ArgumentTypeError(msg, parameter="frame")
+
+
+def text_array(column: Any) -> NDArray[np.str_]:
+    """A pyarrow column of codes as a text array ('' for a null; whole floats without '.0')."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_dictionary(column.type):
+        column = pc.cast(column, column.type.value_type)
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        column = _as_text(column, pa, pc)
+    filled = pc.fill_null(column, "")
+    out: NDArray[np.str_] = np.asarray(filled.to_numpy(zero_copy_only=False), dtype=str)
+    return out if len(out) else np.array([], dtype=str)
+
+
+def float_array(column: Any, name: str, source: str) -> FloatArray:
+    """A pyarrow column of numbers as float64 (NaN for a null); a typed error if not numeric."""
+    import pyarrow as pa
+
+    from cchc_indicators.core.errors import PanelError, Problem
+
+    try:
+        as_float = column.cast(pa.float64())
+    except pa.ArrowException:
+        msg = f"column {name!r} is not numeric ({column.type})"
+        raise PanelError([Problem(msg, field=name, kind="not_a_number")], source=source) from None
+    out: FloatArray = np.asarray(as_float.to_numpy(zero_copy_only=False), dtype=np.float64)
+    return out

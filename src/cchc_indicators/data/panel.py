@@ -1201,6 +1201,27 @@ def _arrow() -> tuple[Any, Any]:
     return pa, pq
 
 
+def _frame_of_records(
+    records: list[dict[str, Any]], columns: list[str], library: str, func: str
+) -> Any:
+    """Records as a pandas or polars frame or a pyarrow table (small outputs: one row each)."""
+    if library == "pandas":
+        return _pandas().DataFrame.from_records(records, columns=columns)
+    if library in ("polars", "arrow"):
+        pa, _ = _arrow()
+        table = pa.Table.from_pylist(records) if records else pa.table({c: [] for c in columns})
+        table = table.select(columns)
+        if library == "arrow":
+            return table
+        import polars as pl
+
+        return pl.from_arrow(table)
+    from cchc_indicators.core.errors import DefinitionError
+
+    msg = f"{func}: library must be 'pandas', 'polars' or 'arrow', got {library!r}"
+    raise DefinitionError(msg)
+
+
 def _pandas() -> Any:
     try:
         import pandas as pd

@@ -35,6 +35,16 @@ from cchc_indicators.units.hierarchy import Hierarchy
 
 __all__ = ["Elements", "Responses", "Scale", "parse_satisfied"]
 
+
+def _is_text(column: Any) -> bool:
+    import pyarrow as pa
+
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
@@ -692,6 +702,76 @@ class Responses:
                 rec["stratum"] = self.strata[int(self.respondent_stratum[r])]
             out.append(rec)
         return out
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: Any,
+        hierarchy: Hierarchy,
+        *,
+        scale: Scale | str,
+        source: str = "<frame>",
+        note: str = "",
+    ) -> Responses:
+        """Read answers from a data frame (pandas, polars, pyarrow, any Arrow C stream).
+
+        Needs the ``arrow`` extra (pyarrow). The columns are those of
+        :meth:`from_csv` (``weight`` and ``stratum`` optional); codes that are
+        numbers are read as text; a null answer or weight is missing. Rows are
+        numbered from 0 in errors.
+
+        .. versionadded:: 0.1.0
+
+        Raises
+        ------
+        ArgumentTypeError
+            If ``frame`` is not a data frame.
+        InvalidDataError
+            As :meth:`from_records`, and for a missing column.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> frame = pd.DataFrame(
+        ...     {"respondent": [1, 2], "unit": ["08707", "08707"], "question": ["q1", "q1"], "answer": [4, 5]}
+        ... )
+        >>> Responses.from_frame(frame, vinh_phuc_units(), scale="1-5").answer.tolist()
+        [4, 5]
+        """
+        from cchc_indicators.data._panel_arrow import frame_table, text_array
+
+        table = frame_table(frame, "Responses.from_frame")
+        missing_columns(table.column_names, RESPONSE_COLUMNS, source)
+        numbers = {"answer", "weight"}
+        columns: dict[str, Any] = {}
+        for name in (*RESPONSE_COLUMNS, *OPTIONAL_COLUMNS):
+            if name in table.column_names:
+                column = table.column(name)
+                if name in numbers and not _is_text(column):
+                    columns[name] = column.to_numpy(zero_copy_only=False)
+                else:
+                    columns[name] = text_array(column)
+        return cls.from_columns(hierarchy, **columns, scale=scale, source=source, note=note)
+
+    def to_frame(self, library: str = "pandas") -> Any:
+        """Return :meth:`to_records` as a data frame: pandas (default), polars or a pyarrow table.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> rec = [{"respondent": "7", "unit": "08707", "question": "q1", "answer": 4}]
+        >>> Responses.from_records(rec, vinh_phuc_units(), scale="1-5").to_frame().shape
+        (1, 4)
+        """
+        from cchc_indicators.data.panel import _frame_of_records
+
+        columns = list(RESPONSE_COLUMNS)
+        columns += ["weight"] if self.weighted else []
+        columns += ["stratum"] if self.strata != ("",) else []
+        return _frame_of_records(self.to_records(), columns, library, "Responses.to_frame")
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
         """Write the answers as a CSV file that :meth:`from_csv` reads back.

@@ -88,11 +88,11 @@ def _fetch(
     where: str,
 ) -> Any:
     """The result set: an Arrow table, or (names, object columns of the needed names, rows)."""
-    errors = _driver_errors(connection)
+    driver = _Driver(connection)
     try:
         cursor = connection.cursor()
     except Exception as exc:
-        if not _is_driver_error(exc, errors):
+        if not driver.raised(exc):
             raise
         raise _failure(exc, where, kind="connection_failed", what="cannot open a cursor") from None
     try:
@@ -111,14 +111,14 @@ def _fetch(
             _check_names(names, where)
             return (names, *_fetch_columns(cursor, names))
         except Exception as exc:
-            if not _is_driver_error(exc, errors):
+            if not driver.raised(exc):
                 raise
             raise _failure(exc, where, kind="query_failed", what="the query failed") from None
     finally:
         try:
             cursor.close()
         except Exception as exc:  # a cursor of a broken connection may refuse to close
-            if not _is_driver_error(exc, errors):
+            if not driver.raised(exc):
                 raise
 
 
@@ -250,27 +250,32 @@ def _arrow_keys(column: NDArray[Any], pa: Any) -> Any:
     return None  # dates, bytes, decimals: the whole-array reader turns them into text
 
 
-def _driver_errors(connection: Any) -> tuple[type[Exception], ...]:
-    """The driver's ``Error`` classes: the connection's, then those of its modules."""
-    found: list[type[Exception]] = []
-    parts = type(connection).__module__.split(".")
-    modules = [sys.modules.get(".".join(parts[:i])) for i in range(len(parts), 0, -1)]
-    candidates = [getattr(x, "Error", None) for x in (connection, *modules)]
-    for err in candidates:
-        if isinstance(err, type) and issubclass(err, Exception) and err not in found:
-            found.append(err)
-    return tuple(found)
+class _Driver:
+    """Which exceptions come from the driver of ``connection``.
 
+    Its ``Error`` classes (the connection's, as PEP 249's extension offers it,
+    then those of the modules of its class), and any other exception of the
+    driver's package whose class name ends in ``Error``.
+    """
 
-def _is_driver_error(exc: Exception, errors: tuple[type[Exception], ...]) -> bool:
-    """Whether ``exc`` comes from the driver (and is not this library's own error)."""
-    if isinstance(exc, PanelError):
-        return False
-    if isinstance(exc, errors):
-        return True
-    driver = {e.__module__.split(".")[0] for e in errors}
-    kind = type(exc)
-    return kind.__module__.split(".")[0] in driver and kind.__name__.endswith("Error")
+    def __init__(self, connection: Any) -> None:
+        parts = type(connection).__module__.split(".")
+        modules = [sys.modules.get(".".join(parts[:i])) for i in range(len(parts), 0, -1)]
+        found: list[type[Exception]] = []
+        for err in (getattr(x, "Error", None) for x in (connection, *modules)):
+            if isinstance(err, type) and issubclass(err, Exception) and err not in found:
+                found.append(err)
+        self.errors = tuple(found)
+        self.packages = {parts[0]} | {e.__module__.split(".")[0] for e in found}
+
+    def raised(self, exc: Exception) -> bool:
+        """Whether the driver raised ``exc`` (this library's own errors are not the driver's)."""
+        if isinstance(exc, PanelError):
+            return False
+        if isinstance(exc, self.errors):
+            return True
+        kind = type(exc)
+        return kind.__module__.split(".")[0] in self.packages and kind.__name__.endswith("Error")
 
 
 def _failure(exc: Exception, where: str, *, kind: str, what: str) -> PanelError:

@@ -448,6 +448,37 @@ class TestCursors:
             "cannot open a cursor: DriverError: connection refused"
         )
 
+    def test_other_exceptions_opening_or_closing_a_cursor_go_through(
+        self, db: sqlite3.Connection, h: Hierarchy
+    ) -> None:
+        """A RuntimeError from cursor() or close() is not the driver's: raised as it is."""
+
+        class NoCursor:
+            Error = DriverError
+
+            def cursor(self) -> Any:
+                msg = "bug in a wrapper"
+                raise RuntimeError(msg)
+
+        with pytest.raises(RuntimeError, match="bug in a wrapper"):
+            Panel.from_sql(SELECT, NoCursor(), h)
+        spy = Spy(db)
+        real = spy.cursor
+
+        def cursor() -> Any:
+            c = real()
+
+            def close() -> None:
+                msg = "bug on close"
+                raise RuntimeError(msg)
+
+            c.close = close
+            return c
+
+        spy.cursor = cursor  # type: ignore[method-assign]
+        with pytest.raises(RuntimeError, match="bug on close"):
+            Panel.from_sql(SELECT, spy, h)
+
     def test_a_cursor_that_cannot_be_closed(self, db: sqlite3.Connection, h: Hierarchy) -> None:
         """The driver's error on close is not allowed to hide the panel or the real error."""
         spy = Spy(db)
@@ -580,6 +611,28 @@ def test_duckdb_through_its_db_api(h: Hierarchy) -> None:
         Panel.from_sql("SELECT * FROM nowhere", conn, h)
     assert err.value.kinds == ("query_failed",)
     assert "CatalogException" in str(err.value)
+    conn.close()
+
+
+@pytest.mark.usefixtures("path")
+def test_duckdb_decimal_and_date_codes(h: Hierarchy) -> None:
+    """Codes of other SQL types are read as their text: DECIMAL units, DATE periods."""
+    duckdb = pytest.importorskip("duckdb")
+    conn = duckdb.connect()
+    got = Panel.from_sql(
+        "SELECT 'a' AS indicator, 243::DECIMAL(5, 0) AS unit, 2024 AS period, 1.5 AS value",
+        conn,
+        h,
+    )
+    assert got.to_records() == [{"indicator": "a", "unit": "243", "period": "2024", "value": 1.5}]
+    with pytest.raises(PanelError) as err:
+        Panel.from_sql(
+            "SELECT 'a' AS indicator, '26' AS unit, DATE '2024-06-01' AS period, 1 AS value",
+            conn,
+            h,
+        )
+    assert problems(err) == [(0, "period", "bad_period")]
+    assert "not a period: '2024-06-01'" in str(err.value)
     conn.close()
 
 

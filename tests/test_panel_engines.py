@@ -94,10 +94,18 @@ class TestArrowEngine:
         assert calls[0] is not None
         assert panel.value("cnt", "243", "2024") == 5.0
 
+    def test_a_quoted_header_is_still_plain(self, tmp_path: Path) -> None:
+        """pyarrow's own writer quotes the header: such a file is read by pyarrow."""
+        path = tmp_path / "obs.csv"
+        path.write_text('"indicator","unit","period","value"\ncnt,243,2024,5\n', encoding="utf-8")
+        assert _panel_arrow.csv_columns(path) is not None
+        assert _outcome(path, "arrow") == _outcome(path, "numpy")
+
     @pytest.mark.parametrize(
         "text",
         [
             'indicator,unit,period,value\n"cnt",243,2024,5\n',  # a quote
+            '"indicator\n",unit,period,value\ncnt,243,2024,5\n',  # a line end in the header
             "indicator,unit,period,value\n\ncnt,243,2024,5\n",  # an empty line
             "indicator,unit,period,value\r\n\r\ncnt,243,2024,5\r\n",  # an empty CRLF line
             "indicator,unit,period,value\rcnt,243,2024,5\r",  # lone carriage returns

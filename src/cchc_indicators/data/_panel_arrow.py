@@ -51,7 +51,13 @@ def _plain_header(path: Path) -> list[str] | None:
             if fh.seek(0, 2) == 0:
                 return None
             with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                if mm.find(b'"') >= 0 or mm.find(b"\n\n") >= 0 or mm.find(b"\n\r\n") >= 0:
+                end = mm.find(b"\n")
+                first = mm[: end if end >= 0 else len(mm)]
+                body = end + 1 if end >= 0 else len(mm)
+                # a quoted header is read by the csv module below; a quote in the body is not
+                if mm.find(b'"', body) >= 0 or b"\r" in first.rstrip(b"\r"):
+                    return None
+                if mm.find(b"\n\n") >= 0 or mm.find(b"\n\r\n") >= 0:
                     return None
                 if mm[:1] in (b"\n", b"\r") or mm[:4] in (b"\xef\xbb\xbf\n", b"\xef\xbb\xbf\r"):
                     return None
@@ -62,8 +68,6 @@ def _plain_header(path: Path) -> list[str] | None:
                     del b
                     if lone.any():
                         return None
-                end = mm.find(b"\n")
-                first = mm[: end if end >= 0 else len(mm)]
     except (OSError, ValueError):
         return None  # the whole-array reader says what is wrong with the file
     try:

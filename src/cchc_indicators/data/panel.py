@@ -937,7 +937,7 @@ class Panel:
     ) -> Panel:
         """Read long observations from the result of a SQL query.
 
-        ``connection`` is any DB-API 2.0 connection (:func:`sqlite3.connect`,
+        ``connection`` is any DB-API 2.0 connection (``sqlite3.connect``,
         ``psycopg.connect``, DuckDB, ...) or an ADBC connection. The query's
         columns are those of :meth:`from_parquet`: ``indicator``, ``unit`` and
         ``period`` (text or integers), then ``value`` and/or ``numerator`` and

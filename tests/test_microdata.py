@@ -485,3 +485,15 @@ def test_from_csv(h: Hierarchy, tmp_path: Path) -> None:
     assert got.data_of("online_share").row[h.position("08707"), 0] == 2  # the spreadsheet row
     with pytest.raises(PanelError, match="missing column"):
         Microdata.from_csv(f, h, unit="unit", period="day", fields=[])
+
+
+def test_vietnamese_categories(h: Hierarchy) -> None:
+    channel = np.array(["Cổng", "Bưu điện", "Cổng dịch vụ công quốc gia", "Cổng", ""])
+    md = Microdata(h, unit=["08707"] * 5, period=[2024] * 5, fields={"channel": channel})
+    assert md.categories("channel") == ("Bưu điện", "Cổng", "Cổng dịch vụ công quốc gia")
+    p = md.to_panel({"c": Count(("channel", "Cổng"))})
+    assert cells(p, "c") == {("08707", "2024"): (2.0, 4.0)}
+    short = _factorize_text(np.array(["Cổng", "Bưu", "Cổng"]))  # four characters: two words
+    assert short is not None
+    assert short[0].tolist() == ["Bưu", "Cổng"]
+    assert short[1].tolist() == [1, 0, 1]

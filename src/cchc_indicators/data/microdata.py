@@ -188,7 +188,6 @@ class _Field:
     labels: NDArray[Any]
     codes: NDArray[np.signedinteger[Any]]
     boolean: bool
-    n_missing: int
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -196,17 +195,23 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SLOT_BITS = 22
 
 
-def _words(values: NDArray[Any]) -> NDArray[np.uint64]:
-    """Fixed-width text as rows of 64-bit words holding its bytes exactly (ASCII: one byte a character)."""
+def _words(values: NDArray[Any]) -> NDArray[np.uint64] | None:
+    """Fixed-width text as rows of two 64-bit words holding its bytes exactly; None if longer.
+
+    ASCII and Latin-1 texts take one byte a character (up to 16 characters),
+    others four (up to 4 characters).
+    """
     n = len(values)
     raw = np.ascontiguousarray(values).view(np.uint8).reshape(n, values.dtype.itemsize)
-    if values.dtype.kind == "U" and n:
+    if values.dtype.kind == "U" and raw.shape[1] > 16:
         code_points = np.ascontiguousarray(values).view(np.uint32)
-        if int(code_points.max()) < 256:  # ASCII and Latin-1: one byte a character says it all
-            raw = raw.reshape(n, -1, 4)[:, :, 0]
+        if raw.shape[1] > 64 or int(code_points.max()) >= 256:
+            return None
+        raw = raw.reshape(n, -1, 4)[:, :, 0]  # one byte a character says it all
     width = raw.shape[1]
-    m = max(-(-width // 8), 1)
-    buf = np.zeros((n, 8 * m), dtype=np.uint8)
+    if width > 16:
+        return None
+    buf = np.zeros((n, 16 if width > 8 else 8), dtype=np.uint8)
     buf[:, :width] = raw
     return buf.view(np.uint64)
 
@@ -214,8 +219,8 @@ def _words(values: NDArray[Any]) -> NDArray[np.uint64]:
 def _factorize_text(values: NDArray[Any]) -> tuple[NDArray[Any], IntArray] | None:
     """Distinct texts (sorted) and each row's position among them, by hashing, not sorting, the rows.
 
-    For texts of at most 16 bytes (8 ASCII characters to a word); ``None``
-    for longer ones. Each row's words are folded into a key, the key hashed
+    For texts of at most 16 bytes (see :func:`_words`); ``None`` for longer
+    ones. Each row's words are folded into a key, the key hashed
     into a table of slots; the row last written into a slot owns it, and the
     rows whose words equal their slot owner's are settled. Rows that lost
     their slot to another text (a collision) go round again with another
@@ -225,7 +230,7 @@ def _factorize_text(values: NDArray[Any]) -> tuple[NDArray[Any], IntArray] | Non
     if n == 0 or values.dtype.itemsize == 0:
         return None
     words = _words(values)
-    if words.shape[1] > 2:
+    if words is None:
         return None
     key = words[:, 0].copy()
     for j in range(1, words.shape[1]):
@@ -355,7 +360,7 @@ def _field(values: NDArray[Any], mask: BoolArray | None) -> _Field:
         if mask is not None:
             codes[mask] = -1
         labels = np.array([False, True])
-        return _Field(labels, codes, True, int(np.count_nonzero(codes < 0)))
+        return _Field(labels, codes, True)
     distinct, inverse = _factorised(values)
     if kind in "US":
         missing_d = np.char.str_len(distinct) == 0
@@ -391,7 +396,7 @@ def _field(values: NDArray[Any], mask: BoolArray | None) -> _Field:
     else:
         small = np.int8 if len(labels) < 127 else np.int32
         codes = codes64.astype(small)
-    return _Field(labels, codes, boolean, int(np.count_nonzero(codes < 0)))
+    return _Field(labels, codes, boolean)
 
 
 def _month_of_date(value: object) -> tuple[int, str] | None:
@@ -1028,7 +1033,7 @@ def _build(
             f = _field(distinct, None)
             codes = np.where(inverse >= 0, f.codes.astype(np.int64)[np.maximum(inverse, 0)], -1)
             codes = codes.astype(f.codes.dtype)
-            built[name[6:]] = _Field(f.labels, codes, f.boolean, int(np.count_nonzero(codes < 0)))
+            built[name[6:]] = _Field(f.labels, codes, f.boolean)
         else:
             built[name[6:]] = _field(column.values, column.mask)
     return positions, period_code, months, grains, built
@@ -1103,19 +1108,12 @@ def _periods(
         texts = distinct
 
         def message(i: int) -> str:
-            j = inverse[i]
-            if (
-                j < 0
-                or (mask is not None and mask[i])
-                or _is_missing(texts[j])
-                or str(texts[j]).strip() == ""
-            ):
+            j = int(inverse[i])
+            value = texts[j] if j >= 0 and (mask is None or not mask[i]) else None
+            if _is_missing(value) or str(value).strip() == "":
                 return "no date or period"
-            return (
-                f"not a date or period: {texts[j]!r}"
-                if not isinstance(texts[j], str)
-                else f"not a date or period: {str(texts[j])!r}"
-            )
+            shown = str(value) if isinstance(value, str) else value  # np.str_ shown as text
+            return f"not a date or period: {shown!r}"
 
         problems.add(bad_rows, "bad_period", "period", message)
     return np.maximum(inverse, 0), months, grains

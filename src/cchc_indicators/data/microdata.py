@@ -842,13 +842,14 @@ class Microdata:
         den_lut: NDArray[np.int8],
     ) -> NDArray[np.int64]:
         """Counts per (cell, numerator state, denominator state): states 0 missing, 1 no, 2 yes."""
-        num_codes = self._fields[num_field].codes
-        key = cell * 9
-        key += _states(num_codes, num_lut) * 3
+        state = _states(self._fields[num_field].codes, num_lut)  # int8 throughout: 0 to 8
+        state *= 3
         if den_field is None:
-            key += 2
+            state += 2
         else:
-            key += _states(self._fields[den_field].codes, den_lut)
+            state += _states(self._fields[den_field].codes, den_lut)
+        key = cell * 9
+        key += state
         counts = np.bincount(key, minlength=9 * n_cells)
         return counts.reshape(n_cells, 3, 3)
 
@@ -920,13 +921,12 @@ def _bin_label(b: int, granularity: str) -> str:
     return f"{b // 12 + _EPOCH:04d}-{b % 12 + 1:02d}"
 
 
-def _states(codes: NDArray[np.signedinteger[Any]], lut: NDArray[np.int8]) -> IntArray:
+def _states(codes: NDArray[np.signedinteger[Any]], lut: NDArray[np.int8]) -> NDArray[np.int8]:
     """Each row's state (0 missing, 1 no, 2 yes) through a table indexed by code + 1."""
     if codes.dtype == np.int8 and np.array_equal(lut, [0, 1, 2]):  # a boolean field as it is
-        out: IntArray = codes.astype(np.int64)
-        out += 1
+        out: NDArray[np.int8] = codes + np.int8(1)
         return out
-    return lut.take(codes.astype(np.intp) + 1).astype(np.int64)
+    return lut.take(codes.astype(np.intp) + 1)
 
 
 def _luts(

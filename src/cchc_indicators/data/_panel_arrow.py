@@ -35,6 +35,17 @@ _KEY_COLUMNS = ("indicator", "unit", "period")
 _NUMBER_COLUMNS = ("value", "numerator", "denominator", "weight")
 
 
+def _arrow() -> tuple[Any, Any]:
+    """pyarrow and its Parquet module, or an ImportError saying which extra to install."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        msg = "this needs pyarrow: pip install 'cchc-indicators[arrow]'"
+        raise ImportError(msg) from exc
+    return pa, pq
+
+
 def have_pyarrow() -> bool:
     """Whether pyarrow (the ``arrow`` extra) can be imported."""
     try:
@@ -191,8 +202,6 @@ def frame_table(frame: Any, func: str) -> Any:
     ArgumentTypeError
         If ``frame`` is not a data frame.
     """
-    from cchc_indicators.data.panel import _arrow
-
     pa, _ = _arrow()
     if isinstance(frame, pa.Table):
         return frame

@@ -60,7 +60,7 @@ from cchc_indicators.core._loading import as_records, file_problem
 from cchc_indicators.core._periods import GRANULARITIES, granularity, normalise_period
 from cchc_indicators.core.errors import PanelError, Problem, UnknownIndicatorError
 from cchc_indicators.core.indicators import Indicator
-from cchc_indicators.data._panel_arrow import have_pyarrow, table_columns
+from cchc_indicators.data._panel_arrow import _arrow, have_pyarrow, table_columns
 from cchc_indicators.data._panel_data import IndicatorData
 from cchc_indicators.data._panel_read import (
     _array_columns,
@@ -1188,17 +1188,6 @@ def _csv_engine(engine: object) -> bool:
     if engine == "arrow":
         _arrow()
     return engine != "numpy" and have_pyarrow()
-
-
-def _arrow() -> tuple[Any, Any]:
-    """pyarrow and its Parquet module, or an ImportError saying which extra to install."""
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        msg = "this needs pyarrow: pip install 'cchc-indicators[arrow]'"
-        raise ImportError(msg) from exc
-    return pa, pq
 
 
 def _frame_of_records(

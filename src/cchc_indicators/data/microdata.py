@@ -191,8 +191,10 @@ class _Field:
 
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-#: Hash slots (2**bits) of the text factoriser: a table of 32 MB, refilled per collision round.
+#: At most 2**bits hash slots in the text factoriser (a table of 32 MB).
 _SLOT_BITS = 22
+#: Rows whose distinct texts are counted to size the hash table.
+_SAMPLE = 1 << 16
 
 
 def _words(values: NDArray[Any]) -> NDArray[np.uint64] | None:
@@ -236,31 +238,35 @@ def _factorize_text(values: NDArray[Any]) -> tuple[NDArray[Any], IntArray] | Non
     for j in range(1, words.shape[1]):
         key *= _MIX
         key ^= words[:, j]
-    rows = np.arange(n, dtype=np.int64)
+    # a table about four times the number of distinct texts (estimated on a sample) stays in cache
+    sample = len(np.unique(key[:_SAMPLE]))
+    bits = (
+        _SLOT_BITS if sample > _SAMPLE // 2 else min(max((4 * sample).bit_length(), 10), _SLOT_BITS)
+    )
     group = np.empty(n, dtype=np.int64)
     firsts: list[IntArray] = []
     found = 0
     seed = np.uint64(0)
-    bits = min(max(int(n).bit_length() + 2, 10), _SLOT_BITS)  # at least 4 slots a row, up to 4 M
-    size = 1 << bits
-    slot_row = np.empty(size, dtype=np.int64)
-    while rows.size:
-        k = key[rows] if len(firsts) else key
-        slot = ((k ^ seed) * _MIX >> np.uint64(64 - bits)).astype(np.intp)
-        slot_row[slot] = rows
-        owner = slot_row[slot]
-        won = (
-            (words[owner] == words[rows]).all(axis=1)
-            if words.shape[1] > 1
-            else words[owner, 0] == words[rows, 0]
-        )
+    rows: IntArray | None = None  # the rows not settled yet (None: all of them)
+    while rows is None or rows.size:
+        size = 1 << bits
+        k = key if rows is None else key[rows]
+        slot = k ^ seed
+        slot *= _MIX
+        slot >>= np.uint64(64 - bits)
+        at = slot.astype(np.intp)
+        here = np.arange(n, dtype=np.int64) if rows is None else rows
+        slot_row = np.empty(size, dtype=np.int64)
+        slot_row[at] = here
+        owner = slot_row[at]
+        won = key[owner] == k if words.shape[1] == 1 else (words[owner] == words[here]).all(axis=1)
         used = np.zeros(size, dtype=bool)
-        used[slot[won]] = True
+        used[at[won]] = True
         number = np.cumsum(used) - 1 + found
-        group[rows[won]] = number[slot[won]]
+        group[here[won]] = number[at[won]]
         firsts.append(slot_row[np.flatnonzero(used)])
         found += int(used.sum())
-        rows = rows[~won]
+        rows = here[~won]
         seed = np.uint64((int(seed) + 0x632BE59BD9B4E019) % (1 << 64))  # another hash
     first = np.concatenate(firsts)
     distinct = values[first]

@@ -60,6 +60,7 @@ class IndicatorData:
     row: IntArray = attrs.field(converter=_readonly, eq=ARRAY_EQ)
     any_value: bool = attrs.field(init=False, eq=False, repr=False)
     any_bare_value: bool = attrs.field(init=False, eq=False, repr=False)
+    _memo: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if np.any((self.denominator == 0) & (self.numerator > 0)):
@@ -92,6 +93,66 @@ class IndicatorData:
         [[True], [False], [False]]
         """
         out: BoolArray = ~np.isnan(self.value) & np.isnan(self.denominator)
+        return out
+
+    @property
+    def support(self) -> IntArray:
+        """The flat numbers (row-major, ``unit * n_periods + period``) of the cells holding anything.
+
+        A cell holds something when it has a source row or any number; every
+        other cell is NaN throughout. Computed once and cached (the arrays are
+        read-only), in increasing order.
+
+        Examples
+        --------
+        >>> d = IndicatorData(
+        ...     value=[[np.nan, 7.0], [np.nan, np.nan]], numerator=[[3.0, np.nan], [np.nan, np.nan]],
+        ...     denominator=[[4.0, np.nan], [np.nan, np.nan]], weight=np.full((2, 2), np.nan),
+        ...     row=[[0, 1], [-1, -1]],
+        ... )
+        >>> d.support.tolist()
+        [0, 1]
+        """
+        if "support" not in self._memo:
+            held = self.row >= 0
+            for arr in (self.value, self.numerator, self.denominator, self.weight):
+                held |= ~np.isnan(arr)
+            cells = np.flatnonzero(held)
+            cells.flags.writeable = False
+            self._memo["support"] = cells
+        out: IntArray = self._memo["support"]
+        return out
+
+    def gathered(self) -> IndicatorData:
+        """The cells of :attr:`support` alone, as arrays of shape (cells, 1); cached.
+
+        Cell by cell, every array and :meth:`values` equal those of the dense
+        arrays at the same cells.
+
+        Examples
+        --------
+        >>> d = IndicatorData(
+        ...     value=[[np.nan, 7.0], [np.nan, np.nan]], numerator=[[3.0, np.nan], [np.nan, np.nan]],
+        ...     denominator=[[4.0, np.nan], [np.nan, np.nan]], weight=np.full((2, 2), np.nan),
+        ...     row=[[0, 1], [-1, -1]],
+        ... )
+        >>> d.gathered().values(100).tolist()
+        [[75.0], [7.0]]
+        """
+        if "gathered" not in self._memo:
+            cells = self.support
+
+            def take(a: NDArray[Any]) -> NDArray[Any]:
+                return a.ravel()[cells][:, None]
+
+            self._memo["gathered"] = IndicatorData(
+                take(self.value),
+                take(self.numerator),
+                take(self.denominator),
+                take(self.weight),
+                take(self.row),
+            )
+        out: IndicatorData = self._memo["gathered"]
         return out
 
     @classmethod

@@ -17,10 +17,8 @@ from cchc_indicators.core.rules import Combine, Rule
 from cchc_indicators.core.scopes import Scope, own, territory, tier
 from cchc_indicators.data.panel import Panel, _pandas
 from cchc_indicators.engine._result import PROVENANCE, _records, _table
-
-# The survey statistics pool their states the same way: re-exported explicitly.
-from cchc_indicators.engine._state import _by_scope as _by_scope
 from cchc_indicators.engine._state import (
+    Sparse,
     _combine_table,
     _empty,
     _finalize,
@@ -28,8 +26,11 @@ from cchc_indicators.engine._state import (
     _provenance,
     _reasons,
     _resolve,
-    _scope_fields,
+    _scope_state,
 )
+
+# The survey statistics pool their states the same way: re-exported explicitly.
+from cchc_indicators.engine._state import _by_scope as _by_scope
 from cchc_indicators.units.hierarchy import Hierarchy
 
 __all__ = [
@@ -101,6 +102,12 @@ class RollupState:
     hierarchy: Hierarchy
     periods: tuple[str, ...]
     fields: Mapping[str, FloatArray]
+    # Where the state may hold data when it was computed on the sparse path, with the
+    # very fields it was computed for: a state made with other fields (merge, evolve)
+    # does not match and is finalised densely.
+    _sparse: tuple[Mapping[str, FloatArray], Sparse] | None = attrs.field(
+        default=None, kw_only=True, repr=False
+    )
 
     def merge(self, other: RollupState) -> RollupState:
         """Combine with the state of another chunk of observations.
@@ -212,8 +219,9 @@ class RollupState:
         ):
             msg = f"min_coverage is a share between 0 and 1, got {min_coverage!r}"
             raise DefinitionError(msg)
+        sparse = self._sparse[1] if self._sparse and self._sparse[0] is self.fields else None
         value, sizes, overflow = _finalize(
-            self.indicator, self.rule, self.scope, self.hierarchy, self.fields, min_coverage
+            self.indicator, self.rule, self.scope, self.hierarchy, self.fields, min_coverage, sparse
         )
         return Rollup(
             indicator=self.indicator,
@@ -264,8 +272,16 @@ def rollup_state(
     if the_scope.level is not None:
         h.level_number(the_scope.level)  # raises UnknownLevelError
     the_rule = None if the_scope.kind == "own" else (ind.check_rule(rule) if rule else ind.rule)
-    fields = _scope_fields(panel, ind, the_rule, the_scope)
-    return RollupState(ind, the_rule, the_scope, h, panel.periods, fields)
+    fields, sparse = _scope_state(panel, ind, the_rule, the_scope)
+    return RollupState(
+        ind,
+        the_rule,
+        the_scope,
+        h,
+        panel.periods,
+        fields,
+        sparse=None if sparse is None else (fields, sparse),
+    )
 
 
 def rollup(

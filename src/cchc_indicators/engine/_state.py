@@ -28,17 +28,38 @@ from cchc_indicators.core.rules import (
     REASON_OK,
     REASON_OVERFLOW,
     REASON_ZERO_DENOMINATOR,
+    AllTrue,
+    AnyTrue,
     Cells,
     Combine,
+    Max,
+    Mean,
+    Min,
+    RatioOfSums,
     Rule,
+    ShareMeeting,
+    Sum,
+    WeightedMean,
 )
 from cchc_indicators.core.scopes import Scope
-from cchc_indicators.data.panel import Panel
+from cchc_indicators.data.panel import IndicatorData, Panel
 from cchc_indicators.units.hierarchy import Hierarchy
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 State = dict[str, FloatArray]
+#: Where a sparse state may hold data: every cell of the first units, and flat cells below
+#: (the bottom level's), with the states of those cells (one 1-D array per field).
+Sparse = tuple[int, IntArray, State]
+
+#: Below this share of a panel's cells (units x periods) holding data, an
+#: indicator is rolled up from those cells alone (see :func:`_sparse_scope_state`).
+SPARSE_DENSITY = 0.3
+
+#: The rules known to work cell by cell, with the identity and NaN where there is no data.
+_SPARSE_RULES: frozenset[type[Rule]] = frozenset(
+    (AllTrue, AnyTrue, Max, Mean, Min, RatioOfSums, ShareMeeting, Sum, WeightedMean)
+)
 
 #: Provenance codes (indices into :data:`cchc_indicators.engine.PROVENANCE`).
 _MISSING, _OBSERVED, _DERIVED = 0, 1, 2
@@ -68,14 +89,26 @@ def _flat_index(h: Hierarchy, level: int, n_periods: int) -> IntArray:
     return h.memo(("flat_index", level, n_periods), compute)
 
 
-def _pool(state: State, combine: Mapping[str, Combine], idx: IntArray, size: int) -> State:
+def _pool(
+    state: State,
+    combine: Mapping[str, Combine],
+    idx: IntArray,
+    size: int,
+    n_periods: int | None = None,
+) -> State:
     """Pool the rows of ``state`` into ``size`` parents; ``idx`` is from :func:`_flat_index`.
 
     A ``wide_add`` field is added plainly; only if a sum leaves the plain range
     (see :mod:`cchc_indicators.core._wide`) is it pooled again with exponents, and
     the result then holds the field's exponent array too.
+
+    ``state`` may also hold only some cells, flattened (any shape), with ``idx``
+    their parent cells and ``n_periods`` given: the cells left out must hold the
+    identity of each field (0, ``±inf``), and they change nothing (adding 0 to a
+    sum, or pooling it in the exponent form, is exact).
     """
-    n_periods = state[next(iter(combine))].shape[1]
+    if n_periods is None:
+        n_periods = state[next(iter(combine))].shape[1]
     cells = size * n_periods
     out: State = {}
     for name, op in combine.items():
@@ -137,35 +170,50 @@ def _put_rows(state: State, rows: slice, part: State) -> None:
             arr[rows] = 0.0
 
 
+def _bottom(h: Hierarchy, scope: Scope) -> int:
+    """The level whose units' own states a ``territory`` or ``tier`` scope starts pooling from."""
+    if scope.kind == "territory":
+        return len(h.levels) - 1
+    assert scope.level is not None
+    return h.level_number(scope.level)
+
+
 def _by_scope(
-    unit_state: State, combine: Mapping[str, Combine], h: Hierarchy, scope: Scope
+    unit_state: State,
+    combine: Mapping[str, Combine],
+    h: Hierarchy,
+    scope: Scope,
+    first: State | None = None,
 ) -> State:
     """Turn per-unit states into scope states, one level at a time, bottom up, in place.
 
     ``unit_state`` must hold fresh arrays (a rule's ``init`` makes new ones):
     the rows of each level are overwritten with the pooled states (and
     exponent arrays of ``wide_add`` fields are added when a sum needs them).
+
+    ``first``, when given, is the first pooling already done (the states of
+    the bottom level pooled into the level above, as :func:`_pool` returns
+    them); the rows below a ``tier`` level must then hold the identity already.
     """
     if scope.kind == "own":
         return unit_state
-    if scope.kind == "territory":
-        start = len(h.levels) - 2
-    else:
-        assert scope.level is not None
-        t = h.level_number(scope.level)
-        below = h.level_slice(t).stop
+    start = _bottom(h, scope) - 1
+    if scope.kind == "tier" and first is None:
+        below = h.level_slice(start + 1).stop
         for name, arr in unit_state.items():
             arr[below:] = _identity(combine.get(name, "add"))  # exponent arrays: 0
-        start = t - 1
     n_periods = next(iter(unit_state.values())).shape[1]
     for k in range(start, -1, -1):
         child, here = h.level_slice(k + 1), h.level_slice(k)
-        pooled = _pool(
-            {name: arr[child] for name, arr in unit_state.items()},
-            combine,
-            _flat_index(h, k + 1, n_periods),
-            h.level_size(k),
-        )
+        if first is not None and k == start:
+            pooled = first
+        else:
+            pooled = _pool(
+                {name: arr[child] for name, arr in unit_state.items()},
+                combine,
+                _flat_index(h, k + 1, n_periods),
+                h.level_size(k),
+            )
         if scope.kind == "territory":
             pooled = _merged({name: arr[here] for name, arr in unit_state.items()}, pooled, combine)
         _put_rows(unit_state, here, pooled)
@@ -265,6 +313,20 @@ def _scope_fields(panel: Panel, ind: Indicator, rule: Rule | None, scope: Scope)
     Without a rule (the ``own`` scope) the state is the unit's own value, whether it
     is undefined (0 of 0) and whether there is one (``n``).
     """
+    return _scope_state(panel, ind, rule, scope)[0]
+
+
+def _scope_state(
+    panel: Panel, ind: Indicator, rule: Rule | None, scope: Scope
+) -> tuple[State, Sparse | None]:
+    """:func:`_scope_fields`, and where the state may differ from the identity if it is sparse.
+
+    The second item is ``None`` when the dense path was taken; otherwise
+    ``(rows, cells, own)`` for :func:`_finalize`: every cell of the first ``rows``
+    units, and the flat ``cells`` below them, are the only ones whose state may
+    hold data (the rest hold the identity, and ``n`` is 0 there); ``own`` holds
+    the states of ``cells``.
+    """
     data = panel.data_of(ind.code)
     scale = ind.measure.scale if ind.measure.kind == "ratio" else 1.0
     if rule is None:
@@ -275,13 +337,69 @@ def _scope_fields(panel: Panel, ind: Indicator, rule: Rule | None, scope: Scope)
             "value": np.where(observed & ~undefined, values, 0.0),
             "undefined": undefined.astype(np.float64),
             "n": observed.astype(np.float64),
-        }
+        }, None
     if rule.needs_parts and data.any_bare_value:
         _require_parts(panel, data.bare_value, ind, rule, scope)
+    if _is_sparse(data, rule, scope):
+        return _sparse_scope_state(data, rule, scope, panel.hierarchy, scale)
     cells = Cells(lambda: data.values(scale), data.numerator, data.denominator, data.weight)
     fields, has = rule.init(cells)
     fields["n"] = has.astype(np.float64)
-    return _by_scope(fields, _combine_table(rule), panel.hierarchy, scope)
+    return _by_scope(fields, _combine_table(rule), panel.hierarchy, scope), None
+
+
+def _is_sparse(data: IndicatorData, rule: Rule, scope: Scope) -> bool:
+    """Whether to take the sparse path: a built-in rule, a pooling scope, few cells with data."""
+    size = data.row.size
+    return (
+        type(rule) in _SPARSE_RULES
+        and scope.kind != "own"
+        and size > 0
+        and len(data.support) < SPARSE_DENSITY * size
+    )
+
+
+def _sparse_scope_state(
+    data: IndicatorData, rule: Rule, scope: Scope, h: Hierarchy, scale: float | None
+) -> tuple[State, Sparse]:
+    """:func:`_scope_state` visiting only the cells with data on the bottom level.
+
+    The rule's ``init`` runs on the cells of :attr:`IndicatorData.support` alone
+    (it works cell by cell, and its whole-array checks see the same non-identity
+    cells); the dense arrays hold the identity elsewhere. The bottom level is
+    pooled from those cells; the levels above, far fewer, as on the dense path.
+    """
+    n_units, n_periods = data.row.shape
+    support = data.support
+    g = data.gathered()
+    fields, has = rule.init(Cells(lambda: g.values(scale), g.numerator, g.denominator, g.weight))
+    fields["n"] = has.astype(np.float64)
+    combine = _combine_table(rule)
+    t = _bottom(h, scope)
+    bottom = h.level_slice(t)
+    lo, hi = (
+        int(i)
+        for i in np.searchsorted(support, [bottom.start * n_periods, bottom.stop * n_periods])
+    )
+    # the cells below the bottom level (a tier's) are left out: they hold the identity.
+    # One block for all fields: fewer pages to fault in (large blocks get huge pages).
+    kept = support[:hi]
+    block = np.zeros((len(fields), n_units * n_periods))
+    unit_state: State = {}
+    for dense, (name, arr) in zip(block, fields.items(), strict=True):
+        identity = _identity(combine.get(name, "add"))  # exponent arrays: 0
+        if identity != 0:
+            dense.fill(identity)
+        dense[kept] = arr.ravel()[:hi]
+        unit_state[name] = dense.reshape(n_units, n_periods)
+    cells = support[lo:hi]
+    part = {name: arr.ravel()[lo:hi] for name, arr in fields.items()}
+    first = None
+    if t > 0:
+        idx = _flat_index(h, t, n_periods)[cells - bottom.start * n_periods]
+        first = _pool(part, combine, idx, h.level_size(t - 1), n_periods)
+    # the bottom level is not pooled into: its cells keep their own states (``part``)
+    return _by_scope(unit_state, combine, h, scope, first), (bottom.start, cells, part)
 
 
 def _finalize(
@@ -291,32 +409,87 @@ def _finalize(
     h: Hierarchy,
     fields: Mapping[str, FloatArray],
     min_coverage: float,
+    sparse: Sparse | None = None,
 ) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
     """The values of a state, how many units each scope holds, and where a value overflowed.
 
     A value is NaN below ``min_coverage``, and NaN where it lies beyond the
     float range (the rule gave ``±inf``): the third array marks those cells,
     reported with the reason ``overflow``.
+
+    ``sparse``, from :func:`_scope_state`, limits the rule's ``finalize`` to the
+    cells that may hold data (a built-in rule gives NaN where ``n`` is 0).
     """
     n = fields["n"]
     sizes = _scope_sizes(h, scope)
     measure = ind.measure
     scale = measure.scale if measure.kind == "ratio" and measure.scale else 1.0
-    if rule is None:
-        if np.any(n > 1):
-            msg = (
-                "the merged chunks hold the same observation twice; chunks must partition the rows"
-            )
-            raise IncompatibleStatesError(msg)
-        value = np.where((n == 1) & (fields["undefined"] == 0), fields["value"], np.nan)
+    few = (
+        None
+        if rule is None or sparse is None
+        else _sparse_values(rule, fields, sizes, scale, sparse)
+    )
+    if few is not None:
+        value, overflow = few
     else:
-        value = rule.finalize(dict(fields), n, sizes[:, None], scale)
-    overflow = np.isinf(value)
+        if rule is None:
+            if np.any(n > 1):
+                msg = (
+                    "the merged chunks hold the same observation twice; "
+                    "chunks must partition the rows"
+                )
+                raise IncompatibleStatesError(msg)
+            value = np.where((n == 1) & (fields["undefined"] == 0), fields["value"], np.nan)
+        else:
+            value = rule.finalize(dict(fields), n, sizes[:, None], scale)
+        overflow = np.isinf(value)
     if overflow.any():
         value = np.where(overflow, np.nan, value)
     if min_coverage > 0:
         value[_short_of(n, sizes, min_coverage)] = np.nan
     return value, sizes, overflow
+
+
+def _sparse_values(
+    rule: Rule, fields: Mapping[str, FloatArray], sizes: FloatArray, scale: float, sparse: Sparse
+) -> tuple[FloatArray, NDArray[np.bool_]] | None:
+    """``rule.finalize`` on the first ``rows`` units and the ``cells`` of ``sparse`` alone.
+
+    Returns the values and where they are infinite (as ``numpy.isinf`` of the values).
+
+    Every other cell holds the identity state with ``n`` 0, in a scope of one
+    unit (its own, on the bottom level) or none (below a tier): it gets the
+    value the rule gives such a cell, the same bits as ``finalize`` on every
+    cell would give (a NaN, whose sign depends on how the rule makes it).
+    ``None`` if that value depends on the size of the scope (then finalise densely).
+    """
+    rows, cells, own = sparse
+    n_units, n_periods = fields["n"].shape
+    combine = _combine_table(rule)
+    probe = {name: np.full((2, 1), _identity(combine.get(name, "add"))) for name in fields}
+    empty = rule.finalize(probe, probe["n"], np.array([[0.0], [1.0]]), scale)
+    if (
+        empty.shape != (2, 1)
+        or empty.dtype != np.float64
+        or empty[0].tobytes() != empty[1].tobytes()
+    ):
+        return None
+    out = np.full(n_units * n_periods, empty[0, 0])
+    overflow = np.full(n_units * n_periods, np.isinf(empty[0, 0]))
+    if rows:
+        top = {name: arr[:rows] for name, arr in fields.items()}
+        got = rule.finalize(top, top["n"], sizes[:rows, None], scale).ravel()
+        out[: rows * n_periods] = got
+        overflow[: rows * n_periods] = np.isinf(got)
+    if len(cells):
+        zeros = np.zeros(len(cells))  # an exponent array added above the bottom level
+        part = {name: own.get(name, zeros)[:, None] for name in fields}
+        n_scope = sizes[cells // n_periods][:, None]
+        got = rule.finalize(part, part["n"], n_scope, scale).ravel()
+        out[cells] = got
+        overflow[cells] = np.isinf(got)
+    shape = (n_units, n_periods)
+    return out.reshape(shape), overflow.reshape(shape)
 
 
 def _reasons(

@@ -297,6 +297,14 @@ def test_text_factoriser_resolves_hash_collisions() -> None:
     assert np.array_equal(got[0][got[1]], values)
     assert len(got[0]) == 30_000
     assert _factorize_text(np.array(["a" * 17])) is None  # longer texts: the sorting factoriser
+    # a sample of one text before 50,000 others: the table grows round by round
+    skewed = np.concatenate(
+        [np.full(70_000, "aaaa"), np.array([f"{c:07d}" for c in range(50_000)])]
+    )
+    got = _factorize_text(skewed)
+    assert got is not None
+    assert np.array_equal(got[0][got[1]], skewed)
+    assert len(got[0]) == 50_001
 
 
 # --------------------------------------------------------------------------- rolls up

@@ -218,6 +218,18 @@ def _words(values: NDArray[Any]) -> NDArray[np.uint64] | None:
     return buf.view(np.uint64)
 
 
+def _table_bits(sample: NDArray[np.uint64], least: int) -> int:
+    """Hash table size (bits) for about four slots a distinct key, estimated on a sample.
+
+    A table that fits the distinct keys stays in cache; a sample that is
+    nearly all distinct asks for the largest table.
+    """
+    distinct = len(np.unique(sample))
+    if distinct > _SAMPLE // 2:
+        return _SLOT_BITS
+    return min(max((4 * distinct).bit_length(), 10, least), _SLOT_BITS)
+
+
 def _factorize_text(values: NDArray[Any]) -> tuple[NDArray[Any], IntArray] | None:
     """Distinct texts (sorted) and each row's position among them, by hashing, not sorting, the rows.
 
@@ -238,11 +250,7 @@ def _factorize_text(values: NDArray[Any]) -> tuple[NDArray[Any], IntArray] | Non
     for j in range(1, words.shape[1]):
         key *= _MIX
         key ^= words[:, j]
-    # a table about four times the number of distinct texts (estimated on a sample) stays in cache
-    sample = len(np.unique(key[:_SAMPLE]))
-    bits = (
-        _SLOT_BITS if sample > _SAMPLE // 2 else min(max((4 * sample).bit_length(), 10), _SLOT_BITS)
-    )
+    bits = _table_bits(key[:_SAMPLE], 0)
     group = np.empty(n, dtype=np.int64)
     firsts: list[IntArray] = []
     found = 0
@@ -267,6 +275,7 @@ def _factorize_text(values: NDArray[Any]) -> tuple[NDArray[Any], IntArray] | Non
         firsts.append(slot_row[np.flatnonzero(used)])
         found += int(used.sum())
         rows = here[~won]
+        bits = _table_bits(key[rows[:_SAMPLE]], bits + 1)  # if a sample misled: grow
         seed = np.uint64((int(seed) + 0x632BE59BD9B4E019) % (1 << 64))  # another hash
     first = np.concatenate(firsts)
     distinct = values[first]

@@ -7,6 +7,7 @@ own cluster with a per-worker memory limit.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -491,34 +492,42 @@ def _write_national(folder: Path, files: int) -> tuple[Hierarchy, int]:
 
 
 def test_data_larger_than_a_workers_memory(tmp_path: Path) -> None:
-    """40 Parquet partitions, 4.8 M rows, about 400 MB in memory, through workers limited to 300 MB.
+    """48 Parquet partitions, 5.8 M rows, about 500 MB in memory, through workers limited to 400 MB.
 
     Each file holds one indicator for the 10,051 communes of the 2024
     national list x 12 months (120,612 rows, about 10 MB as a pandas frame).
-    The nanny restarts a worker whose memory passes 95 % of its limit, so
-    the roll-up succeeds only if partitions stream through the workers. The
-    limit is 300 MB, not less: a worker's Python, pandas, pyarrow, Dask and
-    this library take about 160 MB before it reads any data. About 25 s.
+    The nanny restarts a worker whose memory passes 95 % of its limit (a
+    worker that dies four times fails the roll-up), so the roll-up succeeds
+    only if partitions stream through the workers; spilling and pausing are
+    off, as they would only hide or stall that. The limit is 400 MB, not
+    less: a worker's Python, pandas, pyarrow, Dask and this library take
+    160-240 MB before it reads any data. About 30 s.
     """
     started = time.perf_counter()
-    h, n_rows = _write_national(tmp_path, 40)
+    h, n_rows = _write_national(tmp_path, 48)
     ddf = dd.read_parquet(tmp_path)
     ind = Indicator("work_files_processed_online_07", "Hồ sơ xử lý trực tuyến")
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        memory_limit="300MB",
-        dashboard_address=None,
-    )
+    quiet = {f"distributed.worker.memory.{k}": False for k in ("target", "spill", "pause")}
+    with dask.config.set(quiet):
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit="400MB",
+            dashboard_address=None,
+        )
     with cluster, distributed.Client(cluster) as c:
         limit = min(w["memory_limit"] for w in c.scheduler_info()["workers"].values())
+        pids = sorted(c.run(os.getpid).values())
         in_memory = int(ddf.memory_usage(deep=True).sum().compute())
         got = cd.rollup(ddf, h, ind, scope="tier:commune", rule="share_meeting(>= 60)")
         every = cd.rollup(ddf, h, ind, scope="territory")
-    assert limit == 300_000_000
+        rss = c.run(lambda: __import__("psutil").Process().memory_info().rss)
+        print(f"worker memory after the roll-ups: {sorted(rss.values())}, data {in_memory}")
+        assert sorted(c.run(os.getpid).values()) == pids  # no worker was restarted
+    assert limit == 400_000_000
     assert in_memory > limit
-    assert n_rows == 40 * 10051 * 12
+    assert n_rows == 48 * 10051 * 12
     whole = pq.read_table(tmp_path)
     panel = Panel.from_frame(whole, h)
     assert_rollup_equal(

@@ -246,12 +246,12 @@ def _factorize_text(values: NDArray[Any]) -> tuple[NDArray[Any], IntArray] | Non
     words = _words(values)
     if words is None:
         return None
-    key = words[:, 0].copy()
-    for j in range(1, words.shape[1]):
-        key *= _MIX
-        key ^= words[:, j]
+    key = words[:, 0]  # a view for one word; folded into a new array for two
+    if words.shape[1] > 1:
+        key = key * _MIX
+        key ^= words[:, 1]
     bits = _table_bits(key[:_SAMPLE], 0)
-    group = np.empty(n, dtype=np.int64)
+    group = np.empty(0, dtype=np.int64)  # filled once a round leaves rows unsettled
     firsts: list[IntArray] = []
     found = 0
     seed = np.uint64(0)
@@ -262,16 +262,23 @@ def _factorize_text(values: NDArray[Any]) -> tuple[NDArray[Any], IntArray] | Non
         slot = k ^ seed
         slot *= _MIX
         slot >>= np.uint64(64 - bits)
-        at = slot.astype(np.intp)
+        at = slot.view(np.int64)  # below 2**bits: the same numbers
         here = np.arange(n, dtype=np.int64) if rows is None else rows
         slot_row = np.empty(size, dtype=np.int64)
         slot_row[at] = here
         owner = slot_row[at]
         won = key[owner] == k if words.shape[1] == 1 else (words[owner] == words[here]).all(axis=1)
+        settled = bool(won.all())
+        at_won = at if settled else at[won]
         used = np.zeros(size, dtype=bool)
-        used[at[won]] = True
+        used[at_won] = True
         number = np.cumsum(used) - 1 + found
-        group[here[won]] = number[at[won]]
+        if rows is None and settled:  # no collision: every row numbered at once
+            group = number[at]
+        else:
+            if not group.size:
+                group = np.empty(n, dtype=np.int64)
+            group[here if settled else here[won]] = number[at_won]
         firsts.append(slot_row[np.flatnonzero(used)])
         found += int(used.sum())
         rows = here[~won]

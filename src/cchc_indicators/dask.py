@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -59,7 +59,10 @@ from cchc_indicators.data.panel import IndicatorData, Panel
 from cchc_indicators.engine import Rollup, RollupState, rollup_state
 from cchc_indicators.units.hierarchy import Hierarchy
 
-__all__ = ["rollup", "rollup_all"]
+if TYPE_CHECKING:  # pragma: no cover - for annotations only
+    from cchc_indicators.data.microdata import Count
+
+__all__ = ["rollup", "rollup_all", "rollup_microdata"]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -68,6 +71,8 @@ BoolArray = NDArray[np.bool_]
 _COLUMNS = ("indicator", "unit", "period", "value", "numerator", "denominator", "weight")
 _FIRST_ROW = re.compile(r"first given in row (\d+)$")
 _MORE = re.compile(r"^\.\.\. (\d+) more problems not listed$")
+#: A dossier's place: partition << _ROW_BITS | row in the partition.
+_ROW_BITS = 40
 
 
 # ---------------------------------------------------------------------- public functions
@@ -271,6 +276,158 @@ def rollup_all(
     )
 
 
+def rollup_microdata(
+    frame: Any,
+    hierarchy: Hierarchy,
+    definitions: Mapping[str, Count],
+    indicators: Iterable[Indicator] | Mapping[str, Indicator],
+    *,
+    unit: str,
+    period: str,
+    fields: Iterable[str],
+    granularity: str | None = None,
+    zeros: bool = False,
+    scope: Scope | str = "territory",
+    rule: Rule | str | None = None,
+    min_coverage: float = 0.0,
+    split_every: int = 8,
+    source: str = "<frame>",
+) -> dict[str, Rollup]:
+    """Count dossier-level records of a Dask DataFrame, then roll every definition up.
+
+    Each partition is read by :meth:`Microdata.from_frame
+    <cchc_indicators.data.microdata.Microdata.from_frame>` and counted by
+    :meth:`Microdata.to_panel <cchc_indicators.data.microdata.Microdata.to_panel>`;
+    the counts (numerators and denominators per unit and period, whole
+    numbers) are added in a tree reduction, and the summed panel is rolled up
+    on the client. A unit's dossiers may lie in any partitions: counts add, so
+    the result equals the single-machine roll-up of
+    ``Microdata.from_frame(whole, ...).to_panel(definitions, ...)`` exactly.
+
+    Parameters
+    ----------
+    frame
+        A :class:`dask.dataframe.DataFrame`, one row per dossier.
+    hierarchy
+        The units.
+    definitions
+        Indicator code -> :class:`~cchc_indicators.data.microdata.Count`.
+    indicators
+        The definitions of those indicators (what each measures, its rule).
+    unit, period, fields
+        Column names, as for :meth:`Microdata.from_frame
+        <cchc_indicators.data.microdata.Microdata.from_frame>`.
+    granularity, zeros
+        As for :meth:`Microdata.to_panel
+        <cchc_indicators.data.microdata.Microdata.to_panel>`.
+    scope, rule, min_coverage, split_every, source
+        As for :func:`rollup`.
+
+    Returns
+    -------
+    dict
+        A :class:`~cchc_indicators.engine.Rollup` per definition, in its order.
+
+    Raises
+    ------
+    PanelError
+        If a partition holds an invalid dossier (rows numbered over the whole frame).
+    UnknownIndicatorError
+        If a definition's code is not among ``indicators``.
+    ArgumentTypeError, DefinitionError, RuleMismatchError
+        As for :func:`rollup` and :meth:`Microdata.to_panel
+        <cchc_indicators.data.microdata.Microdata.to_panel>`.
+
+    Examples
+    --------
+    >>> import dask, dask.dataframe as dd, pandas as pd
+    >>> from cchc_indicators import Indicator
+    >>> from cchc_indicators.data.microdata import Count
+    >>> from cchc_indicators.datasets import vinh_phuc_units
+    >>> dossiers = pd.DataFrame({
+    ...     "commune": ["08707", "08707", "08710", "08707"],
+    ...     "received": pd.to_datetime(["2024-01-05", "2024-03-02", "2024-05-20", "2024-11-30"]),
+    ...     "online": [True, False, True, True],
+    ... })
+    >>> online = Indicator("online", "Hồ sơ trực tuyến")
+    >>> with dask.config.set(scheduler="synchronous"):
+    ...     out = rollup_microdata(
+    ...         dd.from_pandas(dossiers, npartitions=2), vinh_phuc_units(),
+    ...         {"online": Count("online")}, [online],
+    ...         unit="commune", period="received", fields=["online"], granularity="year",
+    ...     )
+    >>> out["online"].get("243", 2024)  # 3 of 4 dossiers of Vĩnh Yên
+    75.0
+    """
+    from cchc_indicators.data.microdata import Count
+
+    delayed, compute = _dask()
+    func = "cchc_indicators.dask.rollup_microdata"
+    if not isinstance(definitions, Mapping) or not definitions:
+        msg = f"{func}: 'definitions' must be a non-empty mapping of indicator code -> Count"
+        raise DefinitionError(msg)
+    for code, definition in definitions.items():
+        check_type(definition, Count, func=func, parameter=f"definitions[{code!r}]")
+    defs = _definitions(indicators) or {}
+    unknown = [code for code in definitions if code not in defs]
+    if unknown:
+        msg = f"no definition of indicator {unknown[0]!r} among 'indicators'"
+        raise UnknownIndicatorError(msg, key=unknown[0])
+    frame = _checked(frame, hierarchy, split_every, func)
+    templates = {
+        code: _template(hierarchy, defs[code], scope, rule, min_coverage) for code in definitions
+    }
+    names = [fields] if isinstance(fields, str) else list(fields)
+    columns = list(dict.fromkeys([unit, period, *names]))
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        msg = (
+            f"missing column(s) {', '.join(missing)}; the columns are "
+            f"{', '.join(str(c) for c in frame.columns)}"
+        )
+        raise PanelError([Problem(msg, kind="missing_column")], source=source)
+    how = {"unit": unit, "period": period, "fields": names, "granularity": granularity}
+    shared = delayed(hierarchy, pure=True, traverse=False)
+    level = _partitionwise(
+        frame[columns], _count_partition, shared, dict(definitions), how, zeros, source
+    )
+    while len(level) > 1:
+        level = [
+            delayed(_combine_counts, pure=True)(*level[i : i + split_every])
+            for i in range(0, len(level), split_every)
+        ]
+    (total,) = compute(delayed(_combine_counts, pure=True)(level[0]))
+    order = sorted(total.lengths)
+    starts = np.concatenate([[0], np.cumsum([total.lengths[k] for k in order])])
+    offset = {k: int(starts[i]) for i, k in enumerate(order)}
+    if total.problems:
+        raise PanelError(_ordered(_shifted(total.problems, offset)), source=source)
+    assert total.counts is not None
+    periods = total.periods
+    first = total.first
+    part_of, local = first >> _ROW_BITS, first & ((1 << _ROW_BITS) - 1)
+    table = np.array([offset.get(k, 0) for k in range(max(order) + 1)], dtype=np.int64)
+    rows = np.where(first >= 0, table[np.maximum(part_of, 0)] + local, -1)
+    nan = np.full((len(hierarchy), len(periods)), np.nan)
+    data = {}
+    for j, code in enumerate(definitions):
+        num, den, seen = total.counts[j]
+        data[code] = IndicatorData(
+            nan,
+            np.where(seen, num, np.nan),
+            np.where(seen, den, np.nan),
+            nan,
+            np.where(seen, np.maximum(rows, 0), -1),
+        )
+    panel = Panel(hierarchy, periods, data, {}, source).with_indicators(
+        [defs[c] for c in definitions]
+    )
+    return {
+        code: rollup_state(panel, t.indicator, scope=t.scope, rule=t.rule).finalize(min_coverage)
+        for code, t in templates.items()
+    }
+
+
 # ---------------------------------------------------------------------- what a partition gives
 
 
@@ -383,11 +540,93 @@ def _merge_two(a: _Summary, b: _Summary, templates: Mapping[str, RollupState]) -
     return _Summary({**a.lengths, **b.lengths}, a.problems + b.problems, states, seen, twice)
 
 
-def _combine(templates: Mapping[str, RollupState], *summaries: _Summary) -> _Summary:
+def _combine(templates: Mapping[str, RollupState], *summaries: Any) -> _Summary:
     """Merge the summaries of one task of the tree reduction."""
-    out = summaries[0]
+    summaries = tuple(_unwrapped(s) for s in summaries)
+    out: _Summary = summaries[0]
     for s in summaries[1:]:
         out = _merge_two(out, s, templates)
+    return out
+
+
+@attrs.frozen
+class _Counts:
+    """Dossier counts of one partition, or of a merged group of partitions.
+
+    ``counts``: per definition (in order), numerators, denominators and where
+    there is an observation (units x ``periods``); ``None`` after a problem.
+    ``first``: per cell, the first dossier (partition << 40 | row), -1 for none.
+    """
+
+    lengths: dict[int, int]
+    problems: tuple[tuple[int, Problem], ...]
+    periods: tuple[str, ...]
+    counts: list[tuple[FloatArray, FloatArray, BoolArray]] | None
+    first: IntArray
+
+
+def _count_partition(
+    frame: Any,
+    k: int,
+    h: Hierarchy,
+    definitions: Mapping[str, Count],
+    how: Mapping[str, Any],
+    zeros: bool,
+    source: str,
+) -> _Counts:
+    """Partition ``k`` of the dossiers counted into numerators and denominators."""
+    from cchc_indicators.data.microdata import Microdata
+
+    lengths = {k: len(frame)}
+    try:
+        md = Microdata.from_frame(
+            frame, h, unit=how["unit"], period=how["period"], fields=how["fields"], source=source
+        )
+        panel = md.to_panel(definitions, granularity=how["granularity"], zeros=zeros)
+    except PanelError as err:
+        none = np.zeros((0, 0), dtype=np.int64)
+        return _Counts(lengths, tuple((k, p) for p in err.problems), (), None, none)
+    counts = []
+    first = np.full((len(h), len(panel.periods)), -1, dtype=np.int64)
+    for code in definitions:
+        d = panel.data_of(code)
+        seen = d.observed
+        counts.append((np.where(seen, d.numerator, 0.0), np.where(seen, d.denominator, 0.0), seen))
+        first = np.maximum(first, d.row)
+    first = np.where(first >= 0, (k << _ROW_BITS) | first, -1)
+    return _Counts(lengths, (), panel.periods, counts, first)
+
+
+def _spread(arr: NDArray[Any], periods: tuple[str, ...], to: tuple[str, ...], fill: Any) -> Any:
+    if periods == to:
+        return arr
+    out = np.full((arr.shape[0], len(to)), fill, dtype=arr.dtype)
+    out[:, [to.index(p) for p in periods]] = arr
+    return out
+
+
+def _combine_counts(*parts: Any) -> _Counts:
+    """Add the counts of partitions given in order (the first dossier is the earliest)."""
+    parts = tuple(_unwrapped(p) for p in parts)
+    out: _Counts = parts[0]
+    for b in parts[1:]:
+        a = out
+        lengths = {**a.lengths, **b.lengths}
+        problems = a.problems + b.problems
+        if a.counts is None or b.counts is None:
+            out = _Counts(lengths, problems, (), None, a.first[:0])
+            continue
+        periods = _union(a.periods, b.periods)
+        counts = [
+            (
+                _spread(na, a.periods, periods, 0.0) + _spread(nb, b.periods, periods, 0.0),
+                _spread(da, a.periods, periods, 0.0) + _spread(db, b.periods, periods, 0.0),
+                _spread(sa, a.periods, periods, False) | _spread(sb, b.periods, periods, False),
+            )
+            for (na, da, sa), (nb, db, sb) in zip(a.counts, b.counts, strict=True)
+        ]
+        fa, fb = _spread(a.first, a.periods, periods, -1), _spread(b.first, b.periods, periods, -1)
+        out = _Counts(lengths, problems, periods, counts, np.where(fa >= 0, fa, fb))
     return out
 
 
@@ -438,22 +677,11 @@ def _rollups(
     source: str,
     func: str,
 ) -> dict[str, Rollup]:
-    import dask.dataframe as dd
-
     delayed, compute = _dask()
-
-    check_type(frame, dd.DataFrame, func=func, parameter="frame", expected="a Dask DataFrame")
-    check_type(hierarchy, Hierarchy, func=func, parameter="hierarchy")
-    if isinstance(split_every, bool) or not isinstance(split_every, int) or split_every < 2:
-        msg = f"{func}: split_every is a whole number of states merged at a time, >= 2, got {split_every!r}"
-        raise DefinitionError(msg)
+    frame = _checked(frame, hierarchy, split_every, func)
     defs = _definitions(indicators)
     # the arguments are checked here, on an empty panel, before any partition is read
-    templates: dict[str, RollupState] = {}
-    for ind in wanted:
-        empty = Panel(hierarchy, (), {ind.code: IndicatorData.empty(len(hierarchy), 0)})
-        templates[ind.code] = rollup_state(empty, ind, scope=scope, rule=rule)
-        templates[ind.code].finalize(min_coverage)  # a bad min_coverage: DefinitionError
+    templates = {ind.code: _template(hierarchy, ind, scope, rule, min_coverage) for ind in wanted}
     present = [c for c in _COLUMNS if c in frame.columns]
     missing = [c for c in _COLUMNS[:3] if c not in present]
     if missing:
@@ -463,25 +691,70 @@ def _rollups(
         )
         raise PanelError([Problem(msg, kind="missing_column")], source=source)
 
-    parts = frame[present].to_delayed()
+    parts = frame[present]
     shared = delayed(templates, pure=True, traverse=False)
-    level = [
-        delayed(_summarise, pure=True)(part, k, shared, defs, require_parts, source)
-        for k, part in enumerate(parts)
-    ]
+    level = _partitionwise(parts, _summarise, shared, defs, require_parts, source)
     while len(level) > 1:
         level = [
             delayed(_combine, pure=True)(shared, *level[i : i + split_every])
             for i in range(0, len(level), split_every)
         ]
-    (total,) = compute(level[0])
+    (total,) = compute(delayed(_combine, pure=True)(shared, level[0]))
     return _finish(total, templates, parts, hierarchy, min_coverage, source)
+
+
+def _partitionwise(frame: Any, func: Any, *args: Any) -> list[Any]:
+    """``func(partition, k, *args)`` of every partition, as delayed objects.
+
+    Each runs in the task that reads its partition (``map_partitions`` fuses
+    with the reader), so a partition's rows are freed once its summary is made.
+    """
+    import pandas as pd
+
+    out = frame.map_partitions(
+        _in_series, func, *args, meta=pd.Series(dtype=object), enforce_metadata=False
+    )
+    return list(out.to_delayed())
+
+
+def _in_series(part: Any, func: Any, *args: Any, partition_info: Any = None) -> Any:
+    import pandas as pd
+
+    k = partition_info["number"] if partition_info else 0
+    return pd.Series([func(part, k, *args)], dtype=object)
+
+
+def _unwrapped(x: Any) -> Any:
+    """A partition's summary out of the one-element series :func:`_in_series` makes."""
+    return x if isinstance(x, (_Summary, _Counts)) else x.iloc[0]
+
+
+def _checked(frame: Any, hierarchy: Hierarchy, split_every: object, func: str) -> Any:
+    """The frame, after checking the arguments every function takes."""
+    import dask.dataframe as dd
+
+    check_type(frame, dd.DataFrame, func=func, parameter="frame", expected="a Dask DataFrame")
+    check_type(hierarchy, Hierarchy, func=func, parameter="hierarchy")
+    if isinstance(split_every, bool) or not isinstance(split_every, int) or split_every < 2:
+        msg = f"{func}: split_every is a whole number of states merged at a time, >= 2, got {split_every!r}"
+        raise DefinitionError(msg)
+    return frame
+
+
+def _template(
+    h: Hierarchy, ind: Indicator, scope: Scope | str, rule: Rule | str | None, min_coverage: float
+) -> RollupState:
+    """The state of ``ind`` over no data: checks the scope, rule and ``min_coverage``."""
+    empty = Panel(h, (), {ind.code: IndicatorData.empty(len(h), 0)})
+    template = rollup_state(empty, ind, scope=scope, rule=rule)
+    template.finalize(min_coverage)  # a bad min_coverage: DefinitionError
+    return template
 
 
 def _finish(
     total: _Summary,
     templates: Mapping[str, RollupState],
-    parts: Sequence[Any],
+    parts: Any,
     h: Hierarchy,
     min_coverage: float,
     source: str,
@@ -530,7 +803,7 @@ def _shifted(problems: Iterable[tuple[int, Problem]], offset: Mapping[int, int])
 
 def _duplicates(
     twice: Mapping[str, tuple[IntArray, NDArray[Any]]],
-    parts: Sequence[Any],
+    parts: Any,
     offset: Mapping[int, int],
     order: Sequence[int],
     h: Hierarchy,
@@ -542,7 +815,7 @@ def _duplicates(
     for code, (units, labels) in twice.items():
         keys = np.unique(np.stack([units.astype(str), labels.astype(str)]), axis=1)
         cells[code] = (keys[0].astype(np.int64), keys[1].astype(object))
-    found = compute(*[delayed(_locate)(part, h, cells, source) for part in parts])
+    found = compute(*[delayed(_locate)(part, h, cells, source) for part in parts.to_delayed()])
     out: list[Problem] = []
     starts = np.array([offset[k] for k in order], dtype=np.int64)[:, None]
     for code, (units, labels) in cells.items():

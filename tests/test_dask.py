@@ -322,6 +322,14 @@ class TestRefusals:
         assert all(p.message.endswith("first given in row 0") for p in err.problems)
         assert err.problems == single_error(whole, FILES).problems
 
+    def test_duplicates_in_both_halves_of_the_tree(self, client: Any) -> None:
+        """Pairs (0, 1) and (2, 3) each repeat a cell; merged two at a time, all are named."""
+        rows = _rows(4)
+        whole = frame([rows[0], rows[1], rows[0], rows[1], rows[2], rows[3], rows[2], rows[3]])
+        err = dask_error(partitioned(whole, [0, 0, 1, 1, 2, 2, 3, 3], 4), FILES, split_every=2)
+        assert [p.row for p in err.problems] == [2, 3, 6, 7]
+        assert err.problems == single_error(whole, FILES).problems
+
     def test_a_duplicate_inside_one_partition_names_whole_frame_rows(self, client: Any) -> None:
         """The partition's own reader finds it; both rows it names are shifted to the whole frame."""
         rows = _rows(5)
@@ -598,12 +606,21 @@ class TestMicrodata:
         )
 
     @pytest.mark.parametrize(
-        ("scope", "rule"),
-        [("territory", None), ("tier:commune", "share_meeting(>= 60)"), ("own", None)],
+        ("scope", "rule", "by_date"),
+        [
+            ("territory", None, False),
+            ("tier:commune", "share_meeting(>= 60)", False),
+            ("own", None, False),
+            ("territory", None, True),
+        ],
     )
-    def test_counts_add_across_partitions(self, client: Any, scope: str, rule: str | None) -> None:
-        """A commune's dossiers spread over 6 partitions: counts add, the roll-up is exact."""
+    def test_counts_add_across_partitions(
+        self, client: Any, scope: str, rule: str | None, by_date: bool
+    ) -> None:
+        """A commune's dossiers spread over 6 partitions (by date: each sees other quarters)."""
         whole = dossiers()
+        if by_date:
+            whole = whole.sort_values("received", ignore_index=True)
         got = self.dask(dd.from_pandas(whole, npartitions=6, sort=False), scope=scope, rule=rule)
         want = self.single(whole, scope=scope, rule=rule)
         for code in self.DEFINITIONS:
@@ -652,3 +669,32 @@ class TestMicrodata:
                 period="received",
                 fields=["online", "on_time"],
             )
+
+
+# ---------------------------------------------------------------------- in one process
+
+
+@pytest.fixture
+def in_one_process() -> Iterator[None]:
+    """Dask's synchronous scheduler: the partition code runs here, where coverage sees it."""
+    with dask.config.set(scheduler="synchronous"):
+        yield
+
+
+@pytest.mark.usefixtures("in_one_process")
+class TestRefusalsInOneProcess(TestRefusals):
+    """The refusals again, with every task run in the calling thread."""
+
+
+@pytest.mark.usefixtures("in_one_process")
+class TestMicrodataInOneProcess(TestMicrodata):
+    """The microdata tests again, with every task run in the calling thread."""
+
+    def test_a_bad_dossier_with_a_sound_partition(self) -> None:
+        """Partition 0 is sound, partition 1 refused: the merge keeps the problem only."""
+        whole = dossiers(40)
+        whole.loc[30, "received"] = pd.NaT
+        whole.loc[31, "commune"] = "x"
+        with pytest.raises(PanelError) as err:
+            self.dask(dd.from_pandas(whole, npartitions=2, sort=False))
+        assert [(p.row, p.field) for p in err.value.problems] == [(30, "period"), (31, "unit")]

@@ -23,10 +23,17 @@ Checks made on one machine are made here too:
   problem naming both rows: each partition also returns where it has
   observations (one boolean per indicator, unit and period), the reduction
   checks their overlap without a shuffle, and only then, on the error path,
-  a second pass finds the rows.
+  a second pass finds the rows. A partition refused for its own rows gives
+  no observations, so a duplicate involving it is named once they are fixed.
 
-The frame is read once on the way to a result; only the columns of the long
-layout are read. Nothing is computed until the call: the function computes
+:func:`rollup_microdata` does the same for dossier-level records: each
+partition is counted by :meth:`Microdata.to_panel
+<cchc_indicators.data.microdata.Microdata.to_panel>`, the counts add across
+partitions (a unit's dossiers may lie in any of them), and the summed panel
+is rolled up once.
+
+The frame is read once on the way to a result, each partition summarised in
+the task that reads it; only the columns needed are read. Nothing is computed until the call: the function computes
 with the scheduler in use (a :class:`distributed.Client` if one is active).
 
 .. versionadded:: 0.1.0

@@ -231,3 +231,24 @@ def test_sparse_and_dense_paths_agree(case: tuple[Panel, Indicator, str, float])
     with path(SPARSE):
         sparse = _outcome(panel, ind, scope, min_coverage)
     assert sparse == dense
+
+
+def test_a_sparse_state_cannot_be_changed_in_place() -> None:
+    """The arrays a sparse state's finalize trusts are read-only: editing one is an error."""
+    import numpy as np
+    import pytest
+
+    from cchc_indicators import Hierarchy, Indicator, Panel, rollup_state
+
+    h = Hierarchy.from_records(
+        [{"code": "P", "name": "P", "level": "province"}]
+        + [
+            {"code": f"C{k}", "name": f"C{k}", "level": "commune", "parent": "P"} for k in range(20)
+        ],
+        levels=("province", "commune"),
+    )
+    rec = [{"indicator": "x", "unit": "C0", "period": 2024, "numerator": 1, "denominator": 4}]
+    state = rollup_state(Panel.from_records(rec, h), Indicator("x", "X"), scope="tier:commune")
+    assert state._sparse is not None
+    with pytest.raises(ValueError, match="read-only"):
+        next(iter(state.fields.values()))[0, 0] = np.float64(1.0)

@@ -273,6 +273,9 @@ def rollup_state(
         h.level_number(the_scope.level)  # raises UnknownLevelError
     the_rule = None if the_scope.kind == "own" else (ind.check_rule(rule) if rule else ind.rule)
     fields, sparse = _scope_state(panel, ind, the_rule, the_scope)
+    if sparse is not None:  # the shortcut of finalize trusts these arrays: nobody may change them
+        for array in fields.values():
+            array.flags.writeable = False
     return RollupState(
         ind,
         the_rule,

@@ -4,7 +4,7 @@ Needs the ``dask`` extra. Each partition of the frame (pandas) becomes a
 :class:`~cchc_indicators.Panel` through :meth:`Panel.from_frame
 <cchc_indicators.Panel.from_frame>`, with the same validation as on one
 machine, and then a :class:`~cchc_indicators.engine.RollupState`, computed by
-the same engine as :func:`cchc_indicators.rollup`. The states merge exactly
+the same engine as :func:`cchc_indicators.engine.rollup`. The states merge exactly
 (:meth:`RollupState.merge <cchc_indicators.engine.RollupState.merge>` aligns
 partitions that saw different periods) in a tree reduction, ``split_every``
 states at a time; the merged state finalises on the client. The result equals
@@ -34,7 +34,7 @@ is rolled up once.
 
 The frame is read once on the way to a result, each partition summarised in
 the task that reads it; only the columns needed are read. Nothing is computed until the call: the function computes
-with the scheduler in use (a :class:`distributed.Client` if one is active).
+with the scheduler in use (a ``distributed.Client`` if one is active).
 
 .. versionadded:: 0.1.0
 """
@@ -101,14 +101,14 @@ def rollup(
     """Roll an indicator up the hierarchy from a Dask DataFrame of long observations.
 
     The result is the :class:`~cchc_indicators.engine.Rollup` that
-    :func:`cchc_indicators.rollup` gives for ``Panel.from_frame(whole,
+    :func:`cchc_indicators.engine.rollup` gives for ``Panel.from_frame(whole,
     hierarchy, indicators=indicators)``, computed partition by partition (see
     the module's description).
 
     Parameters
     ----------
     frame
-        A :class:`dask.dataframe.DataFrame` with the columns of
+        A Dask data frame (``dask.dataframe.DataFrame``) with the columns of
         :meth:`Panel.from_frame <cchc_indicators.Panel.from_frame>`
         (``indicator``, ``unit``, ``period`` and ``value`` and/or ``numerator``,
         ``denominator``, ``weight``); other columns are not read.
@@ -117,7 +117,7 @@ def rollup(
     indicator
         The indicator, or its code when ``indicators`` defines it.
     scope, rule, min_coverage
-        As for :func:`cchc_indicators.rollup`.
+        As for :func:`cchc_indicators.engine.rollup`.
     indicators
         Definitions the observations are checked against (as for
         :meth:`Panel.from_frame <cchc_indicators.Panel.from_frame>`).
@@ -145,7 +145,7 @@ def rollup(
         If ``indicator`` is a code ``indicators`` does not define, or the
         frame has no observation of it.
     RuleMismatchError, UnknownLevelError, DefinitionError
-        For a rule, scope or ``min_coverage`` :func:`cchc_indicators.rollup`
+        For a rule, scope or ``min_coverage`` :func:`cchc_indicators.engine.rollup`
         refuses (before any partition is read).
 
     Examples
@@ -314,7 +314,7 @@ def rollup_microdata(
     Parameters
     ----------
     frame
-        A :class:`dask.dataframe.DataFrame`, one row per dossier.
+        A Dask data frame (``dask.dataframe.DataFrame``), one row per dossier.
     hierarchy
         The units.
     definitions

@@ -55,8 +55,12 @@ def have_pyarrow() -> bool:
     return True
 
 
-def _plain_header(path: Path) -> list[str] | None:
-    """The header of a file pyarrow reads with the same row numbers, or None."""
+def _plain_header(path: Path) -> tuple[list[str], int] | None:
+    """The header of a file pyarrow reads with the same row numbers, and its records; or None.
+
+    The records are counted by their line ends: pyarrow skips an empty line,
+    so a table with fewer rows than that had one (and the caller declines).
+    """
     try:
         with path.open("rb") as fh:
             if fh.seek(0, 2) == 0:
@@ -68,17 +72,15 @@ def _plain_header(path: Path) -> list[str] | None:
                 # a quoted header is read by the csv module below; a quote in the body is not
                 if mm.find(b'"', body) >= 0 or b"\r" in first.rstrip(b"\r"):
                     return None
-                if mm.find(b"\n\n") >= 0 or mm.find(b"\n\r\n") >= 0:
-                    return None
-                if mm[:1] in (b"\n", b"\r") or mm[:4] in (b"\xef\xbb\xbf\n", b"\xef\xbb\xbf\r"):
-                    return None
+                b = np.frombuffer(mm, dtype=np.uint8)
+                records = int(np.count_nonzero(b == 10)) - 1 + (b[-1] != 10)
                 if mm.find(b"\r") >= 0:
-                    b = np.frombuffer(mm, dtype=np.uint8)
                     cr = np.flatnonzero(b == 13)
                     lone = (cr + 1 >= len(b)) | (b[np.minimum(cr + 1, len(b) - 1)] != 10)
-                    del b
                     if lone.any():
+                        del b
                         return None
+                del b
     except (OSError, ValueError):
         return None  # the whole-array reader says what is wrong with the file
     try:
@@ -86,9 +88,9 @@ def _plain_header(path: Path) -> list[str] | None:
     except UnicodeDecodeError:
         return None
     header = [h.strip() for h in next(csv.reader(io.StringIO(text, newline="")), [])]
-    if len(set(header)) != len(header):
+    if not header or len(set(header)) != len(header):
         return None
-    return header
+    return header, records
 
 
 def csv_columns(
@@ -104,9 +106,10 @@ def csv_columns(
     import pyarrow as pa
     import pyarrow.csv as pv
 
-    header = _plain_header(path)
-    if header is None:
+    plain = _plain_header(path)
+    if plain is None:
         return None
+    header, records = plain
     if any(c not in header for c in _KEY_COLUMNS) or not (
         {"value", "numerator", "denominator"} & set(header)
     ):
@@ -128,6 +131,8 @@ def csv_columns(
         )
     except (pa.ArrowException, OSError, ValueError):
         return None  # a cell pyarrow refuses: the whole-array reader names it
+    if table.num_rows != records:  # pyarrow skipped empty lines: rows would be misnumbered
+        return None
     return table_columns(table, _NUMBER_COLUMNS, blank_rows_fall_back=True)
 
 

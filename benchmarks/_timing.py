@@ -30,6 +30,8 @@ class Result:
     goal: str
     min_ratio: float
     notes: tuple[str, ...] = field(default=())
+    #: What ``ours_s`` and ``baseline_s`` measure: seconds, or another unit such as "B/row".
+    unit: str = "s"
 
     @property
     def ratio(self) -> float:
@@ -47,6 +49,7 @@ class Result:
             "baseline_s": self.baseline_s,
             "ratio": self.ratio,
             "goal": self.goal,
+            "unit": self.unit,
         }
 
 
@@ -81,6 +84,11 @@ def time_alternating(
         if enabled:
             gc.enable()
     return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def fmt_value(value: float, unit: str) -> str:
+    """A measure in its unit: seconds as :func:`fmt_seconds`, others with no decimals."""
+    return fmt_seconds(value) if unit == "s" else f"{value:.0f} {unit}"
 
 
 def fmt_seconds(s: float) -> str:

@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from _timing import Result, fmt_seconds  # noqa: E402
+from _timing import Result, fmt_value  # noqa: E402
 
 
 def discover(select: str | None = None) -> list[Path]:
@@ -61,13 +61,14 @@ def table(results: list[Result]) -> str:
     )
     rows = [head]
     for r in results:
-        versus = f"{r.ratio:.2f}x faster" if r.ratio >= 1 else f"{1 / r.ratio:.2f}x slower"
+        better, worse = ("faster", "slower") if r.unit == "s" else ("smaller", "larger")
+        versus = f"{r.ratio:.2f}x {better}" if r.ratio >= 1 else f"{1 / r.ratio:.2f}x {worse}"
         rows.append(
             (
                 r.name,
-                fmt_seconds(r.ours_s),
+                fmt_value(r.ours_s, r.unit),
                 r.baseline,
-                fmt_seconds(r.baseline_s),
+                fmt_value(r.baseline_s, r.unit),
                 f"{r.ratio:.3f}",
                 versus,
                 r.goal,

@@ -123,6 +123,24 @@ class TestAgreesWithTheCsvModule:
 class TestByHand:
     """Hand-computed cases of the fast paths and the file structure."""
 
+    @pytest.mark.parametrize("cell", ["(5", "*3", "!1", "#2", "$4", "&7", "'8", ")9", "5-", "1+"])
+    def test_a_sign_is_only_plus_or_minus_in_front(self, cell: str, tmp_path: Path) -> None:
+        """Other characters before or after the digits make the cell text, not a number."""
+        path = tmp_path / "n.csv"
+        path.write_text(f"x\n{cell}\n", encoding="utf-8")
+        column = read_columns(path, (), ("x",)).numbers["x"]
+        assert column.bad.tolist() == [True]
+        assert column.bad_text == {0: cell}
+
+    @pytest.mark.parametrize(
+        ("cell", "value"), [("+5", 5.0), ("-5", -5.0), ("-0.5", -0.5), (" 5", 5.0)]
+    )
+    def test_a_sign_in_front_is_read(self, cell: str, value: float, tmp_path: Path) -> None:
+        """A plus or a minus in front is the number's sign; a space in front is ignored."""
+        path = tmp_path / "n.csv"
+        path.write_text(f"x\n{cell}\n", encoding="utf-8")
+        assert read_columns(path, (), ("x",)).numbers["x"].values.tolist() == [value]
+
     def test_eight_digits_in_a_word(self) -> None:
         """Eight ASCII digits in a little-endian word are the number they spell."""
         words = np.frombuffer(b"00000123" + b"12345678" + b"00000000" + b"99999999", "<u8")

@@ -325,8 +325,6 @@ class _Blocks:
             end = _record_end(self.pending, first=False, eof=self.eof)
             while end < 0 and self._more():  # a record longer than a block
                 end = _record_end(self.pending, first=False, eof=self.eof)
-            if end < 0 and self.eof:
-                end = _record_end(self.pending, first=False, eof=True)
             if end < 0:
                 end = len(self.pending)
             yield self._take(end)

@@ -107,7 +107,7 @@ def test_sparse_path_pools_the_reporting_communes() -> None:
     p = _panel([("C0", 45, 50), ("C7", 30, 60)])
     with path(SPARSE):
         state = rollup_state(p, "files", scope="tier:commune")
-        assert state._sparse is not None  # the sparse path was taken
+        assert isinstance(state.fields, _state.SparseState)  # the sparse path was taken
         r = state.finalize()
     assert r.get("D1", 2024) == 90.0
     assert r.get("D2", 2024) == 50.0
@@ -123,7 +123,9 @@ def test_sparse_path_pools_the_reporting_communes() -> None:
 def test_dense_threshold_takes_the_dense_path() -> None:
     """With the threshold at 0 no state is sparse."""
     with path(DENSE):
-        assert rollup_state(_panel([("C0", 1, 2)]), "files")._sparse is None
+        assert not isinstance(
+            rollup_state(_panel([("C0", 1, 2)]), "files").fields, _state.SparseState
+        )
 
 
 def test_share_meeting_on_the_sparse_path() -> None:
@@ -249,6 +251,36 @@ def test_a_sparse_state_cannot_be_changed_in_place() -> None:
     )
     rec = [{"indicator": "x", "unit": "C0", "period": 2024, "numerator": 1, "denominator": 4}]
     state = rollup_state(Panel.from_records(rec, h), Indicator("x", "X"), scope="tier:commune")
-    assert state._sparse is not None
+    assert isinstance(state.fields, _state.SparseState)
+    for arrays in (state.fields.top, state.fields.own, state.fields):
+        with pytest.raises(ValueError, match="read-only"):
+            next(iter(arrays.values()))[0] = np.float64(1.0)
     with pytest.raises(ValueError, match="read-only"):
-        next(iter(state.fields.values()))[0, 0] = np.float64(1.0)
+        state.fields.cells[0] = 0
+
+
+def test_a_sparse_state_builds_dense_arrays_only_when_read() -> None:
+    """Rolling up reads the top rows and the reporting cells; the dense state is built on demand.
+
+    C0 (45 of 50) and C7 (30 of 60) report: the dense ``num`` has those two
+    commune cells, D1 = 45, D2 = 30 and P = 75 above, 0 elsewhere.
+    """
+    with path(SPARSE):
+        state = rollup_state(
+            _panel([("C0", 45, 50), ("C7", 30, 60)]), "files", scope="tier:commune"
+        )
+    fields = state.fields
+    assert isinstance(fields, _state.SparseState)
+    r = state.finalize()
+    assert r.get("P", 2024) == 75 * 100 / 110
+    assert fields._dense == {}  # finalize needed no dense array
+    assert sorted(fields) == ["den", "n", "num"] and len(fields) == 3
+    num = fields["num"]
+    assert num.shape == (13, 1) == fields.shape
+    expected = np.zeros(13)
+    expected[[H.codes.index(c) for c in ("P", "D1", "D2", "C0", "C7")]] = [75, 45, 30, 45, 30]
+    assert num[:, 0].tolist() == expected.tolist()
+    assert fields["num"] is num  # built once, then kept
+    assert r.n_with_data[H.codes.index("P"), 0] == 2  # read from the dense ``n``
+    with pytest.raises(KeyError):
+        fields["weight"]

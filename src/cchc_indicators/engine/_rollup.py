@@ -17,8 +17,10 @@ from cchc_indicators.core.rules import Combine, Rule
 from cchc_indicators.core.scopes import Scope, own, territory, tier
 from cchc_indicators.data.panel import Panel, _pandas
 from cchc_indicators.engine._result import PROVENANCE, _records, _table
+
+# The survey statistics pool their states the same way: re-exported explicitly.
+from cchc_indicators.engine._state import _by_scope as _by_scope
 from cchc_indicators.engine._state import (
-    Sparse,
     _combine_table,
     _empty,
     _finalize,
@@ -28,9 +30,6 @@ from cchc_indicators.engine._state import (
     _resolve,
     _scope_state,
 )
-
-# The survey statistics pool their states the same way: re-exported explicitly.
-from cchc_indicators.engine._state import _by_scope as _by_scope
 from cchc_indicators.units.hierarchy import Hierarchy
 
 __all__ = [
@@ -102,12 +101,6 @@ class RollupState:
     hierarchy: Hierarchy
     periods: tuple[str, ...]
     fields: Mapping[str, FloatArray]
-    # Where the state may hold data when it was computed on the sparse path, with the
-    # very fields it was computed for: a state made with other fields (merge, evolve)
-    # does not match and is finalised densely.
-    _sparse: tuple[Mapping[str, FloatArray], Sparse] | None = attrs.field(
-        default=None, kw_only=True, repr=False
-    )
 
     def merge(self, other: RollupState) -> RollupState:
         """Combine with the state of another chunk of observations.
@@ -219,9 +212,8 @@ class RollupState:
         ):
             msg = f"min_coverage is a share between 0 and 1, got {min_coverage!r}"
             raise DefinitionError(msg)
-        sparse = self._sparse[1] if self._sparse and self._sparse[0] is self.fields else None
         value, sizes, overflow = _finalize(
-            self.indicator, self.rule, self.scope, self.hierarchy, self.fields, min_coverage, sparse
+            self.indicator, self.rule, self.scope, self.hierarchy, self.fields, min_coverage
         )
         return Rollup(
             indicator=self.indicator,
@@ -272,19 +264,8 @@ def rollup_state(
     if the_scope.level is not None:
         h.level_number(the_scope.level)  # raises UnknownLevelError
     the_rule = None if the_scope.kind == "own" else (ind.check_rule(rule) if rule else ind.rule)
-    fields, sparse = _scope_state(panel, ind, the_rule, the_scope)
-    if sparse is not None:  # the shortcut of finalize trusts these arrays: nobody may change them
-        for array in fields.values():
-            array.flags.writeable = False
-    return RollupState(
-        ind,
-        the_rule,
-        the_scope,
-        h,
-        panel.periods,
-        fields,
-        sparse=None if sparse is None else (fields, sparse),
-    )
+    fields = _scope_state(panel, ind, the_rule, the_scope)
+    return RollupState(ind, the_rule, the_scope, h, panel.periods, fields)
 
 
 def rollup(

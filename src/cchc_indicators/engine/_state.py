@@ -11,7 +11,7 @@ index arrays and scope sizes are cached on the hierarchy
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -48,9 +48,6 @@ from cchc_indicators.units.hierarchy import Hierarchy
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 State = dict[str, FloatArray]
-#: Where a sparse state may hold data: every cell of the first units, and flat cells below
-#: (the bottom level's), with the states of those cells (one 1-D array per field).
-Sparse = tuple[int, IntArray, State]
 
 #: Below this share of a panel's cells (units x periods) holding data, an
 #: indicator is rolled up from those cells alone (see :func:`_sparse_scope_state`).
@@ -307,25 +304,70 @@ def _require_parts(
 # ---------------------------------------------------------------------- from data to values
 
 
-def _scope_fields(panel: Panel, ind: Indicator, rule: Rule | None, scope: Scope) -> State:
-    """The state of every unit's scope: per-unit states from the observations, pooled by ``scope``.
+class SparseState(Mapping[str, FloatArray]):
+    """A scope state held as the rows above the bottom level and the bottom level's cells.
 
-    Without a rule (the ``own`` scope) the state is the unit's own value, whether it
-    is undefined (0 of 0) and whether there is one (``n``).
+    It reads as the dense state (one units x periods array per field), but
+    builds a field's array only when it is first asked for (read-only, then
+    kept). The roll-up's values need only :attr:`top` and :attr:`cells`:
+    on a large, sparse bottom level the dense arrays are never built unless
+    someone reads the state.
+
+    Attributes
+    ----------
+    top : dict
+        The states of the first units (the levels above the bottom one), rows x periods.
+    cells : numpy.ndarray
+        The flat cells (unit x periods + period) of the bottom level that may hold data.
+    own : dict
+        The states of ``cells``, one 1-D array per field (an exponent array
+        only :attr:`top` needs is 0 there).
+    shape : tuple of int
+        The dense shape, units x periods.
     """
-    return _scope_state(panel, ind, rule, scope)[0]
+
+    __slots__ = ("_dense", "_identity", "cells", "own", "shape", "top")
+
+    def __init__(
+        self,
+        top: State,
+        cells: IntArray,
+        own: State,
+        identity: Mapping[str, float],
+        shape: tuple[int, int],
+    ) -> None:
+        self.top, self.cells, self.own = top, cells, own
+        self._identity, self.shape = identity, shape
+        self._dense: State = {}
+
+    def __getitem__(self, name: str) -> FloatArray:
+        dense = self._dense.get(name)
+        if dense is None:
+            top = self.top[name]  # a KeyError for a field the state does not have
+            flat = np.full(self.shape[0] * self.shape[1], self._identity.get(name, 0.0))
+            flat[: top.size] = top.ravel()
+            if len(self.cells):
+                flat[self.cells] = self.own.get(name, 0.0)
+            dense = flat.reshape(self.shape)
+            dense.flags.writeable = False  # finalize trusts top, cells and own: keep them equal
+            self._dense[name] = dense
+        return dense
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.top)
+
+    def __len__(self) -> int:
+        return len(self.top)
 
 
 def _scope_state(
     panel: Panel, ind: Indicator, rule: Rule | None, scope: Scope
-) -> tuple[State, Sparse | None]:
-    """:func:`_scope_fields`, and where the state may differ from the identity if it is sparse.
+) -> State | SparseState:
+    """The state of every unit's scope: per-unit states from the observations, pooled by ``scope``.
 
-    The second item is ``None`` when the dense path was taken; otherwise
-    ``(rows, cells, own)`` for :func:`_finalize`: every cell of the first ``rows``
-    units, and the flat ``cells`` below them, are the only ones whose state may
-    hold data (the rest hold the identity, and ``n`` is 0 there); ``own`` holds
-    the states of ``cells``.
+    Without a rule (the ``own`` scope) the state is the unit's own value, whether it
+    is undefined (0 of 0) and whether there is one (``n``). On the sparse path
+    (few cells with data) it is a :class:`SparseState`.
     """
     data = panel.data_of(ind.code)
     scale = ind.measure.scale if ind.measure.kind == "ratio" else 1.0
@@ -337,7 +379,7 @@ def _scope_state(
             "value": np.where(observed & ~undefined, values, 0.0),
             "undefined": undefined.astype(np.float64),
             "n": observed.astype(np.float64),
-        }, None
+        }
     if rule.needs_parts and data.any_bare_value:
         _require_parts(panel, data.bare_value, ind, rule, scope)
     if _is_sparse(data, rule, scope):
@@ -345,7 +387,7 @@ def _scope_state(
     cells = Cells(lambda: data.values(scale), data.numerator, data.denominator, data.weight)
     fields, has = rule.init(cells)
     fields["n"] = has.astype(np.float64)
-    return _by_scope(fields, _combine_table(rule), panel.hierarchy, scope), None
+    return _by_scope(fields, _combine_table(rule), panel.hierarchy, scope)
 
 
 def _is_sparse(data: IndicatorData, rule: Rule, scope: Scope) -> bool:
@@ -361,13 +403,14 @@ def _is_sparse(data: IndicatorData, rule: Rule, scope: Scope) -> bool:
 
 def _sparse_scope_state(
     data: IndicatorData, rule: Rule, scope: Scope, h: Hierarchy, scale: float | None
-) -> tuple[State, Sparse]:
+) -> SparseState:
     """:func:`_scope_state` visiting only the cells with data on the bottom level.
 
     The rule's ``init`` runs on the cells of :attr:`IndicatorData.support` alone
     (it works cell by cell, and its whole-array checks see the same non-identity
-    cells); the dense arrays hold the identity elsewhere. The bottom level is
-    pooled from those cells; the levels above, far fewer, as on the dense path.
+    cells). The bottom level is pooled from those cells into the level above;
+    the levels above, far fewer, are pooled as on the dense path, in arrays of
+    their rows alone. Nothing the size of the bottom level is allocated.
     """
     n_units, n_periods = data.row.shape
     support = data.support
@@ -375,31 +418,33 @@ def _sparse_scope_state(
     fields, has = rule.init(Cells(lambda: g.values(scale), g.numerator, g.denominator, g.weight))
     fields["n"] = has.astype(np.float64)
     combine = _combine_table(rule)
+    identity = {name: _identity(combine.get(name, "add")) for name in fields}
     t = _bottom(h, scope)
     bottom = h.level_slice(t)
     lo, hi = (
         int(i)
         for i in np.searchsorted(support, [bottom.start * n_periods, bottom.stop * n_periods])
     )
+    # the rows above the bottom level, with their own states (pooled over below);
     # the cells below the bottom level (a tier's) are left out: they hold the identity.
-    # One block for all fields: fewer pages to fault in (large blocks get huge pages).
-    kept = support[:hi]
-    block = np.zeros((len(fields), n_units * n_periods))
-    unit_state: State = {}
-    for dense, (name, arr) in zip(block, fields.items(), strict=True):
-        identity = _identity(combine.get(name, "add"))  # exponent arrays: 0
-        if identity != 0:
-            dense.fill(identity)
-        dense[kept] = arr.ravel()[:hi]
-        unit_state[name] = dense.reshape(n_units, n_periods)
+    top: State = {}
+    above = support[:lo]
+    for name, arr in fields.items():
+        rows = np.full(bottom.start * n_periods, identity[name])
+        rows[above] = arr.ravel()[:lo]
+        top[name] = rows.reshape(bottom.start, n_periods)
     cells = support[lo:hi]
-    part = {name: arr.ravel()[lo:hi] for name, arr in fields.items()}
+    own = {name: np.ascontiguousarray(arr.ravel()[lo:hi]) for name, arr in fields.items()}
     first = None
     if t > 0:
         idx = _flat_index(h, t, n_periods)[cells - bottom.start * n_periods]
-        first = _pool(part, combine, idx, h.level_size(t - 1), n_periods)
-    # the bottom level is not pooled into: its cells keep their own states (``part``)
-    return _by_scope(unit_state, combine, h, scope, first), (bottom.start, cells, part)
+        first = _pool(own, combine, idx, h.level_size(t - 1), n_periods)
+    # the bottom level is not pooled into: its cells keep their own states (``own``)
+    top = _by_scope(top, combine, h, scope, first)
+    for arr in (*top.values(), *own.values()):
+        arr.flags.writeable = False  # finalize trusts them: nobody may change them
+    cells.flags.writeable = False
+    return SparseState(top, cells, own, identity, (n_units, n_periods))
 
 
 def _finalize(
@@ -409,7 +454,6 @@ def _finalize(
     h: Hierarchy,
     fields: Mapping[str, FloatArray],
     min_coverage: float,
-    sparse: Sparse | None = None,
 ) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
     """The values of a state, how many units each scope holds, and where a value overflowed.
 
@@ -417,21 +461,21 @@ def _finalize(
     float range (the rule gave ``±inf``): the third array marks those cells,
     reported with the reason ``overflow``.
 
-    ``sparse``, from :func:`_scope_state`, limits the rule's ``finalize`` to the
-    cells that may hold data (a built-in rule gives NaN where ``n`` is 0).
+    A :class:`SparseState` limits the rule's ``finalize`` to the cells that
+    may hold data (a built-in rule gives NaN where ``n`` is 0).
     """
-    n = fields["n"]
     sizes = _scope_sizes(h, scope)
     measure = ind.measure
     scale = measure.scale if measure.kind == "ratio" and measure.scale else 1.0
     few = (
-        None
-        if rule is None or sparse is None
-        else _sparse_values(rule, fields, sizes, scale, sparse)
+        _sparse_values(rule, fields, sizes, scale)
+        if rule is not None and isinstance(fields, SparseState)
+        else None
     )
     if few is not None:
         value, overflow = few
     else:
+        n = fields["n"]
         if rule is None:
             if np.any(n > 1):
                 msg = (
@@ -446,14 +490,14 @@ def _finalize(
     if overflow.any():
         value = np.where(overflow, np.nan, value)
     if min_coverage > 0:
-        value[_short_of(n, sizes, min_coverage)] = np.nan
+        value[_short_of(fields["n"], sizes, min_coverage)] = np.nan
     return value, sizes, overflow
 
 
 def _sparse_values(
-    rule: Rule, fields: Mapping[str, FloatArray], sizes: FloatArray, scale: float, sparse: Sparse
+    rule: Rule, state: SparseState, sizes: FloatArray, scale: float
 ) -> tuple[FloatArray, NDArray[np.bool_]] | None:
-    """``rule.finalize`` on the first ``rows`` units and the ``cells`` of ``sparse`` alone.
+    """``rule.finalize`` on the top rows and the bottom cells of a sparse state alone.
 
     Returns the values and where they are infinite (as ``numpy.isinf`` of the values).
 
@@ -463,10 +507,9 @@ def _sparse_values(
     cell would give (a NaN, whose sign depends on how the rule makes it).
     ``None`` if that value depends on the size of the scope (then finalise densely).
     """
-    rows, cells, own = sparse
-    n_units, n_periods = fields["n"].shape
+    n_units, n_periods = state.shape
     combine = _combine_table(rule)
-    probe = {name: np.full((2, 1), _identity(combine.get(name, "add"))) for name in fields}
+    probe = {name: np.full((2, 1), _identity(combine.get(name, "add"))) for name in state}
     empty = rule.finalize(probe, probe["n"], np.array([[0.0], [1.0]]), scale)
     if (
         empty.shape != (2, 1)
@@ -475,15 +518,16 @@ def _sparse_values(
     ):
         return None
     out = np.full(n_units * n_periods, empty[0, 0])
-    overflow = np.full(n_units * n_periods, np.isinf(empty[0, 0]))
+    overflow = (np.ones if np.isinf(empty[0, 0]) else np.zeros)(n_units * n_periods, dtype=bool)
+    top, cells = state.top, state.cells
+    rows = next(iter(top.values())).shape[0]
     if rows:
-        top = {name: arr[:rows] for name, arr in fields.items()}
-        got = rule.finalize(top, top["n"], sizes[:rows, None], scale).ravel()
+        got = rule.finalize(dict(top), top["n"], sizes[:rows, None], scale).ravel()
         out[: rows * n_periods] = got
         overflow[: rows * n_periods] = np.isinf(got)
     if len(cells):
         zeros = np.zeros(len(cells))  # an exponent array added above the bottom level
-        part = {name: own.get(name, zeros)[:, None] for name in fields}
+        part = {name: state.own.get(name, zeros)[:, None] for name in state}
         n_scope = sizes[cells // n_periods][:, None]
         got = rule.finalize(part, part["n"], n_scope, scale).ravel()
         out[cells] = got

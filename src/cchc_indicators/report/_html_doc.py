@@ -285,7 +285,9 @@ def document(body: str, *, lang: str, title: str, css: str = "") -> str:
     str
         The document: ``<!DOCTYPE html>``, ``<html lang>``, a ``<head>`` with
         ``<meta charset="utf-8">``, the viewport, the title and the style,
-        then ``<body>``. No external resource is referenced.
+        then ``<body>``. No external resource is referenced. Void elements
+        are closed (``<meta .../>``), so that a body written the same way
+        makes a document that also parses as XML (after the doctype).
 
     Raises
     ------
@@ -296,7 +298,7 @@ def document(body: str, *, lang: str, title: str, css: str = "") -> str:
     --------
     >>> page = document("<p>Xin chào</p>", lang="vi", title="Báo cáo")
     >>> page.splitlines()[:4]
-    ['<!DOCTYPE html>', '<html lang="vi">', '<head>', '<meta charset="utf-8">']
+    ['<!DOCTYPE html>', '<html lang="vi">', '<head>', '<meta charset="utf-8"/>']
     >>> page.rstrip().endswith("</html>")
     True
     """
@@ -305,8 +307,8 @@ def document(body: str, *, lang: str, title: str, css: str = "") -> str:
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n'
         "<head>\n"
-        '<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta charset="utf-8"/>\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
         f"<title>{escape(title)}</title>\n"
         f"<style>{CSS}{css}</style>\n"
         "</head>\n"

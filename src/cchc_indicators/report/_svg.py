@@ -273,19 +273,20 @@ def svg(
     """The ``<svg>`` element of a chart: its size as a viewBox, a class, attributes and a title.
 
     ``title`` becomes the ``<title>`` (read by screen readers, shown on hover)
-    and the ``aria-label``.
+    and the ``aria-label``. The element is meant to sit inside an HTML
+    document, so it carries no ``xmlns`` (no URL appears in a report).
 
     Examples
     --------
     >>> print(svg(Frame(width=10, height=5), "", cls="trajectory",
     ...           attributes={"data-indicator": "a&b"}, title="T"))
-    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 5" width="10" height="5" class="trajectory" role="img" aria-label="T" data-indicator="a&amp;b"><title>T</title></svg>
+    <svg viewBox="0 0 10 5" width="10" height="5" class="trajectory" role="img" aria-label="T" data-indicator="a&amp;b"><title>T</title></svg>
     """
     label = f' aria-label="{escape(title)}"' if title else ""
     head = f"<title>{escape(title)}</title>" if title else ""
     w, h = f"{frame.width:g}", f"{frame.height:g}"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        f'<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
         f'class="{escape(cls)}" role="img"{label}{_attributes(attributes)}>{head}{body}</svg>'
     )
 

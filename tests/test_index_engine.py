@@ -1586,17 +1586,19 @@ class TestOutputs:
         """The HTML view shows the note and escapes text."""
         html = self.result()._repr_html_()
         assert "<strong>SYNTHETIC &lt;test&gt;</strong>" in html
-        assert "<th>d2</th>" in html
-        assert "<td>91.7</td>" in html
+        assert '<th style="text-align:right">d2</th>' in html
+        assert '<td style="text-align:right">91.7</td>' in html
         assert html.index("<td>A</td>") < html.index("<td>C</td>")
-        assert "period 2024" in html
+        assert (
+            '<th style="text-align:left">Period</th><td style="text-align:left">2024</td>' in html
+        )
 
     def test_repr_html_without_note_or_period(self) -> None:
         """Without a note or period, no note paragraph and a dash for the period."""
         html = compute_index(one_leaf(), values({"x": [NAN, 1.0]}))._repr_html_()
-        assert "period —" in html
-        assert html.count("<p>") == 1
-        assert "<td>—</td>" in html
+        assert '<th style="text-align:left">Period</th><td style="text-align:left">—</td>' in html
+        assert "cchc-note" not in html
+        assert '<td style="text-align:right">—</td>' in html
 
 
 # --- properties -------------------------------------------------------------------------------

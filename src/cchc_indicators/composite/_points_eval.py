@@ -134,6 +134,12 @@ class PointsResult:
         out: npt.NDArray[np.float64] = self.part_points[self.parts.index(name)]
         return out
 
+    def _repr_html_(self) -> str:
+        """A notebook's summary: the ranking with index, points and grade."""
+        from cchc_indicators.composite._result_html import points_html
+
+        return points_html(self)
+
     def to_records(self) -> list[dict[str, Any]]:
         """Return one dictionary per unit: totals, parts (``points_<part>``), index, rank, grade.
 

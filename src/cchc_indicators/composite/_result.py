@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -113,6 +112,11 @@ class IndexResult:
         The data's note (e.g. that they are synthetic), then, with
         ``on_unknown="ignore"``, how many codes of the data that are not in
         the index were left out.
+    names
+        The readable names of the index and of the nodes that have one
+        (``{code: name}``), for reports.
+
+        .. versionadded:: 0.1.0
 
     Examples
     --------
@@ -149,6 +153,7 @@ class IndexResult:
     imputation: Method
     weight_set: str | None
     note: str = ""
+    names: Mapping[str, str] = attrs.field(factory=dict, eq=False, kw_only=True)
 
     def __repr__(self) -> str:
         note = f", note={self.note!r}" if self.note else ""
@@ -396,32 +401,10 @@ class IndexResult:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        i = self._row(None)
-        kids = [c for c, p in zip(self.nodes, self.parents, strict=True) if p == self.index]
-        order = np.lexsort(
-            (np.arange(len(self.units)), np.where(self.ranks[i] == 0, 1 << 30, self.ranks[i]))
-        )
-        parts = [
-            f"<p><strong>{html.escape(self.index)}</strong>, period {html.escape(self.period or '—')}</p>"
-        ]
-        if self.note:
-            parts.append(f"<p><strong>{html.escape(self.note)}</strong></p>")
-        head = ["rank", "unit", "score", *kids]
-        parts.append(
-            "<table><thead><tr>"
-            + "".join(f"<th>{html.escape(h)}</th>" for h in head)
-            + "</tr></thead><tbody>"
-        )
-        for j in order.tolist():
-            values = [self.scores[self._row(c), j] for c in [self.index, *kids]]
-            cells = [
-                str(self.ranks[i, j] or "—"),
-                self.units[j],
-                *("—" if math.isnan(v) else f"{v:.1f}" for v in values),
-            ]
-            parts.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
-        parts.append("</tbody></table>")
-        return "\n".join(parts)
+        """A notebook's summary: what was scored and how, and the ranking with the top-level scores."""
+        from cchc_indicators.composite._result_html import index_html
+
+        return index_html(self)
 
     def plot(self, kind: str = "scores", **options: Any) -> Any:
         """Draw the result with matplotlib (needs the ``plot`` extra); return the Figure.
@@ -637,4 +620,8 @@ def compute_index(
         imputation=imp,
         weight_set=weights if isinstance(weights, str) else None if weights is None else "custom",
         note=_joined(data.note, ignored),
+        names={
+            **{n.code: n.name for n in index.nodes()[1:] if n.name},
+            **({index.code: index.name} if index.name else {}),
+        },
     )

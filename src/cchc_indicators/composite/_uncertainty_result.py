@@ -8,7 +8,6 @@ tables, and draw themselves with :mod:`cchc_indicators.report.plot`.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -396,8 +395,10 @@ class Uncertainty:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        text = self.table()
-        return f"<pre>{html.escape(text)}</pre>"
+        """A notebook's summary: replications, what varied, and each unit's intervals."""
+        from cchc_indicators.composite._result_html import uncertainty_html
+
+        return uncertainty_html(self)
 
     def plot(self, kind: str = "ranks", *, node: str | None = None, **options: Any) -> Any:
         """Draw the result with matplotlib (needs the ``plot`` extra); return the Figure.
@@ -594,6 +595,12 @@ class Sensitivity:
         if self.note:
             lines.append(self.note)
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """A notebook's summary: one row per uncertain choice, with its indices and intervals."""
+        from cchc_indicators.composite._result_html import sensitivity_html
+
+        return sensitivity_html(self)
 
     def plot(self, **options: Any) -> Any:
         """Draw the indices as bars (needs the ``plot`` extra); return the Figure.

@@ -632,6 +632,12 @@ class Rollup:
         """
         return self.value[self.hierarchy.level_slice(level)]
 
+    def _repr_html_(self) -> str:
+        """A notebook's summary: the indicator, rule and scope, and the upper levels by period."""
+        from cchc_indicators.engine._rollup_html import rollup_html
+
+        return rollup_html(self)
+
     def to_records(self, level: str | None = None) -> list[dict[str, Any]]:
         """Return one dict per unit and period.
 

@@ -321,6 +321,12 @@ class SurveyResult:
             lines.append(self.note)
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """A notebook's summary: scope, answers counted, intervals, the upper levels' shares."""
+        from cchc_indicators.survey._result_html import survey_html
+
+        return survey_html(self)
+
     def at_confidence(self, confidence: float) -> SurveyResult:
         """Return the same result with intervals at another confidence level.
 

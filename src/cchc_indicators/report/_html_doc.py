@@ -94,9 +94,13 @@ td.code, span.code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-
 p.note, figcaption, .muted { color: var(--muted); font-size: .9rem; }
 ul.counts { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem; }
 ul.counts li { padding: .2rem .6rem; border-radius: 3px; border: 1px solid var(--rule); }
-figure.chart { margin: .8rem 0 1.2rem; }
+div.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr));
+  gap: .4rem 1.2rem; }
+figure.chart { margin: .6rem 0 1rem; }
 figure.chart svg { width: 100%; max-width: 720px; height: auto; display: block; }
-svg text { font-family: inherit; font-size: 11px; fill: var(--ink); }
+td.scope { min-width: 6.5em; }
+td.target { min-width: 7em; }
+svg text { font-family: inherit; font-size: 11px; fill: var(--ink); stroke: none; }
 svg .axis line, svg .axis path { stroke: #777; stroke-width: 1; fill: none; }
 svg .grid line { stroke: #e3e3e3; stroke-width: 1; }
 svg .series { fill: none; stroke: #2166ac; stroke-width: 2; }
@@ -113,6 +117,7 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .85rem;
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
   html { font-size: 10.5pt; }
+  div.charts { grid-template-columns: 1fr 1fr; }
   body { max-width: none; padding: 0; }
   section.area { break-before: page; }
   tr, td, th { break-inside: avoid; }

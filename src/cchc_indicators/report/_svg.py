@@ -187,14 +187,14 @@ class Frame:
     --------
     >>> f = Frame()
     >>> f.width, f.height, f.x_range, f.y_range
-    (640.0, 280.0, (56.0, 624.0), (244.0, 16.0))
+    (640.0, 280.0, (56.0, 624.0), (244.0, 30.0))
     """
 
     width: float = 640.0
     height: float = 280.0
     left: float = 56.0
     right: float = 16.0
-    top: float = 16.0
+    top: float = 30.0
     bottom: float = 36.0
 
     @property
@@ -238,7 +238,7 @@ class Frame:
         Examples
         --------
         >>> Frame().y_scale([68.0, 91.5], include=[80.0])
-        Scale(lo=65.0, hi=95.0, start=244.0, end=16.0, count=5)
+        Scale(lo=65.0, hi=95.0, start=244.0, end=30.0, count=5)
         """
         start, end = self.y_range
         return self._scale(values, include, nice, pad, (end, start) if downwards else (start, end))
@@ -363,7 +363,7 @@ def y_axis(
         if grid:
             lines.append(f'<line x1="{_c(left)}" y1="{_c(py)}" x2="{_c(right)}" y2="{_c(py)}"/>')
     if label:
-        axis.append(text(left, max(top - 4, 10), label, cls="axis-label", anchor="end"))
+        axis.append(text(left - 6, max(top - 10, 10), label, cls="axis-label", anchor="end"))
     axis.append("</g>")
     if grid:
         lines.append("</g>")
@@ -465,7 +465,7 @@ def hline(
     label: str = "",
     attributes: Mapping[str, object] | None = None,
 ) -> str:
-    """A horizontal line across the plotting area at ``value`` (a target), labelled at its right end.
+    """A horizontal line across the plotting area at ``value`` (a target), labelled above its left end.
 
     The label's class is ``label-<first class>`` (``label-target``).
 
@@ -473,12 +473,12 @@ def hline(
     --------
     >>> f = Frame(width=100, height=50, left=10, right=10, top=5, bottom=15)
     >>> print(hline(1.0, f, Scale(0, 2, 35, 5), cls="target", label="≥ 1"))
-    <g class="target"><line x1="10.0" y1="20.0" x2="90.0" y2="20.0"/><text x="90.0" y="16.0" text-anchor="end" class="label-target">≥ 1</text></g>
+    <g class="target"><line x1="10.0" y1="20.0" x2="90.0" y2="20.0"/><text x="14.0" y="16.0" text-anchor="start" class="label-target">≥ 1</text></g>
     """
     py = float(y(float(value)))
     left, right = frame.x_range
     name = cls.split()[0] if cls.split() else "line"
-    tag = text(right, py - 4, label, cls=f"label-{name}", anchor="end") if label else ""
+    tag = text(left + 4, py - 4, label, cls=f"label-{name}") if label else ""
     return (
         f'<g class="{escape(cls)}"{_attributes(attributes)}>'
         f'<line x1="{_c(left)}" y1="{_c(py)}" x2="{_c(right)}" y2="{_c(py)}"/>{tag}</g>'
@@ -564,7 +564,7 @@ def hinterval(
 
 
 def legend(frame: Frame, items: Sequence[tuple[str, str]], *, y_offset: float = 0.0) -> str:
-    """A one-line legend at the top of the plotting area: a short sample of each class, then its label.
+    """A legend in the top margin, above the plotting area: a short sample of each class, then its label.
 
     ``items`` are ``(class, label)`` pairs; a class with ``points`` draws a
     dot, any other a short line (styled by the class).
@@ -575,7 +575,7 @@ def legend(frame: Frame, items: Sequence[tuple[str, str]], *, y_offset: float = 
     2
     """
     left, right = frame.x_range
-    px, py = left + 8.0, frame.top + 10.0 + y_offset
+    px, py = left + 8.0, max(frame.top - 14.0, 12.0) + y_offset
     parts = ['<g class="legend">']
     for cls, label in items:
         if "points" in cls.split():

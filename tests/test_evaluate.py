@@ -38,7 +38,7 @@ from cchc_indicators.core.targets import (
     reduce_by,
 )
 from cchc_indicators.datasets import SYNTHETIC_NOTE
-from cchc_indicators.evaluation import COLUMNS, STATUSES, Evaluation, evaluate
+from cchc_indicators.evaluation import COLUMNS, LABEL_COLUMNS, STATUSES, Evaluation, evaluate
 
 Row = Mapping[str, Any]
 Unit = tuple[str, str, str, str | None]
@@ -977,7 +977,7 @@ class TestEvaluationOutputs:
         ev = sample()
         records = ev.to_records()
         assert len(records) == len(ev) == 5
-        assert all(tuple(r) == COLUMNS for r in records)
+        assert all(tuple(r) == COLUMNS + LABEL_COLUMNS for r in records)
         records[0]["status"] = "changed"
         assert ev.rows[0]["status"] == "achieved"
 
@@ -1004,7 +1004,7 @@ class TestEvaluationOutputs:
         """The header is COLUMNS; a missing value is an empty cell."""
         ev = sample()
         text = ev.to_csv()
-        assert text.splitlines()[0] == ",".join(COLUMNS)
+        assert text.splitlines()[0] == ",".join(COLUMNS + LABEL_COLUMNS)
         rows = list(csv.DictReader(io.StringIO(text)))
         assert len(rows) == 5
         district = next(r for r in rows if r["unit"] == "243")
@@ -1058,7 +1058,7 @@ class TestEvaluationOutputs:
         assert lines[:3] == ["# test-plan — 2025", "", "| area | achieved | evaluated | no data |"]
         assert "| all | 1 | 1 | 0 |" in lines
         assert "| indicator | unit | scope | value | target | status | gap | projected |" in lines
-        assert ev.scorecard().splitlines()[0] == "test-plan"
+        assert ev.scorecard("en").splitlines()[0] == "test-plan"
 
     def test_to_frame_has_the_columns(self) -> None:
         """to_frame gives one DataFrame row per row, with COLUMNS as columns."""
@@ -1132,7 +1132,7 @@ class TestEvaluationOutputs:
                 plan(unit=unit), panel(hierarchy(PROVINCE), [ind], [("x", "26", 2025, 1)])
             )
             assert (len(ev), ev.plan_rows(), ev.summary()) == (0, [], [])
-            assert "Overall" not in ev.scorecard()
+            assert "Summary" not in ev.scorecard("en")
 
     def test_repr(self) -> None:
         """The repr names the plan, the period, the row count and the non-zero statuses."""
@@ -1148,19 +1148,36 @@ class TestEvaluationOutputs:
 
     def test_scorecard_groups_by_area_and_summarises_tiers(self) -> None:
         """Plain text: note, titles, period, areas, the plan rows, a per-tier line, the overall count."""
-        text = sample().scorecard()
-        lines = text.splitlines()
-        assert lines[0] == f"*** {NOTE} ***"
-        assert lines[-1] == f"*** {NOTE} ***"
-        assert "A test plan" in lines
-        assert "Kế hoạch thử" in lines
-        assert "Period: 2025" in lines
-        assert "== procedures" in lines
-        assert "== digital government" in lines
-        assert lines.index("== procedures") < lines.index("== digital government")
-        assert "wf by district: 1 not_achieved" in [line.strip() for line in lines]
-        assert not any(line.lstrip().startswith("wf") and "243" in line for line in lines)
-        assert "Overall: 2 of 3 targets with data achieved, 1 without data." in lines
+        lines = sample().scorecard("en").splitlines()
+        assert lines == [
+            f"*** {NOTE} ***",
+            "",
+            "A test plan",
+            "Tỉnh <b>Vĩnh Phúc</b> (26) — Period: 2025",
+            "",
+            "== Administrative procedure reform",
+            "  A",
+            "      province level (itself)           84 %  ≥ 80 %                              Achieved",
+            "  B",
+            "      province level (itself)              —  ≥ 80 %                              No data",
+            "        Why: no data for the period",
+            "",
+            "== E-government and digital government",
+            "  WF",
+            "      province level (itself)           95 %  ≥ 90 %                              Achieved",
+            "      the districts                     70 %  ≥ 80 %                              Not achieved",
+            "        0/1 districts met (≥ 80 %); Not achieved: 1",
+            "",
+            "Summary: 4 targets",
+            "  Achieved               2",
+            "  On track               0",
+            "  Off track              0",
+            "  Not achieved           1",
+            "  Insufficient data      0",
+            "  No data                1",
+            "",
+            f"*** {NOTE} ***",
+        ]
 
 
 # --------------------------------------------------------------------------- the demo
@@ -1251,12 +1268,23 @@ class TestDemo:
 
     def test_scorecard_counts_the_fields_of_a_per_field_target(self) -> None:
         """Land misses 85 % in 2025, construction and investment meet it: counted below the area."""
-        lines = self.demo().scorecard().splitlines()
+        lines = self.demo().scorecard("en", codes=True).splitlines()
         assert (
-            "      satisfaction_land_construction_investment in each field: 2 achieved, "
-            "1 not_achieved"
+            "      Satisfaction of citizens and businesses with the handling of procedures on land, "
+            "construction"
         ) in lines
-        assert "      satisfaction_health_education in each field: 2 no_data" in lines
+        k = lines.index(
+            "      Satisfaction of citizens and businesses with the handling of procedures on land, "
+            "construction"
+        )
+        assert lines[k + 1] == (
+            "        and investment [satisfaction_land_construction_investment], in each field: "
+            "Achieved: 2, Not"
+        )
+        assert lines[k + 2] == "        achieved: 1"
+        assert any(
+            "[satisfaction_health_education], in each field: No data: 2" in line for line in lines
+        )
 
     def test_2023_mixes_on_track_and_off_track(self) -> None:
         """The mid-term review has rows on and off track; only years already missed are final."""
@@ -1273,10 +1301,11 @@ class TestDemo:
 
     def test_scorecard_names_the_years_missed_and_without_data(self) -> None:
         """Below an every-year row, the scorecard says which years missed and which had no data."""
-        lines = self.demo().scorecard().splitlines()
-        k = next(i for i, x in enumerate(lines) if "rank <= 15 among provinces, every" in x)
-        assert lines[k].lstrip().startswith("par_index")
-        assert lines[k + 1] == "      not met in 2021, 2022, 2023; no data for 2025"
+        lines = self.demo().scorecard("en").splitlines()
+        k = next(i for i, x in enumerate(lines) if "in the top 15 provinces, every" in x)
+        assert lines[k - 1] == "  Provincial Public Administration Reform Index (PAR INDEX)"
+        assert lines[k + 2] == "        not met in 2021, 2022, 2023; no data for 2025"
+        assert lines[k + 3] == "        Why: no data for the period"
 
     def test_2023_every_year_targets_are_not_projected(self) -> None:
         """PAR INDEX rank 17 in 2023 (22, 19 before): missed in every year so far, no projection."""
@@ -1292,7 +1321,7 @@ class TestDemo:
         ev = self.demo(period)
         assert ev.note == SYNTHETIC_NOTE
         assert {r["note"] for r in ev.rows} == {SYNTHETIC_NOTE}
-        lines = ev.scorecard().splitlines()
+        lines = ev.scorecard("en").splitlines()
         assert SYNTHETIC_NOTE in lines[0]
         assert SYNTHETIC_NOTE in lines[-1]
 
@@ -1684,9 +1713,14 @@ class TestReasonsAndMethod:
         ind = score("x", at_least(80))
         h = hierarchy((("26", "VP", "province", None), ("01", "HN", "province", None)))
         p = panel(h, [ind], [("x", "26", 2025, 90), ("x", "01", 2025, 70)])
-        text = evaluate(plan(ind, unit=None), p).scorecard()
-        assert any(" 26 " in line and "achieved" in line for line in text.splitlines())
-        assert any(" 01 " in line and "not_achieved" in line for line in text.splitlines())
+        lines = evaluate(plan(ind, unit=None), p).scorecard("en").splitlines()
+        assert lines[4:8] == [
+            "  X",
+            "      province level (itself): ≥ 80 points",
+            "        HN (01)                            70 points  Not achieved",
+            "        VP (26)                            90 points  Achieved",
+        ]
+        assert "Summary: 1 target for each of 2 units (2 results)" in lines
 
 
 class TestProgressMethods:

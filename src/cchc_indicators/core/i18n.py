@@ -249,6 +249,9 @@ _REASONS = {
     "no_previous_value": N_("no value in the period before"),
     "one_value": N_("only one value before the deadline: a projection needs two"),
     "no_rank_peers": N_("too few peers with data to rank"),
+    "not_started": N_("the period comes before the first period the target applies to"),
+    "periods_without_data": N_("some periods the target applies to have no value"),
+    "no_data_in_periods": N_("no value in any period the target applies to"),
 }
 
 _AREAS = {

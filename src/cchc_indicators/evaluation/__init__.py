@@ -29,6 +29,15 @@ comes before the first one it applies to); ``achieved`` at the deadline and
 ``periods_not_met`` and ``periods_without_data`` name the periods. A
 per-field target (``fields``) gives one row per field indicator.
 
+Every row without a value, and every row with the status ``insufficient_data``
+or ``no_data``, says why in ``reason``: the roll-up's reason for a missing
+value (``no_data``, ``below_min_coverage``, ...), ``one_value`` (one value
+before the deadline: no line to project), ``periods_without_data`` (an
+every-period target with some periods lacking a value), ``no_data_in_periods``
+(all of them) or ``not_started`` (the period comes before the first one the
+target applies to); :func:`cchc_indicators.core.i18n.reason_label` writes it
+in words.
+
 A per-tier target (``tier="district"``) is evaluated pooled on the plan unit's
 row (scope ``tier:district``) and for each unit of the tier on its own row
 (scope ``own``). With a ``share_meeting(<condition>)`` rule, each unit of the
@@ -56,6 +65,7 @@ Examples
 from __future__ import annotations
 
 from cchc_indicators.evaluation._evaluate import COLUMNS as _COLUMNS
+from cchc_indicators.evaluation._evaluate import LABEL_COLUMNS as _LABEL_COLUMNS
 from cchc_indicators.evaluation._evaluate import STATUSES as _STATUSES
 from cchc_indicators.evaluation._evaluate import (
     Evaluation,
@@ -65,11 +75,17 @@ from cchc_indicators.evaluation._evaluate import (
 #: The keys of each row, in order.
 COLUMNS = _COLUMNS
 
+#: The keys :meth:`Evaluation.to_records` adds to :data:`COLUMNS`: the row in words, in a
+#: language (``name_label``, ``value_label``, ``scope_label``, ``target_label``,
+#: ``status_label``, ``reason_label``); always present, whatever the language.
+LABEL_COLUMNS = _LABEL_COLUMNS
+
 #: Every status, from best to worst news.
 STATUSES = _STATUSES
 
 __all__ = [
     "COLUMNS",
+    "LABEL_COLUMNS",
     "STATUSES",
     "Evaluation",
     "evaluate",

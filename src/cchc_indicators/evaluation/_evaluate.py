@@ -23,13 +23,15 @@ from cchc_indicators.core.indicators import Area
 from cchc_indicators.core.plan import Plan
 from cchc_indicators.core.targets import STATUSES
 from cchc_indicators.data.panel import Panel, _pandas
-from cchc_indicators.evaluation._rows import _ROUNDING, _Context, _target_rows
+from cchc_indicators.evaluation._labels import LABEL_COLUMNS, row_labels
+from cchc_indicators.evaluation._rows import _ROUNDING, RowTarget, _Context, _target_rows
 from cchc_indicators.progress import METHODS
 from cchc_indicators.units.hierarchy import Hierarchy
 
-__all__ = ["COLUMNS", "STATUSES", "Evaluation", "evaluate"]
+__all__ = ["COLUMNS", "LABEL_COLUMNS", "STATUSES", "Evaluation", "evaluate"]
 
-#: The keys of each row, in order.
+#: The keys of each row, in order. Codes that never change with the language;
+#: :meth:`Evaluation.to_records` adds :data:`LABEL_COLUMNS`, the same in words.
 COLUMNS = (
     "indicator",
     "name",
@@ -253,7 +255,9 @@ def evaluate(
     except DefinitionError as exc:
         where = f"plan {plan.code!r}"
         raise exc.in_context(where) from None
-    result = Evaluation(plan=plan, period=label, rows=tuple(rows), note=panel.note)
+    result = Evaluation(
+        plan=plan, period=label, rows=tuple(rows), note=panel.note, targets=tuple(ctx.row_targets)
+    )
     if survey is not None:
         from cchc_indicators.survey import with_confidence
 
@@ -290,6 +294,8 @@ class Evaluation:
     period: str
     rows: tuple[Mapping[str, Any], ...]
     note: str = ""
+    #: what each row was judged against (for its words), row by row; empty when unknown
+    _targets: tuple[RowTarget, ...] = attrs.field(default=(), repr=False, alias="targets")
 
     def __repr__(self) -> str:
         counts = self.counts()
@@ -383,46 +389,78 @@ class Evaluation:
 
     # ------------------------------------------------------------------ outputs
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """Return the rows as a list of dicts (keys :data:`COLUMNS`).
+    def to_records(self, lang: str | None = None) -> list[dict[str, Any]]:
+        """Return the rows as a list of dicts: :data:`COLUMNS`, then :data:`LABEL_COLUMNS`.
+
+        The codes (``status``, ``scope``, ...) never change with the language;
+        the label keys, always present, carry the same in words in ``lang``:
+        ``name_label`` (the indicator's name), ``value_label`` (the value with
+        its unit), ``scope_label``, ``target_label``, ``status_label`` and
+        ``reason_label`` (why a row has no value or no verdict; empty when it
+        has both).
+
+        Parameters
+        ----------
+        lang
+            ``"vi"`` or ``"en"``; ``None`` for
+            :func:`~cchc_indicators.core.i18n.default_language`.
+
+        Raises
+        ------
+        DefinitionError
+            If ``lang`` is not ``"vi"`` or ``"en"``.
 
         Examples
         --------
         >>> from cchc_indicators import catalog, datasets
         >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
-        >>> ev.to_records()[0]["indicator"], ev.to_records()[0]["status"]
-        ('par_index', 'not_achieved')
+        >>> r = ev.to_records("vi")[0]
+        >>> r["indicator"], r["status"], r["status_label"], r["target_label"]
+        ('par_index', 'not_achieved', 'Không đạt', 'trong tốp 15 tỉnh, mỗi kỳ')
+        >>> r = ev.to_records("en")[0]
+        >>> r["status"], r["status_label"], r["scope_label"], r["reason_label"]
+        ('not_achieved', 'Not achieved', 'province level (itself)', 'no data for the period')
         """
-        return [dict(r) for r in self.rows]
+        from cchc_indicators.core.i18n import check_language, default_language
 
-    def to_json(self) -> str:
-        """Return the rows as one JSON array of objects.
+        lang = check_language(
+            default_language() if lang is None else lang, func="Evaluation.to_records"
+        )
+        labels = row_labels(self.plan, self.rows, self._targets, lang)
+        return [{**r, **extra} for r, extra in zip(self.rows, labels, strict=True)]
+
+    def to_json(self, lang: str | None = None) -> str:
+        """Return the rows as one JSON array of objects (the keys of :meth:`to_records`).
 
         Examples
         --------
         >>> from cchc_indicators import catalog, datasets
         >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
         >>> import json
-        >>> json.loads(ev.to_json())[0]["target"]
-        'rank <= 15 among provinces, every period'
+        >>> first = json.loads(ev.to_json("vi"))[0]
+        >>> first["target"], first["target_label"]
+        ('rank <= 15 among provinces, every period', 'trong tốp 15 tỉnh, mỗi kỳ')
         """
-        return json.dumps(self.to_records(), ensure_ascii=False, indent=2)
+        return json.dumps(self.to_records(lang), ensure_ascii=False, indent=2)
 
-    def to_csv(self) -> str:
+    def to_csv(self, lang: str | None = None) -> str:
         """Return the rows as CSV text with a header (empty cells for missing values).
+
+        The columns are :attr:`columns`, then :data:`LABEL_COLUMNS` in ``lang``.
 
         Examples
         --------
         >>> from cchc_indicators import catalog, datasets
         >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
-        >>> ev.to_csv().splitlines()[0].split(",")[:3]
-        ['indicator', 'name', 'area']
+        >>> text = ev.to_csv("vi")
+        >>> text.splitlines()[0].split(",")[:3], text.splitlines()[0].split(",")[-2:]
+        (['indicator', 'name', 'area'], ['status_label', 'reason_label'])
         """
         buf = io.StringIO()
-        columns = self.columns
-        writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
+        columns = [*self.columns, *LABEL_COLUMNS]
+        writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        for r in self.rows:
+        for r in self.to_records(lang):
             writer.writerow({k: "" if r.get(k) is None else r[k] for k in columns})
         return buf.getvalue()
 
@@ -567,58 +605,64 @@ class Evaluation:
         >>> ev.to_frame().shape[0] == len(ev)
         True
         """
-        return _pandas().DataFrame.from_records(self.to_records(), columns=list(self.columns))
+        records = [dict(r) for r in self.rows]
+        return _pandas().DataFrame.from_records(records, columns=list(self.columns))
 
-    def scorecard(self) -> str:
-        """Return a plain-text scorecard grouped by area, then by tier.
+    def scorecard(self, lang: str | None = None, *, codes: bool = False) -> str:
+        """Return a plain-text scorecard for people, in Vietnamese or English, at most 100 columns.
+
+        The plan's title and unit, then one section per reform area: each
+        indicator's name, and for each of its targets the scope, the value
+        with its unit, the target and the status in words; below a row, the
+        periods an every-period target missed, the projection to the deadline
+        (before it) and why a row has no value or no verdict. The units of a
+        tier are counted below the tier's row ("8/9 huyện đạt (≥ 80 % số
+        huyện)"). A summary counts every status (at mid-term: on track and off
+        track too). A note the data carry (the synthetic-data warning) heads
+        and ends it. Long names wrap onto indented lines.
+
+        Parameters
+        ----------
+        lang
+            ``"vi"`` or ``"en"``; ``None`` for
+            :func:`~cchc_indicators.core.i18n.default_language`. Numbers follow
+            the language (``91,4 %`` in Vietnamese, ``91.4 %`` in English).
+        codes
+            Also show each indicator's code, in brackets after its name.
+
+        Raises
+        ------
+        DefinitionError
+            If ``lang`` is not ``"vi"`` or ``"en"``.
 
         Examples
         --------
         >>> from cchc_indicators import catalog, datasets
         >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
-        >>> print(ev.scorecard().splitlines()[0])
-        *** SYNTHETIC DATA: made up for demonstration, not official figures ***
+        >>> lines = ev.scorecard("vi").splitlines()
+        >>> lines[0].startswith("*** DỮ LIỆU GIẢ LẬP"), lines[-1] == lines[0]
+        (True, True)
+        >>> print(lines[2]); print(lines[3])
+        Kế hoạch cải cách hành chính nhà nước tỉnh Vĩnh Phúc giai đoạn 2021–2025
+        Tỉnh Vĩnh Phúc (26) — Kỳ: 2025
+        >>> k = lines.index("== Cải cách thủ tục hành chính")
+        >>> for line in lines[k + 1 : k + 4]:
+        ...     print(line)
+          Tỷ lệ thủ tục hành chính đủ điều kiện được cung cấp dưới hình thức dịch vụ công trực tuyến mức độ
+            3, 4
+              cấp tỉnh (tự thân)                84 %  ≥ 80 %                              Đạt
+        >>> max(len(line) for line in lines) <= 100
+        True
+        >>> print(ev.scorecard("en", codes=True).splitlines()[6])
+          Provincial Public Administration Reform Index (PAR INDEX) [par_index]
         """
-        lines = []
-        title = self.plan.title_en or self.plan.code
-        if self.note:
-            lines += [f"*** {self.note} ***", ""]
-        lines += [
-            f"{title}",
-            f"{self.plan.title}" if self.plan.title else "",
-            f"Period: {self.period}",
-            "",
-        ]
-        for area in [a.value for a in Area]:
-            rows = [r for r in self.rows if r["area"] == area]
-            if not rows:
-                continue
-            lines.append(f"== {area.replace('_', ' ')}")
-            several = len({r["unit"] for r in self.plan_rows()}) > 1
-            for r in rows:
-                if r["scope"] == "own" and r["level"] != rows[0]["level"]:
-                    continue  # per-unit rows are summarised below
-                who = f" {r['unit']:<6}" if several else ""
-                lines.append(
-                    f"  {r['indicator']:<42}{who} {r['scope']:<14} {_fmt(r['value']):>8}  "
-                    f"{r['target']:<28} {r['status']}"
-                )
-                history = _periods_text(r)
-                if history:
-                    lines.append(f"      {history}")
-            tiers = _tier_summary(rows) + _field_summary(self.plan, rows)
-            lines += [f"  {t}" for t in tiers]
-            lines.append("")
-        s = self.summary()
-        if s:
-            total = s[-1]
-            lines.append(
-                f"Overall: {total['achieved']} of {total['evaluated']} targets with data achieved, "
-                f"{total['no_data']} without data."
-            )
-        if self.note:
-            lines += ["", f"*** {self.note} ***"]
-        return "\n".join(lines)
+        from cchc_indicators.core.i18n import check_language, default_language
+        from cchc_indicators.evaluation._scorecard import scorecard
+
+        lang = check_language(
+            default_language() if lang is None else lang, func="Evaluation.scorecard"
+        )
+        return scorecard(self, lang, bool(codes))
 
 
 def _periods_text(row: Mapping[str, Any]) -> str:

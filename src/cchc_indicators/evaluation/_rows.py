@@ -51,6 +51,25 @@ class _Judge:
     gap: Callable[[FloatArray], FloatArray]
     #: whether a larger quantity is closer to the target (None: no direction, as for ``==``)
     higher_is_better: bool | None = None
+    #: the condition a unit of a tier is judged by (a ``share_meeting`` target's own rows)
+    condition: Condition | None = None
+    #: a rank target's k kept or scaled: (``same``/``scaled``, k set, peers then, peers now)
+    rank_note: tuple[str, int, int, int] | None = None
+
+
+@attrs.frozen
+class RowTarget:
+    """What one row of an evaluation was judged against, for its text in words.
+
+    ``target`` is the target as applied (tier mapped, rank k scaled);
+    ``condition`` is set on the rows of a tier's units judged by a
+    ``share_meeting`` condition; ``rank_note`` says how a rank's k was kept or
+    scaled (mode, k set, peers then, peers now).
+    """
+
+    target: Target
+    condition: Condition | None = None
+    rank_note: tuple[str, int, int, int] | None = None
 
 
 def _judge_target(t: Target, unit_label: str) -> _Judge:
@@ -83,7 +102,9 @@ def _judge_condition(c: Condition, unit_label: str) -> _Judge:
         return np.where(q != thr, -np.abs(q - thr), np.nan)
 
     direction = True if c.op in (">=", ">") else (False if c.op in ("<=", "<") else None)
-    return _Judge(f"{c.op} {number_text(thr)}{suffix} (own)", thr, c.test, gap, direction)
+    return _Judge(
+        f"{c.op} {number_text(thr)}{suffix} (own)", thr, c.test, gap, direction, condition=c
+    )
 
 
 def _x(periods: Sequence[str]) -> FloatArray:
@@ -264,6 +285,8 @@ class _Context:
         self.j = panel.periods.index(period)
         self.x = _x(panel.periods)
         self._cache: dict[tuple[str, str, str], Rollup | None] = {}
+        #: what each row made so far was judged against, in the order of the rows
+        self.row_targets: list[RowTarget] = []
         if plan.unit is not None:
             self.plan_units = np.array([self.h.position(plan.unit)])
         else:
@@ -382,14 +405,16 @@ def _declared_peers(plan: Plan, among: str) -> int | None:
     return int(edition.counts[edition.levels.index(among)])
 
 
-def _rank_target(ctx: _Context, ind: Indicator, t: Target, among: int) -> tuple[Target, str]:
-    """The rank target to apply here, and its text (k scaled when the peers changed, if asked)."""
+def _rank_target(
+    ctx: _Context, ind: Indicator, t: Target, among: int
+) -> tuple[Target, str, tuple[str, int, int, int] | None]:
+    """The rank target to apply here, its text, and how k was kept or scaled (if it was)."""
     assert t.among is not None
     judge_text = _judge_target(t, ind.unit).text
     then = _declared_peers(ctx.plan, t.among)
     now = ctx.h.level_size(among)
     if then is None or then == now:
-        return t, judge_text
+        return t, judge_text, None
     k = int(t.threshold)
     if ctx.rank_k is None:
         scaled = k * now / then
@@ -401,13 +426,17 @@ def _rank_target(ctx: _Context, ind: Indicator, t: Target, among: int) -> tuple[
         )
         raise DefinitionError(msg, code=ind.code, parameter="rank_k")
     if ctx.rank_k == "same":
-        return t, f"{judge_text} (k kept: {then} {t.among}s then, {now} now)"
+        return (
+            t,
+            f"{judge_text} (k kept: {then} {t.among}s then, {now} now)",
+            ("same", k, then, now),
+        )
     new_k = max(1, _ROUNDING[ctx.rank_rounding](k * now / then))
     text = (
         f"rank <= {new_k} among {t.among}s ({k} of {then} scaled to {now}, "
         f"rounded {ctx.rank_rounding})"
     )
-    return attrs.evolve(t, threshold=float(new_k)), text
+    return attrs.evolve(t, threshold=float(new_k)), text, ("scaled", k, then, now)
 
 
 def _percent_change(v: FloatArray, base: FloatArray) -> FloatArray:
@@ -525,8 +554,8 @@ def _each_period_window(ctx: _Context, t: Target, deadline: str | None) -> list[
 
 def _each_period_status(
     ctx: _Context, t: Target, judge: _Judge, q: FloatArray, due: bool, deadline: str | None
-) -> tuple[NDArray[np.str_], list[str | None], list[str | None]]:
-    """Statuses of an ``each_period`` target, and the periods not met and without data.
+) -> tuple[NDArray[np.str_], list[str | None], list[str | None], NDArray[np.str_]]:
+    """Statuses of an ``each_period`` target, the periods not met and without data, and why.
 
     A period in which the target did not hold is not made good later
     (``not_achieved``); a period without data leaves it open
@@ -534,13 +563,19 @@ def _each_period_status(
     ``on_track`` before. Evaluated before the first period it applies to (the
     baseline; for a change, the period after it), nothing is judged yet:
     ``insufficient_data`` (``no_data`` without a value).
+
+    The last array is the reason of a status without a verdict, for rows whose
+    value gives none: ``not_started`` before the first period,
+    ``periods_without_data`` when some periods lack a value,
+    ``no_data_in_periods`` when all do (empty otherwise).
     """
     window = _each_period_window(ctx, t, deadline)
     if not window:
         # evaluated before the first period the target applies to: nothing to judge yet
         now = q[:, ctx.j]
         early = np.where(np.isnan(now), "no_data", "insufficient_data")
-        return early, [None] * len(now), [None] * len(now)
+        why = np.full(len(now), "not_started")
+        return early, [None] * len(now), [None] * len(now), why
     cols = np.array([ctx.column_of(p) if ctx.column_of(p) is not None else -1 for p in window])
     present = cols >= 0
     qw = np.where(present[None, :], q[:, np.where(present, cols, 0)], np.nan)
@@ -559,7 +594,12 @@ def _each_period_status(
     labels = np.array(window, dtype=object)
     not_met = [", ".join(labels[row].tolist()) or None for row in failed]
     without = [", ".join(labels[row].tolist()) or None for row in missing]
-    return status, not_met, without
+    why = np.where(
+        status == "insufficient_data",
+        "periods_without_data",
+        np.where(status == "no_data", "no_data_in_periods", ""),
+    )
+    return status, not_met, without, why
 
 
 def _rank_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any]]:
@@ -573,7 +613,7 @@ def _rank_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any]]
             f"{h.codes[int(ctx.plan_units[0])]!r}, which is a {h.levels[plan_level]}"
         )
         raise DefinitionError(msg, code=ind.code)
-    t, rank_text = _rank_target(ctx, ind, t, among)
+    t, rank_text, rank_note = _rank_target(ctx, ind, t, among)
     scope = t.scope or Scope("own")
     r = ctx.rollup(ind, scope, t.rule if scope.kind != "own" else None)
     values, _coverage, reasons = ctx.values(r)
@@ -595,7 +635,7 @@ def _rank_rows(ctx: _Context, ind: Indicator, t: Target) -> list[dict[str, Any]]
         rank = rank.copy()
         rank[:, ctx.j] = np.nan
         reason = np.full(len(ctx.plan_units), "below_min_coverage")
-    judge = attrs.evolve(_judge_target(t, ind.unit), text=rank_text)
+    judge = attrs.evolve(_judge_target(t, ind.unit), text=rank_text, rank_note=rank_note)
     rule_text = r.rule.to_spec() if r is not None and r.rule is not None else None
     return _finish(
         ctx,
@@ -665,7 +705,7 @@ def _finish(
     without: list[str | None] = [None] * n_rows
     if t.each_period:
         # judged in every period so far: no projection, a missed period is final
-        status, not_met, without = _each_period_status(ctx, t, judge, q, due, deadline)
+        status, not_met, without, why = _each_period_status(ctx, t, judge, q, due, deadline)
     else:
         on_track = judge.holds(projected) & ~np.isnan(projected)
         status = np.where(
@@ -685,6 +725,14 @@ def _finish(
                 ),
             ),
         )
+        # before the deadline with one value (or none in the window): no line to project
+        why = np.where(status == "insufficient_data", "one_value", "")
+    # why a row has no value (the roll-up's reason) or, with a value, no verdict
+    row_reason = np.where(np.isnan(now), reason, "")
+    unjudged = (status == "no_data") | (status == "insufficient_data")
+    row_reason = np.where(unjudged & (row_reason == ""), why, row_reason)
+    row_reason = np.where((status == "no_data") & (row_reason == ""), "no_data", row_reason)
+    ctx.row_targets.extend([RowTarget(t, judge.condition, judge.rank_note)] * n_rows)
     gap = judge.gap(now)
     h = ctx.h
     rebase_text = _rebase_text(ctx, ind) if t.relative else None
@@ -718,7 +766,7 @@ def _finish(
                 "method": method if not np.isnan(projected[i]) else None,
                 "category": category[i] or None,
                 "attainment_period": attained[i] or None,
-                "reason": (str(reason[i]) or None) if np.isnan(now[i]) else None,
+                "reason": str(row_reason[i]) or None,
                 "source": t.source or ind.source,
                 "note": ctx.panel.note or None,
                 "periods_not_met": not_met[i],

@@ -33,6 +33,7 @@ __all__ = [
     "HierarchyError",
     "IncompatibleStatesError",
     "InvalidDataError",
+    "MissingDependencyError",
     "PanelError",
     "PeriodError",
     "Problem",
@@ -186,6 +187,39 @@ class IncompatibleStatesError(CchcError, ValueError):
     >>> issubclass(IncompatibleStatesError, ValueError)
     True
     """
+
+
+class MissingDependencyError(CchcError, ImportError):
+    """An optional package a function needs is not installed; the message says how to install it.
+
+    ``except ImportError`` keeps working for callers that do not know this library.
+
+    Examples
+    --------
+    >>> err = MissingDependencyError(
+    ...     "evaluation_workbook needs openpyxl", extra="excel", package="openpyxl")
+    >>> print(err)
+    evaluation_workbook needs openpyxl
+    >>> err.extra, err.package, isinstance(err, ImportError)
+    ('excel', 'openpyxl', True)
+    """
+
+    def __init__(
+        self, message: str, *, extra: str | None = None, package: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        #: The optional extra of cchc-indicators that installs the package.
+        self.extra = extra
+        #: The missing package.
+        self.package = package
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        kwargs = {"extra": self.extra, "package": self.package}
+        return (_rebuild, (type(self), (self.message,), kwargs))
 
 
 class PeriodError(CchcError, ValueError):

@@ -547,6 +547,38 @@ class Evaluation:
     def _repr_html_(self) -> str:
         return self.to_html()
 
+    def to_excel(self, path: Any, *, lang: str | None = None) -> Any:
+        """Write an Excel workbook: the scorecard, every row, the plan and the data's provenance.
+
+        Needs the ``excel`` extra (``pip install "cchc-indicators[excel]"``, openpyxl);
+        see :func:`cchc_indicators.report.excel.evaluation_workbook`.
+
+        Parameters
+        ----------
+        path
+            The ``.xlsx`` file to write (str or :class:`pathlib.Path`).
+        lang
+            ``"vi"`` or ``"en"`` (``None``: the default language).
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from cchc_indicators import catalog, datasets
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel(), period=2023)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     written = ev.to_excel(pathlib.Path(tmp) / "vinh-phuc-2023.xlsx", lang="vi")
+        ...     print(written.name, written.stat().st_size > 0)
+        vinh-phuc-2023.xlsx True
+        """
+        from cchc_indicators.report.excel import evaluation_workbook
+
+        return evaluation_workbook(self, path, lang=lang)
+
     def plot(self, kind: str = "heatmap", **options: Any) -> Any:
         """Draw the evaluation with matplotlib (needs the ``plot`` extra); return the Figure.
 

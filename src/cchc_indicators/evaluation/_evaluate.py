@@ -545,7 +545,46 @@ class Evaluation:
         return "\n".join(parts)
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        """The notebook display: the scorecard of the plan's unit, coloured, in the default language.
+
+        Only the rows of the plan's unit are shown (not those of each district
+        or commune), with a note of how to see them all (``ev.to_frame()``,
+        ``ev.to_html()``); the language is
+        :func:`~cchc_indicators.core.i18n.default_language`.
+        """
+        from cchc_indicators.report.html import _notebook
+
+        return _notebook(self)
+
+    def to_report(self, *, panel: Panel | None = None, lang: str | None = None) -> str:
+        """Return the HTML report: one self-contained document for a People's Committee.
+
+        See :func:`cchc_indicators.report.html.evaluation_report`: the plan's
+        header, the scorecard coloured by status, a section per reform area with
+        the tiers' units and, given the ``panel``, a trajectory chart per
+        indicator; no external URL, font or script, printable on A4.
+
+        .. versionadded:: 0.1.0
+
+        Parameters
+        ----------
+        panel
+            The data evaluated, for the charts (without it: tables only).
+        lang
+            ``"vi"`` or ``"en"`` (``None``: the default language).
+
+        Examples
+        --------
+        >>> from cchc_indicators import catalog, datasets
+        >>> panel = datasets.demo_panel()
+        >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), panel, period=2023)
+        >>> page = ev.to_report(panel=panel, lang="vi")
+        >>> page.startswith("<!DOCTYPE html>"), "Đúng tiến độ" in page, "91,5 %" in page
+        (True, True, True)
+        """
+        from cchc_indicators.report.html import evaluation_report
+
+        return evaluation_report(self, panel=panel, lang=lang)
 
     def to_excel(self, path: Any, *, lang: str | None = None) -> Any:
         """Write an Excel workbook: the scorecard, every row, the plan and the data's provenance.

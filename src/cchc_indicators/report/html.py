@@ -54,9 +54,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cchc_indicators.core._args import check_type
+from cchc_indicators.core._args import check_type, describe
 from cchc_indicators.core._html import escape, status_class
-from cchc_indicators.core.errors import DefinitionError, UnknownPeriodError
+from cchc_indicators.core.errors import ArgumentTypeError, DefinitionError, UnknownPeriodError
 from cchc_indicators.core.i18n import (
     area_label,
     check_language,
@@ -475,9 +475,13 @@ def evaluation_report(
     >>> 'class="banner synthetic"' in page, "Off track" in page
     (True, True)
     """
-    from cchc_indicators.evaluation import Evaluation
-
-    check_type(evaluation, Evaluation, func="evaluation_report", parameter="evaluation")
+    if not all(hasattr(evaluation, a) for a in ("plan", "period", "rows", "note", "plan_rows")):
+        # an Evaluation by what it has, not its class: doctests may load the module twice
+        msg = (
+            "evaluation_report: 'evaluation' must be an Evaluation (the result of evaluate), "
+            f"got {describe(evaluation)}"
+        )
+        raise ArgumentTypeError(msg, parameter="evaluation")
     lang = check_language(default_language() if lang is None else lang, func="evaluation_report")
     check_type(
         title,

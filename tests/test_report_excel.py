@@ -30,7 +30,7 @@ from cchc_indicators.core import i18n
 from cchc_indicators.core._html import STATUS_COLOURS
 from cchc_indicators.core.errors import ArgumentTypeError, DefinitionError, MissingDependencyError
 from cchc_indicators.core.targets import STATUSES
-from cchc_indicators.evaluation import Evaluation
+from cchc_indicators.evaluation import LABEL_COLUMNS, Evaluation
 from cchc_indicators.report.excel import INSTALL, evaluation_workbook, sheet_name
 
 PLAN = "vinh-phuc-2021-2025"
@@ -320,11 +320,12 @@ class TestScorecard:
 
 class TestAllRows:
     def test_every_row_and_column_as_in_to_csv(self, mid: Evaluation, tmp_path: Path) -> None:
+        """The columns and codes of to_csv(lang): the codes, then the same in words (LABEL_COLUMNS)."""
         sheet = _book(mid, tmp_path, "vi").worksheets[1]
-        width = len(mid.columns)
-        expected = [r[:width] for r in csv.reader(io.StringIO(mid.to_csv()))]
+        expected = list(csv.reader(io.StringIO(mid.to_csv("vi"))))
         got = [[c.value for c in r] for r in sheet.iter_rows()]
-        assert got[0] == expected[0] == list(mid.columns)
+        assert got[0] == expected[0] == [*mid.columns, *LABEL_COLUMNS]
+        assert got[1][-2:] == ["Không đạt", None]  # status_label, reason_label (empty)
         assert len(got) == len(expected) == len(mid) + 1
         for g_row, e_row in zip(got[1:], expected[1:], strict=True):
             for g, e in zip(g_row, e_row, strict=True):
@@ -346,17 +347,20 @@ class TestAllRows:
                     assert cell.value == pytest.approx(row[key])
 
     def test_codes_do_not_change_with_the_language(self, end: Evaluation, tmp_path: Path) -> None:
+        """Every column but the labels is the same in Vietnamese and English."""
         vi = _book(end, tmp_path, "vi").worksheets[1]
         en = _book(end, tmp_path, "en", "e.xlsx").worksheets[1]
-        assert [[c.value for c in r] for r in vi.iter_rows()] == [
-            [c.value for c in r] for r in en.iter_rows()
+        width = len(end.columns)
+        assert [[c.value for c in r][:width] for r in vi.iter_rows()] == [
+            [c.value for c in r][:width] for r in en.iter_rows()
         ]
+        assert [c.value for c in vi[1]] == [c.value for c in en[1]]  # the keys too
         status = list(end.columns).index("status") + 1
         assert {c.value for c in vi[openpyxl.utils.get_column_letter(status)][1:]} <= set(STATUSES)
 
     def test_frozen_filtered_and_coloured(self, mid: Evaluation, tmp_path: Path) -> None:
         sheet = _book(mid, tmp_path, "vi").worksheets[1]
-        last = openpyxl.utils.get_column_letter(len(mid.columns))
+        last = openpyxl.utils.get_column_letter(len(mid.columns) + len(LABEL_COLUMNS))
         assert sheet.freeze_panes == "B2"
         assert sheet.auto_filter.ref == f"A1:{last}{len(mid) + 1}"
         status = openpyxl.utils.get_column_letter(list(mid.columns).index("status") + 1)

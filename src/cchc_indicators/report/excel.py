@@ -64,8 +64,8 @@ from cchc_indicators.core.errors import MissingDependencyError
 from cchc_indicators.core.i18n import N_, gettext
 from cchc_indicators.core.indicators import Area
 from cchc_indicators.core.plan import Plan
-from cchc_indicators.core.targets import STATUSES, Target
-from cchc_indicators.evaluation import Evaluation
+from cchc_indicators.core.targets import STATUSES
+from cchc_indicators.evaluation import LABEL_COLUMNS, Evaluation
 
 __all__ = ["INSTALL", "evaluation_workbook", "sheet_name"]
 
@@ -339,50 +339,6 @@ def _note_text(note: str, lang: str) -> str:
     return note
 
 
-def _names(plan: Plan, lang: str) -> dict[str, str]:
-    """Each indicator's name in ``lang`` (the other language's when it has none)."""
-    return {
-        ind.code: (ind.name_en or ind.name) if lang == "en" else (ind.name or ind.name_en)
-        for ind in plan.indicators
-    }
-
-
-def _candidates(plan: Plan, code: str) -> list[tuple[Target, str]]:
-    """The targets a row of indicator ``code`` may come from, with the unit its text was written in."""
-    out: list[tuple[Target, str]] = []
-    own = {ind.code: ind for ind in plan.indicators}
-    if code in own:
-        out += [(t, own[code].unit) for t in own[code].targets]
-    unit = own[code].unit if code in own else ""
-    out += [(t, unit) for ind in plan.indicators for t in ind.targets if code in t.fields]
-    return out
-
-
-def _target_of(plan: Plan, row: Mapping[str, Any]) -> Target | None:
-    """The plan's target behind an evaluation row (its text identifies it), or None."""
-    text = str(row.get("target") or "")
-    for t, unit in _candidates(plan, str(row["indicator"])):
-        tier = row.get("tier")
-        mapped = attrs.evolve(t, tier=tier) if tier and t.tier and tier != t.tier else t
-        if mapped.describe(unit, with_tier=False, with_fields=False) == text:
-            return mapped
-        if (
-            t.kind == "rank_at_most"
-            and text.startswith("rank <= ")
-            and f" among {t.among}s" in text
-        ):
-            # k kept or scaled for a different number of peers: the row's threshold is the k used
-            return attrs.evolve(t, threshold=float(row["threshold"]))
-    return None
-
-
-def _target_words(plan: Plan, row: Mapping[str, Any], lang: str) -> str:
-    t = _target_of(plan, row)
-    if t is None:
-        return str(row.get("target") or "")
-    return i18n.target_label(t, lang, str(row.get("unit_label") or ""))
-
-
 def _reason_words(row: Mapping[str, Any], lang: str) -> str:
     parts = []
     if row.get("reason"):
@@ -417,21 +373,23 @@ def _scorecard_sheet(w: _Writer, sheet: Any, ev: Evaluation) -> None:
         w.note(sheet, 2, _note_text(ev.note, lang))
     head = 3
     w.header(sheet, head, [w.text(_COLUMNS[k][0]) for k in keys])
-    names = _names(ev.plan, lang)
+    records = ev.to_records(lang)  # the codes, and the same in words (LABEL_COLUMNS)
+    position = {id(r): k for k, r in enumerate(ev.rows)}
     wrap = styles.Alignment(wrap_text=True, vertical="top")
     top = styles.Alignment(vertical="top")
     border = w.border()
     shown: dict[str, list[str]] = {k: [w.text(_COLUMNS[k][0])] for k in keys}
     for n, r in enumerate(rows, start=head + 1):
         unit = str(r.get("unit_label") or "")
+        words = records[position[id(r)]]
         cells: dict[str, tuple[object, str]] = {
             "area": (i18n.area_label(str(r["area"]), lang), ""),
             "unit": (f"{r['unit_name']} ({r['unit']})", ""),
-            "name": (names.get(str(r["indicator"]), str(r["name"])), ""),
-            "scope": (i18n.scope_label(str(r["scope"]), lang, str(r["level"])), ""),
+            "name": (words["name_label"], ""),
+            "scope": (words["scope_label"], ""),
             "value": _valued(r["value"], unit, lang),
-            "target": (_target_words(ev.plan, r, lang), ""),
-            "status": (i18n.status_label(str(r["status"]), lang), ""),
+            "target": (words["target_label"], ""),
+            "status": (words["status_label"], ""),
             "gap": _valued(r["gap"], unit, lang, words=False),
             "projected": _valued(r["projected"], unit, lang),
             "reason": (_reason_words(r, lang), ""),
@@ -478,12 +436,12 @@ def _print_setup(sheet: Any) -> None:
 
 def _rows_sheet(w: _Writer, sheet: Any, ev: Evaluation) -> None:
     sheet.title = sheet_name(w.text(N_("All rows")))
-    columns = list(ev.columns)
+    columns = [*ev.columns, *LABEL_COLUMNS]  # as to_csv(lang) writes them
     w.header(sheet, 1, columns)
     status_column = columns.index("status") + 1 if "status" in columns else None
     fills = {s: w.status_fill(s) for s in STATUSES}
     shown: list[list[str]] = [[c] for c in columns]
-    for n, r in enumerate(ev.rows, start=2):
+    for n, r in enumerate(ev.to_records(w.lang), start=2):
         for k, key in enumerate(columns, start=1):
             value = r.get(key)
             cell = w.put(sheet, n, k, value)

@@ -9,4 +9,5 @@ HELP = {
     "survey": "satisfaction shares with confidence intervals from survey responses",
     "rebase": "re-base a long observation CSV onto another edition of the units",
     "index": "score units on a composite index or a points structure",
+    "report": "write the HTML report of a plan evaluated on data (self-contained, printable)",
 }

@@ -36,12 +36,14 @@ _COMMANDS = {
     "survey": "cchc_indicators.cli._survey",
     "rebase": "cchc_indicators.cli._rebase",
     "index": "cchc_indicators.cli._index",
+    "report": "cchc_indicators.cli._report",
 }
 #: The commands whose parser, too, is loaded only when they run, in the help's order.
 _DEFERRED = {
     "survey": "cchc_indicators.cli._survey",
     "rebase": "cchc_indicators.cli._rebase",
     "index": "cchc_indicators.cli._index",
+    "report": "cchc_indicators.cli._report",
 }
 
 #: The options of ``cchc evaluate`` that set keyword arguments of

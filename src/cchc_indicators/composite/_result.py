@@ -406,6 +406,43 @@ class IndexResult:
 
         return index_html(self)
 
+    def to_report(self, *, lang: str | None = None) -> str:
+        """Return the HTML report of the scores: one self-contained HTML5 document.
+
+        The index's header, the synthetic-data banner where the data carry
+        it, the ranking with every top-level aggregate's score, the method,
+        and a print stylesheet (see :func:`cchc_indicators.report.index_html.index_report`,
+        which also takes the units' names and an uncertainty analysis).
+
+        .. versionadded:: 0.1.0
+
+        Parameters
+        ----------
+        lang
+            ``"vi"`` or ``"en"``; default :func:`~cchc_indicators.core.i18n.default_language`.
+
+        Raises
+        ------
+        DefinitionError
+            For an unknown language.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> from tempfile import TemporaryDirectory
+        >>> from cchc_indicators import datasets
+        >>> from cchc_indicators.composite import load_index
+        >>> r = compute_index(load_index("par-style-demo"), datasets.index_observations())
+        >>> page = r.to_report(lang="vi")
+        >>> page.startswith("<!DOCTYPE html>"), "Xếp hạng" in page, 'src="http' in page
+        (True, True, False)
+        >>> with TemporaryDirectory() as tmp:
+        ...     size = Path(tmp, "index.html").write_text(page, encoding="utf-8")
+        """
+        from cchc_indicators.report._index_html import write
+
+        return write(self, None, lang=lang, func="IndexResult.to_report")
+
     def plot(self, kind: str = "scores", **options: Any) -> Any:
         """Draw the result with matplotlib (needs the ``plot`` extra); return the Figure.
 

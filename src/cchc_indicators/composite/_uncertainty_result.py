@@ -400,6 +400,49 @@ class Uncertainty:
 
         return uncertainty_html(self)
 
+    def to_report(self, *, lang: str | None = None) -> str:
+        """Return the HTML report of the index with this analysis: one self-contained HTML5 document.
+
+        The report of :meth:`IndexResult.to_report
+        <cchc_indicators.composite.IndexResult.to_report>` for the nominal
+        result, with a rank-interval chart (inline SVG: each unit's median
+        rank and its 5–95 % interval) and a table of the intervals (see
+        :func:`cchc_indicators.report.index_html.index_report`).
+
+        .. versionadded:: 0.1.0
+
+        Parameters
+        ----------
+        lang
+            ``"vi"`` or ``"en"``; default :func:`~cchc_indicators.core.i18n.default_language`.
+
+        Raises
+        ------
+        DefinitionError
+            For an unknown language, or an analysis of a points structure
+            (its nominal result is not an :class:`~cchc_indicators.composite.IndexResult`).
+
+        Examples
+        --------
+        >>> from cchc_indicators import datasets
+        >>> from cchc_indicators.composite import load_index
+        >>> from cchc_indicators.composite.uncertainty import uncertainty
+        >>> u = uncertainty(load_index("par-style-demo"), datasets.index_observations(), n=100, seed=1, weights=0.5)
+        >>> page = u.to_report(lang="en")
+        >>> page.count('<svg'), page.count('<g class="unit"')
+        (1, 63)
+        """
+        from cchc_indicators.composite._result import IndexResult
+        from cchc_indicators.report._index_html import write
+
+        if not isinstance(self.nominal, IndexResult):
+            msg = (
+                "Uncertainty.to_report: the report is of a composite index computed with "
+                f"compute_index; this analysis is of a {type(self.nominal).__name__}"
+            )
+            raise DefinitionError(msg)
+        return write(self.nominal, self, lang=lang, func="Uncertainty.to_report")
+
     def plot(self, kind: str = "ranks", *, node: str | None = None, **options: Any) -> Any:
         """Draw the result with matplotlib (needs the ``plot`` extra); return the Figure.
 

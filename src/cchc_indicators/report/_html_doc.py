@@ -100,16 +100,18 @@ figure.chart { margin: .6rem 0 1rem; }
 figure.chart svg { width: 100%; max-width: 720px; height: auto; display: block; }
 td.scope { min-width: 6.5em; }
 td.target { min-width: 7em; }
-svg text { font-family: inherit; font-size: 11px; fill: var(--ink); stroke: none; }
+svg text { font-family: inherit; font-size: 12px; fill: var(--ink); stroke: none; }
 svg .axis line, svg .axis path { stroke: #777; stroke-width: 1; fill: none; }
 svg .grid line { stroke: #e3e3e3; stroke-width: 1; }
-svg .series { fill: none; stroke: #2166ac; stroke-width: 2; }
-svg .points circle { fill: #2166ac; stroke: #fff; stroke-width: 1; }
-svg .projection { fill: none; stroke: #2166ac; stroke-width: 1.6; stroke-dasharray: 6 4; }
-svg .target { stroke: #b2182b; stroke-width: 1.5; stroke-dasharray: 2 3; fill: none; }
-svg .deadline { stroke: #7b3294; stroke-width: 1.2; fill: none; }
-svg .band { fill: #2166ac; fill-opacity: .18; stroke: none; }
-svg .interval { stroke: #2166ac; stroke-width: 3; fill: none; }
+svg .series, svg .key-series { fill: none; stroke: #2166ac; stroke-width: 2; }
+svg .points circle, svg .key-points circle { fill: #2166ac; stroke: #fff; stroke-width: 1; }
+svg .projection, svg .key-projection { fill: none; stroke: #2166ac; stroke-width: 1.6;
+  stroke-dasharray: 6 4; }
+svg .target, svg .key-target { stroke: #b2182b; stroke-width: 1.5; stroke-dasharray: 2 3;
+  fill: none; }
+svg .deadline, svg .key-deadline { stroke: #7b3294; stroke-width: 1.2; fill: none; }
+svg .band, svg .key-band { fill: #2166ac; fill-opacity: .18; stroke: none; }
+svg .interval, svg .key-interval { stroke: #2166ac; stroke-width: 3; fill: none; }
 svg text.label-target { fill: #b2182b; }
 svg text.label-deadline { fill: #7b3294; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .85rem;

@@ -567,7 +567,10 @@ def legend(frame: Frame, items: Sequence[tuple[str, str]], *, y_offset: float = 
     """A legend in the top margin, above the plotting area: a short sample of each class, then its label.
 
     ``items`` are ``(class, label)`` pairs; a class with ``points`` draws a
-    dot, any other a short line (styled by the class).
+    dot, any other a short line. A sample's classes are the item's with
+    ``key-`` before each (``key-series key-observed``), so that selecting
+    ``.series.observed`` finds the data, never the legend; the stylesheet
+    styles both alike.
 
     Examples
     --------
@@ -577,8 +580,9 @@ def legend(frame: Frame, items: Sequence[tuple[str, str]], *, y_offset: float = 
     left, right = frame.x_range
     px, py = left + 8.0, max(frame.top - 14.0, 12.0) + y_offset
     parts = ['<g class="legend">']
-    for cls, label in items:
-        if "points" in cls.split():
+    for item, label in items:
+        cls = " ".join(f"key-{c}" for c in item.split())
+        if "points" in item.split():
             parts.append(
                 f'<g class="{escape(cls)}"><circle cx="{_c(px + 9)}" cy="{_c(py - 4)}" r="3.5"/></g>'
             )

@@ -47,13 +47,13 @@ def run(*args: str) -> tuple[int, str]:
 class TestDemo:
     def test_demo_says_its_data_is_synthetic(self) -> None:
         """The demo prints the synthetic-data label at the top and the bottom."""
-        code, text = run("demo")
+        code, text = run("demo", "--lang", "en")
         assert code == 0
         lines = text.strip().splitlines()
         assert "SYNTHETIC" in lines[0]
         assert "SYNTHETIC" in lines[-1]
-        assert "Kế hoạch cải cách hành chính nhà nước tỉnh Vĩnh Phúc" in text
-        assert "Period: 2025" in text
+        assert "Vĩnh Phúc provincial state administrative reform plan 2021–2025" in text
+        assert "Tỉnh Vĩnh Phúc (26) — Period: 2025" in text
 
     def test_no_arguments_runs_the_demo(self) -> None:
         """`cchc` with no arguments is `cchc demo`."""

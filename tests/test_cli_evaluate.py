@@ -16,7 +16,7 @@ from cchc_indicators import catalog
 from cchc_indicators.cli import main
 from cchc_indicators.core.plan import Plan
 from cchc_indicators.datasets import SYNTHETIC_NOTE
-from cchc_indicators.evaluation import COLUMNS
+from cchc_indicators.evaluation import COLUMNS, LABEL_COLUMNS
 
 PLAN = "vinh-phuc-2021-2025"
 
@@ -115,22 +115,22 @@ def own_plan(tmp_path: Path) -> tuple[Path, Path, Path]:
 class TestDemo:
     def test_table_is_the_2025_scorecard(self) -> None:
         """`cchc demo` prints the 2025 scorecard between two synthetic-data labels."""
-        code, text = run("demo")
+        code, text = run("demo", "--lang", "en")
         assert code == 0
         lines = text.strip().splitlines()
         assert SYNTHETIC_NOTE in lines[0]
         assert SYNTHETIC_NOTE in lines[-1]
-        assert "Period: 2025" in lines
-        assert "Overall: " in text
-        assert "not_achieved" in text
+        assert "Tỉnh Vĩnh Phúc (26) — Period: 2025" in lines
+        assert "Summary: 30 targets" in lines
+        assert "Not achieved" in text
 
     def test_period_2023_is_a_mid_term_review(self) -> None:
         """--period 2023 projects to 2025: rows are on or off track."""
-        code, text = run("demo", "--period", "2023")
+        code, text = run("demo", "--period", "2023", "--lang", "en")
         assert code == 0
         assert "Period: 2023" in text
-        assert "on_track" in text
-        assert "off_track" in text
+        assert "  On track              15" in text.splitlines()
+        assert "  Off track              7" in text.splitlines()
 
     def test_json_in_a_subprocess(self) -> None:
         """--format json prints one array of rows, each carrying the synthetic note."""
@@ -147,7 +147,7 @@ class TestDemo:
         code, text = run("demo", "--format", "csv", "--period", "2023")
         assert code == 0
         rows = list(csv.DictReader(io.StringIO(text)))
-        assert text.splitlines()[0] == ",".join(COLUMNS)
+        assert text.splitlines()[0] == ",".join(COLUMNS + LABEL_COLUMNS)
         assert {r["period"] for r in rows} == {"2023"}
         par = next(r for r in rows if r["indicator"] == "par_index")
         # ranks 22, 19, 17 against the top 15 every year: missed in each year so far
@@ -293,13 +293,18 @@ class TestCatalog:
 class TestEvaluate:
     def test_catalogue_plan_on_a_user_csv(self, data: Path) -> None:
         """The plan's embedded units are used; the table shows the two targets with data on track."""
-        code, text = run("evaluate", "--plan", PLAN, "--data", str(data))
+        code, text = run("evaluate", "--plan", PLAN, "--data", str(data), "--lang", "en")
         assert code == 0
         assert "Period: 2023" in text
         assert "SYNTHETIC" not in text
-        line = next(x for x in text.splitlines() if x.lstrip().startswith("procedures_online "))
-        assert line.rstrip().endswith("on_track")
-        assert "Overall: 0 of 2 targets with data achieved, 28 without data." in text
+        lines = text.splitlines()
+        k = lines.index(
+            "  Eligible administrative procedures offered as online public services at level 3 or 4"
+        )
+        assert lines[k + 1].rstrip().endswith("On track")
+        assert lines[k + 2] == "        projected for 2025: 91 %"
+        assert "  On track               2" in lines
+        assert "  No data               28" in lines
 
     def test_json_rows(self, data: Path) -> None:
         """--format json prints one array; the hand-computed rows match, the rest have no data."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 from cchc_indicators.cli._common import _read_data, _UsageError
@@ -74,7 +75,7 @@ def _period_option(text: str | None) -> str | None:
         raise _UsageError(msg) from None
 
 
-def _render_by_unit(result: Evaluation, fmt: str) -> str:
+def _render_by_unit(result: Evaluation, fmt: str, lang: str, codes: bool = False) -> str:
     """``--by-unit``: the units side by side (:mod:`cchc_indicators.report.scorecard`)."""
     import csv
     import io
@@ -83,8 +84,8 @@ def _render_by_unit(result: Evaluation, fmt: str) -> str:
     from cchc_indicators.report.scorecard import by_unit, unit_table
 
     if fmt == "table":
-        return unit_table(result)
-    records = by_unit(result)
+        return unit_table(result, lang)
+    records = by_unit(result, lang)
     if fmt == "json":
         return json.dumps(records, ensure_ascii=False, indent=2)
     buf = io.StringIO()
@@ -95,15 +96,51 @@ def _render_by_unit(result: Evaluation, fmt: str) -> str:
     return buf.getvalue().rstrip("\r\n")
 
 
-def _render(result: Evaluation, fmt: str) -> str:
+def _render(result: Evaluation, fmt: str, lang: str, codes: bool = False) -> str:
     if fmt == "table":
-        return result.scorecard()
-    return {
-        "json": result.to_json,
-        "csv": result.to_csv,
-        "markdown": result.to_markdown,
-        "html": result.to_html,
-    }[fmt]().rstrip("\n")
+        return result.scorecard(lang, codes=codes)
+    if fmt == "json":
+        return result.to_json(lang)
+    if fmt == "csv":
+        return result.to_csv(lang).rstrip("\n")
+    return {"markdown": result.to_markdown, "html": result.to_html}[fmt]().rstrip("\n")
+
+
+def _check_format(args: argparse.Namespace) -> tuple[str, bool]:
+    """Check ``--lang``, ``--excel-csv`` and ``--format xlsx`` before anything is computed.
+
+    Returns the language and whether CSV starts with a byte-order mark.
+    """
+    from cchc_indicators.cli._lang import check_excel_csv, language
+
+    lang = language(args)
+    bom = check_excel_csv(args)
+    if args.format == "xlsx" and args.output is None:
+        msg = "--format xlsx writes a workbook: give --output FILE.xlsx"
+        raise _UsageError(msg)
+    return lang, bom
+
+
+def write_result(
+    result: Evaluation,
+    args: argparse.Namespace,
+    out: TextIO,
+    lang: str,
+    bom: bool,
+    render: Callable[[Evaluation, str, str, bool], str],
+) -> None:
+    """Write ``result`` as ``--format`` says: a workbook for ``xlsx``, else text."""
+    from cchc_indicators.cli._output import cannot_write, write_output
+
+    if args.format == "xlsx":
+        try:
+            result.to_excel(args.output, lang=lang)
+        except OSError as exc:
+            error = cannot_write("--output", args.output, exc)
+            raise error from None
+        return
+    text = render(result, args.format, lang, args.codes)
+    write_output(lambda fh: fh.write(text + "\n"), args.output, out, bom=bom)
 
 
 def _load_plan(text: str) -> Plan:
@@ -122,13 +159,13 @@ def _load_plan(text: str) -> Plan:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run ``cchc evaluate``: a plan on a long observation CSV; return the exit code."""
     from cchc_indicators.cli._common import units_option
-    from cchc_indicators.cli._output import write_output
     from cchc_indicators.datasets import units as embedded_units
     from cchc_indicators.evaluation import evaluate
 
     if args.by_unit and args.format not in ("table", "csv", "json"):
         msg = f"--by-unit writes --format table, csv or json, not {args.format}"
         raise _UsageError(msg)
+    lang, bom = _check_format(args)
     fmt = _plot_format(args.plot)
     tier_map = _tier_map(args.tier_map)
     plan = _load_plan(args.plan)
@@ -151,8 +188,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         rank_rounding=args.rank_rounding,
     )
     _save_plot(result, args.plot, fmt)
-    render = _render_by_unit if args.by_unit else _render
-    write_output(lambda fh: fh.write(render(result, args.format) + "\n"), args.output, out)
+    write_result(result, args, out, lang, bom, _render_by_unit if args.by_unit else _render)
     return 0
 
 

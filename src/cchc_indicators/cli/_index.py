@@ -96,6 +96,13 @@ from cchc_indicators.cli._index_options import (
     _options,
     parse_alternatives,
 )
+from cchc_indicators.cli._lang import (
+    add_excel_csv,
+    add_lang,
+    check_excel_csv,
+    language,
+    numbers_text,
+)
 from cchc_indicators.cli._output import write_output, write_result
 from cchc_indicators.composite import points
 from cchc_indicators.composite._engine import ranks
@@ -310,6 +317,8 @@ def add_parser(subparsers: Subparsers) -> None:
         metavar="K",
         help="add p_top_K, the probability of a rank of K or better",
     )
+    add_lang(p)
+    add_excel_csv(p)
 
 
 # ---------------------------------------------------------------------- the structure
@@ -805,6 +814,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     ...
     cchc_indicators.core.errors.DefinitionError: --uncertainty: the number of replications must be at least 1, got 0
     """
+    lang = language(args)
+    bom = check_excel_csv(args)
     definition = load_structure(args.structure)
     opts = _options(args, definition)
     data = composite.Observations.from_csv(args.data, note=opts.note)
@@ -813,9 +824,15 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         result = _score_composite(definition, data, opts, groups)
     else:
         result = _score_points(definition, data, opts)
+    path = None if args.output is None else Path(args.output)
+    if args.format == "table":
+        text = numbers_text(result.text, lang, opts.note or "")
+        write_output(lambda fh: fh.write(text + "\n"), path, out)
+        return 0
     write_output(
         lambda fh: write_result(result, args.format, None, fh, fieldnames=result.keys),
-        None if args.output is None else Path(args.output),
+        path,
         out,
+        bom=bom,
     )
     return 0

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cchc_indicators import __version__
+from cchc_indicators.cli import _lang
 from cchc_indicators.cli._commands import HELP
 from cchc_indicators.cli._common import Option, _UsageError, in_options
 from cchc_indicators.cli._output import OutputError
@@ -182,6 +183,8 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     r.add_argument("--level", default=None, help="print only the units of this level")
     r.add_argument("--format", choices=("table", "csv", "json"), default="table")
     r.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
+    _lang.add_lang(r)
+    _lang.add_excel_csv(r)
     return parser
 
 
@@ -200,9 +203,16 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
         help="share 0-1 of units (or rank peers) that must report for a pooled value",
     )
     p.add_argument(
-        "--format", choices=("table", "json", "csv", "markdown", "html"), default="table"
+        "--format",
+        choices=("table", "json", "csv", "markdown", "html", "xlsx"),
+        default="table",
+        help="table: the scorecard (default); xlsx: an Excel workbook (needs --output and "
+        "the 'excel' extra)",
     )
     p.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
+    _lang.add_lang(p)
+    _lang.add_codes(p)
+    _lang.add_excel_csv(p)
     p.add_argument(
         "--plot",
         type=Path,

@@ -42,8 +42,12 @@ def cannot_write(option: str, path: Path, exc: OSError) -> OutputError:
     return OutputError(f"{option} {path}: cannot write: {cause}")
 
 
-def write_output(write: Callable[[TextIO], object], path: Path | None, out: TextIO) -> None:
+def write_output(
+    write: Callable[[TextIO], object], path: Path | None, out: TextIO, *, bom: bool = False
+) -> None:
     """Call ``write`` on ``out``, or on the file ``path`` (the ``--output`` option) when given.
+
+    With ``bom`` a UTF-8 byte-order mark comes first (``--excel-csv``).
 
     Raises
     ------
@@ -61,15 +65,22 @@ def write_output(write: Callable[[TextIO], object], path: Path | None, out: Text
     cchc_indicators.cli._output.OutputError: --output ...: cannot write: it is a directory
     """
     if path is None:
+        if bom:
+            out.write("\ufeff")
         write(out)
     else:
-        write_file(write, path)
+        write_file(write, path, bom=bom)
 
 
-def write_file(write: Callable[[TextIO], object], path: Path, option: str = "--output") -> None:
-    """Call ``write`` on the UTF-8 file ``path``; an error names ``option``, the path and the cause."""
+def write_file(
+    write: Callable[[TextIO], object], path: Path, option: str = "--output", *, bom: bool = False
+) -> None:
+    """Call ``write`` on the UTF-8 file ``path``; an error names ``option``, the path and the cause.
+
+    With ``bom`` the file starts with a UTF-8 byte-order mark (``--excel-csv``).
+    """
     try:
-        with path.open("w", encoding="utf-8", newline="") as fh:
+        with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
             write(fh)
     except OSError as exc:
         if isinstance(exc, IsADirectoryError) or path.is_dir():

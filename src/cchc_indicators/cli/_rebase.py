@@ -59,9 +59,17 @@ from typing import Any, TextIO
 
 from cchc_indicators.cli._commands import HELP
 from cchc_indicators.cli._common import Option, refuse_empty
+from cchc_indicators.cli._lang import (
+    add_excel_csv,
+    add_lang,
+    check_excel_csv,
+    language,
+    numbers_text,
+)
 from cchc_indicators.cli._output import write_file
 from cchc_indicators.core._validate import read_csv
 from cchc_indicators.core.errors import DefinitionError
+from cchc_indicators.core.i18n import ngettext, number
 from cchc_indicators.core.plan import Plan
 from cchc_indicators.core.rules import number_text
 from cchc_indicators.data.panel import Panel
@@ -148,6 +156,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help=f"how an indicator's values re-base: {', '.join(METHODS)} (repeatable)",
     )
     p.add_argument("--output", required=True, type=Path, help="the re-based observations CSV")
+    add_lang(p)
+    add_excel_csv(p)
     p.set_defaults(run=run)
     return p
 
@@ -196,6 +206,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     ...
     cchc_indicators.core.errors.DefinitionError: no official crosswalk from vn-2025 to vn-2024; the package holds one from vn-2024 to vn-2025 (build others with Crosswalk.from_records)
     """
+    lang = language(args)
+    bom = check_excel_csv(args, "csv")
     old = units.edition(args.from_edition)
     new = units.edition(args.to_edition)
     crosswalk = Crosswalk.official(old.name, new.name)
@@ -212,9 +224,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             crosswalk = crosswalk.derive("district", "commune")
         crosswalk = crosswalk.with_weights(args.weights)
     rebased, report = rebase_panel(panel, crosswalk, methods=methods, district_to=args.district_to)
-    n = _write(rebased, args.output)
-    out.write(report.summary() + "\n")
-    out.write(f"wrote {n} observation{'s' if n != 1 else ''} to {args.output}\n")
+    n = _write(rebased, args.output, bom=bom)
+    out.write(numbers_text(report.summary(), lang) + "\n")
+    wrote = ngettext("wrote {n} observation to {path}", "wrote {n} observations to {path}", n, lang)
+    out.write(wrote.format(n=number(n, lang, 0), path=args.output) + "\n")
     return 0
 
 
@@ -240,7 +253,7 @@ def _plan(text: str) -> Plan:
     raise DefinitionError(msg)
 
 
-def _write(panel: Panel, path: Path) -> int:
+def _write(panel: Panel, path: Path, *, bom: bool = False) -> int:
     records = panel.to_records()
     columns = _COLUMNS + (["weight"] if any("weight" in r for r in records) else [])
 
@@ -252,5 +265,5 @@ def _write(panel: Panel, path: Path) -> int:
             for r in records
         )
 
-    write_file(write, path)
+    write_file(write, path, bom=bom)
     return len(records)

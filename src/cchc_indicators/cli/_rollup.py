@@ -46,10 +46,13 @@ def _measure(text: str) -> Measure:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run ``cchc rollup``: roll one indicator up the units; return the exit code."""
     from cchc_indicators.cli._common import load_units, skipped_line
+    from cchc_indicators.cli._lang import check_excel_csv, language, rollup_table
     from cchc_indicators.cli._output import write_output, write_result
     from cchc_indicators.core.indicators import Indicator
     from cchc_indicators.engine import rollup
 
+    lang = language(args)
+    bom = check_excel_csv(args)
     units = load_units(args.units, args.levels)
     indicator = Indicator(args.indicator, args.indicator, measure=_measure(args.measure))
     if args.rule is not None:
@@ -66,5 +69,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     result = rollup(
         panel, indicator, scope=args.scope, rule=args.rule, min_coverage=args.min_coverage
     )
-    write_output(lambda fh: write_result(result, args.format, args.level, fh), args.output, out)
+    if args.format == "table":
+        text = rollup_table(result, args.level, lang)
+        write_output(lambda fh: fh.write(text + "\n"), args.output, out)
+        return 0
+    write_output(
+        lambda fh: write_result(result, args.format, args.level, fh), args.output, out, bom=bom
+    )
     return 0

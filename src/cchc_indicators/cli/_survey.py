@@ -41,6 +41,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from cchc_indicators.cli._commands import HELP
 from cchc_indicators.cli._common import load_units, refuse_empty
+from cchc_indicators.cli._lang import (
+    add_excel_csv,
+    add_lang,
+    check_excel_csv,
+    language,
+    survey_table,
+)
 from cchc_indicators.cli._output import write_output, write_result
 from cchc_indicators.core.errors import DefinitionError
 from cchc_indicators.core.scopes import Scope
@@ -126,6 +133,8 @@ def add_parser(subparsers: Subparsers) -> None:
     p.add_argument("--level", default=None, help="print only the units of this level")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
+    add_lang(p)
+    add_excel_csv(p)
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -241,10 +250,18 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     ...
     cchc_indicators.core.errors.DefinitionError: --scale: a scale runs from a low end to a higher one, got 5-1
     """
+    lang = language(args)
+    bom = check_excel_csv(args)
     result = _compute(args)
+    path = None if args.output is None else Path(args.output)
+    if args.format == "table":
+        text = survey_table(result, args.level, lang)
+        write_output(lambda fh: fh.write(text + "\n"), path, out)
+        return 0
     write_output(
         lambda fh: write_result(result, args.format, args.level, fh, fieldnames=RECORD_KEYS),
-        None if args.output is None else Path(args.output),
+        path,
         out,
+        bom=bom,
     )
     return 0

@@ -43,6 +43,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from cchc_indicators.core._args import check_type
+from cchc_indicators.core.i18n import (
+    check_language,
+    default_language,
+    gettext,
+    number,
+    status_label,
+)
 from cchc_indicators.core.targets import STATUSES
 from cchc_indicators.evaluation import Evaluation
 
@@ -74,7 +81,7 @@ def _columns(rows: list[Mapping[str, Any]]) -> dict[tuple[str, str, str], str]:
     return out
 
 
-def by_unit(evaluation: Evaluation) -> list[dict[str, Any]]:
+def by_unit(evaluation: Evaluation, lang: str | None = None) -> list[dict[str, Any]]:
     """Return one record per unit of the plan's rows: its statuses side by side, best first.
 
     Parameters
@@ -84,20 +91,27 @@ def by_unit(evaluation: Evaluation) -> list[dict[str, Any]]:
         rows (:meth:`~cchc_indicators.evaluation.Evaluation.plan_rows`) are used:
         the plan's unit, or every top-level unit when the plan names none; the
         rows of each unit of a lower tier are left out.
+    lang
+        The language of ``status_label`` (``"vi"`` or ``"en"``; ``None`` for
+        :func:`~cchc_indicators.core.i18n.default_language`). Keys and status
+        codes do not change with it.
 
     Returns
     -------
     list of dict
         Sorted as the module says. Keys: ``unit``, ``unit_name``, the count of
         each status (the keys of :data:`~cchc_indicators.evaluation.STATUSES`),
-        then one key per target holding the unit's status: the indicator code,
-        or, for an indicator with several targets, the code and the target
-        (``"work_files_online >= 80 % (district tier)"``).
+        ``status_label`` (those counts in words in ``lang``, such as
+        ``"Đạt: 1, Không đạt: 1"``), then one key per target holding the
+        unit's status: the indicator code, or, for an indicator with several
+        targets, the code and the target (``"work_files_online >= 80 % (district tier)"``).
 
     Raises
     ------
     ArgumentTypeError
         If ``evaluation`` is not an :class:`~cchc_indicators.evaluation.Evaluation`.
+    DefinitionError
+        If ``lang`` is not ``"vi"`` or ``"en"``.
 
     Examples
     --------
@@ -124,18 +138,30 @@ def by_unit(evaluation: Evaluation) -> list[dict[str, Any]]:
     'insufficient_data'
     >>> records[0]["achieved"], records[0]["insufficient_data"], records[0]["no_data"]
     (1, 1, 11)
+    >>> by_unit(evaluate(plan, panel), "vi")[0]["status_label"]
+    'Đạt: 1, Chưa đủ dữ liệu: 1, Không có dữ liệu: 11'
     """
     check_type(evaluation, Evaluation, func="by_unit", parameter="evaluation")
+    lang = check_language(default_language() if lang is None else lang, func="by_unit")
     rows = evaluation.plan_rows()
     columns = _columns(rows)
     records: dict[str, dict[str, Any]] = {}
     for r in rows:
         record = records.setdefault(
             r["unit"],
-            {"unit": r["unit"], "unit_name": r["unit_name"], **dict.fromkeys(STATUSES, 0)},
+            {
+                "unit": r["unit"],
+                "unit_name": r["unit_name"],
+                **dict.fromkeys(STATUSES, 0),
+                "status_label": "",
+            },
         )
         record[r["status"]] += 1
         record[columns[(r["indicator"], r["target"], r["scope"])]] = r["status"]
+    for record in records.values():
+        record["status_label"] = ", ".join(
+            f"{status_label(s, lang)}: {number(record[s], lang, 0)}" for s in STATUSES if record[s]
+        )
     order = list(records)
     return sorted(
         records.values(),
@@ -143,19 +169,30 @@ def by_unit(evaluation: Evaluation) -> list[dict[str, Any]]:
     )
 
 
-def unit_table(evaluation: Evaluation) -> str:
+def unit_table(evaluation: Evaluation, lang: str | None = None) -> str:
     """Return a plain-text table of :func:`by_unit`: one line per unit, best news first.
 
     Each line shows the unit's code and name, how many targets it has in each
     status, and then one column per target holding its status as one letter
-    of :data:`SYMBOLS`; a key above the table names the target of each
-    numbered column. A note carried by the evaluation (such as a
-    synthetic-data warning) heads and ends the table.
+    of :data:`SYMBOLS`; a key above the table names the indicator and the
+    target of each numbered column. A note carried by the evaluation (such as
+    a synthetic-data warning) heads and ends the table.
+
+    Parameters
+    ----------
+    evaluation
+        The result of :func:`~cchc_indicators.evaluation.evaluate`.
+    lang
+        ``"vi"`` or ``"en"`` (``None``: :func:`~cchc_indicators.core.i18n.default_language`):
+        the title, the key, the statuses and the names, in that language; the
+        one-letter symbols do not change.
 
     Raises
     ------
     ArgumentTypeError
         If ``evaluation`` is not an :class:`~cchc_indicators.evaluation.Evaluation`.
+    DefinitionError
+        If ``lang`` is not ``"vi"`` or ``"en"``.
 
     Examples
     --------
@@ -168,46 +205,92 @@ def unit_table(evaluation: Evaluation) -> str:
     ...      [("01", "Hà Nội"), ("02", "Hà Giang"), ("04", "Cao Bằng")]],
     ...     levels=("province",),
     ... )
-    >>> online = Indicator("online", "Trực tuyến", targets=[at_least(80, deadline="2025")])
-    >>> paid = Indicator("paid", "Thanh toán", targets=[at_least(80, deadline="2025")])
-    >>> plan = Plan("p", title_en="A plan", indicators=[online, paid], baseline="2021",
-    ...             deadline="2025")
+    >>> online = Indicator("online", "Trực tuyến", name_en="Online",
+    ...                    targets=[at_least(80, deadline="2025")])
+    >>> paid = Indicator("paid", "Thanh toán", name_en="Paid", targets=[at_least(80, deadline="2025")])
+    >>> plan = Plan("p", title="Kế hoạch", title_en="A plan", indicators=[online, paid],
+    ...             baseline="2021", deadline="2025")
     >>> rec = [{"indicator": i, "unit": u, "period": 2025, "numerator": n, "denominator": 100}
     ...        for i, u, n in [("online", "01", 70), ("online", "04", 90), ("paid", "04", 60)]]
-    >>> print(unit_table(evaluate(plan, Panel.from_records(rec, h, indicators=[online, paid]))))
+    >>> ev = evaluate(plan, Panel.from_records(rec, h, indicators=[online, paid]))
+    >>> print(unit_table(ev, "en"))
     A plan — 2025, by unit
-    Status: A achieved, T on track, O off track, N not achieved, I insufficient data, - no data
-       1  online: >= 80 %
-       2  paid: >= 80 %
+    Status: A Achieved, T On track, O Off track, N Not achieved, I Insufficient data, - No data
+       1  Online: ≥ 80 %
+       2  Paid: ≥ 80 %
     <BLANKLINE>
     unit   name        A    T    O    N    I    -    1  2
     04     Cao Bằng    1    0    0    1    0    0    A  N
     01     Hà Nội      0    0    0    1    0    1    N  -
     02     Hà Giang    0    0    0    0    0    2    -  -
+    >>> print(unit_table(ev, "vi").splitlines()[0])
+    Kế hoạch — 2025, theo đơn vị
     """
     check_type(evaluation, Evaluation, func="unit_table", parameter="evaluation")
-    records = by_unit(evaluation)
-    title = evaluation.plan.title_en or evaluation.plan.title or evaluation.plan.code
-    lines = [f"*** {evaluation.note} ***", ""] if evaluation.note else []
-    lines.append(f"{title} — {evaluation.period}, by unit")
-    columns = _columns(evaluation.plan_rows())
+    lang = check_language(default_language() if lang is None else lang, func="unit_table")
+    records = by_unit(evaluation, lang)
+    title = _title(evaluation, lang)
+    note = _note(evaluation.note, lang)
+    lines = [f"*** {note} ***", ""] if note else []
+    lines.append(
+        gettext("{title} — {period}, by unit", lang).format(title=title, period=evaluation.period)
+    )
+    rows = evaluation.plan_rows()
+    columns = _columns(rows)
+    words = _words(evaluation, rows, lang)
     targets = list(columns.values())
-    lines.append("Status: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in SYMBOLS.items()))
-    lines += [
-        f"  {k + 1:>2}  {name}" + (f": {key[1]}" if name == key[0] else "")
-        for k, (key, name) in enumerate(columns.items())
-    ]
+    legend = ", ".join(f"{v} {status_label(k, lang)}" for k, v in SYMBOLS.items())
+    lines.append(gettext("Status: {legend}", lang).format(legend=legend))
+    lines += [f"  {k + 1:>2}  {words[key]}" for k, key in enumerate(columns)]
     lines.append("")
     width = max([len(r["unit_name"]) for r in records] + [4])
     counts = "".join(f"{SYMBOLS[s]:>5}" for s in STATUSES)
     numbers = " ".join(f"{k + 1:>2}" for k in range(len(targets)))
-    lines.append(f"{'unit':<6} {'name':<{width}}{counts}   {numbers}".rstrip())
+    unit, name = gettext("unit", lang), gettext("name", lang)
+    lines.append(f"{unit:<6} {name:<{width}}{counts}   {numbers}".rstrip())
     for r in records:
         cells = " ".join(f"{SYMBOLS[r[t]]:>2}" for t in targets)
         shown = "".join(f"{r[s]:>5}" for s in STATUSES)
         lines.append(f"{r['unit']:<6} {r['unit_name']:<{width}}{shown}   {cells}".rstrip())
     if not records:
-        lines.append("(no rows)")
-    if evaluation.note:
-        lines += ["", f"*** {evaluation.note} ***"]
+        lines.append(gettext("(no rows)", lang))
+    if note:
+        lines += ["", f"*** {note} ***"]
     return "\n".join(lines)
+
+
+def _title(evaluation: Evaluation, lang: str) -> str:
+    from cchc_indicators.evaluation._labels import title_text
+
+    return title_text(evaluation.plan, lang)
+
+
+def _note(note: str, lang: str) -> str:
+    from cchc_indicators.evaluation._labels import note_text
+
+    return note_text(note, lang) if note else ""
+
+
+def _words(
+    evaluation: Evaluation, rows: list[Mapping[str, Any]], lang: str
+) -> dict[tuple[str, str, str], str]:
+    """Each target column's key line: the indicator's name and the target (and scope) in words."""
+    ids = {id(r) for r in rows}
+    labelled = [
+        (r, lab)
+        for r, lab in zip(evaluation.rows, evaluation.to_records(lang), strict=True)
+        if id(r) in ids
+    ]
+    keys: dict[tuple[str, str, str], str] = {}
+    for r, lab in labelled:
+        key = (r["indicator"], r["target"], r["scope"])
+        if key not in keys:
+            keys[key] = f"{lab['name_label']}: {lab['target_label']}"
+    shown = list(keys.values())
+    for key, text in keys.items():
+        if shown.count(text) > 1:
+            first = next(
+                lab for r, lab in labelled if (r["indicator"], r["target"], r["scope"]) == key
+            )
+            keys[key] = f"{text} [{first['scope_label']}]"
+    return keys

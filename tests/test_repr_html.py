@@ -15,6 +15,8 @@ from cchc_indicators.core import _repr_html as rh
 from cchc_indicators.core._html import STATUS_COLOURS
 from cchc_indicators.core._notes import SYNTHETIC_NOTE
 from cchc_indicators.core.i18n import set_default_language
+from cchc_indicators.engine.rebase import IndicatorRebase, RebaseReport, Total
+from cchc_indicators.progress import assess
 from cchc_indicators.survey import Responses, satisfaction
 
 VOID = {"br", "hr", "img", "meta", "link", "input", "col", "wbr"}
@@ -391,3 +393,71 @@ class TestHelpers:
         assert td["class"] == "status status-inconclusive"
         assert "style" not in td
         assert td["title"] == "tip"
+
+
+class TestAssessment:
+    def test_counts_and_series(self) -> None:
+        """An assessment shows its series per category and each series, coloured by status."""
+        a = assess(
+            "linear",
+            [2021.0, 2022.0],
+            np.array([[1.0, 2.0], [2.0, 1.0], [1.0, np.nan]]),
+            x_now=2022,
+            x_deadline=2024,
+            target=3,
+            higher_is_better=True,
+        )
+        parsed = Parsed(a._repr_html_())
+        # the line through (2021, 1), (2022, 2) reaches 4 in 2024 (gap 3 - 4 = -1) and 3 in 2023
+        assert parsed.rows[3:] == [
+            ["1", "On track", "4", "-1", "2023", ""],
+            ["2", "Off track", "-1", "4", "—", ""],
+            ["3", "—", "—", "—", "—", "fewer than two observations"],
+        ]
+        assert parsed.rows[:3] == [["On track", "1"], ["Off track", "1"], ["—", "1"]]
+        classes = [t[1].get("class") for t in parsed.tags if t[0] == "td" and t[1].get("class")]
+        assert classes.count("status status-on_track") == 2
+
+    def test_vietnamese_categories(self, vietnamese: None) -> None:
+        """In Vietnamese the categories of every method are in words."""
+        a = assess(
+            "escap",
+            [2021.0, 2022.0, 2023.0],
+            np.array([[50.0, 60.0, 70.0]]),
+            x_now=2023,
+            x_deadline=2025,
+            target=80,
+            higher_is_better=True,
+        )
+        parsed = Parsed(a._repr_html_())
+        assert parsed.rows[0] == ["duy trì tiến độ", "1"]
+        assert "Đánh giá tiến độ (escap)" in parsed.text
+
+
+class TestRebaseReport:
+    def test_totals_coloured(self) -> None:
+        """A re-basing report shows the editions and each indicator's totals, conserved or not."""
+        r = RebaseReport(
+            "vn-2024",
+            "vn-2025",
+            "official",
+            (
+                IndicatorRebase("staff", "sum", "measure count", {"value": Total(5.0, 5.0)}),
+                IndicatorRebase("par", "mean", "rule mean"),
+                IndicatorRebase(NASTY, "sum", "declared", {"value": Total(5.0, 4.0)}),
+            ),
+            levels={"commune": "commune"},
+            splits=("00001",),
+            notes=("a <note>",),
+        )
+        parsed = Parsed(r._repr_html_())
+        assert parsed.rows == [
+            ["staff", "sum", "value", "5", "5", "yes"],
+            ["par", "mean", "—", "—", "—", "—"],
+            [NASTY, "sum", "value", "5", "4", "no"],
+        ]
+        assert "vn-2024 → vn-2025" in parsed.text
+        assert "a <note>" in parsed.text
+        check_no_markup_from_data(parsed)
+        styles = [a.get("class") for t, a in parsed.tags if t == "td" and a.get("class")]
+        assert styles == ["status status-achieved", "status status-not_achieved"]

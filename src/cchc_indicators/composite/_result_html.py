@@ -4,7 +4,7 @@
 :class:`~cchc_indicators.composite.uncertainty.Uncertainty`,
 :class:`~cchc_indicators.composite.uncertainty.Sensitivity` and
 :class:`~cchc_indicators.composite.points.PointsResult` show a compact,
-escaped summary in :func:`~cchc_indicators.core.i18n.default_language`.
+escaped summary in ``cchc_indicators.core.i18n.default_language()``.
 :func:`method_facts`, :func:`structure_text`, :func:`ranking_order` and
 :func:`interval_rows` also serve :mod:`cchc_indicators.report.index_html`.
 """

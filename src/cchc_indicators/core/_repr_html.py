@@ -3,7 +3,7 @@
 A result shows itself in a notebook as a compact summary: a title, a few
 facts (what was computed, how), the data's note as a banner, one table of at
 most :data:`MAX_ROWS` rows and :data:`MAX_COLUMNS` value columns, and a line
-saying how to see everything. The text is in :func:`~cchc_indicators.core.i18n.default_language`,
+saying how to see everything. The text is in ``cchc_indicators.core.i18n.default_language()``,
 escaped; statuses carry their colour (:data:`~cchc_indicators.core._html.STATUS_COLOURS`)
 inline, so the colour survives where a notebook viewer drops ``<style>``.
 

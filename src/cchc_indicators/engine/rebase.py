@@ -475,6 +475,12 @@ class RebaseReport:
                 )
         return out
 
+    def _repr_html_(self) -> str:
+        """A notebook's summary: editions, crosswalk, units, and each indicator's conserved totals."""
+        from cchc_indicators.engine._rebase_html import rebase_html
+
+        return rebase_html(self)
+
     def summary(self) -> str:
         """Return the report as text: editions, levels, units, then one line per indicator.
 

@@ -586,6 +586,12 @@ class Assessment:
     def __repr__(self) -> str:
         return f"Assessment(method={self.method!r}, series={len(self)}, counts={self.counts()})"
 
+    def _repr_html_(self) -> str:
+        """A notebook's summary: the series per category, then the first series (coloured)."""
+        from cchc_indicators.progress._assess_html import assessment_html
+
+        return assessment_html(self)
+
 
 def assess(
     method: str,

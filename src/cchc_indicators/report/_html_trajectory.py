@@ -48,9 +48,7 @@ def _level(
     """Where the row's target sits on the value axis (``None``: not a level of the values)."""
     if judged is None:
         return None
-    target, condition = judged
-    if condition is not None:
-        return condition.threshold
+    target = judged.target  # a row of the plan's unit: never a tier unit's own condition
     ind = plan.indicator(row["indicator"])
     if target.kind == "rank_at_most":
         return target.threshold if ind.measure.kind == "rank" else None
@@ -65,19 +63,17 @@ def _projected_value(row: Mapping[str, Any], judged: Judged) -> float | None:
     p = row.get("projected")
     if p is None or judged is None:
         return None
-    target = judged[0]
-    if target.relative:
-        base = row.get("baseline_value")
-        if base is None:
-            return None
-        return float(base) + float(p) * abs(float(base)) / 100.0
+    target = judged.target
+    if target.relative:  # a change from the baseline: projected only when there is a baseline value
+        base = float(row["baseline_value"])
+        return base + float(p) * abs(base) / 100.0
     return float(p)
 
 
 def _rule(judged: Judged, scope: Scope) -> Any:
     if judged is None or scope.kind == "own":
         return None
-    return judged[0].rule
+    return judged.target.rule
 
 
 def trajectory(
@@ -113,7 +109,7 @@ def trajectory(
     share = (
         scope.kind != "own"
         and judged_first is not None
-        and isinstance(judged_first[0].rule, ShareMeeting)
+        and isinstance(judged_first.target.rule, ShareMeeting)
     )
     unit = "%" if share else ("rank" if ind.measure.kind == "rank" else ind.unit)
 
@@ -123,7 +119,7 @@ def trajectory(
     for row, judged in rows:
         level = _level(judged, row, plan, scope, values, panel.periods)
         if level is not None and math.isfinite(level):
-            targets.append((level, target_text(row, judged, plan, lang)))
+            targets.append((level, target_text(row, judged, lang)))
         due = row.get("deadline")
         if due is not None and deadline is None:
             deadline = deadline_on_axis(str(due), period)

@@ -419,7 +419,7 @@ class IndexResult:
         Parameters
         ----------
         lang
-            ``"vi"`` or ``"en"``; default :func:`~cchc_indicators.core.i18n.default_language`.
+            ``"vi"`` or ``"en"``; default ``cchc_indicators.core.i18n.default_language()``.
 
         Raises
         ------

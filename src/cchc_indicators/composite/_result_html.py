@@ -216,9 +216,24 @@ def interval_head(u: Uncertainty, lang: str) -> list[str]:
     ]
 
 
+def _setting(text: str, lang: str) -> str:
+    """A setting's words in ``lang`` (``noise ±0.5 at levels [2]``); methods' names as written."""
+    if text == "none":
+        return gettext("none", lang)
+    if text.startswith("noise "):
+        text = gettext("noise", lang) + text[len("noise") :]
+    return text.replace(" at levels ", " " + gettext("at levels", lang) + " ")
+
+
 def varied_text(settings: Any, lang: str) -> str:
-    """What varied, with the choices in words (the settings themselves as written)."""
-    return "; ".join(f"{factor_label(k, lang)} {v}" for k, v in settings.items())
+    """What varied, in words: each choice and its setting, numbers and methods' names as written.
+
+    Examples
+    --------
+    >>> varied_text({"weights": "noise ±0.5 at levels [1]", "aggregation": "arithmetic | median"}, "vi")
+    'trọng số nhiễu ±0.5 ở các cấp [1]; phương pháp tổng hợp arithmetic | median'
+    """
+    return "; ".join(f"{factor_label(k, lang)} {_setting(v, lang)}" for k, v in settings.items())
 
 
 def uncertainty_html(u: Uncertainty, lang: str | None = None) -> str:

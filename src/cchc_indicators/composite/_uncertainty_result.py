@@ -414,7 +414,7 @@ class Uncertainty:
         Parameters
         ----------
         lang
-            ``"vi"`` or ``"en"``; default :func:`~cchc_indicators.core.i18n.default_language`.
+            ``"vi"`` or ``"en"``; default ``cchc_indicators.core.i18n.default_language()``.
 
         Raises
         ------

@@ -85,7 +85,7 @@ def index_report(
         rank-interval chart and the table of intervals.
     lang
         ``"vi"`` or ``"en"``; default
-        :func:`~cchc_indicators.core.i18n.default_language`.
+        ``cchc_indicators.core.i18n.default_language()``.
     names
         The units' names, ``{code: name}`` or a
         :class:`~cchc_indicators.units.hierarchy.Hierarchy`; without them

@@ -274,7 +274,8 @@ def test_a_sparse_state_builds_dense_arrays_only_when_read() -> None:
     r = state.finalize()
     assert r.get("P", 2024) == 75 * 100 / 110
     assert fields._dense == {}  # finalize needed no dense array
-    assert sorted(fields) == ["den", "n", "num"] and len(fields) == 3
+    assert sorted(fields) == ["den", "n", "num"]
+    assert len(fields) == 3
     num = fields["num"]
     assert num.shape == (13, 1) == fields.shape
     expected = np.zeros(13)
@@ -284,3 +285,53 @@ def test_a_sparse_state_builds_dense_arrays_only_when_read() -> None:
     assert r.n_with_data[H.codes.index("P"), 0] == 2  # read from the dense ``n``
     with pytest.raises(KeyError):
         fields["weight"]
+
+
+def test_values_of_a_sparse_rollup_are_built_per_level() -> None:
+    """``array(level)`` builds that level's rows alone; ``value`` builds them all, once.
+
+    C0 reports 45 of 50 and C7 30 of 60: D1 90 %, D2 50 %, the other communes NaN.
+    """
+    p = _panel([("C0", 45, 50), ("C7", 30, 60)])
+    with path(SPARSE):
+        r = rollup(p, "files", scope="tier:commune")
+    with path(DENSE):
+        dense = rollup(p, "files", scope="tier:commune")
+    assert isinstance(r._values, _state.SparseValues)
+    assert r.array("district")[:, 0].tolist() == [90.0, 50.0]
+    communes = r.array("commune")[:, 0]
+    assert communes[0] == 90.0
+    assert communes[7] == 50.0
+    assert np.isnan(np.delete(communes, [0, 7])).all()
+    assert "value" not in r._derived  # no dense array so far
+    assert r.value.tobytes() == dense.value.tobytes()
+    assert r.value is r.value  # built once
+    assert r.array("commune").tobytes() == dense.array("commune").tobytes()
+
+
+def test_sparse_values_rows_across_the_top_and_the_cells() -> None:
+    """Rows that start in the top block and end among the cells, by hand."""
+    values = _state.SparseValues(
+        top=np.array([[1.0, 2.0], [3.0, 4.0]]),
+        cells=np.array([5, 8]),  # unit 2 period 1, unit 4 period 0
+        got=np.array([7.0, 9.0]),
+        empty=np.nan,
+        shape=(5, 2),
+    )
+    rows = values.rows(1, 5)
+    assert rows.shape == (4, 2)
+    assert rows[0].tolist() == [3.0, 4.0]
+    assert np.isnan(rows[1, 0])
+    assert rows[1, 1] == 7.0
+    assert np.isnan(rows[2]).all()
+    assert rows[3, 0] == 9.0
+    assert np.isnan(rows[3, 1])
+    assert values.dense()[:2].tolist() == [[1.0, 2.0], [3.0, 4.0]]
+
+
+def test_no_overflow_is_none_on_both_paths() -> None:
+    """A roll-up where nothing overflows says so with ``overflow`` None, dense or sparse."""
+    p = _panel([("C0", 45, 50)])
+    for density in (DENSE, SPARSE):
+        with path(density):
+            assert rollup(p, "files", scope="tier:commune").overflow is None

@@ -17,10 +17,8 @@ from cchc_indicators.core.rules import Combine, Rule
 from cchc_indicators.core.scopes import Scope, own, territory, tier
 from cchc_indicators.data.panel import Panel, _pandas
 from cchc_indicators.engine._result import PROVENANCE, _records, _table
-
-# The survey statistics pool their states the same way: re-exported explicitly.
-from cchc_indicators.engine._state import _by_scope as _by_scope
 from cchc_indicators.engine._state import (
+    SparseValues,
     _combine_table,
     _empty,
     _finalize,
@@ -30,6 +28,9 @@ from cchc_indicators.engine._state import (
     _resolve,
     _scope_state,
 )
+
+# The survey statistics pool their states the same way: re-exported explicitly.
+from cchc_indicators.engine._state import _by_scope as _by_scope
 from cchc_indicators.units.hierarchy import Hierarchy
 
 __all__ = [
@@ -386,7 +387,8 @@ class Rollup:
     scope: Scope
     hierarchy: Hierarchy
     periods: tuple[str, ...]
-    value: FloatArray
+    # the values, or on the sparse path their SparseValues, made dense when first read
+    _values: FloatArray | SparseValues = attrs.field(alias="value")
     n_in_scope: IntArray
     min_coverage: float
     state: Mapping[str, FloatArray] = attrs.field(repr=False)
@@ -399,6 +401,28 @@ class Rollup:
             f"Rollup(indicator={self.indicator.code!r}, rule={rule!r}, scope='{self.scope}', "
             f"units={len(self.hierarchy)}, periods={self.periods!r})"
         )
+
+    @property
+    def value(self) -> FloatArray:
+        """The values (units x periods); NaN where missing (never 0).
+
+        Examples
+        --------
+        >>> from cchc_indicators import Indicator, Panel
+        >>> from cchc_indicators.datasets import vinh_phuc_units
+        >>> p = Panel.from_columns(
+        ...     vinh_phuc_units(), indicator=["files"], unit=["08707"], period=[2024],
+        ...     numerator=[45], denominator=[50],
+        ... )
+        >>> r = rollup(p, Indicator("files", "Hồ sơ"), scope="tier:commune")
+        >>> r.value.shape, r.value[r.hierarchy.position("243"), 0]
+        ((131, 1), np.float64(90.0))
+        """
+        if not isinstance(self._values, SparseValues):
+            return self._values
+        if "value" not in self._derived:
+            self._derived["value"] = self._values.dense()
+        return self._derived["value"]
 
     @property
     def n_with_data(self) -> IntArray:
@@ -630,7 +654,10 @@ class Rollup:
         >>> r.array("commune").shape
         (121, 1)
         """
-        return self.value[self.hierarchy.level_slice(level)]
+        s = self.hierarchy.level_slice(level)
+        if isinstance(self._values, SparseValues) and "value" not in self._derived:
+            return self._values.rows(s.start, s.stop)  # the level's rows alone
+        return self.value[s]
 
     def _repr_html_(self) -> str:
         """A notebook's summary: the indicator, rule and scope, and the upper levels by period."""

@@ -447,6 +447,57 @@ def _sparse_scope_state(
     return SparseState(top, cells, own, identity, (n_units, n_periods))
 
 
+class SparseValues:
+    """The values of a roll-up on the sparse path, before any dense array is built.
+
+    The first rows (the levels above the bottom one) are held whole; of the
+    rows below, only the ``cells`` that may hold data; every other cell holds
+    ``empty`` (the value the rule gives where no unit has data: a NaN).
+
+    Attributes
+    ----------
+    top : numpy.ndarray
+        The values of the first rows (rows x periods).
+    cells : numpy.ndarray
+        Flat cells (unit x periods + period) below the first rows.
+    got : numpy.ndarray
+        The values of ``cells``.
+    empty : float
+        The value of every other cell.
+    shape : tuple of int
+        The dense shape, units x periods.
+    """
+
+    __slots__ = ("cells", "empty", "got", "shape", "top")
+
+    def __init__(
+        self,
+        top: FloatArray,
+        cells: IntArray,
+        got: FloatArray,
+        empty: float,
+        shape: tuple[int, int],
+    ) -> None:
+        self.top, self.cells, self.got, self.empty, self.shape = top, cells, got, empty, shape
+
+    def rows(self, start: int, stop: int) -> FloatArray:
+        """The dense values of rows ``start`` to ``stop`` (a new array)."""
+        n_periods = self.shape[1]
+        out = np.full((stop - start) * n_periods, self.empty)
+        head = min(stop, len(self.top))
+        if start < head:
+            out[: (head - start) * n_periods] = self.top[start:head].ravel()
+        lo, hi = (
+            int(i) for i in np.searchsorted(self.cells, [start * n_periods, stop * n_periods])
+        )
+        out[self.cells[lo:hi] - start * n_periods] = self.got[lo:hi]
+        return out.reshape(stop - start, n_periods)
+
+    def dense(self) -> FloatArray:
+        """All the values, units x periods (a new array)."""
+        return self.rows(0, self.shape[0])
+
+
 def _finalize(
     ind: Indicator,
     rule: Rule | None,
@@ -454,15 +505,16 @@ def _finalize(
     h: Hierarchy,
     fields: Mapping[str, FloatArray],
     min_coverage: float,
-) -> tuple[FloatArray, FloatArray, NDArray[np.bool_]]:
+) -> tuple[FloatArray | SparseValues, FloatArray, NDArray[np.bool_] | None]:
     """The values of a state, how many units each scope holds, and where a value overflowed.
 
     A value is NaN below ``min_coverage``, and NaN where it lies beyond the
     float range (the rule gave ``±inf``): the third array marks those cells,
-    reported with the reason ``overflow``.
+    reported with the reason ``overflow`` (``None`` when no value overflowed).
 
     A :class:`SparseState` limits the rule's ``finalize`` to the cells that
-    may hold data (a built-in rule gives NaN where ``n`` is 0).
+    may hold data (a built-in rule gives NaN where ``n`` is 0); the values
+    then stay :class:`SparseValues` unless ``min_coverage`` asks for them all.
     """
     sizes = _scope_sizes(h, scope)
     measure = ind.measure
@@ -472,8 +524,11 @@ def _finalize(
         if rule is not None and isinstance(fields, SparseState)
         else None
     )
+    value: FloatArray | SparseValues
     if few is not None:
         value, overflow = few
+        if min_coverage > 0:
+            value = value.dense()
     else:
         n = fields["n"]
         if rule is None:
@@ -486,26 +541,30 @@ def _finalize(
             value = np.where((n == 1) & (fields["undefined"] == 0), fields["value"], np.nan)
         else:
             value = rule.finalize(dict(fields), n, sizes[:, None], scale)
-        overflow = np.isinf(value)
-    if overflow.any():
-        value = np.where(overflow, np.nan, value)
+        inf = np.isinf(value)
+        overflow = inf if inf.any() else None
+        if overflow is not None:
+            value = np.where(overflow, np.nan, value)
     if min_coverage > 0:
+        assert isinstance(value, np.ndarray)
         value[_short_of(fields["n"], sizes, min_coverage)] = np.nan
     return value, sizes, overflow
 
 
 def _sparse_values(
     rule: Rule, state: SparseState, sizes: FloatArray, scale: float
-) -> tuple[FloatArray, NDArray[np.bool_]] | None:
+) -> tuple[SparseValues, NDArray[np.bool_] | None] | None:
     """``rule.finalize`` on the top rows and the bottom cells of a sparse state alone.
 
-    Returns the values and where they are infinite (as ``numpy.isinf`` of the values).
+    Returns the values, infinite ones made NaN, and where they were infinite
+    (``None``: nowhere).
 
     Every other cell holds the identity state with ``n`` 0, in a scope of one
     unit (its own, on the bottom level) or none (below a tier): it gets the
     value the rule gives such a cell, the same bits as ``finalize`` on every
     cell would give (a NaN, whose sign depends on how the rule makes it).
-    ``None`` if that value depends on the size of the scope (then finalise densely).
+    ``None`` if that value depends on the size of the scope, or is not a NaN
+    (then finalise densely).
     """
     n_units, n_periods = state.shape
     combine = _combine_table(rule)
@@ -515,25 +574,31 @@ def _sparse_values(
         empty.shape != (2, 1)
         or empty.dtype != np.float64
         or empty[0].tobytes() != empty[1].tobytes()
+        or not np.isnan(empty[0, 0])
     ):
         return None
-    out = np.full(n_units * n_periods, empty[0, 0])
-    overflow = (np.ones if np.isinf(empty[0, 0]) else np.zeros)(n_units * n_periods, dtype=bool)
     top, cells = state.top, state.cells
     rows = next(iter(top.values())).shape[0]
+    top_values = np.empty((rows, n_periods))
     if rows:
-        got = rule.finalize(dict(top), top["n"], sizes[:rows, None], scale).ravel()
-        out[: rows * n_periods] = got
-        overflow[: rows * n_periods] = np.isinf(got)
+        top_values = rule.finalize(dict(top), top["n"], sizes[:rows, None], scale)
+    got = np.empty(0)
     if len(cells):
         zeros = np.zeros(len(cells))  # an exponent array added above the bottom level
         part = {name: state.own.get(name, zeros)[:, None] for name in state}
         n_scope = sizes[cells // n_periods][:, None]
         got = rule.finalize(part, part["n"], n_scope, scale).ravel()
-        out[cells] = got
-        overflow[cells] = np.isinf(got)
-    shape = (n_units, n_periods)
-    return out.reshape(shape), overflow.reshape(shape)
+    top_inf, got_inf = np.isinf(top_values), np.isinf(got)
+    overflow = None
+    if top_inf.any() or got_inf.any():
+        flat = np.zeros(n_units * n_periods, dtype=bool)
+        flat[: rows * n_periods] = top_inf.ravel()
+        flat[cells] = got_inf
+        overflow = flat.reshape(n_units, n_periods)
+        top_values = np.where(top_inf, np.nan, top_values)
+        got = np.where(got_inf, np.nan, got)
+    values = SparseValues(top_values, cells, got, float(empty[0, 0]), (n_units, n_periods))
+    return values, overflow
 
 
 def _reasons(

@@ -477,13 +477,18 @@ def _validate(
     cell += np.maximum(unit_idx, 0)
     cell *= len(periods)
     cell += column_u[p_idx] if n else 0
-    sound = np.flatnonzero(key_ok)
     first_row = np.full(shape, n, dtype=np.int64)  # per cell, the first row giving it
-    np.minimum.at(first_row.reshape(-1), cell[sound], sound)
-    first_of = np.arange(n)
-    first_of[sound] = first_row.reshape(-1)[cell[sound]]
+    rows = np.arange(n)
+    if key_ok.all():  # the usual case: no copies of the rows through a mask
+        np.minimum.at(first_row.reshape(-1), cell, rows)
+        first_of = first_row.reshape(-1)[cell]
+    else:
+        sound = np.flatnonzero(key_ok)
+        np.minimum.at(first_row.reshape(-1), cell[sound], sound)
+        first_of = rows.copy()
+        first_of[sound] = first_row.reshape(-1)[cell[sound]]
     problems.add(
-        first_of != np.arange(n),
+        first_of != rows,
         "duplicate_key",
         "period",
         lambda i: (
@@ -493,6 +498,11 @@ def _validate(
     )
 
     # ---- checks against the measures, where definitions are known
+    given = {
+        "value": np.where(v_ok, value, np.nan),
+        "numerator": np.where(parts, num, np.nan),
+        "denominator": np.where(parts, den, np.nan),
+    }
     check_measures(
         problems,
         ind_col,  # type: ignore[arg-type]
@@ -500,30 +510,29 @@ def _validate(
         codes,
         defs or {},
         require_parts,
-        np.where(v_ok, value, np.nan),
-        np.where(parts, num, np.nan),
-        np.where(parts, den, np.nan),
+        given["value"],
+        given["numerator"],
+        given["denominator"],
         v_ok & parts,
     )
     problems.raise_if_any(source)
 
     # ---- dense arrays: one fancy assignment per field, over the cells found above
     del unit_idx, ind_idx, key_ok
+    given["weight"] = np.where(w_ok, weight, np.nan)
     arrays = {}
-    for name, arr, ok in (
-        ("value", value, v_ok),
-        ("numerator", num, parts),
-        ("denominator", den, parts),
-        ("weight", weight, w_ok),
+    for name, ok in (
+        ("value", v_ok),
+        ("numerator", parts),
+        ("denominator", parts),
+        ("weight", w_ok),
     ):
         dense = np.full(shape, np.nan)
         if ok.any():
-            dense.reshape(-1)[cell] = np.where(ok, arr, np.nan)
+            dense.reshape(-1)[cell] = given[name]
         arrays[name] = dense
-    row_dense = first_row  # reused: the source row of each cell, -1 where none
-    has = row_dense < n
-    row_dense[has] = row_numbers[row_dense[has]]
-    row_dense[~has] = -1
+    # the source row of each cell, -1 where none: one gather (first_row is n where none)
+    row_dense = np.append(row_numbers, -1)[first_row]
     return codes.tolist(), periods, arrays, row_dense
 
 

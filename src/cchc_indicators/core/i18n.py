@@ -6,7 +6,7 @@ and codes such as ``not_achieved``) never change with the language.
 
 The wording lives in one gettext catalogue per language,
 ``cchc_indicators/locale/<lang>/LC_MESSAGES/cchc_indicators.po``, read through the
-standard library's :mod:`gettext` from the compiled ``.mo`` beside it. A
+standard library's ``gettext`` from the compiled ``.mo`` beside it. A
 reviewer corrects a wording in the ``.po`` file and runs
 ``python tools/catalogues.py compile``; no code changes. The message ids are the
 English texts, so the English catalogue is where English wording is corrected.

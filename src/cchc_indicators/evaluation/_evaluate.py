@@ -24,7 +24,7 @@ from cchc_indicators.core.plan import Plan
 from cchc_indicators.core.targets import STATUSES
 from cchc_indicators.data.panel import Panel, _pandas
 from cchc_indicators.evaluation._labels import LABEL_COLUMNS, row_labels
-from cchc_indicators.evaluation._rows import _ROUNDING, RowTarget, _Context, _target_rows
+from cchc_indicators.evaluation._rows import _ROUNDING, _Context, _target_rows
 from cchc_indicators.progress import METHODS
 from cchc_indicators.units.hierarchy import Hierarchy
 
@@ -295,7 +295,7 @@ class Evaluation:
     rows: tuple[Mapping[str, Any], ...]
     note: str = ""
     #: what each row was judged against (for its words), row by row; empty when unknown
-    _targets: tuple[RowTarget, ...] = attrs.field(default=(), repr=False, alias="targets")
+    _targets: tuple[Any, ...] = attrs.field(default=(), repr=False, alias="targets")
 
     def __repr__(self) -> str:
         counts = self.counts()

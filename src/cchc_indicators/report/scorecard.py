@@ -39,6 +39,7 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -241,7 +242,10 @@ def unit_table(evaluation: Evaluation, lang: str | None = None) -> str:
     targets = list(columns.values())
     legend = ", ".join(f"{v} {status_label(k, lang)}" for k, v in SYMBOLS.items())
     lines.append(gettext("Status: {legend}", lang).format(legend=legend))
-    lines += [f"  {k + 1:>2}  {words[key]}" for k, key in enumerate(columns)]
+    for k, key in enumerate(columns):
+        lines += textwrap.wrap(
+            words[key], width=100, initial_indent=f"  {k + 1:>2}  ", subsequent_indent=" " * 8
+        )
     lines.append("")
     width = max([len(r["unit_name"]) for r in records] + [4])
     counts = "".join(f"{SYMBOLS[s]:>5}" for s in STATUSES)

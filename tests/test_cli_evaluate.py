@@ -156,17 +156,27 @@ class TestDemo:
 
     def test_markdown(self) -> None:
         """--format markdown has a title, the note in bold and a table."""
-        code, text = run("demo", "--format", "markdown")
+        code, text = run("demo", "--format", "markdown", "--lang", "en")
         assert code == 0
         lines = text.splitlines()
         assert lines[0].startswith("# ")
-        assert lines[0].endswith("— 2025")
+        assert lines[0].endswith("— Period: 2025")
         assert f"**{SYNTHETIC_NOTE}**" in lines
-        assert "| indicator | unit | scope | value | target | status | gap | projected |" in lines
+        assert "| Indicator | Unit | Scope | Value | Target | Status | Gap | Projected |" in lines
+
+    def test_markdown_in_vietnamese(self) -> None:
+        """--format markdown --lang vi: Vietnamese title, headers and banner."""
+        code, text = run("demo", "--format", "markdown", "--lang", "vi")
+        assert code == 0
+        lines = text.splitlines()
+        assert lines[0].endswith("— Kỳ: 2025")
+        assert lines[2].startswith("**DỮ LIỆU GIẢ LẬP")
+        assert any(line.startswith("| Chỉ tiêu | Đơn vị | Phạm vi | Giá trị |") for line in lines)
+        assert "| Tất cả các lĩnh vực | 15 | 0 | 0 | 11 | 1 | 3 |" in lines
 
     def test_html(self) -> None:
         """--format html has the note and a table."""
-        code, text = run("demo", "--format", "html")
+        code, text = run("demo", "--format", "html", "--lang", "en")
         assert code == 0
         assert f"<p><strong>{SYNTHETIC_NOTE}</strong></p>" in text
         assert "<table>" in text

@@ -1018,34 +1018,42 @@ class TestEvaluationOutputs:
         assert district["note"] == NOTE
 
     def test_to_markdown_has_title_note_and_table(self) -> None:
-        """Markdown: the title and period, the note in bold, a table with '|' escaped in cells."""
-        text = sample().to_markdown()
+        """Markdown: the title and period, the note in bold, a table in words with '|' escaped."""
+        text = sample().to_markdown("en")
         lines = text.splitlines()
-        assert lines[0] == "# A test plan — 2025"
+        assert lines[0] == "# A test plan — Period: 2025"
         assert "**Số liệu" in text
-        assert "| indicator | unit | scope | value | target | status | gap | projected |" in lines
-        assert "Vĩnh Yên \\| city (243)" in text
+        assert "| Indicator | Unit | Scope | Value | Target | Status | Gap | Projected |" in lines
+        assert "| All areas | 2 | 0 | 0 | 1 | 0 | 1 |" in lines
         assert (
-            "| wf | Vĩnh Yên \\| city (243) | own | 70 | >= 80 % | not_achieved | 10 | — |" in lines
-        )
+            "| WF | Vĩnh Yên \\| city (243) | district level (itself) | 70 % | ≥ 80 % | "
+            "Not achieved | 10 | — |"
+        ) in lines
+
+    def test_to_markdown_in_vietnamese(self) -> None:
+        """Markdown in Vietnamese: the title, the headers, the statuses and the decimal comma."""
+        lines = sample().to_markdown("vi").splitlines()
+        assert lines[0] == "# Kế hoạch thử — Kỳ: 2025"
+        assert "| Tất cả các lĩnh vực | 2 | 0 | 0 | 1 | 0 | 1 |" in lines
+        assert any(line.startswith("| A | ") and "| Đạt | -4 |" in line for line in lines)
 
     def test_to_markdown_escapes_html(self) -> None:
         """Text from the data (unit names, the note) cannot inject HTML into a rendered report."""
-        text = sample().to_markdown()
+        text = sample().to_markdown("en")
         assert "<b>" not in text
         assert "<mô phỏng>" not in text
 
     def test_to_html_escapes_text_and_marks_statuses(self) -> None:
-        """HTML: the note and names are escaped; status cells carry a class."""
+        """HTML: the note and names are escaped; status cells carry the status classes and words."""
         ev = sample()
-        text = ev.to_html()
+        text = ev.to_html("en")
         assert "<p><strong>Số liệu &lt;mô phỏng&gt; &amp; minh họa</strong></p>" in text
         assert "Tỉnh &lt;b&gt;Vĩnh Phúc&lt;/b&gt; (26)" in text
         assert "<b>" not in text
-        assert '<td class="status-not_achieved">not_achieved</td>' in text
-        assert "<td>&gt;= 80 %</td>" in text
+        assert '<td class="status status-not_achieved">Not achieved</td>' in text
+        assert "<td>≥ 80 %</td>" in text
         assert text.count("<tr>") == 1 + 5
-        assert ev._repr_html_() == text
+        assert '<td class="status status-achieved">Đạt</td>' in ev.to_html("vi")
 
     def test_outputs_without_a_note_have_no_note(self) -> None:
         """Without a note there is no note paragraph and the rows' note is None."""
@@ -1053,11 +1061,14 @@ class TestEvaluationOutputs:
         ev = evaluate(plan(ind), panel(hierarchy(PROVINCE), [ind], [("score", "26", 2025, 95)]))
         assert ev.note == ""
         assert ev.rows[0]["note"] is None
-        assert "<p>" not in ev.to_html()
-        lines = ev.to_markdown().splitlines()
-        assert lines[:3] == ["# test-plan — 2025", "", "| area | achieved | evaluated | no data |"]
-        assert "| all | 1 | 1 | 0 |" in lines
-        assert "| indicator | unit | scope | value | target | status | gap | projected |" in lines
+        assert "<p>" not in ev.to_html("en")
+        lines = ev.to_markdown("en").splitlines()
+        assert lines[:3] == [
+            "# test-plan — Period: 2025",
+            "",
+            "| Area | Achieved | On track | Off track | Not achieved | Insufficient data | No data |",
+        ]
+        assert "| All areas | 1 | 0 | 0 | 0 | 0 | 0 |" in lines
         assert ev.scorecard("en").splitlines()[0] == "test-plan"
 
     def test_to_frame_has_the_columns(self) -> None:

@@ -103,7 +103,7 @@ def _render(result: Evaluation, fmt: str, lang: str, codes: bool = False) -> str
         return result.to_json(lang)
     if fmt == "csv":
         return result.to_csv(lang).rstrip("\n")
-    return {"markdown": result.to_markdown, "html": result.to_html}[fmt]().rstrip("\n")
+    return {"markdown": result.to_markdown, "html": result.to_html}[fmt](lang).rstrip("\n")
 
 
 def _check_format(args: argparse.Namespace) -> tuple[str, bool]:

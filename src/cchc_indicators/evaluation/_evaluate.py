@@ -464,45 +464,85 @@ class Evaluation:
             writer.writerow({k: "" if r.get(k) is None else r[k] for k in columns})
         return buf.getvalue()
 
-    def _table(self) -> tuple[list[str], list[list[str]]]:
-        head = ["indicator", "unit", "scope", "value", "target", "status", "gap", "projected"]
+    def _table(self, lang: str) -> tuple[list[str], list[list[str]], list[str]]:
+        """The rows as a table in words in ``lang``: the header, the cells, each row's status."""
+        from cchc_indicators.core.i18n import N_, gettext, number
+        from cchc_indicators.evaluation._labels import value_text
+
+        words = (
+            N_("Indicator"),
+            N_("Unit"),
+            N_("Scope"),
+            N_("Value"),
+            N_("Target"),
+            N_("Status"),
+            N_("Gap"),
+            N_("Projected"),
+        )
+        head = [gettext(w, lang) for w in words]
         body = [
             [
-                r["indicator"],
+                lab["name_label"],
                 f"{r['unit_name']} ({r['unit']})",
-                r["scope"],
-                _fmt(r["value"]),
-                r["target"],
-                r["status"],
-                _fmt(r["gap"]),
-                _fmt(r["projected"]),
+                lab["scope_label"],
+                lab["value_label"],
+                lab["target_label"],
+                lab["status_label"],
+                number(r["gap"], lang),
+                value_text(r["projected"], str(r.get("unit_label") or ""), lang),
             ]
-            for r in self.rows
+            for r, lab in zip(
+                self.rows, row_labels(self.plan, self.rows, self._targets, lang), strict=True
+            )
         ]
-        return head, body
+        return head, body, [str(r["status"]) for r in self.rows]
 
-    def to_markdown(self) -> str:
-        """Return a Markdown report: title, note, summary by area and the rows as a table.
+    def _language(self, lang: str | None, func: str) -> str:
+        from cchc_indicators.core.i18n import check_language, default_language
 
-        Text from the data is escaped, so a name holding ``<b>`` or ``|`` stays text.
+        return check_language(default_language() if lang is None else lang, func=func)
+
+    def to_markdown(self, lang: str | None = None) -> str:
+        """Return a Markdown report: title, note, the statuses by area and the rows as a table.
+
+        Everything is written in words in ``lang`` (``None``: the default
+        language), numbers with its decimal separator. Text from the data is
+        escaped, so a name holding ``<b>`` or ``|`` stays text.
+
+        Raises
+        ------
+        DefinitionError
+            If ``lang`` is not ``"vi"`` or ``"en"``.
 
         Examples
         --------
         >>> from cchc_indicators import catalog, datasets
         >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
-        >>> print(ev.to_markdown().splitlines()[2])
+        >>> lines = ev.to_markdown("en").splitlines()
+        >>> print(lines[2])
         **SYNTHETIC DATA: made up for demonstration, not official figures**
+        >>> print(lines[4])
+        | Area | Achieved | On track | Off track | Not achieved | Insufficient data | No data |
+        >>> print(ev.to_markdown("vi").splitlines()[0])
+        # Kế hoạch cải cách hành chính nhà nước tỉnh Vĩnh Phúc giai đoạn 2021–2025 — Kỳ: 2025
         """
-        head, body = self._table()
-        title = self.plan.title_en or self.plan.title or self.plan.code
-        lines = [f"# {_md(title)} — {self.period}", ""]
+        from cchc_indicators.core.i18n import area_label, gettext, status_label
+        from cchc_indicators.evaluation._labels import note_text, title_text
+
+        lang = self._language(lang, "Evaluation.to_markdown")
+        head, body, _ = self._table(lang)
+        period = gettext("Period: {period}", lang).format(period=self.period)
+        lines = [f"# {_md(title_text(self.plan, lang))} — {period}", ""]
         if self.note:
-            lines += [f"**{_md(self.note)}**", ""]
+            lines += [f"**{_md(note_text(self.note, lang))}**", ""]
         summary = self.summary()
         if summary:
-            lines += ["| area | achieved | evaluated | no data |", "|---|---|---|---|"]
+            top = [gettext("Area", lang), *(status_label(st, lang) for st in STATUSES)]
+            lines += ["| " + " | ".join(top) + " |", "|" + "---|" * len(top)]
             lines += [
-                f"| {s['area']} | {s['achieved']} | {s['evaluated']} | {s['no_data']} |"
+                f"| {area_label(s['area'], lang)} | "
+                + " | ".join(str(s[st]) for st in STATUSES)
+                + " |"
                 for s in summary
             ]
             lines.append("")
@@ -510,36 +550,43 @@ class Evaluation:
         lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in body]
         return "\n".join(lines) + "\n"
 
-    def to_html(self) -> str:
-        """Return an HTML fragment: the note and the rows as a table.
+    def to_html(self, lang: str | None = None) -> str:
+        """Return an HTML fragment: the note and every row as a table, in words in ``lang``.
+
+        Each status cell has the class ``status status-<code>`` and the
+        colours of :mod:`cchc_indicators.core._html`; the note and all text are escaped.
+
+        Raises
+        ------
+        DefinitionError
+            If ``lang`` is not ``"vi"`` or ``"en"``.
 
         Examples
         --------
         >>> from cchc_indicators import catalog, datasets
         >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
-        >>> ev.to_html().count("<tr>") == len(ev) + 1
+        >>> ev.to_html("vi").count("<tr>") == len(ev) + 1
+        True
+        >>> '<td class="status status-achieved">Đạt</td>' in ev.to_html("vi")
         True
         """
-        head, body = self._table()
+        from cchc_indicators.core._html import cell
+        from cchc_indicators.evaluation._labels import note_text
+
+        lang = self._language(lang, "Evaluation.to_html")
+        head, body, statuses = self._table(lang)
         parts = []
         if self.note:
-            parts.append(f"<p><strong>{html.escape(self.note)}</strong></p>")
+            parts.append(f"<p><strong>{html.escape(note_text(self.note, lang))}</strong></p>")
         parts.append("<table>")
-        parts.append(
-            "<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr></thead>"
-        )
+        parts.append("<thead><tr>" + "".join(cell(h, tag="th") for h in head) + "</tr></thead>")
         parts.append("<tbody>")
-        status_column = head.index("status")
+        column = 5  # the status
         parts.extend(
             "<tr>"
-            + "".join(
-                f'<td class="status-{html.escape(c)}">{html.escape(c)}</td>'
-                if k == status_column
-                else f"<td>{html.escape(c)}</td>"
-                for k, c in enumerate(row)
-            )
+            + "".join(cell(c, status=status if k == column else None) for k, c in enumerate(row))
             + "</tr>"
-            for row in body
+            for row, status in zip(body, statuses, strict=True)
         )
         parts.append("</tbody></table>")
         return "\n".join(parts)
@@ -736,60 +783,6 @@ class Evaluation:
         return scorecard(self, lang, bool(codes))
 
 
-def _periods_text(row: Mapping[str, Any]) -> str:
-    """For a target judged in every period: the periods it missed and those without data."""
-    parts = []
-    if row.get("periods_not_met"):
-        parts.append(f"not met in {row['periods_not_met']}")
-    if row.get("periods_without_data"):
-        parts.append(f"no data for {row['periods_without_data']}")
-    return "; ".join(parts)
-
-
-def _tier_summary(rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """How the units of each tier did, from one area's rows (never empty)."""
-    groups: dict[tuple[str, str], dict[str, int]] = {}
-    top = rows[0]["level"]
-    for r in rows:
-        if r["scope"] == "own" and r["level"] != top:
-            key = (r["indicator"], r["level"])
-            groups.setdefault(key, dict.fromkeys(STATUSES, 0))[r["status"]] += 1
-    out = []
-    for (code, level), counts in groups.items():
-        shown = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
-        out.append(f"    {code} by {level}: {shown}")
-    return out
-
-
-def _field_summary(plan: Plan, rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """For each per-field target: how its fields' rows on the plan's unit(s) did (rows: one area's)."""
-    top = rows[0]["level"]
-    out = []
-    for ind in plan.indicators:
-        for t in ind.targets:
-            if not t.fields:
-                continue
-            counts = dict.fromkeys(STATUSES, 0)
-            for r in rows:
-                if (
-                    r["indicator"] in t.fields
-                    and r["level"] == top
-                    and r["target"].endswith(" in each field")
-                    and r["threshold"] == t.bound
-                ):
-                    counts[r["status"]] += 1
-            shown = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
-            if shown:
-                out.append(f"    {ind.code} in each field: {shown}")
-    return out
-
-
 def _md(text: str) -> str:
     """Escape text for a Markdown table cell: HTML characters and the cell separator."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace("|", "\\|")
-
-
-def _fmt(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return f"{x:.1f}" if abs(x - round(x)) > 1e-9 else f"{x:.0f}"

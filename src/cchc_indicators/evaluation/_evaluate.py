@@ -554,7 +554,7 @@ class Evaluation:
         """Return an HTML fragment: the note and every row as a table, in words in ``lang``.
 
         Each status cell has the class ``status status-<code>`` and the
-        colours of :mod:`cchc_indicators.core._html`; the note and all text are escaped.
+        colours of ``cchc_indicators.core._html``; the note and all text are escaped.
 
         Raises
         ------

@@ -461,3 +461,19 @@ class TestRebaseReport:
         check_no_markup_from_data(parsed)
         styles = [a.get("class") for t, a in parsed.tags if t == "td" and a.get("class")]
         assert styles == ["status status-achieved", "status status-not_achieved"]
+
+    def test_many_indicators_are_cut(self, vietnamese: None) -> None:
+        """A report of many indicators shows 30 rows and says how to see all, in Vietnamese."""
+        r = RebaseReport(
+            "vn-2024",
+            "vn-2025",
+            "official",
+            tuple(
+                IndicatorRebase(f"i{k:02d}", "sum", "declared", {"value": Total(1.5, 1.5)})
+                for k in range(40)
+            ),
+        )
+        parsed = Parsed(r._repr_html_())
+        assert len(parsed.rows) == rh.MAX_ROWS
+        assert parsed.rows[0][3:] == ["1,5", "1,5", "có"]
+        assert "Hiển thị 30 trên 40 dòng; xem tất cả: .to_records() / .summary()" in parsed.text

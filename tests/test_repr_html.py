@@ -307,7 +307,7 @@ class TestUncertainty:
         )
         idx = CompositeIndex("i", children=[Node("a"), Node("b")])
         parsed = Parsed(uncertainty(idx, data, n=500, seed=1, weights=0.5)._repr_html_())
-        assert "trọng số nhiễu ±0.5" in parsed.text
+        assert "trọng số nhiễu ±0,5" in parsed.text
         assert parsed.rows[0][3] == "63,7–67,7"
         assert "Xác suất" not in parsed.text  # no rank target: no column
 

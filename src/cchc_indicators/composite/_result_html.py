@@ -12,6 +12,7 @@ escaped summary in ``cchc_indicators.core.i18n.default_language()``.
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -222,7 +223,9 @@ def _setting(text: str, lang: str) -> str:
         return gettext("none", lang)
     if text.startswith("noise "):
         text = gettext("noise", lang) + text[len("noise") :]
-    return text.replace(" at levels ", " " + gettext("at levels", lang) + " ")
+    text = text.replace(" at levels ", " " + gettext("at levels", lang) + " ")
+    # the numbers with the language's decimal separator (±0,5)
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", text) if lang == "vi" else text
 
 
 def varied_text(settings: Any, lang: str) -> str:
@@ -231,7 +234,7 @@ def varied_text(settings: Any, lang: str) -> str:
     Examples
     --------
     >>> varied_text({"weights": "noise ±0.5 at levels [1]", "aggregation": "arithmetic | median"}, "vi")
-    'trọng số nhiễu ±0.5 ở các cấp [1]; phương pháp tổng hợp arithmetic | median'
+    'trọng số nhiễu ±0,5 ở các cấp [1]; phương pháp tổng hợp arithmetic | median'
     """
     return "; ".join(f"{factor_label(k, lang)} {_setting(v, lang)}" for k, v in settings.items())
 

@@ -150,7 +150,7 @@ def _scorecard(
             *([f"{r['unit_name']} ({r['unit']})"] if several else []),
             scope_text(r, lang),
             value_text(r["value"], r["unit_label"], lang),
-            target_text(r, j, ev.plan, lang),
+            target_text(r, j, lang),
             _status_cell(r["status"], lang),
             projection_text(r, lang),
             remarks(r, lang),
@@ -199,7 +199,7 @@ def _details(ev: Evaluation, rows: Sequence[tuple[Row, Judged]], lang: str) -> s
             _name_cell(ev, r, lang),
             scope_text(r, lang),
             value_text(r["value"], r["unit_label"], lang),
-            target_text(r, j, ev.plan, lang),
+            target_text(r, j, lang),
             _status_cell(r["status"], lang),
             "—" if r.get("coverage") is None else value_text(r["coverage"] * 100.0, "%", lang),
             projection_text(r, lang) or "—",
@@ -257,7 +257,7 @@ def _tier_blocks(ev: Evaluation, judged: Sequence[Judged], area: str, lang: str)
             met=number(met, lang, 0),
             total=number(len(units), lang, 0),
             units=level_label(tier, lang, plural=True),
-            target=target_text(units[0], own_judged, ev.plan, lang),
+            target=target_text(units[0], own_judged, lang),
         )
         head = [
             gettext("Unit", lang),
@@ -437,8 +437,9 @@ def evaluation_report(
         report has the tables only. Charts are drawn for a plan about one
         unit (``plan.unit``).
     lang
-        ``"vi"`` or ``"en"``; ``None`` uses
-        :func:`~cchc_indicators.core.i18n.default_language`.
+        ``"vi"`` or ``"en"``; ``None`` uses the default language
+        (``cchc_indicators.core.i18n.default_language()``: ``CCHC_LANG``,
+        else English).
     title
         The report's heading (default: the plan's title in ``lang``).
 

@@ -1,8 +1,11 @@
 """An evaluation's rows in words, for the HTML report and the notebook display.
 
-What each row was judged against comes from the evaluation
-(``Evaluation._targets``, one per row, when it has them) or, for an
-evaluation made without them, is found in the plan by the row's indicator,
+The words are the scorecard's and the workbook's
+(:mod:`cchc_indicators.evaluation._labels`), so every output says the same.
+What each row was judged against comes from the evaluation (one
+:class:`~cchc_indicators.evaluation._rows.RowTarget` per row, as
+:func:`~cchc_indicators.evaluation.evaluate` records it) or, for an
+evaluation built without them, is found in the plan by the row's indicator,
 kind and threshold; failing both, the row's own English text is shown.
 """
 
@@ -11,72 +14,44 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cchc_indicators.core.i18n import (
-    gettext,
-    number,
-    percent,
-    reason_label,
-    scope_label,
-    target_label,
-    unit_label,
-)
-from cchc_indicators.core.rules import Condition, ShareMeeting
-from cchc_indicators.core.targets import Target
+from cchc_indicators.core.i18n import gettext, percent, scope_label
+from cchc_indicators.core.rules import ShareMeeting
+from cchc_indicators.evaluation._labels import names, periods_text, reason_text, title_text
+from cchc_indicators.evaluation._labels import target_text as _target_text
+from cchc_indicators.evaluation._labels import value_text as value_text
+from cchc_indicators.evaluation._rows import RowTarget
 
 if TYPE_CHECKING:
     from cchc_indicators.core.plan import Plan
     from cchc_indicators.evaluation import Evaluation
 
-#: What a row was judged against: its target and, for a tier unit's own condition, that condition.
-Judged = tuple[Target, Condition | None] | None
+__all__ = [
+    "Judged",
+    "indicator_name",
+    "plan_title",
+    "projection_text",
+    "remarks",
+    "row_targets",
+    "scope_text",
+    "target_text",
+    "value_text",
+]
 
-_OPS = {">=": "≥", "<=": "≤", "==": "=", "!=": "≠", ">": ">", "<": "<"}
+#: What a row was judged against (``None``: unknown).
+Judged = RowTarget | None
 
 
 def indicator_name(plan: Plan, code: str, lang: str, fallback: str = "") -> str:
-    """The indicator's name in ``lang`` (English: ``name_en`` when the plan has one)."""
-    if code not in plan.codes:
-        return fallback or code
-    ind = plan.indicator(code)
-    if lang == "en" and ind.name_en:
-        return ind.name_en
-    return ind.name or fallback or code
+    """The indicator's name in ``lang`` (the row's own ``name``, then the code, when the plan lacks it)."""
+    return names(plan, lang).get(code) or fallback or code
 
 
 def plan_title(plan: Plan, lang: str) -> str:
     """The plan's title in ``lang``, else in the other language, else its code."""
-    first, second = (plan.title, plan.title_en) if lang == "vi" else (plan.title_en, plan.title)
-    return first or second or plan.code
+    return title_text(plan, lang)
 
 
-def value_text(x: float | None, unit: str, lang: str) -> str:
-    """A value with its unit: ``68 %``, ``hạng 17``, ``Có``, ``-0,3 điểm``; a dash when missing.
-
-    Examples
-    --------
-    >>> value_text(91.44, "%", "vi"), value_text(17.0, "rank", "vi"), value_text(1.0, "yes/no", "en")
-    ('91,4 %', 'hạng 17', 'Yes')
-    """
-    if x is None:
-        return "—"
-    if unit == "rank":
-        return gettext("rank {n}", lang).format(n=number(x, lang, 0))
-    if unit == "yes/no" and x in (0.0, 1.0):
-        return gettext("Yes", lang) if x == 1.0 else gettext("No", lang)
-    shown = unit_label(unit, lang)
-    if shown == "%":
-        return percent(x, lang)
-    return f"{number(x, lang)} {shown}".rstrip()
-
-
-def condition_text(c: Condition, unit: str, lang: str) -> str:
-    """A unit's own condition in words: ``= Có, từng đơn vị``."""
-    return gettext("{op} {value}, each unit", lang).format(
-        op=_OPS.get(c.op, c.op), value=value_text(c.threshold, unit, lang)
-    )
-
-
-def _find(plan: Plan, row: Mapping[str, Any]) -> tuple[Target, Condition | None] | None:
+def _find(plan: Plan, row: Mapping[str, Any]) -> Judged:
     """The target (and own condition) of ``row`` in the plan, found by indicator, kind and threshold."""
     code = row["indicator"]
     candidates = [
@@ -91,35 +66,28 @@ def _find(plan: Plan, row: Mapping[str, Any]) -> tuple[Target, Condition | None]
         if (t.kind == "rank_at_most") != is_rank:
             continue
         if is_rank or t.bound == threshold:
-            return t, None
+            return RowTarget(t)
         if (
             isinstance(t.rule, ShareMeeting)
             and row.get("scope") == "own"
             and t.tier == row.get("level")
             and t.rule.condition.threshold == threshold
         ):
-            return t, t.rule.condition
+            return RowTarget(t, condition=t.rule.condition)
     return None
 
 
 def row_targets(evaluation: Evaluation) -> list[Judged]:
-    """What each row was judged against: ``(target, condition)``, or ``None`` when unknown."""
-    given: Sequence[Any] = getattr(evaluation, "_targets", ()) or ()
+    """What each row was judged against, row by row (``None`` when unknown)."""
+    given: Sequence[RowTarget] = getattr(evaluation, "_targets", ()) or ()
     if len(given) == len(evaluation.rows):
-        return [(rt.target, getattr(rt, "condition", None)) for rt in given]
+        return list(given)
     return [_find(evaluation.plan, r) for r in evaluation.rows]
 
 
-def target_text(row: Mapping[str, Any], judged: Judged, plan: Plan, lang: str) -> str:
+def target_text(row: Mapping[str, Any], judged: Judged, lang: str) -> str:
     """The row's target in words (its English text when what it was judged against is unknown)."""
-    if judged is None:
-        return str(row.get("target") or "")
-    target, condition = judged
-    code = row["indicator"]
-    unit = plan.indicator(code).unit if code in plan.codes else ""
-    if condition is not None:
-        return condition_text(condition, unit, lang)
-    return target_label(target, lang, unit)
+    return _target_text(judged, row, lang)
 
 
 def scope_text(row: Mapping[str, Any], lang: str) -> str:
@@ -129,19 +97,11 @@ def scope_text(row: Mapping[str, Any], lang: str) -> str:
 
 def remarks(row: Mapping[str, Any], lang: str) -> str:
     """Why a row has no value or no verdict, the periods it missed, and a partial coverage."""
-    parts = []
-    if row.get("reason"):
-        parts.append(reason_label(row["reason"], lang))
-    if row.get("periods_not_met"):
-        parts.append(gettext("not met in {periods}", lang).format(periods=row["periods_not_met"]))
-    if row.get("periods_without_data"):
-        parts.append(
-            gettext("no data for {periods}", lang).format(periods=row["periods_without_data"])
-        )
+    parts = [reason_text(row, lang), periods_text(row, lang)]
     coverage = row.get("coverage")
     if coverage is not None and coverage < 1.0 and row.get("value") is not None:
         parts.append(gettext("coverage {share}", lang).format(share=percent(coverage * 100, lang)))
-    return "; ".join(parts)
+    return "; ".join(p for p in parts if p)
 
 
 def projection_text(row: Mapping[str, Any], lang: str) -> str:

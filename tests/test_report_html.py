@@ -872,7 +872,7 @@ class TestCommand:
             ),
             (
                 ["--demo", "--lang", "fr", "-o", "{tmp}/r.html"],
-                "argument --lang: invalid choice: 'fr'",
+                "--lang must be 'vi' or 'en', got 'fr'",
             ),
             (["--demo", "--period", "20x3", "-o", "{tmp}/r.html"], "--period: "),
             (

@@ -46,6 +46,7 @@ from typing import Any, TextIO
 
 from cchc_indicators.cli._commands import HELP
 from cchc_indicators.cli._common import _UsageError
+from cchc_indicators.cli._lang import add_lang, language
 
 __all__ = ["add_parser", "run"]
 
@@ -108,12 +109,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="level names of a --units file, top first (default: %(default)s)",
     )
     p.add_argument("--period", default=None, help="the period evaluated (default: the latest)")
-    p.add_argument(
-        "--lang",
-        choices=("vi", "en"),
-        default=None,
-        help="the report's language (default: CCHC_LANG, else en)",
-    )
+    add_lang(p)
     p.add_argument(
         "--method",
         choices=("linear", "open-sdg", "unsd", "escap"),
@@ -217,12 +213,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Run ``cchc report``: evaluate, write the HTML report to ``--output``; return the exit code."""
     from cchc_indicators.cli._evaluate import _period_option, _tier_map
     from cchc_indicators.cli._output import write_file
-    from cchc_indicators.core.i18n import default_language, gettext, targets_count
+    from cchc_indicators.core.i18n import gettext, targets_count
     from cchc_indicators.evaluation import evaluate
     from cchc_indicators.report.html import evaluation_report
 
     path = _check_output(args.output)
-    lang = args.lang or default_language()
+    lang = language(args)
     period = _period_option(args.period)
     tier_map = _tier_map(args.tier_map)
     plan, panel = _inputs(args)

@@ -459,22 +459,25 @@ class TestByUnit:
 
     def test_unit_table(self, plan: Plan) -> None:
         """unit_table heads with the plan and period, keys the columns, and prints one line per unit."""
-        text = unit_table(evaluate(plan, national_panel(plan), period="2025"))
+        text = unit_table(evaluate(plan, national_panel(plan), period="2025"), "en")
         lines = text.splitlines()
         assert (
             lines[0] == "Master Programme on State Administrative Reform 2021–2030 — 2025, by unit"
         )
-        assert lines[1].startswith("Status: A achieved, T on track")
-        assert lines[2].split() == ["1", "business_procedures_cut:", ">=", "20", "%"]
-        head = lines[2 + N_TARGETS + 1]
+        assert lines[1].startswith("Status: A Achieved, T On track")
+        assert lines[2] == "   1  Business-related procedures cut or simplified: ≥ 20 %"
+        # the fifth key is longer than 100 columns: it wraps onto a second line
+        keys = N_TARGETS + 1
+        head = lines[2 + keys + 1]
         assert head.split()[:8] == ["unit", "name", *SYMBOLS.values()]
-        hanoi = lines[2 + N_TARGETS + 2]
+        hanoi = lines[2 + keys + 2]
         assert hanoi.split() == ["01", "Thành", "phố", "Hà", "Nội", "2", "0", "0", "0", "1", "10",
                                  "-", "-", "A", "I", "-", "-", "A", "-", "-", "-", "-", "-", "-"]  # fmt: skip
         # the two targets of procedures_online are told apart by their threshold
-        assert lines[4].split() == ["3", "procedures_online", ">=", "80", "%"]
-        assert lines[5].split() == ["4", "procedures_online", ">=", "90", "%"]
-        assert len(lines) == 2 + N_TARGETS + 2 + 63
+        assert lines[4].endswith("level 3 or 4: ≥ 80 %")
+        assert lines[5].endswith("level 3 or 4: ≥ 90 %")
+        assert len(lines) == 2 + keys + 2 + 63
+        assert max(len(line) for line in lines[: 2 + keys]) <= 100
 
     def test_note_heads_and_ends_the_table(self) -> None:
         """A synthetic-data note is printed before and after the table."""
@@ -570,11 +573,11 @@ class TestCli:
     def test_by_unit_table(self, data: Path) -> None:
         """`--by-unit` prints one line per province, best news first."""
         code, text = run("evaluate", "--plan", NAME, "--units", "national-2024", "--data", str(data),
-                         "--period", "2025", "--by-unit")  # fmt: skip
+                         "--period", "2025", "--by-unit", "--lang", "en")  # fmt: skip
         assert code == 0
         lines = text.splitlines()
         assert lines[0].endswith("— 2025, by unit")
-        body = lines[2 + N_TARGETS + 2 :]
+        body = lines[2 + N_TARGETS + 1 + 2 :]  # one key wraps onto two lines
         assert len(body) == 63
         assert [line.split()[0] for line in body[:3]] == ["01", "79", "26"]
 
@@ -605,7 +608,7 @@ class TestCli:
         """`python -m cchc_indicators evaluate --plan vn-par-2021-2030 --units national-2024` runs."""
         proc = subprocess.run(
             [sys.executable, "-m", "cchc_indicators", "evaluate", "--plan", NAME, "--units",
-             "national-2024", "--data", str(data), "--period", "2025"],
+             "national-2024", "--data", str(data), "--period", "2025", "--lang", "en"],
             capture_output=True, text=True, encoding="utf-8", check=False,
         )  # fmt: skip
         assert proc.returncode == 0, proc.stderr
@@ -613,4 +616,6 @@ class TestCli:
         assert lines[0] == "Master Programme on State Administrative Reform 2021–2030"
         # achieved: 01 (2), 79 (2); with data also 01's 2030 online target and 26's three rows;
         # 63 x 13 = 819 rows, 8 with data
-        assert "Overall: 4 of 8 targets with data achieved, 811 without data." in lines
+        assert "Summary: 13 targets for each of 63 units (819 results)" in lines
+        assert "  Achieved               4" in lines
+        assert "  No data              811" in lines

@@ -307,3 +307,57 @@ class TestOtherCommands:
         )
         assert code == 0
         assert text.startswith("\ufeffunit,")
+
+
+class TestIndexAndRebase:
+    @pytest.fixture
+    def index_files(self, tmp_path: Path) -> list[str]:
+        """Two indicators of three units: the docstring's example of cli._index."""
+        (tmp_path / "i.json").write_text(
+            '{"kind": "composite_index", "code": "i", "children": [{"code": "a"}, {"code": "b"}]}',
+            encoding="utf-8",
+        )
+        (tmp_path / "d.csv").write_text(
+            "indicator,unit,period,value\n"
+            "a,X,2024,90\na,Y,2024,70\na,Z,2024,20\nb,X,2024,20\nb,Y,2024,60\nb,Z,2024,50\n",
+            encoding="utf-8",
+        )
+        return ["--structure", str(tmp_path / "i.json"), "--data", str(tmp_path / "d.csv")]
+
+    def test_index_numbers_in_vietnamese(self, index_files: list[str]) -> None:
+        """index --lang vi: Y scores (5/7 x 100 + 100) / 2 = 85,7 with a decimal comma."""
+        code, text = run("index", *index_files, "--lang", "vi")
+        assert code == 0
+        assert text.splitlines()[2].split() == ["1", "Y", "85,7", "71,4", "100,0"]
+        assert run("index", *index_files, "--lang", "en")[1].splitlines()[2].split()[2] == "85.7"
+
+    def test_index_synthetic_note_in_vietnamese(self, index_files: list[str]) -> None:
+        """index --note with the synthetic-data warning: the table's last line in Vietnamese."""
+        from cchc_indicators.datasets import SYNTHETIC_NOTE
+
+        code, text = run("index", *index_files, "--note", SYNTHETIC_NOTE, "--lang", "vi")
+        assert code == 0
+        assert text.splitlines()[-1].startswith("DỮ LIỆU GIẢ LẬP")
+
+    def test_index_csv_with_the_mark(self, index_files: list[str]) -> None:
+        """index --format csv --excel-csv: U+FEFF first; without it, none."""
+        assert run("index", *index_files, "--format", "csv", "--excel-csv")[1].startswith("\ufeff")
+        assert not run("index", *index_files, "--format", "csv")[1].startswith("\ufeff")
+
+    def test_rebase_in_vietnamese_with_the_mark(self, tmp_path: Path) -> None:
+        """rebase --lang vi --excel-csv: the last line in Vietnamese, the CSV with the mark."""
+        rows = ["staff,08707,2024,12", "staff,08713,2024,9", "staff,08722,2024,4.5"]
+        (tmp_path / "staff.csv").write_text(
+            "indicator,unit,period,value\n" + "\n".join(rows) + "\n", encoding="utf-8"
+        )
+        out = tmp_path / "out.csv"
+        code, text = run(
+            "rebase", "--data", str(tmp_path / "staff.csv"), "--from", "vn-2024", "--to",
+            "vn-2025", "--method", "staff=sum", "--output", str(out), "--lang", "vi",
+            "--excel-csv",
+        )  # fmt: skip
+        assert code == 0
+        assert text.splitlines()[-1] == f"đã ghi 1 quan sát vào {out}"
+        assert "value 25,5 -> 25,5" in text
+        assert out.read_bytes()[:3] == BOM
+        assert out.read_bytes()[3:].decode("utf-8").splitlines()[1] == "staff,08707,2024,25.5,,"

@@ -182,6 +182,11 @@ class TestScorecard:
         assert en["A2"].value == datasets.SYNTHETIC_NOTE
         assert vi["A2"].font.bold
 
+    def test_another_note_is_shown_as_it_is(self, mid: Evaluation, tmp_path: Path) -> None:
+        """Only the synthetic-data warning is translated; a note of one's own is kept."""
+        sheet = _book(attrs.evolve(mid, note="Số liệu sơ bộ"), tmp_path, "en").worksheets[0]
+        assert sheet["A2"].value == "Số liệu sơ bộ"
+
     def test_no_banner_without_a_note(self, mid: Evaluation, tmp_path: Path) -> None:
         sheet = _book(attrs.evolve(mid, note=""), tmp_path, "vi").worksheets[0]
         assert sheet["A2"].value is None
@@ -373,6 +378,8 @@ class TestAllRows:
         rows[0]["name"] = '=HYPERLINK("http://example.com","x")'
         rows[0]["unit_name"] = "Tỉnh\x01 Vĩnh Phúc\x1f"
         rows[0]["gap"] = math.inf
+        rows[0]["baseline_rebase"] = ("a", "tuple")  # neither text nor a number: written as text
+        rows[0]["threshold"] = True  # a bool is not a number here
         ev = attrs.evolve(mid, rows=tuple(rows))
         book = _book(ev, tmp_path, "vi")
         sheet = book.worksheets[1]
@@ -382,6 +389,9 @@ class TestAllRows:
         assert name.value == '=HYPERLINK("http://example.com","x")'
         assert sheet.cell(row=2, column=columns.index("unit_name") + 1).value == "Tỉnh Vĩnh Phúc"
         assert sheet.cell(row=2, column=columns.index("gap") + 1).value == "inf"
+        rebase = sheet.cell(row=2, column=columns.index("baseline_rebase") + 1)
+        assert (rebase.value, rebase.data_type) == ("('a', 'tuple')", "s")
+        assert sheet.cell(row=2, column=columns.index("threshold") + 1).value == "True"
 
 
 # ---------------------------------------------------------------------- the plan and provenance

@@ -52,20 +52,23 @@ import os
 import pathlib
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from cchc_indicators.core import i18n
-from cchc_indicators.core._args import check_type
+from cchc_indicators.core._args import check_type, describe
 from cchc_indicators.core._html import STATUS_COLOURS
 from cchc_indicators.core._notes import SYNTHETIC_NOTE
-from cchc_indicators.core.errors import MissingDependencyError
+from cchc_indicators.core.errors import ArgumentTypeError, MissingDependencyError
 from cchc_indicators.core.i18n import N_, gettext
 from cchc_indicators.core.indicators import Area
 from cchc_indicators.core.plan import Plan
 from cchc_indicators.core.targets import STATUSES
-from cchc_indicators.evaluation import LABEL_COLUMNS, Evaluation
+
+if TYPE_CHECKING:
+    # not imported when run: evaluation imports this module (Evaluation.to_excel)
+    from cchc_indicators.evaluation import Evaluation
 
 __all__ = ["INSTALL", "evaluation_workbook", "sheet_name"]
 
@@ -172,13 +175,13 @@ def evaluation_workbook(
     ...     print(sheet.freeze_panes, sheet.auto_filter.ref, sheet["B4"].value)
     A4 A3:J33 Provincial Public Administration Reform Index (PAR INDEX)
     """
-    check_type(
-        evaluation,
-        Evaluation,
-        func="evaluation_workbook",
-        parameter="evaluation",
-        expected="an Evaluation (the result of evaluate)",
-    )
+    needed = ("plan", "period", "rows", "note", "plan_rows", "to_records", "columns", "counts")
+    if not all(hasattr(evaluation, name) for name in needed):
+        msg = (
+            "evaluation_workbook: 'evaluation' must be an Evaluation (the result of evaluate), "
+            f"got {describe(evaluation)}"
+        )
+        raise ArgumentTypeError(msg, parameter="evaluation")
     check_type(
         path,
         (str, os.PathLike),
@@ -436,12 +439,15 @@ def _print_setup(sheet: Any) -> None:
 
 def _rows_sheet(w: _Writer, sheet: Any, ev: Evaluation) -> None:
     sheet.title = sheet_name(w.text(N_("All rows")))
-    columns = [*ev.columns, *LABEL_COLUMNS]  # as to_csv(lang) writes them
+    records = ev.to_records(w.lang)
+    # the codes, then the same in words (the label keys), as to_csv(lang) writes them
+    codes = list(ev.columns)
+    columns = codes + [k for k in (records[0] if records else ()) if k not in codes]
     w.header(sheet, 1, columns)
     status_column = columns.index("status") + 1 if "status" in columns else None
     fills = {s: w.status_fill(s) for s in STATUSES}
     shown: list[list[str]] = [[c] for c in columns]
-    for n, r in enumerate(ev.to_records(w.lang), start=2):
+    for n, r in enumerate(records, start=2):
         for k, key in enumerate(columns, start=1):
             value = r.get(key)
             cell = w.put(sheet, n, k, value)

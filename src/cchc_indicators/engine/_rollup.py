@@ -387,8 +387,9 @@ class Rollup:
     scope: Scope
     hierarchy: Hierarchy
     periods: tuple[str, ...]
-    # the values, or on the sparse path their SparseValues, made dense when first read
-    _values: FloatArray | SparseValues = attrs.field(alias="value")
+    # the values: an array, or on the sparse path their SparseValues (an engine-private
+    # type, hence Any here), made dense when first read (see ``value``)
+    _values: Any = attrs.field(alias="value")
     n_in_scope: IntArray
     min_coverage: float
     state: Mapping[str, FloatArray] = attrs.field(repr=False)
@@ -419,7 +420,8 @@ class Rollup:
         ((131, 1), np.float64(90.0))
         """
         if not isinstance(self._values, SparseValues):
-            return self._values
+            values: FloatArray = self._values
+            return values
         if "value" not in self._derived:
             self._derived["value"] = self._values.dense()
         return self._derived["value"]

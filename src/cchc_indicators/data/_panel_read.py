@@ -491,12 +491,12 @@ def _validate(
         first_of != rows,
         "duplicate_key",
         "period",
-        lambda i: (
+        lambda i, first=first_of: (
             f"duplicate observation of ({ind_col[i]!r}, {unit_col[i]!r}, "
-            f"{labels[i]!r}); first given in row {int(row_numbers[first_of[i]])}"
+            f"{labels[i]!r}); first given in row {int(row_numbers[first[i]])}"
         ),
     )
-
+    del rows  # the rows' positions are not needed again: memory for the dense arrays
     # ---- checks against the measures, where definitions are known
     given = {
         "value": np.where(v_ok, value, np.nan),
@@ -519,7 +519,7 @@ def _validate(
 
     # ---- dense arrays: one fancy assignment per field, over the cells found above
     del unit_idx, ind_idx, key_ok
-    given["weight"] = np.where(w_ok, weight, np.nan)
+    del first_of  # only the message of a duplicate (not given: none found) needed it
     arrays = {}
     for name, ok in (
         ("value", v_ok),
@@ -527,9 +527,12 @@ def _validate(
         ("denominator", parts),
         ("weight", w_ok),
     ):
+        # each checked column goes as soon as its cells are placed: one at a time in memory
+        column = given.pop(name) if name in given else np.where(ok, weight, np.nan)
         dense = np.full(shape, np.nan)
         if ok.any():
-            dense.reshape(-1)[cell] = given[name]
+            dense.reshape(-1)[cell] = column
+        del column
         arrays[name] = dense
     # the source row of each cell, -1 where none: one gather (first_row is n where none)
     row_dense = np.append(row_numbers, -1)[first_row]

@@ -166,6 +166,9 @@ def test_other_labels() -> None:
     assert i18n.area_label("procedures", "vi") == "Cải cách thủ tục hành chính"
     assert i18n.area_label("some_area", "en") == "Some area"
     assert i18n.level_label("commune", "vi", plural=True) == "xã"
+    assert i18n.level_label("district", "en", plural=True) == "districts"
+    assert i18n.level_label("district", "en") == "district"
+    assert i18n.scope_label("whatever", "en", "province") == "whatever"  # not a scope: as is
     assert i18n.level_label("zone", "vi") == "zone"
     assert i18n.unit_label("points", "vi") == "điểm"
     assert i18n.unit_label("count", "vi") == ""

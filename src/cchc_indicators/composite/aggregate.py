@@ -751,8 +751,12 @@ def effective_weights(tree_weights: Mapping[str, tuple[str, float]]) -> dict[str
     return {node: out[node] for node in [*roots, *tree_weights]}
 
 
-def pca_weights(X: Data) -> FloatArray:
-    """Weights from the first principal component: its squared loadings, normalised to 1.
+#: The kinds of PCA weights :func:`pca_weights` gives.
+PCA_KINDS = ("squared", "signed")
+
+
+def pca_weights(X: Data, *, kind: str = "squared") -> FloatArray:
+    """Weights from the first principal component: its squared (or signed) loadings.
 
     Each child (indicator) is standardised over the units, and the first
     principal component is the eigenvector of the children's correlation
@@ -764,19 +768,35 @@ def pca_weights(X: Data) -> FloatArray:
     the OECD/JRC Handbook's variant (several rotated components, scaled by the
     variance they explain) is not implemented.
 
+    ``kind="signed"`` gives the loadings themselves, as COINr's ``get_PCA``
+    reports its weights: the unit-length eigenvector, whose squares sum to 1
+    and whose entries can be negative. An eigenvector's sign is arbitrary
+    (COINr's comes from R's ``prcomp``); here it is fixed so that the
+    loadings sum to a non-negative number (a tie at zero is broken by
+    making the first non-zero loading positive). Signed loadings cannot be
+    used as aggregation weights when one is negative, which is why
+    ``weights="pca"`` in :func:`~cchc_indicators.composite.compute_index`
+    uses the squared ones.
+
     Parameters
     ----------
     X
         Complete data, shape ``(..., children, units)``, with at least two
         units; leading axes give one set of weights each.
+    kind
+        ``"squared"`` (the default: squared loadings, summing to 1) or
+        ``"signed"`` (the loadings, their squares summing to 1).
 
     Returns
     -------
     numpy.ndarray
-        Shape ``(..., children)``, each row summing to 1.
+        Shape ``(..., children)``: each row sums to 1 (``"squared"``) or
+        has unit length (``"signed"``).
 
     Raises
     ------
+    DefinitionError
+        For an unknown ``kind``.
     InvalidDataError
         When a value is missing (impute first) or a child is constant over the
         units (it has no correlation).
@@ -788,7 +808,12 @@ def pca_weights(X: Data) -> FloatArray:
     ...      [1.0, 1.0, 2.0, 1.0]]
     >>> pca_weights(X).round(3).tolist()
     [0.452, 0.452, 0.096]
+    >>> pca_weights(X, kind="signed").round(3).tolist()
+    [0.672, 0.672, 0.31]
     """
+    if kind not in PCA_KINDS:
+        msg = f"pca_weights: unknown kind {kind!r}; use one of {', '.join(map(repr, PCA_KINDS))}"
+        raise DefinitionError(msg, parameter="kind")
     A = _data(X)
     if np.isnan(A).any():
         msg = f"pca_weights needs complete data: {int(np.isnan(A).sum())} value(s) are missing; impute them first"
@@ -806,6 +831,18 @@ def pca_weights(X: Data) -> FloatArray:
     corr = Z @ np.swapaxes(Z, -1, -2) / (A.shape[-1] - 1)
     _, vectors = np.linalg.eigh(corr)
     first = vectors[..., :, -1]
+    if kind == "signed":
+        total = first.sum(axis=-1, keepdims=True)
+        scale = np.sqrt((first**2).sum(axis=-1, keepdims=True))
+        # The sum is 0 only up to rounding when the loadings balance out:
+        # then the first clearly non-zero loading decides the sign.
+        balanced = np.abs(total) <= 1e-12 * scale
+        leading = np.take_along_axis(
+            first, np.argmax(np.abs(first) > 1e-12 * scale, axis=-1)[..., None], axis=-1
+        )
+        sign = np.where(balanced, np.sign(leading), np.sign(total))
+        signed: FloatArray = first * np.where(sign == 0, 1.0, sign)
+        return signed
     squared: FloatArray = first**2
     weights: FloatArray = squared / squared.sum(axis=-1, keepdims=True)
     return weights

@@ -250,6 +250,14 @@ class TestRemoveElements:
         assert ">1,5<" in vi
         assert "0.75" in module._removals_html(r, "en")
         assert repr(r) == "Removals(index='i', level=None, elements=3, units=4)"
+        assert r._repr_html_().startswith('<div class="cchc-repr cchc-removals"')
+        plain = Observations.from_values({"x": [1, 2], "y": [2, 1]}, ["A", "B"])
+        two_leaves = CompositeIndex("i", children=[Node("x"), Node("y")])
+        assert remove_elements(two_leaves, plain).table().splitlines()[-1] == (
+            "index i, without each indicator in turn"
+        )
+        same = compute_index(two_leaves, plain)
+        assert compare(same, same).table().splitlines()[-1].startswith("mean absolute")
 
     def test_options_go_to_compute_index(self) -> None:
         """A weights mapping loses the removed node; the units are the full result's."""

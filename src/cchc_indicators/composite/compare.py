@@ -52,7 +52,15 @@ from cchc_indicators.core.errors import (
 from cchc_indicators.core.i18n import default_language, gettext, number
 from cchc_indicators.data.panel import _pandas
 
-__all__ = ["Comparison", "Removals", "compare", "remove_elements"]
+__all__ = [
+    "COMPARISON_KEYS",
+    "Comparison",
+    "Removals",
+    "compare",
+    "index_without",
+    "remove_elements",
+    "spearman",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

@@ -120,6 +120,14 @@ def spearman(rank_a: IntArray, rank_b: IntArray) -> float:
     return float("nan") if den == 0 else float((a * b).sum() / den)
 
 
+def _mover_positions(change: FloatArray, n: int) -> list[int]:
+    """The positions of the ``n`` largest ``|change|``, largest first, ties by position, NaN left out."""
+    size = np.where(np.isnan(change), -1.0, np.abs(change))
+    order = np.lexsort((np.arange(len(change)), -size))
+    out: list[int] = order[size[order] >= 0][:n].tolist()
+    return out
+
+
 def _fmt(x: float, digits: int) -> str:
     return "—" if np.isnan(x) else f"{x:.{digits}f}"
 
@@ -217,10 +225,7 @@ class Comparison:
             msg = f"the number of movers must be a whole number >= 1, got {n!r}"
             raise DefinitionError(msg)
         change = self.rank_change
-        size = np.where(np.isnan(change), -1.0, np.abs(change))
-        order = np.lexsort((np.arange(len(self.units)), -size))
-        keep = order[size[order] >= 0][:n]
-        return tuple((self.units[j], float(change[j])) for j in keep.tolist())
+        return tuple((self.units[j], float(change[j])) for j in _mover_positions(change, n))
 
     def to_records(self) -> list[dict[str, Any]]:
         """One record per unit with the keys of :data:`COMPARISON_KEYS` (``None`` where missing).
@@ -388,8 +393,9 @@ def compare(
         )
         raise UnknownUnitError(msg, key=only)
     row_a, row_b = a._row(node), b._row(node)
-    where = {u: j for j, u in enumerate(b.units)}
-    take = np.array([where[u] for u in a.units], dtype=np.int64)
+    units_b = np.array(b.units, dtype=object)
+    order = np.argsort(units_b, kind="stable")
+    take = order[np.searchsorted(units_b[order], np.array(a.units, dtype=object))]
     return Comparison(
         names=labels,
         node=node,
@@ -721,16 +727,16 @@ def remove_elements(
 def _comparison_html(c: Comparison, lang: str | None = None) -> str:
     """The display of a comparison: the summaries, then the units that move most."""
     lang = lang or default_language()
-    movers = c.movers(rh.MAX_ROWS)
-    where = {u: j for j, u in enumerate(c.units)}
+    change = c.rank_change
+    shown = _mover_positions(change, rh.MAX_ROWS)
     body = [
         [
-            u,
-            number(int(c.rank_a[where[u]]) or None, lang, 0),
-            number(int(c.rank_b[where[u]]) or None, lang, 0),
-            _signed(change),
+            c.units[j],
+            number(int(c.rank_a[j]) or None, lang, 0),
+            number(int(c.rank_b[j]) or None, lang, 0),
+            _signed(float(change[j])),
         ]
-        for u, change in movers
+        for j in shown
     ]
     a, b = c.names
     head = [

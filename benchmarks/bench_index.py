@@ -39,8 +39,15 @@ Timed:
   without the vectorised engine, and what COINr does: regenerate the index
   per replication).
 
+A third workload, ``copeland`` (issue 16): the complete data with the
+aggregation drawn from arithmetic and Copeland (at every level), 2,000
+replications. Copeland compares every pair of units; ours compares each
+child's distinct values once and each distinct vote pattern once per
+replication (:func:`cchc_indicators.composite.aggregate._copeland_batched`),
+where the loop's ``compute_index`` compares all pairs of every node.
+
 Goals (issue 5): under 1 s for 10,000 replications, and >= 100x faster than
-the loop. Before timing, the loop is run on 60 replications drawn by the same
+the loop; Copeland (issue 16): >= 10x faster than the loop. Before timing, the loop is run on 60 replications drawn by the same
 generator and must give the same scores (to 1e-12 relative) and ranks.
 
 Run through ``benchmarks/run.py`` (``python benchmarks/run.py -k index``) or
@@ -79,6 +86,10 @@ CHECKED = 60
 SEED = 2026
 NORMALISATIONS = (Method("minmax"), Method("percentile_rank"))
 AGGREGATIONS = (Method("arithmetic"), Method("geometric", shift=1))
+#: The Copeland workload's alternatives (issue 16): replications per run, and its goal.
+COPELAND = (Method("arithmetic"), Method("copeland"))
+COPELAND_REPLICATIONS = 2_000
+COPELAND_REPLICATIONS_QUICK = 200
 SETTINGS: dict[str, Any] = {
     "weights": 0.25,
     "normalisation": NORMALISATIONS,
@@ -96,11 +107,14 @@ def workloads() -> dict[str, CompositeIndex]:
     return {"complete": complete, "missing": base}
 
 
-def ours(index: CompositeIndex, data: Observations, n: int) -> Any:
-    return uncertainty(index, data, n=n, seed=SEED, nodes=[index.code], **SETTINGS)
+def ours(index: CompositeIndex, data: Observations, n: int, aggregations: Any = None) -> Any:
+    settings = {**SETTINGS, "aggregation": aggregations or AGGREGATIONS}
+    return uncertainty(index, data, n=n, seed=SEED, nodes=[index.code], **settings)
 
 
-def draws(index: CompositeIndex, data: Observations, n: int) -> list[dict[str, Any]]:
+def draws(
+    index: CompositeIndex, data: Observations, n: int, aggregations: Any = None
+) -> list[dict[str, Any]]:
     """The replications' parameters, drawn exactly as :func:`uncertainty` draws them."""
     from cchc_indicators.composite.uncertainty import _design, _draw
 
@@ -110,7 +124,7 @@ def draws(index: CompositeIndex, data: Observations, n: int) -> list[dict[str, A
         weights=SETTINGS["weights"],
         base_weights=None,
         normalisation=NORMALISATIONS,
-        aggregation=AGGREGATIONS,
+        aggregation=aggregations or AGGREGATIONS,
         imputation=None,
         period="2024",
         units=None,
@@ -123,7 +137,7 @@ def draws(index: CompositeIndex, data: Observations, n: int) -> list[dict[str, A
         {
             "weights": dict(zip(codes, w[r].tolist(), strict=True)),
             "normalisation": NORMALISATIONS[int(norm[r])],
-            "aggregation": AGGREGATIONS[int(agg[r])],
+            "aggregation": (aggregations or AGGREGATIONS)[int(agg[r])],
         }
         for r in range(n)
     ]
@@ -140,10 +154,10 @@ def loop(index: CompositeIndex, data: Observations, params: list[dict[str, Any]]
     return scores, ranks
 
 
-def check_same(index: CompositeIndex, data: Observations) -> None:
+def check_same(index: CompositeIndex, data: Observations, aggregations: Any = None) -> None:
     """Our replications and the loop's agree on the first replications."""
-    u = ours(index, data, CHECKED)
-    scores, ranks = loop(index, data, draws(index, data, CHECKED))
+    u = ours(index, data, CHECKED, aggregations)
+    scores, ranks = loop(index, data, draws(index, data, CHECKED, aggregations))
     ours_scores = u.scores[:, 0]
     if not np.allclose(ours_scores, scores, rtol=1e-12, atol=0.0, equal_nan=True):
         worst = np.nanmax(np.abs(ours_scores - scores))
@@ -210,7 +224,44 @@ def run(*, quick: bool = False, repeats: int = 7) -> list[Result]:
                 min_ratio=1.0,
             ),
         ]
+    results.append(run_copeland(data, workloads()["complete"], quick=quick, repeats=repeats))
     return results
+
+
+def run_copeland(data: Observations, index: CompositeIndex, *, quick: bool, repeats: int) -> Result:
+    """The complete data with Copeland among the aggregations: ours and the loop."""
+    n = COPELAND_REPLICATIONS_QUICK if quick else COPELAND_REPLICATIONS
+    check_same(index, data, COPELAND)
+    print(f"[index:copeland] verified: {CHECKED} replications identical to the loop")
+    params = draws(index, data, n, COPELAND)
+    t = time_alternating(
+        {
+            "ours": partial(ours, index, data, n, COPELAND),
+            "loop": partial(loop, index, data, params),
+        },
+        repeats=1 if not quick else max(1, repeats // 2),
+        warmup=1 if quick else 0,
+    )
+    more = time_alternating(
+        {"ours": partial(ours, index, data, n, COPELAND)}, repeats=repeats, warmup=1
+    )
+    ours_s = min(t["ours"], more["ours"])
+    label = (
+        f"index uncertainty, complete data, arithmetic|copeland: {n:,} replications x 63 provinces"
+    )
+    notes = (
+        f"{label}: ours {fmt_seconds(ours_s)} ({fmt_seconds(ours_s / n)} a replication), "
+        f"loop {fmt_seconds(t['loop'])} ({fmt_seconds(t['loop'] / n)} a replication)",
+    )
+    return Result(
+        name=label,
+        ours_s=ours_s,
+        baseline="per-replication loop over compute_index",
+        baseline_s=t["loop"],
+        goal=">= 10x",
+        min_ratio=10.0,
+        notes=notes,
+    )
 
 
 if __name__ == "__main__":

@@ -491,7 +491,11 @@ def _aggregate_group(
     if limited:
         short = count / group.count[:, np.newaxis] < group.min_share[:, np.newaxis]
         X = np.where(short[..., np.newaxis, :], np.nan, X)
-    out = ag.AGGREGATORS[group.method.name](X, w[..., np.newaxis], **group.method.kwargs)
+    if group.method.name == "copeland":
+        # Many replications at once: each distinct comparison of the units made once.
+        out = ag._copeland_batched(X, w[..., np.newaxis])
+    else:
+        out = ag.AGGREGATORS[group.method.name](X, w[..., np.newaxis], **group.method.kwargs)
     return out, count, None
 
 

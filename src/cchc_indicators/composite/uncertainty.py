@@ -118,9 +118,10 @@ def _chunk(design: _Design, chunk: int | None) -> int:
             raise DefinitionError(msg)
         return chunk
     U = design.leaf_alternatives.shape[-1]
-    copeland = any(g.method.name == "copeland" for c in design.compiled for g in c.groups)
+    # Copeland's pairs of units are compared in blocks of bounded size (and each distinct
+    # comparison once), so a chunk is sized by the children's values, as for the other methods.
     biggest = max((g.children.size * U for c in design.compiled for g in c.groups), default=U)
-    cells = max(biggest * (U if copeland else 1), len(design.keep) * U)
+    cells = max(biggest, len(design.keep) * U)
     return max(1, CHUNK_CELLS // int(cells))
 
 

@@ -76,6 +76,7 @@ from cchc_indicators.report._plot_common import (
     _with_unit,
     _wrap,
 )
+from cchc_indicators.report._plot_diagnostics import correlation_heatmap
 from cchc_indicators.report._plot_index import index_contributions, index_scores
 from cchc_indicators.report._plot_plan import (
     _bar_label,
@@ -100,6 +101,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "STATUS_COLORS",
+    "correlation_heatmap",
     "index_contributions",
     "index_scores",
     "rank_intervals",

@@ -378,16 +378,25 @@ def _transform(
     if name == "geometric":
         shift = float(opts.get("shift", 0.0))
         Y = X + shift
+        if not plain:
+            # The absent values as 1, whose log is 0 exactly: then no value is missing.
+            np.copyto(Y, 1.0, where=np.logical_not(present))
         _check_positive(
             Y,
             present,
-            plain,
+            True,
             strict=True,
             method="the geometric mean",
             hint="pass shift= or normalise to > 0",
         )
-        T = np.log(Y, out=Y) if plain else np.where(present, np.log(np.where(present, Y, 1.0)), 0.0)
-        return T, lambda m: np.exp(m) - shift
+
+        def exp_less_shift(m: FloatArray) -> FloatArray:
+            # In place: the means are the caller's own array.
+            np.exp(m, out=m)
+            m -= shift
+            return m
+
+        return np.log(Y, out=Y), exp_less_shift
     if name == "harmonic":
         hint = "normalise to > 0 first"
         _check_positive(X, present, plain, strict=True, method="the harmonic mean", hint=hint)

@@ -147,6 +147,9 @@ class TestCompare:
         with pytest.raises(UnknownUnitError, match="do not hold the same units") as err:
             compare(a, b)
         assert err.value.key == "D"
+        with pytest.raises(UnknownUnitError, match="do not hold the same units") as err:
+            compare(b, a)  # the extra unit in the second result: named the same way
+        assert err.value.key == "D"
 
     def test_unknown_node_is_refused(self) -> None:
         """A node not in the results: UnknownIndicatorError."""

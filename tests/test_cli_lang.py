@@ -99,6 +99,10 @@ class TestDemo:
         assert [r["status"] for r in vi] == [r["status"] for r in en]
         assert vi[0]["status_label"] == "Không đạt"
         assert en[0]["status_label"] == "Not achieved"
+        # synthetic data say so in the language asked for (the note itself stays as given)
+        assert all(r["note_label"].startswith("DỮ LIỆU GIẢ LẬP") for r in vi)
+        assert all(r["note_label"].startswith("SYNTHETIC DATA") for r in en)
+        assert [r["note"] for r in vi] == [r["note"] for r in en]
 
     def test_csv_header_does_not_change_with_the_language(self) -> None:
         """--format csv: the same header in vi and en."""

@@ -330,7 +330,8 @@ class TestAllRows:
         expected = list(csv.reader(io.StringIO(mid.to_csv("vi"))))
         got = [[c.value for c in r] for r in sheet.iter_rows()]
         assert got[0] == expected[0] == [*mid.columns, *LABEL_COLUMNS]
-        assert got[1][-2:] == ["Không đạt", None]  # status_label, reason_label (empty)
+        assert got[1][-3:-1] == ["Không đạt", None]  # status_label, reason_label (empty)
+        assert got[1][-1].startswith("DỮ LIỆU GIẢ LẬP")  # note_label: the warning in Vietnamese
         assert len(got) == len(expected) == len(mid) + 1
         for g_row, e_row in zip(got[1:], expected[1:], strict=True):
             for g, e in zip(g_row, e_row, strict=True):

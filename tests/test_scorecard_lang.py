@@ -210,6 +210,7 @@ class TestLabels:
             "target_label": "≥ 90 %",
             "status_label": "Đạt",
             "reason_label": "",
+            "note_label": "",
         }
         assert {k: en[0][k] for k in LABEL_COLUMNS} == {
             "name_label": "Dossiers online",
@@ -218,6 +219,7 @@ class TestLabels:
             "target_label": "≥ 90 %",
             "status_label": "Achieved",
             "reason_label": "",
+            "note_label": "",
         }
 
     def test_a_tier_unit_is_judged_by_the_condition_in_words(self) -> None:

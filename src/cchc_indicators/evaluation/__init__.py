@@ -77,7 +77,8 @@ COLUMNS = _COLUMNS
 
 #: The keys :meth:`Evaluation.to_records` adds to :data:`COLUMNS`: the row in words, in a
 #: language (``name_label``, ``value_label``, ``scope_label``, ``target_label``,
-#: ``status_label``, ``reason_label``); always present, whatever the language.
+#: ``status_label``, ``reason_label``, ``note_label``: the data's note, the synthetic-data
+#: warning translated); always present, whatever the language.
 LABEL_COLUMNS = _LABEL_COLUMNS
 
 #: Every status, from best to worst news.

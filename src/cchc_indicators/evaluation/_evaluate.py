@@ -454,7 +454,7 @@ class Evaluation:
         >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
         >>> text = ev.to_csv("vi")
         >>> text.splitlines()[0].split(",")[:3], text.splitlines()[0].split(",")[-2:]
-        (['indicator', 'name', 'area'], ['status_label', 'reason_label'])
+        (['indicator', 'name', 'area'], ['reason_label', 'note_label'])
         """
         buf = io.StringIO()
         columns = [*self.columns, *LABEL_COLUMNS]

@@ -31,6 +31,7 @@ LABEL_COLUMNS = (
     "target_label",
     "status_label",
     "reason_label",
+    "note_label",
 )
 
 _SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "!=": "≠"}
@@ -180,6 +181,7 @@ def row_labels(
             "target_label": target_text(spec, r, lang),
             "status_label": i18n.status_label(str(r["status"]), lang),
             "reason_label": reason_text(r, lang),
+            "note_label": note_text(str(r.get("note") or ""), lang),
         }
         for r, spec in zip(rows, specs, strict=True)
     ]

@@ -1520,7 +1520,7 @@ class TestSheetRecords:
         assert str(info.value) == (
             f"index 'i', row 0, column {column!r}: node 'x': unknown column {column!r}{hint}; "
             "the columns are code, parent, name, weight, direction, lower, upper, target, "
-            "aggregation, min_share, source"
+            "aggregation, min_share, source, denominator, per, normalisation, treatment, imputation"
         )
         assert info.value.code == "x"
 

@@ -23,10 +23,12 @@ from cchc_indicators.composite._methods import (
     AGGREGATIONS,
     IMPUTATIONS,
     NORMALISATIONS,
+    TREATMENTS,
     Method,
     _aggregations,
     _imputation,
     _normalisation,
+    _treatment,
     check_method,
 )
 from cchc_indicators.composite._node import (
@@ -38,6 +40,7 @@ from cchc_indicators.composite._node import (
     _unknown,
     _weight,
 )
+from cchc_indicators.composite._screening import Screening, as_screening
 from cchc_indicators.core._args import check_type, describe
 from cchc_indicators.core._loading import (
     as_records,
@@ -52,6 +55,7 @@ __all__ = [
     "IMPUTATIONS",
     "NORMALISATIONS",
     "SCHEMA_VERSION",
+    "TREATMENTS",
     "CompositeIndex",
     "Method",
     "Node",
@@ -120,6 +124,22 @@ class CompositeIndex:
     weight_sets
         Named alternative weights, ``{"expert": {"node code": weight, ...}}``;
         nodes a set does not list keep their own weight.
+    treatment
+        The outlier treatment of every indicator (default ``none``; see
+        :mod:`cchc_indicators.composite.treat`): ``skew_kurtosis`` is
+        COINr's default rule (winsorise while the skewness and kurtosis are
+        both high, else take the logarithm), or ``winsorise``, ``log_ct``,
+        ``log``, ``boxcox`` or ``quantile_cap``. An indicator's own
+        ``treatment`` wins.
+    screening
+        Which units are scored (a :class:`Screening` or its JSON form, such
+        as ``{"min_share": 0.9}``): units with too little data are left out,
+        some may be forced in or out; ``None`` (the default) scores every
+        unit.
+
+    The steps run in this order: denominate (the indicators that name a
+    ``denominator``), impute, screen (or screen, then impute: see
+    :class:`Screening`), treat outliers, normalise, aggregate, rank.
 
     Raises
     ------
@@ -156,6 +176,8 @@ class CompositeIndex:
     weight_sets: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = attrs.field(
         default=(), converter=_weight_sets, kw_only=True
     )
+    treatment: Method = attrs.field(default=Method("none"), converter=_treatment, kw_only=True)
+    screening: Screening | None = attrs.field(default=None, converter=as_screening, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         where = f"index {self.code!r}"
@@ -171,6 +193,7 @@ class CompositeIndex:
             seen.add(node.code)
         check_method(self.normalisation, "normalisation", where)
         check_method(self.imputation, "imputation", where)
+        check_method(self.treatment, "treatment", where)
         for m in self.aggregation:
             check_method(m, "aggregation", where)
         if len(self.aggregation) not in (1, self.depth):
@@ -180,6 +203,14 @@ class CompositeIndex:
             )
             raise DefinitionError(msg, code=self.code)
         check_leaf_options(self, self.normalisation, where)
+        codes = {n.code for n in self.nodes()}
+        for leaf in self.leaves():
+            if leaf.denominator is not None and leaf.denominator in codes:
+                msg = (
+                    f"{where}: the denominator of {leaf.code!r}, {leaf.denominator!r}, is a node "
+                    "of the index; a denominator is a separate series of the data"
+                )
+                raise DefinitionError(msg, code=leaf.code)
         for set_name, _ in self.weight_sets:
             self.weights(set_name)
 
@@ -384,6 +415,40 @@ class CompositeIndex:
                 raise DefinitionError(msg, code=n.code)
         return out
 
+    def leaf_methods(self, role: str, override: Method | None = None) -> tuple[Method, ...]:
+        """Return each indicator's method for a step: its own, else the index's.
+
+        ``role`` is ``"normalisation"``, ``"treatment"`` or ``"imputation"``.
+        With ``override``, every indicator uses that method instead (an
+        alternative given to a computation replaces them all).
+
+        Examples
+        --------
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b", normalisation="zscore")])
+        >>> [m.name for m in idx.leaf_methods("normalisation")]
+        ['minmax', 'zscore']
+        >>> [m.name for m in idx.leaf_methods("normalisation", Method("goalposts"))]
+        ['goalposts', 'goalposts']
+        """
+        if role not in ("normalisation", "treatment", "imputation"):
+            msg = f"a step with methods by indicator is normalisation, treatment or imputation, not {role!r}"
+            raise DefinitionError(msg)
+        if override is not None:
+            return tuple(override for _ in self.leaves())
+        default: Method = getattr(self, role)
+        return tuple(getattr(n, role) or default for n in self.leaves())
+
+    @property
+    def denominators(self) -> tuple[str, ...]:
+        """The codes of the denominators the indicators name, sorted (``()`` if none).
+
+        Examples
+        --------
+        >>> CompositeIndex("i", children=[Node("doctors", denominator="pop", per=1000)]).denominators
+        ('pop',)
+        """
+        return tuple(sorted({n.denominator for n in self.leaves() if n.denominator is not None}))
+
     def to_dict(self) -> dict[str, Any]:
         """Return the index as JSON-ready data, with ``schema_version``.
 
@@ -405,8 +470,12 @@ class CompositeIndex:
             "imputation": self.imputation.to_dict(),
             "min_share": self.min_share,
             "weight_sets": {name: dict(items) for name, items in self.weight_sets},
-            "children": [c.to_dict() for c in self.children],
         }
+        if self.treatment.name != "none":
+            out["treatment"] = self.treatment.to_dict()
+        if self.screening is not None:
+            out["screening"] = self.screening.to_dict()
+        out["children"] = [c.to_dict() for c in self.children]
         return out
 
     def to_json(self, path: str | Path | None = None) -> str:
@@ -546,7 +615,7 @@ class CompositeIndex:
         >>> CompositeIndex.from_records("i", [{"code": "x", "parent": "i", "wieght": "2"}])
         Traceback (most recent call last):
         ...
-        cchc_indicators.core.errors.DefinitionError: index 'i', row 0, column 'wieght': node 'x': unknown column 'wieght' (did you mean 'weight'?); the columns are code, parent, name, weight, direction, lower, upper, target, aggregation, min_share, source
+        cchc_indicators.core.errors.DefinitionError: index 'i', row 0, column 'wieght': node 'x': unknown column 'wieght' (did you mean 'weight'?); the columns are code, parent, name, weight, direction, lower, upper, target, aggregation, min_share, source, denominator, per, normalisation, treatment, imputation
         >>> CompositeIndex.from_records("i", [{"code": "a", "parent": "b"}, {"code": "b", "parent": "a"}])
         Traceback (most recent call last):
         ...
@@ -602,18 +671,35 @@ class CompositeIndex:
         return from_csv(cls, code, path, settings)
 
 
-def check_leaf_options(index: CompositeIndex, method: Method, where: str) -> None:
-    """Refuse ``goalposts`` without both goalposts, or ``distance_to_target`` without targets."""
-    if method.name == "goalposts":
-        bad = [n.code for n in index.leaves() if n.lower is None or n.upper is None]
-        if bad:
-            msg = f"{where}: normalisation 'goalposts' needs 'lower' and 'upper' on every indicator; {bad[0]!r} lacks them"
-            raise DefinitionError(msg, code=bad[0])
-    if method.name == "distance_to_target":
-        bad = [n.code for n in index.leaves() if n.target is None]
-        if bad:
-            msg = f"{where}: normalisation 'distance_to_target' needs a 'target' on every indicator; {bad[0]!r} lacks one"
-            raise DefinitionError(msg, code=bad[0])
+def check_leaf_options(
+    index: CompositeIndex, method: Method, where: str, *, override: bool = False
+) -> None:
+    """Refuse ``goalposts`` without both goalposts, or ``distance_to_target`` without targets.
+
+    ``method`` is the index's normalisation (indicators with their own use
+    theirs) or, with ``override``, the one every indicator uses. Refuses
+    too the option ``over="panel"`` together with an outlier treatment.
+    """
+    leaves = index.leaves()
+    methods = index.leaf_methods("normalisation", method if override else None)
+    if not override:
+        methods = tuple(n.normalisation or method for n in leaves)
+    for node, m in zip(leaves, methods, strict=True):
+        if m.name == "goalposts" and (node.lower is None or node.upper is None):
+            msg = f"{where}: normalisation 'goalposts' needs 'lower' and 'upper' on every indicator; {node.code!r} lacks them"
+            raise DefinitionError(msg, code=node.code)
+        if m.name == "distance_to_target" and node.target is None:
+            msg = f"{where}: normalisation 'distance_to_target' needs a 'target' on every indicator; {node.code!r} lacks one"
+            raise DefinitionError(msg, code=node.code)
+    treatments = index.leaf_methods("treatment")
+    for node, m, t in zip(leaves, methods, treatments, strict=True):
+        if m.kwargs.get("over") == "panel" and t.name != "none":
+            msg = (
+                f"{where}: indicator {node.code!r} is treated for outliers ({t.name}) and "
+                "normalised with over='panel'; the panel's untreated minimum and maximum do not "
+                "fit treated values: drop one of the two"
+            )
+            raise DefinitionError(msg, code=node.code)
 
 
 _FOLDER = "indices"

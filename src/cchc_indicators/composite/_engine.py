@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -24,6 +25,8 @@ from cchc_indicators.composite._definition import (
     check_leaf_options,
     check_method,
 )
+from cchc_indicators.composite._node import Node
+from cchc_indicators.composite._screening import ScreeningReport, screen
 from cchc_indicators.core._args import describe
 from cchc_indicators.core._ties import descending_ranks
 from cchc_indicators.core.errors import (
@@ -204,6 +207,24 @@ def impute(
     return filled, imputed
 
 
+def impute_rows(
+    methods: Sequence[Method],
+    panel: FloatArray,
+    at: int,
+    units: Sequence[str],
+    groups: Mapping[str, str] | None,
+) -> tuple[FloatArray, BoolArray]:
+    """:func:`impute` with one method per indicator; indicators sharing a method go together."""
+    if len(set(methods)) == 1:
+        return impute(methods[0], panel, at, units, groups)
+    X = panel[at].copy()
+    imputed = np.zeros(X.shape, dtype=bool)
+    for m in dict.fromkeys(methods):
+        rows = [j for j, x in enumerate(methods) if x == m]
+        X[rows], imputed[rows] = impute(m, panel[:, rows], at, units, groups)
+    return X, imputed
+
+
 def _nanmedian_rows(X: FloatArray) -> FloatArray:
     out = np.full(X.shape[0], np.nan)
     ok = ~np.isnan(X).all(axis=1)
@@ -236,11 +257,31 @@ def _panel_params(panel: FloatArray) -> nz.Params:
 
 
 def normalise_leaves(
-    index: CompositeIndex, method: Method, X: FloatArray, panel: FloatArray
+    index: CompositeIndex, method: Method | None, X: FloatArray, panel: FloatArray
 ) -> FloatArray:
-    """Normalise the leaves' values ``X`` (indicators × units) by ``method``, direction applied once."""
-    check_leaf_options(index, method, f"index {index.code!r}")
+    """Normalise the leaves' values ``X`` (indicators × units), direction applied once.
+
+    Each indicator by its own method, else the index's; a ``method`` given
+    replaces them all. Indicators sharing a method are normalised together.
+    """
+    override = method is not None
+    check_leaf_options(
+        index, method or index.normalisation, f"index {index.code!r}", override=override
+    )
+    methods = index.leaf_methods("normalisation", method)
     leaves = index.leaves()
+    if len(set(methods)) == 1:
+        return _normalise_rows(methods[0], leaves, X, panel)
+    out = np.empty_like(X)
+    for m in dict.fromkeys(methods):
+        rows = [j for j, x in enumerate(methods) if x == m]
+        out[rows] = _normalise_rows(m, [leaves[j] for j in rows], X[rows], panel[:, rows])
+    return out
+
+
+def _normalise_rows(
+    method: Method, leaves: Sequence[Node], X: FloatArray, panel: FloatArray
+) -> FloatArray:
     direction = np.array([n.direction for n in leaves], dtype=np.float64)
     opts = method.kwargs
     over = opts.pop("over", "period")
@@ -769,7 +810,8 @@ def check_unknown(index: CompositeIndex, data: Observations, on_unknown: str) ->
         msg = f"on_unknown is 'raise' or 'ignore', not {on_unknown!r}"
         raise DefinitionError(msg, parameter="on_unknown")
     leaves = {n.code for n in index.leaves()}
-    unknown = [j for j, c in enumerate(data.indicators) if c not in leaves]
+    allowed = leaves | set(index.denominators)
+    unknown = [j for j, c in enumerate(data.indicators) if c not in allowed]
     if not unknown:
         return ""
     codes = [data.indicators[j] for j in unknown]
@@ -815,7 +857,7 @@ def prepare(
     """Select the period and units: (period label, units, panel (P, L, U), period position)."""
     label = data.period(period)
     codes = [n.code for n in index.leaves()]
-    panel = data.panel(codes)
+    panel = denominate(index, data, data.panel(codes))
     if units is not None:
         chosen = codes_argument(units, "units")
         where = {u: j for j, u in enumerate(data.units)}
@@ -836,15 +878,127 @@ def prepare(
     return label, chosen, panel, data.periods.index(label)
 
 
+def denominate(index: CompositeIndex, data: Observations, panel: FloatArray) -> FloatArray:
+    """Divide each indicator that names a ``denominator`` by it, times ``per`` (every period).
+
+    A missing denominator leaves the value missing. A denominator of 0, or
+    a quotient too large for a float, is refused, naming the unit.
+    """
+    leaves = index.leaves()
+    rows = [j for j, n in enumerate(leaves) if n.denominator is not None]
+    if not rows:
+        return panel
+    names = [leaves[j].denominator for j in rows]
+    denominators = data.panel([str(n) for n in names])  # (P, D, U)
+    per = np.array([leaves[j].per for j in rows], dtype=np.float64)[np.newaxis, :, np.newaxis]
+    values = panel[:, rows]
+    zero = (denominators == 0) & ~np.isnan(values)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # Scaled first by the smaller factor so that neither step overflows needlessly.
+        quotient = np.where(per >= 1, values / denominators * per, values * per / denominators)
+    bad = zero | (np.isinf(quotient) & ~np.isinf(values))
+    if bad.any():
+        p, d, u = (a[:8] for a in np.nonzero(bad))
+        problems = [
+            Problem(
+                f"indicator {leaves[rows[dj]].code!r} for unit {data.units[uj]!r} in "
+                f"{data.periods[pj]}: "
+                + (
+                    f"its denominator {names[dj]!r} is 0"
+                    if zero[pj, dj, uj]
+                    else f"divided by {names[dj]!r} it is too large for a float"
+                ),
+                field="value",
+                kind="zero_denominator" if zero[pj, dj, uj] else "overflow",
+            )
+            for pj, dj, uj in zip(p.tolist(), d.tolist(), u.tolist(), strict=True)
+        ]
+        raise InvalidDataError(problems, source=data.source)
+    out: FloatArray = panel.copy()
+    out[:, rows] = quotient
+    return out
+
+
+def screening_of(
+    index: CompositeIndex,
+    panel: FloatArray,
+    at: int,
+    units: Sequence[str],
+    groups: Mapping[str, str] | None,
+) -> ScreeningReport | None:
+    """Screen the units by the index's rule, on its own imputation (or none: the order says)."""
+    rule = index.screening
+    if rule is None:
+        return None
+    if rule.order == "impute_then_screen":
+        X, _ = impute_rows(index.leaf_methods("imputation"), panel, at, units, groups)
+    else:
+        X = panel[at]
+    return screen(rule, X, units)
+
+
+@attrs.frozen(eq=False)
+class LeafStage:
+    """The leaves after every step before aggregation, for the units kept."""
+
+    normalised: FloatArray  # (L, kept units)
+    raw: FloatArray  # after denomination and imputation, before treatment
+    imputed: BoolArray
+    treatment: Any  # a treat.Treatment, or None when nothing is treated
+    units: tuple[str, ...]
+
+
+def leaf_stage(
+    index: CompositeIndex,
+    panel: FloatArray,
+    at: int,
+    units: Sequence[str],
+    normalisation: Method | None,
+    imputation: Method | None,
+    groups: Mapping[str, str] | None,
+    screening: ScreeningReport | None,
+) -> LeafStage:
+    """Impute, screen, treat and normalise the (denominated) panel of the chosen units.
+
+    ``normalisation`` and ``imputation``, when given, replace every
+    indicator's method; ``screening`` (from :func:`screening_of`) says
+    which units are kept.
+    """
+    imputations = index.leaf_methods("imputation", imputation)
+    keep = None if screening is None else np.flatnonzero(screening.kept)
+    kept_units = tuple(units) if keep is None else tuple(units[j] for j in keep.tolist())
+    if keep is not None and screening is not None and screening.rule.order == "screen_then_impute":
+        panel = panel[:, :, keep]
+        raw, imputed = impute_rows(imputations, panel, at, kept_units, groups)
+    else:
+        raw, imputed = impute_rows(imputations, panel, at, units, groups)
+        if keep is not None:
+            raw, imputed, panel = raw[:, keep], imputed[:, keep], panel[:, :, keep]
+    treatments = index.leaf_methods("treatment")
+    record = None
+    values = raw
+    if any(m.name != "none" for m in treatments):
+        from cchc_indicators.composite.treat import treat  # the module imports this one
+
+        record = treat(raw, treatments, indicators=[n.code for n in index.leaves()])
+        values = record.values
+    normalised = normalise_leaves(index, normalisation, values, panel)
+    return LeafStage(normalised, raw, imputed, record, kept_units)
+
+
 def leaf_scores(
     index: CompositeIndex,
     panel: FloatArray,
     at: int,
     units: Sequence[str],
-    normalisation: Method,
-    imputation: Method,
+    normalisation: Method | None,
+    imputation: Method | None,
     groups: Mapping[str, str] | None,
 ) -> tuple[FloatArray, FloatArray, BoolArray]:
-    """Impute then normalise: (normalised (L, U), raw after imputation (L, U), imputed mask)."""
-    raw, imputed = impute(imputation, panel, at, units, groups)
-    return normalise_leaves(index, normalisation, raw, panel), raw, imputed
+    """Every step before aggregation: (normalised (L, U), raw after imputation, imputed mask).
+
+    The units are screened by the index's own rule (whatever ``imputation``).
+    """
+    screening = screening_of(index, panel, at, units, groups)
+    stage = leaf_stage(index, panel, at, units, normalisation, imputation, groups, screening)
+    return stage.normalised, stage.raw, stage.imputed

@@ -23,6 +23,7 @@ __all__ = [
     "AGGREGATIONS",
     "IMPUTATIONS",
     "NORMALISATIONS",
+    "TREATMENTS",
     "Method",
     "check_method",
 ]
@@ -57,10 +58,25 @@ IMPUTATIONS: Mapping[str, frozenset[str]] = {
     "locf": frozenset(),
 }
 
+#: Outlier treatments and the options each takes (see
+#: :mod:`cchc_indicators.composite.treat`). ``skew_kurtosis`` is COINr's
+#: default: winsorise while the indicator fails the skewness and kurtosis test,
+#: then, if it still fails, take ``log_ct`` of the original values instead.
+TREATMENTS: Mapping[str, frozenset[str]] = {
+    "none": frozenset(),
+    "skew_kurtosis": frozenset({"winmax", "skew", "kurtosis"}),
+    "winsorise": frozenset({"winmax", "skew", "kurtosis"}),
+    "log_ct": frozenset(),
+    "log": frozenset(),
+    "boxcox": frozenset({"lambda", "shift"}),
+    "quantile_cap": frozenset({"lower", "upper"}),
+}
+
 _ROLES = {
     "normalisation": NORMALISATIONS,
     "aggregation": AGGREGATIONS,
     "imputation": IMPUTATIONS,
+    "treatment": TREATMENTS,
 }
 
 
@@ -197,6 +213,8 @@ def check_method(method: Method, role: str, where: str) -> Method:
         msg = f"{where}: aggregation 'generalised' needs a number 'p'"
         raise DefinitionError(msg)
     for key in ("low", "high", "mean", "sd", "scale", "shift", "p"):
+        if key == "shift" and role == "treatment":
+            continue  # boxcox's 'shift' is true or false (checked below)
         if key in opts and (isinstance(opts[key], (bool, str)) or opts[key] is None):
             msg = f"{where}: option {key!r} must be a number, got {opts[key]!r}"
             raise DefinitionError(msg)
@@ -217,10 +235,51 @@ def check_method(method: Method, role: str, where: str) -> Method:
         if key in opts and not opts[key] > 0:
             msg = f"{where}: option {key!r} must be > 0, got {opts[key]!r}"
             raise DefinitionError(msg)
-    if "shift" in opts and not opts["shift"] >= 0:
+    if "shift" in opts and role == "treatment":
+        if not isinstance(opts["shift"], bool):
+            msg = f"{where}: option 'shift' must be true or false, got {opts['shift']!r}"
+            raise DefinitionError(msg)
+    elif "shift" in opts and not opts["shift"] >= 0:
         msg = f"{where}: option 'shift' must be >= 0, got {opts['shift']!r}"
         raise DefinitionError(msg)
+    if role == "treatment":
+        _check_treatment(method, where)
     return method
+
+
+def _check_treatment(method: Method, where: str) -> None:
+    """Refuse treatment options out of range (a count, thresholds, quantiles, lambda)."""
+    opts = method.kwargs
+
+    def number(key: str) -> float | None:
+        value = opts.get(key)
+        if value is None:
+            return None
+        if isinstance(value, (bool, str)):
+            msg = f"{where}: option {key!r} must be a number, got {value!r}"
+            raise DefinitionError(msg)
+        return float(value)
+
+    winmax = opts.get("winmax")
+    if winmax is not None and (
+        isinstance(winmax, bool) or not isinstance(winmax, int) or winmax < 1
+    ):
+        msg = f"{where}: option 'winmax' must be a whole number >= 1, got {winmax!r}"
+        raise DefinitionError(msg)
+    skew = number("skew")
+    if skew is not None and not skew > 0:
+        msg = f"{where}: option 'skew' must be > 0, got {opts['skew']!r}"
+        raise DefinitionError(msg)
+    number("kurtosis")
+    if method.name == "boxcox" and number("lambda") is None:
+        msg = f"{where}: treatment 'boxcox' needs a number 'lambda'"
+        raise DefinitionError(msg)
+    lower, upper = number("lower"), number("upper")
+    lo = 0.05 if lower is None else lower
+    hi = 0.95 if upper is None else upper
+    if method.name == "quantile_cap" and not 0 <= lo < hi <= 1:
+        msg = f"{where}: treatment 'quantile_cap' needs 0 <= 'lower' < 'upper' <= 1, got lower={lo!r}, upper={hi!r}"
+        raise DefinitionError(msg)
 
 
 def _parse_as(value: object, field: str) -> Method:
@@ -237,6 +296,22 @@ def _normalisation(value: object) -> Method:
 
 def _imputation(value: object) -> Method:
     return _parse_as(value, "imputation")
+
+
+def _treatment(value: object) -> Method:
+    return _parse_as(value, "treatment")
+
+
+def _normalisation_or_none(value: object) -> Method | None:
+    return None if value is None else _parse_as(value, "normalisation")
+
+
+def _treatment_or_none(value: object) -> Method | None:
+    return None if value is None else _parse_as(value, "treatment")
+
+
+def _imputation_or_none(value: object) -> Method | None:
+    return None if value is None else _parse_as(value, "imputation")
 
 
 def _method_or_none(value: object) -> Method | None:

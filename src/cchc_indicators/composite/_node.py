@@ -15,7 +15,10 @@ import attrs
 
 from cchc_indicators.composite._methods import (
     Method,
+    _imputation_or_none,
     _method_or_none,
+    _normalisation_or_none,
+    _treatment_or_none,
     check_method,
 )
 from cchc_indicators.core._loading import as_float, check_nesting, check_tree_depth
@@ -83,6 +86,37 @@ def _optional_number(value: object) -> float | None:
     return _finite(value, "a goalpost or target")
 
 
+def _per(value: object) -> float:
+    x = _finite(value, "'per'", optional=False)
+    assert x is not None
+    if not x > 0:
+        msg = f"'per' must be > 0, got {value!r}"
+        raise DefinitionError(msg)
+    return x
+
+
+def _denominator(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        msg = f"'denominator' must be a code (non-empty text without surrounding spaces), got {value!r}"
+        raise DefinitionError(msg)
+    return value
+
+
+# The options only a leaf (an indicator) takes, and those only an aggregate takes.
+LEAF_OPTIONS = (
+    "lower",
+    "upper",
+    "target",
+    "denominator",
+    "normalisation",
+    "treatment",
+    "imputation",
+)
+AGGREGATE_OPTIONS = ("aggregation", "min_share")
+
+
 def _direction(value: object) -> int:
     if isinstance(value, bool) or value not in (1, -1):
         msg = f"'direction' must be 1 (higher is better) or -1 (lower is better), got {value!r}"
@@ -123,6 +157,16 @@ class Node:
         normalisation).
     target
         For a leaf: the target value (for ``distance_to_target``).
+    denominator, per
+        For a leaf: **denomination**. The code of a denominator in the data
+        (population, area, number of procedures...) that is not itself an
+        indicator of the index; the indicator's value is divided by it and
+        multiplied by ``per`` (default 1): ``denominator="population",
+        per=1000`` gives a value per 1,000 people. This is COINr's
+        ``Denominate`` with ``ScaleFactor = per``.
+    normalisation, treatment, imputation
+        For a leaf: its own method, overriding the index's for this
+        indicator (a name, a :class:`Method` or ``{"name": ..., options}``).
     aggregation
         For an aggregate: its own method, overriding the index's.
     min_share
@@ -158,15 +202,27 @@ class Node:
     target: float | None = attrs.field(default=None, converter=_optional_number, kw_only=True)
     aggregation: Method | None = attrs.field(default=None, converter=_method_or_none, kw_only=True)
     min_share: float | None = attrs.field(default=None, converter=_share, kw_only=True)
+    denominator: str | None = attrs.field(default=None, converter=_denominator, kw_only=True)
+    per: float = attrs.field(default=1.0, converter=_per, kw_only=True)
+    normalisation: Method | None = attrs.field(
+        default=None, converter=_normalisation_or_none, kw_only=True
+    )
+    treatment: Method | None = attrs.field(default=None, converter=_treatment_or_none, kw_only=True)
+    imputation: Method | None = attrs.field(
+        default=None, converter=_imputation_or_none, kw_only=True
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.children:
-            for option in ("lower", "upper", "target"):
+            for option in LEAF_OPTIONS:
                 if getattr(self, option) is not None:
                     msg = f"node {self.code!r} has children, so {option!r} (a leaf option) does not apply"
                     raise DefinitionError(msg, code=self.code)
             if self.direction != 1:
                 msg = f"node {self.code!r} has children, so 'direction' (a leaf option) does not apply"
+                raise DefinitionError(msg, code=self.code)
+            if self.per != 1.0:
+                msg = f"node {self.code!r} has children, so 'per' (a leaf option) does not apply"
                 raise DefinitionError(msg, code=self.code)
             if self.aggregation is not None:
                 check_method(self.aggregation, "aggregation", f"node {self.code!r}")
@@ -174,10 +230,21 @@ class Node:
                 msg = f"node {self.code!r}: the weights of its children sum to 0"
                 raise DefinitionError(msg, code=self.code)
         else:
-            for option in ("aggregation", "min_share"):
+            for option in AGGREGATE_OPTIONS:
                 if getattr(self, option) is not None:
                     msg = f"node {self.code!r} is a leaf, so {option!r} (an aggregate's option) does not apply"
                     raise DefinitionError(msg, code=self.code)
+            where = f"node {self.code!r}"
+            for role in ("normalisation", "treatment", "imputation"):
+                method = getattr(self, role)
+                if method is not None:
+                    check_method(method, role, where)
+            if self.per != 1.0 and self.denominator is None:
+                msg = f"node {self.code!r}: 'per' scales a denomination; give a 'denominator' too"
+                raise DefinitionError(msg, code=self.code)
+            if self.denominator == self.code:
+                msg = f"node {self.code!r} cannot be its own denominator"
+                raise DefinitionError(msg, code=self.code)
         if self.lower is not None and self.upper is not None and not self.lower < self.upper:
             msg = (
                 f"node {self.code!r}: goalposts need lower < upper in raw units (for direction -1 "
@@ -231,9 +298,15 @@ class Node:
         else:
             if self.direction != 1:
                 out["direction"] = self.direction
-            for key in ("lower", "upper", "target"):
+            for key in ("lower", "upper", "target", "denominator"):
                 if getattr(self, key) is not None:
                     out[key] = getattr(self, key)
+            if self.per != 1.0:
+                out["per"] = self.per
+            for key in ("normalisation", "treatment", "imputation"):
+                method = getattr(self, key)
+                if method is not None:
+                    out[key] = method.to_dict()
         return out
 
     @classmethod

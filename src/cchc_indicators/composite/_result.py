@@ -18,16 +18,22 @@ from cchc_indicators.composite._engine import (
     aggregation_spec,
     check_unknown,
     compile_index,
-    leaf_scores,
+    leaf_stage,
     pca_hook,
     prepare,
     ranks,
     run_levels,
+    screening_of,
     weight_vector,
 )
 from cchc_indicators.core._args import check_type
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
-from cchc_indicators.core.errors import DefinitionError, UnknownIndicatorError
+from cchc_indicators.core.errors import (
+    DefinitionError,
+    InvalidDataError,
+    Problem,
+    UnknownIndicatorError,
+)
 from cchc_indicators.data.panel import _pandas
 
 __all__ = ["RECORD_KEYS", "IndexResult", "compute_index", "text_table"]
@@ -154,6 +160,9 @@ class IndexResult:
     weight_set: str | None
     note: str = ""
     names: Mapping[str, str] = attrs.field(factory=dict, eq=False, kw_only=True)
+    steps: Mapping[str, str] = attrs.field(factory=dict, eq=False, kw_only=True)
+    treatment: Any = attrs.field(default=None, eq=False, kw_only=True)
+    screening: Any = attrs.field(default=None, eq=False, kw_only=True)
 
     def __repr__(self) -> str:
         note = f", note={self.note!r}" if self.note else ""
@@ -250,10 +259,19 @@ class IndexResult:
             return f"{m.name}({opts})" if opts else m.name
 
         weights = "nominal" if self.weight_set is None else self.weight_set
+        steps = self.steps
+
+        def own(role: str) -> str:
+            return f" (by indicator: {steps[role]})" if role in steps else ""
+
+        head = f"denomination {steps['denomination']}; " if "denomination" in steps else ""
+        tail = "".join(
+            f"; {role} {steps[role]}" for role in ("screening", "treatment") if role in steps
+        )
         return (
-            f"normalisation {label(self.normalisation)}; "
+            f"{head}normalisation {label(self.normalisation)}{own('normalisation')}; "
             f"aggregation {' / '.join(label(m) for m in self.aggregation)}; "
-            f"imputation {label(self.imputation)}; weights {weights}"
+            f"imputation {label(self.imputation)}{own('imputation')}; weights {weights}{tail}"
         )
 
     @property
@@ -610,14 +628,21 @@ def compute_index(
     check_type(index, CompositeIndex, func="compute_index", parameter="index")
     check_type(data, Observations, func="compute_index", parameter="data")
     ignored = check_unknown(index, data, on_unknown)
-    norm = _normalisation(index, normalisation)
-    imp = _imputation(index, imputation)
+    norm = None if normalisation is None else _normalisation(index, normalisation)
+    imp = None if imputation is None else _imputation(index, imputation)
     agg = aggregation_spec(index, aggregation)
     label, chosen, panel, at = prepare(index, data, period=period, units=units, groups=groups)
     compiled = compile_index(index, agg)
     pca = isinstance(weights, str) and weights == "pca"
     used = index.weights(None if pca else weights)
-    normalised, raw, imputed = leaf_scores(index, panel, at, chosen, norm, imp, groups)
+    screening = screening_of(index, panel, at, chosen, groups)
+    stage = leaf_stage(index, panel, at, chosen, norm, imp, groups, screening)
+    normalised, raw, imputed = stage.normalised, stage.raw, stage.imputed
+    if not stage.units:
+        msg = f"index {index.code!r}: screening leaves no unit to score"
+        raise InvalidDataError(
+            [Problem(msg, field="screening", kind="no_unit_left")], source=data.source
+        )
     w = weight_vector(compiled, used)
     result = run_levels(compiled, normalised, w, detail=True, weight_hook=pca_hook if pca else None)
     if pca:
@@ -638,7 +663,7 @@ def compute_index(
     return IndexResult(
         index=index.code,
         period=label,
-        units=chosen,
+        units=stage.units,
         nodes=compiled.codes,
         parents=tuple(None if p < 0 else compiled.codes[p] for p in compiled.parent.tolist()),
         levels=tuple(compiled.level.tolist()),
@@ -652,13 +677,63 @@ def compute_index(
         imputed=imputed,
         normalised=normalised,
         weights=used,
-        normalisation=norm,
+        normalisation=norm or index.normalisation,
         aggregation=agg,
-        imputation=imp,
+        imputation=imp or index.imputation,
         weight_set=weights if isinstance(weights, str) else None if weights is None else "custom",
         note=_joined(data.note, ignored),
         names={
             **{n.code: n.name for n in index.nodes()[1:] if n.name},
             **({index.code: index.name} if index.name else {}),
         },
+        steps=_steps(index, norm, imp),
+        treatment=stage.treatment,
+        screening=screening,
     )
+
+
+def _steps(index: CompositeIndex, norm: Method | None, imp: Method | None) -> Mapping[str, str]:
+    """What :attr:`IndexResult.method` adds to its line, by step (only steps with something to say).
+
+    ``normalisation`` and ``imputation``: the indicators whose own method
+    differs from the index's; ``treatment``: the index's treatment with the
+    indicators' own; ``denomination`` and ``screening``: their rules.
+    """
+    out: dict[str, str] = {}
+    leaves = index.leaves()
+    for role, given in (("normalisation", norm), ("imputation", imp), ("treatment", None)):
+        methods = index.leaf_methods(role, given)
+        default = given or getattr(index, role)
+        own = [(n.code, m) for n, m in zip(leaves, methods, strict=True) if m != default]
+        if role == "treatment":
+            if default.name != "none" or own:
+                out[role] = _label(default) + (
+                    f" ({', '.join(f'{c} {_label(m)}' for c, m in own)})" if own else ""
+                )
+        elif own:
+            out[role] = ", ".join(f"{c} {_label(m)}" for c, m in own)
+    denominated = [n for n in leaves if n.denominator is not None]
+    if denominated:
+        out["denomination"] = ", ".join(
+            f"{n.code} per {n.per:g} {n.denominator}"
+            if n.per != 1
+            else f"{n.code} per {n.denominator}"
+            for n in denominated
+        )
+    if index.screening is not None:
+        rule = index.screening
+        parts = [
+            f"{k} {v}"
+            for k, v in rule.to_dict().items()
+            if k not in ("order", "include", "exclude")
+        ]
+        parts += [
+            f"{k} {', '.join(getattr(rule, k))}" for k in ("include", "exclude") if getattr(rule, k)
+        ]
+        out["screening"] = "; ".join([*parts, rule.order.replace("_", " ")])
+    return out
+
+
+def _label(m: Method) -> str:
+    opts = ", ".join(f"{k}={v}" for k, v in m.options)
+    return f"{m.name}({opts})" if opts else m.name

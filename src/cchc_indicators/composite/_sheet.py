@@ -25,6 +25,7 @@ from cchc_indicators.composite._node import (
     _about_node,
     _direction,
     _optional_number,
+    _per,
     _share,
     _unknown,
     _weight,
@@ -51,7 +52,15 @@ _COLUMNS = (
     "aggregation",
     "min_share",
     "source",
+    "denominator",
+    "per",
+    "normalisation",
+    "treatment",
+    "imputation",
 )
+
+#: The columns that hold a method (a name, or a JSON object with ``name`` and options).
+_METHOD_COLUMNS = ("aggregation", "normalisation", "treatment", "imputation")
 
 _FIELD_CHECKS: Mapping[str, Any] = {
     "weight": _weight,
@@ -60,6 +69,7 @@ _FIELD_CHECKS: Mapping[str, Any] = {
     "upper": _optional_number,
     "target": _optional_number,
     "min_share": _share,
+    "per": _per,
 }
 
 
@@ -85,7 +95,7 @@ def _cell(key: str, value: object) -> object:
             return float(text)
         except ValueError:
             return text  # the field's check names it
-    if key == "aggregation" and text.startswith("{"):
+    if key in _METHOD_COLUMNS and text.startswith("{"):
         try:
             return json.loads(text)
         except json.JSONDecodeError as err:
@@ -112,7 +122,7 @@ def _record_fields(record: Mapping[Any, Any], where: str) -> dict[str, Any]:
             cell = _cell(key, value)
             if key in _FIELD_CHECKS and cell is not None:
                 cell = _FIELD_CHECKS[key](cell)
-            elif key == "aggregation" and cell is not None:
+            elif key in _METHOD_COLUMNS and cell is not None:
                 cell = Method.parse(cell)
             elif not (cell is None or isinstance(cell, str)):
                 msg = f"{key!r} must be text, got {cell!r}"
@@ -121,7 +131,7 @@ def _record_fields(record: Mapping[Any, Any], where: str) -> dict[str, Any]:
             raise err.in_context(place, code=node) from None
         if isinstance(cell, Method):
             try:
-                check_method(cell, "aggregation", place)
+                check_method(cell, key, place)
             except DefinitionError as err:
                 raise DefinitionError(err.message, code=node) from None
         if cell is not None:

@@ -8,8 +8,11 @@ children are level 1 (domains, pillars), and so on down.
 
 The index names its methods: one normalisation (:data:`NORMALISATIONS`), an
 aggregation per level or one for all (:data:`AGGREGATIONS`, overridable per
-node), an imputation (:data:`IMPUTATIONS`) and a data-availability threshold
-``min_share`` (overridable per node). Weights are relative among siblings;
+node), an imputation (:data:`IMPUTATIONS`), an outlier treatment
+(:data:`TREATMENTS`) and a data-availability threshold ``min_share``
+(overridable per node); an indicator may name its own normalisation,
+imputation and treatment, and a ``denominator`` to be divided by. A
+:class:`Screening` says which units are scored. Weights are relative among siblings;
 named weight sets (``weight_sets``) replace some of them. Every choice is
 checked when the index is built, before any data are seen, and the definition
 round-trips through JSON (:meth:`CompositeIndex.to_json`), validated by the
@@ -48,6 +51,7 @@ from cchc_indicators.composite._definition import (
     IMPUTATIONS,
     NORMALISATIONS,
     SCHEMA_VERSION,
+    TREATMENTS,
     CompositeIndex,
     Method,
     Node,
@@ -56,19 +60,24 @@ from cchc_indicators.composite._definition import (
     schema,
 )
 from cchc_indicators.composite._result import RECORD_KEYS, IndexResult, compute_index
+from cchc_indicators.composite._screening import ORDERS, Screening, ScreeningReport
 from cchc_indicators.core._args import register_name_hint
 
 __all__ = [
     "AGGREGATIONS",
     "IMPUTATIONS",
     "NORMALISATIONS",
+    "ORDERS",
     "RECORD_KEYS",
     "SCHEMA_VERSION",
+    "TREATMENTS",
     "CompositeIndex",
     "IndexResult",
     "Method",
     "Node",
     "Observations",
+    "Screening",
+    "ScreeningReport",
     "compute_index",
     "index_names",
     "load_index",

@@ -893,9 +893,11 @@ def denominate(index: CompositeIndex, data: Observations, panel: FloatArray) -> 
     per = np.array([leaves[j].per for j in rows], dtype=np.float64)[np.newaxis, :, np.newaxis]
     values = panel[:, rows]
     zero = (denominators == 0) & ~np.isnan(values)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        # Scaled first by the smaller factor so that neither step overflows needlessly.
-        quotient = np.where(per >= 1, values / denominators * per, values * per / denominators)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        # COINr's order, x / (denominator / per); where that over- or underflows, the other.
+        quotient = values / (denominators / per)
+        other = values * per / denominators
+        quotient = np.where(np.isfinite(quotient) | np.isnan(values), quotient, other)
     bad = zero | (np.isinf(quotient) & ~np.isinf(values))
     if bad.any():
         p, d, u = (a[:8] for a in np.nonzero(bad))

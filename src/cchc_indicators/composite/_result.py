@@ -105,8 +105,9 @@ class IndexResult:
         ``"insufficient_data"`` (below the node's ``min_share``); ``""``
         where it has one.
     raw, imputed, normalised
-        The leaves' values after imputation, where they were imputed, and
-        their normalised scores, ``(leaves, units)``.
+        The leaves' values after denomination and imputation (before any
+        outlier treatment), where they were imputed, and their normalised
+        scores, ``(leaves, units)``.
     weights
         The weight of each node used, and :attr:`effective_weights` the
         product of the re-normalised weights down the tree.
@@ -123,6 +124,19 @@ class IndexResult:
         (``{code: name}``), for reports.
 
         .. versionadded:: 0.1.0
+    steps
+        What :attr:`method` says beyond the index-wide methods, by step:
+        ``denomination``, ``screening``, ``treatment``, and the indicators
+        with their own ``normalisation`` or ``imputation``.
+    treatment
+        The outlier treatment's record
+        (:class:`~cchc_indicators.composite.treat.Treatment`: the treated
+        values, what was changed by indicator and unit, skewness and
+        kurtosis before and after), or ``None`` when nothing is treated.
+    screening
+        The :class:`~cchc_indicators.composite.ScreeningReport` (each unit's
+        data shares, whether it was kept, why), or ``None`` without
+        screening. :attr:`units` are the units kept.
 
     Examples
     --------
@@ -723,9 +737,9 @@ def _steps(index: CompositeIndex, norm: Method | None, imp: Method | None) -> Ma
     if index.screening is not None:
         rule = index.screening
         parts = [
-            f"{k} {v}"
-            for k, v in rule.to_dict().items()
-            if k not in ("order", "include", "exclude")
+            f"{k} {getattr(rule, k):g}"
+            for k in ("min_share", "min_nonzero")
+            if getattr(rule, k) is not None
         ]
         parts += [
             f"{k} {', '.join(getattr(rule, k))}" for k in ("include", "exclude") if getattr(rule, k)

@@ -37,6 +37,7 @@ from cchc_indicators.composite._engine import (
     weight_vector,
 )
 from cchc_indicators.composite._result import IndexResult, compute_index
+from cchc_indicators.composite._settings import Stage, Variation, variation
 from cchc_indicators.core.errors import (
     DefinitionError,
     InvalidDataError,
@@ -293,6 +294,8 @@ class _Design:
     sizes: tuple[int, int, int]  # alternatives: normalisation, aggregation, imputation
     labels: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]  # the same, as text
     given: tuple[bool, bool, bool]  # which of them the caller gave
+    # The settings varied (``settings=``): their variants and the combinations scored so far.
+    variation: Variation | None = None
 
     def _fill(
         self,
@@ -345,11 +348,53 @@ class _Design:
             scores = run_levels(compiled, part, weights[some], keep=self.keep).scores
             out[np.ix_(some, nodes, slow)] = scores
 
-    def describe(self, agg: int, combo: int) -> str:
-        """The methods of one pair of alternatives, for messages."""
+    def describe(self, agg: int, combo: int, choice: Sequence[int] = ()) -> str:
+        """The methods of one pair of alternatives (and the settings' variants), for messages."""
         imp, norm = divmod(combo, self.n_norm)
         norms, aggs, imps = self.labels
-        return f"with normalisation {norms[norm]}, aggregation {aggs[agg]}, imputation {imps[imp]}"
+        text = f"with normalisation {norms[norm]}, aggregation {aggs[agg]}, imputation {imps[imp]}"
+        if self.variation is not None and len(choice):
+            text += f", {self.variation.describe(choice)}"
+        return text
+
+    def _fill_stage(
+        self,
+        stage: Stage,
+        a: int,
+        c: int,
+        weights: FloatArray,
+        rows: IntArray,
+        out: FloatArray,
+        *,
+        fixed: bool,
+        chunk: int,
+    ) -> None:
+        """As :meth:`_fill`, for a combination of variants: its own tree, leaves and weights."""
+        U = out.shape[-1]
+        missing = np.setdiff1d(np.arange(len(self.keep)), stage.present)
+        if len(missing):
+            out[np.ix_(rows, missing, np.arange(U))] = np.nan
+        if not len(stage.present):
+            return
+        own = attrs.evolve(
+            self,
+            compiled=stage.compiled,
+            leaf_alternatives=stage.leaves,
+            base=stage.base,
+            keep=stage.keep,
+            variation=None,
+        )
+        scores = np.empty((len(rows), len(stage.keep), U))
+        own._fill(
+            a,
+            c,
+            stage.weights(weights[rows], self.base),
+            np.arange(len(rows)),
+            scores,
+            fixed=fixed,
+            chunk=chunk,
+        )
+        out[np.ix_(rows, stage.present, np.arange(U))] = scores
 
     def evaluate(
         self,
@@ -361,8 +406,16 @@ class _Design:
         chunk: int,
         progress: Progress | None,
         count_ranks: bool = True,
+        variants: IntArray | None = None,
     ) -> tuple[FloatArray, IntArray]:
         """Scores of the kept nodes for every replication ``(R, kept, U)`` and their rank counts.
+
+        ``variants`` ``(R, settings)`` holds the variant of each setting drawn
+        by each replication (see :func:`_draw_settings`). The replications
+        that drew the same combination of variants and methods are computed
+        together; a combination other than the index itself is scored on its
+        own tree, from its own leaves, and its nodes are put back in the
+        index's places (a node it removed has no score).
 
         The rank counts (see :attr:`Uncertainty.counts`) are accumulated
         chunk by chunk, while the chunk's scores are still in cache.
@@ -374,17 +427,33 @@ class _Design:
         counts = np.zeros((kept, U, U + 1), dtype=np.int64)
         combo = imp * self.n_norm + norm
         n_leaf = len(self.leaf_alternatives)
+        n_pairs = len(self.compiled) * n_leaf
         pair = agg * n_leaf + combo
+        choices: list[tuple[int, ...]] = [()]
+        if self.variation is not None and variants is not None and variants.shape[1]:
+            # One number per distinct combination of variants drawn, then per pair of methods.
+            drawn, which = np.unique(variants, axis=0, return_inverse=True)
+            choices = [tuple(row) for row in drawn.tolist()]
+            pair = np.ravel(which).astype(np.int64) * n_pairs + pair
         done = 0
         fixed = self.spec is None or not self.spec.varies
-        # Replications that share their methods are computed together.
+        # Replications that share their methods and variants are computed together.
         for key in np.unique(pair).tolist():
             same = np.flatnonzero(pair == key)
-            a, c = divmod(key, n_leaf)
+            v, rest = divmod(key, n_pairs)
+            a, c = divmod(rest, n_leaf)
             try:
-                self._fill(a, c, weights, same, out, fixed=fixed, chunk=chunk)
+                stage = (
+                    None
+                    if self.variation is None or not choices[v]
+                    else self.variation.stage(choices[v])
+                )
+                if stage is None:
+                    self._fill(a, c, weights, same, out, fixed=fixed, chunk=chunk)
+                else:
+                    self._fill_stage(stage, a, c, weights, same, out, fixed=fixed, chunk=chunk)
             except InvalidDataError as err:
-                where = self.describe(a, c)
+                where = self.describe(a, c, choices[v])
                 problems = [Problem(f"{where}: {p.message}", kind=p.kind) for p in err.problems]
                 raise InvalidDataError(problems, source=err.source) from None
             for start in range(0, len(same), chunk):
@@ -411,6 +480,7 @@ def _design(
     groups: Mapping[str, str] | None,
     nodes: Sequence[str] | None,
     on_unknown: Literal["raise", "ignore"] = "raise",
+    settings: object = None,
 ) -> _Design:
     spec = _weight_spec(weights)
     norms = _alternatives("normalisation", normalisation, index) or (index.normalisation,)
@@ -454,7 +524,22 @@ def _design(
     )
     given = (normalisation is not None, aggregation is not None, imputation is not None)
     sizes = (len(norms), len(aggs), len(imps))
-    return _Design(nominal, compiled, leaf, len(norms), base, keep, spec, sizes, labels, given)
+    varied = variation(
+        index,
+        settings,
+        data,
+        taken=("weights", "normalisation", "aggregation", "imputation", "nothing"),
+        units=nominal.units,
+        nodes=codes,
+        keep=keep,
+        options={"period": period, "units": units, "groups": groups, "weights": base_weights},
+        norms=norms if given[0] else None,
+        imps=imps if given[2] else None,
+        aggs=aggs if given[1] else None,
+    )
+    return _Design(
+        nominal, compiled, leaf, len(norms), base, keep, spec, sizes, labels, given, varied
+    )
 
 
 def _draw(
@@ -469,6 +554,20 @@ def _draw(
         rng.integers(n_agg, size=n),
         rng.integers(n_imp, size=n),
     )
+
+
+def _draw_settings(design: _Design, n: int, rng: np.random.Generator) -> IntArray:
+    """The variant of each setting drawn by each of ``n`` replications: ``(n, settings)``.
+
+    Drawn after the weights and methods (:func:`_draw`), so that adding
+    settings leaves those draws as they were; nothing is drawn without
+    settings.
+    """
+    if design.variation is None:
+        return np.zeros((n, 0), dtype=np.int64)
+    sizes = design.variation.sizes
+    out: IntArray = np.stack([rng.integers(k, size=n) for k in sizes], axis=1).astype(np.int64)
+    return out
 
 
 def _rank_counts(R: IntArray, U: int) -> IntArray:
@@ -500,4 +599,7 @@ def _settings(design: _Design) -> dict[str, str]:
     for role, labels, given in zip(roles, design.labels, design.given, strict=True):
         if given:
             out[role] = " | ".join(labels)
+    if design.variation is not None:
+        for s in design.variation.settings:
+            out[s.name] = " | ".join(s.labels)
     return out or {"nothing": "(nominal only)"}

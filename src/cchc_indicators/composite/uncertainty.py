@@ -69,6 +69,7 @@ from numpy.typing import NDArray
 from cchc_indicators.composite._data import Observations
 from cchc_indicators.composite._definition import CompositeIndex
 from cchc_indicators.composite._engine import ranks
+from cchc_indicators.composite._settings import Setting
 from cchc_indicators.composite._uncertainty_design import (
     Dirichlet,
     Progress,
@@ -76,6 +77,7 @@ from cchc_indicators.composite._uncertainty_design import (
     WeightSpec,
     _describe_weights,
     _Design,
+    _draw_settings,
     _rank_counts,
     _settings,
     _weight_spec,
@@ -92,6 +94,7 @@ from cchc_indicators.core.errors import DefinitionError
 __all__ = [
     "Dirichlet",
     "Sensitivity",
+    "Setting",
     "Uncertainty",
     "WeightNoise",
     "points_uncertainty",
@@ -166,6 +169,7 @@ def uncertainty(
     normalisation: object = None,
     aggregation: object = None,
     imputation: object = None,
+    settings: Sequence[Setting] | None = None,
     base_weights: str | Mapping[str, float] | None = None,
     period: str | int | None = None,
     units: Sequence[str] | None = None,
@@ -277,13 +281,15 @@ def uncertainty(
         groups=groups,
         nodes=nodes,
         on_unknown=on_unknown,
+        settings=settings,
     )
     U = design.leaf_alternatives.shape[-1]
     _check_memory(n, len(design.keep), U)
     rng = np.random.default_rng(seed)
     w, norm, agg, imp = _draw(design, n, rng)
+    variants = _draw_settings(design, n, rng)
     scores, counts = design.evaluate(
-        w, norm, agg, imp, chunk=_chunk(design, chunk), progress=progress
+        w, norm, agg, imp, chunk=_chunk(design, chunk), progress=progress, variants=variants
     )
     nominal = design.nominal
     codes = tuple(nominal.nodes[i] for i in design.keep.tolist())
@@ -332,6 +338,7 @@ def sensitivity(
     normalisation: object = None,
     aggregation: object = None,
     imputation: object = None,
+    settings: Sequence[Setting] | None = None,
     base_weights: str | Mapping[str, float] | None = None,
     period: str | int | None = None,
     units: Sequence[str] | None = None,
@@ -408,6 +415,7 @@ def sensitivity(
         groups=groups,
         nodes=[node or index.code],
         on_unknown=on_unknown,
+        settings=settings,
     )
     factors = []
     if design.spec is not None and design.spec.varies:
@@ -417,22 +425,52 @@ def sensitivity(
     ):
         if size > 1:
             factors.append(name)
+    slot: dict[str, int | tuple[int, int]] = {
+        "weights": 0,
+        "normalisation": 1,
+        "aggregation": 2,
+        "imputation": 3,
+    }
+    varied = design.variation.settings if design.variation is not None else ()
+    for j, s in enumerate(varied):
+        if len(s.labels) > 1:
+            factors.append(s.name)
+            slot[s.name] = (4, j)
     if not factors:
-        msg = "nothing varies: give weight noise or at least two alternatives of a method"
+        msg = (
+            "nothing varies: give weight noise or at least two alternatives of a method "
+            "(or a setting with at least two variants)"
+        )
         raise DefinitionError(msg)
     rng = np.random.default_rng(seed)
-    A = _draw(design, n, rng)
-    B = _draw(design, n, rng)
-    slot = {"weights": 0, "normalisation": 1, "aggregation": 2, "imputation": 3}
+    A: tuple[Any, ...] = _draw(design, n, rng)
+    B: tuple[Any, ...] = _draw(design, n, rng)
+    # The settings' variants are drawn after the rest, so that adding settings leaves the
+    # draws of the weights and methods as they were.
+    A = (*A, _draw_settings(design, n, rng))
+    B = (*B, _draw_settings(design, n, rng))
     parts: list[tuple[Any, ...]] = [A, B]
     for f in factors:
         mixed = list(A)
-        mixed[slot[f]] = B[slot[f]]
+        where = slot[f]
+        if isinstance(where, tuple):
+            column = mixed[4].copy()
+            column[:, where[1]] = B[4][:, where[1]]
+            mixed[4] = column
+        else:
+            mixed[where] = B[where]
         parts.append(tuple(mixed))
     w = np.concatenate([p[0] for p in parts])
-    norm, agg, imp = (np.concatenate([p[j] for p in parts]) for j in (1, 2, 3))
+    norm, agg, imp, variants = (np.concatenate([p[j] for p in parts]) for j in (1, 2, 3, 4))
     scores = design.evaluate(
-        w, norm, agg, imp, chunk=_chunk(design, chunk), progress=progress, count_ranks=False
+        w,
+        norm,
+        agg,
+        imp,
+        chunk=_chunk(design, chunk),
+        progress=progress,
+        count_ranks=False,
+        variants=variants,
     )[0][:, 0]
     nominal_rank = design.nominal.ranks[design.keep[0]]
     r = ranks(scores)

@@ -459,3 +459,26 @@ class TestSheet:
             DefinitionError, match="row 0, column 'per': node 'a': 'per' must be > 0"
         ):
             CompositeIndex.from_records("i", rows)
+
+
+# --- the steps in an uncertainty analysis ---------------------------------------------------
+
+
+def test_uncertainty_keeps_the_methods_of_each_indicator() -> None:
+    """Without alternatives, every replication uses b's own zscore: no noise, the nominal result."""
+    from cchc_indicators.composite.uncertainty import uncertainty
+
+    idx = CompositeIndex("i", children=[Node("a"), Node("b", normalisation="zscore")])
+    data = obs({"a": [1, 2, 3, 4], "b": [4, 1, 3, 2]})
+    u = uncertainty(idx, data, n=5, seed=1, weights=None)
+    nominal = compute_index(idx, data)
+    assert np.array_equal(u.scores[:, 0], np.broadcast_to(nominal.score(), (5, 4)))
+
+
+def test_uncertainty_scores_the_units_screening_keeps() -> None:
+    from cchc_indicators.composite.uncertainty import uncertainty
+
+    idx = CompositeIndex("i", children=[Node("a"), Node("b")], screening={"exclude": ["B"]})
+    u = uncertainty(idx, obs({"a": [1, 2, 3, 4], "b": [4, 1, 3, 2]}), n=20, seed=1)
+    assert u.nominal.units == ("A", "C", "D")
+    assert u.scores.shape[-1] == 3

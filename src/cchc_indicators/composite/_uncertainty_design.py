@@ -496,8 +496,21 @@ def _design(
         on_unknown=on_unknown,
     )
     _, chosen, panel, at = prepare(index, data, period=period, units=units, groups=groups)
+    # A method not varied is the index's own, indicators' own methods included (None).
     leaf = np.stack(
-        [leaf_scores(index, panel, at, chosen, nm, im, groups)[0] for im in imps for nm in norms]
+        [
+            leaf_scores(
+                index,
+                panel,
+                at,
+                chosen,
+                nm if normalisation is not None else None,
+                im if imputation is not None else None,
+                groups,
+            )[0]
+            for im in imps
+            for nm in norms
+        ]
     )
     compiled = tuple(compile_index(index, a) for a in aggs)
     codes = compiled[0].codes

@@ -289,7 +289,8 @@ class Setting:
         ------
         DefinitionError
             For a path the definition does not have (naming the fields it
-            has), or a value the definition refuses (naming the variant).
+            has), a value the definition refuses (naming the variant), or an
+            explicit variant that is another index, or adds or moves a node.
 
         Examples
         --------
@@ -303,9 +304,9 @@ class Setting:
         ...
         cchc_indicators.core.errors.DefinitionError: setting 'threshold', variant '2' (min_share = 2): 'min_share' must be from 0 to 1, got 2
         """
+        prepared = _prepare(self, index)  # checks explicit variants too
         if self.variants is not None:
             return self.variants
-        prepared = _prepare(self, index)
         return tuple(
             _compose(index, ((edits, f"variant {label!r}"),), self.name)
             for edits, label in zip(prepared.edits, prepared.labels, strict=True)

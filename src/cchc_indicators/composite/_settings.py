@@ -682,6 +682,7 @@ class Variation:
     imps: tuple[Method, ...] | None
     aggs: tuple[tuple[Method, ...], ...] | None
     cache: dict[CompositeIndex, Stage | None] = attrs.field(factory=dict)
+    chosen: dict[tuple[int, ...], Stage | None] = attrs.field(factory=dict)
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -702,6 +703,12 @@ class Variation:
 
     def stage(self, choice: Sequence[int], where: str | None = None) -> Stage | None:
         """The combination ``choice`` (one variant per setting); None: it is the index itself."""
+        key = tuple(choice)
+        if key not in self.chosen:
+            self.chosen[key] = self._combination(key, where)
+        return self.chosen[key]
+
+    def _combination(self, choice: tuple[int, ...], where: str | None) -> Stage | None:
         definition = self.definition(choice)
         if definition == self.index:
             return None

@@ -53,7 +53,9 @@ class Uncertainty:
         The number of replications and the seed.
     settings
         What varied: ``weights``, ``normalisation``, ``aggregation``,
-        ``imputation`` (as text).
+        ``imputation``, and each :class:`~cchc_indicators.composite.uncertainty.Setting`
+        by its name, with its variants' labels (as text: ``{"removed": "all |
+        without a | without b"}``).
     note
         The data's note.
 
@@ -494,7 +496,9 @@ class Sensitivity:
     ----------
     factors
         The uncertain choices: ``weights``, ``normalisation``,
-        ``aggregation``, ``imputation`` (those that vary).
+        ``aggregation``, ``imputation`` (those that vary), then each
+        :class:`~cchc_indicators.composite.uncertainty.Setting` with two or
+        more variants, by its name.
     first_order, total
         The estimates, one per factor: the share of the output's variance
         due to the factor alone, and including its interactions.

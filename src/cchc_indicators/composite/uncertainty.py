@@ -1,8 +1,9 @@
 """Uncertainty and sensitivity analysis of composite indices, vectorised over replications.
 
 :func:`uncertainty` draws ``n`` replications of the uncertain choices of an
-index (weights, normalisation, aggregation, imputation), scores every unit in
-each, and summarises: score intervals, median rank, 5–95 % rank interval, the
+index (weights, normalisation, aggregation, imputation, and any other setting
+of the definition given as a :class:`Setting`), scores every unit in each,
+and summarises: score intervals, median rank, 5–95 % rank interval, the
 probability of each rank and of meeting a rank target ("top 15").
 :func:`sensitivity` runs the Saltelli design and estimates, for each uncertain
 choice, its first-order index (Saltelli et al. 2010) and total index (Jansen
@@ -14,6 +15,17 @@ computed once per alternative, and the tree is aggregated for a whole chunk
 of replications in one pass per level and method. The result does not depend
 on the chunk size. With no noise and no alternatives every replication is
 the nominal result, exactly.
+
+Settings
+    A :class:`Setting` varies any field of the definition (a threshold, a
+    method's option, a node's weight, an outlier treatment on or off:
+    ``path=`` into :meth:`CompositeIndex.to_dict
+    <cchc_indicators.composite.CompositeIndex.to_dict>` with ``values=``),
+    gives explicit variant definitions, or removes indicators
+    (:meth:`Setting.drop`). Each distinct combination of variants drawn is
+    scored once by :func:`~cchc_indicators.composite.compute_index` (its
+    normalised indicators, weights and tree), and the replications that drew
+    it are aggregated together. Every variant must score the index's units.
 
 Weights
     :class:`WeightNoise` multiplies each weight by ``1 + f * u``, ``u``
@@ -182,10 +194,11 @@ def uncertainty(
 ) -> Uncertainty:
     """Monte Carlo uncertainty analysis of an index's scores and ranks.
 
-    Each replication draws its weights (``weights``), and one alternative
+    Each replication draws its weights (``weights``), one alternative
     each of ``normalisation``, ``aggregation`` and ``imputation`` (uniformly
-    among those given; ``None`` keeps the index's own), then scores and
-    ranks every unit. All replications of a chunk are computed together.
+    among those given; ``None`` keeps the index's own), and one variant of
+    each setting in ``settings`` (uniformly), then scores and ranks every
+    unit. All replications of a chunk are computed together.
 
     By default the weights vary by ±25 % (``DEFAULT_NOISE``), as with
     ``cchc index --uncertainty``, and nothing else: an analysis that varied
@@ -214,6 +227,13 @@ def uncertainty(
         Alternatives to draw from (method names,
         :class:`~cchc_indicators.composite.Method` objects; for
         ``aggregation`` an item may be one method per level).
+    settings
+        Any other settings to vary: a list of :class:`Setting` (a field of
+        the definition and its values, explicit variants, or indicators
+        removed by :meth:`Setting.drop`). A variant's weights move as the
+        index's do: each node's weight keeps its drawn change relative to
+        the index's weight (its own weight where the index's is 0). A node a
+        variant removes has no score in its replications.
     base_weights
         The nominal weights: a weight set, a mapping or ``"pca"``.
     period, units, groups
@@ -242,7 +262,11 @@ def uncertainty(
     ------
     DefinitionError
         For bad settings, or when the kept replications would need more
-        than 1 GiB (keep fewer ``nodes``).
+        than 1 GiB (keep fewer ``nodes``); for a :class:`Setting`, also a
+        path the definition does not have, a value it refuses, a variant
+        that scores other units (a screening), two settings changing the
+        same field, or a setting changing a method also given as
+        alternatives.
 
     Examples
     --------
@@ -258,6 +282,12 @@ def uncertainty(
     >>> same = uncertainty(idx, data, n=100, seed=3, weights=None)   # nothing varies: the nominal result
     >>> bool((same.scores == same.nominal.scores).all()), same.settings
     (True, {'nothing': '(nominal only)'})
+    >>> wb = Setting("weight of b", path="node:b.weight", values=[1, 2, 3])
+    >>> u = uncertainty(idx, data, n=2000, seed=1, weights=None, settings=[wb, Setting.drop(idx)])
+    >>> u.settings
+    {'weight of b': '1 | 2 | 3', 'removed': 'all | without a | without b'}
+    >>> u.rank_probabilities()[0].round(2).tolist()    # W: first whenever a is alone (1 draw in 3)
+    [0.32, 0.0, 0.1, 0.58]
     """
     check_type(index, CompositeIndex, func="uncertainty", parameter="index")
     check_type(data, Observations, func="uncertainty", parameter="data")
@@ -362,7 +392,9 @@ def sensitivity(
 
     The weights count as one factor (all weights together), as in COINr;
     by default they vary by ±25 %, as in :func:`uncertainty` (pass
-    ``weights=None`` to vary only the methods given).
+    ``weights=None`` to vary only the methods given). Each method with two
+    or more alternatives is a factor, and so is each :class:`Setting` with
+    two or more variants, named by its name.
 
     Parameters
     ----------
@@ -394,6 +426,9 @@ def sensitivity(
     (('weights', 'normalisation'), 8000)
     >>> bool(s.total[0] > s.total[1])    # the weights matter more than the normaliser here
     True
+    >>> s = sensitivity(idx, data, n=2000, seed=1, weights=0.5, settings=[Setting.drop(idx)], bootstrap=0)
+    >>> s.factors, bool(s.total[1] > s.total[0])   # removing an indicator matters more
+    (('weights', 'removed'), True)
     """
     check_type(index, CompositeIndex, func="sensitivity", parameter="index")
     check_type(data, Observations, func="sensitivity", parameter="data")

@@ -26,7 +26,7 @@ is COINr's (its ``Treat()`` default, COINr 1.1.14), ``skew_kurtosis``:
    they still fail, the winsorisation is discarded and the result is
    ``log_ct`` of the **original** values, ``log(x - min + 0.01 (max - min))``.
 
-The transforms also run on their own (:data:`TREATMENTS` lists the methods and
+The transforms also run on their own (``TREATMENTS`` lists the methods and
 their options): ``winsorise`` (step 2 alone), ``log_ct``, ``log``,
 ``boxcox`` and ``quantile_cap``. NaN marks a missing value and stays NaN.
 :func:`treat` takes a matrix ``(indicators, units)`` and one method for every
@@ -64,16 +64,15 @@ from typing import Any, NamedTuple
 
 import attrs
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
-from cchc_indicators.composite._methods import TREATMENTS, Method, check_method
+from cchc_indicators.composite._methods import Method, check_method
 from cchc_indicators.core._arrays import readonly
 from cchc_indicators.core.errors import DefinitionError, InvalidDataError, Problem
 from cchc_indicators.core.i18n import N_
 
 __all__ = [
     "POINT_FLAGS",
-    "TREATMENTS",
     "Change",
     "Treatment",
     "boxcox",
@@ -85,6 +84,7 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
+Data = float | Sequence[Any] | NDArray[Any]  # numbers: nested lists or an array
 BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
 
@@ -114,7 +114,7 @@ def _extremes(x: FloatArray) -> tuple[BoolArray, IntArray, FloatArray, FloatArra
     return present, n, lo, hi
 
 
-def treatment_statistics(x: ArrayLike) -> tuple[FloatArray, FloatArray]:
+def treatment_statistics(x: Data) -> tuple[FloatArray, FloatArray]:
     """Skewness and excess kurtosis along the last axis, as the treatment test uses them.
 
     COINr's ``skew`` and ``kurt`` (``e1071`` type 2), NaN skipped: with
@@ -182,7 +182,7 @@ def _undefined_reason(n: IntArray, lo: FloatArray, hi: FloatArray) -> NDArray[np
 # --------------------------------------------------------------------------- inputs
 
 
-def _matrix(X: ArrayLike, func: str, *, one_d: bool) -> FloatArray:
+def _matrix(X: Data, func: str, *, one_d: bool) -> FloatArray:
     """``X`` as a new 2-D float array (a 1-D one as one row if ``one_d``); infinities refused."""
     try:
         out = np.array(X, dtype=np.float64)
@@ -201,7 +201,7 @@ def _matrix(X: ArrayLike, func: str, *, one_d: bool) -> FloatArray:
     return out
 
 
-def _shaped(values: FloatArray, like: ArrayLike) -> FloatArray:
+def _shaped(values: FloatArray, like: Data) -> FloatArray:
     """``values`` (2-D) back in the shape of the input (1-D in, 1-D out)."""
     out: FloatArray = values[0] if np.ndim(like) == 1 else values
     return out
@@ -292,7 +292,7 @@ def _winsor_options(winmax: int, skew: float, kurtosis: float, where: str) -> No
 
 
 def winsorise(
-    x: ArrayLike, *, winmax: int = _WINMAX, skew: float = _SKEW, kurtosis: float = _KURTOSIS
+    x: Data, *, winmax: int = _WINMAX, skew: float = _SKEW, kurtosis: float = _KURTOSIS
 ) -> FloatArray:
     """Winsorise each row that fails the skewness and kurtosis test (step 2 of the module's rule).
 
@@ -335,7 +335,7 @@ def winsorise(
     return _shaped(out, x)
 
 
-def log_ct(x: ArrayLike) -> FloatArray:
+def log_ct(x: Data) -> FloatArray:
     """COINr's ``log_CT``: ``log(x - min + 0.01 (max - min))`` per row, over its observed values.
 
     The minimum goes to ``log(0.01 (max - min))``, so any value, negative or
@@ -396,7 +396,7 @@ def _boxcox(X: FloatArray, lam: float, shift: bool, names: Sequence[str]) -> Flo
     return out
 
 
-def boxcox(x: ArrayLike, lam: float, *, shift: bool = True) -> FloatArray:
+def boxcox(x: Data, lam: float, *, shift: bool = True) -> FloatArray:
     """Box-Cox transform per row: ``(x**lam - 1) / lam``, or ``log x`` when ``lam == 0``.
 
     With ``shift`` (the default) the row is first moved to start at 1,
@@ -469,7 +469,7 @@ def _quantile_cap(
     return out, high, low
 
 
-def quantile_cap(x: ArrayLike, lower: float = 0.05, upper: float = 0.95) -> FloatArray:
+def quantile_cap(x: Data, lower: float = 0.05, upper: float = 0.95) -> FloatArray:
     """Cap each row at its ``lower`` and ``upper`` quantiles (numpy's default, R's type 7).
 
     Over a row's ``n`` observed values sorted, ``s[0] <= ... <= s[n-1]``, the
@@ -890,7 +890,7 @@ def _apply(m: Method, X: FloatArray, names: Sequence[str]) -> _Part:
 
 
 def treat(
-    X: ArrayLike,
+    X: Data,
     methods: Method | str | Mapping[str, Any] | Sequence[Method | str | Mapping[str, Any]],
     *,
     indicators: Sequence[str] | None = None,
@@ -904,7 +904,7 @@ def treat(
     methods
         One treatment (a :class:`~cchc_indicators.composite.Method`, a name
         or a mapping with ``name``) for every row, or a sequence of one per
-        row. The names and options are those of :data:`TREATMENTS`:
+        row. The names and options are those of ``TREATMENTS``:
         ``none``; ``skew_kurtosis`` and ``winsorise`` (``winmax`` = 5,
         ``skew`` = 2, ``kurtosis`` = 3.5); ``log_ct``; ``log``; ``boxcox``
         (``lambda``, required, and ``shift`` = true); ``quantile_cap``
@@ -952,8 +952,11 @@ def treat(
     skew_t = np.full(rows, _SKEW)
     kurt_t = np.full(rows, _KURTOSIS)
     groups: dict[Method, list[int]] = {}
-    for k, m in enumerate(ms):
-        groups.setdefault(m, []).append(k)
+    if len(set(ms)) == 1:
+        groups[ms[0]] = list(range(rows))
+    else:  # one method per row was given: group the rows by method
+        for k, m in enumerate(ms):
+            groups.setdefault(m, []).append(k)
     for m, idx in groups.items():
         if m.name in ("skew_kurtosis", "winsorise"):
             _, skew_t[idx], kurt_t[idx] = _thresholds(m)

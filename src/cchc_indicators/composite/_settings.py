@@ -25,6 +25,7 @@ This module is internal: :mod:`cchc_indicators.composite.uncertainty` offers
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -53,6 +54,14 @@ IntArray = NDArray[np.int64]
 
 #: Fields a path may not set: they are the tree itself, or the form's own markers.
 _TREE_FIELDS = frozenset({"children", "code", "schema_version", "kind"})
+#: Fields that act only after the indicators are normalised (weights, aggregation,
+#: thresholds) or not at all (text): a change of them alone leaves the normalised
+#: indicators as they are. Every other field, including fields added to the definition
+#: later, is taken to act on the indicators.
+_AGGREGATION_FIELDS = {
+    "index": frozenset({"aggregation", "min_share", "weight_sets", "name", "source", "notes"}),
+    "node": frozenset({"weight", "aggregation", "min_share", "name", "source"}),
+}
 
 
 class _Absent:
@@ -87,6 +96,14 @@ class _Remove:
 
 
 _Edit = _Set | _Remove
+
+
+def _acts_on_leaves(edit: _Edit) -> bool:
+    """Whether a change can move the normalised indicators (a removal: those it keeps)."""
+    if isinstance(edit, _Remove):
+        return True
+    kind = "index" if edit.where is None else "node"
+    return str(edit.keys[0]) not in _AGGREGATION_FIELDS[kind]
 
 
 def _name(value: object) -> str:
@@ -564,32 +581,46 @@ def _prepare(setting: Setting, index: CompositeIndex) -> _Prepared:
 
 
 def _compose(
-    index: CompositeIndex, chosen: Sequence[tuple[Sequence[_Edit], str]], name: str | None = None
+    index: CompositeIndex,
+    chosen: Sequence[tuple[Sequence[_Edit], str]],
+    name: str | None = None,
+    *,
+    removed: dict[frozenset[str], CompositeIndex] | None = None,
 ) -> CompositeIndex:
     """The index with the changes of one variant of each setting: removals first, then fields.
 
-    ``chosen`` holds each variant's changes and its description for messages.
+    ``chosen`` holds each variant's changes and its description for messages;
+    ``removed`` caches the index without each set of nodes.
     """
     from cchc_indicators.composite.compare import index_without
 
     what = "; ".join(text for _, text in chosen)
     where = f"setting {name!r}, {what}" if name is not None else what
-    current = index
-    for edits, _ in chosen:
-        for e in edits:
-            if isinstance(e, _Remove) and any(n.code == e.code for n in current.nodes()[1:]):
+    codes = [e.code for edits, _ in chosen for e in edits if isinstance(e, _Remove)]
+    key = frozenset(codes)
+    if removed is not None and key in removed:
+        current = removed[key]
+    else:
+        current = index
+        for code in codes:
+            if any(n.code == code for n in current.nodes()[1:]):
                 try:
-                    current = index_without(current, e.code)
+                    current = index_without(current, code)
                 except DefinitionError as err:
                     raise err.in_context(where) from None
+        if removed is not None:
+            removed[key] = current
     sets = [e for edits, _ in chosen for e in edits if isinstance(e, _Set)]
     if not sets:
         return current
     doc = current.to_dict()
+    before = copy.deepcopy(doc)
     present = _node_docs(doc)
     for e in sets:
         if e.where is None or e.where in present:
             _apply(doc, e, e.value, where)
+    if doc == before:
+        return current
     texts = ", ".join(f"{e.text} = {_label(e.value)}" for e in sets)
     try:
         return CompositeIndex.from_dict(doc)
@@ -668,8 +699,26 @@ class Stage:
 
 
 @attrs.frozen(eq=False)
+class _Leaves:
+    """The normalised indicators of a definition for every pair of methods, and their codes."""
+
+    values: FloatArray  # (imputations × normalisations, L, U)
+    codes: tuple[str, ...]
+    weights: Mapping[str, float]
+
+
+@attrs.frozen(eq=False)
 class Variation:
-    """Everything the analyses need to score combinations of variants (cached by definition)."""
+    """Everything the analyses need to score combinations of variants.
+
+    A change of a weight, an aggregation or a data threshold acts only
+    after the indicators are normalised: a combination takes its normalised
+    indicators from the definition made by its other changes alone (those
+    that can act on the indicators, and its removals), computed once by
+    :func:`compute_index` for all the combinations that share them, and its
+    own tree and weights. Definitions are cached, as are the removals of
+    nodes and the combinations drawn.
+    """
 
     index: CompositeIndex
     settings: tuple[_Prepared, ...]
@@ -681,7 +730,9 @@ class Variation:
     norms: tuple[Method, ...] | None
     imps: tuple[Method, ...] | None
     aggs: tuple[tuple[Method, ...], ...] | None
-    cache: dict[CompositeIndex, Stage | None] = attrs.field(factory=dict)
+    nominal: _Leaves
+    leaves: dict[CompositeIndex, _Leaves] = attrs.field(factory=dict)
+    removed: dict[frozenset[str], CompositeIndex] = attrs.field(factory=dict)
     chosen: dict[tuple[int, ...], Stage | None] = attrs.field(factory=dict)
 
     @property
@@ -694,29 +745,41 @@ class Variation:
             for s, v in zip(self.settings, choice, strict=True)
         )
 
-    def definition(self, choice: Sequence[int]) -> CompositeIndex:
+    def definition(self, choice: Sequence[int], *, leaves: bool = False) -> CompositeIndex:
+        """The definition of a combination (``leaves``: with only the changes that act on leaves)."""
         chosen = [
-            (s.edits[v], f"setting {s.name!r}, variant {s.labels[v]!r}")
+            (
+                [e for e in s.edits[v] if not leaves or _acts_on_leaves(e)],
+                f"setting {s.name!r}, variant {s.labels[v]!r}",
+            )
             for s, v in zip(self.settings, choice, strict=True)
         ]
-        return _compose(self.index, chosen)
+        return _compose(self.index, chosen, removed=self.removed)
 
-    def stage(self, choice: Sequence[int], where: str | None = None) -> Stage | None:
+    def stage(self, choice: Sequence[int]) -> Stage | None:
         """The combination ``choice`` (one variant per setting); None: it is the index itself."""
         key = tuple(choice)
         if key not in self.chosen:
-            self.chosen[key] = self._combination(key, where)
+            self.chosen[key] = self._combination(key)
         return self.chosen[key]
 
-    def _combination(self, choice: tuple[int, ...], where: str | None) -> Stage | None:
+    def _combination(self, choice: tuple[int, ...]) -> Stage | None:
         definition = self.definition(choice)
         if definition == self.index:
             return None
-        if definition not in self.cache:
-            self.cache[definition] = self._stage(definition, where or self.describe(choice))
-        return self.cache[definition]
+        where = self.describe(choice)
+        self.check_methods(definition, where)
+        if self.options.get("weights") == "pca":
+            # PCA weights come from the normalised indicators of the whole definition.
+            found = self._leaves(definition, where)
+            return self._tree(definition, found, found.weights)
+        source = self.definition(choice, leaves=True)
+        found = self.nominal if source == self.index else self._leaves(source, where)
+        weights = definition.weights(self._run(definition)["weights"])
+        return self._tree(definition, found, weights)
 
-    def _stage(self, definition: CompositeIndex, where: str) -> Stage:
+    def check_methods(self, definition: CompositeIndex, where: str) -> None:
+        """Refuse a definition changing a method that the analysis varies by alternatives."""
         for role, alternatives in (
             ("normalisation", self.norms),
             ("imputation", self.imps),
@@ -728,12 +791,23 @@ class Variation:
                     "vary it in one place"
                 )
                 raise DefinitionError(msg, code=self.index.code)
+
+    def _run(self, definition: CompositeIndex) -> dict[str, Any]:
         options = dict(self.options)
         base_weights = options.pop("weights")
-        codes = {n.code for n in definition.nodes()}
         if isinstance(base_weights, Mapping):
+            codes = {n.code for n in definition.nodes()}
             base_weights = {c: w for c, w in base_weights.items() if c in codes}
-        run = {**options, "weights": base_weights, "on_unknown": "ignore"}
+        return {**options, "weights": base_weights, "on_unknown": "ignore"}
+
+    def leaves_of(self, definition: CompositeIndex, where: str) -> _Leaves:
+        """The normalised indicators of ``definition`` (cached); it must score the index's units."""
+        return self._leaves(definition, where)
+
+    def _leaves(self, definition: CompositeIndex, where: str) -> _Leaves:
+        if definition in self.leaves:
+            return self.leaves[definition]
+        run = self._run(definition)
         try:
             first = compute_index(definition, self.data, **run)
         except DefinitionError as err:
@@ -751,13 +825,11 @@ class Variation:
                 "every variant must score the same units (vary a screening outside the analysis)"
             )
             raise DefinitionError(msg, code=self.index.code)
-        norms = self.norms or (None,)
-        imps = self.imps or (None,)
-        leaves = []
-        for im in imps:
-            for nm in norms:
+        values = []
+        for im in self.imps or (None,):
+            for nm in self.norms or (None,):
                 if im is None and nm is None:
-                    leaves.append(first.normalised)
+                    values.append(first.normalised)
                     continue
                 try:
                     other = compute_index(
@@ -765,7 +837,15 @@ class Variation:
                     )
                 except DefinitionError as err:
                     raise err.in_context(where) from None
-                leaves.append(other.normalised)
+                values.append(other.normalised)
+        found = _Leaves(np.stack(values), first.leaves, first.weights)
+        self.leaves[definition] = found
+        return found
+
+    def _tree(
+        self, definition: CompositeIndex, leaves: _Leaves, weights: Mapping[str, float]
+    ) -> Stage:
+        """A combination's stage: its trees and ``weights``, and its rows of ``leaves``."""
         specs: tuple[tuple[Method, ...], ...]
         if self.aggs is None:
             specs = (definition.aggregation,)
@@ -776,14 +856,16 @@ class Variation:
             )
         compiled = tuple(compile_index(definition, s) for s in specs)
         c0 = compiled[0]
-        base = scaled_by_family(weight_vector(c0, first.weights), c0.parent)[0]
+        base = scaled_by_family(weight_vector(c0, weights), c0.parent)[0]
+        row = {c: i for i, c in enumerate(leaves.codes)}
+        values = leaves.values[:, [row[n.code] for n in definition.leaves()]]
         position = {c: i for i, c in enumerate(self.nodes)}
         own = {c: i for i, c in enumerate(c0.codes)}
         pos = np.array([position[c] for c in c0.codes], dtype=np.int64)
         kept = [self.nodes[i] for i in self.keep.tolist()]
         present = np.array([j for j, c in enumerate(kept) if c in own], dtype=np.int64)
         keep = np.array([own[kept[j]] for j in present.tolist()], dtype=np.int64)
-        return Stage(compiled, np.stack(leaves), base, pos, keep, present)
+        return Stage(compiled, values, base, pos, keep, present)
 
 
 def variation(
@@ -799,16 +881,24 @@ def variation(
     norms: tuple[Method, ...] | None,
     imps: tuple[Method, ...] | None,
     aggs: tuple[tuple[Method, ...], ...] | None,
+    leaves: FloatArray,
+    weights: Mapping[str, float],
 ) -> Variation | None:
-    """Check ``settings`` and score each variant on its own (so a bad one is named before any draw)."""
+    """Check ``settings``, and score each variant on its own (a bad one is named before any draw).
+
+    ``leaves`` and ``weights`` are the index's own normalised indicators (for
+    every pair of methods) and weights.
+    """
     prepared = prepare_settings(settings, index, taken)
     if not prepared:
         return None
-    out = Variation(index, prepared, data, units, nodes, keep, options, norms, imps, aggs)
+    nominal = _Leaves(leaves, tuple(n.code for n in index.leaves()), weights)
+    out = Variation(index, prepared, data, units, nodes, keep, options, norms, imps, aggs, nominal)
     for s in prepared:
         for edits, label in zip(s.edits, s.labels, strict=True):
             where = f"setting {s.name!r}, variant {label!r}"
-            definition = _compose(index, [(edits, where)])
-            if definition != index and definition not in out.cache:
-                out.cache[definition] = out._stage(definition, where)
+            definition = _compose(index, [(edits, where)], removed=out.removed)
+            if definition != index:
+                out.check_methods(definition, where)
+                out.leaves_of(definition, where)
     return out

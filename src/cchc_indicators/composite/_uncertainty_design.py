@@ -549,6 +549,8 @@ def _design(
         norms=norms if given[0] else None,
         imps=imps if given[2] else None,
         aggs=aggs if given[1] else None,
+        leaves=leaf,
+        weights=nominal.weights,
     )
     return _Design(
         nominal, compiled, leaf, len(norms), base, keep, spec, sizes, labels, given, varied

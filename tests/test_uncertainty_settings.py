@@ -126,8 +126,13 @@ class TestHandComputed:
             Setting("weight of b", path="node:b.weight", values=[1, 2, 3]),
             Setting("floor", path="normalisation.low", values=[0, 20]),
             Setting("threshold", path="min_share", values=[None, 0.5, 0.8]),
+            Setting(
+                "treatment",
+                path="treatment",
+                values=["none", {"name": "quantile_cap", "lower": 0.2, "upper": 0.8}],
+            ),
         ]
-        n = 120
+        n = 160
         u = uncertainty(
             TREE, data, n=n, seed=5, weights=WeightNoise(0.3), settings=chosen,
             aggregation=aggregation, chunk=7,
@@ -154,6 +159,33 @@ class TestHandComputed:
             for j, c in enumerate(res.nodes):
                 expected[codes.index(c)] = res.scores[j]
             np.testing.assert_allclose(u.scores[r], expected, rtol=0, atol=1e-9)
+
+    def test_pca_weights_are_each_combinations_own(self) -> None:
+        """base_weights='pca': a combination's weights are the PCA weights of its definition."""
+        data = _tree_data()
+        complete = Observations.from_values(
+            {c: np.nan_to_num(data.panel([c])[0, 0], nan=50.0) for c in "abc"}, list("ABCDEFGH")
+        )
+        chosen = [
+            Setting.drop(TREE, ["a", "c"]),
+            Setting("floor", path="normalisation.low", values=[0, 20]),
+        ]
+        u = uncertainty(
+            TREE, complete, n=60, seed=2, weights=None, base_weights="pca", settings=chosen
+        )
+        design = _design(
+            TREE, complete, weights=None, base_weights="pca", normalisation=None,
+            aggregation=None, imputation=None, period=None, units=None, groups=None,
+            nodes=None, settings=chosen,
+        )  # fmt: skip
+        rng = np.random.default_rng(2)
+        _draw(design, 60, rng)
+        drawn = _draw_settings(design, 60, rng)
+        assert design.variation is not None
+        for r in range(60):
+            definition = design.variation.definition(tuple(drawn[r].tolist()))
+            res = compute_index(definition, complete, weights="pca", on_unknown="ignore")
+            np.testing.assert_allclose(u.scores[r, 0], res.scores[0], rtol=0, atol=1e-9)
 
     def test_the_chunk_does_not_change_the_result(self) -> None:
         """Combinations are grouped whatever the chunk: the same replications."""

@@ -482,3 +482,17 @@ def test_uncertainty_scores_the_units_screening_keeps() -> None:
     u = uncertainty(idx, obs({"a": [1, 2, 3, 4], "b": [4, 1, 3, 2]}), n=20, seed=1)
     assert u.nominal.units == ("A", "C", "D")
     assert u.scores.shape[-1] == 3
+
+
+def test_the_json_of_a_result_carries_its_steps() -> None:
+    idx = CompositeIndex(
+        "i", children=[Node("a"), Node("b")], screening={"exclude": ["A"]}, treatment="log_ct"
+    )
+    doc = json.loads(compute_index(idx, obs({"a": [1, 2, 3, 4], "b": [4, 1, 3, 2]})).to_json())
+    assert [r["kept"] for r in doc["screening"]] == [False, True, True, True]
+    assert [r["applied"] for r in doc["treatment"]] == ["log_ct", "log_ct"]
+    plain = json.loads(
+        compute_index(CompositeIndex("i", children=[Node("a")]), obs({"a": [1, 2]})).to_json()
+    )
+    assert plain["screening"] is None
+    assert plain["treatment"] is None

@@ -3,7 +3,9 @@
 ``cchc index --structure NAME_OR_FILE --data DATA.csv [--period P] [--note TEXT]
 [--groups GROUPS.csv] [--format table|json|csv] [--output FILE]
 [--uncertainty N [--seed S] [--noise F | --dirichlet C] [--normalisation A,B]
-[--aggregation A,B] [--nodes CODE,...] [--rank-target K]]``
+[--aggregation A,B] [--nodes CODE,...] [--rank-target K]] [--treatment METHOD]
+[--screen SHARE] [--screen-nonzero SHARE] [--screen-order ORDER] [--include UNITS]
+[--exclude UNITS] [--diagnostics FILE]``
 
 ``--structure`` names a composite index shipped with the package
 (:func:`~cchc_indicators.composite.index_names`), a points structure shipped
@@ -27,6 +29,17 @@ domain maxima, so that only the index of a points structure gets intervals).
 each ``NAME`` or ``NAME:OPTION=VALUE[:OPTION=VALUE...]`` (see
 :func:`parse_alternatives`); ``--nodes`` keeps the replications of some nodes
 only, so that many replications fit in memory.
+
+The steps of a composite index can be laid over its definition:
+``--treatment`` treats every indicator's outliers (those with their own
+treatment keep it), ``--screen`` and ``--screen-nonzero`` leave out units
+with too little data or too few non-zero values, ``--include`` and
+``--exclude`` force units in or out, and ``--screen-order`` says whether
+the shares are counted after imputation (the default, COINr's order) or
+before (:class:`~cchc_indicators.composite.Screening`). ``--diagnostics FILE``
+also writes the screening report, the treatment's record and the index's
+statistics (:func:`~cchc_indicators.composite.diagnostics.diagnostics`), as
+JSON for a ``.json`` file, else as text.
 
 The JSON and CSV records have one row per unit and node: :data:`COMPOSITE_KEYS`
 (or :data:`POINTS_KEYS`; ``method`` says how the scores were made), then with
@@ -103,7 +116,7 @@ from cchc_indicators.cli._lang import (
     language,
     numbers_text,
 )
-from cchc_indicators.cli._output import write_output, write_result
+from cchc_indicators.cli._output import write_file, write_output, write_result
 from cchc_indicators.composite import points
 from cchc_indicators.composite._engine import ranks
 from cchc_indicators.composite._result import RECORD_KEYS, text_table
@@ -316,6 +329,66 @@ def add_parser(subparsers: Subparsers) -> None:
         default=None,
         metavar="K",
         help="add p_top_K, the probability of a rank of K or better",
+    )
+    steps = p.add_argument_group(
+        "steps of a composite index",
+        "laid over the definition's own: outlier treatment, screening of units, and a "
+        "report of both with the index's statistics",
+    )
+    steps.add_argument(
+        "--treatment",
+        default=None,
+        metavar="METHOD",
+        help=(
+            "treat every indicator's outliers (indicators with their own treatment keep it): "
+            "skew_kurtosis (COINr's default rule), winsorise, log_ct, log, boxcox:lambda=L, "
+            "quantile_cap:lower=P:upper=Q, or none; options as NAME:OPTION=VALUE, "
+            "e.g. 'skew_kurtosis:winmax=3'"
+        ),
+    )
+    steps.add_argument(
+        "--screen",
+        default=None,
+        metavar="SHARE",
+        help="leave out the units with a value for less than SHARE (0-1) of the indicators",
+    )
+    steps.add_argument(
+        "--screen-nonzero",
+        default=None,
+        metavar="SHARE",
+        help="leave out the units whose share of non-zero values is below SHARE (0-1)",
+    )
+    steps.add_argument(
+        "--screen-order",
+        default=None,
+        choices=composite.ORDERS,
+        help=(
+            "impute_then_screen (the default, COINr's order: shares counted after imputation) "
+            "or screen_then_impute"
+        ),
+    )
+    steps.add_argument(
+        "--include",
+        default=None,
+        metavar="UNIT,...",
+        help="units scored whatever the screening says",
+    )
+    steps.add_argument(
+        "--exclude",
+        default=None,
+        metavar="UNIT,...",
+        help="units never scored",
+    )
+    steps.add_argument(
+        "--diagnostics",
+        default=None,
+        type=Path,
+        metavar="FILE",
+        help=(
+            "also write the screening report, the outlier treatment's record and the index's "
+            "statistics (skewness, kurtosis, correlations, Cronbach's alpha, principal "
+            "components, effective weights) to FILE: JSON if it ends in .json, else text"
+        ),
     )
     add_lang(p)
     add_excel_csv(p)
@@ -557,13 +630,14 @@ def _score_composite(
     data: composite.Observations,
     opts: _Options,
     groups: Mapping[str, str] | None,
-) -> _Output:
+) -> tuple[_Output, composite.IndexResult]:
     try:
         if opts.n is None:
             result = composite.compute_index(
                 index, data, period=opts.period, groups=groups, on_unknown=opts.on_unknown
             )
-            return _output(result.table(), result.to_records(), COMPOSITE_KEYS, result.note)
+            out = _output(result.table(), result.to_records(), COMPOSITE_KEYS, result.note)
+            return out, result
         unc = _run_uncertainty(index, data, opts, groups)
     except InvalidDataError as err:
         if "not_in_index" not in err.kinds:
@@ -572,7 +646,75 @@ def _score_composite(
         problems = [attrs.evolve(p, message=in_options(p.message, OPTIONS)) for p in err.problems]
         raise InvalidDataError(problems, source=err.source) from None
     nominal = unc.nominal
-    return _output(unc.table(), nominal.to_records(), COMPOSITE_KEYS, nominal.note, unc)
+    out = _output(unc.table(), nominal.to_records(), COMPOSITE_KEYS, nominal.note, unc)
+    return out, nominal
+
+
+def with_steps(index: composite.CompositeIndex, opts: _Options) -> composite.CompositeIndex:
+    """The index with ``--treatment`` and the screening options laid over its own steps."""
+    changes: dict[str, Any] = {}
+    if opts.treatment is not None:
+        changes["treatment"] = opts.treatment
+    if opts.screening is not index.screening:
+        changes["screening"] = opts.screening
+    if not changes:
+        return index
+    try:
+        return attrs.evolve(index, **changes)
+    except DefinitionError as err:
+        raise err.in_context("--treatment" if "treatment" in changes else "--screen") from None
+
+
+def diagnostics_text(result: composite.IndexResult) -> str:
+    """The text of ``--diagnostics``: screening, outlier treatment, then the statistics.
+
+    Examples
+    --------
+    >>> data = composite.Observations.from_values(
+    ...     {"a": [1, 2, 3, 4, 5, 100], "b": [6, 5, 4, 3, 2, 1]}, ["A", "B", "C", "D", "E", "F"]
+    ... )
+    >>> idx = composite.CompositeIndex(
+    ...     "i", children=[composite.Node("a"), composite.Node("b")], treatment="skew_kurtosis"
+    ... )
+    >>> text = diagnostics_text(composite.compute_index(idx, data))
+    >>> text.splitlines()[:3]
+    ['Screening', '---------', 'none: every unit is scored']
+    """
+    from cchc_indicators.composite.diagnostics import diagnostics
+
+    parts = [
+        "Screening\n---------\n"
+        + (
+            result.screening.table()
+            if result.screening is not None
+            else "none: every unit is scored"
+        ),
+        "Outlier treatment\n-----------------\n"
+        + (result.treatment.table() if result.treatment is not None else "none"),
+        "Statistics\n----------\n" + diagnostics(result).table(),
+    ]
+    if result.note:
+        parts.append(result.note)
+    return "\n\n".join(parts) + "\n"
+
+
+def _write_diagnostics(path: Path, result: composite.IndexResult) -> None:
+    from cchc_indicators.composite.diagnostics import diagnostics
+
+    if path.suffix.lower() == ".json":
+        doc = {
+            "index": result.index,
+            "period": result.period,
+            "method": result.method,
+            "screening": None if result.screening is None else result.screening.to_records(),
+            "treatment": None if result.treatment is None else result.treatment.to_records(),
+            "statistics": diagnostics(result).to_records(),
+            "note": result.note or None,
+        }
+        text = json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    else:
+        text = diagnostics_text(result)
+    write_file(lambda fh: fh.write(text), path, "--diagnostics")
 
 
 def _leaf_values(
@@ -820,8 +962,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     opts = _options(args, definition)
     data = composite.Observations.from_csv(args.data, note=opts.note)
     if isinstance(definition, composite.CompositeIndex):
+        index = with_steps(definition, opts)
         groups = None if args.groups is None else read_groups(Path(args.groups), data.units)
-        result = _score_composite(definition, data, opts, groups)
+        result, nominal = _score_composite(index, data, opts, groups)
+        if args.diagnostics is not None:
+            _write_diagnostics(Path(args.diagnostics), nominal)
     else:
         result = _score_points(definition, data, opts)
     path = None if args.output is None else Path(args.output)

@@ -47,6 +47,8 @@ class _Options:
     nodes: tuple[str, ...] | None
     rank_target: int | None
     on_unknown: Literal["raise", "ignore"] = "raise"
+    treatment: composite.Method | None = None
+    screening: composite.Screening | None = None
 
 
 def _checked(option: str, check: Callable[[], Any]) -> Any:
@@ -213,6 +215,13 @@ _MONTE_CARLO = (
 
 #: Why a points structure refuses an option of composite indices.
 _NOT_FOR_POINTS = {
+    "treatment": "scores points, not indicators' values; --treatment is for composite indices",
+    "screen": "scores every unit with a value; screening is for composite indices",
+    "screen_nonzero": "scores every unit with a value; screening is for composite indices",
+    "screen_order": "scores every unit with a value; screening is for composite indices",
+    "include": "scores every unit with a value; screening is for composite indices",
+    "exclude": "scores every unit with a value; screening is for composite indices",
+    "diagnostics": "has no indicator statistics; --diagnostics is for composite indices",
     "normalisation": "has no normalisation to vary; only composite indices do",
     "aggregation": "has no aggregation to vary; only composite indices do",
     "nodes": "keeps the replications of its index only; --nodes is for composite indices",
@@ -225,7 +234,7 @@ def _check_placement(args: argparse.Namespace, definition: Definition) -> None:
     if isinstance(definition, points.Structure):
         for name, why in _NOT_FOR_POINTS.items():
             if getattr(args, name) is not None:
-                msg = f"--{name}: a points structure ({definition.code!r}) {why}"
+                msg = f"--{name.replace('_', '-')}: a points structure ({definition.code!r}) {why}"
                 raise DefinitionError(msg)
     else:
         imputation = definition.imputation.name
@@ -246,6 +255,48 @@ def _check_placement(args: argparse.Namespace, definition: Definition) -> None:
             if getattr(args, name) is not None:
                 msg = f"--{name.replace('_', '-')}: needs --uncertainty N (the number of replications)"
                 raise DefinitionError(msg)
+
+
+def _share_option(text: str) -> float:
+    value: float = _number(text, float)
+    if not 0 <= value <= 1:
+        msg = f"expected a share from 0 to 1, got {text!r}"
+        raise DefinitionError(msg)
+    return value
+
+
+def _treatment_option(text: str) -> composite.Method:
+    """``--treatment``: one method, ``NAME`` or ``NAME:OPTION=VALUE[:...]``."""
+    items = _checked("--treatment", lambda: _items(text, "treatment (NAME or NAME:OPTION=VALUE)"))
+    if len(items) != 1:
+        msg = f"--treatment: give one treatment, got {len(items)}: {text!r}"
+        raise DefinitionError(msg)
+    method = _checked("--treatment", functools.partial(_alternative, items[0], "treatment"))
+    return check_method(method, "treatment", "--treatment")
+
+
+def _screening(
+    args: argparse.Namespace, index: composite.CompositeIndex
+) -> composite.Screening | None:
+    """The index's screening with the screening options laid over it (``None``: neither)."""
+    given = {
+        "min_share": _optional("--screen", args.screen, _share_option),
+        "min_nonzero": _optional("--screen-nonzero", args.screen_nonzero, _share_option),
+        "order": args.screen_order,
+        "include": _optional("--include", args.include, lambda t: _items(t, "unit codes")),
+        "exclude": _optional("--exclude", args.exclude, lambda t: _items(t, "unit codes")),
+    }
+    given = {k: v for k, v in given.items() if v is not None}
+    if not given:
+        return index.screening
+    base = index.screening.to_dict() if index.screening is not None else {}
+    options = ", ".join(
+        f"--{k}" for k in ("screen", "screen-nonzero", "screen-order", "include", "exclude")
+    )
+    screening: composite.Screening = _checked(
+        options, lambda: composite.Screening.from_dict({**base, **given})
+    )
+    return screening
 
 
 def _options(args: argparse.Namespace, definition: Definition) -> _Options:
@@ -287,4 +338,8 @@ def _options(args: argparse.Namespace, definition: Definition) -> _Options:
             "--rank-target", args.rank_target, lambda text: _at_least(text, "a rank target")
         ),
         on_unknown="ignore" if args.ignore_unknown else "raise",
+        treatment=_optional("--treatment", args.treatment, _treatment_option),
+        screening=None
+        if not isinstance(definition, composite.CompositeIndex)
+        else _screening(args, definition),
     )

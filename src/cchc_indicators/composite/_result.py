@@ -348,7 +348,11 @@ class IndexResult:
         ]
 
     def to_json(self) -> str:
-        """Return :meth:`to_records` as JSON text, with the note and methods.
+        """Return :meth:`to_records` as JSON text, with the note, methods, screening and treatment.
+
+        ``screening`` is the screening report's records (one per unit) and
+        ``treatment`` the treatment's (one per indicator), each ``null``
+        when the step was not taken.
 
         Examples
         --------
@@ -369,6 +373,8 @@ class IndexResult:
             "imputation": self.imputation.to_dict(),
             "weight_set": self.weight_set,
             "weights": dict(self.weights),
+            "screening": None if self.screening is None else self.screening.to_records(),
+            "treatment": None if self.treatment is None else self.treatment.to_records(),
             "rows": self.to_records(),
         }
         return json.dumps(doc, ensure_ascii=False, indent=2)

@@ -28,6 +28,7 @@ from cchc_indicators.composite._engine import (
 )
 from cchc_indicators.core._args import check_type
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
+from cchc_indicators.core._text import text_table
 from cchc_indicators.core.errors import (
     DefinitionError,
     InvalidDataError,
@@ -62,19 +63,6 @@ _ARRAY = {"converter": readonly, "eq": ARRAY_EQ}
 
 def _number(x: float) -> float | None:
     return None if math.isnan(x) else float(x)
-
-
-def text_table(head: Sequence[str], body: Sequence[Sequence[str]], right: set[int]) -> list[str]:
-    """Lay out a plain-text table: a header, a rule and the rows."""
-    widths = [max(len(row[c]) for row in [head, *body]) for c in range(len(head))]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            c.rjust(w) if j in right else c.ljust(w)
-            for j, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    return [line(head), "-" * (sum(widths) + 2 * (len(widths) - 1)), *(line(b) for b in body)]
 
 
 @attrs.frozen(repr=False)

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
+from cchc_indicators.core._text import text_table
 from cchc_indicators.core.errors import DefinitionError, InvalidDataError, Problem
 
 __all__ = ["ORDERS", "Screening", "ScreeningReport", "screen"]
@@ -274,8 +275,6 @@ class ScreeningReport:
         B             0%               –  yes   forced_in
         3 units screened, 3 kept (min_share 0.5)
         """
-        from cchc_indicators.composite._result import text_table
-
         shown = [i for i, r in enumerate(self.reason.tolist()) if r]
         body = [
             [

@@ -761,6 +761,338 @@ def collapse_levels(
     return out
 
 
+# --- one power mean with missing leaves: the levels in the transformed space -------------
+
+
+#: Values (replications × aggregates × units) aggregated at once in the transformed space:
+#: a block's values stay in the processor's cache from one level to the next.
+NESTED_CELLS = 200_000
+
+
+@attrs.frozen(eq=False)
+class _Column:
+    """The ``j``-th children of a group's parents: shared leaves, or a block of the values.
+
+    ``block`` is the first row of the values that holds these children, one
+    row per parent, in the parents' order (a leaf or padding there is a row of
+    zeros); ``leaves`` the transformed leaves among them, ``(P, U, 1)``, 0 for
+    the others (an aggregate, a missing leaf, padding).
+    """
+
+    leaves: FloatArray | None  # (P, U, 1)
+    block: int | None
+
+
+@attrs.frozen(eq=False)
+class _Step:
+    """One group aggregated in the transformed space, its parents at rows ``start`` to ``start + P``."""
+
+    children: IntArray  # (P, width) node positions, padded with k (weight 0)
+    columns: tuple[_Column, ...]
+    start: int
+    filler: IntArray  # rows of the parents that are no node (a leaf's or padding's place): 0
+    complete: bool  # no real child is missing: the weights' sum by ndarray.sum, as run_levels
+    partial: tuple[IntArray, IntArray] | None  # (S,) parents and units with some children missing
+    partial_mask: FloatArray  # (S, width) which of their children are present
+    absent: tuple[IntArray, IntArray] | None  # (A,) parents and units without a value
+
+
+@attrs.frozen(eq=False)
+class _Nesting:
+    """A tree aggregated by one power mean, laid out for :func:`_nested_block`."""
+
+    steps: tuple[_Step, ...]  # the deepest level first
+    rows: int  # rows of the values
+    inverse: Callable[[FloatArray], FloatArray]
+    kept_leaf: BoolArray  # (kept,)
+    kept_rows: IntArray  # (kept,) rows of the kept aggregates in the values (0 for a leaf)
+    kept_leaves: IntArray  # (kept,) rows of the kept leaves in leaf_scores
+    kept_present: BoolArray  # (kept, U) the kept aggregates with a value, by the missing leaves
+    leaf_scores: FloatArray  # (L, U)
+
+
+def _nesting(compiled: Compiled, leaf_scores: FloatArray, keep: IntArray) -> _Nesting | None:
+    """The layout of :func:`_nested_block`, or None if the tree is not one power mean.
+
+    The values of the aggregates are laid out so that the ``j``-th children
+    of a level's parents are consecutive rows, in the parents' order: the
+    root first, then its children, then for each column of children of the
+    level above, a block with one row per parent of that level (a leaf's or
+    padding's row is a zero, a *filler*). A level then reads each column of
+    its children as one slice, without gathering them.
+
+    Also None when the leaves' transform refuses a value (a geometric mean of a
+    value <= 0): the levels then raise their error.
+
+    Examples
+    --------
+    ``i = (d, e)``, ``d = (a, b)``, ``e = (f, c)``, ``f = (g, h)``: the
+    first children of ``d`` and ``e`` are a leaf and an aggregate, so ``f``
+    has row 4 beside a filler (row 3) for ``a``; the root is row 0, ``d`` and
+    ``e`` rows 1 and 2:
+
+    >>> from cchc_indicators.composite import CompositeIndex, Node
+    >>> index = CompositeIndex(
+    ...     "i",
+    ...     children=[
+    ...         Node("d", children=[Node("a"), Node("b")]),
+    ...         Node("e", children=[Node("f", children=[Node("g"), Node("h")]), Node("c")]),
+    ...     ],
+    ... )
+    >>> compiled = compile_index(index, (Method("arithmetic"),))
+    >>> keep = np.arange(compiled.size)
+    >>> leaves = np.array([[10, 20], [30, np.nan], [np.nan, 5], [50, 60], [40, 40]])  # a b g h c
+    >>> layout = _nesting(compiled, leaves, keep)
+    >>> layout.rows, [(s.start, s.filler.tolist()) for s in layout.steps]
+    (5, [(3, [0]), (1, []), (0, [])])
+    >>> weights = np.array([[1.0, 1, 2, 1, 3, 1, 1, 1, 2], [1, 2, 1, 1, 1, 1, 1, 2, 1]])
+    >>> scores = levels_in_chunks(compiled, leaves, weights, keep, chunk=1)
+    >>> bool(np.array_equal(scores, run_levels(compiled, leaves, weights).scores, equal_nan=True))
+    True
+
+    A geometric mean of values <= 0 is refused by the levels, with their message:
+
+    >>> levels_in_chunks(compile_index(index, (Method("geometric"),)), leaves - 20, weights, keep, 1)
+    Traceback (most recent call last):
+    ...
+    cchc_indicators.core.errors.InvalidDataError: <index>: 1 problem
+      aggregating node(s) 'f': the geometric mean needs values > 0: ...
+    """
+    method = uniform_power_mean(compiled)
+    if method is None or leaf_scores.ndim != 2:
+        return None
+    L, U = leaf_scores.shape
+    k = compiled.size
+    present = ~np.isnan(leaf_scores)
+    try:
+        form = _transform(
+            method, leaf_scores[np.newaxis, np.newaxis], present[np.newaxis, np.newaxis], False
+        )
+    except InvalidDataError:
+        return None
+    assert form is not None
+    T = np.zeros((L + 1, U))  # the last row: padding
+    T[:L] = form[0][0, 0]
+    leaf_row = np.full(k + 1, L, dtype=np.int64)
+    leaf_row[compiled.leaves] = np.arange(L)
+    is_leaf = np.ones(k + 1, dtype=bool)  # padding counts as a leaf (a zero)
+    is_leaf[:k] = False
+    is_leaf[compiled.leaves] = True
+    # Which nodes have a value, unit by unit: it depends on the missing leaves only (the
+    # weights are checked to be > 0 after the fact, by the NaN they would leave).
+    has = np.zeros((k + 1, U), dtype=bool)
+    has[compiled.leaves] = present
+    for g in compiled.groups:
+        count = has[g.children].sum(axis=1)
+        short = count / g.count[:, np.newaxis] < g.min_share[:, np.newaxis]
+        has[g.parents] = (count > 0) & ~short
+    # The rows, top down: each level's parents (-1: a filler) in the rows after the level above.
+    row = np.zeros(k + 1, dtype=np.int64)
+    placed: list[tuple[IntArray, IntArray, int, dict[int, int]]] = []
+    slots = np.array([0], dtype=np.int64)  # the root
+    start = 0
+    for g in reversed(compiled.groups):
+        real = slots >= 0
+        # One power mean: one group per level, whose parents are the level above's children.
+        assert np.array_equal(np.sort(slots[real]), np.sort(g.parents))
+        row[slots[real]] = start + np.flatnonzero(real)
+        where = np.full(k + 1, -1, dtype=np.int64)
+        where[g.parents] = np.arange(len(g.parents))
+        kids = np.full((len(slots), g.children.shape[1]), k, dtype=np.int64)
+        kids[real] = g.children[where[slots[real]]]
+        blocks = [j for j in range(kids.shape[1]) if not is_leaf[kids[:, j]].all()]
+        after = start + len(slots)
+        placed.append(
+            (slots, kids, start, {j: after + b * len(slots) for b, j in enumerate(blocks)})
+        )
+        start = after
+        slots = np.where(is_leaf[kids[:, blocks]], -1, kids[:, blocks]).T.ravel()
+    steps = []
+    for parents, kids, first, blocks_at in reversed(placed):
+        real = parents >= 0
+        columns = []
+        for j in range(kids.shape[1]):
+            leaf_j = is_leaf[kids[:, j]]
+            leaf_j &= kids[:, j] < k
+            leaves = T[leaf_row[kids[:, j]], :, np.newaxis] if leaf_j.any() else None
+            columns.append(_Column(leaves=leaves, block=blocks_at.get(j)))
+        pres = has[kids]  # (P, width, U)
+        full = pres.sum(axis=1) == (kids < k).sum(axis=1)[:, np.newaxis]
+        have = has[np.maximum(parents, 0)] & real[:, np.newaxis]
+        some = _positions(have & ~full)
+        none = _positions(~have & real[:, np.newaxis])
+        steps.append(
+            _Step(
+                children=kids,
+                columns=tuple(columns),
+                start=first,
+                filler=np.flatnonzero(~real),
+                complete=bool(pres[real][kids[real] < k].all()),
+                partial=some if len(some[0]) else None,
+                partial_mask=np.moveaxis(pres, 1, 2)[some].astype(np.float64),
+                absent=none if len(none[0]) else None,
+            )
+        )
+    leafy = is_leaf[keep]
+    return _Nesting(
+        steps=tuple(steps),
+        rows=start,
+        inverse=form[1],
+        kept_leaf=leafy,
+        kept_rows=np.where(leafy, 0, row[keep]),
+        kept_leaves=leaf_row[keep],
+        kept_present=has[keep] & ~leafy[:, np.newaxis],
+        leaf_scores=leaf_scores,
+    )
+
+
+def _positions(mask: BoolArray) -> tuple[IntArray, IntArray]:
+    """The (parent, unit) positions where ``mask`` ``(P, U)`` holds."""
+    p, u = np.nonzero(mask)
+    return p.astype(np.int64), u.astype(np.int64)
+
+
+def _nested_block(
+    nesting: _Nesting, weights: FloatArray, out: FloatArray, V: FloatArray, term: FloatArray
+) -> BoolArray:
+    """Write the kept nodes' scores of a block into ``out`` ``(R, kept, U)``; the rows to redo.
+
+    Every node is aggregated by the same power mean, so a parent's transformed
+    value is the weighted mean of its children's transformed values, which
+    are never taken back (``f(f^-1(m)) = m`` up to rounding): one pass of
+    products per child and one division per level, the inverse only for the
+    kept nodes. Which children are present depends on the missing leaves, not
+    on the replication, so the sum of the present children's weights is the
+    sum of all of them for most parents and units, and is summed apart only
+    for those with a child missing. The sums of products add the children
+    in their order (see :func:`_sum_products`): the arithmetic mean gives the
+    same bits as :func:`run_levels`. A replication in which a node with a
+    value by the missing leaves gets none (its present children all weigh 0)
+    is flagged to be done by :func:`run_levels`.
+
+    The values ``V`` are laid out ``(rows, U, R)``, the replications last, so
+    that every pass runs along the replications (long, contiguous inner
+    loops, the weights one per parent and replication). ``V`` and ``term``
+    (at least ``P * U * R`` for the widest level) are scratch.
+    """
+    R = weights.shape[0]
+    W = np.concatenate([weights, np.zeros((R, 1))], axis=1)
+    moderate = _moderate(weights)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        for step in nesting.steps:
+            w = W[:, step.children] if moderate else _relative(W[:, step.children])
+            if step.complete:
+                total = w.sum(axis=-1).T.copy()  # (P, R)
+            else:
+                total = w[:, :, 0].T.copy()
+                for j in range(1, w.shape[-1]):
+                    total += w[:, :, j].T
+            wt = np.ascontiguousarray(w.transpose(2, 1, 0))[:, :, np.newaxis]  # (width, P, 1, R)
+            P = step.children.shape[0]
+            target = V[step.start : step.start + P]  # (P, U, R)
+            num = target  # the sums of products, divided in place
+            scratch = term[: target.size].reshape(target.shape)
+            for j, col in enumerate(step.columns):
+                into = num if j == 0 else scratch
+                if col.block is None:
+                    assert col.leaves is not None
+                    np.multiply(wt[j], col.leaves, out=into)
+                else:
+                    children = V[col.block : col.block + P]
+                    if col.leaves is not None:
+                        np.add(children, col.leaves, out=into)
+                        children = into
+                    np.multiply(wt[j], children, out=into)
+                if j:
+                    num += scratch
+            if len(step.filler):
+                total[step.filler] = 1.0  # 0 / 1: a filler stays 0
+            if step.partial is not None:
+                p, u = step.partial
+                den = wt[0, p, 0] * step.partial_mask[:, :1]  # (S, R)
+                for j in range(1, w.shape[-1]):
+                    den += wt[j, p, 0] * step.partial_mask[:, j : j + 1]
+                apart = num[p, u] / den
+            np.divide(num, total[:, np.newaxis], out=target)
+            if step.partial is not None:
+                target[p, u] = apart
+            if step.absent is not None:
+                target[step.absent[0], step.absent[1]] = 0.0
+        kept = V[nesting.kept_rows]  # (kept, U, R)
+        redo: BoolArray = np.any(
+            np.isnan(kept) & nesting.kept_present[..., np.newaxis], axis=(0, 1)
+        )
+        kept = nesting.inverse(kept)
+    np.copyto(kept, np.nan, where=~nesting.kept_present[..., np.newaxis])
+    if nesting.kept_leaf.any():
+        leafy = nesting.kept_leaf
+        kept[leafy] = nesting.leaf_scores[nesting.kept_leaves[leafy]][..., np.newaxis]
+    out[...] = kept.transpose(2, 0, 1)
+    return redo
+
+
+def levels_in_chunks(
+    compiled: Compiled, leaf_scores: FloatArray, weights: FloatArray, keep: IntArray, chunk: int
+) -> FloatArray:
+    """Scores of the ``keep`` nodes ``(R, kept, U)``, as :func:`run_levels`, a block at a time.
+
+    When one power mean aggregates every node the levels are taken in its
+    transformed space (:func:`_nested_block`), a block of replications sized
+    for the cache (:data:`NESTED_CELLS`) at a time, and the replications it
+    cannot do by :func:`run_levels`; otherwise :func:`run_levels`, ``chunk``
+    replications at a time. Each replication's scores are the same bits
+    whatever ``chunk``.
+
+    Examples
+    --------
+    ``i = (d, c)``, ``d = (a, b)``; ``b`` is missing for the second unit,
+    so its ``d`` is ``a`` alone. In the first replication (weights of ``i,
+    d, c, a, b``: 1, 1, 1, 1, 3) ``d = (10 + 3 * 30) / 4 = 25`` and ``i =
+    (25 + 50) / 2 = 37.5`` for the first unit, ``i = (20 + 60) / 2 = 40``
+    for the second; in the second (``d`` weighs 2) ``i = (2 * 20 + 50) / 3
+    = 30`` and ``(2 * 20 + 60) / 3``:
+
+    >>> from cchc_indicators.composite import CompositeIndex, Node
+    >>> index = CompositeIndex("i", children=[Node("d", children=[Node("a"), Node("b")]), Node("c")])
+    >>> compiled = compile_index(index, (Method("arithmetic"),))
+    >>> compiled.codes
+    ('i', 'd', 'c', 'a', 'b')
+    >>> leaves = np.array([[10.0, 20.0], [30.0, np.nan], [50.0, 60.0]])  # a, b, c
+    >>> weights = np.array([[1.0, 1, 1, 1, 3], [1, 2, 1, 1, 1]])
+    >>> scores = levels_in_chunks(compiled, leaves, weights, np.array([0]), chunk=1)
+    >>> scores[:, 0].round(6).tolist()
+    [[37.5, 40.0], [30.0, 33.333333]]
+
+    The arithmetic mean gives the same bits as :func:`run_levels`:
+
+    >>> levels = run_levels(compiled, leaves, weights, keep=np.array([0])).scores
+    >>> bool((scores == levels).all())
+    True
+    """
+    R = weights.shape[0]
+    U = leaf_scores.shape[-1]
+    out = np.empty((R, len(keep), U))
+    nesting = _nesting(compiled, leaf_scores, keep)
+    if nesting is None:
+        for start in range(0, R, chunk):
+            rows = slice(start, start + chunk)
+            out[rows] = run_levels(compiled, leaf_scores, weights[rows], keep=keep).scores
+        return out
+    block = max(1, NESTED_CELLS // max(1, nesting.rows * U))
+    widest = max((s.children.shape[0] for s in nesting.steps), default=1)
+    V = np.empty(min(block, R) * nesting.rows * U)
+    term = np.empty(min(block, R) * widest * U)
+    for start in range(0, R, block):
+        rows = slice(start, start + block)
+        n = len(weights[rows])
+        values = V[: n * nesting.rows * U].reshape(nesting.rows, U, n)
+        redo = _nested_block(nesting, weights[rows], out[rows], values, term[: n * widest * U])
+        if redo.any():
+            again = np.flatnonzero(redo) + start
+            out[again] = run_levels(compiled, leaf_scores, weights[again], keep=keep).scores
+    return out
+
+
 def ranks(scores: FloatArray) -> IntArray:
     """Rank along the last axis, 1 = highest, ties share the smallest rank, 0 = no score.
 

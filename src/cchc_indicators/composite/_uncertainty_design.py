@@ -29,6 +29,7 @@ from cchc_indicators.composite._engine import (
     collapse_levels,
     compile_index,
     leaf_scores,
+    levels_in_chunks,
     prepare,
     ranks,
     run_levels,
@@ -342,11 +343,8 @@ class _Design:
                 slow = np.flatnonzero(~complete)
         if not len(slow):
             return
-        part = leaves[:, slow]
-        for start in range(0, len(rows), chunk):
-            some = rows[start : start + chunk]
-            scores = run_levels(compiled, part, weights[some], keep=self.keep).scores
-            out[np.ix_(some, nodes, slow)] = scores
+        scores = levels_in_chunks(compiled, leaves[:, slow], weights[rows], self.keep, chunk)
+        out[np.ix_(rows, nodes, slow)] = scores
 
     def describe(self, agg: int, combo: int, choice: Sequence[int] = ()) -> str:
         """The methods of one pair of alternatives (and the settings' variants), for messages."""

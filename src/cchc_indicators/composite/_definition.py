@@ -132,14 +132,10 @@ class CompositeIndex:
         ``log``, ``boxcox`` or ``quantile_cap``. An indicator's own
         ``treatment`` wins.
     screening
-        Which units are scored (a :class:`Screening` or its JSON form, such
+        Which units are scored (a :class:`~cchc_indicators.composite.Screening` or its JSON form, such
         as ``{"min_share": 0.9}``): units with too little data are left out,
         some may be forced in or out; ``None`` (the default) scores every
         unit.
-
-    The steps run in this order: denominate (the indicators that name a
-    ``denominator``), impute, screen (or screen, then impute: see
-    :class:`Screening`), treat outliers, normalise, aggregate, rank.
 
     Raises
     ------
@@ -148,6 +144,12 @@ class CompositeIndex:
         sequence of the wrong length, a weight set naming an unknown node or
         giving a group of siblings weights summing to 0, or missing goalposts
         or targets that the normalisation needs.
+
+    Notes
+    -----
+    The steps run in this order: denominate (the indicators that name a
+    ``denominator``), impute, screen (or screen, then impute: see
+    :class:`~cchc_indicators.composite.Screening`), treat outliers, normalise, aggregate, rank.
 
     Examples
     --------

@@ -14,10 +14,17 @@ How a replication's definition is made
     for every setting: first the removals (as
     :func:`~cchc_indicators.composite.compare.index_without`), then the
     fields. Two settings may therefore be combined freely, unless they
-    change the same field (refused). Each distinct combination drawn is
-    scored once, by :func:`~cchc_indicators.composite.compute_index`, which
-    gives its normalised indicators, weights and tree; the replications that
-    drew it are then aggregated together.
+    change the same field (refused).
+
+How it is scored
+    Each distinct combination drawn is scored once: its normalised
+    indicators come from :func:`~cchc_indicators.composite.compute_index`
+    on the definition made by its changes that can act on them (every field
+    but weights, aggregation methods, data thresholds and text; and its
+    removals), shared by all the combinations that differ only in those;
+    its tree and weights are its own. The replications that drew it are
+    then aggregated together, as the replications sharing a pair of methods
+    are.
 
 This module is internal: :mod:`cchc_indicators.composite.uncertainty` offers
 :class:`Setting`.

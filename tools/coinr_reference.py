@@ -14,9 +14,19 @@ https://github.com/bluefoxr/COINr at that version): only its ``R/treat.R``
 and ``R/utils.R`` are loaded, by R, at run time. Nothing of COINr is copied
 into this repository; the output holds numbers only.
 
+With ``--asem`` it runs instead COINr's reference pipeline,
+``build_example_coin()``'s steps on COINr's example data (ASEM: 51
+countries, 49 indicators, 4 denominators): denominate, impute by group
+mean, screen at a data share of 0.9, treat outliers, normalise by min-max
+to 0-100, aggregate by weighted arithmetic means. It writes the structure
+(``iMeta``), the data (``iData``) and COINr's scores at every node, for
+``tests/test_coinr_pipeline.py``. This needs COINr's ``R/`` folder (all of
+it: ``new_coin`` checks the data) and its ``data/`` folder.
+
 Usage::
 
     python tools/coinr_reference.py --coinr PATH/TO/COINr --out tests/data/coinr_treat.json
+    python tools/coinr_reference.py --coinr PATH/TO/COINr --asem --out tests/data/coinr_asem.json
 
 The data sets come from a seeded generator, so a run gives the same file.
 """
@@ -63,6 +73,82 @@ for (f in files) {
 """
 
 
+#: The R program of --asem: COINr's build_example_coin() steps, then every input and output as CSV.
+ASEM_PROGRAM = r"""
+args <- commandArgs(trailingOnly = TRUE)
+for (f in list.files(file.path(args[1], "R"), full.names = TRUE)) source(f)
+load(file.path(args[1], "data", "ASEM_iData.rda"))
+load(file.path(args[1], "data", "ASEM_iMeta.rda"))
+levels <- c("Indicator", "Pillar", "Sub-index", "Index")
+coin <- suppressMessages(new_coin(ASEM_iData, ASEM_iMeta, level_names = levels))
+coin <- suppressMessages(Denominate(coin, dset = "Raw"))
+coin <- suppressMessages(Impute(coin, dset = "Denominated", f_i = "i_mean_grp",
+                                use_group = "EurAsia_group"))
+coin <- suppressMessages(Screen(coin, dset = "Imputed", dat_thresh = 0.9, unit_screen = "byNA"))
+coin <- suppressMessages(Treat(coin, dset = "Screened",
+                               global_specs = list(f1_para = list(winmax = 5))))
+coin <- suppressMessages(Normalise(coin, dset = "Treated",
+                                   global_specs = list(f_n = "n_minmax",
+                                                       f_n_para = list(c(0, 100)))))
+coin <- suppressMessages(Aggregate(coin, dset = "Normalised", f_ag = "a_amean"))
+num <- function(df) {
+  for (n in names(df)) if (is.numeric(df[[n]])) df[[n]] <- sprintf("%.17g", df[[n]])
+  df
+}
+write.csv(num(ASEM_iData), file.path(args[2], "iData.csv"), row.names = FALSE)
+write.csv(num(ASEM_iMeta), file.path(args[2], "iMeta.csv"), row.names = FALSE)
+write.csv(num(coin$Data$Aggregated), file.path(args[2], "Aggregated.csv"), row.names = FALSE)
+"""
+
+
+def asem(coinr: Path, out: Path) -> None:
+    """Run COINr's reference pipeline on its ASEM data; write structure, data and scores."""
+
+    def number(text: str) -> float | None:
+        return None if text in ("NA", "") else float(text)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        program = folder / "asem.R"
+        program.write_text(ASEM_PROGRAM, encoding="utf-8")
+        subprocess.run(["Rscript", str(program), str(coinr), str(folder)], check=True)
+
+        def read(name: str) -> list[dict[str, str]]:
+            with (folder / name).open(newline="", encoding="utf-8") as fh:
+                return list(csv.DictReader(fh))
+
+        meta = [m for m in read("iMeta.csv") if m["Type"] != "Group"]
+        data = read("iData.csv")
+        scores = read("Aggregated.csv")
+    series = [m["iCode"] for m in meta if m["Type"] in ("Indicator", "Denominator")]
+    nodes = [m["iCode"] for m in meta if m["Type"] in ("Indicator", "Aggregate")]
+    doc = {
+        "source": (
+            "COINr 1.1.14 (https://github.com/bluefoxr/COINr): its example data ASEM_iData and "
+            "ASEM_iMeta (the ASEM Sustainable Connectivity Portal's indicators, as COINr ships "
+            "them), and the scores of its reference pipeline build_example_coin(), run by "
+            "tools/coinr_reference.py --asem"
+        ),
+        "meta": [
+            {
+                "code": m["iCode"],
+                "parent": None if m["Parent"] == "NA" else m["Parent"],
+                "type": m["Type"],
+                "weight": number(m["Weight"]),
+                "direction": number(m["Direction"]),
+                "denominator": None if m["Denominator"] == "NA" else m["Denominator"],
+            }
+            for m in meta
+        ],
+        "units": [r["uCode"] for r in data],
+        "groups": {r["uCode"]: r["EurAsia_group"] for r in data},
+        "data": {c: [number(r[c]) for r in data] for c in series},
+        "scored_units": [r["uCode"] for r in scores],
+        "scores": {c: [number(r[c]) for r in scores] for c in nodes},
+    }
+    out.write_text(json.dumps(doc, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
 def data_sets(seed: int = 20261207, count: int = 60) -> list[np.ndarray]:
     """Made-up data sets, each (units, columns): the cases the rule must get right."""
     rng = np.random.default_rng(seed)
@@ -106,7 +192,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--coinr", type=Path, required=True, help="a COINr 1.1.14 checkout")
     parser.add_argument("--out", type=Path, required=True, help="the JSON file to write")
+    parser.add_argument(
+        "--asem", action="store_true", help="COINr's reference pipeline on its ASEM data"
+    )
     args = parser.parse_args(argv)
+    if args.asem:
+        asem(args.coinr, args.out)
+        print(f"COINr's ASEM pipeline written to {args.out}", file=sys.stderr)
+        return 0
     sets = data_sets()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -578,6 +578,9 @@ def _moderate(w: FloatArray) -> bool:
     """Whether every weight is 0 or from 2**-30 to 2**30 (two quick reductions)."""
     if not w.size:
         return True
+    least = float(w.min())
+    if least >= _MODERATE[0]:  # no 0 (nor NaN): one reduction less
+        return float(w.max()) <= _MODERATE[1]
     low = float(np.where(w > 0, w, 1.0).min())
     return bool(low >= _MODERATE[0] and float(w.max()) <= _MODERATE[1])
 
@@ -689,6 +692,43 @@ def uniform_power_mean(compiled: Compiled) -> Method | None:
     return method if method.name in power else None
 
 
+@functools.lru_cache(maxsize=64)
+def _paths(compiled: Compiled) -> tuple[IntArray, dict[int, tuple[IntArray, IntArray]]]:
+    """The inner nodes, and for each the paths down to the leaves below it and those leaves' rows.
+
+    A path ``(leaves below, depth)`` lists the nodes from a child of the node
+    down to the leaf, padded at the end with ``k`` (a share of 1); the
+    leaves come in the order of a depth-first walk that visits the last
+    child first.
+    """
+    k = compiled.size
+    parent = compiled.parent.tolist()
+    leaf_row = {int(n): i for i, n in enumerate(compiled.leaves.tolist())}
+    children: dict[int, list[int]] = {}
+    for c in range(1, k):
+        children.setdefault(parent[c], []).append(c)
+    inner = np.setdiff1d(np.arange(k), compiled.leaves)
+    paths: dict[int, tuple[IntArray, IntArray]] = {}
+    for node in inner.tolist():
+        walks: list[list[int]] = []
+        rows: list[int] = []
+        stack = [(node, list[int]())]
+        while stack:
+            here, above = stack.pop()
+            for c in children.get(here, []):
+                if c in leaf_row:
+                    walks.append([*above, c])
+                    rows.append(leaf_row[c])
+                else:
+                    stack.append((c, [*above, c]))
+        depth = max(len(w) for w in walks)
+        path = np.full((len(walks), depth), k, dtype=np.int64)
+        for i, w in enumerate(walks):
+            path[i, : len(w)] = w
+        paths[node] = (path, np.array(rows, dtype=np.int64))
+    return inner, paths
+
+
 def collapse_levels(
     compiled: Compiled, leaf_scores: FloatArray, weights: FloatArray, keep: IntArray
 ) -> FloatArray | None:
@@ -719,41 +759,34 @@ def collapse_levels(
     R, k = weights.shape
     parent = compiled.parent
     # Each node's share among its siblings, per replication, from weights scaled per family
-    # by a power of two (exact), so that their sums neither overflow nor underflow.
-    weights = scaled_by_family(weights, parent)
-    siblings = np.zeros((R, k + 1))
+    # by a power of two (exact), so that their sums neither overflow nor underflow. The
+    # nodes are rows here, each a contiguous run of replications.
+    by_node = np.ascontiguousarray(scaled_by_family(weights, parent).T)  # (k, R)
+    siblings = np.zeros((k + 1, R))
     for c in range(1, k):
-        siblings[:, parent[c]] += weights[:, c]
-    inner = np.setdiff1d(np.arange(k), compiled.leaves)
-    if (siblings[:, inner] == 0).any():
+        siblings[parent[c]] += by_node[c]
+    inner, paths = _paths(compiled)
+    if (siblings[inner] == 0).any():
         # A node whose children all weigh 0 has no value, and the level below skips it
         # with its weight, unit by unit: not a product of shares. The levels handle it.
         return None
+    share = np.ones((k + 1, R))  # the last row: 1, the padding of shorter paths
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = weights / siblings[:, np.maximum(parent, 0)]
-    leaf_row = {int(n): i for i, n in enumerate(compiled.leaves.tolist())}
-    children: dict[int, list[int]] = {}
-    for c in range(1, k):
-        children.setdefault(int(parent[c]), []).append(c)
+        np.divide(by_node, siblings[np.maximum(parent, 0)], out=share[:k])
+    share = np.ascontiguousarray(share.T)  # (R, k + 1)
+    leaf_row = np.full(k, -1, dtype=np.int64)
+    leaf_row[compiled.leaves] = np.arange(L)
     out = np.empty((R, len(keep), U))
     for j, node in enumerate(keep.tolist()):
-        if node in leaf_row:
+        if leaf_row[node] >= 0:
             out[:, j] = leaf_scores[leaf_row[node]]
             continue
-        # Effective weights of the leaves below ``node``, relative to it.
-        effective = {node: np.ones(R)}
-        stack = [node]
-        rows, columns = [], []
-        while stack:
-            here = stack.pop()
-            for c in children.get(here, []):
-                effective[c] = effective[here] * share[:, c]
-                if c in leaf_row:
-                    rows.append(leaf_row[c])
-                    columns.append(effective[c])
-                else:
-                    stack.append(c)
-        E = np.stack(columns, axis=1)  # (R, leaves below)
+        # Effective weights of the leaves below ``node``, relative to it: the products of
+        # the shares down each path, from the top (one column per leaf).
+        path, rows = paths[node]
+        E = share[:, path[:, 0]]  # (R, leaves below)
+        for d in range(1, path.shape[1]):
+            E *= share[:, path[:, d]]
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             # einsum, not BLAS: faster at these sizes, and it sums the leaves in
             # a fixed order whatever the number of replications.

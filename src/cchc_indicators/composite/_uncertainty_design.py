@@ -327,7 +327,7 @@ class _Design:
             out[rows] = run_levels(compiled, leaves, weights[rows[:1]], keep=self.keep).scores
             return
         U = leaves.shape[-1]
-        nodes = np.arange(len(self.keep))
+        scores = np.empty((len(rows), len(self.keep), U))  # written to out in one step
         slow = np.arange(U)
         if uniform_power_mean(compiled) is not None:
             complete = ~np.isnan(leaves).any(axis=0)
@@ -339,12 +339,12 @@ class _Design:
             )
             if fast is not None:
                 # Power means work unit by unit, so units can be split between the paths.
-                out[np.ix_(rows, nodes, quick)] = fast
+                scores[..., quick] = fast
                 slow = np.flatnonzero(~complete)
-        if not len(slow):
-            return
-        scores = levels_in_chunks(compiled, leaves[:, slow], weights[rows], self.keep, chunk)
-        out[np.ix_(rows, nodes, slow)] = scores
+        if len(slow):
+            part = leaves[:, slow]
+            scores[..., slow] = levels_in_chunks(compiled, part, weights[rows], self.keep, chunk)
+        out[rows] = scores
 
     def describe(self, agg: int, combo: int, choice: Sequence[int] = ()) -> str:
         """The methods of one pair of alternatives (and the settings' variants), for messages."""

@@ -31,8 +31,13 @@ Timed:
   transformed indicators with the replication's effective weights (one
   ``einsum`` for all replications of a method pair); with missing values the
   provinces with complete data still take that path, and the others (35 of
-  63 in 2024) go level by level, a chunk of replications at a time, skipping
-  missing children with their weights re-normalised per unit;
+  63 in 2024) go level by level in the power mean's transformed space (no
+  inverse and transform between levels), a block of replications at a time
+  with the replications as the last, contiguous axis, skipping missing
+  children with their weights re-normalised per unit: which children are
+  present depends on the missing values only, so the weights' sums are taken
+  apart only for the criteria and provinces with an indicator missing
+  (:func:`cchc_indicators.composite._engine.levels_in_chunks`);
 * ``loop``: a per-replication Python loop over the same pipeline, calling the
   public :func:`cchc_indicators.compute_index` with the replication's weights
   and methods and keeping the index scores and ranks (what a user would write

@@ -238,6 +238,7 @@ class TestScreening:
             ({"include": ["A"], "exclude": ["A"]}, "unit 'A' is both included and excluded"),
             ({"order": "later"}, "screening 'order' must be one of impute_then_screen"),
             ({"min_shar": 0.5}, "screening: unknown field 'min_shar'"),
+            ({"min_shar": 0.5, "orderr": 1}, "screening: unknown field 'min_shar';"),
             ([0.5], "'screening' must be a mapping"),
         ],
     )

@@ -21,7 +21,8 @@ Commands
     Score units on a composite index or a points structure, with ranks and,
     with ``--uncertainty``, Monte Carlo score and rank intervals.
 
-``cchc --version`` prints the version.
+``cchc --version`` prints the version. :func:`build_parser` returns the
+parser with every command's options (the CLI reference is generated from it).
 
 Exit codes: 0 on success, 2 on invalid usage or invalid input (with a
 one-line message naming the file, row and field, or the option; never a
@@ -38,9 +39,11 @@ Examples
 from __future__ import annotations
 
 from cchc_indicators.cli._main import (
+    build_parser,
     main,
 )
 
 __all__ = [
+    "build_parser",
     "main",
 ]

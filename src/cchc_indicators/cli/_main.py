@@ -21,7 +21,7 @@ from cchc_indicators.core.errors import CchcError, InvalidDataError
 if TYPE_CHECKING:  # pragma: no cover - for annotations; the commands import what they run
     pass
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 #: The default levels of a units file (``units.hierarchy.DEFAULT_LEVELS``; a test checks they
 #: agree), written here so that building the parser loads no NumPy.
@@ -77,8 +77,34 @@ def _command_of(argv: Sequence[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
-def _parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser; the options of a deferred command only when it is ``command``.
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of the ``cchc`` command, with the options of every command.
+
+    The command itself loads the options of ``survey``, ``rebase``, ``index``
+    and ``report`` only when it runs that command; this parser has them all,
+    for the documentation (the CLI reference is generated from it) and for
+    tests. Its commands are in the order of ``cchc --help``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser ``cchc`` uses, with every command's options. Its
+        ``error`` raises rather than exits.
+
+    Examples
+    --------
+    >>> parser = build_parser()
+    >>> parser.prog
+    'cchc'
+    >>> args = parser.parse_args(["index", "--structure", "pci-2016", "--data", "d.csv"])
+    >>> args.command, args.format
+    ('index', 'table')
+    """
+    return _parser(every=True)
+
+
+def _parser(command: str | None = None, *, every: bool = False) -> argparse.ArgumentParser:
+    """The parser; the options of a deferred command only when it is ``command`` (or ``every``).
 
     ``cchc --help`` lists every command with its one-line help without loading
     the modules of ``survey``, ``rebase`` and ``index``; ``cchc index --help``
@@ -108,7 +134,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         "indicator; markdown: the docs' catalogue page; json: the plan file",
     )
     for name, module in _DEFERRED.items():
-        if name == command:
+        if every or name == command:
             importlib.import_module(module).add_parser(sub)
         else:
             sub.add_parser(name, help=HELP[name])
@@ -181,7 +207,13 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     r.add_argument("--scope", default="territory", help="own, territory or tier:<level>")
     r.add_argument("--min-coverage", type=_share, default=0.0, help="share 0-1 (default 0)")
     r.add_argument("--level", default=None, help="print only the units of this level")
-    r.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    r.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table: one line per unit, one column per period (default); csv: one row per "
+        "unit and period; json: an array of the same records",
+    )
     r.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
     _lang.add_lang(r)
     _lang.add_excel_csv(r)

@@ -131,7 +131,14 @@ def add_parser(subparsers: Subparsers) -> None:
     p.add_argument("--replications", default="1000", help="bootstrap replications (default 1000)")
     p.add_argument("--seed", default="0", help="bootstrap seed (default 0)")
     p.add_argument("--level", default=None, help="print only the units of this level")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="table: one line per unit and item (question, element, overall) with its share "
+        "and interval (default); csv: one row per record, every field; json: an array of "
+        "the same records",
+    )
     p.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
     add_lang(p)
     add_excel_csv(p)

@@ -101,7 +101,7 @@ class TestRollupCommand:
         lines = out.read_text(encoding="utf-8").splitlines()
         assert lines[0].startswith("indicator,unit,name,level,period,value")
         row_243 = next(line for line in lines if line.startswith("files,243,"))
-        assert "83.33333333333" in row_243
+        assert ",83.3333333333,%," in row_243  # 100 / 120 to 12 significant digits
 
     def test_table_output_with_rule_and_measure(self, files: tuple[Path, Path]) -> None:
         """A rule given on the command line is applied: mean of 90, 50 and 75 % is 71.7 %."""

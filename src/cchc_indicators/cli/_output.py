@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
+from cchc_indicators.core._csv_numbers import csv_rows
+
 #: The causes of a failed write, in words (others: the system's own words).
 _CAUSES = {
     errno.ENOENT: "no such folder",
@@ -106,17 +108,27 @@ def write_result(
 ) -> None:
     """Write ``result`` to ``out`` as ``"table"``, ``"json"`` (one array) or ``"csv"``.
 
-    CSV columns are ``fieldnames``, or the keys of the first row.
+    CSV columns are ``fieldnames``, or the keys of the first row; a float is
+    written by :func:`~cchc_indicators.core._csv_numbers.csv_number` (its
+    shortest text when that has at most 12 significant digits, else rounded to
+    12), a missing value as an empty cell. JSON keeps every digit.
 
     Examples
     --------
     >>> import io
     >>> class Two:
     ...     def table(self, level=None): return "a table"
-    ...     def to_records(self, level=None): return [{"unit": "26", "value": 1.5}]
+    ...     def to_records(self, level=None): return [{"unit": "26", "value": 0.1 + 0.2}]
     >>> out = io.StringIO(); write_result(Two(), "csv", None, out); print(out.getvalue(), end="")
     unit,value
-    26,1.5
+    26,0.3
+    >>> out = io.StringIO(); write_result(Two(), "json", None, out); print(out.getvalue(), end="")
+    [
+      {
+        "unit": "26",
+        "value": 0.30000000000000004
+      }
+    ]
     """
     if fmt == "table":
         out.write(result.table(level) + "\n")
@@ -131,4 +143,4 @@ def write_result(
     )
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(csv_rows(records, columns))

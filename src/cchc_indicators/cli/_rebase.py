@@ -253,6 +253,21 @@ def _plan(text: str) -> Plan:
     raise DefinitionError(msg)
 
 
+def _cell(value: object) -> object:
+    """A cell of the file written: a whole number without ``.0``, another as in every result CSV.
+
+    Examples
+    --------
+    >>> _cell(60.0), _cell(57.138000000000005), _cell("26")
+    ('60', '57.138', '26')
+    """
+    from cchc_indicators.core._csv_numbers import csv_cell
+
+    if isinstance(value, float) and value.is_integer():
+        return number_text(value)
+    return csv_cell(value)
+
+
 def _write(panel: Panel, path: Path, *, bom: bool = False) -> int:
     records = panel.to_records()
     columns = _COLUMNS + (["weight"] if any("weight" in r for r in records) else [])
@@ -260,10 +275,7 @@ def _write(panel: Panel, path: Path, *, bom: bool = False) -> int:
     def write(fh: TextIO) -> None:
         writer = csv.DictWriter(fh, fieldnames=columns, restval="")
         writer.writeheader()
-        writer.writerows(
-            {k: number_text(v) if isinstance(v, float) else v for k, v in r.items()}
-            for r in records
-        )
+        writer.writerows({k: _cell(v) for k, v in r.items()} for r in records)
 
     write_file(write, path, bom=bom)
     return len(records)

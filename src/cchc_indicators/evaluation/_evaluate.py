@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from cchc_indicators.core._args import check_type, describe
+from cchc_indicators.core._csv_numbers import csv_rows
 from cchc_indicators.core._periods import normalise_period
 from cchc_indicators.core.errors import (
     ArgumentTypeError,
@@ -447,6 +448,10 @@ class Evaluation:
         """Return the rows as CSV text with a header (empty cells for missing values).
 
         The columns are :attr:`columns`, then :data:`LABEL_COLUMNS` in ``lang``.
+        A number is written as its shortest text when that has at most 12
+        significant digits (``91.2``, ``15.0``), else rounded to 12 (a gap of
+        90 - 91.2 is ``-1.2``, not ``-1.2000000000000028``); :meth:`to_json`
+        keeps every digit.
 
         Examples
         --------
@@ -455,13 +460,16 @@ class Evaluation:
         >>> text = ev.to_csv("vi")
         >>> text.splitlines()[0].split(",")[:3], text.splitlines()[0].split(",")[-2:]
         (['indicator', 'name', 'area'], ['reason_label', 'note_label'])
+        >>> import csv, io
+        >>> row = next(r for r in csv.DictReader(io.StringIO(text)) if r["value"] == "91.2")
+        >>> row["value"], row["threshold"], row["gap"]  # 90 - 91.2 is -1.2000000000000028
+        ('91.2', '90.0', '-1.2')
         """
         buf = io.StringIO()
         columns = [*self.columns, *LABEL_COLUMNS]
         writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        for r in self.to_records(lang):
-            writer.writerow({k: "" if r.get(k) is None else r[k] for k in columns})
+        writer.writerows(csv_rows(self.to_records(lang), columns))
         return buf.getvalue()
 
     def _table(self, lang: str) -> tuple[list[str], list[list[str]], list[str]]:

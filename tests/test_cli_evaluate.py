@@ -402,7 +402,9 @@ class TestEvaluate:
         code, md = run("evaluate", "--plan", PLAN, "--data", str(data), "--format", "markdown")
         assert code == 0
         assert md.startswith("# ")
-        code, html = run("evaluate", "--plan", PLAN, "--data", str(data), "--format", "html")
+        code, html = run(
+            "evaluate", "--plan", PLAN, "--data", str(data), "--format", "html-fragment"
+        )
         assert code == 0
         assert html.startswith("<table>")
 

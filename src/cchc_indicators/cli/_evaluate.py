@@ -81,6 +81,7 @@ def _render_by_unit(result: Evaluation, fmt: str, lang: str, codes: bool = False
     import io
     import json
 
+    from cchc_indicators.core._csv_numbers import csv_rows
     from cchc_indicators.report.scorecard import by_unit, unit_table
 
     if fmt == "table":
@@ -92,7 +93,7 @@ def _render_by_unit(result: Evaluation, fmt: str, lang: str, codes: bool = False
     fields = list(records[0]) if records else ["unit"]
     writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(csv_rows(records, fields))
     return buf.getvalue().rstrip("\r\n")
 
 
@@ -103,7 +104,46 @@ def _render(result: Evaluation, fmt: str, lang: str, codes: bool = False) -> str
         return result.to_json(lang)
     if fmt == "csv":
         return result.to_csv(lang).rstrip("\n")
-    return {"markdown": result.to_markdown, "html": result.to_html}[fmt](lang).rstrip("\n")
+    if fmt == "html":
+        return html_page(result, lang).rstrip("\n")
+    if fmt == "html-fragment":
+        return result.to_html(lang)
+    return result.to_markdown(lang).rstrip("\n")
+
+
+def html_page(result: Evaluation, lang: str) -> str:
+    """``--format html``: the rows as a complete HTML5 document (``--format html-fragment``: the table).
+
+    The page is :meth:`Evaluation.to_html <cchc_indicators.evaluation.Evaluation.to_html>`
+    (the note and the table) under the plan's title and the period, in the
+    document every HTML report shares
+    (:func:`cchc_indicators.report._html_doc.document`): ``<!DOCTYPE html>``,
+    ``<html lang>``, ``<meta charset="utf-8">``, a ``<title>`` and the
+    report's inline stylesheet, status colours included.
+
+    Examples
+    --------
+    >>> from cchc_indicators import catalog, datasets, evaluate
+    >>> ev = evaluate(catalog.load("vinh-phuc-2021-2025"), datasets.demo_panel())
+    >>> page = html_page(ev, "en")
+    >>> page.splitlines()[:4]
+    ['<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8"/>']
+    >>> ev.to_html("en") in page
+    True
+    """
+    from cchc_indicators.core._html import escape
+    from cchc_indicators.core.i18n import gettext
+    from cchc_indicators.evaluation._labels import title_text
+    from cchc_indicators.report._html_doc import document
+
+    title = title_text(result.plan, lang)
+    period = gettext("Period: {period}", lang).format(period=result.period)
+    body = (
+        f"<h1>{escape(title)}</h1>\n"
+        f'<p class="subtitle">{escape(period)}</p>\n'
+        f"{result.to_html(lang)}"
+    )
+    return document(body, lang=lang, title=f"{title} — {period}")
 
 
 def _check_format(args: argparse.Namespace) -> tuple[str, bool]:

@@ -236,10 +236,12 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--format",
-        choices=("table", "json", "csv", "markdown", "html", "xlsx"),
+        choices=("table", "json", "csv", "markdown", "html", "html-fragment", "xlsx"),
         default="table",
-        help="table: the scorecard (default); xlsx: an Excel workbook (needs --output and "
-        "the 'excel' extra)",
+        help="table: the scorecard (default); json: every digit; csv: long numbers rounded to 12 "
+        "significant digits; html: a complete HTML5 page (UTF-8); html-fragment: the table alone, "
+        "to embed in a page of one's own; xlsx: an Excel workbook (needs --output and the 'excel' "
+        "extra)",
     )
     p.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
     _lang.add_lang(p)

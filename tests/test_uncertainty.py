@@ -1706,9 +1706,10 @@ class TestEndToEnd:
 
 
 def test_uncertainty_repr_is_one_line() -> None:
-    """An Uncertainty shows its size, seed, what varied and the note, not its arrays."""
+    """An Uncertainty shows its size, seed and counts in one line; describe() says what varied."""
     u = uncertainty(two_level(), observations(), n=5, seed=2, weights=0.1, nodes=["i"])
-    assert repr(u) == "Uncertainty(n=5, seed=2, units=6, nodes=('i',), varied='weights noise ±0.1')"
+    assert repr(u) == "Uncertainty(n=5, seed=2, 6 units, 1 node)"
+    assert "varied: weights noise ±0.1" in u.describe().splitlines()
 
 
 def test_without_a_seed_one_is_drawn_and_reported() -> None:

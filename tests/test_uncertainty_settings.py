@@ -547,9 +547,9 @@ class TestErrors:
             uncertainty(TWO, DATA, n=50, seed=1, aggregation=["geometric"], settings=[s])
 
     def test_repr_and_len(self) -> None:
-        """A setting shows its name, what it varies and its labels."""
-        assert (
-            repr(Setting("x", [TWO, TWO]))
-            == "Setting('x', variants=2, labels=('variant 1', 'variant 2'))"
+        """A setting shows its name and what it varies, with a count of variants or values."""
+        assert repr(Setting("x", [TWO, TWO])) == "Setting('x', 2 variants)"
+        assert repr(Setting("x", path="min_share", values=[0.5])) == (
+            "Setting('x', path='min_share', 1 value)"
         )
         assert len(Setting("x", path="min_share", values=[None, 0.5, 1])) == 3

@@ -15,6 +15,7 @@ from cchc_indicators.core._args import describe
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
 from cchc_indicators.core._csv_columns import read_text_columns
 from cchc_indicators.core._loading import as_records
+from cchc_indicators.core._repr import counted, span
 from cchc_indicators.core._validate import (
     Problems,
     parse_numbers,
@@ -420,11 +421,39 @@ class Observations:
         return cls(indicators, units, periods, data, note=note, source=source, first_rows=rows)
 
     def __repr__(self) -> str:
-        note = f", note={self.note!r}" if self.note else ""
         return (
-            f"Observations(indicators={len(self.indicators)}, units={len(self.units)}, "
-            f"periods={self.periods!r}, values={int((~np.isnan(self.values)).sum())}{note})"
+            f"Observations({counted(len(self.indicators), 'indicator')}, "
+            f"{counted(len(self.units), 'unit')}, {span(self.periods)}, "
+            f"{counted(int((~np.isnan(self.values)).sum()), 'value')})"
         )
+
+    def describe(self) -> str:
+        """Return the counts, the periods, the source and the note, one per line.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> from cchc_indicators import datasets
+        >>> obs = datasets.index_observations()
+        >>> obs
+        Observations(30 indicators, 63 units, 3 periods 2022–2024, 5502 values)
+        >>> print(obs.describe())
+        30 indicators, 63 units, 3 periods 2022–2024, 5502 values (168 missing)
+        periods: 2022, 2023, 2024
+        source: synthetic (datasets.index_observations)
+        note: SYNTHETIC DATA: made up for demonstration, not official figures
+        """
+        have = int((~np.isnan(self.values)).sum())
+        lines = [
+            f"{counted(len(self.indicators), 'indicator')}, {counted(len(self.units), 'unit')}, "
+            f"{span(self.periods)}, {counted(have, 'value')} ({self.values.size - have} missing)",
+            f"periods: {', '.join(self.periods)}",
+            f"source: {self.source}",
+        ]
+        if self.note:
+            lines.append(f"note: {self.note}")
+        return "\n".join(lines)
 
     def to_records(self) -> list[dict[str, Any]]:
         """Return one record per value (``indicator``, ``unit``, ``period``, ``value``); missing ones left out.

@@ -39,6 +39,8 @@ from cchc_indicators.composite._node import (
     _text,
     _unknown,
     _weight,
+    method_label,
+    tree_lines,
 )
 from cchc_indicators.composite._screening import Screening, as_screening
 from cchc_indicators.core._args import check_type, describe
@@ -48,6 +50,7 @@ from cchc_indicators.core._loading import (
     check_tree_depth,
     load_json,
 )
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core.errors import DefinitionError, UnknownIndicatorError
 
 __all__ = [
@@ -215,6 +218,50 @@ class CompositeIndex:
                 raise DefinitionError(msg, code=leaf.code)
         for set_name, _ in self.weight_sets:
             self.weights(set_name)
+
+    def __repr__(self) -> str:
+        return (
+            f"CompositeIndex({self.code!r}, {counted(len(self.children), 'domain')}, "
+            f"{counted(len(self.leaves()), 'indicator')}, depth {self.depth})"
+        )
+
+    def describe(self) -> str:
+        """Return the whole definition as text: name, methods, weight sets, then the tree.
+
+        The tree has one line per node, indented by level (see :meth:`Node.describe`).
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> idx = CompositeIndex("i", children=[Node("a", children=[Node("x"), Node("y", direction=-1)]),
+        ...                                     Node("b", weight=2)], name="Demo")
+        >>> idx
+        CompositeIndex('i', 2 domains, 3 indicators, depth 2)
+        >>> print(idx.describe())
+        i: Demo
+        normalisation minmax; aggregation arithmetic; imputation none; treatment none
+        a  weight 1
+          x  weight 1
+          y  weight 1  (lower is better)
+        b  weight 2
+        """
+        head = f"{self.code}: {self.name}" if self.name else self.code
+        agg = ", ".join(method_label(m) for m in self.aggregation)
+        methods = (
+            f"normalisation {method_label(self.normalisation)}; aggregation {agg}; "
+            f"imputation {method_label(self.imputation)}; treatment {method_label(self.treatment)}"
+        )
+        if self.min_share is not None:
+            methods += f"; min_share {self.min_share:g}"
+        lines = [head, methods]
+        if self.screening is not None:
+            lines.append(f"screening {self.screening!r}")
+        if self.weight_sets:
+            lines.append("weight sets: " + ", ".join(self.weight_set_names))
+        if self.source:
+            lines.append(f"source: {self.source}")
+        return "\n".join([*lines, *tree_lines(self.children)])
 
     @property
     def root(self) -> Node:

@@ -22,6 +22,7 @@ from cchc_indicators.composite._methods import (
     check_method,
 )
 from cchc_indicators.core._loading import as_float, check_nesting, check_tree_depth
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core.errors import DefinitionError
 
 
@@ -29,6 +30,40 @@ def _unknown(key: object, known: Iterable[str]) -> str:
     """Name an unknown key, with the closest known one if it looks misspelt."""
     close = difflib.get_close_matches(key, list(known), n=1) if isinstance(key, str) else []
     return f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+
+
+def method_label(m: Method) -> str:
+    """A method as ``name(option=value, ...)``, or the bare name without options."""
+    opts = ", ".join(f"{k}={v}" for k, v in m.options)
+    return f"{m.name}({opts})" if opts else m.name
+
+
+def tree_lines(nodes: Sequence[Node], depth: int = 0) -> list[str]:
+    """One line per node of ``nodes`` and their subtrees, indented by level.
+
+    A line gives the code, the weight, the name and the options set on the node.
+    """
+    lines = []
+    for child in nodes:
+        extra = []
+        if child.is_leaf and child.direction == -1:
+            extra.append("lower is better")
+        extra.extend(
+            f"{key} {getattr(child, key)}"
+            for key in ("lower", "upper", "target", "denominator")
+            if getattr(child, key) is not None
+        )
+        for key in ("aggregation", "normalisation", "treatment", "imputation"):
+            method = getattr(child, key)
+            if method is not None:
+                extra.append(f"{key} {method_label(method)}")
+        if child.min_share is not None:
+            extra.append(f"min_share {child.min_share:g}")
+        name = f"  {child.name}" if child.name else ""
+        more = f"  ({'; '.join(extra)})" if extra else ""
+        lines.append(f"{'  ' * depth}{child.code}  weight {child.weight:g}{name}{more}")
+        lines.extend(tree_lines(child.children, depth + 1))
+    return lines
 
 
 def _about_node(err: DefinitionError, code: object) -> DefinitionError:
@@ -251,6 +286,35 @@ class Node:
                 f"the worst is 'upper'), got lower={self.lower}, upper={self.upper}"
             )
             raise DefinitionError(msg, code=self.code)
+
+    def __repr__(self) -> str:
+        if self.is_leaf:
+            return f"Node({self.code!r}, indicator, weight {self.weight:g})"
+        leaves = sum(1 for n in self.walk() if n.is_leaf)
+        return (
+            f"Node({self.code!r}, {counted(len(self.children), 'child', 'children')}, "
+            f"{counted(leaves, 'indicator')}, weight {self.weight:g})"
+        )
+
+    def describe(self) -> str:
+        """Return the node and its subtree as text: one line per node, indented by level.
+
+        Each line gives the code, the weight, the name, and the options set on
+        the node (direction, goalposts, target, denominator, own methods).
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> d = Node("d", children=[Node("x", name="Files online"), Node("y", weight=2, direction=-1)])
+        >>> d
+        Node('d', 2 children, 2 indicators, weight 1)
+        >>> print(d.describe())
+        d  weight 1
+          x  weight 1  Files online
+          y  weight 2  (lower is better)
+        """
+        return "\n".join(tree_lines((self,)))
 
     @property
     def is_leaf(self) -> bool:

@@ -79,6 +79,10 @@ class StructureInfo:
     source: str
     source_url: str
 
+    def __repr__(self) -> str:
+        years = "" if self.in_force is None else f", in force {self.in_force[0]}–{self.in_force[1]}"
+        return f"StructureInfo({self.code!r}, index {self.index!r}{years})"
+
     @classmethod
     def of(cls, structure: Structure) -> StructureInfo:
         """Describe ``structure``.

@@ -38,6 +38,7 @@ from cchc_indicators.composite._points_rules import (
     yes_no,
 )
 from cchc_indicators.core._loading import check_nesting, check_tree_depth, load_json
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core.errors import DefinitionError, UnknownIndicatorError
 
 __all__ = [
@@ -194,6 +195,13 @@ class Component:
     source: str = attrs.field(default="", validator=_check_text, kw_only=True)
     notes: str = attrs.field(default="", validator=_check_text, kw_only=True)
     name_vi: str = attrs.field(default="", validator=_check_text, kw_only=True)
+
+    def __repr__(self) -> str:
+        if self.children:
+            what = counted(len(self.children), "child", "children")
+        else:
+            what = f"rule {self.rule.kind}" if self.rule is not None else "no rule"
+        return f"Component({self.code!r}, maximum {self.maximum:g}, {what})"
 
     def __attrs_post_init__(self) -> None:
         if self.children and self.rule is not None:
@@ -463,6 +471,12 @@ class Structure:
     decision: str = attrs.field(default="", validator=_check_text, kw_only=True)
     in_force: tuple[int, int] | None = attrs.field(default=None, converter=_to_years, kw_only=True)
     source_url: str = attrs.field(default="", validator=_check_text, kw_only=True)
+
+    def __repr__(self) -> str:
+        return (
+            f"Structure({self.code!r}, {counted(len(self.components), 'component')}, "
+            f"{counted(len(self.nodes()), 'node')}, maximum {self.maximum:g})"
+        )
 
     def __attrs_post_init__(self) -> None:
         check_tree_depth(self.components, "children", where=f"structure {self.code!r}")

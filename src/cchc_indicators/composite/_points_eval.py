@@ -13,6 +13,7 @@ import numpy.typing as npt
 from cchc_indicators.composite._points_def import Bands, Component, FromRank, GivenPoints, Structure
 from cchc_indicators.core._args import check_type, describe
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core._ties import descending_ranks
 from cchc_indicators.core.errors import (
     ArgumentTypeError,
@@ -89,6 +90,12 @@ class PointsResult:
     applicable_maximum: npt.NDArray[np.float64] = attrs.field(converter=readonly, eq=ARRAY_EQ)
     index: npt.NDArray[np.float64] = attrs.field(converter=readonly, eq=ARRAY_EQ)
     rank: npt.NDArray[np.int64] = attrs.field(converter=readonly, eq=ARRAY_EQ)
+
+    def __repr__(self) -> str:
+        return (
+            f"PointsResult({self.structure!r}, {counted(len(self.units), 'unit')}, "
+            f"{counted(len(self.nodes), 'node')}, {len(self.missing)} missing)"
+        )
 
     def node_points(self, code: str) -> npt.NDArray[np.float64]:
         """Return the points of component ``code`` per unit.

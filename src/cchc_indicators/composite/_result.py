@@ -28,6 +28,7 @@ from cchc_indicators.composite._engine import (
 )
 from cchc_indicators.core._args import check_type
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core._text import text_table
 from cchc_indicators.core.errors import (
     DefinitionError,
@@ -167,11 +168,39 @@ class IndexResult:
     screening: Any = attrs.field(default=None, eq=False, kw_only=True)
 
     def __repr__(self) -> str:
-        note = f", note={self.note!r}" if self.note else ""
         return (
-            f"IndexResult(index={self.index!r}, period={self.period!r}, units={len(self.units)}, "
-            f"nodes={len(self.nodes)}, method={self.method!r}{note})"
+            f"IndexResult({self.index!r}, period {self.period}, {counted(len(self.units), 'unit')}, "
+            f"{counted(len(self.nodes), 'node')})"
         )
+
+    def describe(self) -> str:
+        """Return what the result is, in a few lines: index, period, counts, method and note.
+
+        The scores and ranks themselves are in :meth:`table`.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import load_index
+        >>> from cchc_indicators import datasets
+        >>> r = compute_index(load_index("par-style-demo"), datasets.index_observations())
+        >>> r
+        IndexResult('par-style-demo', period 2024, 63 units, 54 nodes)
+        >>> print(r.describe())
+        index par-style-demo, period 2024: 63 units, 54 nodes, 63 units scored
+        method: normalisation minmax(high=100, low=0); aggregation arithmetic; imputation none; weights nominal
+        note: SYNTHETIC DATA: made up for demonstration, not official figures
+        """
+        scored = int((self.ranks[0] > 0).sum()) if len(self.nodes) else 0
+        lines = [
+            f"index {self.index}, period {self.period}: {counted(len(self.units), 'unit')}, "
+            f"{counted(len(self.nodes), 'node')}, {counted(scored, 'unit')} scored",
+            f"method: {self.method}",
+        ]
+        if self.note:
+            lines.append(f"note: {self.note}")
+        return "\n".join(lines)
 
     def _row(self, node: str | None) -> int:
         code = self.index if node is None else node

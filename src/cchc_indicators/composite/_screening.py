@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core._text import text_table
 from cchc_indicators.core.errors import DefinitionError, InvalidDataError, Problem
 
@@ -217,6 +218,12 @@ class ScreeningReport:
     nonzero: FloatArray = attrs.field(**_ARRAY)  # type: ignore[call-overload]
     kept: NDArray[np.bool_] = attrs.field(**_ARRAY)  # type: ignore[call-overload]
     reason: NDArray[np.str_] = attrs.field(**_ARRAY)  # type: ignore[call-overload]
+
+    def __repr__(self) -> str:
+        return (
+            f"ScreeningReport({counted(len(self.units), 'unit')}, "
+            f"{int(self.kept.sum())} kept, {int((~self.kept).sum())} left out)"
+        )
 
     @property
     def removed(self) -> tuple[str, ...]:

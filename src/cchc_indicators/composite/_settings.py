@@ -52,6 +52,7 @@ from cchc_indicators.composite._engine import (
 from cchc_indicators.composite._node import Node, _unknown
 from cchc_indicators.composite._result import compute_index
 from cchc_indicators.core._args import check_type, describe
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core.errors import DefinitionError
 
 __all__ = ["Setting"]
@@ -203,7 +204,9 @@ class Setting:
     >>> idx = CompositeIndex("i", children=[Node("a"), Node("b")])
     >>> s = Setting("weight of b", path="node:b.weight", values=[1, 2, 4])
     >>> s
-    Setting('weight of b', path='node:b.weight', labels=('1', '2', '4'))
+    Setting('weight of b', path='node:b.weight', 3 values)
+    >>> s.labels
+    ('1', '2', '4')
     >>> [v.node("b").weight for v in s.variants_of(idx)]
     [1.0, 2.0, 4.0]
     >>> Setting("weight of b", path="node:b.wieght", values=[2]).variants_of(idx)
@@ -289,12 +292,11 @@ class Setting:
         self.__attrs_init__(name, found, path, given_values, chosen)
 
     def __repr__(self) -> str:
-        what = (
-            f"path={self.path!r}"
-            if self.path is not None
-            else f"variants={len(self.variants or ())}"
-        )
-        return f"Setting({self.name!r}, {what}, labels={self.labels!r})"
+        if self.path is not None:
+            return (
+                f"Setting({self.name!r}, path={self.path!r}, {counted(len(self.labels), 'value')})"
+            )
+        return f"Setting({self.name!r}, {counted(len(self.variants or ()), 'variant')})"
 
     def __len__(self) -> int:
         """The number of variants.

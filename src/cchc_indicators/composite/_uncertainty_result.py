@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cchc_indicators.composite._result import _ARRAY, text_table
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core.errors import DefinitionError, UnknownIndicatorError
 from cchc_indicators.data.panel import _pandas
 
@@ -66,7 +67,9 @@ class Uncertainty:
     >>> data = Observations.from_values({"a": [90, 70, 40, 20], "b": [20, 50, 70, 60]}, list("WXYZ"))
     >>> u = uncertainty(CompositeIndex("i", children=[Node("a"), Node("b")]), data, n=500, seed=1, weights=0.5, rank_target=2)
     >>> u
-    Uncertainty(n=500, seed=1, units=4, nodes=('i', 'a', 'b'), varied='weights noise ±0.5')
+    Uncertainty(n=500, seed=1, 4 units, 3 nodes)
+    >>> u.varied
+    'weights noise ±0.5'
     >>> u.scores.shape, u.counts.shape  # (n, nodes, units); (nodes, units, rank 0..units)
     ((500, 3, 4), (3, 4, 5))
     """
@@ -85,11 +88,42 @@ class Uncertainty:
     note: str = ""
 
     def __repr__(self) -> str:
-        note = f", note={self.note!r}" if self.note else ""
         return (
-            f"Uncertainty(n={self.n}, seed={self.seed!r}, units={len(self.units)}, "
-            f"nodes={self.nodes!r}, varied={self.varied!r}{note})"
+            f"Uncertainty(n={self.n}, seed={self.seed!r}, {counted(len(self.units), 'unit')}, "
+            f"{counted(len(self.nodes), 'node')})"
         )
+
+    def describe(self) -> str:
+        """Return the run's size, what varied, the nodes kept and the note, one per line.
+
+        The intervals themselves are in :meth:`table`.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import load_index
+        >>> from cchc_indicators.composite.uncertainty import uncertainty
+        >>> from cchc_indicators import datasets
+        >>> idx = load_index("par-style-demo")
+        >>> u = uncertainty(idx, datasets.index_observations(), n=20, seed=1, weights=0.25, nodes=[idx.code])
+        >>> u
+        Uncertainty(n=20, seed=1, 63 units, 1 node)
+        >>> print(u.describe())
+        20 replications (seed 1), 63 units, 1 node
+        varied: weights noise ±0.25
+        nodes: par-style-demo
+        note: SYNTHETIC DATA: made up for demonstration, not official figures
+        """
+        lines = [
+            f"{counted(self.n, 'replication')} (seed {self.seed}), "
+            f"{counted(len(self.units), 'unit')}, {counted(len(self.nodes), 'node')}",
+            f"varied: {self.varied}",
+            f"nodes: {', '.join(self.nodes)}",
+        ]
+        if self.note:
+            lines.append(f"note: {self.note}")
+        return "\n".join(lines)
 
     def _row(self, node: str | None) -> int:
         code = self.nodes[0] if node is None else node
@@ -543,6 +577,12 @@ class Sensitivity:
     node: str
     output: str = "mean absolute rank shift from the nominal ranks"
     note: str = ""
+
+    def __repr__(self) -> str:
+        return (
+            f"Sensitivity({self.node!r}, {counted(len(self.factors), 'factor')}, n={self.n}, "
+            f"runs={self.runs}, seed={self.seed!r})"
+        )
 
     def to_records(self, level: str | None = None) -> list[dict[str, Any]]:
         """One record per factor: ``factor``, ``first_order``, ``total``, their intervals, and context.

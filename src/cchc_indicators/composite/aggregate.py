@@ -67,6 +67,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core._ties import RTOL, dense_groups
 from cchc_indicators.core.errors import DefinitionError, InvalidDataError, Problem
 
@@ -653,7 +654,9 @@ class Aggregation:
     --------
     >>> r = aggregate("median", [[1.0, 2.0], [3.0, float("nan")]], min_share=0.75)
     >>> r
-    Aggregation(method='median', values=[2.0, nan], share=[1.0, 0.5], insufficient=[False, True])
+    Aggregation('median', 2 values, 1 insufficient)
+    >>> r.values.tolist(), r.share.tolist(), r.insufficient.tolist()
+    ([2.0, nan], [1.0, 0.5], [False, True])
     """
 
     method: str
@@ -663,8 +666,8 @@ class Aggregation:
 
     def __repr__(self) -> str:
         return (
-            f"Aggregation(method={self.method!r}, values={self.values.tolist()}, "
-            f"share={self.share.tolist()}, insufficient={self.insufficient.tolist()})"
+            f"Aggregation({self.method!r}, {counted(self.values.size, 'value')}, "
+            f"{int(self.insufficient.sum())} insufficient)"
         )
 
 

@@ -165,6 +165,11 @@ class Params:
         default=None, converter=_optional_array, eq=attrs.cmp_using(eq=_same)
     )
 
+    def __repr__(self) -> str:
+        given = [f for f in ("min", "max", "mean", "sd") if getattr(self, f) is not None]
+        shape = next((getattr(self, f).shape for f in given), ())
+        return f"Params({', '.join(given) or 'none'}; shape {shape})"
+
     def __attrs_post_init__(self) -> None:
         if self.min is not None and self.max is not None:
             try:

@@ -1888,7 +1888,9 @@ class TestObservationsOut:
         """Observations, results and uncertainty show a one-line summary, not their arrays."""
         obs = datasets.index_observations()
         # 30 indicators x 63 units x 3 periods = 5670 cells, 168 of them missing: 5502 values
-        assert repr(obs) == "Observations(30 indicators, 63 units, 3 periods 2022–2024, 5502 values)"
+        assert (
+            repr(obs) == "Observations(30 indicators, 63 units, 3 periods 2022–2024, 5502 values)"
+        )
         assert f"note: {datasets.SYNTHETIC_NOTE}" in obs.describe().splitlines()
         r = compute_index(load_index("par-style-demo"), obs)
         assert repr(r) == "IndexResult('par-style-demo', period 2024, 63 units, 54 nodes)"
@@ -1899,7 +1901,9 @@ class TestObservationsOut:
         plain = Observations.from_values({"a": [1.0]}, ["u"])
         assert repr(plain) == "Observations(1 indicator, 1 unit, 1 period '', 1 value)"
         assert "note" not in plain.describe()
-        assert "note" not in compute_index(CompositeIndex("i", children=[Node("a")]), plain).describe()
+        assert (
+            "note" not in compute_index(CompositeIndex("i", children=[Node("a")]), plain).describe()
+        )
 
 
 def test_csv_round_trip_without_a_period(tmp_path: Path) -> None:

@@ -166,3 +166,17 @@ def test_cli_csv_output_has_no_long_floats(tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     assert main(["demo", "--format", "csv", "--output", str(path)], out=io.StringIO()) == 0
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_files_read_back_as_input_keep_every_digit(tmp_path: Path) -> None:
+    from cchc_indicators import Hierarchy, Panel
+    from cchc_indicators.composite import Observations
+
+    x = 57.138000000000005
+    h = Hierarchy.from_records([{"code": "26", "name": "P", "level": "province"}])
+    panel = Panel.from_records([{"indicator": "a", "unit": "26", "period": "2024", "value": x}], h)
+    assert f",{x!r}," in (panel.to_csv() or "")
+    path = tmp_path / "obs.csv"
+    Observations.from_values({"a": [x]}, ["u1"], period="2024").to_csv(path)
+    assert path.read_text(encoding="utf-8").splitlines()[1] == f"a,u1,2024,{x!r}"
+    assert Observations.from_csv(path).values.tolist() == [[[x]]]

@@ -19,6 +19,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # Import the package from the source tree, so the docs build without installing it.
 sys.path.insert(0, str(ROOT / "src"))
+# Our own Sphinx extensions (``cchc_cli``: the CLI reference, generated from the parser).
+sys.path.insert(0, str(HERE / "_ext"))
 
 import cchc_indicators  # noqa: E402  (needs the path above)
 
@@ -38,6 +40,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
     "matplotlib.sphinxext.plot_directive",  # figures drawn from code at build time
+    "cchc_cli",  # docs/_ext/cchc_cli.py: {cli-command}, a command's options from its parser
 ]
 plot_include_source = True
 plot_html_show_source_link = False

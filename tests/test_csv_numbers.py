@@ -95,6 +95,7 @@ def test_csv_number_reads_back_within_twelve_digits(x: float) -> None:
     assert abs(back - x) <= half_unit * (1 + 1e-9)
     assert _significant(text) <= DIGITS
     assert back == float(f"{x:.{DIGITS - 1}e}")  # the correctly rounded 12-digit decimal
+    assert text == repr(back)  # written as Python writes that float
 
 
 @given(st.floats(allow_nan=False))

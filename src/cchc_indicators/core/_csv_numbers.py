@@ -48,13 +48,8 @@ DIGITS = 12
 
 #: A float's repr at most this long has at most 12 digits (it holds a point or an ``e``).
 _SHORT = DIGITS + 1
-_NOT_DIGITS = str.maketrans("", "", "-+.")
-
-
-def _digits(text: str) -> int:
-    """The significant digits of a finite float's repr (``'0.00125'`` -> 3, ``'1.5e-07'`` -> 2)."""
-    mantissa = text.partition("e")[0].translate(_NOT_DIGITS).lstrip("0")
-    return len(mantissa.rstrip("0")) if "." in text.partition("e")[0] else len(mantissa)
+#: From here on a float is rounded to a whole number, not to 12 significant digits.
+_WHOLE = 10.0**DIGITS
 
 
 def csv_number(x: float) -> str:
@@ -82,14 +77,24 @@ def csv_number(x: float) -> str:
     ('1234567890123.0', '0.000123456789012')
     """
     x = float(x)
+    if x != x:
+        return ""
+    if x == 0:
+        return "0.0"
     text = repr(x)
-    if len(text) <= _SHORT:
-        return "" if x != x else "0.0" if x == 0 else text
-    if not math.isfinite(x) or _digits(text) <= DIGITS:
+    if len(text) <= _SHORT or not math.isfinite(x):
         return text
-    if abs(x) >= 10.0**DIGITS:
+    if abs(x) >= _WHOLE:
         return repr(float(round(x)))
-    return repr(float(f"{x:.{DIGITS - 1}e}"))
+    # 12 significant digits, correctly rounded; when they are x itself, its repr
+    # has at most 12 digits and is kept
+    rounded = f"{x:.{DIGITS}g}"
+    if float(rounded) == x:
+        return text
+    if "e+" in rounded:  # rounding reached 1e12, where %g turns to an exponent
+        return repr(float(rounded))
+    # repr's notation: a point, or an exponent below 1e-4
+    return rounded if "." in rounded or "e" in rounded else rounded + ".0"
 
 
 def csv_cell(value: object) -> object:

@@ -41,6 +41,8 @@ from cchc_indicators.core._csv_numbers import DIGITS, csv_cell, csv_number, csv_
         (0.123456789012, "0.123456789012"),  # exactly 12 digits: kept
         (0.1234567890123, "0.123456789012"),  # 13 digits: the 3 is dropped
         (15.0, "15.0"),
+        (2.0000000000000004, "2.0"),  # rounds to a whole number: written with its point
+        (-99.99999999999999, "-100.0"),  # 12 nines round up a digit, to a whole number
         (0.0, "0.0"),
         (-0.0, "0.0"),  # no negative zero in a table
         (float("nan"), ""),  # a missing value is an empty cell

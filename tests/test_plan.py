@@ -7,7 +7,7 @@ import json
 import pickle
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import jsonschema
 import pytest
@@ -240,7 +240,7 @@ def demo_dict() -> dict[str, Any]:
                 "name": "Tỷ lệ hồ sơ trực tuyến",
                 "name_en": "",
                 "area": "overall",
-                "measure": {"kind": "ratio", "scale": 100.0, "bounded": True},
+                "measure": {"kind": "percent"},
                 "direction": "higher",
                 "rule": "ratio_of_sums",
                 "temporal": "flow",
@@ -570,7 +570,7 @@ class TestDict:
 
     @pytest.mark.parametrize(
         ("field", "value"),
-        [("area", "finance"), ("measure", {"kind": "percent"}), ("direction", "up")],
+        [("area", "finance"), ("measure", {"kind": "percentage"}), ("direction", "up")],
     )
     def test_invalid_indicator_field_names_the_indicator(self, field: str, value: object) -> None:
         """Any invalid indicator definition is reported with the indicator's code, as documented."""
@@ -951,3 +951,58 @@ class TestTwoStages:
             DefinitionError, match="has two at_least targets due 2030 for the same unit"
         ):
             Plan("two-stages", baseline="2021", deadline="2030", indicators=[ind])
+
+
+class TestPercentSpelling:
+    """A percent is written {"kind": "percent"}; the old ratio spelling still reads the same."""
+
+    OLD: ClassVar[dict[str, object]] = {"kind": "ratio", "scale": 100, "bounded": True}
+
+    def _doc(self, measure: object) -> str:
+        data = demo_dict()
+        data["indicators"][0]["measure"] = measure
+        return json.dumps(data, ensure_ascii=False)
+
+    def test_old_file_reads_as_the_new_one(self) -> None:
+        """A plan written with ratio, scale 100, bounded is equal to the one written with percent."""
+        assert Plan.from_json(self._doc(self.OLD)) == Plan.from_json(self._doc({"kind": "percent"}))
+        assert Plan.from_json(self._doc(self.OLD)) == demo_plan()
+
+    def test_old_file_is_written_back_in_the_one_vocabulary(self) -> None:
+        """Saving an old file writes percent; saving that again changes nothing."""
+        text = Plan.from_json(self._doc(self.OLD)).to_json()
+        assert json.loads(text)["indicators"][0]["measure"] == {"kind": "percent"}
+        assert Plan.from_json(text).to_json() == text
+
+    @pytest.mark.parametrize("measure", [{"kind": "percent"}, OLD], ids=["percent", "ratio-100"])
+    def test_both_spellings_are_valid_under_the_schema(self, measure: dict[str, object]) -> None:
+        """The schema accepts the percent in both spellings."""
+        jsonschema.Draft202012Validator(schema()).validate(json.loads(self._doc(measure)))
+
+    def test_percent_with_another_scale_names_file_indicator_and_key(self, tmp_path: Path) -> None:
+        """A percent with scale 1000 is refused naming the file, the indicator and 'scale'."""
+        path = tmp_path / "plan.json"
+        path.write_text(self._doc({"kind": "percent", "scale": 1000}), encoding="utf-8")
+        with pytest.raises(DefinitionError) as info:
+            Plan.from_json(path)
+        assert str(info.value) == (
+            f"{path}: indicator 'online': a percent's 'scale' is 100, got 1000; "
+            'for another scale write {"kind": "ratio", "scale": 1000}'
+        )
+        assert info.value.code == "online"
+        errors = list(
+            jsonschema.Draft202012Validator(schema()).iter_errors(
+                json.loads(path.read_text(encoding="utf-8"))
+            )
+        )
+        assert [e.json_path for e in errors] == ["$.indicators[0].measure.scale"]
+
+    def test_shipped_catalogues_use_the_one_vocabulary(self) -> None:
+        """No shipped catalogue writes a percent in the old spelling."""
+        from cchc_indicators.core import catalog
+
+        for name in catalog.names():
+            doc = json.loads(catalog.path(name).read_text(encoding="utf-8"))
+            kinds = [ind["measure"] for ind in doc["indicators"]]
+            assert {"kind": "percent"} in kinds
+            assert not [m for m in kinds if m.get("kind") == "ratio" and m.get("scale") == 100]

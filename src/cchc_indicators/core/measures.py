@@ -2,16 +2,25 @@
 
 A :class:`Measure` says how an indicator's values are made and bounded:
 
-========== ==================================================================
-kind       meaning
-========== ==================================================================
-``ratio``  numerator / denominator x ``scale``; :func:`percent` is the ratio
-           with scale 100 bounded to 0-100 (numerator <= denominator)
-``count``  a non-negative number of things (dossiers, staff, units)
-``score``  a number on a scale, optionally bounded (an index score)
-``binary`` 0 or 1 (done / not done)
-``rank``   a position among peers, 1 = first
-========== ==================================================================
+=========== =================================================================
+kind        meaning
+=========== =================================================================
+``percent`` numerator / denominator x 100, bounded to 0-100 (the numerator
+            never exceeds the denominator); built by :func:`percent`
+``ratio``   numerator / denominator x ``scale`` (dossiers per 1,000 people)
+``count``   a non-negative number of things (dossiers, staff, units)
+``score``   a number on a scale, optionally bounded (an index score)
+``binary``  0 or 1 (done / not done)
+``rank``    a position among peers, 1 = first
+=========== =================================================================
+
+These are the words of a plan's JSON (``{"kind": "percent"}``), of
+``cchc rollup --measure`` and of the factories. In Python a percent is the
+ratio with scale 100 that is bounded: its :attr:`Measure.kind` is ``ratio``
+and :attr:`Measure.is_percent` is true. Its JSON form is
+``{"kind": "percent"}``; the older spelling
+``{"kind": "ratio", "scale": 100, "bounded": true}`` is read as the same
+measure (:meth:`Measure.from_dict`).
 
 Examples
 --------
@@ -20,6 +29,8 @@ Examples
 Measure(kind='ratio', scale=100.0, bounded=True)
 >>> measures.percent().unit_label
 '%'
+>>> measures.percent().to_dict()
+{'kind': 'percent'}
 """
 
 from __future__ import annotations
@@ -33,13 +44,34 @@ import attrs
 from cchc_indicators.core._loading import as_float, check_nesting
 from cchc_indicators.core.errors import DefinitionError
 
-__all__ = ["MEASURE_KINDS", "Measure", "binary", "count", "percent", "rank", "ratio", "score"]
+__all__ = [
+    "JSON_KINDS",
+    "MEASURE_KINDS",
+    "Measure",
+    "binary",
+    "count",
+    "percent",
+    "rank",
+    "ratio",
+    "score",
+]
 
 MeasureKind = Literal["ratio", "count", "score", "binary", "rank"]
 MEASURE_KINDS: tuple[MeasureKind, ...] = ("ratio", "count", "score", "binary", "rank")
+#: The kinds a measure's JSON form may name: ``percent`` and the measure kinds.
+JSON_KINDS: tuple[str, ...] = ("percent", *MEASURE_KINDS)
+
+#: The keys of a measure's JSON form.
+_KEYS = ("kind", "scale", "bounded", "minimum", "maximum")
 
 
 def _check_kind(_instance: object, _attribute: object, value: str) -> None:
+    if value == "percent":
+        msg = (
+            "a percent is the ratio with scale 100, bounded: build it with measures.percent() "
+            'or Measure("ratio", scale=100.0, bounded=True)'
+        )
+        raise DefinitionError(msg)
     if value not in MEASURE_KINDS:
         msg = f"unknown measure kind {value!r}; expected one of {', '.join(MEASURE_KINDS)}"
         raise DefinitionError(msg)
@@ -178,13 +210,21 @@ class Measure:
     def to_dict(self) -> dict[str, object]:
         """Return a JSON-ready dictionary (inverse of :meth:`from_dict`).
 
+        A percent is written ``{"kind": "percent"}``, the word the command line
+        and the documentation use; any other ratio with its ``scale`` and
+        ``bounded``, a bounded score with its ``minimum`` and ``maximum``.
+
         Examples
         --------
         >>> percent().to_dict()
-        {'kind': 'ratio', 'scale': 100.0, 'bounded': True}
+        {'kind': 'percent'}
+        >>> ratio(1000).to_dict()
+        {'kind': 'ratio', 'scale': 1000.0, 'bounded': False}
         >>> Measure.from_dict(percent().to_dict()) == percent()
         True
         """
+        if self.is_percent:
+            return {"kind": "percent"}
         out: dict[str, object] = {"kind": self.kind}
         if self.kind == "ratio":
             out["scale"] = self.scale
@@ -196,13 +236,21 @@ class Measure:
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Measure:
-        """Build a measure from :meth:`to_dict` output.
+        """Build a measure from :meth:`to_dict` output or a plan's JSON.
 
         Parameters
         ----------
         data
-            A mapping with ``kind`` and, for a ratio, ``scale`` (default 100)
-            and ``bounded``; for a score, ``minimum`` and ``maximum``.
+            A mapping with ``kind``, one of :data:`JSON_KINDS`, and the keys
+            that kind takes:
+
+            - ``percent``: nothing else (``scale`` 100 and ``bounded`` true
+              may be written; they are what a percent is);
+            - ``ratio``: ``scale`` (default 100) and ``bounded`` (default
+              false). ``{"kind": "ratio", "scale": 100, "bounded": true}`` is
+              a percent, read as ``{"kind": "percent"}``;
+            - ``score``: ``minimum`` and ``maximum``, both or neither;
+            - ``count``, ``binary``, ``rank``: nothing else.
 
         Returns
         -------
@@ -212,18 +260,24 @@ class Measure:
         Raises
         ------
         DefinitionError
-            If the kind is unknown or a number is not a number.
+            If the kind is unknown, a key is unknown or does not fit the kind,
+            or a value is not a number (``scale``, ``minimum``, ``maximum``)
+            or not true or false (``bounded``). The message names the key.
 
         Examples
         --------
+        >>> Measure.from_dict({"kind": "percent"})
+        Measure(kind='ratio', scale=100.0, bounded=True)
+        >>> Measure.from_dict({"kind": "ratio", "scale": 100, "bounded": True}) == percent()
+        True
         >>> Measure.from_dict({"kind": "ratio", "scale": 1000})
         Measure(kind='ratio', scale=1000.0, bounded=False)
         >>> Measure.from_dict({"kind": "score", "minimum": 0, "maximum": 100})
         Measure(kind='score', minimum=0.0, maximum=100.0)
-        >>> Measure.from_dict({"kind": "percent"})
+        >>> Measure.from_dict({"kind": "percent", "scale": 1000})
         Traceback (most recent call last):
         ...
-        cchc_indicators.core.errors.DefinitionError: unknown measure kind 'percent'; expected one of ratio, count, score, binary, rank
+        cchc_indicators.core.errors.DefinitionError: a percent's 'scale' is 100, got 1000; for another scale write {"kind": "ratio", "scale": 1000}
         """
         raw: object = data  # typed as a dict, but read from JSON: anything may come
         if not isinstance(raw, Mapping):
@@ -231,24 +285,63 @@ class Measure:
             raise DefinitionError(msg)
         check_nesting(data, "measure")
         kind = data.get("kind")
-        if kind not in MEASURE_KINDS:
-            msg = f"unknown measure kind {kind!r}; expected one of {', '.join(MEASURE_KINDS)}"
+        if kind not in JSON_KINDS:
+            msg = f"unknown measure kind {kind!r}; expected one of {', '.join(JSON_KINDS)}"
             raise DefinitionError(msg)
-        if kind == "ratio":
-            return ratio(scale=_num(data.get("scale", 100.0)), bounded=bool(data.get("bounded")))
-        if kind == "score":
-            lo, hi = data.get("minimum"), data.get("maximum")
-            return score(
-                minimum=None if lo is None else _num(lo), maximum=None if hi is None else _num(hi)
-            )
-        return cls(kind)
+        unknown = sorted(set(data) - set(_KEYS), key=str)
+        if unknown:
+            known = ", ".join(repr(k) for k in _KEYS)
+            msg = f"unknown keys {unknown} in a measure; its keys are {known}"
+            raise DefinitionError(msg)
+        scale = _num(data["scale"], "scale") if "scale" in data else None
+        bounded = _flag(data["bounded"], "bounded") if "bounded" in data else None
+        lo = _num(data["minimum"], "minimum") if "minimum" in data else None
+        hi = _num(data["maximum"], "maximum") if "maximum" in data else None
+        if kind == "percent":
+            _check_percent(data, scale, bounded)
+            return percent()
+        if kind == "ratio" and scale is None:
+            scale = 100.0
+        if kind == "score" and bounded is None:
+            bounded = lo is not None or hi is not None
+        # the constructor refuses a key that does not fit the kind, naming it
+        assert kind in MEASURE_KINDS
+        return cls(kind, scale=scale, bounded=bool(bounded), minimum=lo, maximum=hi)
 
 
-def _num(value: object) -> float:
+def _check_percent(data: Mapping[str, object], scale: float | None, bounded: bool | None) -> None:
+    """Refuse a ``percent`` whose other keys say something else than a percent is."""
+    if scale is not None and scale != 100.0:
+        given = data["scale"]
+        msg = (
+            f"a percent's 'scale' is 100, got {given!r}; for another scale write "
+            f'{{"kind": "ratio", "scale": {given!r}}}'
+        )
+        raise DefinitionError(msg)
+    if bounded is False:
+        msg = (
+            "a percent is bounded to 0-100, so its 'bounded' is true, got false; for a ratio "
+            'per 100 that may exceed 100 write {"kind": "ratio", "scale": 100}'
+        )
+        raise DefinitionError(msg)
+    for key in ("minimum", "maximum"):
+        if key in data:
+            msg = f"a percent has no {key!r}: it lies in 0-100; for other bounds use a score"
+            raise DefinitionError(msg)
+
+
+def _num(value: object, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        msg = f"expected a number, got {value!r}"
+        msg = f"a measure's {key!r} must be a number, got {value!r}"
         raise DefinitionError(msg)
     return as_float(value)  # an integer too large for a float is infinite, refused later
+
+
+def _flag(value: object, key: str) -> bool:
+    if not isinstance(value, bool):
+        msg = f"a measure's {key!r} must be true or false, got {value!r}"
+        raise DefinitionError(msg)
+    return value
 
 
 def percent() -> Measure:

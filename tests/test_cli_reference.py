@@ -88,6 +88,14 @@ def test_reference_generates_each_command_from_the_parser() -> None:
     assert directives == ["", *_help_order()]
 
 
+def test_module_docstring_lists_commands_in_help_order() -> None:
+    """The docstring of ``cchc_indicators.cli`` (shown at the end of the reference) agrees."""
+    import cchc_indicators.cli
+
+    listed = re.findall(r"^``cchc (\w+)", cchc_indicators.cli.__doc__ or "", re.M)
+    assert listed == _help_order()
+
+
 def _actions(parser: argparse.ArgumentParser, prog: str) -> list[tuple[str, argparse.Action]]:
     """Every option, argument and command of ``parser`` and of its commands, with its program."""
     found = []

@@ -437,11 +437,38 @@ class TestSerialisation:
         assert info.value.code == "a"
 
     def test_from_dict_measure_not_object(self) -> None:
-        """A measure that is not a dictionary is rejected, naming the indicator."""
-        with pytest.raises(
-            DefinitionError, match="indicator 'a': 'measure' must be an object, got 'percent'"
-        ) as info:
+        """A measure given as its word alone is rejected, naming the indicator and the fix."""
+        with pytest.raises(DefinitionError) as info:
             Indicator.from_dict({"code": "a", "name": "A", "measure": "percent"})
+        assert str(info.value) == (
+            "indicator 'a': 'measure' must be an object, got 'percent'; write {\"kind\": \"percent\"}"
+        )
+        assert info.value.code == "a"
+
+    def test_from_dict_measure_of_another_type(self) -> None:
+        """A measure that is neither an object nor a kind's word gets no hint."""
+        with pytest.raises(DefinitionError) as info:
+            Indicator.from_dict({"code": "a", "name": "A", "measure": 100})
+        assert str(info.value) == "indicator 'a': 'measure' must be an object, got 100"
+
+    @pytest.mark.parametrize(
+        "measure",
+        [{"kind": "percent"}, {"kind": "ratio", "scale": 100, "bounded": True}],
+        ids=["percent", "ratio-100-bounded"],
+    )
+    def test_from_dict_percent_in_either_spelling(self, measure: dict[str, object]) -> None:
+        """Both spellings of a percent give the default indicator, which writes 'percent'."""
+        ind = Indicator.from_dict({"code": "a", "name": "A", "measure": measure})
+        assert ind == Indicator("a", "A")
+        assert ind.to_dict()["measure"] == {"kind": "percent"}
+
+    def test_from_dict_percent_with_another_scale(self) -> None:
+        """A percent with scale 1000 is refused naming the indicator and the key."""
+        with pytest.raises(DefinitionError) as info:
+            Indicator.from_dict(
+                {"code": "a", "name": "A", "measure": {"kind": "percent", "scale": 1000}}
+            )
+        assert str(info.value).startswith("indicator 'a': a percent's 'scale' is 100, got 1000")
         assert info.value.code == "a"
 
     def test_from_dict_bad_measure(self) -> None:

@@ -25,7 +25,7 @@ import attrs
 
 from cchc_indicators.core._loading import check_nesting, text_tuple
 from cchc_indicators.core.errors import DefinitionError, RuleMismatchError
-from cchc_indicators.core.measures import Measure, percent
+from cchc_indicators.core.measures import JSON_KINDS, Measure, percent
 from cchc_indicators.core.rules import Rule, ShareMeeting, default_rule, parse_rule, rules_for
 from cchc_indicators.core.targets import Target
 
@@ -490,6 +490,8 @@ class Indicator:
             measure = kwargs["measure"]
             if not isinstance(measure, dict):
                 msg = f"indicator {data['code']!r}: 'measure' must be an object, got {measure!r}"
+                if isinstance(measure, str) and measure in JSON_KINDS:
+                    msg += f'; write {{"kind": "{measure}"}}'
                 raise DefinitionError(msg, code=str(data["code"]))
             try:
                 kwargs["measure"] = Measure.from_dict(measure)

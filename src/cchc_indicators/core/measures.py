@@ -58,7 +58,7 @@ __all__ = [
 
 MeasureKind = Literal["ratio", "count", "score", "binary", "rank"]
 MEASURE_KINDS: tuple[MeasureKind, ...] = ("ratio", "count", "score", "binary", "rank")
-#: The kinds a measure's JSON form may name: ``percent`` and the measure kinds.
+# The kinds a measure's JSON form may name: ``percent`` and the measure kinds.
 JSON_KINDS: tuple[str, ...] = ("percent", *MEASURE_KINDS)
 
 #: The keys of a measure's JSON form.
@@ -347,10 +347,12 @@ def _flag(value: object, key: str) -> bool:
 def percent() -> Measure:
     """A percentage: numerator / denominator x 100, bounded to 0-100.
 
+    In a plan's JSON it is ``{"kind": "percent"}``.
+
     Examples
     --------
-    >>> percent().is_percent
-    True
+    >>> percent().is_percent, percent().to_dict()
+    (True, {'kind': 'percent'})
     """
     return Measure("ratio", scale=100.0, bounded=True)
 

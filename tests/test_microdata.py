@@ -199,7 +199,7 @@ def test_indicators_are_checked_and_kept(h: Hierarchy) -> None:
 
 def test_repr_and_fields(h: Hierarchy) -> None:
     md = small(h)
-    assert repr(md) == "Microdata(dossiers=7, units=3, fields=('online', 'on_time', 'channel'))"
+    assert repr(md) == "Microdata(7 dossiers, 3 units, 3 fields)"
     assert len(md) == 7
     assert md.field_names == ("online", "on_time", "channel")
 

@@ -608,7 +608,7 @@ class TestReading:
             h,
             indicators=[PCT],
         )
-        assert repr(p) == "Panel(indicators=1, units=3, periods=('2023', '2024'), observations=2)"
+        assert repr(p) == "Panel(1 indicator, 3 units, 2 periods 2023–2024, 2 observations)"
         d = p.data_of("pct")
         # rows: 26, 243, 244; columns: 2023, 2024
         assert np.array_equal(

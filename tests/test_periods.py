@@ -568,10 +568,7 @@ class TestCompleteness:
         )
         assert c.periods == ("2024",)
         assert c.hierarchy is h
-        assert repr(c) == (
-            "Completeness(indicator='staff', temporal=<Temporal.STOCK: 'stock'>, "
-            "target='year', ytd=False, min_complete=0.5, periods=('2024',))"
-        )
+        assert repr(c) == "Completeness('staff', stock, to year, min_complete 0.5, 1 period 2024)"
 
     def test_arrays_are_read_only_and_compare_by_value(self, h: Hierarchy) -> None:
         """The arrays cannot be written, and equal conversions give equal Completeness."""

@@ -857,10 +857,9 @@ class TestOutput:
         """The repr names indicator, rule, scope, units and periods."""
         r = rollup(panel, "files", scope="tier:commune")
         assert repr(r) == (
-            "Rollup(indicator='files', rule='ratio_of_sums', scope='tier:commune', units=6, "
-            "periods=('2024', '2025'))"
+            "Rollup('files', rule ratio_of_sums, scope tier:commune, 6 units, 2 periods 2024–2025)"
         )
-        assert "rule='none'" in repr(rollup(panel, "files", scope="own"))
+        assert "rule none" in repr(rollup(panel, "files", scope="own"))
 
     def test_table(self, panel: Panel) -> None:
         """table() shows indented units as rows, periods as columns and reasons for gaps."""

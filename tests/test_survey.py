@@ -254,10 +254,7 @@ class TestResponses:
             answers("A", [4, 5]) + answers("A", [3], question="q2"), h, scale="1-5"
         )
         assert len(r) == 3
-        assert (
-            repr(r)
-            == "Responses(answers=3, respondents=2, questions=('q1', 'q2'), scale='1-5', weighted=False)"
-        )
+        assert repr(r) == "Responses(3 answers, 2 respondents, 2 questions, scale 1-5, unweighted)"
 
     def test_pickles(self, h: Hierarchy) -> None:
         """Responses survive pickling."""
@@ -912,9 +909,7 @@ class TestSatisfaction:
         records = res.to_records()
         assert [tuple(rec) for rec in records] == [RECORD_KEYS]
         assert res.to_records("district") == []
-        assert repr(res) == (
-            "SurveyResult(scope='own', items=('q1',), weighted=False, confidence=0.95, interval='analytic')"
-        )
+        assert repr(res) == "SurveyResult(scope own, 1 item, unweighted, confidence 0.95, analytic)"
         assert res.interval == "analytic"
         assert res.methods[0] in INTERVAL_METHODS
 

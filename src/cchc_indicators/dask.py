@@ -162,7 +162,7 @@ def rollup(
     ...     r = rollup(dd.from_pandas(whole, npartitions=2), vinh_phuc_units(), files,
     ...                scope="tier:commune")
     >>> r
-    Rollup(indicator='files', rule='ratio_of_sums', scope='tier:commune', units=131, periods=('2024', '2025'))
+    Rollup('files', rule ratio_of_sums, scope tier:commune, 131 units, 2 periods 2024–2025)
     >>> r.get("243", 2024), r.get("243", 2025)
     (75.0, 100.0)
 

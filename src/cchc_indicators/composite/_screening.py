@@ -131,6 +131,14 @@ class Screening:
         default="impute_then_screen", validator=_order, kw_only=True
     )
 
+    def __repr__(self) -> str:
+        parts = [f"{key}={getattr(self, key)!r}" for key in ("min_share", "min_nonzero")]
+        if self.include:
+            parts.append(f"{counted(len(self.include), 'unit')} forced in")
+        if self.exclude:
+            parts.append(f"{counted(len(self.exclude), 'unit')} forced out")
+        return f"Screening({', '.join(parts)}, order={self.order!r})"
+
     def __attrs_post_init__(self) -> None:
         both = sorted(set(self.include) & set(self.exclude))
         if both:

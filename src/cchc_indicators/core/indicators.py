@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from cchc_indicators.core._loading import check_nesting, text_tuple
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core.errors import DefinitionError, RuleMismatchError
 from cchc_indicators.core.measures import JSON_KINDS, Measure, percent
 from cchc_indicators.core.rules import Rule, ShareMeeting, default_rule, parse_rule, rules_for
@@ -341,6 +342,58 @@ class Indicator:
     source: str = attrs.field(default="", kw_only=True, validator=_check_text)
     targets: tuple[Target, ...] = attrs.field(factory=tuple, kw_only=True, converter=_to_targets)
     aliases: tuple[str, ...] = attrs.field(factory=tuple, kw_only=True, converter=_to_aliases)
+
+    def __repr__(self) -> str:
+        return (
+            f"Indicator({self.code!r}, {self._measure_word}, rule {self.rule.to_spec()}, "
+            f"{counted(len(self.targets), 'target')})"
+        )
+
+    @property
+    def _measure_word(self) -> str:
+        """The measure's word: its kind, or ``percent`` for a percentage."""
+        return "percent" if getattr(self.measure, "is_percent", False) else self.measure.kind
+
+    def describe(self) -> str:
+        """Return the indicator in full as text: names, area, measure, rule, targets and source.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> from cchc_indicators import at_least, measures
+        >>> files = Indicator("files_received", "Số hồ sơ tiếp nhận", name_en="Files received",
+        ...                   measure=measures.count(), rule="sum",
+        ...                   targets=[at_least(5000, tier="province", deadline=2025)])
+        >>> files
+        Indicator('files_received', count, rule sum, 1 target)
+        >>> print(files.describe())
+        files_received: Số hồ sơ tiếp nhận
+        name (en): Files received
+        area overall; measure count; higher is better; rule sum; unit count; temporal flow
+        target: >= 5000 count (province tier), by 2025
+        """
+        lines = [f"{self.code}: {self.name}"]
+        if self.name_en:
+            lines.append(f"name (en): {self.name_en}")
+        size = self.measure.scale
+        percent = self._measure_word == "percent"
+        scale = f" ×{size:g}" if size is not None and size != 1 and not percent else ""
+        better = "higher is better" if self.direction.sign > 0 else "lower is better"
+        lines.append(
+            f"area {self.area}; measure {self._measure_word}{scale}; {better}; "
+            f"rule {self.rule.to_spec()}; unit {self.unit or '-'}; temporal {self.temporal}"
+        )
+        for t in self.targets:
+            by = f", by {t.deadline}" if t.deadline else ""
+            lines.append(f"target: {t.describe(self.unit)}{by}")
+        if self.aliases:
+            lines.append(f"aliases: {', '.join(self.aliases)}")
+        if self.description:
+            lines.append(f"description: {self.description}")
+        if self.source:
+            lines.append(f"source: {self.source}")
+        return "\n".join(lines)
 
     def __attrs_post_init__(self) -> None:
         if not self.rule.fits(self.measure):

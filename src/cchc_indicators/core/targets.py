@@ -56,6 +56,7 @@ import attrs
 
 from cchc_indicators.core._loading import as_float, check_nesting, text_tuple
 from cchc_indicators.core._periods import normalise_period, period_end_key
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core.errors import DefinitionError
 from cchc_indicators.core.rules import Rule, ShareMeeting, number_text, parse_rule
 from cchc_indicators.core.scopes import Scope
@@ -224,6 +225,22 @@ class Target:
     fields: tuple[str, ...] = attrs.field(factory=tuple, kw_only=True, converter=_to_fields)
     deadline: str | None = attrs.field(default=None, kw_only=True, converter=_period_or_none)
     source: str = attrs.field(default="", kw_only=True)
+
+    def __repr__(self) -> str:
+        parts = [repr(self.kind), f"{self.threshold:g}"]
+        parts += [
+            f"{key}={getattr(self, key)!r}"
+            for key in ("tier", "baseline", "among", "deadline")
+            if getattr(self, key) is not None
+        ]
+        parts += [
+            f"{key}='{getattr(self, key)}'" for key in ("scope", "rule") if getattr(self, key)
+        ]
+        if self.each_period:
+            parts.append("each_period=True")
+        if self.fields:
+            parts.append(counted(len(self.fields), "field"))
+        return f"Target({', '.join(parts)})"
 
     @source.validator
     def _check_source(self, _attribute: object, value: object) -> None:
@@ -460,7 +477,7 @@ class Target:
         Examples
         --------
         >>> Target.from_dict({"kind": "at_most", "threshold": 5, "tier": "commune"})
-        Target(kind='at_most', threshold=5.0, tier='commune', scope=None, rule=None, baseline=None, among=None, each_period=False, fields=(), deadline=None, source='')
+        Target('at_most', 5, tier='commune')
         """
         if isinstance(data, dict):
             check_nesting(data, "target")

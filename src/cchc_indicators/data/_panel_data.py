@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from cchc_indicators.core import _wide
 from cchc_indicators.core._arrays import ARRAY_EQ
+from cchc_indicators.core._repr import counted
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -61,6 +62,13 @@ class IndicatorData:
     any_value: bool = attrs.field(init=False, eq=False, repr=False)
     any_bare_value: bool = attrs.field(init=False, eq=False, repr=False)
     _memo: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
+
+    def __repr__(self) -> str:
+        units, periods = self.value.shape
+        return (
+            f"IndicatorData({counted(units, 'unit')}, {counted(periods, 'period')}, "
+            f"{int(self.observed.sum())} observed)"
+        )
 
     def __attrs_post_init__(self) -> None:
         if np.any((self.denominator == 0) & (self.numerator > 0)):

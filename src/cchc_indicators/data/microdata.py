@@ -58,6 +58,7 @@ from numpy.typing import NDArray
 
 from cchc_indicators.core._args import check_type
 from cchc_indicators.core._periods import GRANULARITIES, normalise_period, period_sort_key
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core._validate import Problems, factorize
 from cchc_indicators.core.errors import ArgumentTypeError, DefinitionError, PanelError, Problem
 from cchc_indicators.core.indicators import Indicator
@@ -528,9 +529,10 @@ class Microdata:
         self.__attrs_init__(hierarchy, *built, source, None)
 
     def __repr__(self) -> str:
+        units = int(np.count_nonzero(np.bincount(self._unit))) if len(self) else 0
         return (
-            f"Microdata(dossiers={len(self)}, units={np.count_nonzero(np.bincount(self._unit)) if len(self) else 0}, "
-            f"fields={tuple(self._fields)!r})"
+            f"Microdata({counted(len(self), 'dossier')}, {counted(units, 'unit')}, "
+            f"{counted(len(self._fields), 'field')})"
         )
 
     def __len__(self) -> int:

@@ -38,7 +38,7 @@ Examples
 ...     indicators=[Indicator("files", "Hồ sơ công việc xử lý trực tuyến")],
 ... )
 >>> p
-Panel(indicators=1, units=2, periods=('2024',), observations=2)
+Panel(1 indicator, 2 units, 1 period 2024, 2 observations)
 >>> p.value("files", "243", "2024")
 90.0
 """
@@ -58,6 +58,7 @@ from numpy.typing import NDArray
 from cchc_indicators.core._args import check_type
 from cchc_indicators.core._loading import as_records, file_problem
 from cchc_indicators.core._periods import GRANULARITIES, granularity, normalise_period
+from cchc_indicators.core._repr import counted, span
 from cchc_indicators.core.errors import PanelError, Problem, UnknownIndicatorError
 from cchc_indicators.core.indicators import Indicator
 from cchc_indicators.data._panel_arrow import _arrow, have_pyarrow, table_columns
@@ -138,8 +139,8 @@ class Panel:
 
     def __repr__(self) -> str:
         return (
-            f"Panel(indicators={len(self.data)}, units={len(self.hierarchy)}, "
-            f"periods={self.periods!r}, observations={len(self)})"
+            f"Panel({counted(len(self.data), 'indicator')}, {counted(len(self.hierarchy), 'unit')}, "
+            f"{span(self.periods)}, {counted(len(self), 'observation')})"
         )
 
     def __len__(self) -> int:

@@ -73,6 +73,7 @@ from cchc_indicators.core._periods import (
     normalise_period,
 )
 from cchc_indicators.core._periods import granularity as _granularity
+from cchc_indicators.core._repr import span
 from cchc_indicators.core.errors import DefinitionError, PeriodError
 from cchc_indicators.core.indicators import Temporal
 from cchc_indicators.data._panel_data import IndicatorData
@@ -303,6 +304,13 @@ class Completeness:
     expected: IntArray = attrs.field(converter=_readonly, eq=ARRAY_EQ, repr=False)
     at_end: BoolArray = attrs.field(converter=_readonly, eq=ARRAY_EQ, repr=False)
     dropped: BoolArray = attrs.field(converter=_readonly, eq=ARRAY_EQ, repr=False)
+
+    def __repr__(self) -> str:
+        ytd = ", year to date" if self.ytd else ""
+        return (
+            f"Completeness({self.indicator!r}, {self.temporal}, to {self.target}{ytd}, "
+            f"min_complete {self.min_complete:g}, {span(self.periods)})"
+        )
 
     @property
     def share(self) -> FloatArray:

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 from cchc_indicators.core._args import check_type
 from cchc_indicators.core._periods import axis_sort_key
+from cchc_indicators.core._repr import counted, span
 from cchc_indicators.core.errors import DefinitionError, IncompatibleStatesError, UnknownPeriodError
 from cchc_indicators.core.indicators import Indicator
 from cchc_indicators.core.rules import Combine, Rule
@@ -102,6 +103,14 @@ class RollupState:
     hierarchy: Hierarchy
     periods: tuple[str, ...]
     fields: Mapping[str, FloatArray]
+
+    def __repr__(self) -> str:
+        rule = self.rule.to_spec() if self.rule else "none"
+        return (
+            f"RollupState({self.indicator.code!r}, rule {rule}, scope {self.scope}, "
+            f"{counted(len(self.hierarchy), 'unit')}, {span(self.periods)}, "
+            f"{counted(len(self.fields), 'field')})"
+        )
 
     def merge(self, other: RollupState) -> RollupState:
         """Combine with the state of another chunk of observations.
@@ -373,7 +382,7 @@ class Rollup:
     >>> files = Indicator("files", "Hồ sơ công việc xử lý trực tuyến")
     >>> r = rollup(p, files, scope="tier:commune")
     >>> r
-    Rollup(indicator='files', rule='ratio_of_sums', scope='tier:commune', units=131, periods=('2024',))
+    Rollup('files', rule ratio_of_sums, scope tier:commune, 131 units, 1 period 2024)
     >>> r.get("243", 2024), r.row("243", 2024)["coverage"]
     (75.0, 0.2222222222222222)
     >>> print(r.table("province"))
@@ -399,8 +408,8 @@ class Rollup:
     def __repr__(self) -> str:
         rule = self.rule.to_spec() if self.rule else "none"
         return (
-            f"Rollup(indicator={self.indicator.code!r}, rule={rule!r}, scope='{self.scope}', "
-            f"units={len(self.hierarchy)}, periods={self.periods!r})"
+            f"Rollup({self.indicator.code!r}, rule {rule}, scope {self.scope}, "
+            f"{counted(len(self.hierarchy), 'unit')}, {span(self.periods)})"
         )
 
     @property

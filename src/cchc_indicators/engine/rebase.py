@@ -55,6 +55,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cchc_indicators.core._args import check_type
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core.errors import CchcError, DefinitionError
 from cchc_indicators.core.indicators import Indicator
 from cchc_indicators.core.rules import Rule, number_text
@@ -310,6 +311,12 @@ class IndicatorRebase:
     mixed_cells: int = 0
     partial: tuple[tuple[str, str], ...] = attrs.field(default=(), repr=False)
 
+    def __repr__(self) -> str:
+        return (
+            f"IndicatorRebase({self.code!r}, method {self.method}, basis {self.basis}, "
+            f"{counted(len(self.totals), 'total')})"
+        )
+
     @property
     def additive(self) -> bool:
         """Whether the indicator's values were added up (parts or ``sum``).
@@ -409,6 +416,13 @@ class RebaseReport:
     outside: tuple[str, ...] = ()
     without_predecessor: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return (
+            f"RebaseReport({self.old_edition!r} -> {self.new_edition!r}, "
+            f"{counted(len(self.indicators), 'indicator')}, {len(self.unmapped)} unmapped, "
+            f"{counted(len(self.splits), 'split')}, {len(self.outside)} outside)"
+        )
 
     @property
     def conserved(self) -> bool:
@@ -727,6 +741,12 @@ class RebasedValues:
     unmapped: tuple[str, ...] = ()
     old_edition: str | None = None
     new_edition: str | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"RebasedValues({self.old_edition!r} -> {self.new_edition!r}, method {self.method}, "
+            f"{counted(len(self.values), 'value')}, {len(self.unmapped)} unmapped)"
+        )
 
     def describe(self, code: str) -> str:
         """Return how the value of new unit ``code`` was made, in one line.

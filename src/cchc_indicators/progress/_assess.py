@@ -8,6 +8,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core.errors import DefinitionError
 from cchc_indicators.progress import _methods as _p
 
@@ -86,6 +87,9 @@ class Fit(NamedTuple):
     intercept: FloatArray
     n_points: IntArray
 
+    def __repr__(self) -> str:
+        return f"Fit({counted(int(np.size(self.slope)), 'series', 'series')})"
+
 
 class Growth(NamedTuple):
     """A compound annual growth rate per series (0.05 = +5 % a year), with a note.
@@ -100,6 +104,9 @@ class Growth(NamedTuple):
 
     rate: FloatArray
     note: TextArray
+
+    def __repr__(self) -> str:
+        return f"Growth({counted(int(np.size(self.rate)), 'series', 'series')})"
 
 
 class Attainment(NamedTuple):
@@ -119,6 +126,9 @@ class Attainment(NamedTuple):
     period: FloatArray
     note: TextArray
 
+    def __repr__(self) -> str:
+        return f"Attainment({counted(int(np.size(self.period)), 'series', 'series')})"
+
 
 class Change(NamedTuple):
     """A change per year for each series, with a note.
@@ -134,6 +144,9 @@ class Change(NamedTuple):
 
     value: FloatArray
     note: TextArray
+
+    def __repr__(self) -> str:
+        return f"Change({counted(int(np.size(self.value)), 'series', 'series')})"
 
 
 def _fit(line: _p.Line) -> Fit:

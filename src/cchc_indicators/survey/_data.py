@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
 from cchc_indicators.core._csv_columns import read_text_columns
 from cchc_indicators.core._loading import as_records, check_mappings
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core._validate import read_csv
 from cchc_indicators.core.errors import DefinitionError
 from cchc_indicators.survey._read import (
@@ -217,6 +218,10 @@ class Elements:
 
     groups: tuple[tuple[str, tuple[str, ...]], ...] = attrs.field(converter=_groups)
 
+    def __repr__(self) -> str:
+        questions = sum(len(q) for _, q in self.groups)
+        return f"Elements({counted(len(self.groups), 'element')}, {counted(questions, 'question')})"
+
     def __attrs_post_init__(self) -> None:
         if not self.groups:
             msg = "name at least one element"
@@ -395,7 +400,9 @@ class Responses:
     ...     vinh_phuc_units(), scale="1-5",
     ... )
     >>> r
-    Responses(answers=3, respondents=2, questions=('q1', 'q2'), scale='1-5', weighted=True)
+    Responses(3 answers, 2 respondents, 2 questions, scale 1-5, weighted)
+    >>> r.questions
+    ('q1', 'q2')
     >>> r.respondent_weight.tolist()
     [1.5, 0.8]
     """
@@ -443,8 +450,10 @@ class Responses:
 
     def __repr__(self) -> str:
         return (
-            f"Responses(answers={len(self)}, respondents={len(self.respondent_ids)}, "
-            f"questions={self.questions!r}, scale='{self.scale}', weighted={self.weighted})"
+            f"Responses({counted(len(self), 'answer')}, "
+            f"{counted(len(self.respondent_ids), 'respondent')}, "
+            f"{counted(len(self.questions), 'question')}, scale {self.scale}, "
+            f"{'weighted' if self.weighted else 'unweighted'})"
         )
 
     def __len__(self) -> int:

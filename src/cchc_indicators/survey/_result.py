@@ -14,6 +14,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core.errors import DefinitionError, Problem
 from cchc_indicators.core.indicators import Indicator
 from cchc_indicators.core.scopes import Scope
@@ -106,7 +107,7 @@ class SurveyResult:
     >>> from cchc_indicators.survey import satisfaction, synthetic_survey
     >>> responses, elements = synthetic_survey(respondents=400, questions=4, elements=2, seed=1)
     >>> satisfaction(responses, (4, 5), scope="own")
-    SurveyResult(scope='own', items=('q01', 'q02', 'q03', 'q04'), weighted=True, confidence=0.95, interval='analytic')
+    SurveyResult(scope own, 4 items, weighted, confidence 0.95, analytic)
     """
 
     hierarchy: Hierarchy = attrs.field(repr=False)
@@ -136,8 +137,9 @@ class SurveyResult:
 
     def __repr__(self) -> str:
         return (
-            f"SurveyResult(scope='{self.scope}', items={self.items!r}, weighted={self.weighted}, "
-            f"confidence={self.confidence!r}, interval={self.interval!r})"
+            f"SurveyResult(scope {self.scope}, {counted(len(self.items), 'item')}, "
+            f"{'weighted' if self.weighted else 'unweighted'}, confidence {self.confidence:g}, "
+            f"{self.interval})"
         )
 
     @property

@@ -143,6 +143,10 @@ class Edition:
     source: str = ""
     province: str | None = None
 
+    def __repr__(self) -> str:
+        sizes = "/".join(str(n) for n in self.counts)
+        return f"Edition({self.name!r}, levels={'/'.join(self.levels)}, units={sizes})"
+
     def __attrs_post_init__(self) -> None:
         if len(self.counts) != len(self.levels):
             msg = f"edition {self.name!r}: one count per level, got {self.counts!r} for {self.levels!r}"

@@ -9,8 +9,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from cchc_indicators.core._csv_numbers import csv_rows
-
 #: The causes of a failed write, in words (others: the system's own words).
 _CAUSES = {
     errno.ENOENT: "no such folder",
@@ -143,4 +141,6 @@ def write_result(
     )
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
+    from cchc_indicators.core._csv_numbers import csv_rows  # numpy: not for cchc --help
+
     writer.writerows(csv_rows(records, columns))

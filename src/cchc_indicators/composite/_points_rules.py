@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cchc_indicators.core._loading import as_float
+from cchc_indicators.core._repr import counted
 from cchc_indicators.core._ties import ascending_counts
 from cchc_indicators.core.errors import DefinitionError
 
@@ -181,6 +182,9 @@ class Bands:
 
     bands: tuple[Band, ...] = attrs.field(converter=_to_bands, validator=_check_contiguous)
     kind: Literal["bands"] = attrs.field(default="bands", init=False)
+
+    def __repr__(self) -> str:
+        return f"Bands({counted(len(self.bands), 'band')})"
 
     def covers(self, values: FloatArray) -> npt.NDArray[np.bool_]:
         """Return whether each value falls in one of the bands.
@@ -358,6 +362,10 @@ class FromRank:
     bands: Bands = attrs.field(validator=attrs.validators.instance_of(Bands))
     higher_is_better: bool = attrs.field(default=True, validator=_check_bool)
     kind: Literal["from_rank"] = attrs.field(default="from_rank", init=False)
+
+    def __repr__(self) -> str:
+        better = "higher" if self.higher_is_better else "lower"
+        return f"FromRank({self.basis!r}, {counted(len(self.bands.bands), 'band')}, {better} is better)"
 
     def positions(self, values: FloatArray) -> FloatArray:
         """Return the rank or percentile of each value among ``values`` (no NaN allowed).

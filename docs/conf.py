@@ -55,6 +55,7 @@ nitpicky = True
 # -- MyST --------------------------------------------------------------------
 
 myst_heading_anchors = 3
+myst_enable_extensions = ["deflist"]  # "term" then ": definition" lists (cli.md, points.md)
 
 # -- autodoc and napoleon ----------------------------------------------------
 

@@ -502,3 +502,22 @@ class TestDescribe:
         assert "rule ratio_of_sums; unit %; temporal stock" in lines[2]
         assert "target: >= 80 % (province tier), by 2025" in lines
         assert lines[-1] == f"source: {ind.source}"
+
+    def test_structure_describe(self) -> None:
+        """A points structure's describe() has its facts, grades and one line per component."""
+        pci = points.load_structure("pci-2016")
+        lines = pci.describe().splitlines()
+        assert lines[0] == f"pci-2016: {pci.name}"
+        assert lines[1].startswith("index pci; in force 2016–2016; maximum 100")
+        assert len(lines) == 2 + len(pci.nodes())
+        assert lines[2].startswith("entry_costs  maximum 5  linear")
+        s = points.Structure(
+            "s",
+            components=[points.Component("c", maximum=1, rule=points.yes_no())],
+            grades={"A": 90},
+        )
+        assert s.describe().splitlines() == [
+            "s",
+            "maximum 1; grades A from 90",
+            "c  maximum 1  yes_no",
+        ]

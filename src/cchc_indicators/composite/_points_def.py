@@ -203,6 +203,28 @@ class Component:
             what = f"rule {self.rule.kind}" if self.rule is not None else "no rule"
         return f"Component({self.code!r}, maximum {self.maximum:g}, {what})"
 
+    def describe(self) -> str:
+        """Return the component and its subtree as text, one line each, indented by level.
+
+        A line gives the code, the maximum, the rule's kind (of a leaf), the
+        part and the name.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> d = Component("d", maximum=2, part="survey", children=[
+        ...     Component("c", maximum=1, rule=yes_no(), name="Plan issued"),
+        ...     Component("e", maximum=1, rule=yes_no())])
+        >>> d
+        Component('d', maximum 2, 2 children)
+        >>> print(d.describe())
+        d  maximum 2  part survey
+          c  maximum 1  yes_no  Plan issued
+          e  maximum 1  yes_no
+        """
+        return "\n".join(_component_lines((self,)))
+
     def __attrs_post_init__(self) -> None:
         if self.children and self.rule is not None:
             msg = f"component {self.code!r} has both children and a rule; only leaves have rules"
@@ -323,6 +345,22 @@ def _lower(value: object) -> float:
         msg = f"a grade's lower bound is an index between 0 and 100, got {x:g}"
         raise DefinitionError(msg)
     return x
+
+
+def _component_lines(components: Sequence[Component], depth: int = 0) -> list[str]:
+    """One line per component of ``components`` and their subtrees, indented by level."""
+    lines = []
+    for c in components:
+        cells = [f"{'  ' * depth}{c.code}", f"maximum {c.maximum:g}"]
+        if c.rule is not None:
+            cells.append(c.rule.kind)
+        if c.part is not None:
+            cells.append(f"part {c.part}")
+        if c.name:
+            cells.append(c.name)
+        lines.append("  ".join(cells))
+        lines.extend(_component_lines(c.children, depth + 1))
+    return lines
 
 
 @attrs.frozen
@@ -477,6 +515,33 @@ class Structure:
             f"Structure({self.code!r}, {counted(len(self.components), 'component')}, "
             f"{counted(len(self.nodes()), 'node')}, maximum {self.maximum:g})"
         )
+
+    def describe(self) -> str:
+        """Return the whole structure as text: name, decision, grades, then the components.
+
+        .. versionadded:: 0.1.0
+
+        Examples
+        --------
+        >>> par = load_structure("par-index-2017")
+        >>> par
+        Structure('par-index-2017', 8 components, 8 nodes, maximum 100)
+        >>> print("\\n".join(par.describe().splitlines()[:3]))
+        par-index-2017: Provincial PAR INDEX of Decision 2948/QĐ-BNV: domain structure
+        index par-index; decision 2948/QĐ-BNV; in force 2017–2019; maximum 100
+        directing_managing_par  maximum 10  given_points  Direction and management of administrative reform
+        """
+        lines = [f"{self.code}: {self.name}" if self.name else self.code]
+        facts = [f"index {self.index}"] if self.index else []
+        if self.decision:
+            facts.append(f"decision {self.decision}")
+        if self.in_force is not None:
+            facts.append(f"in force {self.in_force[0]}–{self.in_force[1]}")
+        facts.append(f"maximum {self.maximum:g}")
+        if self.grades:
+            facts.append("grades " + ", ".join(f"{g.label} from {g.lower:g}" for g in self.grades))
+        lines.append("; ".join(facts))
+        return "\n".join(lines + _component_lines(self.components))
 
     def __attrs_post_init__(self) -> None:
         check_tree_depth(self.components, "children", where=f"structure {self.code!r}")

@@ -8,7 +8,6 @@ own cluster with a per-worker memory limit.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -511,7 +510,6 @@ def test_data_larger_than_a_workers_memory(tmp_path: Path) -> None:
     less: a worker's Python, pandas, pyarrow, Dask and this library take
     160-240 MB before it reads any data. About 30 s.
     """
-    started = time.perf_counter()
     h, n_rows = _write_national(tmp_path, 48)
     ddf = dd.read_parquet(tmp_path)
     ind = Indicator("work_files_processed_online_07", "Hồ sơ xử lý trực tuyến")
@@ -542,7 +540,6 @@ def test_data_larger_than_a_workers_memory(tmp_path: Path) -> None:
         got, rollup(panel, ind, scope="tier:commune", rule="share_meeting(>= 60)"), rtol=0
     )
     assert_rollup_equal(every, rollup(panel, ind, scope="territory"), rtol=0)
-    assert time.perf_counter() - started < 120
 
 
 # ---------------------------------------------------------------------- dossier microdata

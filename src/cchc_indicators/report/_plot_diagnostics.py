@@ -46,15 +46,22 @@ def correlation_heatmap(
     lang
         The titles' language (default: ``default_language()``).
 
-    Colours run from blue (−1) through white (0) to red (+1); a cell is
-    annotated with its value when the panel has at most 12 nodes (or as
-    ``annotate`` says). The data's note is written at the bottom.
+    Returns
+    -------
+    :class:`!matplotlib.figure.Figure`
+        One panel per level.
 
     Raises
     ------
     DefinitionError
         For an unknown method or level (see
         :meth:`~cchc_indicators.composite.diagnostics.Diagnostics.correlations`).
+
+    Notes
+    -----
+    Colours run from blue (−1) through white (0) to red (+1); a cell is
+    annotated with its value when the panel has at most 12 nodes (or as
+    ``annotate`` says). The data's note is written at the bottom.
 
     Examples
     --------

@@ -72,7 +72,7 @@ class TestHandComputed:
         assert lo.tolist() == [3, 1, 1, 3]
         assert hi.tolist() == [4, 2, 2, 4]
         assert u.settings == {"weight of b": "1 | 3"}
-        assert u.varied == "weight of b 1 | 3"
+        assert u.varied == "weight of b: 1 | 3"
 
     def test_dropping_each_indicator_scores_the_other(self) -> None:
         """Without a, the index is b's normalised score, and the other way round."""

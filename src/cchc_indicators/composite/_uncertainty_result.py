@@ -302,6 +302,9 @@ class Uncertainty:
     def varied(self) -> str:
         """What varied, in one line (``weights noise ±0.25; aggregation arithmetic | median``).
 
+        A setting whose name has several words is followed by a colon
+        (``weight of b: 1 | 3``), so that its name and its labels read apart.
+
         Examples
         --------
         >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
@@ -311,7 +314,8 @@ class Uncertainty:
         >>> uncertainty(idx, data, n=100, seed=1, weights=Dirichlet(20), aggregation=["arithmetic", "median"]).varied
         'weights Dirichlet(20); aggregation arithmetic | median'
         """
-        return "; ".join(f"{k} {v}" for k, v in self.settings.items())
+        # A setting named in several words is followed by a colon: "weight of b: 1 | 3".
+        return "; ".join(f"{k}: {v}" if " " in k else f"{k} {v}" for k, v in self.settings.items())
 
     def to_records(self, node: str | None = None) -> list[dict[str, Any]]:
         """One record per unit and kept node (or for one ``node``).

@@ -630,13 +630,14 @@ def _score_composite(
     data: composite.Observations,
     opts: _Options,
     groups: Mapping[str, str] | None,
+    lang: str = "en",
 ) -> tuple[_Output, composite.IndexResult]:
     try:
         if opts.n is None:
             result = composite.compute_index(
                 index, data, period=opts.period, groups=groups, on_unknown=opts.on_unknown
             )
-            out = _output(result.table(), result.to_records(), COMPOSITE_KEYS, result.note)
+            out = _output(result.table(lang=lang), result.to_records(), COMPOSITE_KEYS, result.note)
             return out, result
         unc = _run_uncertainty(index, data, opts, groups)
     except InvalidDataError as err:
@@ -646,7 +647,7 @@ def _score_composite(
         problems = [attrs.evolve(p, message=in_options(p.message, OPTIONS)) for p in err.problems]
         raise InvalidDataError(problems, source=err.source) from None
     nominal = unc.nominal
-    out = _output(unc.table(), nominal.to_records(), COMPOSITE_KEYS, nominal.note, unc)
+    out = _output(unc.table(lang=lang), nominal.to_records(), COMPOSITE_KEYS, nominal.note, unc)
     return out, nominal
 
 
@@ -964,7 +965,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if isinstance(definition, composite.CompositeIndex):
         index = with_steps(definition, opts)
         groups = None if args.groups is None else read_groups(Path(args.groups), data.units)
-        result, nominal = _score_composite(index, data, opts, groups)
+        result, nominal = _score_composite(index, data, opts, groups, lang)
         if args.diagnostics is not None:
             _write_diagnostics(Path(args.diagnostics), nominal)
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -36,6 +37,7 @@ from cchc_indicators.core.errors import (
     Problem,
     UnknownIndicatorError,
 )
+from cchc_indicators.core.i18n import N_, check_language, default_language, gettext
 from cchc_indicators.data.panel import _pandas
 
 __all__ = ["RECORD_KEYS", "IndexResult", "compute_index", "text_table"]
@@ -60,6 +62,29 @@ RECORD_KEYS = (
 
 
 _ARRAY = {"converter": readonly, "eq": ARRAY_EQ}
+
+#: The words of the steps in :meth:`IndexResult.method_text` (translated by the catalogues).
+_STEP_WORDS = {
+    "denomination": N_("denomination"),
+    "normalisation": N_("normalisation"),
+    "aggregation": N_("aggregation"),
+    "imputation": N_("imputation"),
+    "weights": N_("weights"),
+    "screening": N_("screening"),
+    "treatment": N_("treatment"),
+}
+
+
+def decimal_commas(text: str, lang: str) -> str:
+    """In Vietnamese, the decimal points between digits as commas (no thousands separators added)."""
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", text) if lang == "vi" else text
+
+
+def fixed(x: float | None, digits: int, lang: str) -> str:
+    """``x`` with ``digits`` decimals in ``lang`` (a decimal comma in Vietnamese); "—" for none."""
+    if x is None or math.isnan(x):
+        return "—"
+    return decimal_commas(f"{x:.{digits}f}", lang)
 
 
 def _number(x: float) -> float | None:
@@ -285,25 +310,62 @@ class IndexResult:
         'normalisation minmax(high=100, low=0); aggregation arithmetic; imputation none; weights nominal'
         """
 
+        return self.method_text("en")
+
+    def method_text(self, lang: str | None = None) -> str:
+        """:attr:`method` in a language: the steps' names in words, the methods as codes.
+
+        ``"en"`` gives :attr:`method` itself; ``"vi"`` names the steps in
+        Vietnamese (chuẩn hoá, phương pháp tổng hợp, ...), with decimal commas. ``None``:
+        :func:`~cchc_indicators.core.i18n.default_language`.
+
+        Raises
+        ------
+        DefinitionError
+            For a language other than ``"vi"`` and ``"en"``.
+
+        Examples
+        --------
+        >>> from cchc_indicators.composite import CompositeIndex, Node, Observations
+        >>> idx = CompositeIndex("i", children=[Node("a"), Node("b")], screening={"min_share": 0.5})
+        >>> r = compute_index(idx, Observations.from_values({"a": [1, 2], "b": [3, 4]}, ["A", "B"]))
+        >>> r.method_text("vi")
+        'chuẩn hoá minmax; phương pháp tổng hợp arithmetic; bổ khuyết dữ liệu thiếu none; trọng số danh nghĩa; sàng lọc đơn vị min_share 0,5; impute then screen'
+        """
+        lang = (
+            default_language()
+            if lang is None
+            else check_language(lang, func="IndexResult.method_text")
+        )
+
         def label(m: Method) -> str:
             opts = ", ".join(f"{k}={v}" for k, v in m.options)
             return f"{m.name}({opts})" if opts else m.name
 
-        weights = "nominal" if self.weight_set is None else self.weight_set
+        def word(role: str) -> str:
+            return gettext(_STEP_WORDS[role], lang)
+
+        weights = gettext("nominal", lang) if self.weight_set is None else self.weight_set
         steps = self.steps
 
         def own(role: str) -> str:
-            return f" (by indicator: {steps[role]})" if role in steps else ""
+            if role not in steps:
+                return ""
+            return " (" + gettext("by indicator: {methods}", lang).format(methods=steps[role]) + ")"
 
-        head = f"denomination {steps['denomination']}; " if "denomination" in steps else ""
+        head = (
+            f"{word('denomination')} {steps['denomination']}; " if "denomination" in steps else ""
+        )
         tail = "".join(
-            f"; {role} {steps[role]}" for role in ("screening", "treatment") if role in steps
+            f"; {word(role)} {steps[role]}" for role in ("screening", "treatment") if role in steps
         )
-        return (
-            f"{head}normalisation {label(self.normalisation)}{own('normalisation')}; "
-            f"aggregation {' / '.join(label(m) for m in self.aggregation)}; "
-            f"imputation {label(self.imputation)}{own('imputation')}; weights {weights}{tail}"
+        text = (
+            f"{head}{word('normalisation')} {label(self.normalisation)}{own('normalisation')}; "
+            f"{word('aggregation')} {' / '.join(label(m) for m in self.aggregation)}; "
+            f"{word('imputation')} {label(self.imputation)}{own('imputation')}; "
+            f"{word('weights')} {weights}{tail}"
         )
+        return decimal_commas(text, lang)
 
     @property
     def effective_weights(self) -> dict[str, float]:
@@ -410,12 +472,15 @@ class IndexResult:
         """
         return _pandas().DataFrame.from_records(self.to_records(), columns=list(RECORD_KEYS))
 
-    def table(self, node: str | None = None, *, digits: int = 1) -> str:
+    def table(self, node: str | None = None, *, digits: int = 1, lang: str | None = None) -> str:
         """Return a plain-text table of the units at ``node`` (default: the index), best first.
 
         Columns: rank, unit, score and the scores of the node's children;
         then a line with the index, node, period and :attr:`method`, and the
-        data's note.
+        data's note. ``lang`` (``"vi"`` or ``"en"``; default
+        :func:`~cchc_indicators.core.i18n.default_language`) sets the
+        headings, the words of the last line (:meth:`method_text`) and the
+        decimal mark; codes stay as they are.
 
         Examples
         --------
@@ -429,10 +494,15 @@ class IndexResult:
            2  A      25.0  100.0    0.0
            3  C       0.0    0.0      —
         i, period —: normalisation minmax; aggregation arithmetic; imputation none; weights nominal
+        >>> print(r.table(lang="vi").splitlines()[0])
+        hạng  đơn vị  điểm      a      b
         """
+        lang = (
+            default_language() if lang is None else check_language(lang, func="IndexResult.table")
+        )
         i = self._row(node)
         kids = [c for c, p in zip(self.nodes, self.parents, strict=True) if p == self.nodes[i]]
-        head = ("rank", "unit", "score", *kids)
+        head = (gettext("rank", lang), gettext("unit", lang), gettext("score", lang), *kids)
         order = np.lexsort(
             (np.arange(len(self.units)), np.where(self.ranks[i] == 0, 1 << 30, self.ranks[i]))
         )
@@ -443,14 +513,22 @@ class IndexResult:
                 (
                     str(self.ranks[i, j] or "—"),
                     self.units[j],
-                    "—" if math.isnan(self.scores[i, j]) else f"{self.scores[i, j]:.{digits}f}",
-                    *("—" if math.isnan(x) else f"{x:.{digits}f}" for x in cells),
+                    fixed(self.scores[i, j], digits, lang),
+                    *(fixed(x, digits, lang) for x in cells),
                 )
             )
         right = {0, *range(2, len(head))}
         lines = text_table(head, body, right)
-        where = self.index if i == 0 else f"{self.index}, node {self.nodes[i]}"
-        lines.append(f"{where}, period {self.period or '—'}: {self.method}")
+        where = (
+            self.index
+            if i == 0
+            else gettext("{index}, node {node}", lang).format(index=self.index, node=self.nodes[i])
+        )
+        lines.append(
+            gettext("{where}, period {period}: {method}", lang).format(
+                where=where, period=self.period or "—", method=self.method_text(lang)
+            )
+        )
         if self.note:
             lines.append(self.note)
         return "\n".join(lines)

@@ -16,9 +16,10 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from cchc_indicators.composite._result import _ARRAY, text_table
+from cchc_indicators.composite._result import _ARRAY, decimal_commas, fixed, text_table
 from cchc_indicators.core._repr import counted
 from cchc_indicators.core.errors import DefinitionError, UnknownIndicatorError
+from cchc_indicators.core.i18n import check_language, default_language, gettext
 from cchc_indicators.data.panel import _pandas
 
 __all__ = ["Sensitivity", "Uncertainty"]
@@ -382,8 +383,12 @@ class Uncertainty:
         """
         return _pandas().DataFrame.from_records(self.to_records())
 
-    def table(self, node: str | None = None, *, digits: int = 1) -> str:
+    def table(self, node: str | None = None, *, digits: int = 1, lang: str | None = None) -> str:
         """Return a plain-text table at ``node`` (default: the index), best nominal rank first.
+
+        ``lang`` (``"vi"`` or ``"en"``; default
+        :func:`~cchc_indicators.core.i18n.default_language`) sets the
+        headings, the words of the last line and the decimal mark.
 
         Examples
         --------
@@ -399,22 +404,27 @@ class Uncertainty:
            3  W      50.0     32.2–67.5            3          2–4      0.24
            4  Z      40.0     26.0–54.3            4          3–4      0.00
         500 replications, seed 1; varied: weights noise ±0.5
+        >>> print(u.table(lang="vi").splitlines()[0])
+        hạng  đơn vị  điểm  điểm 5–95 %  hạng trung vị  hạng 5–95 %  Xác suất trong tốp 2
         """
+        lang = (
+            default_language() if lang is None else check_language(lang, func="Uncertainty.table")
+        )
         rows = self.to_records(self.nodes[self._row(node)])
         rows.sort(key=lambda r: (r["rank"] or 1 << 30, r["unit"]))
         target = f"p_top_{self.rank_target}" if self.rank_target is not None else None
         head = (
-            "rank",
-            "unit",
-            "score",
-            "score 5–95 %",
-            "median rank",
-            "rank 5–95 %",
-            *((f"P(top {self.rank_target})",) if target else ()),
+            gettext("rank", lang),
+            gettext("unit", lang),
+            gettext("score", lang),
+            gettext("score 5–95 %", lang),
+            gettext("median rank", lang),
+            gettext("rank 5–95 %", lang),
+            *((gettext("P(top {k})", lang).format(k=self.rank_target),) if target else ()),
         )
 
         def num(x: float | None) -> str:
-            return "—" if x is None else f"{x:.{digits}f}"
+            return fixed(x, digits, lang)
 
         body = [
             (
@@ -424,12 +434,19 @@ class Uncertainty:
                 f"{num(r['score_p05'])}–{num(r['score_p95'])}",
                 str(r["rank_median"] or "—"),
                 f"{r['rank_p05'] or '—'}–{r['rank_p95'] or '—'}",
-                *((f"{r[target]:.2f}",) if target else ()),
+                *((fixed(r[target], 2, lang),) if target else ()),
             )
             for r in rows
         ]
         lines = text_table(head, body, {0, 2, 3, 4, 5, 6})
-        lines.append(f"{self.n} replications, seed {self.seed}; varied: {self.varied}")
+        lines.append(
+            decimal_commas(
+                gettext("{n} replications, seed {seed}; varied: {varied}", lang).format(
+                    n=self.n, seed=self.seed, varied=self.varied
+                ),
+                lang,
+            )
+        )
         if self.note:
             lines.append(self.note)
         return "\n".join(lines)

@@ -102,3 +102,17 @@ def test_cchc_index_in_vietnamese(tmp_path: object) -> None:
     lines = out.getvalue().splitlines()
     assert lines[0].split()[:4] == ["hạng", "đơn", "vị", "điểm"]
     assert lines[-1].startswith("i, kỳ 2024: chuẩn hoá minmax")
+
+
+def test_the_synthetic_note_in_vietnamese() -> None:
+    """The warning that data are made up is in the table's language."""
+    from cchc_indicators.core._notes import SYNTHETIC_NOTE
+
+    data = Observations.from_values(
+        {"a": [1.0, 2.0], "b": [3.0, 4.0]}, ["A", "B"], note=SYNTHETIC_NOTE
+    )
+    r = compute_index(index(), data)
+    assert r.table(lang="vi").splitlines()[-1].startswith("DỮ LIỆU GIẢ LẬP")
+    assert r.table(lang="en").splitlines()[-1] == SYNTHETIC_NOTE
+    u = uncertainty(index(), data, n=10, seed=1)
+    assert u.table(lang="vi").splitlines()[-1].startswith("DỮ LIỆU GIẢ LẬP")

@@ -29,6 +29,7 @@ from cchc_indicators.composite._engine import (
 )
 from cchc_indicators.core._args import check_type
 from cchc_indicators.core._arrays import ARRAY_EQ, readonly
+from cchc_indicators.core._notes import note_text
 from cchc_indicators.core._repr import counted
 from cchc_indicators.core._text import text_table
 from cchc_indicators.core.errors import (
@@ -530,7 +531,7 @@ class IndexResult:
             )
         )
         if self.note:
-            lines.append(self.note)
+            lines.append(note_text(self.note, lang))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

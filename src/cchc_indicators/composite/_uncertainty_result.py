@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cchc_indicators.composite._result import _ARRAY, decimal_commas, fixed, text_table
+from cchc_indicators.core._notes import note_text
 from cchc_indicators.core._repr import counted
 from cchc_indicators.core.errors import DefinitionError, UnknownIndicatorError
 from cchc_indicators.core.i18n import check_language, default_language, gettext
@@ -448,7 +449,7 @@ class Uncertainty:
             )
         )
         if self.note:
-            lines.append(self.note)
+            lines.append(note_text(self.note, lang))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

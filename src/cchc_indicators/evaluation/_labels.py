@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cchc_indicators.core import i18n
-from cchc_indicators.core._notes import SYNTHETIC_NOTE
+from cchc_indicators.core._notes import note_text as note_text  # its home was here
 from cchc_indicators.core.i18n import N_, gettext
 from cchc_indicators.core.rules import Condition
 
@@ -50,21 +50,6 @@ def title_text(plan: Plan, lang: str) -> str:
     if lang == "en":
         return plan.title_en or plan.title or plan.code
     return plan.title or plan.title_en or plan.code
-
-
-def note_text(note: str, lang: str) -> str:
-    """The data's note in ``lang``: the synthetic-data warning is translated, other notes kept.
-
-    Examples
-    --------
-    >>> note_text("SYNTHETIC DATA: made up for demonstration, not official figures", "vi")[:15]
-    'DỮ LIỆU GIẢ LẬP'
-    >>> note_text("Provisional figures", "vi")
-    'Provisional figures'
-    """
-    if note == SYNTHETIC_NOTE:
-        return gettext(N_("SYNTHETIC DATA: made up for demonstration, not official figures"), lang)
-    return note
 
 
 def names(plan: Plan, lang: str) -> dict[str, str]:

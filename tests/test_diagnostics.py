@@ -260,3 +260,22 @@ def test_skewness_and_kurtosis_are_invariant_under_positive_affine_maps(
 
 def test_diagnostics_type_is_exported() -> None:
     assert isinstance(diagnostics(IDX, DATA), Diagnostics)
+
+
+def test_an_indicator_without_values_warns_nothing() -> None:
+    """An indicator no unit has: its correlations are undefined (NaN), and no warning escapes."""
+    import warnings
+
+    from cchc_indicators.composite import CompositeIndex, Node, Observations, compute_index
+    from cchc_indicators.composite.diagnostics import diagnostics
+
+    data = Observations.from_values(
+        {"a": [1, 2, 3, 4, 5.0], "b": [float("nan")] * 5, "c": [2, 1, 4, 3, 5.0]},
+        ["u1", "u2", "u3", "u4", "u5"],
+    )
+    idx = CompositeIndex("i", children=[Node("a"), Node("b"), Node("c")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        d = diagnostics(compute_index(idx, data))
+    b = d.nodes.index("b")
+    assert np.isnan(d.pearson[b]).all()

@@ -66,8 +66,27 @@ class TestDenomination:
             compute_index(idx, obs({"x": [10, 20], "pop": [5, 0]}))
         problem = info.value.problems[0]
         assert problem.kind == "zero_denominator"
-        assert "indicator 'x' for unit 'B'" in problem.message
-        assert "its denominator 'pop' is 0" in problem.message
+        # No period in the data: the message names none ("for unit 'B': ...").
+        assert problem.message == "indicator 'x' for unit 'B': its denominator 'pop' is 0"
+
+    def test_a_zero_denominator_outside_the_period_or_units_scored_is_no_error(self) -> None:
+        """u0's population is 0 in 2023 only: 2024 is scored, and 2023 without u0 too."""
+        values = np.array(
+            [[[1.0, 2.0, 3.0], [0.0, 1.0, 1.0]], [[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]]]
+        )  # periods x (x, pop) x units
+        data = Observations(["x", "pop"], ["u0", "u1", "u2"], ["2023", "2024"], values)
+        idx = CompositeIndex("i", children=[Node("x", denominator="pop")])
+        assert compute_index(idx, data, period="2024").raw[0].tolist() == [1.0, 2.0, 3.0]
+        assert compute_index(idx, data, period="2023", units=["u1", "u2"]).raw[0].tolist() == [
+            2.0,
+            3.0,
+        ]
+        screened = CompositeIndex(
+            "i", children=[Node("x", denominator="pop")], screening={"exclude": ["u0"]}
+        )
+        assert compute_index(screened, data, period="2023").units == ("u1", "u2")
+        with pytest.raises(InvalidDataError, match="for unit 'u0' in 2023: its denominator"):
+            compute_index(idx, data, period="2023")
 
     def test_a_quotient_too_large_for_a_float_is_refused(self) -> None:
         """1e300 / 1e-300 overflows: refused, not given as inf."""
@@ -207,11 +226,22 @@ class TestScreening:
         with pytest.raises(InvalidDataError, match="screening leaves no unit to score"):
             compute_index(idx, obs({"a": [1, 2]}))
 
-    def test_a_unit_without_any_value_fails_the_non_zero_rule(self) -> None:
-        """B has no value at all: no non-zero share, so it is out (a 0/0 is not a pass)."""
-        report = screen(Screening(min_nonzero=0.0), np.array([[1.0, NAN]]), ("A", "B"))
-        assert report.kept.tolist() == [True, False]
+    def test_a_unit_without_any_value_fails_a_non_zero_rule_above_zero(self) -> None:
+        """B has no value at all: no non-zero share (0/0), so it fails 0.1 but not 0."""
+        X = np.array([[1.0, NAN]])
+        assert screen(Screening(min_nonzero=0.1), X, ("A", "B")).kept.tolist() == [True, False]
+        report = screen(Screening(min_nonzero=0.0), X, ("A", "B"))
+        assert report.kept.tolist() == [True, True]
         assert np.isnan(report.nonzero[1])
+
+    def test_a_forced_unit_outside_the_units_scored_is_passed_over(self) -> None:
+        """Excluding C while scoring A and B only changes nothing; a code not in the data still fails."""
+        idx = CompositeIndex("i", children=[Node("a")], screening={"exclude": ["C"]})
+        data = obs({"a": [1, 2, 3]})
+        assert compute_index(idx, data, units=["A", "B"]).units == ("A", "B")
+        typo = CompositeIndex("i", children=[Node("a")], screening={"exclude": ["Q"]})
+        with pytest.raises(InvalidDataError, match="forces unit 'Q' out"):
+            compute_index(typo, data, units=["A", "B"])
 
     @given(
         st.lists(

@@ -701,3 +701,23 @@ class TestErrors:
             treat([[-1e308, 1e308]], "log_ct", indicators=["wide"])
         assert info.value.kinds == ("overflow",)
         assert info.value.problems[0].field == "wide"
+
+
+def test_an_index_result_s_changes_name_their_units() -> None:
+    """In compute_index the treatment knows the units kept: a change names its unit's code."""
+    from cchc_indicators.composite import CompositeIndex, Node, Observations, compute_index
+
+    data = Observations.from_values(
+        {"a": [50.0, 1, 2, 3, 4, 5, 100], "b": [1.0, 2, 3, 4, 5, 6, 7]},
+        ["Z", "A", "B", "C", "D", "E", "F"],
+    )
+    idx = CompositeIndex(
+        "i",
+        children=[Node("a"), Node("b")],
+        treatment="skew_kurtosis",
+        screening={"exclude": ["Z"]},
+    )
+    r = compute_index(idx, data)
+    assert r.treatment.units == ("A", "B", "C", "D", "E", "F")
+    # a without Z: 1..5 and 100, one step sets 100 to 5.
+    assert r.treatment.changed() == [Change("a", "F", 100.0, 5.0, "winhi")]

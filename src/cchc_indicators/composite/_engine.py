@@ -1243,18 +1243,16 @@ def prepare(
     return label, chosen, panel, data.periods.index(label)
 
 
-def denominate(index: CompositeIndex, data: Observations, panel: FloatArray) -> FloatArray:
-    """Divide each indicator that names a ``denominator`` by it, times ``per`` (every period).
+def _quotients(
+    index: CompositeIndex, panel: FloatArray, denominators: FloatArray
+) -> tuple[list[int], FloatArray, BoolArray, BoolArray]:
+    """The denominated rows: their positions, the quotients, and where they fail (0, overflow).
 
-    A missing denominator leaves the value missing. A denominator of 0, or
-    a quotient too large for a float, is refused, naming the unit.
+    ``panel`` holds the leaves' values ``(P, L, U)``, ``denominators`` the
+    denominators of the denominated leaves ``(P, D, U)``, in leaf order.
     """
     leaves = index.leaves()
     rows = [j for j, n in enumerate(leaves) if n.denominator is not None]
-    if not rows:
-        return panel
-    names = [leaves[j].denominator for j in rows]
-    denominators = data.panel([str(n) for n in names])  # (P, D, U)
     per = np.array([leaves[j].per for j in rows], dtype=np.float64)[np.newaxis, :, np.newaxis]
     values = panel[:, rows]
     zero = (denominators == 0) & ~np.isnan(values)
@@ -1263,27 +1261,67 @@ def denominate(index: CompositeIndex, data: Observations, panel: FloatArray) -> 
         quotient = values / (denominators / per)
         other = values * per / denominators
         quotient = np.where(np.isfinite(quotient) | np.isnan(values), quotient, other)
-    bad = zero | (np.isinf(quotient) & ~np.isinf(values))
-    if bad.any():
-        p, d, u = (a[:8] for a in np.nonzero(bad))
-        problems = [
-            Problem(
-                f"indicator {leaves[rows[dj]].code!r} for unit {data.units[uj]!r} in "
-                f"{data.periods[pj]}: "
-                + (
-                    f"its denominator {names[dj]!r} is 0"
-                    if zero[pj, dj, uj]
-                    else f"divided by {names[dj]!r} it is too large for a float"
-                ),
-                field="value",
-                kind="zero_denominator" if zero[pj, dj, uj] else "overflow",
-            )
-            for pj, dj, uj in zip(p.tolist(), d.tolist(), u.tolist(), strict=True)
-        ]
-        raise InvalidDataError(problems, source=data.source)
+    overflow = ~zero & np.isinf(quotient) & ~np.isinf(values)
+    return rows, quotient, zero, overflow
+
+
+def _denominator_codes(index: CompositeIndex) -> list[str]:
+    return [str(n.denominator) for n in index.leaves() if n.denominator is not None]
+
+
+def denominate(index: CompositeIndex, data: Observations, panel: FloatArray) -> FloatArray:
+    """Divide each indicator that names a ``denominator`` by it, times ``per`` (every period).
+
+    A missing denominator leaves the value missing. Where the denominator
+    is 0, or the quotient is too large for a float, the value is missing
+    here; :func:`check_denominators` refuses it in the period and units
+    scored, where a value was given.
+    """
+    if not index.denominators:
+        return panel
+    rows, quotient, zero, overflow = _quotients(index, panel, data.panel(_denominator_codes(index)))
     out: FloatArray = panel.copy()
-    out[:, rows] = quotient
+    out[:, rows] = np.where(zero | overflow, np.nan, quotient)
     return out
+
+
+def check_denominators(
+    index: CompositeIndex, data: Observations, period: str, units: Sequence[str]
+) -> None:
+    """Refuse a denominator of 0, or a quotient beyond a float, in ``period`` for ``units``.
+
+    Periods and units that are not scored may have them: their values are
+    missing there (see :func:`denominate`).
+    """
+    if not index.denominators:
+        return
+    at = data.periods.index(period)
+    where = {u: j for j, u in enumerate(data.units)}
+    cols = np.array([where[u] for u in units], dtype=np.int64)
+    codes = [n.code for n in index.leaves()]
+    panel = data.panel(codes)[at : at + 1][:, :, cols]
+    denominators = data.panel(_denominator_codes(index))[at : at + 1][:, :, cols]
+    rows, _, zero, overflow = _quotients(index, panel, denominators)
+    bad = zero[0] | overflow[0]
+    if not bad.any():
+        return
+    leaves = index.leaves()
+    when = f" in {period}" if period else ""
+    d, u = (a[:8] for a in np.nonzero(bad))
+    problems = [
+        Problem(
+            f"indicator {leaves[rows[dj]].code!r} for unit {units[uj]!r}{when}: "
+            + (
+                f"its denominator {leaves[rows[dj]].denominator!r} is 0"
+                if zero[0, dj, uj]
+                else f"divided by {leaves[rows[dj]].denominator!r} it is too large for a float"
+            ),
+            field="value",
+            kind="zero_denominator" if zero[0, dj, uj] else "overflow",
+        )
+        for dj, uj in zip(d.tolist(), u.tolist(), strict=True)
+    ]
+    raise InvalidDataError(problems, source=data.source)
 
 
 def screening_of(
@@ -1292,8 +1330,13 @@ def screening_of(
     at: int,
     units: Sequence[str],
     groups: Mapping[str, str] | None,
+    known: Sequence[str] | None = None,
 ) -> ScreeningReport | None:
-    """Screen the units by the index's rule, on its own imputation (or none: the order says)."""
+    """Screen the units by the index's rule, on its own imputation (or none: the order says).
+
+    ``known``: every unit of the data (a unit forced in or out among them
+    but not among ``units`` is passed over).
+    """
     rule = index.screening
     if rule is None:
         return None
@@ -1301,7 +1344,7 @@ def screening_of(
         X, _ = impute_rows(index.leaf_methods("imputation"), panel, at, units, groups)
     else:
         X = panel[at]
-    return screen(rule, X, units)
+    return screen(rule, X, units, known)
 
 
 @attrs.frozen(eq=False)
@@ -1348,6 +1391,7 @@ def leaf_stage(
         from cchc_indicators.composite.treat import treat  # the module imports this one
 
         record = treat(raw, treatments, indicators=[n.code for n in index.leaves()])
+        record = attrs.evolve(record, units=kept_units)
         values = record.values
     normalised = normalise_leaves(index, normalisation, values, panel)
     return LeafStage(normalised, raw, imputed, record, kept_units)
@@ -1361,11 +1405,13 @@ def leaf_scores(
     normalisation: Method | None,
     imputation: Method | None,
     groups: Mapping[str, str] | None,
+    known: Sequence[str] | None = None,
 ) -> tuple[FloatArray, FloatArray, BoolArray]:
     """Every step before aggregation: (normalised (L, U), raw after imputation, imputed mask).
 
-    The units are screened by the index's own rule (whatever ``imputation``).
+    The units are screened by the index's own rule (whatever ``imputation``);
+    ``known`` as for :func:`screening_of`.
     """
-    screening = screening_of(index, panel, at, units, groups)
+    screening = screening_of(index, panel, at, units, groups, known)
     stage = leaf_stage(index, panel, at, units, normalisation, imputation, groups, screening)
     return stage.normalised, stage.raw, stage.imputed

@@ -17,6 +17,7 @@ from cchc_indicators.composite._data import Observations
 from cchc_indicators.composite._definition import CompositeIndex, Method, check_method
 from cchc_indicators.composite._engine import (
     aggregation_spec,
+    check_denominators,
     check_unknown,
     compile_index,
     leaf_stage,
@@ -751,8 +752,9 @@ def compute_index(
     compiled = compile_index(index, agg)
     pca = isinstance(weights, str) and weights == "pca"
     used = index.weights(None if pca else weights)
-    screening = screening_of(index, panel, at, chosen, groups)
+    screening = screening_of(index, panel, at, chosen, groups, data.units)
     stage = leaf_stage(index, panel, at, chosen, norm, imp, groups, screening)
+    check_denominators(index, data, label, stage.units)
     normalised, raw, imputed = stage.normalised, stage.raw, stage.imputed
     if not stage.units:
         msg = f"index {index.code!r}: screening leaves no unit to score"

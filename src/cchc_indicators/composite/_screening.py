@@ -95,7 +95,7 @@ class Screening:
     min_nonzero
         The least share of non-zero values among a unit's values (0–1;
         COINr's ``nonzero_thresh``); ``None``: no such rule. A unit with no
-        value at all has no such share and fails this rule.
+        value at all has no such share and fails a threshold above 0.
     include, exclude
         Units kept, or left out, whatever the rules say (COINr's ``Force``).
     order
@@ -315,7 +315,9 @@ class ScreeningReport:
         return "\n".join([*text_table(head, body, {1, 2}), foot])
 
 
-def screen(rule: Screening, X: FloatArray, units: Sequence[str]) -> ScreeningReport:
+def screen(
+    rule: Screening, X: FloatArray, units: Sequence[str], known: Sequence[str] | None = None
+) -> ScreeningReport:
     """Apply ``rule`` to the values ``X`` (indicators × units): which units are kept, and why.
 
     Parameters
@@ -326,11 +328,15 @@ def screen(rule: Screening, X: FloatArray, units: Sequence[str]) -> ScreeningRep
         The indicators' values, ``(indicators, units)``, NaN where missing.
     units
         The units' codes (the columns of ``X``).
+    known
+        Every unit of the data, when ``units`` are some of them: a unit
+        forced in or out that is known but not screened here is passed over.
 
     Raises
     ------
     InvalidDataError
-        For a unit forced in or out that is not among ``units``.
+        For a unit forced in or out that is not known (not among ``known``,
+        or ``units`` without it).
 
     Examples
     --------
@@ -348,13 +354,15 @@ def screen(rule: Screening, X: FloatArray, units: Sequence[str]) -> ScreeningRep
     with np.errstate(invalid="ignore", divide="ignore"):
         nonzero = np.where(n_present > 0, 1 - zeros / np.maximum(n_present, 1), np.nan)
     low_data = share < rule.min_share if rule.min_share is not None else np.zeros(len(units), bool)
+    # A unit without any value has no non-zero share: it fails any threshold above 0.
     few = (
-        ~(nonzero >= rule.min_nonzero)
+        (nonzero < rule.min_nonzero) | (np.isnan(nonzero) & (rule.min_nonzero > 0))
         if rule.min_nonzero is not None
         else np.zeros(len(units), bool)
     )
     reason = np.where(low_data, "low_data", np.where(few, "few_nonzero", "")).astype("<U11")
     position = {u: j for j, u in enumerate(units)}
+    everyone = set(units if known is None else known) | set(units)
     problems = [
         Problem(
             f"screening forces unit {code!r} {'in' if key == 'include' else 'out'}, but it has no "
@@ -364,14 +372,14 @@ def screen(rule: Screening, X: FloatArray, units: Sequence[str]) -> ScreeningRep
         )
         for key in ("include", "exclude")
         for code in getattr(rule, key)
-        if code not in position
+        if code not in everyone
     ]
     if problems:
         raise InvalidDataError(problems, source="<screening>")
     forced_in = np.zeros(len(units), bool)
-    forced_in[[position[u] for u in rule.include]] = True
+    forced_in[[position[u] for u in rule.include if u in position]] = True
     forced_out = np.zeros(len(units), bool)
-    forced_out[[position[u] for u in rule.exclude]] = True
+    forced_out[[position[u] for u in rule.exclude if u in position]] = True
     kept = ~(low_data | few)
     reason = np.where(forced_in & ~kept, "forced_in", reason)
     reason = np.where(forced_out, "forced_out", reason)

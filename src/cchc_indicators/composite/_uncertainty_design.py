@@ -505,6 +505,7 @@ def _design(
                 nm if normalisation is not None else None,
                 im if imputation is not None else None,
                 groups,
+                data.units,
             )[0]
             for im in imps
             for nm in norms

@@ -211,8 +211,11 @@ def _pairwise(X: FloatArray, *, spearman: bool) -> FloatArray:
         a, b = _average_ranks(a), _average_ranks(b)
     n = both.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        da = np.where(both, a - np.nanmean(np.where(both, a, np.nan), axis=-1, keepdims=True), 0.0)
-        db = np.where(both, b - np.nanmean(np.where(both, b, np.nan), axis=-1, keepdims=True), 0.0)
+        # Means over the units both have (0/0 = NaN for a pair with none: no warning, unlike nanmean).
+        mean_a = np.where(both, a, 0.0).sum(axis=-1, keepdims=True) / n[..., None]
+        mean_b = np.where(both, b, 0.0).sum(axis=-1, keepdims=True) / n[..., None]
+        da = np.where(both, a - mean_a, 0.0)
+        db = np.where(both, b - mean_b, 0.0)
         r = (da * db).sum(axis=-1) / np.sqrt((da**2).sum(axis=-1) * (db**2).sum(axis=-1))
     r = np.where(n >= 2, np.clip(r, -1.0, 1.0), np.nan)
     out = np.full((k, k), np.nan)

@@ -59,7 +59,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import attrs
@@ -514,8 +514,8 @@ class Change(NamedTuple):
 
     #: The indicator's name.
     indicator: str
-    #: The unit's position (column of ``X``).
-    unit: int
+    #: The unit's code (:attr:`Treatment.units`), or its position (column of ``X``) without codes.
+    unit: int | str
     #: The value before the treatment.
     before: float
     #: The value after it.
@@ -533,6 +533,10 @@ def _fmt(x: float, lang: str) -> str:
 def _method_text(m: Method) -> str:
     opts = ", ".join(f"{k}={v!r}" for k, v in m.options)
     return f"{m.name}({opts})" if opts else m.name
+
+
+def _unit_codes(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(u) for u in value)
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -577,6 +581,9 @@ class Treatment:
         ``""`` otherwise.
     original
         The values given.
+    units
+        The units' codes, the columns of the matrices, where known (an
+        index result's treatment has them); ``()`` otherwise.
     """
 
     values: FloatArray = attrs.field(converter=readonly)
@@ -593,6 +600,7 @@ class Treatment:
     passed_after: tuple[bool | None, ...]
     reason: tuple[str, ...]
     original: FloatArray = attrs.field(converter=readonly)
+    units: tuple[str, ...] = attrs.field(default=(), converter=_unit_codes, kw_only=True)
 
     def __repr__(self) -> str:
         treated = sum(a != "none" for a in self.applied)
@@ -614,7 +622,7 @@ class Treatment:
         return [
             Change(
                 self.indicators[k],
-                u,
+                self.units[u] if self.units else u,
                 float(self.original[k, u]),
                 float(self.values[k, u]),
                 str(self.points[k, u]),

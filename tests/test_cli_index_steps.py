@@ -90,8 +90,9 @@ class TestTreatment:
     def test_bad_treatments_name_the_option(
         self, files: list[str], value: str, message: str
     ) -> None:
-        with pytest.raises(DefinitionError, match=message):
+        with pytest.raises(DefinitionError, match=message) as info:
             run(*files, "--treatment", value)
+        assert str(info.value).count("--treatment") == 1
 
     def test_a_points_structure_refuses_it(self, tmp_path: Path) -> None:
         data = tmp_path / "d.csv"
@@ -126,8 +127,13 @@ class TestScreening:
         [
             (["--screen", "1.5"], "--screen: expected a share from 0 to 1, got '1.5'"),
             (["--screen-nonzero", "x"], "--screen-nonzero: expected a number, got 'x'"),
-            (["--include", "A", "--exclude", "A"], "unit 'A' is both included and excluded"),
+            (
+                ["--screen", "0.5", "--include", "A", "--exclude", "A"],
+                "unit 'A' is both included and excluded",
+            ),
             (["--include", "A,,B"], "--include: an empty item"),
+            (["--include", "A"], "--include: units are forced in against a screening rule"),
+            (["--screen-order", "screen_then_impute"], "--screen-order: the order of imputation"),
         ],
     )
     def test_bad_screening_options(self, files: list[str], argv: list[str], message: str) -> None:
@@ -138,7 +144,7 @@ class TestScreening:
         from cchc_indicators import InvalidDataError
 
         with pytest.raises(InvalidDataError, match="forces unit 'Z' in"):
-            run(*files, "--include", "Z")
+            run(*files, "--screen", "0.5", "--include", "Z")
 
 
 class TestDiagnostics:
@@ -151,6 +157,10 @@ class TestDiagnostics:
         assert "\nStatistics\n----------\n" in text
         treated = [line for line in text.splitlines() if line.startswith("a ")]
         assert "winsorise" in treated[0]
+        assert "Points changed" in text
+        assert [line.split() for line in text.splitlines() if line.endswith("winhi")] == [
+            ["a", "A", "100", "5", "winhi"]
+        ]
 
     def test_json(self, tmp_path: Path, files: list[str]) -> None:
         path = tmp_path / "diag.json"
@@ -162,11 +172,24 @@ class TestDiagnostics:
             "method",
             "screening",
             "treatment",
+            "changed",
             "statistics",
+            "aggregates",
+            "correlations",
+            "flags",
             "note",
         ]
         assert doc["treatment"][0]["applied"] == "winsorise"
         assert doc["treatment"][0]["winsorised"] == 1
+        # A's 100 became 5 (the largest value below it).
+        assert doc["changed"] == [
+            {"indicator": "a", "unit": "A", "before": 100.0, "after": 5.0, "flag": "winhi"}
+        ]
+        assert doc["aggregates"][0]["node"] == "i"
+        assert set(doc["aggregates"][0]["loadings"]) == {"a", "b"}
+        assert doc["correlations"]["nodes"] == ["i", "a", "b"]
+        assert len(doc["correlations"]["pearson"]) == 3
+        assert isinstance(doc["flags"], list)
         assert [r["kept"] for r in doc["screening"]] == [True] * 6
         assert doc["note"] is None
 
@@ -189,6 +212,11 @@ class TestDiagnostics:
     ) -> None:
         with pytest.raises(OutputError, match="--diagnostics"):
             run(*files, "--diagnostics", str(tmp_path))
+
+    def test_the_same_file_as_the_output_is_refused(self, tmp_path: Path, files: list[str]) -> None:
+        path = str(tmp_path / "out.json")
+        with pytest.raises(DefinitionError, match="is also --output; give two files"):
+            run(*files, "--diagnostics", path, "--output", path, "--format", "json")
 
     def test_a_points_structure_refuses_it(self, tmp_path: Path) -> None:
         data = tmp_path / "d.csv"

@@ -683,6 +683,17 @@ def diagnostics_text(result: composite.IndexResult) -> str:
     """
     from cchc_indicators.composite.diagnostics import diagnostics
 
+    treatment = "none"
+    if result.treatment is not None:
+        treatment = result.treatment.table()
+        changes = result.treatment.changed()
+        if changes:
+            body = [
+                [c.indicator, str(c.unit), f"{c.before:.6g}", f"{c.after:.6g}", c.flag]
+                for c in changes
+            ]
+            lines = text_table(["indicator", "unit", "before", "after", "flag"], body, {2, 3})
+            treatment += "\n\nPoints changed\n" + "\n".join(lines)
     parts = [
         "Screening\n---------\n"
         + (
@@ -690,8 +701,7 @@ def diagnostics_text(result: composite.IndexResult) -> str:
             if result.screening is not None
             else "none: every unit is scored"
         ),
-        "Outlier treatment\n-----------------\n"
-        + (result.treatment.table() if result.treatment is not None else "none"),
+        "Outlier treatment\n-----------------\n" + treatment,
         "Statistics\n----------\n" + diagnostics(result).table(),
     ]
     if result.note:
@@ -703,13 +713,37 @@ def _write_diagnostics(path: Path, result: composite.IndexResult) -> None:
     from cchc_indicators.composite.diagnostics import diagnostics
 
     if path.suffix.lower() == ".json":
+        d = diagnostics(result)
+
+        def matrix(m: Any) -> list[list[float | None]]:
+            return [[None if math.isnan(x) else float(x) for x in row] for row in m.tolist()]
+
+        changed = None
+        if result.treatment is not None:
+            changed = [c._asdict() for c in result.treatment.changed()]
         doc = {
             "index": result.index,
             "period": result.period,
             "method": result.method,
             "screening": None if result.screening is None else result.screening.to_records(),
             "treatment": None if result.treatment is None else result.treatment.to_records(),
-            "statistics": diagnostics(result).to_records(),
+            "changed": changed,
+            "statistics": d.to_records(),
+            "aggregates": [
+                {
+                    "node": code,
+                    "alpha": None if math.isnan(d.alpha[k]) else float(d.alpha[k]),
+                    "explained": None if math.isnan(d.explained[k]) else float(d.explained[k]),
+                    "loadings": dict(d.loadings.get(code, {})),
+                }
+                for k, code in enumerate(d.aggregates)
+            ],
+            "correlations": {
+                "nodes": list(d.nodes),
+                "pearson": matrix(d.pearson),
+                "spearman": matrix(d.spearman),
+            },
+            "flags": d.flags(),
             "note": result.note or None,
         }
         text = json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
@@ -959,6 +993,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """
     lang = language(args)
     bom = check_excel_csv(args)
+    if (
+        args.diagnostics is not None
+        and args.output is not None
+        and Path(args.diagnostics).resolve() == Path(args.output).resolve()
+    ):
+        msg = f"--diagnostics: {args.diagnostics} is also --output; give two files"
+        raise DefinitionError(msg)
     definition = load_structure(args.structure)
     opts = _options(args, definition)
     data = composite.Observations.from_csv(args.data, note=opts.note)

@@ -267,12 +267,16 @@ def _share_option(text: str) -> float:
 
 def _treatment_option(text: str) -> composite.Method:
     """``--treatment``: one method, ``NAME`` or ``NAME:OPTION=VALUE[:...]``."""
-    items = _checked("--treatment", lambda: _items(text, "treatment (NAME or NAME:OPTION=VALUE)"))
+    # _optional names the option in front of any error raised here.
+    items = _items(text, "treatment (NAME or NAME:OPTION=VALUE)")
     if len(items) != 1:
-        msg = f"--treatment: give one treatment, got {len(items)}: {text!r}"
+        msg = f"give one treatment, got {len(items)}: {text!r}"
         raise DefinitionError(msg)
-    method = _checked("--treatment", functools.partial(_alternative, items[0], "treatment"))
-    return check_method(method, "treatment", "--treatment")
+    method = _alternative(items[0], "treatment")
+    try:
+        return check_method(method, "treatment", "--treatment")
+    except DefinitionError as err:
+        raise DefinitionError(err.message.removeprefix("--treatment: ")) from None
 
 
 def _screening(
@@ -290,6 +294,20 @@ def _screening(
     if not given:
         return index.screening
     base = index.screening.to_dict() if index.screening is not None else {}
+    merged = {**base, **given}
+    rules = "min_share" in merged or "min_nonzero" in merged
+    if "include" in given and not rules:
+        msg = (
+            "--include: units are forced in against a screening rule; give --screen or "
+            "--screen-nonzero (or an index whose screening has one)"
+        )
+        raise DefinitionError(msg)
+    if "order" in given and not rules and "exclude" not in merged:
+        msg = (
+            "--screen-order: the order of imputation and screening matters only when units are "
+            "screened out; give --screen, --screen-nonzero or --exclude"
+        )
+        raise DefinitionError(msg)
     options = ", ".join(
         f"--{k}" for k in ("screen", "screen-nonzero", "screen-order", "include", "exclude")
     )

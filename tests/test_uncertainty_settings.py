@@ -553,3 +553,29 @@ class TestErrors:
             "Setting('x', path='min_share', 1 value)"
         )
         assert len(Setting("x", path="min_share", values=[None, 0.5, 1])) == 3
+
+
+def test_a_path_into_a_step_left_out_as_its_default() -> None:
+    """screening.min_share on an index without screening, node:a.treatment.winmax from the index's."""
+    from cchc_indicators.composite import CompositeIndex, Node, Observations
+    from cchc_indicators.composite.uncertainty import Setting, uncertainty
+
+    data = Observations.from_values(
+        {"a": [1, 2, 3, 4, 50.0], "b": [5, 4, 3, 2, 1.0]}, list("ABCDE")
+    )
+    plain = CompositeIndex("i", children=[Node("a"), Node("b")])
+    u = uncertainty(
+        plain,
+        data,
+        n=20,
+        seed=1,
+        settings=[Setting("screen", path="screening.min_share", values=[0, 0.5])],
+    )
+    assert u.varied.endswith("screen 0 | 0.5")
+    treated = CompositeIndex("i", children=[Node("a"), Node("b")], treatment="skew_kurtosis")
+    s = Setting("wm", path="node:a.treatment.winmax", values=[3, 5])
+    assert uncertainty(treated, data, n=20, seed=1, settings=[s]).varied.endswith("wm 3 | 5")
+    with pytest.raises(DefinitionError, match="treatment 'none' takes no option 'winmax'"):
+        uncertainty(
+            plain, data, n=20, seed=1, settings=[Setting("w", path="treatment.winmax", values=[3])]
+        )

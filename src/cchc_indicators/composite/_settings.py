@@ -450,6 +450,23 @@ def _parse(path: str, doc: dict[str, Any], where: str) -> _Set:
     return _Set(node, tuple(parts), None)
 
 
+def _default_step(doc: dict[str, Any], kind: str, key: str) -> dict[str, Any] | None:
+    """The JSON of a step that ``to_dict`` leaves out as a default, to set a part of it.
+
+    The index's ``treatment`` is ``{"name": "none"}`` and its ``screening``
+    ``{}`` (no rule); an indicator's own ``normalisation``, ``treatment``
+    or ``imputation`` starts as the index's.
+    """
+    if kind == "index" and key == "treatment":
+        return {"name": "none"}
+    if kind == "index" and key == "screening":
+        return {}
+    if kind == "node" and key in ("normalisation", "treatment", "imputation"):
+        inherited = doc.get(key) or {"name": "none"}
+        return dict(inherited) if isinstance(inherited, dict) else {"name": str(inherited)}
+    return None
+
+
 def _apply(doc: dict[str, Any], change: _Set, value: object, where: str) -> None:
     """Set the field ``change`` names in ``doc``, in place; a path that does not exist is refused."""
     nodes = _node_docs(doc)
@@ -470,6 +487,11 @@ def _apply(doc: dict[str, Any], change: _Set, value: object, where: str) -> None
     for i in range(len(keys) - 1):
         key = keys[i]
         step = target.get(key) if isinstance(target, dict) else target[key]
+        if step is None and i == 0 and isinstance(target, dict):
+            # A step left out as its default: start from the default it stands for.
+            step = _default_step(doc, kind, str(key))
+            if step is not None:
+                target[key] = step
         if isinstance(step, list):
             nxt = keys[i + 1]
             size = len(step)

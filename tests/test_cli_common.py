@@ -124,3 +124,12 @@ class TestFiles:
         """A failed write names the option, the path and the cause."""
         err = cannot_write("--output", Path("out.csv"), OSError(code, os.strerror(code)))
         assert str(err) == f"--output out.csv: cannot write: {cause}"
+
+
+def test_units_option_takes_an_edition_s_name() -> None:
+    """--units vn-2024 is the edition units.load("vn-2024") gives: the same list as national-2024."""
+    from cchc_indicators import units
+    from cchc_indicators.cli._common import units_option
+
+    assert units_option("vn-2024", "province,district,commune") == units.load("vn-2024")
+    assert units_option("vn-2025", "province,commune") == units_option("national-2025", "province")

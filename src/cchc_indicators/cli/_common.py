@@ -135,8 +135,10 @@ def units_option(text: str, levels: str) -> Hierarchy:
     """Read ``--units``: the name of an embedded unit list, or a units CSV file.
 
     A name of :func:`cchc_indicators.datasets.unit_lists` (such as
-    ``national-2024``) is the embedded list, whatever files lie about; any other
-    text is a file, read with the comma-separated ``--levels`` (see
+    ``national-2024``) or of an edition (:func:`cchc_indicators.units.names`,
+    such as ``vn-2024``, the name :func:`cchc_indicators.units.load` and
+    ``cchc rebase`` take) is the embedded list, whatever files lie about; any
+    other text is a file, read with the comma-separated ``--levels`` (see
     :func:`load_units`). To read a file that bears a list's name, write its
     path, such as ``./national-2024``.
 
@@ -154,16 +156,21 @@ def units_option(text: str, levels: str) -> Hierarchy:
     >>> units_option("national-2026", "province")
     Traceback (most recent call last):
     ...
-    cchc_indicators.core.errors.DefinitionError: --units: 'national-2026' is neither an embedded unit list ('national-2024', 'national-2025', ...) nor a file
+    cchc_indicators.core.errors.DefinitionError: --units: 'national-2026' is neither an embedded unit list ('national-2024', 'national-2025', ..., 'vn-2024', 'vn-2025') nor a file
+    >>> units_option("vn-2024", "province,district,commune") == units_option("national-2024", "province")
+    True
     """
     from cchc_indicators.datasets import unit_lists, units
+    from cchc_indicators.units import editions
 
     names = unit_lists()
     if text in names:
         return units(text)
+    if text in editions.names():  # an edition's name, as units.load() and cchc rebase take
+        return editions.load(text)
     path = Path(text)
     if not path.exists():
-        shown = ", ".join(repr(n) for n in names)
+        shown = ", ".join(repr(n) for n in (*names, *editions.names()))
         msg = f"--units: {text!r} is neither an embedded unit list ({shown}) nor a file"
         raise DefinitionError(msg, code=text)
     return load_units(path, levels)

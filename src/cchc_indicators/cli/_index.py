@@ -262,7 +262,8 @@ def add_parser(subparsers: Subparsers) -> None:
         "--format",
         choices=("table", "json", "csv"),
         default="table",
-        help="table (default), json (one array of unit-node objects) or csv",
+        help="table (default), json (one array of unit-node objects, every digit) or csv "
+        "(long numbers rounded to 12 significant digits)",
     )
     p.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
     p.add_argument(

@@ -212,7 +212,8 @@ def _parser(command: str | None = None, *, every: bool = False) -> argparse.Argu
         choices=("table", "csv", "json"),
         default="table",
         help="table: one line per unit, one column per period (default); csv: one row per "
-        "unit and period; json: an array of the same records",
+        "unit and period, long numbers rounded to 12 significant digits; json: an array of the "
+        "same records, every digit",
     )
     r.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
     _lang.add_lang(r)

@@ -136,8 +136,8 @@ def add_parser(subparsers: Subparsers) -> None:
         choices=("table", "json", "csv"),
         default="table",
         help="table: one line per unit and item (question, element, overall) with its share "
-        "and interval (default); csv: one row per record, every field; json: an array of "
-        "the same records",
+        "and interval (default); csv: one row per record, every field, long numbers rounded "
+        "to 12 significant digits; json: an array of the same records, every digit",
     )
     p.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
     add_lang(p)

@@ -191,15 +191,19 @@ def rollup_table(result: Rollup, level: str | None, lang: str, digits: int = 1) 
     ... )
     >>> r = rollup(p, Indicator("files", "Hồ sơ"), scope="tier:commune")
     >>> print(rollup_table(r, "district", "vi"))
-    đơn vị                                           2024
-    -----------------------------------------------------
-    Thành phố Vĩnh Yên (243)                         75,0
-    Thành phố Phúc Yên (244)  — không có số liệu trong kỳ
+    đơn vị                                  2024
+    --------------------------------------------
+    Thành phố Vĩnh Yên (243)                75,0
+    Thành phố Phúc Yên (244)  — không có dữ liệu
     ...
     """
     if lang == "en":
         return result.table(level, digits=digits)
-    from cchc_indicators.core.i18n import gettext, reason_label
+    from cchc_indicators.core.i18n import N_, gettext, reason_label
+
+    def why(reason: str | None) -> str:
+        # A cell says it briefly, as the English table does ("— no data").
+        return gettext(N_("no data"), lang) if reason == "no_data" else reason_label(reason, lang)
 
     h = result.hierarchy
     periods = list(result.periods)
@@ -210,7 +214,7 @@ def rollup_table(result: Rollup, level: str | None, lang: str, digits: int = 1) 
         text = (
             _fixed(value, lang, digits)
             if value is not None
-            else "— " + reason_label(r["reason"], lang)
+            else "— " + why(r["reason"])
         )
         cells.setdefault(f"{indent}{r['name']} ({r['unit']})", {})[r["period"]] = text
     head = (gettext("unit", lang), *periods)

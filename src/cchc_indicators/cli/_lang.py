@@ -211,11 +211,7 @@ def rollup_table(result: Rollup, level: str | None, lang: str, digits: int = 1) 
     for r in result.to_records(level):
         indent = "  " * h.level_number(r["level"]) if level is None else ""
         value = r["value"]
-        text = (
-            _fixed(value, lang, digits)
-            if value is not None
-            else "— " + why(r["reason"])
-        )
+        text = _fixed(value, lang, digits) if value is not None else "— " + why(r["reason"])
         cells.setdefault(f"{indent}{r['name']} ({r['unit']})", {})[r["period"]] = text
     head = (gettext("unit", lang), *periods)
     body = [(key, *(row.get(p, "") for p in periods)) for key, row in cells.items()]
